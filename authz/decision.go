@@ -1,0 +1,121 @@
+package authz
+
+import (
+	"context"
+	"fmt"
+	"strings"
+
+	"github.com/gatehouse-go/gatehouse/permissions"
+)
+
+// Request asks whether Subject may perform Permission, on Resource if it
+// names one.
+type Request struct {
+	// Subject is who is asking: a user id, an API key id, or a role name to
+	// ask about the role itself. Required.
+	Subject string
+	// Permission is what they want to do, with a concrete action
+	// ("posts:delete", not "posts:*"). Required.
+	Permission permissions.Permission
+	// Resource is what they want to do it to. Leave it zero for an action on
+	// no particular resource (creating a post): then only grants with scope
+	// any apply.
+	Resource Resource
+}
+
+// Resource identifies the object of a request. Only Owner takes part in the
+// decision; Type is checked and ID is carried into explanations.
+type Resource struct {
+	// Type is the kind of resource, such as "posts". Optional; when set it
+	// must equal the permission's resource, which catches a handler checking
+	// one thing and acting on another.
+	Type string
+	// ID identifies the resource, for explanations and logs.
+	ID string
+	// Owner is the subject that owns the resource, or "" when nobody does.
+	// Grants with scope own apply only when Owner equals the request's
+	// Subject.
+	Owner string
+}
+
+// Decision is the answer to a Request, with the reason for it.
+type Decision struct {
+	// Allowed is true only when at least one grant allows and none denies.
+	Allowed bool
+	// Rule is the grant that decided: the first matching deny when one
+	// matched, otherwise the first matching allow, in policy order. It is the
+	// zero Grant when no grant matched.
+	Rule Grant
+	// Request is the request decided.
+	Request Request
+}
+
+// Matched reports whether a grant decided, as opposed to no grant matching.
+func (d Decision) Matched() bool { return d.Rule.Subject != "" }
+
+// Reason explains the decision in one line, for logs and debugging: the
+// grant that allowed or denied, or that none matched. It never contains
+// credentials, only the request's names.
+func (d Decision) Reason() string {
+	switch {
+	case d.Allowed && d.Matched():
+		return fmt.Sprintf("allowed by rule %q", d.Rule.String())
+	case d.Allowed:
+		return "allowed by the model's matcher, no rule"
+	case d.Matched():
+		return fmt.Sprintf("denied by rule %q", d.Rule.String())
+	case d.Request.Subject == "":
+		return "denied: no decision was made"
+	}
+	var b strings.Builder
+	fmt.Fprintf(&b, "denied: no rule allows %q %q", d.Request.Subject, string(d.Request.Permission))
+	if r := d.Request.Resource; r.ID != "" || r.Owner != "" {
+		b.WriteString(" on")
+		if r.ID != "" {
+			fmt.Fprintf(&b, " %q", r.ID)
+		}
+		if r.Owner != "" {
+			fmt.Fprintf(&b, " owned by %q", r.Owner)
+		} else {
+			b.WriteString(" with no owner")
+		}
+	}
+	return b.String()
+}
+
+// String returns Reason.
+func (d Decision) String() string { return d.Reason() }
+
+// Decide answers req. It fails closed: when req is malformed, ctx is done or
+// the engine fails, the Decision denies and the error says why; callers that
+// only look at Decision.Allowed stay safe.
+func (e *Engine) Decide(ctx context.Context, req Request) (Decision, error) {
+	denied := Decision{Request: req}
+	if err := ctx.Err(); err != nil {
+		return denied, err
+	}
+	if err := validateRequest(req); err != nil {
+		return denied, err
+	}
+	e.mu.RLock()
+	allowed, explain, err := e.enforcer.EnforceEx(req.Subject, string(req.Permission), req.Resource.Owner)
+	e.mu.RUnlock()
+	if err != nil {
+		return denied, fmt.Errorf("%w: %w", ErrEngine, err)
+	}
+	return Decision{Allowed: allowed, Rule: grantFromRule(explain), Request: req}, nil
+}
+
+// validateRequest rejects what no policy could answer safely.
+func validateRequest(req Request) error {
+	if err := validateName("subject", req.Subject); err != nil {
+		return err
+	}
+	if err := req.Permission.ValidateRequest(); err != nil {
+		return err
+	}
+	if t := req.Resource.Type; t != "" && t != req.Permission.Resource() {
+		return fmt.Errorf("%w: resource type %q does not match permission %q", ErrInvalidRequest, t, string(req.Permission))
+	}
+	return nil
+}

@@ -1,0 +1,306 @@
+package authz
+
+import (
+	"context"
+	"fmt"
+	"slices"
+)
+
+// change is one atomic edit of the policy: removals are applied before
+// additions.
+type change struct {
+	removeGrants []Grant
+	removeRoles  []RoleAssignment
+	addGrants    []Grant
+	addRoles     []RoleAssignment
+}
+
+func (c change) empty() bool {
+	return len(c.removeGrants)+len(c.removeRoles)+len(c.addGrants)+len(c.addRoles) == 0
+}
+
+// AddGrant adds g to the policy. The zero Effect means Allow. It returns an
+// error matching ErrExists if the policy already has g, and a validation
+// error (ErrInvalidSubject, permissions.ErrInvalidPermission,
+// permissions.ErrInvalidScope, ErrInvalidEffect) for a malformed g.
+func (e *Engine) AddGrant(ctx context.Context, g Grant) error {
+	g = g.withDefaults()
+	if err := g.Validate(); err != nil {
+		return err
+	}
+	e.editMu.Lock()
+	defer e.editMu.Unlock()
+	if e.hasGrant(g) {
+		return fmt.Errorf("%w: %s", ErrExists, g)
+	}
+	return e.commit(ctx, change{addGrants: []Grant{g}})
+}
+
+// RemoveGrant removes g from the policy. The zero Effect means Allow. It
+// returns an error matching ErrNotFound if the policy does not have g.
+func (e *Engine) RemoveGrant(ctx context.Context, g Grant) error {
+	g = g.withDefaults()
+	if err := g.Validate(); err != nil {
+		return err
+	}
+	e.editMu.Lock()
+	defer e.editMu.Unlock()
+	if !e.hasGrant(g) {
+		return fmt.Errorf("%w: %s", ErrNotFound, g)
+	}
+	return e.commit(ctx, change{removeGrants: []Grant{g}})
+}
+
+// MaxRoleDepth is the longest chain of role assignments decisions follow
+// (Casbin's role manager stops there): in "g, bob, user", "g, user, reader"
+// bob holds reader through a chain of 2. Edits that would make a longer
+// chain are refused with ErrTooDeep rather than silently not inherited.
+const MaxRoleDepth = 10
+
+// AssignRole makes subject hold role, so that it inherits every grant of
+// role and of the roles role holds. It returns an error matching ErrExists
+// if subject holds role already, ErrCycle if role holds subject (directly or
+// through other roles), which would make the two one role, and ErrTooDeep if
+// the assignment would make a chain longer than MaxRoleDepth.
+func (e *Engine) AssignRole(ctx context.Context, subject, role string) error {
+	a := RoleAssignment{Member: subject, Role: role}
+	if err := a.Validate(); err != nil {
+		return err
+	}
+	e.editMu.Lock()
+	defer e.editMu.Unlock()
+	if e.hasRole(a) {
+		return fmt.Errorf("%w: %s", ErrExists, a)
+	}
+	if err := e.checkAssignable(a); err != nil {
+		return err
+	}
+	return e.commit(ctx, change{addRoles: []RoleAssignment{a}})
+}
+
+// UnassignRole removes subject's direct hold of role. Roles subject holds
+// through other roles are not affected. It returns an error matching
+// ErrNotFound if subject does not hold role directly.
+func (e *Engine) UnassignRole(ctx context.Context, subject, role string) error {
+	a := RoleAssignment{Member: subject, Role: role}
+	if err := a.Validate(); err != nil {
+		return err
+	}
+	e.editMu.Lock()
+	defer e.editMu.Unlock()
+	if !e.hasRole(a) {
+		return fmt.Errorf("%w: %s", ErrNotFound, a)
+	}
+	return e.commit(ctx, change{removeRoles: []RoleAssignment{a}})
+}
+
+// AddInheritance makes role inherit every grant of parent: a moderator is a
+// user with more grants, so AddInheritance(ctx, "moderator", "user"). It is
+// AssignRole with a role as the member, named for what it means.
+func (e *Engine) AddInheritance(ctx context.Context, role, parent string) error {
+	return e.AssignRole(ctx, role, parent)
+}
+
+// RemoveInheritance undoes AddInheritance.
+func (e *Engine) RemoveInheritance(ctx context.Context, role, parent string) error {
+	return e.UnassignRole(ctx, role, parent)
+}
+
+// SetRoles makes roles the exact set of roles subject holds directly,
+// adding and removing assignments in one atomic edit: a concurrent decision
+// sees the old set or the new one, never a mix. Duplicates in roles are
+// ignored; an empty roles removes every direct role. It returns ErrCycle if
+// any of roles holds subject and ErrTooDeep as AssignRole does.
+func (e *Engine) SetRoles(ctx context.Context, subject string, roles []string) error {
+	if err := validateName("subject", subject); err != nil {
+		return err
+	}
+	want := make([]RoleAssignment, 0, len(roles))
+	for _, role := range roles {
+		a := RoleAssignment{Member: subject, Role: role}
+		if err := a.Validate(); err != nil {
+			return err
+		}
+		if !slices.Contains(want, a) {
+			want = append(want, a)
+		}
+	}
+	e.editMu.Lock()
+	defer e.editMu.Unlock()
+	var c change
+	for _, role := range e.directRoles(subject) {
+		a := RoleAssignment{Member: subject, Role: role}
+		if !slices.Contains(want, a) {
+			c.removeRoles = append(c.removeRoles, a)
+		}
+	}
+	for _, a := range want {
+		if e.hasRole(a) {
+			continue
+		}
+		if err := e.checkAssignable(a); err != nil {
+			return err
+		}
+		c.addRoles = append(c.addRoles, a)
+	}
+	return e.commit(ctx, c)
+}
+
+// RemoveSubject removes every rule that names name: its grants, the roles
+// it holds, and, if it is a role, the assignments of its members. Use it
+// when a user or API key is deleted, so that a later subject reusing the id
+// inherits nothing. Removing a name the policy does not mention is not an
+// error.
+func (e *Engine) RemoveSubject(ctx context.Context, name string) error {
+	if err := validateName("subject", name); err != nil {
+		return err
+	}
+	e.editMu.Lock()
+	defer e.editMu.Unlock()
+	var c change
+	grants, err := e.enforcer.GetFilteredPolicy(0, name)
+	if err != nil {
+		return fmt.Errorf("%w: %w", ErrEngine, err)
+	}
+	for _, rule := range grants {
+		c.removeGrants = append(c.removeGrants, grantFromRule(rule))
+	}
+	for field := 0; field < 2; field++ {
+		roles, err := e.enforcer.GetFilteredGroupingPolicy(field, name)
+		if err != nil {
+			return fmt.Errorf("%w: %w", ErrEngine, err)
+		}
+		for _, rule := range roles {
+			c.removeRoles = append(c.removeRoles, RoleAssignment{Member: rule[0], Role: rule[1]})
+		}
+	}
+	return e.commit(ctx, c)
+}
+
+// commit persists c, then applies it to the policy decisions read. The
+// caller holds editMu, so the policy it checked c against is still current.
+func (e *Engine) commit(ctx context.Context, c change) error {
+	if c.empty() {
+		return nil
+	}
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	if e.store != nil {
+		if err := e.store.apply(ctx, c); err != nil {
+			return fmt.Errorf("%w: %w", ErrStore, err)
+		}
+	}
+	e.mu.Lock()
+	err := applyChange(e, c)
+	e.mu.Unlock()
+	if err != nil && e.store != nil {
+		// The store has the change but memory may have part of it: start
+		// again from the store rather than decide on a policy nobody wrote.
+		if reloadErr := e.reloadLocked(context.WithoutCancel(ctx)); reloadErr != nil {
+			return fmt.Errorf("%w: %w (and reloading failed: %w)", ErrEngine, err, reloadErr)
+		}
+	}
+	if err != nil {
+		return fmt.Errorf("%w: %w", ErrEngine, err)
+	}
+	return nil
+}
+
+// applyChange applies c to the in-memory policy; the caller holds e.mu.
+func applyChange(e *Engine, c change) error {
+	if len(c.removeGrants) > 0 {
+		if _, err := e.enforcer.RemovePolicies(grantRules(c.removeGrants)); err != nil {
+			return err
+		}
+	}
+	if len(c.removeRoles) > 0 {
+		if _, err := e.enforcer.RemoveGroupingPolicies(roleRules(c.removeRoles)); err != nil {
+			return err
+		}
+	}
+	if len(c.addGrants) > 0 {
+		if _, err := e.enforcer.AddPolicies(grantRules(c.addGrants)); err != nil {
+			return err
+		}
+	}
+	if len(c.addRoles) > 0 {
+		if _, err := e.enforcer.AddGroupingPolicies(roleRules(c.addRoles)); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// The helpers below read the policy without e.mu: they run under editMu,
+// and only editMu holders change the policy.
+
+func (e *Engine) hasGrant(g Grant) bool {
+	ok, _ := e.enforcer.HasPolicy(g.rule())
+	return ok
+}
+
+func (e *Engine) hasRole(a RoleAssignment) bool {
+	ok, _ := e.enforcer.HasGroupingPolicy(a.rule())
+	return ok
+}
+
+// directMembers returns the subjects and roles that hold role directly.
+func (e *Engine) directMembers(role string) []string {
+	members, _ := e.enforcer.GetUsersForRole(role)
+	return members
+}
+
+// directRoles returns the roles member holds directly, from Casbin's role
+// manager rather than by scanning every assignment.
+func (e *Engine) directRoles(member string) []string {
+	roles, _ := e.enforcer.GetRolesForUser(member)
+	return roles
+}
+
+// checkAssignable refuses a if a.Role already holds a.Member, following
+// every chain of assignments, or if a would make a chain of assignments
+// longer than MaxRoleDepth, beyond which decisions stop inheriting.
+func (e *Engine) checkAssignable(a RoleAssignment) error {
+	seen := map[string]bool{a.Role: true}
+	queue := []string{a.Role}
+	for len(queue) > 0 {
+		name := queue[0]
+		queue = queue[1:]
+		for _, held := range e.directRoles(name) {
+			if held == a.Member {
+				return fmt.Errorf("%w: %q already holds %q, so %q cannot hold %q", ErrCycle, a.Role, a.Member, a.Member, a.Role)
+			}
+			if !seen[held] {
+				seen[held] = true
+				queue = append(queue, held)
+			}
+		}
+	}
+	below := longestChain(a.Member, e.directMembers, map[string]int{}, map[string]bool{})
+	above := longestChain(a.Role, e.directRoles, map[string]int{}, map[string]bool{})
+	if depth := below + 1 + above; depth > MaxRoleDepth {
+		return fmt.Errorf("%w: %s would make a chain of %d roles; at most %d are inherited",
+			ErrTooDeep, a, depth, MaxRoleDepth)
+	}
+	return nil
+}
+
+// longestChain returns the most assignments that can be followed from name
+// through next, remembering results in memo. onPath cuts cycles a stored
+// policy may hold.
+func longestChain(name string, next func(string) []string, memo map[string]int, onPath map[string]bool) int {
+	if n, ok := memo[name]; ok {
+		return n
+	}
+	onPath[name] = true
+	longest := 0
+	for _, n := range next(name) {
+		if !onPath[n] {
+			longest = max(longest, 1+longestChain(n, next, memo, onPath))
+		}
+	}
+	onPath[name] = false
+	memo[name] = longest
+	return longest
+}

@@ -1,0 +1,184 @@
+package authz
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"sync"
+
+	"github.com/casbin/casbin/v2"
+	"github.com/casbin/casbin/v2/model"
+
+	"github.com/gatehouse-go/gatehouse"
+)
+
+// Engine decides requests against one policy and edits it at runtime. Build
+// one with New and share it: it is safe for concurrent use.
+type Engine struct {
+	// editMu serialises edits and reloads, so each sees the policy its
+	// predecessor left. Decisions never take it.
+	editMu sync.Mutex
+	// mu guards enforcer: decisions and queries read under RLock; an edit
+	// takes Lock only to apply a change already persisted.
+	mu       sync.RWMutex
+	enforcer *casbin.Enforcer
+
+	model model.Model // the validated model, without policy
+	store *gormStore  // nil when the policy lives in memory only
+}
+
+// New builds an Engine. With no options it uses the model and policy
+// embedded in package gatehouse, in memory. Options choose the model
+// (WithModel, WithModelFile), the initial policy (WithPolicy,
+// WithPolicyFile) and a database to persist it in (WithDB, WithTable).
+//
+// The model must have gatehouse's shape: requests "r = sub, perm, owner",
+// grants "p = sub, perm, scope, eft", one role definition "g = _, _", and
+// the deny-overrides effect; the matcher is free. Anything else is refused
+// with ErrUnsupportedModel. Every policy line, from a file or a database, is
+// validated; the first bad one fails New with a *PolicyError.
+//
+// ctx bounds the work New does on the database: creating tables, seeding
+// and loading the policy.
+func New(ctx context.Context, opts ...Option) (*Engine, error) {
+	var c config
+	for _, opt := range opts {
+		opt(&c)
+	}
+	modelSource, modelText, err := c.resolveModel()
+	if err != nil {
+		return nil, err
+	}
+	m, err := loadModel(modelSource, modelText)
+	if err != nil {
+		return nil, err
+	}
+	initial, err := c.resolvePolicy()
+	if err != nil {
+		return nil, err
+	}
+
+	e := &Engine{model: m}
+	policy := initial
+	if c.db != nil {
+		table := DefaultTable
+		if c.tableWasSet {
+			table = c.table
+		}
+		if e.store, err = openGormStore(ctx, c.db, table); err != nil {
+			return nil, err
+		}
+		if err := e.store.seed(ctx, initial); err != nil {
+			return nil, err
+		}
+		if policy, err = e.store.load(ctx, m); err != nil {
+			return nil, err
+		}
+	} else if c.tableWasSet {
+		return nil, fmt.Errorf("%w: WithTable needs WithDB", ErrStore)
+	}
+	if e.enforcer, err = e.newEnforcer(policy); err != nil {
+		return nil, err
+	}
+	return e, nil
+}
+
+// resolveModel returns the model's source name and text.
+func (c *config) resolveModel() (source, text string, err error) {
+	switch {
+	case c.modelFile != "":
+		b, err := os.ReadFile(c.modelFile)
+		if err != nil {
+			return "", "", fmt.Errorf("%w: %w", ErrUnsupportedModel, err)
+		}
+		return c.modelFile, string(b), nil
+	case c.modelText != "":
+		return "model", c.modelText, nil
+	}
+	return "model.conf (embedded)", gatehouse.DefaultModel(), nil
+}
+
+// resolvePolicy parses the initial policy.
+func (c *config) resolvePolicy() (Policy, error) {
+	switch {
+	case c.policyFile != "":
+		b, err := os.ReadFile(c.policyFile)
+		if err != nil {
+			return Policy{}, fmt.Errorf("%w: %w", ErrInvalidPolicy, err)
+		}
+		return ParsePolicy(c.policyFile, string(b))
+	case c.policySet:
+		return ParsePolicy("policy", c.policyText)
+	}
+	return ParsePolicy("policy.csv (embedded)", gatehouse.DefaultPolicy())
+}
+
+// newEnforcer builds a Casbin enforcer holding policy, and makes one
+// decision with it so that a matcher Casbin cannot evaluate fails New rather
+// than every later decision.
+func (e *Engine) newEnforcer(policy Policy) (*casbin.Enforcer, error) {
+	enforcer, err := casbin.NewEnforcer(e.model.Copy())
+	if err != nil {
+		return nil, fmt.Errorf("%w: %w", ErrUnsupportedModel, err)
+	}
+	// The engine persists edits itself, atomically, before applying them.
+	enforcer.EnableAutoSave(false)
+	if len(policy.Grants) > 0 {
+		if _, err := enforcer.AddPolicies(grantRules(policy.Grants)); err != nil {
+			return nil, fmt.Errorf("%w: %w", ErrEngine, err)
+		}
+	}
+	if len(policy.Roles) > 0 {
+		if _, err := enforcer.AddGroupingPolicies(roleRules(policy.Roles)); err != nil {
+			return nil, fmt.Errorf("%w: %w", ErrEngine, err)
+		}
+	}
+	if _, err := enforcer.Enforce("gatehouse-probe", "probe:check", ""); err != nil {
+		return nil, fmt.Errorf("%w: the matcher cannot be evaluated: %w", ErrUnsupportedModel, err)
+	}
+	return enforcer, nil
+}
+
+// Reload replaces the in-memory policy with the one in the store, for when
+// another process has edited it. It is all or nothing: if the store cannot
+// be read or holds a line that does not validate, the current policy stays
+// in force and the error is returned. Without a store Reload does nothing.
+func (e *Engine) Reload(ctx context.Context) error {
+	if e.store == nil {
+		return nil
+	}
+	e.editMu.Lock()
+	defer e.editMu.Unlock()
+	return e.reloadLocked(ctx)
+}
+
+func (e *Engine) reloadLocked(ctx context.Context) error {
+	policy, err := e.store.load(ctx, e.model)
+	if err != nil {
+		return err
+	}
+	enforcer, err := e.newEnforcer(policy)
+	if err != nil {
+		return err
+	}
+	e.mu.Lock()
+	e.enforcer = enforcer
+	e.mu.Unlock()
+	return nil
+}
+
+func grantRules(grants []Grant) [][]string {
+	rules := make([][]string, len(grants))
+	for i, g := range grants {
+		rules[i] = g.rule()
+	}
+	return rules
+}
+
+func roleRules(roles []RoleAssignment) [][]string {
+	rules := make([][]string, len(roles))
+	for i, a := range roles {
+		rules[i] = a.rule()
+	}
+	return rules
+}

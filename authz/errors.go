@@ -1,0 +1,72 @@
+package authz
+
+import (
+	"errors"
+	"fmt"
+)
+
+// Errors returned by this package, matched with errors.Is. Returned errors
+// wrap these sentinels and add what was wrong; errors from package
+// permissions (ErrInvalidPermission, ErrInvalidScope) are wrapped as they are.
+var (
+	// ErrInvalidSubject reports an empty or malformed subject or role name.
+	ErrInvalidSubject = errors.New("invalid subject")
+	// ErrInvalidEffect reports an effect other than "allow" or "deny".
+	ErrInvalidEffect = errors.New("invalid effect")
+	// ErrInvalidRequest reports a decision request that cannot be answered as
+	// asked, such as a resource whose type is not the permission's.
+	ErrInvalidRequest = errors.New("invalid request")
+	// ErrInvalidPolicy reports a policy line that gatehouse cannot interpret.
+	// The error is a *PolicyError that names the line.
+	ErrInvalidPolicy = errors.New("invalid policy")
+	// ErrUnsupportedModel reports a Casbin model that does not have
+	// gatehouse's shape (see New).
+	ErrUnsupportedModel = errors.New("unsupported model")
+	// ErrExists reports an edit that would add a rule the policy already has.
+	ErrExists = errors.New("rule already exists")
+	// ErrNotFound reports an edit that would remove a rule the policy does not
+	// have.
+	ErrNotFound = errors.New("rule not found")
+	// ErrCycle reports a role assignment that would make a role inherit
+	// itself, directly or through other roles.
+	ErrCycle = errors.New("role inheritance cycle")
+	// ErrTooDeep reports a role assignment that would make a chain of roles
+	// longer than MaxRoleDepth.
+	ErrTooDeep = errors.New("role chain too deep")
+	// ErrStore reports a failure of the policy store. The edit that met it
+	// changed nothing.
+	ErrStore = errors.New("policy store")
+	// ErrEngine reports a failure inside the policy engine while deciding.
+	// The decision that met it is a denial.
+	ErrEngine = errors.New("policy engine")
+)
+
+// PolicyError is a policy line that could not be loaded. It matches
+// ErrInvalidPolicy and wraps the reason (for example
+// permissions.ErrInvalidPermission).
+type PolicyError struct {
+	// Source names where the line came from: a file name, "policy" for text
+	// given to WithPolicy, or the store's table name.
+	Source string
+	// Line is the 1-based line number in Source, or 0 when the line came from
+	// a database row, which has no number.
+	Line int
+	// Text is the offending line as written.
+	Text string
+	// Err is the reason.
+	Err error
+}
+
+// Error returns "source:line: reason (text)".
+func (e *PolicyError) Error() string {
+	if e.Line > 0 {
+		return fmt.Sprintf("%s:%d: %v: %s", e.Source, e.Line, e.Err, e.Text)
+	}
+	return fmt.Sprintf("%s: %v: %s", e.Source, e.Err, e.Text)
+}
+
+// Unwrap returns the reason.
+func (e *PolicyError) Unwrap() error { return e.Err }
+
+// Is makes every PolicyError match ErrInvalidPolicy.
+func (e *PolicyError) Is(target error) bool { return target == ErrInvalidPolicy }

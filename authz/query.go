@@ -1,0 +1,128 @@
+package authz
+
+import (
+	"context"
+	"fmt"
+	"slices"
+)
+
+// Roles returns every role subject holds, directly or through other roles,
+// sorted by name. A subject the policy does not mention has none.
+func (e *Engine) Roles(ctx context.Context, subject string) ([]string, error) {
+	if err := e.readable(ctx, subject); err != nil {
+		return nil, err
+	}
+	e.mu.RLock()
+	defer e.mu.RUnlock()
+	return e.transitiveRoles(subject), nil
+}
+
+// AssignedRoles returns the roles subject holds directly, sorted by name:
+// the ones AssignRole and SetRoles gave it.
+func (e *Engine) AssignedRoles(ctx context.Context, subject string) ([]string, error) {
+	if err := e.readable(ctx, subject); err != nil {
+		return nil, err
+	}
+	e.mu.RLock()
+	defer e.mu.RUnlock()
+	roles := e.directRoles(subject)
+	slices.Sort(roles)
+	return roles, nil
+}
+
+// Members returns the subjects and roles that hold role directly, sorted by
+// name.
+func (e *Engine) Members(ctx context.Context, role string) ([]string, error) {
+	if err := e.readable(ctx, role); err != nil {
+		return nil, err
+	}
+	e.mu.RLock()
+	defer e.mu.RUnlock()
+	members := e.directMembers(role)
+	slices.Sort(members)
+	return members, nil
+}
+
+// Permissions returns every grant that applies to subject: its own and those
+// of every role it holds, directly or not, in policy order. Deny grants are
+// included, since they take part in subject's decisions.
+func (e *Engine) Permissions(ctx context.Context, subject string) ([]Grant, error) {
+	if err := e.readable(ctx, subject); err != nil {
+		return nil, err
+	}
+	e.mu.RLock()
+	defer e.mu.RUnlock()
+	holders := map[string]bool{subject: true}
+	for _, role := range e.transitiveRoles(subject) {
+		holders[role] = true
+	}
+	rules, err := e.enforcer.GetPolicy()
+	if err != nil {
+		return nil, fmt.Errorf("%w: %w", ErrEngine, err)
+	}
+	var grants []Grant
+	for _, rule := range rules {
+		if holders[rule[0]] {
+			grants = append(grants, grantFromRule(rule))
+		}
+	}
+	return grants, nil
+}
+
+// Policy returns the whole policy, grants and role assignments, in policy
+// order.
+func (e *Engine) Policy(ctx context.Context) (Policy, error) {
+	if err := ctx.Err(); err != nil {
+		return Policy{}, err
+	}
+	e.mu.RLock()
+	defer e.mu.RUnlock()
+	grants, err := e.enforcer.GetPolicy()
+	if err != nil {
+		return Policy{}, fmt.Errorf("%w: %w", ErrEngine, err)
+	}
+	roles, err := e.enforcer.GetGroupingPolicy()
+	if err != nil {
+		return Policy{}, fmt.Errorf("%w: %w", ErrEngine, err)
+	}
+	var p Policy
+	for _, rule := range grants {
+		p.Grants = append(p.Grants, grantFromRule(rule))
+	}
+	for _, rule := range roles {
+		p.Roles = append(p.Roles, RoleAssignment{Member: rule[0], Role: rule[1]})
+	}
+	return p, nil
+}
+
+// readable checks what every query needs.
+func (e *Engine) readable(ctx context.Context, name string) error {
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	return validateName("subject", name)
+}
+
+// transitiveRoles returns, sorted, the roles subject holds within
+// MaxRoleDepth assignments, the ones its decisions honour; the caller holds
+// e.mu or editMu.
+func (e *Engine) transitiveRoles(subject string) []string {
+	seen := map[string]bool{subject: true}
+	level := []string{subject}
+	var roles []string
+	for depth := 0; depth < MaxRoleDepth && len(level) > 0; depth++ {
+		var next []string
+		for _, name := range level {
+			for _, held := range e.directRoles(name) {
+				if !seen[held] {
+					seen[held] = true
+					roles = append(roles, held)
+					next = append(next, held)
+				}
+			}
+		}
+		level = next
+	}
+	slices.Sort(roles)
+	return roles
+}

@@ -1,0 +1,36 @@
+package permissions
+
+// The permissions of gatehouse's default policy. Applications are free to
+// define their own: any valid "resource:action" works.
+const (
+	// UsersRead lists and reads user accounts.
+	UsersRead Permission = "users:read"
+	// UsersWrite changes user accounts, including their roles.
+	UsersWrite Permission = "users:write"
+	// UsersDelete deletes user accounts.
+	UsersDelete Permission = "users:delete"
+
+	// PostsRead reads posts, including unpublished ones.
+	PostsRead Permission = "posts:read"
+	// PostsWrite creates posts.
+	PostsWrite Permission = "posts:write"
+	// PostsUpdate edits existing posts.
+	PostsUpdate Permission = "posts:update"
+	// PostsDelete deletes posts.
+	PostsDelete Permission = "posts:delete"
+
+	// PolicyRead reads the authorization policy.
+	PolicyRead Permission = "policy:read"
+	// PolicyWrite edits the authorization policy. Whoever holds it can grant
+	// themselves anything: give it only to administrators.
+	PolicyWrite Permission = "policy:write"
+)
+
+// Known lists the permissions above, in a stable order.
+func Known() []Permission {
+	return []Permission{
+		UsersRead, UsersWrite, UsersDelete,
+		PostsRead, PostsWrite, PostsUpdate, PostsDelete,
+		PolicyRead, PolicyWrite,
+	}
+}
