@@ -68,9 +68,9 @@ func (d Decision) Reason() string {
 		return "denied: no decision was made"
 	}
 	var b strings.Builder
-	fmt.Fprintf(&b, "denied: no rule allows %q %q", d.Request.Subject, string(d.Request.Permission))
+	fmt.Fprintf(&b, "denied: no rule grants %q to %q", string(d.Request.Permission), d.Request.Subject)
 	if r := d.Request.Resource; r.ID != "" || r.Owner != "" {
-		b.WriteString(" on")
+		b.WriteString(" on resource")
 		if r.ID != "" {
 			fmt.Fprintf(&b, " %q", r.ID)
 		}
