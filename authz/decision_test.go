@@ -34,10 +34,10 @@ func TestDecideExplains(t *testing.T) {
 			reason:  `allowed by rule "p, user, posts:write, any, allow"`,
 		},
 		{
-			name:    "denied by an explicit deny",
-			req:     authz.Request{Subject: "dave", Permission: permissions.PostsWrite},
-			rule:    "p, suspended, posts:write, any, deny",
-			reason:  `denied by rule "p, suspended, posts:write, any, deny"`,
+			name:   "denied by an explicit deny",
+			req:    authz.Request{Subject: "dave", Permission: permissions.PostsWrite},
+			rule:   "p, suspended, posts:write, any, deny",
+			reason: `denied by rule "p, suspended, posts:write, any, deny"`,
 		},
 		{
 			name:   "no rule for somebody else's resource",
