@@ -37,30 +37,74 @@ func openGormStore(ctx context.Context, db *gorm.DB, table string) (*gormStore, 
 	if !tableNamePattern.MatchString(table) {
 		return nil, fmt.Errorf("%w: table name %q: use letters, digits and underscores", ErrStore, table)
 	}
-	if err := db.WithContext(ctx).AutoMigrate(&policySeed{}); err != nil {
-		return nil, fmt.Errorf("%w: create seed table: %w", ErrStore, err)
-	}
-	// The adapter keeps the session it is given; a session without ctx keeps
-	// a cancelled ctx from breaking later loads, which pass their own.
-	adapter, err := gormadapter.NewAdapterByDBUseTableName(db.WithContext(context.WithoutCancel(ctx)), "", table)
+	var adapter *gormadapter.Adapter
+	err := retryMigration(ctx, func() error {
+		if err := db.WithContext(ctx).AutoMigrate(&policySeed{}); err != nil {
+			return fmt.Errorf("create seed table: %w", err)
+		}
+		// The adapter keeps the session it is given; one whose context
+		// cannot be cancelled keeps a cancelled ctx from breaking later
+		// loads, which pass their own.
+		var err error
+		adapter, err = gormadapter.NewAdapterByDBUseTableName(db.WithContext(context.WithoutCancel(ctx)), "", table)
+		if err != nil {
+			return fmt.Errorf("create table %s: %w", table, err)
+		}
+		return nil
+	})
 	if err != nil {
-		return nil, fmt.Errorf("%w: create table %s: %w", ErrStore, table, err)
+		return nil, fmt.Errorf("%w: %w", ErrStore, err)
 	}
 	return &gormStore{db: db, table: table, adapter: adapter}, nil
 }
 
-// seed writes initial into the policy table if the table has never been
-// seeded and is empty, and records the seeding either way, in one
-// transaction. When several processes race to seed, one wins and the others
-// find its record.
-func (s *gormStore) seed(ctx context.Context, initial Policy) error {
-	err := s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
-		var seeded int64
-		if err := tx.Model(&policySeed{}).Where("policy_table = ?", s.table).Count(&seeded).Error; err != nil {
+// migrationAttempts bounds retryMigration.
+const migrationAttempts = 3
+
+// retryMigration runs migrate again when it fails, because processes
+// starting together race to create the same tables and indexes: the loser
+// fails with "already exists" and, run again, finds them in place.
+func retryMigration(ctx context.Context, migrate func() error) error {
+	var err error
+	for attempt := 0; attempt < migrationAttempts; attempt++ {
+		if err = migrate(); err == nil || ctx.Err() != nil {
 			return err
 		}
-		if seeded > 0 {
+	}
+	return err
+}
+
+// seedAttempts bounds how often seed tries again after losing a race.
+const seedAttempts = 5
+
+// seed writes initial into the policy table if the table has never been
+// seeded and is empty, and records the seeding either way, in one
+// transaction. When several processes race to seed, one wins; the others
+// fail, find its record and leave the table alone.
+func (s *gormStore) seed(ctx context.Context, initial Policy) error {
+	var err error
+	for attempt := 1; attempt <= seedAttempts; attempt++ {
+		if err = s.seedOnce(ctx, initial); err == nil {
 			return nil
+		}
+		if seeded, checkErr := s.seeded(s.db.WithContext(ctx)); checkErr == nil && seeded {
+			return nil
+		}
+		// Back off a little so the winner can commit (SQLite refuses a
+		// second writer at once rather than making it wait).
+		select {
+		case <-ctx.Done():
+			return fmt.Errorf("%w: seed %s: %w", ErrStore, s.table, ctx.Err())
+		case <-time.After(time.Duration(attempt) * 20 * time.Millisecond):
+		}
+	}
+	return fmt.Errorf("%w: seed %s: %w", ErrStore, s.table, err)
+}
+
+func (s *gormStore) seedOnce(ctx context.Context, initial Policy) error {
+	return s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		if seeded, err := s.seeded(tx); err != nil || seeded {
+			return err
 		}
 		var rows int64
 		if err := tx.Table(s.table).Count(&rows).Error; err != nil {
@@ -80,14 +124,13 @@ func (s *gormStore) seed(ctx context.Context, initial Policy) error {
 		}
 		return tx.Create(&policySeed{PolicyTable: s.table, SeededAt: time.Now().UTC()}).Error
 	})
-	if err == nil {
-		return nil
-	}
-	var seeded int64
-	if s.db.WithContext(ctx).Model(&policySeed{}).Where("policy_table = ?", s.table).Count(&seeded).Error == nil && seeded > 0 {
-		return nil // another process seeded it first
-	}
-	return fmt.Errorf("%w: seed %s: %w", ErrStore, s.table, err)
+}
+
+// seeded reports whether the table has a seed record.
+func (s *gormStore) seeded(db *gorm.DB) (bool, error) {
+	var n int64
+	err := db.Model(&policySeed{}).Where("policy_table = ?", s.table).Count(&n).Error
+	return n > 0, err
 }
 
 func addInBatches(adapter *gormadapter.Adapter, ptype string, rules [][]string) error {
