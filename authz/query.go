@@ -7,7 +7,7 @@ import (
 )
 
 // Roles returns every role subject holds, directly or through other roles,
-// sorted by name. A subject the policy does not mention has none.
+// sorted by name; never nil. A subject the policy does not mention has none.
 func (e *Engine) Roles(ctx context.Context, subject string) ([]string, error) {
 	if err := e.readable(ctx, subject); err != nil {
 		return nil, err
@@ -17,28 +17,28 @@ func (e *Engine) Roles(ctx context.Context, subject string) ([]string, error) {
 	return e.transitiveRoles(subject), nil
 }
 
-// AssignedRoles returns the roles subject holds directly, sorted by name:
-// the ones AssignRole and SetRoles gave it.
+// AssignedRoles returns the roles subject holds directly, sorted by name and
+// never nil: the ones AssignRole and SetRoles gave it.
 func (e *Engine) AssignedRoles(ctx context.Context, subject string) ([]string, error) {
 	if err := e.readable(ctx, subject); err != nil {
 		return nil, err
 	}
 	e.mu.RLock()
 	defer e.mu.RUnlock()
-	roles := e.directRoles(subject)
+	roles := append([]string{}, e.directRoles(subject)...)
 	slices.Sort(roles)
 	return roles, nil
 }
 
 // Members returns the subjects and roles that hold role directly, sorted by
-// name.
+// name; never nil.
 func (e *Engine) Members(ctx context.Context, role string) ([]string, error) {
 	if err := e.readable(ctx, role); err != nil {
 		return nil, err
 	}
 	e.mu.RLock()
 	defer e.mu.RUnlock()
-	members := e.directMembers(role)
+	members := append([]string{}, e.directMembers(role)...)
 	slices.Sort(members)
 	return members, nil
 }
@@ -109,7 +109,7 @@ func (e *Engine) readable(ctx context.Context, name string) error {
 func (e *Engine) transitiveRoles(subject string) []string {
 	seen := map[string]bool{subject: true}
 	level := []string{subject}
-	var roles []string
+	roles := []string{}
 	for depth := 0; depth < MaxRoleDepth && len(level) > 0; depth++ {
 		var next []string
 		for _, name := range level {
