@@ -11,15 +11,21 @@ import (
 	"github.com/gatehouse-go/gatehouse/permissions"
 )
 
+// addReviewer gives who the role reviewer, in an unusual policy a filter
+// must still get right: reviewers read every post except their own.
+func addReviewer(t *testing.T, e *authz.Engine, who string) {
+	t.Helper()
+	ctx := context.Background()
+	require.NoError(t, e.AddGrant(ctx, authz.Grant{Subject: "reviewer", Permission: "posts:read", Scope: permissions.Any}))
+	require.NoError(t, e.AddGrant(ctx, authz.Grant{Subject: "reviewer", Permission: "posts:read", Scope: permissions.Own, Effect: authz.Deny}))
+	require.NoError(t, e.AssignRole(ctx, who, "reviewer"))
+}
+
 func TestFilterKinds(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
 	e := newEngine(t)
-	// An unusual policy a filter must still get right: reviewers read every
-	// post except their own.
-	require.NoError(t, e.AddGrant(ctx, authz.Grant{Subject: "reviewer", Permission: "posts:read", Scope: permissions.Any}))
-	require.NoError(t, e.AddGrant(ctx, authz.Grant{Subject: "reviewer", Permission: "posts:read", Scope: permissions.Own, Effect: authz.Deny}))
-	require.NoError(t, e.AssignRole(ctx, "rita", "reviewer"))
+	addReviewer(t, e, "rita")
 	require.NoError(t, e.SetRoles(ctx, "dave", []string{"user", "suspended"}))
 
 	tests := []struct {
@@ -95,9 +101,7 @@ func TestFilterWhereSelectsTheSameRowsAsDecide(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
 	e := newEngine(t)
-	require.NoError(t, e.AddGrant(ctx, authz.Grant{Subject: "reviewer", Permission: "posts:read", Scope: permissions.Any}))
-	require.NoError(t, e.AddGrant(ctx, authz.Grant{Subject: "reviewer", Permission: "posts:read", Scope: permissions.Own, Effect: authz.Deny}))
-	require.NoError(t, e.AssignRole(ctx, "rita", "reviewer"))
+	addReviewer(t, e, "rita")
 
 	db := openSQLite(t, tempDBPath(t))
 	require.NoError(t, db.AutoMigrate(&post{}))
