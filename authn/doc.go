@@ -1,0 +1,24 @@
+// Package authn answers "who is calling": it turns credentials into a
+// Subject, which package authz then judges.
+//
+// This package holds what every kind of credential shares: the Subject, the
+// Authenticator interface that bearer tokens, API keys and session cookies
+// implement, the Chain that tries them in order, the errors adapters map to
+// HTTP statuses, and Secret, the type credentials travel in so that logging
+// them prints "[REDACTED]". Each kind of credential lives in a sub-package:
+//
+//   - password: hashing with argon2id (default) or bcrypt, and password rules;
+//   - users: accounts in a GORM store, registration and login;
+//   - token: JWT access tokens (RFC 9068) signed with rotating keys, and their
+//     revocation;
+//   - refresh: opaque refresh tokens that rotate on use, with reuse detection;
+//   - apikey: API keys, hashed at rest;
+//   - session: server-side cookie sessions with CSRF protection;
+//   - purpose: single-purpose tokens for email verification and password
+//     reset;
+//   - throttle: login throttling per account and client address.
+//
+// Roles never travel in credentials: the policy store is the one source of
+// truth, so a role change applies to the caller's next request without a new
+// login.
+package authn
