@@ -1,0 +1,80 @@
+package session
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/gatehouse-go/gatehouse/authn"
+)
+
+// Authenticate implements authn.Authenticator for the session cookie.
+//
+// A request without the cookie (or with an empty one) gets
+// authn.ErrNoCredentials. A malformed or unknown token, a destroyed session,
+// and one past its idle or absolute timeout get authn.ErrInvalidSession. On
+// a live session, a request whose method is not safe (authn.IsSafeMethod)
+// must carry the session's CSRF token in the CSRFHeader header, or gets
+// authn.ErrCSRF. A database failure gets ErrStore: no one is authenticated.
+//
+// On success the session's last-seen time is written if it is TouchInterval
+// old or more, and the Subject has Method authn.MethodSession, the session's
+// id as CredentialID, and ExpiresAt the earlier of its absolute expiry and
+// the moment it would die idle.
+func (m *Manager) Authenticate(ctx context.Context, req authn.Credentials) (authn.Subject, error) {
+	token, ok := req.Cookie(m.cfg.CookieName)
+	if !ok || token == "" {
+		return authn.Subject{}, authn.ErrNoCredentials
+	}
+	raw, ok := decodeToken(token)
+	if !ok {
+		return authn.Subject{}, fmt.Errorf("session: malformed token: %w", authn.ErrInvalidSession)
+	}
+
+	var rec record
+	found := m.db.WithContext(ctx).Where("token_hash = ?", hashToken(token)).Limit(1).Find(&rec)
+	if found.Error != nil {
+		return authn.Subject{}, fmt.Errorf("session: look up: %w: %w", ErrStore, found.Error)
+	}
+	if found.RowsAffected == 0 {
+		return authn.Subject{}, fmt.Errorf("session: unknown token: %w", authn.ErrInvalidSession)
+	}
+
+	now := m.now()
+	if !now.Before(rec.ExpiresAt) {
+		return authn.Subject{}, fmt.Errorf("session %s: past its lifetime: %w", rec.ID, authn.ErrInvalidSession)
+	}
+	if !now.Before(rec.LastSeenAt.Add(m.cfg.IdleTimeout)) {
+		return authn.Subject{}, fmt.Errorf("session %s: idle too long: %w", rec.ID, authn.ErrInvalidSession)
+	}
+	// Checked only once the session is known to be live, so that a request
+	// with a dead cookie learns that, and asks for a login, rather than
+	// being told to fetch a CSRF token it could never use.
+	if !authn.IsSafeMethod(req.Method()) && !validCSRF(raw, req.Header(m.cfg.CSRFHeader)) {
+		return authn.Subject{}, fmt.Errorf("session %s: %s %s: %w", rec.ID, req.Method(), m.cfg.CSRFHeader, authn.ErrCSRF)
+	}
+
+	if now.Sub(rec.LastSeenAt) >= m.cfg.TouchInterval {
+		seen := stamp(now)
+		touched := m.db.WithContext(ctx).Model(&record{}).Where("id = ?", rec.ID).Update("last_seen_at", seen)
+		if touched.Error != nil {
+			return authn.Subject{}, fmt.Errorf("session %s: touch: %w: %w", rec.ID, ErrStore, touched.Error)
+		}
+		// The session was destroyed (a logout, a password reset) between
+		// the look-up and now: honour that rather than the stale read.
+		if touched.RowsAffected == 0 {
+			return authn.Subject{}, fmt.Errorf("session %s: destroyed: %w", rec.ID, authn.ErrInvalidSession)
+		}
+		rec.LastSeenAt = seen
+	}
+
+	expires := rec.ExpiresAt
+	if idle := rec.LastSeenAt.Add(m.cfg.IdleTimeout); idle.Before(expires) {
+		expires = idle
+	}
+	return authn.Subject{
+		ID:           rec.Subject,
+		Method:       authn.MethodSession,
+		CredentialID: rec.ID,
+		ExpiresAt:    expires,
+	}, nil
+}

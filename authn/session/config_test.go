@@ -1,0 +1,93 @@
+package session_test
+
+import (
+	"context"
+	"path/filepath"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/gatehouse-go/gatehouse/authn/session"
+)
+
+func TestNewRefusesBadConfig(t *testing.T) {
+	t.Parallel()
+	db := openSQLite(t, filepath.Join(t.TempDir(), "x.db"))
+	tests := []struct {
+		name string
+		cfg  session.Config
+	}{
+		{"negative idle timeout", session.Config{IdleTimeout: -time.Minute}},
+		{"negative lifetime", session.Config{Lifetime: -time.Hour}},
+		{"sub-second idle timeout", session.Config{IdleTimeout: time.Millisecond}},
+		{"sub-second lifetime", session.Config{Lifetime: 999 * time.Millisecond}},
+		{"negative touch interval", session.Config{TouchInterval: -time.Second}},
+		{"touch interval as long as idle timeout", session.Config{IdleTimeout: time.Minute, TouchInterval: time.Minute}},
+		{"touch interval longer than default idle timeout", session.Config{TouchInterval: time.Hour}},
+		{"cookie name with space", session.Config{CookieName: "my session"}},
+		{"cookie name with equals", session.Config{CookieName: "a=b"}},
+		{"cookie name non-ASCII", session.Config{CookieName: "séance"}},
+		{"header name with colon", session.Config{CSRFHeader: "X-CSRF:"}},
+		{"header name with newline", session.Config{CSRFHeader: "X-CSRF\nInjected"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			m, err := session.New(context.Background(), db, tt.cfg)
+			assert.ErrorIs(t, err, session.ErrInvalidConfig)
+			assert.Nil(t, m)
+		})
+	}
+
+	m, err := session.New(context.Background(), nil, session.Config{})
+	assert.ErrorIs(t, err, session.ErrInvalidConfig)
+	assert.Nil(t, m)
+
+	var tables int64
+	require.NoError(t, db.Raw("SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = 'gatehouse_sessions'").Scan(&tables).Error)
+	assert.Zero(t, tables, "a refused config creates no table")
+}
+
+func TestNewDefaultsAndNames(t *testing.T) {
+	t.Parallel()
+	db := openSQLite(t, filepath.Join(t.TempDir(), "x.db"))
+	tests := []struct {
+		name       string
+		cfg        session.Config
+		cookie     string
+		csrfHeader string
+	}{
+		{"defaults", session.Config{}, "gatehouse_session", "X-CSRF-Token"},
+		{"custom", session.Config{CookieName: "__Host-sid", CSRFHeader: "X-XSRF-Token"}, "__Host-sid", "X-XSRF-Token"},
+		// A short idle timeout shortens the default touch interval with it
+		// rather than making the zero Config invalid.
+		{"short idle timeout", session.Config{IdleTimeout: time.Minute}, "gatehouse_session", "X-CSRF-Token"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			m, err := session.New(context.Background(), db, tt.cfg)
+			require.NoError(t, err)
+			assert.Equal(t, tt.cookie, m.CookieName())
+			assert.Equal(t, tt.csrfHeader, m.CSRFHeader())
+		})
+	}
+}
+
+func TestDefaultTimeouts(t *testing.T) {
+	t.Parallel()
+	f := newFixture(t, session.Config{})
+	s := f.create(t, "alice")
+	assert.Equal(t, start, s.CreatedAt)
+	assert.Equal(t, start.Add(24*time.Hour), s.ExpiresAt, "default lifetime")
+
+	f.clock.Advance(59 * time.Second)
+	_, err := f.get(s.Token.Reveal())
+	require.NoError(t, err)
+	assert.Equal(t, start, f.lastSeen(t, s.ID), "default touch interval is a minute")
+	f.clock.Advance(time.Second)
+	sub, err := f.get(s.Token.Reveal())
+	require.NoError(t, err)
+	assert.Equal(t, start.Add(time.Minute), f.lastSeen(t, s.ID))
+	assert.Equal(t, start.Add(31*time.Minute), sub.ExpiresAt, "default idle timeout")
+}

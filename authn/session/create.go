@@ -1,0 +1,84 @@
+package session
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"gorm.io/gorm"
+
+	"github.com/gatehouse-go/gatehouse/authn"
+)
+
+// Session is a newly created session, as handed to the client that logged
+// in. Its secrets print as "[REDACTED]"; call Reveal where they are sent.
+type Session struct {
+	// ID is the session's public id ("ses_" and 16 hex digits): safe to log
+	// and it grants nothing. Subject.CredentialID carries it.
+	ID string
+	// Subject is the id of the subject who logged in.
+	Subject string
+	// Token is the cookie value, the one credential of the session. Send it
+	// only as the cookie Manager.Cookie builds; it is never stored.
+	Token authn.Secret
+	// CSRFToken must accompany every unsafe request, in the CSRFHeader
+	// header. Put it where the application's pages and scripts can read it,
+	// never in the URL, where it would leak through logs and Referer headers.
+	CSRFToken authn.Secret
+	// CreatedAt is when the session began, to the second.
+	CreatedAt time.Time
+	// ExpiresAt is the session's absolute expiry, CreatedAt plus Lifetime.
+	// It may die sooner by going idle or being destroyed.
+	ExpiresAt time.Time
+}
+
+// Create starts a new session for subject, with a new id and token: call it
+// at every login. previousToken is the session cookie the login request
+// carried, or "": if it names a session, that session is destroyed in the
+// same transaction, so that a session planted in the browser before login
+// (session fixation) never becomes an authenticated one. A previousToken
+// that names no session is ignored.
+//
+// An empty subject, or one longer than 255 bytes, is refused with an error
+// matching ErrInvalidSubject, and nothing changes.
+func (m *Manager) Create(ctx context.Context, subject, previousToken string) (Session, error) {
+	if subject == "" || len(subject) > maxSubjectLen {
+		return Session{}, fmt.Errorf("session: create: %w: length %d, want 1 to %d bytes", ErrInvalidSubject, len(subject), maxSubjectLen)
+	}
+	token, raw, err := newToken()
+	if err != nil {
+		return Session{}, fmt.Errorf("session: create: %w", err)
+	}
+	id, err := newID()
+	if err != nil {
+		return Session{}, fmt.Errorf("session: create: %w", err)
+	}
+	now := stamp(m.now())
+	rec := record{
+		ID:         id,
+		TokenHash:  hashToken(token),
+		Subject:    subject,
+		CreatedAt:  now,
+		LastSeenAt: now,
+		ExpiresAt:  now.Add(m.cfg.Lifetime),
+	}
+	err = m.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		if _, ok := decodeToken(previousToken); ok {
+			if err := tx.Where("token_hash = ?", hashToken(previousToken)).Delete(&record{}).Error; err != nil {
+				return fmt.Errorf("destroy previous session: %w", err)
+			}
+		}
+		return tx.Create(&rec).Error
+	})
+	if err != nil {
+		return Session{}, fmt.Errorf("session: create: %w: %w", ErrStore, err)
+	}
+	return Session{
+		ID:        rec.ID,
+		Subject:   subject,
+		Token:     authn.Secret(token),
+		CSRFToken: authn.Secret(csrfFor(raw)),
+		CreatedAt: rec.CreatedAt,
+		ExpiresAt: rec.ExpiresAt,
+	}, nil
+}

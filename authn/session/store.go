@@ -1,0 +1,53 @@
+package session
+
+import (
+	"context"
+	"time"
+
+	"gorm.io/gorm"
+)
+
+// record is one session as stored. It holds the hash of the cookie value,
+// never the value itself.
+type record struct {
+	// ID is public: safe to log and to show the user in a list of their
+	// sessions.
+	ID string `gorm:"primaryKey;size:20"`
+	// TokenHash is the hex SHA-256 of the cookie value. A plain hash is
+	// enough because the value is 32 random bytes: there is nothing to
+	// guess, so a slow password hash would add only cost.
+	TokenHash  string    `gorm:"size:64;not null;uniqueIndex"`
+	Subject    string    `gorm:"size:255;not null;index"`
+	CreatedAt  time.Time `gorm:"not null;autoCreateTime:false"`
+	LastSeenAt time.Time `gorm:"not null"`
+	// ExpiresAt is the absolute expiry, indexed for Cleanup.
+	ExpiresAt time.Time `gorm:"not null;index"`
+}
+
+// TableName is the table sessions are kept in.
+func (record) TableName() string { return "gatehouse_sessions" }
+
+// maxSubjectLen is the width of the subject column.
+const maxSubjectLen = 255
+
+// migrationAttempts bounds migrate.
+const migrationAttempts = 3
+
+// migrate creates the session table and its indexes if they are missing. It
+// tries again on failure because processes starting together race to create
+// them: the loser fails with "already exists" and, run again, finds them in
+// place.
+func migrate(ctx context.Context, db *gorm.DB) error {
+	var err error
+	for range migrationAttempts {
+		if err = db.WithContext(ctx).AutoMigrate(&record{}); err == nil || ctx.Err() != nil {
+			return err
+		}
+	}
+	return err
+}
+
+// stamp is t as stored: UTC, truncated to the second so that every database
+// keeps it exactly and compares it as it was written. Truncation only ever
+// makes a session end earlier, never later.
+func stamp(t time.Time) time.Time { return t.UTC().Truncate(time.Second) }
