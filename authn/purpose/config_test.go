@@ -1,0 +1,103 @@
+package purpose_test
+
+import (
+	"context"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+	"gorm.io/gorm"
+
+	"github.com/gatehouse-go/gatehouse/authn"
+	"github.com/gatehouse-go/gatehouse/authn/purpose"
+)
+
+func TestNewRefusesBadConfig(t *testing.T) {
+	t.Parallel()
+	db := newDB(t)
+	good := purpose.Config{Purpose: purpose.PasswordReset, Key: resetKey, Issuer: issuer}
+	with := func(edit func(*purpose.Config)) purpose.Config {
+		cfg := good
+		edit(&cfg)
+		return cfg
+	}
+	tests := []struct {
+		name    string
+		db      *gorm.DB
+		cfg     purpose.Config
+		wantErr []error
+	}{
+		{"nil db", nil, good, []error{purpose.ErrInvalidConfig}},
+		{"key one byte short", db, with(func(c *purpose.Config) { c.Key = resetKey[:purpose.MinKeyLength-1] }), []error{authn.ErrWeakSecret, purpose.ErrInvalidConfig}},
+		{"no key", db, with(func(c *purpose.Config) { c.Key = nil }), []error{authn.ErrWeakSecret, purpose.ErrInvalidConfig}},
+		{"no purpose", db, with(func(c *purpose.Config) { c.Purpose = "" }), []error{purpose.ErrInvalidConfig}},
+		{"upper-case purpose", db, with(func(c *purpose.Config) { c.Purpose = "Password_reset" }), []error{purpose.ErrInvalidConfig}},
+		{"purpose starting with a digit", db, with(func(c *purpose.Config) { c.Purpose = "2fa" }), []error{purpose.ErrInvalidConfig}},
+		{"purpose with a plus", db, with(func(c *purpose.Config) { c.Purpose = "reset+jwt" }), []error{purpose.ErrInvalidConfig}},
+		{"purpose of 33 characters", db, with(func(c *purpose.Config) { c.Purpose = "a" + strings.Repeat("b", 32) }), []error{purpose.ErrInvalidConfig}},
+		{"no issuer", db, with(func(c *purpose.Config) { c.Issuer = "" }), []error{purpose.ErrInvalidConfig}},
+		{"issuer too long", db, with(func(c *purpose.Config) { c.Issuer = strings.Repeat("i", purpose.MaxIssuerLength+1) }), []error{purpose.ErrInvalidConfig}},
+		{"issuer not UTF-8", db, with(func(c *purpose.Config) { c.Issuer = "https://\xff" }), []error{purpose.ErrInvalidConfig}},
+		{"negative TTL", db, with(func(c *purpose.Config) { c.TTL = -time.Minute }), []error{purpose.ErrInvalidConfig}},
+		{"TTL under a second", db, with(func(c *purpose.Config) { c.TTL = 500 * time.Millisecond }), []error{purpose.ErrInvalidConfig}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			tokens, err := purpose.New(context.Background(), tt.db, tt.cfg)
+			require.Error(t, err)
+			assert.Nil(t, tokens)
+			for _, want := range tt.wantErr {
+				assert.ErrorIs(t, err, want)
+			}
+		})
+	}
+
+	t.Run("longest purpose is accepted", func(t *testing.T) {
+		_, err := purpose.New(context.Background(), db, with(func(c *purpose.Config) { c.Purpose = "a" + strings.Repeat("b_9", 10) + "c" }))
+		assert.NoError(t, err)
+	})
+}
+
+func TestDefaultTTL(t *testing.T) {
+	t.Parallel()
+	db := newDB(t)
+	tests := []struct {
+		purpose string
+		ttl     time.Duration
+		want    time.Duration
+	}{
+		{purpose.EmailVerification, 0, 24 * time.Hour},
+		{purpose.PasswordReset, 0, 30 * time.Minute},
+		{"invite", 0, time.Hour},
+		{purpose.PasswordReset, 10 * time.Minute, 10 * time.Minute},
+	}
+	for _, tt := range tests {
+		t.Run(tt.purpose, func(t *testing.T) {
+			c := newClock()
+			tokens, err := purpose.New(context.Background(), db, purpose.Config{Purpose: tt.purpose, Key: verifyKey, Issuer: issuer, TTL: tt.ttl, Now: c.Now})
+			require.NoError(t, err)
+			assert.Equal(t, tt.purpose, tokens.Purpose())
+			assert.Equal(t, tt.want, tokens.TTL())
+			tok, err := tokens.Issue(context.Background(), "alice", "")
+			require.NoError(t, err)
+			assert.Equal(t, start.Add(tt.want).Truncate(time.Second), tok.ExpiresAt, "exp is whole seconds")
+		})
+	}
+}
+
+func TestNewCopiesKey(t *testing.T) {
+	t.Parallel()
+	db := newDB(t)
+	key := append([]byte(nil), resetKey...)
+	tokens, err := purpose.New(context.Background(), db, purpose.Config{Purpose: purpose.PasswordReset, Key: key, Issuer: issuer})
+	require.NoError(t, err)
+	tok, err := tokens.Issue(context.Background(), "alice", "")
+	require.NoError(t, err)
+
+	copy(key, strings.Repeat("x", len(key)))
+	subject, err := tokens.Verify(context.Background(), tok.Value.Reveal(), nil)
+	require.NoError(t, err, "changing the caller's slice must not change the key")
+	assert.Equal(t, "alice", subject)
+}

@@ -1,0 +1,122 @@
+package purpose_test
+
+import (
+	"context"
+	"path/filepath"
+	"sync"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/gatehouse-go/gatehouse/authn"
+	"github.com/gatehouse-go/gatehouse/authn/purpose"
+)
+
+func TestConsumeOnce(t *testing.T) {
+	t.Parallel()
+	for _, p := range []string{purpose.EmailVerification, purpose.PasswordReset} {
+		t.Run(p, func(t *testing.T) {
+			t.Parallel()
+			ctx := context.Background()
+			tokens := newTokens(t, newDB(t), p, newClock())
+			tok, err := tokens.Issue(ctx, "alice", "")
+			require.NoError(t, err)
+			other, err := tokens.Issue(ctx, "alice", "")
+			require.NoError(t, err)
+
+			subject, err := tokens.Consume(ctx, tok.Value.Reveal(), nil)
+			require.NoError(t, err)
+			assert.Equal(t, "alice", subject)
+
+			subject, err = tokens.Consume(ctx, tok.Value.Reveal(), nil)
+			assert.ErrorIs(t, err, authn.ErrTokenRevoked)
+			assert.NotErrorIs(t, err, authn.ErrTokenReused, "reuse of a purpose token revokes nothing else")
+			assert.Empty(t, subject)
+			_, err = tokens.Verify(ctx, tok.Value.Reveal(), nil)
+			assert.ErrorIs(t, err, authn.ErrTokenRevoked)
+
+			_, err = tokens.Consume(ctx, other.Value.Reveal(), nil)
+			assert.NoError(t, err, "each token is used once, not each subject")
+		})
+	}
+}
+
+func TestConcurrentConsume(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	path := filepath.Join(t.TempDir(), "x.db")
+	c := newClock()
+	// Two instances on two connection pools, as two processes would be.
+	instances := []*purpose.Tokens{
+		newTokens(t, openSQLite(t, path), purpose.PasswordReset, c),
+		newTokens(t, openSQLite(t, path), purpose.PasswordReset, c),
+	}
+	tok, err := instances[0].Issue(ctx, "alice", "")
+	require.NoError(t, err)
+
+	const attempts = 8
+	errs := make([]error, attempts)
+	var wg sync.WaitGroup
+	for i := range attempts {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			_, errs[i] = instances[i%2].Consume(ctx, tok.Value.Reveal(), nil)
+		}()
+	}
+	wg.Wait()
+
+	succeeded := 0
+	for _, err := range errs {
+		if err == nil {
+			succeeded++
+			continue
+		}
+		assert.ErrorIs(t, err, authn.ErrTokenRevoked)
+	}
+	assert.Equal(t, 1, succeeded)
+}
+
+func TestUsedSetSurvivesRestart(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	path := filepath.Join(t.TempDir(), "x.db")
+	c := newClock()
+	before := newTokens(t, openSQLite(t, path), purpose.PasswordReset, c)
+	used, err := before.Issue(ctx, "alice", "")
+	require.NoError(t, err)
+	unused, err := before.Issue(ctx, "bob", "")
+	require.NoError(t, err)
+	_, err = before.Consume(ctx, used.Value.Reveal(), nil)
+	require.NoError(t, err)
+
+	after := newTokens(t, openSQLite(t, path), purpose.PasswordReset, c)
+	_, err = after.Verify(ctx, used.Value.Reveal(), nil)
+	assert.ErrorIs(t, err, authn.ErrTokenRevoked)
+	_, err = after.Consume(ctx, used.Value.Reveal(), nil)
+	assert.ErrorIs(t, err, authn.ErrTokenRevoked)
+
+	subject, err := after.Consume(ctx, unused.Value.Reveal(), nil)
+	require.NoError(t, err)
+	assert.Equal(t, "bob", subject)
+}
+
+func TestCancelledContext(t *testing.T) {
+	t.Parallel()
+	tokens := newTokens(t, newDB(t), purpose.PasswordReset, newClock())
+	tok, err := tokens.Issue(context.Background(), "alice", "")
+	require.NoError(t, err)
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+
+	_, err = tokens.Verify(ctx, tok.Value.Reveal(), nil)
+	assert.ErrorIs(t, err, context.Canceled)
+	_, err = tokens.Consume(ctx, tok.Value.Reveal(), nil)
+	assert.ErrorIs(t, err, context.Canceled)
+	_, err = tokens.Cleanup(ctx)
+	assert.ErrorIs(t, err, context.Canceled)
+
+	_, err = tokens.Consume(context.Background(), tok.Value.Reveal(), nil)
+	assert.NoError(t, err, "a cancelled Consume uses nothing up")
+}
