@@ -1,0 +1,74 @@
+package refresh
+
+import (
+	"context"
+	"crypto/subtle"
+	"fmt"
+
+	"github.com/gatehouse-go/gatehouse/authn"
+)
+
+// Revoke ends the family of a known token, used or not, as at logout, and
+// returns the token's FamilyID and Subject (its Value and ExpiresAt are
+// empty) so the caller can check whose it was. Revoking a family that is
+// already revoked or expired is not an error: logging out twice is harmless.
+// A malformed or unknown token fails with an error matching
+// authn.ErrInvalidToken.
+func (s *Store) Revoke(ctx context.Context, value string) (Token, error) {
+	hash, err := parse(value)
+	if err != nil {
+		return Token{}, err
+	}
+	db := s.db.WithContext(ctx)
+	rec, found, err := find(db, hash)
+	if err != nil {
+		return Token{}, err
+	}
+	if !found || subtle.ConstantTimeCompare([]byte(rec.TokenHash), []byte(hash)) != 1 {
+		return Token{}, fmt.Errorf("refresh: unknown token: %w", authn.ErrInvalidToken)
+	}
+	if _, err := revokeFamily(db, rec.FamilyID, s.now()); err != nil {
+		return Token{}, err
+	}
+	return Token{FamilyID: rec.FamilyID, Subject: rec.Subject}, nil
+}
+
+// RevokeFamily ends a family by its id, as when the user behind it can no
+// longer be trusted. Revoking a family that is already revoked is not an
+// error; an id that names no family fails with ErrFamilyNotFound, and an
+// empty or over-long one with ErrInvalidFamilyID.
+func (s *Store) RevokeFamily(ctx context.Context, familyID string) error {
+	if familyID == "" || len(familyID) > 2*idBytes {
+		return fmt.Errorf("%w: %q", ErrInvalidFamilyID, familyID)
+	}
+	db := s.db.WithContext(ctx)
+	n, err := revokeFamily(db, familyID, s.now())
+	if err != nil || n > 0 {
+		return err
+	}
+	var rows int64
+	if err := db.Model(&record{}).Where("family_id = ?", familyID).Count(&rows).Error; err != nil {
+		return fmt.Errorf("refresh: look up family %s: %w", familyID, err)
+	}
+	if rows == 0 {
+		return fmt.Errorf("%w: %s", ErrFamilyNotFound, familyID)
+	}
+	return nil
+}
+
+// RevokeSubject ends every family of a subject at once: after a password
+// reset, an account's deletion or an administrator's lock, every device must
+// log in again. A subject with no tokens is not an error. An empty subject
+// fails with ErrInvalidSubject.
+func (s *Store) RevokeSubject(ctx context.Context, subject string) error {
+	if subject == "" || len(subject) > MaxSubjectLength {
+		return fmt.Errorf("%w: %d bytes, want 1 to %d", ErrInvalidSubject, len(subject), MaxSubjectLength)
+	}
+	err := s.db.WithContext(ctx).Model(&record{}).
+		Where("subject = ? AND revoked_at IS NULL", subject).
+		Update("revoked_at", s.now()).Error
+	if err != nil {
+		return fmt.Errorf("refresh: revoke subject: %w", err)
+	}
+	return nil
+}

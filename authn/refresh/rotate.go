@@ -1,0 +1,125 @@
+package refresh
+
+import (
+	"context"
+	"crypto/subtle"
+	"fmt"
+	"time"
+
+	"gorm.io/gorm"
+
+	"github.com/gatehouse-go/gatehouse/authn"
+)
+
+// Rotate exchanges a live token for a new one of the same family, which
+// expires at the earlier of TokenTTL from now and the family's end. The
+// presented token is dead afterwards.
+//
+// Errors match authn.ErrInvalidToken for a malformed or unknown token,
+// authn.ErrTokenExpired for an expired token or family, authn.ErrTokenRevoked
+// for a token of a revoked family, and authn.ErrTokenReused for a token that
+// was already rotated: that is taken as theft, and the whole family is
+// revoked before Rotate returns, so the next use of any of its tokens fails
+// with authn.ErrTokenRevoked. All of them match authn.ErrInvalidCredentials.
+//
+// Of two calls racing with the same token exactly one succeeds; the other is
+// reuse and revokes the family, the winner's new token with it. A client
+// must not send a refresh request twice.
+func (s *Store) Rotate(ctx context.Context, value string) (Token, error) {
+	hash, err := parse(value)
+	if err != nil {
+		return Token{}, err
+	}
+	db := s.db.WithContext(ctx)
+	rec, found, err := find(db, hash)
+	if err != nil {
+		return Token{}, err
+	}
+	// The database matched the hash; this check in constant time keeps a
+	// collation that compares loosely from letting another token pass.
+	if !found || subtle.ConstantTimeCompare([]byte(rec.TokenHash), []byte(hash)) != 1 {
+		return Token{}, fmt.Errorf("refresh: unknown token: %w", authn.ErrInvalidToken)
+	}
+	now := s.now()
+	switch {
+	case rec.RevokedAt != nil:
+		return Token{}, fmt.Errorf("refresh: family %s: %w", rec.FamilyID, authn.ErrTokenRevoked)
+	case rec.UsedAt != nil:
+		// Reuse is detected even after the token's expiry: a rotated token
+		// in anybody's hands but the client's is a stolen one.
+		if _, err := revokeFamily(db, rec.FamilyID, now); err != nil {
+			return Token{}, err
+		}
+		return Token{}, s.reused(ctx, rec)
+	case !now.Before(rec.FamilyExpiresAt):
+		return Token{}, fmt.Errorf("refresh: family %s ended: %w", rec.FamilyID, authn.ErrTokenExpired)
+	case !now.Before(rec.ExpiresAt):
+		return Token{}, fmt.Errorf("refresh: family %s: %w", rec.FamilyID, authn.ErrTokenExpired)
+	}
+
+	nextValue, next, err := s.newRecord(rec.FamilyID, rec.Subject, now, rec.FamilyExpiresAt)
+	if err != nil {
+		return Token{}, err
+	}
+	if err := s.exchange(ctx, db, rec, next, now); err != nil {
+		return Token{}, err
+	}
+	return next.token(nextValue), nil
+}
+
+// exchange marks the token of rec used and stores next as its successor, in
+// one transaction. When the token has died since it was read, it returns
+// why, and revokes the family if a concurrent rotation used it.
+func (s *Store) exchange(ctx context.Context, db *gorm.DB, rec, next record, now time.Time) error {
+	// rejected is the token's death found inside the transaction, which
+	// still commits so that a revocation for reuse is kept.
+	var rejected error
+	reuse := false
+	err := db.Transaction(func(tx *gorm.DB) error {
+		// The conditional update is the first statement, so it takes the
+		// write lock before reading anything: of two racing calls one marks
+		// the token used and the other finds nothing to mark.
+		res := tx.Model(&record{}).
+			Where("id = ? AND used_at IS NULL AND revoked_at IS NULL", rec.ID).
+			Update("used_at", now)
+		if res.Error != nil {
+			return fmt.Errorf("refresh: mark token used: %w", res.Error)
+		}
+		if res.RowsAffected == 1 {
+			if err := tx.Create(&next).Error; err != nil {
+				return fmt.Errorf("refresh: store successor: %w", err)
+			}
+			return nil
+		}
+		// Revoked, deleted or used since it was read.
+		current, found, err := find(tx, rec.TokenHash)
+		switch {
+		case err != nil:
+			return err
+		case !found:
+			rejected = fmt.Errorf("refresh: unknown token: %w", authn.ErrInvalidToken)
+		case current.RevokedAt != nil:
+			rejected = fmt.Errorf("refresh: family %s: %w", rec.FamilyID, authn.ErrTokenRevoked)
+		default:
+			if _, err := revokeFamily(tx, rec.FamilyID, now); err != nil {
+				return err
+			}
+			reuse = true
+		}
+		return nil
+	})
+	switch {
+	case err != nil:
+		return err
+	case reuse:
+		return s.reused(ctx, rec)
+	}
+	return rejected
+}
+
+// reused logs the revocation of a family for reuse and returns its error.
+func (s *Store) reused(ctx context.Context, rec record) error {
+	s.log.WarnContext(ctx, "refresh token reused: family revoked",
+		"subject", rec.Subject, "family_id", rec.FamilyID)
+	return fmt.Errorf("refresh: family %s: %w", rec.FamilyID, authn.ErrTokenReused)
+}

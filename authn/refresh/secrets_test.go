@@ -1,0 +1,100 @@
+package refresh_test
+
+import (
+	"bytes"
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"fmt"
+	"log/slog"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/gatehouse-go/gatehouse/authn"
+	"github.com/gatehouse-go/gatehouse/authn/refresh"
+)
+
+// secretForms are the ways a token could leak: whole, without its prefix,
+// or its stored hash.
+func secretForms(tok refresh.Token) []string {
+	value := tok.Value.Reveal()
+	sum := sha256.Sum256([]byte(value))
+	return []string{value, strings.TrimPrefix(value, refresh.TokenPrefix), hex.EncodeToString(sum[:])}
+}
+
+func TestDatabaseHoldsNoPlainToken(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	path := filepath.Join(t.TempDir(), "refresh.db")
+	db := openDB(t, path)
+	s, err := refresh.New(ctx, db, refresh.Config{})
+	require.NoError(t, err)
+	a, err := s.Issue(ctx, "alice")
+	require.NoError(t, err)
+	b, err := s.Rotate(ctx, a.Value.Reveal())
+	require.NoError(t, err)
+	issued := []refresh.Token{a, b}
+
+	var rows []map[string]any
+	require.NoError(t, db.Table(table).Find(&rows).Error)
+	require.Len(t, rows, 2)
+	dump := fmt.Sprint(rows)
+	for _, tok := range issued {
+		value := tok.Value.Reveal()
+		assert.NotContains(t, dump, value)
+		assert.NotContains(t, dump, strings.TrimPrefix(value, refresh.TokenPrefix))
+		assert.Contains(t, dump, secretForms(tok)[2], "the SHA-256 is what is stored")
+	}
+
+	sqlDB, err := db.DB()
+	require.NoError(t, err)
+	require.NoError(t, sqlDB.Close())
+	file, err := os.ReadFile(path)
+	require.NoError(t, err)
+	for _, tok := range issued {
+		assert.False(t, bytes.Contains(file, []byte(strings.TrimPrefix(tok.Value.Reveal(), refresh.TokenPrefix))), "the file holds no token")
+	}
+}
+
+func TestLoggerSeesNoToken(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	var buf bytes.Buffer
+	f := newFixture(t, refresh.Config{Logger: slog.New(slog.NewJSONHandler(&buf, &slog.HandlerOptions{Level: slog.LevelDebug}))})
+	a := f.issue(t, "alice")
+	b := f.rotate(t, a)
+	_, err := f.store.Rotate(ctx, a.Value.Reveal())
+	require.ErrorIs(t, err, authn.ErrTokenReused)
+	c := f.issue(t, "alice")
+	_, err = f.store.Revoke(ctx, c.Value.Reveal())
+	require.NoError(t, err)
+	require.NoError(t, f.store.RevokeSubject(ctx, "alice"))
+	_, err = f.store.Rotate(ctx, "rt_garbage")
+	require.ErrorIs(t, err, authn.ErrInvalidToken)
+
+	out := buf.String()
+	assert.Contains(t, out, "reused", "reuse is logged")
+	assert.Contains(t, out, `"subject":"alice"`)
+	assert.Contains(t, out, a.FamilyID)
+	for _, tok := range []refresh.Token{a, b, c} {
+		for _, form := range secretForms(tok) {
+			assert.NotContains(t, out, form)
+		}
+	}
+	assert.NotContains(t, out, "rt_", "no token, not even a malformed one")
+}
+
+func TestTokenRedactsItsValue(t *testing.T) {
+	t.Parallel()
+	f := newFixture(t, refresh.Config{})
+	tok := f.issue(t, "alice")
+	for _, out := range []string{fmt.Sprint(tok), fmt.Sprintf("%+v %#v", tok, tok)} {
+		assert.NotContains(t, out, tok.Value.Reveal())
+		assert.Contains(t, out, authn.Redacted)
+	}
+}
