@@ -1,0 +1,24 @@
+// Package token issues and verifies JWT access tokens (RFC 9068) and revokes
+// them before they expire.
+//
+// An Issuer signs short-lived tokens (15 minutes by default) for a subject id
+// and verifies them on every request; its Authenticator reads them from an
+// "Authorization: Bearer" header. A token says who the caller is and nothing
+// more: roles are never put in tokens, because the policy in package authz is
+// the one source of truth and a role change must apply to the next request,
+// not to the next login.
+//
+// Keys are named by a key id (kid) carried in each token's header. An Issuer
+// may hold several keys at once, signing with one and verifying with all, so
+// keys rotate without logging anybody out: add the new key, make it the
+// SigningKey, and drop the old one once its last tokens have expired. Verify
+// never trusts the algorithm a token names: it looks up the key by kid and
+// accepts only that key's algorithm, which shuts out "alg":"none" and the
+// confusion of an RSA public key with an HMAC secret.
+//
+// Tokens are verified without a database, so revoking one before it expires
+// needs Revocations: a GORM-backed list of revoked token ids and, per
+// subject, a revocation generation that invalidates every token the subject
+// was issued before it. Both are held in memory, so verifying a token never
+// queries the database; Reload brings in revocations made by other processes.
+package token

@@ -1,0 +1,172 @@
+package token_test
+
+import (
+	"context"
+	"crypto/ed25519"
+	"crypto/rand"
+	"errors"
+	"fmt"
+	"log"
+	"os"
+	"path/filepath"
+	"time"
+
+	"gorm.io/driver/sqlite"
+	"gorm.io/gorm"
+	"gorm.io/gorm/logger"
+
+	"github.com/gatehouse-go/gatehouse/authn"
+	"github.com/gatehouse-go/gatehouse/authn/authntest"
+	"github.com/gatehouse-go/gatehouse/authn/token"
+)
+
+// exampleNow is a fixed clock, so that the examples print the same times
+// every run.
+func exampleNow() time.Time { return time.Date(2030, 1, 2, 3, 4, 5, 0, time.UTC) }
+
+// An Issuer signs with one key and verifies with all of its keys; the key id
+// in each token says which.
+func ExampleNew() {
+	_, private, err := ed25519.GenerateKey(rand.Reader)
+	if err != nil {
+		log.Fatal(err)
+	}
+	key, err := token.EdDSA("2030-01", private)
+	if err != nil {
+		log.Fatal(err)
+	}
+	issuer, err := token.New(token.Config{
+		Issuer:   "https://auth.example.com",
+		Audience: []string{"https://api.example.com"},
+		Keys:     []token.Key{key},
+		Now:      exampleNow,
+	})
+	if err != nil {
+		log.Fatal(err)
+	}
+
+	tok, _ := issuer.Issue(context.Background(), "user-42")
+	fmt.Println(tok.Subject, tok.ExpiresAt.Format(time.RFC3339))
+	fmt.Println(tok.Value) // a Secret prints redacted; Reveal() gives the token
+
+	_, err = token.New(token.Config{Keys: []token.Key{key}})
+	fmt.Println(err)
+	// Output:
+	// user-42 2030-01-02T03:19:05Z
+	// [REDACTED]
+	// token: Issuer is required: invalid config
+}
+
+func ExampleIssuer_Issue() {
+	secret := make([]byte, 32)
+	_, _ = rand.Read(secret)
+	key, _ := token.HS256("hs-1", secret)
+	issuer, _ := token.New(token.Config{Issuer: "https://auth.example.com", TTL: 5 * time.Minute, Keys: []token.Key{key}, Now: exampleNow})
+
+	tok, err := issuer.Issue(context.Background(), "user-42")
+	if err != nil {
+		log.Fatal(err)
+	}
+	// Hand tok.Value.Reveal() to the client; log tok.ID, never the value.
+	fmt.Println(tok.IssuedAt.Format(time.RFC3339), tok.ExpiresAt.Format(time.RFC3339), len(tok.ID))
+
+	_, err = issuer.Issue(context.Background(), "")
+	fmt.Println(errors.Is(err, token.ErrInvalidSubject))
+	// Output:
+	// 2030-01-02T03:04:05Z 2030-01-02T03:09:05Z 22
+	// true
+}
+
+func ExampleIssuer_Verify() {
+	secret := make([]byte, 32)
+	_, _ = rand.Read(secret)
+	key, _ := token.HS256("hs-1", secret)
+	now := exampleNow()
+	issuer, _ := token.New(token.Config{Issuer: "https://auth.example.com", Keys: []token.Key{key}, Now: func() time.Time { return now }})
+	tok, _ := issuer.Issue(context.Background(), "user-42")
+
+	subject, err := issuer.Verify(context.Background(), tok.Value.Reveal())
+	fmt.Println(subject.ID, subject.Method, subject.CredentialID == tok.ID, err)
+
+	now = now.Add(time.Hour)
+	_, err = issuer.Verify(context.Background(), tok.Value.Reveal())
+	fmt.Println(errors.Is(err, authn.ErrTokenExpired), errors.Is(err, authn.ErrInvalidToken))
+	// Output:
+	// user-42 bearer true <nil>
+	// true true
+}
+
+// The Authenticator reads "Authorization: Bearer <token>"; a request without
+// one has no credentials, which lets an optional-authentication route treat
+// it as anonymous.
+func ExampleIssuer_Authenticator() {
+	secret := make([]byte, 32)
+	_, _ = rand.Read(secret)
+	key, _ := token.HS256("hs-1", secret)
+	issuer, _ := token.New(token.Config{Issuer: "https://auth.example.com", Keys: []token.Key{key}, Now: exampleNow})
+	tok, _ := issuer.Issue(context.Background(), "user-42")
+	auth := issuer.Authenticator()
+
+	subject, err := auth.Authenticate(context.Background(), authntest.Bearer(tok.Value.Reveal()))
+	fmt.Println(subject.ID, err)
+	_, err = auth.Authenticate(context.Background(), authntest.Request{})
+	fmt.Println(errors.Is(err, authn.ErrNoCredentials))
+	_, err = auth.Authenticate(context.Background(), authntest.Bearer("not-a-token"))
+	fmt.Println(errors.Is(err, authn.ErrInvalidToken))
+	// Output:
+	// user-42 <nil>
+	// true
+	// true
+}
+
+func ExampleParseBearer() {
+	for _, header := range []string{"Bearer abc.def.ghi", "Basic Ym9iOnB3", "Bearer a b"} {
+		raw, err := token.ParseBearer(header)
+		fmt.Printf("%q %v\n", raw, err)
+	}
+	// Output:
+	// "abc.def.ghi" <nil>
+	// "" bearer: no credentials
+	// "" bearer: malformed Authorization header: invalid token
+}
+
+// Signing a user out everywhere revokes every token issued to them so far;
+// the tokens of their next login are good.
+func ExampleRevocations_RevokeSubject() {
+	dir, err := os.MkdirTemp("", "gatehouse-example")
+	if err != nil {
+		log.Fatal(err)
+	}
+	defer os.RemoveAll(dir)
+	db, err := gorm.Open(sqlite.Open(filepath.Join(dir, "app.db")), &gorm.Config{Logger: logger.Discard})
+	if err != nil {
+		log.Fatal(err)
+	}
+	if sqlDB, err := db.DB(); err == nil {
+		defer sqlDB.Close()
+	}
+
+	ctx := context.Background()
+	revocations, err := token.NewRevocations(ctx, db, token.RevocationsConfig{})
+	if err != nil {
+		log.Fatal(err)
+	}
+	secret := make([]byte, 32)
+	_, _ = rand.Read(secret)
+	key, _ := token.HS256("hs-1", secret)
+	issuer, _ := token.New(token.Config{Issuer: "https://auth.example.com", Keys: []token.Key{key}, Revocations: revocations})
+
+	stolen, _ := issuer.Issue(ctx, "user-42")
+	if err := revocations.RevokeSubject(ctx, "user-42"); err != nil {
+		log.Fatal(err)
+	}
+	fresh, _ := issuer.Issue(ctx, "user-42")
+
+	_, err = issuer.Verify(ctx, stolen.Value.Reveal())
+	fmt.Println(errors.Is(err, authn.ErrTokenRevoked))
+	_, err = issuer.Verify(ctx, fresh.Value.Reveal())
+	fmt.Println(err)
+	// Output:
+	// true
+	// <nil>
+}

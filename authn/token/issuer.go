@@ -1,0 +1,248 @@
+package token
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/base64"
+	"fmt"
+	"slices"
+	"time"
+	"unicode/utf8"
+
+	"github.com/golang-jwt/jwt/v5"
+
+	"github.com/gatehouse-go/gatehouse/authn"
+)
+
+// Defaults and limits of Config.
+const (
+	// DefaultTTL is how long a token lives when Config.TTL is zero. Access
+	// tokens are kept short because, without Revocations, a stolen one
+	// cannot be withdrawn before it expires.
+	DefaultTTL = 15 * time.Minute
+	// DefaultLeeway is the clock skew between issuer and verifier tolerated
+	// when Config.Leeway is zero.
+	DefaultLeeway = 30 * time.Second
+	// MaxLeeway bounds Config.Leeway; a larger skew is a broken clock, and
+	// leeway extends the life of every token.
+	MaxLeeway = 5 * time.Minute
+	// MaxSubjectLength is the longest subject id, in bytes, a token is issued
+	// for: what the revocation tables store.
+	MaxSubjectLength = 255
+	// TokenType is the "typ" header of the tokens issued (RFC 9068 §2.1). It
+	// keeps an access token from being confused with an ID token or another
+	// JWT signed with the same key.
+	TokenType = "at+jwt"
+)
+
+// jtiBytes is the randomness of a token id: enough that ids never collide,
+// which revoking one token by id depends on.
+const jtiBytes = 16
+
+// Config configures an Issuer. Zero-value fields take the documented
+// defaults; New rejects fields it cannot use.
+type Config struct {
+	// Issuer is the "iss" claim of the tokens issued and required of the
+	// tokens verified, such as "https://auth.example.com". Required.
+	Issuer string
+	// Audience, when set, is put in the "aud" claim of the tokens issued, and
+	// Verify requires a token to name at least one of them, so a token meant
+	// for one service is refused by another. Default: none, and "aud" is not
+	// checked.
+	Audience []string
+	// TTL is how long a token is valid after it is issued; at least one
+	// second, since token times have one-second precision. Default
+	// DefaultTTL (15 minutes).
+	TTL time.Duration
+	// Leeway is the clock skew allowed when checking "exp", "nbf" and "iat".
+	// Default DefaultLeeway (30 seconds); at most MaxLeeway. It extends the
+	// life of every token by as much.
+	Leeway time.Duration
+	// Keys are every key tokens may be verified with, the signing key
+	// included; at least one, with distinct key ids. A token signed with a
+	// key no longer listed is refused.
+	Keys []Key
+	// SigningKey is the key id of the key that signs new tokens; it must be
+	// able to sign. Default: the first of Keys.
+	SigningKey string
+	// Revocations, when set, is consulted by Verify and stamps each issued
+	// token with its subject's revocation generation. Default nil: tokens
+	// cannot be revoked and live until they expire.
+	Revocations *Revocations
+	// Now returns the current time. Default time.Now; tests inject a clock.
+	Now func() time.Time
+}
+
+// Issuer issues and verifies access tokens. It is safe for concurrent use.
+type Issuer struct {
+	issuer      string
+	audience    []string
+	ttl         time.Duration
+	leeway      time.Duration
+	signer      Key
+	keys        map[string]verifier
+	revocations *Revocations
+	now         func() time.Time
+}
+
+// verifier is one key with the parser that accepts only its algorithm.
+type verifier struct {
+	key    Key
+	parser *jwt.Parser
+}
+
+// New returns an Issuer for cfg, or an error matching ErrInvalidConfig that
+// names the first field it cannot use.
+func New(cfg Config) (*Issuer, error) {
+	i := &Issuer{
+		issuer:      cfg.Issuer,
+		audience:    slices.Clone(cfg.Audience),
+		ttl:         cfg.TTL,
+		leeway:      cfg.Leeway,
+		revocations: cfg.Revocations,
+		now:         cfg.Now,
+		keys:        make(map[string]verifier, len(cfg.Keys)),
+	}
+	if i.issuer == "" || !utf8.ValidString(i.issuer) {
+		return nil, fmt.Errorf("token: Issuer is required: %w", ErrInvalidConfig)
+	}
+	for _, aud := range i.audience {
+		if aud == "" || !utf8.ValidString(aud) {
+			return nil, fmt.Errorf("token: Audience: empty or malformed entry: %w", ErrInvalidConfig)
+		}
+	}
+	switch {
+	case i.ttl == 0:
+		i.ttl = DefaultTTL
+	case i.ttl < time.Second:
+		return nil, fmt.Errorf("token: TTL %v: want at least 1s: %w", i.ttl, ErrInvalidConfig)
+	}
+	switch {
+	case i.leeway == 0:
+		i.leeway = DefaultLeeway
+	case i.leeway < 0 || i.leeway > MaxLeeway:
+		return nil, fmt.Errorf("token: Leeway %v: want 0 to %v: %w", i.leeway, MaxLeeway, ErrInvalidConfig)
+	}
+	if i.now == nil {
+		i.now = time.Now
+	}
+	if len(cfg.Keys) == 0 {
+		return nil, fmt.Errorf("token: Keys: at least one key is required: %w", ErrInvalidConfig)
+	}
+	for n, k := range cfg.Keys {
+		if k.method == nil || k.verify == nil {
+			return nil, fmt.Errorf("token: Keys[%d]: zero Key; make keys with HS256, RS256 or EdDSA: %w", n, ErrInvalidConfig)
+		}
+		if _, dup := i.keys[k.id]; dup {
+			return nil, fmt.Errorf("token: Keys: key id %q appears twice: %w", k.id, ErrInvalidConfig)
+		}
+		i.keys[k.id] = verifier{key: k, parser: i.parserFor(k)}
+	}
+	signing := cfg.SigningKey
+	if signing == "" {
+		signing = cfg.Keys[0].id
+	}
+	v, ok := i.keys[signing]
+	switch {
+	case !ok:
+		return nil, fmt.Errorf("token: SigningKey %q is not in Keys: %w", signing, ErrInvalidConfig)
+	case !v.key.CanSign():
+		return nil, fmt.Errorf("token: SigningKey %q is verify-only: %w", signing, ErrInvalidConfig)
+	}
+	i.signer = v.key
+	return i, nil
+}
+
+// parserFor returns the parser for tokens whose kid names k. Each key gets
+// its own so that WithValidMethods can allow exactly the key's algorithm.
+func (i *Issuer) parserFor(k Key) *jwt.Parser {
+	opts := []jwt.ParserOption{
+		jwt.WithValidMethods([]string{k.method.Alg()}),
+		jwt.WithStrictDecoding(),
+		jwt.WithExpirationRequired(),
+		jwt.WithIssuedAt(),
+		jwt.WithLeeway(i.leeway),
+		jwt.WithTimeFunc(i.now),
+		jwt.WithIssuer(i.issuer),
+	}
+	if len(i.audience) > 0 {
+		opts = append(opts, jwt.WithAudience(i.audience...))
+	}
+	return jwt.NewParser(opts...)
+}
+
+// Token is an issued access token.
+type Token struct {
+	// Value is the signed token, to hand to the client; call Value.Reveal()
+	// where it is written into the response.
+	Value authn.Secret
+	// ID is the token's "jti": name the token by it in logs and revoke it
+	// with it.
+	ID string
+	// Subject is the token's "sub".
+	Subject string
+	// IssuedAt is the token's "iat" (and "nbf"), to the second.
+	IssuedAt time.Time
+	// ExpiresAt is the token's "exp", to the second.
+	ExpiresAt time.Time
+}
+
+// Issue signs a new token for subject, valid from now for the configured TTL.
+// The subject must be a non-empty id of at most MaxSubjectLength bytes of
+// valid UTF-8, else the error matches ErrInvalidSubject. The token carries no
+// roles.
+func (i *Issuer) Issue(ctx context.Context, subject string) (Token, error) {
+	if err := ctx.Err(); err != nil {
+		return Token{}, err
+	}
+	if err := checkSubject(subject); err != nil {
+		return Token{}, fmt.Errorf("token: issue: %w", err)
+	}
+	jti, err := randomID()
+	if err != nil {
+		return Token{}, err
+	}
+	now := i.now()
+	issuedAt := now.Truncate(time.Second).UTC()
+	expiresAt := now.Add(i.ttl).Truncate(time.Second).UTC()
+	claims := jwt.MapClaims{
+		"iss": i.issuer,
+		"sub": subject,
+		"iat": issuedAt.Unix(),
+		"nbf": issuedAt.Unix(),
+		"exp": expiresAt.Unix(),
+		"jti": jti,
+	}
+	if len(i.audience) > 0 {
+		claims["aud"] = i.audience
+	}
+	if i.revocations != nil {
+		if gen := i.revocations.generation(subject); gen > 0 {
+			claims[generationClaim] = gen
+		}
+	}
+	t := jwt.NewWithClaims(i.signer.method, claims)
+	t.Header["typ"] = TokenType
+	t.Header["kid"] = i.signer.id
+	signed, err := t.SignedString(i.signer.sign)
+	if err != nil {
+		return Token{}, fmt.Errorf("token: sign with key %q: %w", i.signer.id, err)
+	}
+	return Token{Value: authn.Secret(signed), ID: jti, Subject: subject, IssuedAt: issuedAt, ExpiresAt: expiresAt}, nil
+}
+
+func checkSubject(subject string) error {
+	if subject == "" || len(subject) > MaxSubjectLength || !utf8.ValidString(subject) {
+		return fmt.Errorf("subject must be 1 to %d bytes of UTF-8: %w", MaxSubjectLength, ErrInvalidSubject)
+	}
+	return nil
+}
+
+// randomID returns jtiBytes from crypto/rand, base64url without padding.
+func randomID() (string, error) {
+	b := make([]byte, jtiBytes)
+	if _, err := rand.Read(b); err != nil {
+		return "", fmt.Errorf("token: random id: %w", err)
+	}
+	return base64.RawURLEncoding.EncodeToString(b), nil
+}

@@ -1,0 +1,172 @@
+package token
+
+import (
+	"context"
+	"encoding/base64"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"math"
+	"strings"
+
+	"github.com/golang-jwt/jwt/v5"
+
+	"github.com/gatehouse-go/gatehouse/authn"
+)
+
+// MaxTokenSize is the longest token Verify parses, in bytes. Access tokens
+// carry a handful of claims; refusing anything longer before decoding it
+// bounds the work an attacker can demand.
+const MaxTokenSize = 8 << 10
+
+// generationClaim is the private claim holding the subject's revocation
+// generation at issue time.
+const generationClaim = "gen"
+
+// maxExactFloat is the largest integer a JSON number decoded as float64
+// holds exactly.
+const maxExactFloat = 1 << 53
+
+// Verify checks raw and returns the subject it was issued to.
+//
+// The token's header must name, by "kid", one of the configured keys, and
+// its "alg" must be that key's algorithm; the algorithm is never taken from
+// the token alone. Its "typ" must be "at+jwt" or "application/at+jwt". Its
+// signature must hold; "iss" must be the configured issuer; "aud" must name
+// one of the configured audiences, when there are any; "exp" is required;
+// "exp", "nbf" and "iat" are checked with the configured leeway; "sub" and
+// "jti" must be present.
+//
+// Errors match authn.ErrTokenExpired for a token whose lifetime is over or
+// has not begun (all else about it being right), authn.ErrTokenRevoked for a
+// revoked token, and authn.ErrInvalidToken for every other rejection. On
+// success the Subject's Claims hold every verified claim.
+func (i *Issuer) Verify(ctx context.Context, raw string) (authn.Subject, error) {
+	if err := ctx.Err(); err != nil {
+		return authn.Subject{}, err
+	}
+	if len(raw) > MaxTokenSize {
+		return authn.Subject{}, fmt.Errorf("token: longer than %d bytes: %w", MaxTokenSize, authn.ErrInvalidToken)
+	}
+	kid, err := readHeader(raw)
+	if err != nil {
+		return authn.Subject{}, err
+	}
+	v, ok := i.keys[kid]
+	if !ok {
+		return authn.Subject{}, fmt.Errorf("token: unknown key id: %w", authn.ErrInvalidToken)
+	}
+	claims := jwt.MapClaims{}
+	_, parseErr := v.parser.ParseWithClaims(raw, claims, func(*jwt.Token) (any, error) { return v.key.verify, nil })
+	if parseErr != nil && !lifetimeOnly(parseErr) {
+		return authn.Subject{}, fmt.Errorf("token: %w: %w", authn.ErrInvalidToken, parseErr)
+	}
+	// From here the signature is known to hold: claim validation runs only
+	// after it. A token out of its lifetime is still checked for shape, so
+	// that "expired" is only said of a token that would otherwise be good.
+	sub, jti, gen, err := readClaims(claims)
+	if err != nil {
+		return authn.Subject{}, err
+	}
+	if parseErr != nil {
+		return authn.Subject{}, fmt.Errorf("token: %w: %w", authn.ErrTokenExpired, parseErr)
+	}
+	if i.revocations != nil && i.revocations.IsRevoked(jti, sub, gen) {
+		return authn.Subject{}, fmt.Errorf("token: %w", authn.ErrTokenRevoked)
+	}
+	exp, err := claims.GetExpirationTime()
+	if err != nil || exp == nil {
+		return authn.Subject{}, fmt.Errorf("token: exp: %w", authn.ErrInvalidToken)
+	}
+	return authn.Subject{
+		ID:           sub,
+		Method:       authn.MethodBearer,
+		CredentialID: jti,
+		ExpiresAt:    exp.UTC(),
+		Claims:       map[string]any(claims),
+	}, nil
+}
+
+// readHeader returns the kid of raw's header after checking its typ, before
+// the token is parsed: the kid chooses the parser, and with it the one
+// algorithm allowed.
+func readHeader(raw string) (string, error) {
+	encoded, _, ok := strings.Cut(raw, ".")
+	if !ok {
+		return "", fmt.Errorf("token: malformed: %w", authn.ErrInvalidToken)
+	}
+	decoded, err := base64.RawURLEncoding.Strict().DecodeString(encoded)
+	if err != nil {
+		return "", fmt.Errorf("token: malformed header: %w", authn.ErrInvalidToken)
+	}
+	var header map[string]any
+	if err := json.Unmarshal(decoded, &header); err != nil {
+		return "", fmt.Errorf("token: malformed header: %w", authn.ErrInvalidToken)
+	}
+	typ, _ := header["typ"].(string)
+	if !strings.EqualFold(typ, TokenType) && !strings.EqualFold(typ, "application/"+TokenType) {
+		return "", fmt.Errorf("token: typ is not %s: %w", TokenType, authn.ErrInvalidToken)
+	}
+	// RFC 7515 §4.1.11: a verifier must refuse extensions it does not
+	// understand, and this one understands none.
+	if _, ok := header["crit"]; ok {
+		return "", fmt.Errorf("token: unsupported crit header: %w", authn.ErrInvalidToken)
+	}
+	kid, _ := header["kid"].(string)
+	if kid == "" {
+		return "", fmt.Errorf("token: missing key id: %w", authn.ErrInvalidToken)
+	}
+	return kid, nil
+}
+
+// readClaims returns the claims Verify needs beyond what golang-jwt checks.
+func readClaims(claims jwt.MapClaims) (sub, jti string, gen int64, err error) {
+	sub, _ = claims["sub"].(string)
+	if sub == "" {
+		return "", "", 0, fmt.Errorf("token: missing sub: %w", authn.ErrInvalidToken)
+	}
+	jti, _ = claims["jti"].(string)
+	if jti == "" {
+		return "", "", 0, fmt.Errorf("token: missing jti: %w", authn.ErrInvalidToken)
+	}
+	if raw, ok := claims[generationClaim]; ok {
+		f, isNumber := raw.(float64)
+		if !isNumber || f < 1 || f > maxExactFloat || f != math.Trunc(f) {
+			return "", "", 0, fmt.Errorf("token: malformed %s: %w", generationClaim, authn.ErrInvalidToken)
+		}
+		gen = int64(f)
+	}
+	return sub, jti, gen, nil
+}
+
+// lifetimeOnly reports whether err, from golang-jwt, says only that the
+// token's lifetime is over or has not begun: expired, not valid yet, or used
+// before issued. Any other failure among the joined ones makes the token
+// invalid, not merely expired, so that a client is not led to retry with a
+// token that can never be good.
+func lifetimeOnly(err error) bool {
+	lifetime := false
+	var walk func(error) bool
+	walk = func(e error) bool {
+		switch w := e.(type) {
+		case interface{ Unwrap() []error }:
+			for _, inner := range w.Unwrap() {
+				if !walk(inner) {
+					return false
+				}
+			}
+			return true
+		case interface{ Unwrap() error }:
+			return walk(w.Unwrap())
+		}
+		switch {
+		case errors.Is(e, jwt.ErrTokenExpired), errors.Is(e, jwt.ErrTokenNotValidYet), errors.Is(e, jwt.ErrTokenUsedBeforeIssued):
+			lifetime = true
+			return true
+		case errors.Is(e, jwt.ErrTokenInvalidClaims):
+			return true
+		}
+		return false
+	}
+	return walk(err) && lifetime
+}
