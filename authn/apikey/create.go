@@ -1,0 +1,109 @@
+package apikey
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"time"
+	"unicode"
+	"unicode/utf8"
+
+	"github.com/gatehouse-go/gatehouse/authn"
+)
+
+// MaxNameLength is the longest key name, in characters.
+const MaxNameLength = 100
+
+// MaxOwnerIDLength is the longest owner id, in bytes.
+const MaxOwnerIDLength = 255
+
+// createAttempts bounds how often Create draws a new prefix after one
+// collides with a stored key's.
+const createAttempts = 3
+
+// Create makes a key for ownerID, labelled name, that expires at expiresAt
+// (nil: never). It returns the key's description and the whole key, which
+// is shown to the owner now and never again: the store keeps only its hash.
+//
+// ownerID must be non-empty (ErrInvalidOwner). name is trimmed of
+// surrounding space and must then be 1 to MaxNameLength characters of UTF-8
+// without control characters (ErrInvalidName). An expiry that is not after
+// the current time is refused (ErrInvalidExpiry). Nothing is stored when
+// Create fails.
+func (s *Store) Create(ctx context.Context, ownerID, name string, expiresAt *time.Time) (Key, authn.Secret, error) {
+	if err := checkOwner(ownerID); err != nil {
+		return Key{}, "", err
+	}
+	name, err := cleanName(name)
+	if err != nil {
+		return Key{}, "", err
+	}
+	now := s.now()
+	var expiry *time.Time
+	if expiresAt != nil {
+		e := expiresAt.UTC().Truncate(time.Microsecond)
+		if !e.After(now) {
+			return Key{}, "", fmt.Errorf("%w: %s is not in the future", ErrInvalidExpiry, e.Format(time.RFC3339))
+		}
+		expiry = &e
+	}
+
+	for attempt := 1; ; attempt++ {
+		id, err := newID()
+		if err != nil {
+			return Key{}, "", err
+		}
+		prefix, plain, err := newKey()
+		if err != nil {
+			return Key{}, "", err
+		}
+		row := keyRow{
+			ID: id, Prefix: prefix, Hash: hashKey(plain), OwnerID: ownerID, Name: name,
+			CreatedAt: now, ExpiresAt: expiry,
+		}
+		err = s.db.WithContext(ctx).Create(&row).Error
+		if err == nil {
+			return row.key(), authn.Secret(plain), nil
+		}
+		// Whether the insert failed on a taken prefix or id is asked of the
+		// table, not read from the error, whose form differs by database.
+		if attempt == createAttempts || ctx.Err() != nil || !s.taken(ctx, id, prefix) {
+			return Key{}, "", fmt.Errorf("apikey: create key: %w", err)
+		}
+	}
+}
+
+// taken reports whether a stored key has this id or prefix.
+func (s *Store) taken(ctx context.Context, id, prefix string) bool {
+	var n int64
+	err := s.db.WithContext(ctx).Model(&keyRow{}).Where("id = ? OR prefix = ?", id, prefix).Count(&n).Error
+	return err == nil && n > 0
+}
+
+func checkOwner(ownerID string) error {
+	switch {
+	case ownerID == "":
+		return fmt.Errorf("%w: empty", ErrInvalidOwner)
+	case len(ownerID) > MaxOwnerIDLength:
+		return fmt.Errorf("%w: longer than %d bytes", ErrInvalidOwner, MaxOwnerIDLength)
+	}
+	return nil
+}
+
+// cleanName trims name and checks it. Control characters are refused
+// because names are shown in terminals and web pages, where they can
+// rewrite what the user sees.
+func cleanName(name string) (string, error) {
+	name = strings.TrimSpace(name)
+	if !utf8.ValidString(name) {
+		return "", fmt.Errorf("%w: not valid UTF-8", ErrInvalidName)
+	}
+	n := utf8.RuneCountInString(name)
+	if n == 0 || n > MaxNameLength {
+		return "", fmt.Errorf("%w: must be 1 to %d characters, not %d", ErrInvalidName, MaxNameLength, n)
+	}
+	if strings.IndexFunc(name, unicode.IsControl) >= 0 {
+		return "", fmt.Errorf("%w: contains a control character", ErrInvalidName)
+	}
+	return name, nil
+}

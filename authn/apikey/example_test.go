@@ -1,0 +1,67 @@
+package apikey_test
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log"
+	"os"
+	"path/filepath"
+	"strings"
+
+	"gorm.io/driver/sqlite"
+	"gorm.io/gorm"
+	"gorm.io/gorm/logger"
+
+	"github.com/gatehouse-go/gatehouse/authn"
+	"github.com/gatehouse-go/gatehouse/authn/apikey"
+	"github.com/gatehouse-go/gatehouse/authn/authntest"
+)
+
+// A key is shown once, at creation; afterwards only its hash is stored, and
+// it authenticates as its owner.
+func ExampleStore_Create() {
+	dir, err := os.MkdirTemp("", "gatehouse-example")
+	if err != nil {
+		log.Fatal(err)
+	}
+	defer os.RemoveAll(dir)
+	db, err := gorm.Open(sqlite.Open(filepath.Join(dir, "app.db")), &gorm.Config{Logger: logger.Discard})
+	if err != nil {
+		log.Fatal(err)
+	}
+
+	ctx := context.Background()
+	keys, err := apikey.New(ctx, db, apikey.Config{})
+	if err != nil {
+		log.Fatal(err)
+	}
+	key, secret, err := keys.Create(ctx, "user-42", "CI deploy", nil)
+	if err != nil {
+		log.Fatal(err)
+	}
+	fmt.Println("printed by mistake:", secret)
+	plain := secret.Reveal() // hand this to the user, once
+	fmt.Println(strings.HasPrefix(plain, key.Display()+"_"))
+
+	subject, err := keys.Verify(ctx, plain)
+	if err != nil {
+		log.Fatal(err)
+	}
+	fmt.Println(subject.ID, subject.Method, subject.CredentialID == key.ID)
+
+	// The same, from a request header.
+	req := authntest.Request{Headers: map[string]string{"X-API-Key": plain}}
+	subject, err = keys.Authenticator().Authenticate(ctx, req)
+	fmt.Println(subject.ID, err)
+
+	_ = keys.Revoke(ctx, key.ID)
+	_, err = keys.Verify(ctx, plain)
+	fmt.Println(errors.Is(err, authn.ErrInvalidAPIKey))
+	// Output:
+	// printed by mistake: [REDACTED]
+	// true
+	// user-42 api_key true
+	// user-42 <nil>
+	// true
+}
