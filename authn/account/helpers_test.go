@@ -1,0 +1,139 @@
+package account_test
+
+import (
+	"bytes"
+	"context"
+	"log/slog"
+	"path/filepath"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/require"
+	"gorm.io/driver/sqlite"
+	"gorm.io/gorm"
+	"gorm.io/gorm/logger"
+
+	"github.com/gatehouse-go/gatehouse/authn/account"
+	"github.com/gatehouse-go/gatehouse/authn/apikey"
+	"github.com/gatehouse-go/gatehouse/authn/password"
+	"github.com/gatehouse-go/gatehouse/authn/purpose"
+	"github.com/gatehouse-go/gatehouse/authn/refresh"
+	"github.com/gatehouse-go/gatehouse/authn/session"
+	"github.com/gatehouse-go/gatehouse/authn/throttle"
+	"github.com/gatehouse-go/gatehouse/authn/token"
+	"github.com/gatehouse-go/gatehouse/authn/users"
+)
+
+// clock is a settable time source shared by every part of a test rig.
+type clock struct {
+	mu  sync.Mutex
+	now time.Time
+}
+
+func (c *clock) Now() time.Time {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.now
+}
+
+func (c *clock) Advance(d time.Duration) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.now = c.now.Add(d)
+}
+
+// syncBuffer collects log output from several goroutines.
+type syncBuffer struct {
+	mu  sync.Mutex
+	buf bytes.Buffer
+}
+
+func (b *syncBuffer) Write(p []byte) (int, error) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.Write(p)
+}
+
+func (b *syncBuffer) String() string {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.String()
+}
+
+// rig is a Service with every part switched on, over one SQLite file.
+type rig struct {
+	*account.Service
+	cfg      account.Config
+	clock    *clock
+	logs     *syncBuffer
+	users    *users.Store
+	tokens   *token.Issuer
+	apiKeys  *apikey.Store
+	sessions *session.Manager
+	resets   *purpose.Tokens
+	verifies *purpose.Tokens
+}
+
+var (
+	accessKey = []byte("access-token-signing-key-0123456789abcdef")
+	resetKey  = []byte("password-reset-signing-key-0123456789abcdef")
+	verifyKey = []byte("email-verification-key-0123456789abcdefgh")
+)
+
+func newRig(t *testing.T) *rig {
+	t.Helper()
+	ctx := context.Background()
+	db, err := gorm.Open(sqlite.Open(filepath.Join(t.TempDir(), "auth.db")+"?_busy_timeout=5000"),
+		&gorm.Config{Logger: logger.Default.LogMode(logger.Silent)})
+	require.NoError(t, err)
+	sqlDB, err := db.DB()
+	require.NoError(t, err)
+	t.Cleanup(func() { _ = sqlDB.Close() })
+
+	c := &clock{now: time.Date(2026, 3, 1, 9, 0, 0, 0, time.UTC)}
+	logs := &syncBuffer{}
+	log := slog.New(slog.NewJSONHandler(logs, &slog.HandlerOptions{Level: slog.LevelDebug}))
+
+	// OWASP's cheapest accepted Argon2id setting: real hashing, faster tests.
+	hasher, err := password.NewArgon2id(password.Argon2idParams{Memory: 7168, Iterations: 5, Parallelism: 1, SaltLength: 16, KeyLength: 32})
+	require.NoError(t, err)
+	u, err := users.New(ctx, db, users.Config{Hasher: hasher, Now: c.Now})
+	require.NoError(t, err)
+	revocations, err := token.NewRevocations(ctx, db, token.RevocationsConfig{Now: c.Now})
+	require.NoError(t, err)
+	key, err := token.HS256("k1", accessKey)
+	require.NoError(t, err)
+	tokens, err := token.New(token.Config{Issuer: "gatehouse-test", Keys: []token.Key{key}, Revocations: revocations, Now: c.Now})
+	require.NoError(t, err)
+	refreshes, err := refresh.New(ctx, db, refresh.Config{Now: c.Now, Logger: log})
+	require.NoError(t, err)
+	limiter, err := throttle.New(ctx, db, throttle.Config{Now: c.Now})
+	require.NoError(t, err)
+	keys, err := apikey.New(ctx, db, apikey.Config{Now: c.Now})
+	require.NoError(t, err)
+	sessions, err := session.New(ctx, db, session.Config{Now: c.Now})
+	require.NoError(t, err)
+	resets, err := purpose.New(ctx, db, purpose.Config{Purpose: purpose.PasswordReset, Key: resetKey, Issuer: "gatehouse-test", Now: c.Now})
+	require.NoError(t, err)
+	verifies, err := purpose.New(ctx, db, purpose.Config{Purpose: purpose.EmailVerification, Key: verifyKey, Issuer: "gatehouse-test", Now: c.Now})
+	require.NoError(t, err)
+
+	cfg := account.Config{
+		Users: u, Tokens: tokens, Revocations: revocations, Refresh: refreshes, Throttle: limiter,
+		APIKeys: keys, Sessions: sessions, PasswordResets: resets, EmailVerifications: verifies,
+		Logger: log,
+	}
+	svc, err := account.New(cfg)
+	require.NoError(t, err)
+	return &rig{Service: svc, cfg: cfg, clock: c, logs: logs, users: u, tokens: tokens, apiKeys: keys,
+		sessions: sessions, resets: resets, verifies: verifies}
+}
+
+// register creates a user and returns its id.
+func (r *rig) register(t *testing.T, email, password string) string {
+	t.Helper()
+	u, err := r.users.Register(context.Background(), email, password, "Test User")
+	require.NoError(t, err)
+	return u.ID
+}

@@ -1,0 +1,70 @@
+package account_test
+
+import (
+	"context"
+	"log/slog"
+	"strings"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/gatehouse-go/gatehouse/authn/authntest"
+)
+
+// TestNothingLogsCredentials runs every flow, failures included, with the
+// Service's logger and the process default logger both captured, and checks
+// that no password, token, key or session id appears in what was written.
+// It swaps the default logger, so it does not run in parallel.
+func TestNothingLogsCredentials(t *testing.T) {
+	var captured syncBuffer
+	previous := slog.Default()
+	slog.SetDefault(slog.New(slog.NewTextHandler(&captured, &slog.HandlerOptions{Level: slog.LevelDebug})))
+	t.Cleanup(func() { slog.SetDefault(previous) })
+
+	ctx := context.Background()
+	r := newRig(t)
+	const password, newPassword = "bob-password", "bobs-new-password"
+	id := r.register(t, bobEmail, password)
+	secrets := []string{password, newPassword, "wrong-password"}
+
+	for i := 0; i < 6; i++ { // into the throttle and past it
+		_, _ = r.Login(ctx, bobEmail, "wrong-password", "192.0.2.1")
+	}
+	r.clock.Advance(16 * 60 * 1e9)
+	h := r.holdEverything(t, bobEmail, password)
+	secrets = append(secrets, h.pair.AccessToken.Reveal(), h.pair.RefreshToken.Reveal(), h.cookie, h.apiKey)
+
+	next, err := r.Refresh(ctx, h.pair.RefreshToken.Reveal())
+	require.NoError(t, err)
+	secrets = append(secrets, next.AccessToken.Reveal(), next.RefreshToken.Reveal())
+	_, err = r.Refresh(ctx, h.pair.RefreshToken.Reveal()) // reuse: logged as a warning
+	require.Error(t, err)
+	_, _ = r.Authenticator().Authenticate(ctx, authntest.Bearer(h.pair.AccessToken.Reveal()))
+	_, _ = r.Authenticator().Authenticate(ctx, authntest.Bearer(h.pair.AccessToken.Reveal()+"x"))
+	_, _ = r.Authenticator().Authenticate(ctx, authntest.Request{HTTPMethod: "POST", Cookies: map[string]string{r.sessions.CookieName(): h.cookie}})
+
+	reset, err := r.RequestPasswordReset(ctx, bobEmail)
+	require.NoError(t, err)
+	secrets = append(secrets, reset.Value.Reveal())
+	require.NoError(t, r.ResetPassword(ctx, reset.Value.Reveal(), newPassword))
+	verify, err := r.RequestEmailVerification(ctx, id)
+	require.NoError(t, err)
+	secrets = append(secrets, verify.Value.Reveal())
+	_, err = r.VerifyEmail(ctx, verify.Value.Reveal())
+	require.NoError(t, err)
+	require.NoError(t, r.DeleteUser(ctx, id))
+
+	logs := r.logs.String() + captured.String()
+	require.NotEmpty(t, r.logs.String(), "the flows above log security events, so the check below means something")
+	assert.Contains(t, logs, id, "events name the user")
+	for _, s := range secrets {
+		assert.NotContains(t, logs, s)
+		// A prefix long enough to identify a credential must not appear
+		// either (a truncated token in a log line is still a leak).
+		if len(s) > 24 {
+			assert.NotContains(t, logs, s[len(s)-16:])
+		}
+	}
+	assert.False(t, strings.Contains(logs, "Bearer "), "no Authorization header values")
+}

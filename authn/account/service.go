@@ -1,0 +1,282 @@
+package account
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"strings"
+	"time"
+
+	"github.com/gatehouse-go/gatehouse/authn"
+	"github.com/gatehouse-go/gatehouse/authn/apikey"
+	"github.com/gatehouse-go/gatehouse/authn/purpose"
+	"github.com/gatehouse-go/gatehouse/authn/refresh"
+	"github.com/gatehouse-go/gatehouse/authn/session"
+	"github.com/gatehouse-go/gatehouse/authn/throttle"
+	"github.com/gatehouse-go/gatehouse/authn/token"
+	"github.com/gatehouse-go/gatehouse/authn/users"
+)
+
+// Config names the parts a Service composes. Users, Tokens, Revocations,
+// Refresh and Throttle are required; the others switch on the flows that
+// need them.
+type Config struct {
+	Users       *users.Store
+	Tokens      *token.Issuer
+	Revocations *token.Revocations
+	Refresh     *refresh.Store
+	Throttle    *throttle.Limiter
+	// APIKeys, when set, authenticate X-API-Key requests and are revoked
+	// with everything else a user holds.
+	APIKeys *apikey.Store
+	// Sessions, when set, enables StartSession and cookie authentication.
+	Sessions *session.Manager
+	// PasswordResets, when set, enables RequestPasswordReset and
+	// ResetPassword. Give it its own key.
+	PasswordResets *purpose.Tokens
+	// EmailVerifications, when set, enables RequestEmailVerification and
+	// VerifyEmail. Give it its own key.
+	EmailVerifications *purpose.Tokens
+	// Logger records security events (throttling, reuse, revocations) with
+	// user ids only, never credentials. Nil discards them.
+	Logger *slog.Logger
+}
+
+// Errors of this package, matched with errors.Is.
+var (
+	// ErrNotConfigured reports a flow whose part was not given in Config.
+	ErrNotConfigured = errors.New("account: flow not configured")
+)
+
+// Service runs the account flows. It is safe for concurrent use.
+type Service struct {
+	cfg Config
+	log *slog.Logger
+}
+
+// New checks cfg and returns a Service.
+func New(cfg Config) (*Service, error) {
+	switch {
+	case cfg.Users == nil:
+		return nil, errors.New("account: Config.Users is required")
+	case cfg.Tokens == nil:
+		return nil, errors.New("account: Config.Tokens is required")
+	case cfg.Revocations == nil:
+		return nil, errors.New("account: Config.Revocations is required, or logout could not revoke access tokens")
+	case cfg.Refresh == nil:
+		return nil, errors.New("account: Config.Refresh is required")
+	case cfg.Throttle == nil:
+		return nil, errors.New("account: Config.Throttle is required, or passwords could be guessed without limit")
+	}
+	log := cfg.Logger
+	if log == nil {
+		log = slog.New(slog.DiscardHandler)
+	}
+	return &Service{cfg: cfg, log: log}, nil
+}
+
+// TokenPair is what a login or a refresh hands the client.
+type TokenPair struct {
+	// AccessToken authenticates requests as "Authorization: Bearer …".
+	AccessToken authn.Secret
+	// RefreshToken obtains the next pair, once.
+	RefreshToken authn.Secret
+	// TokenType is "Bearer".
+	TokenType string
+	// ExpiresIn is how long the access token lives.
+	ExpiresIn time.Duration
+	// Subject is the user the tokens belong to.
+	Subject string
+}
+
+// Authenticator returns the chain a request is authenticated with: bearer
+// token first, then API key and session cookie when configured. A request
+// presenting a bad credential of any kind is rejected, not passed over.
+func (s *Service) Authenticator() authn.Chain {
+	chain := authn.Chain{s.cfg.Tokens.Authenticator()}
+	if s.cfg.APIKeys != nil {
+		chain = append(chain, s.cfg.APIKeys.Authenticator())
+	}
+	if s.cfg.Sessions != nil {
+		chain = append(chain, s.cfg.Sessions)
+	}
+	return chain
+}
+
+// checkPassword is the throttled password check every login flow shares.
+// address is the client's address ("" when unknown). A throttled account is
+// refused before its password is looked at, so the right password does not
+// help an attacker who has used up the attempts.
+func (s *Service) checkPassword(ctx context.Context, email, password, address string) (users.User, error) {
+	account := throttleAccount(email)
+	if err := s.cfg.Throttle.Check(ctx, account, address); err != nil {
+		if errors.Is(err, authn.ErrThrottled) {
+			s.log.WarnContext(ctx, "login throttled", "address", address)
+		}
+		return users.User{}, err
+	}
+	user, err := s.cfg.Users.Authenticate(ctx, email, password)
+	if err != nil {
+		if errors.Is(err, authn.ErrInvalidCredentials) {
+			if recErr := s.cfg.Throttle.RecordFailure(ctx, account, address); recErr != nil {
+				return users.User{}, fmt.Errorf("account: record failed login: %w", recErr)
+			}
+		}
+		return users.User{}, err
+	}
+	if err := s.cfg.Throttle.Reset(ctx, account); err != nil {
+		return users.User{}, fmt.Errorf("account: reset login throttle: %w", err)
+	}
+	return user, nil
+}
+
+// throttleAccount is the key failed logins are counted under: the
+// normalized email, or the trimmed, lowercased input when it is not an
+// email, so that malformed variants of one address still add up.
+func throttleAccount(email string) string {
+	if normalized, err := users.NormalizeEmail(email); err == nil {
+		return normalized
+	}
+	if account := strings.ToLower(strings.TrimSpace(email)); account != "" {
+		return account
+	}
+	return "(empty)"
+}
+
+// Login checks email and password and issues a token pair. Unknown email
+// and wrong password fail alike, with an error matching
+// authn.ErrInvalidCredentials; too many failures fail with a
+// *authn.ThrottledError.
+func (s *Service) Login(ctx context.Context, email, password, address string) (TokenPair, error) {
+	user, err := s.checkPassword(ctx, email, password, address)
+	if err != nil {
+		return TokenPair{}, err
+	}
+	rt, err := s.cfg.Refresh.Issue(ctx, user.ID)
+	if err != nil {
+		return TokenPair{}, err
+	}
+	return s.pair(ctx, user.ID, rt.Value)
+}
+
+// pair issues an access token to go with a refresh token.
+func (s *Service) pair(ctx context.Context, subject string, refreshToken authn.Secret) (TokenPair, error) {
+	at, err := s.cfg.Tokens.Issue(ctx, subject)
+	if err != nil {
+		return TokenPair{}, err
+	}
+	return TokenPair{
+		AccessToken:  at.Value,
+		RefreshToken: refreshToken,
+		TokenType:    "Bearer",
+		ExpiresIn:    at.ExpiresAt.Sub(at.IssuedAt),
+		Subject:      subject,
+	}, nil
+}
+
+// Refresh exchanges a refresh token for a new pair; the presented token is
+// dead afterwards. A token presented twice revokes its whole family
+// (authn.ErrTokenReused). The user must still exist and not be locked.
+func (s *Service) Refresh(ctx context.Context, refreshToken string) (TokenPair, error) {
+	rt, err := s.cfg.Refresh.Rotate(ctx, refreshToken)
+	if err != nil {
+		return TokenPair{}, err
+	}
+	user, err := s.cfg.Users.Get(ctx, rt.Subject)
+	if err != nil || user.LockedAt != nil {
+		if revokeErr := s.cfg.Refresh.RevokeFamily(ctx, rt.FamilyID); revokeErr != nil {
+			return TokenPair{}, revokeErr
+		}
+		return TokenPair{}, fmt.Errorf("account: refresh for an unusable account: %w", authn.ErrTokenRevoked)
+	}
+	return s.pair(ctx, rt.Subject, rt.Value)
+}
+
+// Logout revokes the access token that authenticated the request (subject
+// must come from a bearer token) and, when refreshToken is not "", the
+// refresh family it belongs to, which must be the same user's.
+func (s *Service) Logout(ctx context.Context, subject authn.Subject, refreshToken string) error {
+	if subject.Method != authn.MethodBearer || subject.CredentialID == "" {
+		return fmt.Errorf("account: logout needs a bearer token's subject: %w", authn.ErrInvalidToken)
+	}
+	if refreshToken != "" {
+		rt, err := s.cfg.Refresh.Revoke(ctx, refreshToken)
+		if err != nil {
+			return err
+		}
+		if rt.Subject != subject.ID {
+			// The family is revoked all the same: a token presented by
+			// somebody else is a stolen one.
+			return fmt.Errorf("account: refresh token of another user: %w", authn.ErrInvalidToken)
+		}
+	}
+	return s.cfg.Revocations.RevokeToken(ctx, subject.CredentialID, subject.ID, subject.ExpiresAt)
+}
+
+// StartSession checks email and password like Login and starts a cookie
+// session instead of issuing tokens. previousCookie is the session cookie
+// the request carried ("" if none): it is destroyed, so a session id planted
+// before login is worthless after it.
+func (s *Service) StartSession(ctx context.Context, email, password, address, previousCookie string) (session.Session, error) {
+	if s.cfg.Sessions == nil {
+		return session.Session{}, fmt.Errorf("%w: sessions", ErrNotConfigured)
+	}
+	user, err := s.checkPassword(ctx, email, password, address)
+	if err != nil {
+		return session.Session{}, err
+	}
+	return s.cfg.Sessions.Create(ctx, user.ID, previousCookie)
+}
+
+// EndSession destroys the session a cookie names.
+func (s *Service) EndSession(ctx context.Context, cookie string) error {
+	if s.cfg.Sessions == nil {
+		return fmt.Errorf("%w: sessions", ErrNotConfigured)
+	}
+	return s.cfg.Sessions.Destroy(ctx, cookie)
+}
+
+// RevokeAll ends every credential userID holds: access tokens issued so
+// far, refresh families, sessions and API keys.
+func (s *Service) RevokeAll(ctx context.Context, userID string) error {
+	if err := s.cfg.Revocations.RevokeSubject(ctx, userID); err != nil {
+		return err
+	}
+	if err := s.cfg.Refresh.RevokeSubject(ctx, userID); err != nil {
+		return err
+	}
+	if s.cfg.Sessions != nil {
+		if err := s.cfg.Sessions.DestroySubject(ctx, userID); err != nil {
+			return err
+		}
+	}
+	if s.cfg.APIKeys != nil {
+		if err := s.cfg.APIKeys.RevokeOwner(ctx, userID); err != nil {
+			return err
+		}
+	}
+	s.log.InfoContext(ctx, "all credentials revoked", "user", userID)
+	return nil
+}
+
+// LockUser locks an account and revokes everything it holds; its password
+// stops working until it is unlocked.
+func (s *Service) LockUser(ctx context.Context, userID string) error {
+	if err := s.cfg.Users.SetLocked(ctx, userID, true); err != nil {
+		return err
+	}
+	return s.RevokeAll(ctx, userID)
+}
+
+// DeleteUser revokes everything userID holds, then deletes the account.
+// Remove the user from the authorization policy too (authz RemoveSubject).
+func (s *Service) DeleteUser(ctx context.Context, userID string) error {
+	if _, err := s.cfg.Users.Get(ctx, userID); err != nil {
+		return err
+	}
+	if err := s.RevokeAll(ctx, userID); err != nil {
+		return err
+	}
+	return s.cfg.Users.Delete(ctx, userID)
+}

@@ -1,0 +1,75 @@
+package users
+
+import (
+	"context"
+	"errors"
+	"fmt"
+
+	"github.com/gatehouse-go/gatehouse/authn"
+)
+
+// errLoginFailed is the one error for an unknown email, a malformed email
+// and a wrong password: the same value, so not even its text tells them
+// apart.
+var errLoginFailed = fmt.Errorf("users: authenticate: %w", authn.ErrInvalidCredentials)
+
+// Authenticate returns the user whose email and password these are.
+//
+// It fails with one error, matching authn.ErrInvalidCredentials and with
+// the same message, whether the email is malformed, has no account, or the
+// password is wrong; in each case it first verifies the password against a
+// hash, a dummy one when there is no account, so the time taken does not
+// tell the cases apart either. A locked account given its right password
+// fails with an error matching ErrLocked as well as
+// authn.ErrInvalidCredentials; given a wrong one, it fails as any account
+// would, so only someone who knows the password learns of the lock. A
+// failure to reach the database is returned as it is and matches neither.
+//
+// After a successful login, a hash the Hasher says needs rehashing (another
+// algorithm, weaker parameters) is replaced by a new one. If storing it
+// fails the login still succeeds; the failure is logged and the next login
+// tries again.
+//
+// Authenticate does not limit attempts; put package throttle in front of it.
+func (s *Store) Authenticate(ctx context.Context, email, pw string) (User, error) {
+	encoded := s.dummyHash
+	rec, found := userRecord{}, false
+	if normalized, err := NormalizeEmail(email); err == nil {
+		switch rec, err = s.find(ctx, "email = ?", normalized); {
+		case err == nil:
+			encoded, found = rec.PasswordHash, true
+		case !errors.Is(err, ErrNotFound):
+			return User{}, fmt.Errorf("users: authenticate: %w", err)
+		}
+	}
+	// An error here is a hash that cannot be read or a password the
+	// algorithm cannot take; either way no password matched.
+	ok, err := s.hasher.Verify(encoded, pw)
+	if !found || err != nil || !ok {
+		return User{}, errLoginFailed
+	}
+	if rec.LockedAt != nil {
+		return User{}, fmt.Errorf("users: authenticate: %w", ErrLocked)
+	}
+	if s.hasher.NeedsRehash(rec.PasswordHash) {
+		s.rehash(ctx, rec, pw)
+	}
+	return rec.user(), nil
+}
+
+// rehash stores a new hash of pw for rec, unless the password has changed
+// since rec was read: a concurrent SetPassword must win over a login that
+// verified the old password.
+func (s *Store) rehash(ctx context.Context, rec userRecord, pw string) {
+	hash, err := s.hasher.Hash(pw)
+	if err != nil {
+		s.logger.WarnContext(ctx, "users: rehash password", "user_id", rec.ID, "error", err)
+		return
+	}
+	err = s.db.WithContext(ctx).Model(&userRecord{}).
+		Where("id = ? AND password_hash = ?", rec.ID, rec.PasswordHash).
+		Update("password_hash", hash).Error
+	if err != nil {
+		s.logger.WarnContext(ctx, "users: store rehashed password", "user_id", rec.ID, "error", err)
+	}
+}

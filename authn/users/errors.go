@@ -1,0 +1,42 @@
+package users
+
+import (
+	"errors"
+
+	"github.com/gatehouse-go/gatehouse/authn"
+)
+
+// kindError is a sentinel that also matches a broader one, as authn's
+// errors do: errors.Is(err, ErrLocked) and
+// errors.Is(err, authn.ErrInvalidCredentials) both hold for a locked account.
+type kindError struct {
+	msg    string
+	parent error
+}
+
+func (e *kindError) Error() string { return e.msg }
+func (e *kindError) Unwrap() error { return e.parent }
+
+// Errors returned by this package, matched with errors.Is. Returned errors
+// wrap these sentinels and add what was wrong. Rejected passwords match
+// password.ErrInvalidPassword; failed logins match
+// authn.ErrInvalidCredentials.
+var (
+	// ErrInvalidEmail reports an email address NormalizeEmail refuses.
+	ErrInvalidEmail = errors.New("invalid email")
+	// ErrInvalidName reports a display name that is empty, longer than 100
+	// characters, or holds control characters.
+	ErrInvalidName = errors.New("invalid name")
+	// ErrEmailTaken reports a registration for an email that already has an
+	// account, compared after normalization.
+	ErrEmailTaken = errors.New("email already registered")
+	// ErrNotFound reports that no user has the given id or email.
+	ErrNotFound = errors.New("user not found")
+	// ErrLocked reports a login with the right password to a locked
+	// account. It matches authn.ErrInvalidCredentials too, so a caller that
+	// only checks for that still refuses the login.
+	ErrLocked error = &kindError{"account locked", authn.ErrInvalidCredentials}
+	// ErrInvalidConfig reports a Config, or a database handle, that New
+	// cannot use.
+	ErrInvalidConfig = errors.New("invalid users configuration")
+)

@@ -1,0 +1,192 @@
+package users_test
+
+import (
+	"context"
+	"errors"
+	"path/filepath"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/require"
+	"golang.org/x/crypto/bcrypt"
+	"gorm.io/driver/sqlite"
+	"gorm.io/gorm"
+	"gorm.io/gorm/logger"
+
+	"github.com/gatehouse-go/gatehouse/authn/password"
+	"github.com/gatehouse-go/gatehouse/authn/users"
+)
+
+// openDB opens a new SQLite database in the test's directory and closes it
+// when the test ends.
+func openDB(t *testing.T) *gorm.DB {
+	t.Helper()
+	return openDBWith(t, &gorm.Config{})
+}
+
+// openDBWith is openDB with a GORM configuration of the test's choosing;
+// its logger is always silenced.
+func openDBWith(t *testing.T, cfg *gorm.Config) *gorm.DB {
+	t.Helper()
+	cfg.Logger = logger.Default.LogMode(logger.Silent)
+	path := filepath.Join(t.TempDir(), "users.db") + "?_busy_timeout=5000"
+	db, err := gorm.Open(sqlite.Open(path), cfg)
+	require.NoError(t, err)
+	sqlDB, err := db.DB()
+	require.NoError(t, err)
+	t.Cleanup(func() { _ = sqlDB.Close() })
+	return db
+}
+
+// owaspMinimumArgon2id is the cheapest Argon2id OWASP accepts (7 MiB, 5
+// iterations): a real configuration, about twice as fast as the default,
+// for the tests about what is hashed how.
+var owaspMinimumArgon2id = password.Argon2idParams{Memory: 7168, Iterations: 5, Parallelism: 1, SaltLength: 16, KeyLength: 32}
+
+func fastHasher(t *testing.T) password.Hasher {
+	t.Helper()
+	h, err := password.NewArgon2id(owaspMinimumArgon2id)
+	require.NoError(t, err)
+	return h
+}
+
+// newStore returns a Store on a new database with a cheap hasher and a
+// clock of its own, unless cfg sets them. Tests of the Store's bookkeeping
+// hash with cheapBcrypt; those about hashing choose their hasher.
+func newStore(t *testing.T, cfg users.Config) (*users.Store, *gorm.DB, *clock) {
+	t.Helper()
+	c := newClock()
+	if cfg.Hasher == nil {
+		cfg.Hasher = cheapBcrypt{}
+	}
+	if cfg.Now == nil {
+		cfg.Now = c.Now
+	}
+	db := openDB(t)
+	s, err := users.New(context.Background(), db, cfg)
+	require.NoError(t, err)
+	return s, db, c
+}
+
+// register registers a user and fails the test on error.
+func register(t *testing.T, s *users.Store, email, pw, name string) users.User {
+	t.Helper()
+	u, err := s.Register(context.Background(), email, pw, name)
+	require.NoError(t, err)
+	return u
+}
+
+// storedHash reads a user's password hash straight from the table, for
+// tests that check what is stored.
+func storedHash(t *testing.T, db *gorm.DB, id string) string {
+	t.Helper()
+	var hash string
+	require.NoError(t, db.Raw("SELECT password_hash FROM gatehouse_users WHERE id = ?", id).Scan(&hash).Error)
+	return hash
+}
+
+// clock is a time source tests advance by hand.
+type clock struct {
+	mu  sync.Mutex
+	now time.Time
+}
+
+func newClock() *clock {
+	return &clock{now: time.Date(2025, 3, 1, 12, 0, 0, 0, time.UTC)}
+}
+
+func (c *clock) Now() time.Time {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.now
+}
+
+func (c *clock) Advance(d time.Duration) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.now = c.now.Add(d)
+}
+
+// cheapBcrypt hashes with bcrypt at cost 4, far too cheap to configure
+// (password.NewBcrypt refuses it) but what an old system may have stored,
+// and fast under the race detector, where real costs take seconds. It
+// verifies with password.Verify, as the package's own hashers do.
+type cheapBcrypt struct{}
+
+func (cheapBcrypt) Hash(pw string) (string, error) {
+	h, err := bcrypt.GenerateFromPassword([]byte(pw), bcrypt.MinCost)
+	return string(h), err
+}
+
+func (cheapBcrypt) Verify(encoded, pw string) (bool, error) { return password.Verify(encoded, pw) }
+
+func (cheapBcrypt) NeedsRehash(string) bool { return false }
+
+// brokenRehasher wants every hash replaced and, once broken, cannot make
+// new ones: a rehash at login that fails.
+type brokenRehasher struct {
+	cheapBcrypt
+	broken atomic.Bool
+}
+
+func (h *brokenRehasher) Hash(pw string) (string, error) {
+	if h.broken.Load() {
+		return "", errors.New("hasher out of order")
+	}
+	return h.cheapBcrypt.Hash(pw)
+}
+
+func (h *brokenRehasher) NeedsRehash(string) bool { return true }
+
+// gatedHasher, once armed, holds each Hash call until every racer has made
+// one, so that racing registrations are all past their check for a taken
+// email before any of them inserts: the race the unique index must decide
+// happens every time, not by luck of scheduling.
+type gatedHasher struct {
+	password.Hasher
+	racers sync.WaitGroup
+	armed  atomic.Bool
+}
+
+// arm gates the next n Hash calls.
+func (g *gatedHasher) arm(n int) {
+	g.racers.Add(n)
+	g.armed.Store(true)
+}
+
+func (g *gatedHasher) Hash(pw string) (string, error) {
+	if g.armed.Load() {
+		g.racers.Done()
+		g.racers.Wait()
+	}
+	return g.Hasher.Hash(pw)
+}
+
+// recordingHasher counts the hashes it is asked to verify against, so tests
+// can see that a login did the hashing work without timing it.
+type recordingHasher struct {
+	password.Hasher
+	mu       sync.Mutex
+	verified []string
+}
+
+func (h *recordingHasher) Verify(encoded, pw string) (bool, error) {
+	h.mu.Lock()
+	h.verified = append(h.verified, encoded)
+	h.mu.Unlock()
+	return h.Hasher.Verify(encoded, pw)
+}
+
+// last returns the encoded hash of the latest Verify and forgets the rest.
+func (h *recordingHasher) last() (encoded string, calls int) {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	calls = len(h.verified)
+	if calls > 0 {
+		encoded = h.verified[calls-1]
+	}
+	h.verified = nil
+	return encoded, calls
+}

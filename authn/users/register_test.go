@@ -1,0 +1,199 @@
+package users_test
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"regexp"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+	"gorm.io/gorm"
+
+	"github.com/gatehouse-go/gatehouse/authn/password"
+	"github.com/gatehouse-go/gatehouse/authn/users"
+)
+
+const goodPassword = "correct horse battery staple"
+
+func TestRegister(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	s, db, clock := newStore(t, users.Config{})
+
+	u := register(t, s, "  Bob@Example.com ", goodPassword, "  Bob Smith ")
+	assert.Regexp(t, regexp.MustCompile(`^usr_[0-9a-f]{32}$`), u.ID)
+	assert.Equal(t, "bob@example.com", u.Email)
+	assert.Equal(t, "Bob Smith", u.Name)
+	assert.True(t, u.CreatedAt.Equal(clock.Now()))
+	assert.True(t, u.UpdatedAt.Equal(clock.Now()))
+	assert.Nil(t, u.EmailVerifiedAt)
+	assert.Nil(t, u.LockedAt)
+	assert.False(t, u.Verified())
+	assert.False(t, u.Locked())
+
+	got, err := s.Get(ctx, u.ID)
+	require.NoError(t, err)
+	assert.Equal(t, u, got)
+	got, err = s.GetByEmail(ctx, "BOB@example.COM")
+	require.NoError(t, err)
+	assert.Equal(t, u, got)
+
+	// Only a hash is stored, and the User handed out has none.
+	stored := storedHash(t, db, u.ID)
+	assert.NotContains(t, stored, goodPassword)
+	ok, err := password.Verify(stored, goodPassword)
+	require.NoError(t, err)
+	assert.True(t, ok)
+	encoded, err := json.Marshal(u)
+	require.NoError(t, err)
+	for _, out := range []string{string(encoded), fmt.Sprintf("%+v", u)} {
+		assert.NotContains(t, out, stored)
+		assert.NotContains(t, out, goodPassword)
+	}
+
+	other := register(t, s, "alice@example.com", goodPassword, "Alice")
+	assert.NotEqual(t, u.ID, other.ID)
+}
+
+func TestRegisterValidation(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	s, _, _ := newStore(t, users.Config{Rules: password.Rules{MinLength: 10, MaxLength: 64}})
+
+	tests := []struct {
+		name                  string
+		email, password, user string
+		wantErrs              []error
+	}{
+		{"no @", "bob.example.com", goodPassword, "Bob", []error{users.ErrInvalidEmail}},
+		{"display name in email", "Bob <bob@example.com>", goodPassword, "Bob", []error{users.ErrInvalidEmail}},
+		{"password below custom minimum", "bob@example.com", "123456789", "Bob", []error{password.ErrTooShort, password.ErrInvalidPassword}},
+		{"password above custom maximum", "bob@example.com", strings.Repeat("a", 65), "Bob", []error{password.ErrTooLong}},
+		{"password not UTF-8", "bob@example.com", goodPassword + "\xff", "Bob", []error{password.ErrNotUTF8}},
+		{"empty name", "bob@example.com", goodPassword, "", []error{users.ErrInvalidName}},
+		{"blank name", "bob@example.com", goodPassword, " \t ", []error{users.ErrInvalidName}},
+		{"101-character name", "bob@example.com", goodPassword, strings.Repeat("é", 101), []error{users.ErrInvalidName}},
+		{"newline in name", "bob@example.com", goodPassword, "Bob\nAdmin: yes", []error{users.ErrInvalidName}},
+		{"bell in name", "bob@example.com", goodPassword, "Bob\a", []error{users.ErrInvalidName}},
+		{"DEL in name", "bob@example.com", goodPassword, "Bob\x7f", []error{users.ErrInvalidName}},
+		{"line separator in name", "bob@example.com", goodPassword, "Bob\u2028Smith", []error{users.ErrInvalidName}},
+		{"right-to-left override in name", "bob@example.com", goodPassword, "Bob\u202Egpj.exe", []error{users.ErrInvalidName}},
+		{"name not UTF-8", "bob@example.com", goodPassword, "Bob\xc3", []error{users.ErrInvalidName}},
+		{"everything wrong at once", "bob", "pw123", "", []error{users.ErrInvalidEmail, password.ErrTooShort, users.ErrInvalidName}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			u, err := s.Register(ctx, tt.email, tt.password, tt.user)
+			require.Error(t, err)
+			for _, want := range tt.wantErrs {
+				assert.ErrorIs(t, err, want)
+			}
+			assert.Zero(t, u)
+			if len(tt.password) > 0 {
+				assert.NotContains(t, err.Error(), tt.password, "errors never repeat the password")
+			}
+		})
+	}
+	n, err := s.Count(ctx)
+	require.NoError(t, err)
+	assert.Zero(t, n, "refused registrations change nothing")
+
+	// The limits themselves are accepted.
+	u := register(t, s, "bob@example.com", strings.Repeat("p", 10), strings.Repeat("é", 100))
+	assert.Equal(t, strings.Repeat("é", 100), u.Name)
+}
+
+func TestRegisterEmailIsCaseInsensitive(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	s, _, _ := newStore(t, users.Config{})
+	first := register(t, s, "Bob@Example.com", goodPassword, "Bob")
+
+	_, err := s.Register(ctx, "bob@example.com", "another password", "Impostor")
+	assert.ErrorIs(t, err, users.ErrEmailTaken)
+
+	n, err := s.Count(ctx)
+	require.NoError(t, err)
+	assert.Equal(t, int64(1), n)
+	got, err := s.GetByEmail(ctx, "bob@example.com")
+	require.NoError(t, err)
+	assert.Equal(t, first, got, "the first account is untouched")
+}
+
+// Registrations racing for one email all pass the check before hashing;
+// the unique index lets one in, and the others must be told ErrEmailTaken,
+// not a database error, whether or not GORM translates the driver's error.
+func TestRegisterConcurrentDuplicates(t *testing.T) {
+	t.Parallel()
+	for _, translate := range []bool{false, true} {
+		t.Run(fmt.Sprintf("TranslateError=%v", translate), func(t *testing.T) {
+			t.Parallel()
+			ctx := context.Background()
+			hasher := &gatedHasher{Hasher: cheapBcrypt{}}
+			s, err := users.New(ctx, openDBWith(t, &gorm.Config{TranslateError: translate}), users.Config{Hasher: hasher})
+			require.NoError(t, err)
+			emails := []string{"dup@example.com", "DUP@example.com", "Dup@Example.com", " dup@EXAMPLE.com "}
+			hasher.arm(len(emails))
+
+			errs := make([]error, len(emails))
+			var wg sync.WaitGroup
+			for i, email := range emails {
+				wg.Add(1)
+				go func() {
+					defer wg.Done()
+					_, errs[i] = s.Register(ctx, email, goodPassword, fmt.Sprintf("Racer %d", i))
+				}()
+			}
+			wg.Wait()
+
+			wins := 0
+			for _, err := range errs {
+				if err == nil {
+					wins++
+					continue
+				}
+				assert.ErrorIs(t, err, users.ErrEmailTaken)
+			}
+			assert.Equal(t, 1, wins)
+			n, err := s.Count(ctx)
+			require.NoError(t, err)
+			assert.Equal(t, int64(1), n)
+		})
+	}
+}
+
+func TestListAndCount(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	s, _, clock := newStore(t, users.Config{})
+
+	list, err := s.List(ctx)
+	require.NoError(t, err)
+	assert.Empty(t, list)
+	n, err := s.Count(ctx)
+	require.NoError(t, err)
+	assert.Zero(t, n)
+
+	var want []string
+	for _, name := range []string{"Zed", "Amy", "Max"} {
+		u := register(t, s, strings.ToLower(name)+"@example.com", goodPassword, name)
+		want = append(want, u.ID)
+		clock.Advance(time.Second)
+	}
+	list, err = s.List(ctx)
+	require.NoError(t, err)
+	var got []string
+	for _, u := range list {
+		got = append(got, u.ID)
+	}
+	assert.Equal(t, want, got, "oldest first, not by name or id")
+	n, err = s.Count(ctx)
+	require.NoError(t, err)
+	assert.Equal(t, int64(3), n)
+}
