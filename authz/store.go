@@ -9,6 +9,8 @@ import (
 	"github.com/casbin/casbin/v2/model"
 	gormadapter "github.com/casbin/gorm-adapter/v3"
 	"gorm.io/gorm"
+
+	"github.com/gatehouse-go/gatehouse/internal/schema"
 )
 
 // gormStore persists the policy through Casbin's GORM adapter.
@@ -38,7 +40,7 @@ func openGormStore(ctx context.Context, db *gorm.DB, table string) (*gormStore, 
 		return nil, fmt.Errorf("%w: table name %q: use letters, digits and underscores", ErrStore, table)
 	}
 	var adapter *gormadapter.Adapter
-	err := retryMigration(ctx, func() error {
+	err := schema.Retry(ctx, func() error {
 		if err := db.WithContext(ctx).AutoMigrate(&policySeed{}); err != nil {
 			return fmt.Errorf("create seed table: %w", err)
 		}
@@ -56,22 +58,6 @@ func openGormStore(ctx context.Context, db *gorm.DB, table string) (*gormStore, 
 		return nil, fmt.Errorf("%w: %w", ErrStore, err)
 	}
 	return &gormStore{db: db, table: table, adapter: adapter}, nil
-}
-
-// migrationAttempts bounds retryMigration.
-const migrationAttempts = 3
-
-// retryMigration runs migrate again when it fails, because processes
-// starting together race to create the same tables and indexes: the loser
-// fails with "already exists" and, run again, finds them in place.
-func retryMigration(ctx context.Context, migrate func() error) error {
-	var err error
-	for attempt := 0; attempt < migrationAttempts; attempt++ {
-		if err = migrate(); err == nil || ctx.Err() != nil {
-			return err
-		}
-	}
-	return err
 }
 
 // seedAttempts bounds how often seed tries again after losing a race.

@@ -6,6 +6,8 @@ import (
 	"time"
 
 	"gorm.io/gorm"
+
+	"github.com/gatehouse-go/gatehouse/internal/schema"
 )
 
 // Store keeps API keys in a database through GORM. Build one with New; it is
@@ -53,11 +55,6 @@ func utcPtr(t *time.Time) *time.Time {
 	return &u
 }
 
-// migrationAttempts bounds how often New creates the table: processes
-// starting together race to create it, and the loser, run again, finds it
-// in place.
-const migrationAttempts = 3
-
 // New returns a Store over db, creating the gatehouse_api_keys table if it
 // is missing. It refuses a nil db and a Config it cannot use with an error
 // matching ErrInvalidConfig. ctx bounds the table creation.
@@ -69,12 +66,7 @@ func New(ctx context.Context, db *gorm.DB, cfg Config) (*Store, error) {
 	if err != nil {
 		return nil, err
 	}
-	for attempt := 0; attempt < migrationAttempts; attempt++ {
-		if err = db.WithContext(ctx).AutoMigrate(&keyRow{}); err == nil || ctx.Err() != nil {
-			break
-		}
-	}
-	if err != nil {
+	if err := schema.Migrate(ctx, db, &keyRow{}); err != nil {
 		return nil, fmt.Errorf("apikey: create table gatehouse_api_keys: %w", err)
 	}
 	return &Store{db: db, cfg: cfg}, nil

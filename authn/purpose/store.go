@@ -7,6 +7,8 @@ import (
 
 	"gorm.io/gorm"
 	"gorm.io/gorm/clause"
+
+	"github.com/gatehouse-go/gatehouse/internal/schema"
 )
 
 // usedToken records that a token was consumed. The primary key on jti is
@@ -23,23 +25,12 @@ type usedToken struct {
 // TableName is the table that holds the used set of every purpose.
 func (usedToken) TableName() string { return "gatehouse_used_purpose_tokens" }
 
-// migrationAttempts bounds migrate's retries.
-const migrationAttempts = 3
-
-// migrate creates the used-token table if it is missing. Processes
-// starting together race to create it; the loser fails with "already
-// exists" and, run again, finds it in place.
+// migrate creates the used-token table if it is missing.
 func migrate(ctx context.Context, db *gorm.DB) error {
-	var err error
-	for range migrationAttempts {
-		if err = db.WithContext(ctx).AutoMigrate(&usedToken{}); err == nil {
-			return nil
-		}
-		if ctx.Err() != nil {
-			break
-		}
+	if err := schema.Migrate(ctx, db, &usedToken{}); err != nil {
+		return fmt.Errorf("%w: create table %s: %w", ErrStore, usedToken{}.TableName(), err)
 	}
-	return fmt.Errorf("%w: create table %s: %w", ErrStore, usedToken{}.TableName(), err)
+	return nil
 }
 
 // isUsed reports whether the token with id jti has been consumed, for any

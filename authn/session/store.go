@@ -5,6 +5,8 @@ import (
 	"time"
 
 	"gorm.io/gorm"
+
+	"github.com/gatehouse-go/gatehouse/internal/schema"
 )
 
 // record is one session as stored. It holds the hash of the cookie value,
@@ -30,21 +32,9 @@ func (record) TableName() string { return "gatehouse_sessions" }
 // maxSubjectLen is the width of the subject column.
 const maxSubjectLen = 255
 
-// migrationAttempts bounds migrate.
-const migrationAttempts = 3
-
-// migrate creates the session table and its indexes if they are missing. It
-// tries again on failure because processes starting together race to create
-// them: the loser fails with "already exists" and, run again, finds them in
-// place.
+// migrate creates the session table and its indexes if they are missing.
 func migrate(ctx context.Context, db *gorm.DB) error {
-	var err error
-	for range migrationAttempts {
-		if err = db.WithContext(ctx).AutoMigrate(&record{}); err == nil || ctx.Err() != nil {
-			return err
-		}
-	}
-	return err
+	return schema.Migrate(ctx, db, &record{})
 }
 
 // stamp is t as stored: UTC, truncated to the second so that every database

@@ -6,6 +6,8 @@ import (
 	"time"
 
 	"gorm.io/gorm"
+
+	"github.com/gatehouse-go/gatehouse/internal/schema"
 )
 
 // Limiter counts failed logins in a database and refuses logins over the
@@ -36,11 +38,6 @@ const MaxAccountLength = 320
 // for any IPv6 address with a zone.
 const MaxAddressLength = 64
 
-// migrationAttempts bounds how often New creates the table: processes
-// starting together race to create it, and the loser, run again, finds it
-// in place.
-const migrationAttempts = 3
-
 // New returns a Limiter over db, creating the gatehouse_login_failures
 // table if it is missing. It refuses a nil db and a Config it cannot use
 // with an error matching ErrInvalidConfig. ctx bounds the table creation.
@@ -52,12 +49,7 @@ func New(ctx context.Context, db *gorm.DB, cfg Config) (*Limiter, error) {
 	if err != nil {
 		return nil, err
 	}
-	for attempt := 0; attempt < migrationAttempts; attempt++ {
-		if err = db.WithContext(ctx).AutoMigrate(&failure{}); err == nil || ctx.Err() != nil {
-			break
-		}
-	}
-	if err != nil {
+	if err := schema.Migrate(ctx, db, &failure{}); err != nil {
 		return nil, fmt.Errorf("throttle: create table gatehouse_login_failures: %w", err)
 	}
 	return &Limiter{db: db, cfg: cfg}, nil

@@ -5,6 +5,8 @@ import (
 	"time"
 
 	"gorm.io/gorm"
+
+	"github.com/gatehouse-go/gatehouse/internal/schema"
 )
 
 // revokedToken is one token revoked by id, kept until it would have expired.
@@ -28,18 +30,7 @@ type subjectRevocation struct {
 // TableName is the table subject revocations are kept in.
 func (subjectRevocation) TableName() string { return "gatehouse_subject_revocations" }
 
-// migrationAttempts bounds migrate's retries.
-const migrationAttempts = 3
-
-// migrate creates the revocation tables, trying again when it fails, because
-// processes starting together race to create the same tables and indexes:
-// the loser fails with "already exists" and, run again, finds them in place.
+// migrate creates the revocation tables if they are missing.
 func migrate(ctx context.Context, db *gorm.DB) error {
-	var err error
-	for range migrationAttempts {
-		if err = db.WithContext(ctx).AutoMigrate(&revokedToken{}, &subjectRevocation{}); err == nil || ctx.Err() != nil {
-			return err
-		}
-	}
-	return err
+	return schema.Migrate(ctx, db, &revokedToken{}, &subjectRevocation{})
 }

@@ -11,6 +11,7 @@ import (
 	"gorm.io/gorm"
 
 	"github.com/gatehouse-go/gatehouse/authn/password"
+	"github.com/gatehouse-go/gatehouse/internal/schema"
 )
 
 // Config configures a Store. The zero value is ready to use.
@@ -88,23 +89,12 @@ func New(ctx context.Context, db *gorm.DB, cfg Config) (*Store, error) {
 	return s, nil
 }
 
-// migrationAttempts bounds migrate's retries.
-const migrationAttempts = 3
-
-// migrate creates the table, trying again when it fails, because processes
-// starting together race to create the same table and indexes: the loser
-// fails with "already exists" and, run again, finds them in place.
+// migrate creates the table and its indexes if they are missing.
 func migrate(ctx context.Context, db *gorm.DB) error {
-	var err error
-	for range migrationAttempts {
-		if err = db.WithContext(ctx).AutoMigrate(&userRecord{}); err == nil {
-			return nil
-		}
-		if ctx.Err() != nil {
-			break
-		}
+	if err := schema.Migrate(ctx, db, &userRecord{}); err != nil {
+		return fmt.Errorf("users: create table gatehouse_users: %w", err)
 	}
-	return fmt.Errorf("users: create table gatehouse_users: %w", err)
+	return nil
 }
 
 // timestamp returns the clock's time as stored: UTC, to the microsecond,
