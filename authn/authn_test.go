@@ -139,3 +139,17 @@ func TestIsSafeMethod(t *testing.T) {
 		assert.False(t, authn.IsSafeMethod(m), m)
 	}
 }
+
+func TestSubjectContext(t *testing.T) {
+	t.Parallel()
+	_, ok := authn.FromContext(context.Background())
+	assert.False(t, ok)
+
+	ctx := authn.NewContext(context.Background(), authn.Subject{ID: "usr_1", Method: authn.MethodBearer})
+	s, ok := authn.FromContext(ctx)
+	require.True(t, ok)
+	assert.Equal(t, "usr_1", s.ID)
+
+	_, ok = authn.FromContext(authn.NewContext(context.Background(), authn.Subject{}))
+	assert.False(t, ok, "the zero subject is nobody")
+}

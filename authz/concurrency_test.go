@@ -11,6 +11,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/gatehouse-go/gatehouse/authz"
+	"github.com/gatehouse-go/gatehouse/internal/testdb"
 	"github.com/gatehouse-go/gatehouse/permissions"
 )
 
@@ -26,7 +27,7 @@ func TestConcurrentDecisionsAndEdits(t *testing.T) {
 			var opts []authz.Option
 			rounds := 25
 			if store == "sqlite" {
-				opts = append(opts, authz.WithDB(openSQLite(t, tempDBPath(t))))
+				opts = append(opts, authz.WithDB(testdb.Open(t)))
 				rounds = 8
 			}
 			runConcurrently(t, newEngine(t, opts...), rounds)

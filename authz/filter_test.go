@@ -8,6 +8,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/gatehouse-go/gatehouse/authz"
+	"github.com/gatehouse-go/gatehouse/internal/testdb"
 	"github.com/gatehouse-go/gatehouse/permissions"
 )
 
@@ -103,7 +104,7 @@ func TestFilterWhereSelectsTheSameRowsAsDecide(t *testing.T) {
 	e := newEngine(t)
 	addReviewer(t, e, "rita")
 
-	db := openSQLite(t, tempDBPath(t))
+	db := testdb.Open(t)
 	require.NoError(t, db.AutoMigrate(&post{}))
 	authors := []string{"bob", "carol", "rita", "bob", "", "nobody"}
 	for i, a := range authors {

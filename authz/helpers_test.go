@@ -2,36 +2,14 @@ package authz_test
 
 import (
 	"context"
-	"path/filepath"
 	"testing"
 
 	"github.com/stretchr/testify/require"
-	"gorm.io/driver/sqlite"
-	"gorm.io/gorm"
-	"gorm.io/gorm/logger"
 
 	"github.com/gatehouse-go/gatehouse"
 	"github.com/gatehouse-go/gatehouse/authz"
 	"github.com/gatehouse-go/gatehouse/permissions"
 )
-
-// openSQLite opens (creating if needed) the SQLite database at path and
-// closes it when the test ends.
-func openSQLite(t *testing.T, path string) *gorm.DB {
-	t.Helper()
-	db, err := gorm.Open(sqlite.Open(path+"?_busy_timeout=5000"), &gorm.Config{Logger: logger.Default.LogMode(logger.Silent)})
-	require.NoError(t, err)
-	sqlDB, err := db.DB()
-	require.NoError(t, err)
-	t.Cleanup(func() { _ = sqlDB.Close() })
-	return db
-}
-
-// tempDBPath returns a path for a new SQLite file in the test's directory.
-func tempDBPath(t *testing.T) string {
-	t.Helper()
-	return filepath.Join(t.TempDir(), "policy.db")
-}
 
 // newEngine builds an in-memory engine on the default model and policy with
 // bob holding user, carol moderator and alice admin.

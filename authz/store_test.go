@@ -10,6 +10,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/gatehouse-go/gatehouse/authz"
+	"github.com/gatehouse-go/gatehouse/internal/testdb"
 	"github.com/gatehouse-go/gatehouse/permissions"
 )
 
@@ -40,8 +41,8 @@ func decideAll(t *testing.T, e *authz.Engine) []bool {
 func TestPersistenceRoundTrip(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
-	path := tempDBPath(t)
-	db := openSQLite(t, path)
+	path := testdb.Path(t)
+	db := testdb.OpenFile(t, path)
 	e, err := authz.New(ctx, authz.WithDB(db))
 	require.NoError(t, err)
 
@@ -74,7 +75,7 @@ func TestPersistenceRoundTrip(t *testing.T) {
 	require.NoError(t, err)
 	require.NoError(t, sqlDB.Close())
 
-	reopened, err := authz.New(ctx, authz.WithDB(openSQLite(t, path)))
+	reopened, err := authz.New(ctx, authz.WithDB(testdb.OpenFile(t, path)))
 	require.NoError(t, err)
 	gotPolicy, err := reopened.Policy(ctx)
 	require.NoError(t, err)
@@ -85,8 +86,8 @@ func TestPersistenceRoundTrip(t *testing.T) {
 func TestSeedsOnceAndNeverAgain(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
-	path := tempDBPath(t)
-	e, err := authz.New(ctx, authz.WithDB(openSQLite(t, path)))
+	path := testdb.Path(t)
+	e, err := authz.New(ctx, authz.WithDB(testdb.OpenFile(t, path)))
 	require.NoError(t, err)
 	p, err := e.Policy(ctx)
 	require.NoError(t, err)
@@ -101,7 +102,7 @@ func TestSeedsOnceAndNeverAgain(t *testing.T) {
 	}
 
 	// ...and a restart must not bring the default grants back.
-	again, err := authz.New(ctx, authz.WithDB(openSQLite(t, path)))
+	again, err := authz.New(ctx, authz.WithDB(testdb.OpenFile(t, path)))
 	require.NoError(t, err)
 	p, err = again.Policy(ctx)
 	require.NoError(t, err)
@@ -112,7 +113,7 @@ func TestSeedsOnceAndNeverAgain(t *testing.T) {
 func TestStoreWithRulesIsNotSeeded(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
-	db := openSQLite(t, tempDBPath(t))
+	db := testdb.Open(t)
 
 	// A table written by Casbin's own tools before gatehouse opened it.
 	adapter, err := gormadapter.NewAdapterByDB(db)
@@ -129,12 +130,12 @@ func TestStoreWithRulesIsNotSeeded(t *testing.T) {
 func TestWithPolicySeedsTheStore(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
-	path := tempDBPath(t)
-	_, err := authz.New(ctx, authz.WithDB(openSQLite(t, path)), authz.WithPolicy("p, editor, articles:update, any, allow"))
+	path := testdb.Path(t)
+	_, err := authz.New(ctx, authz.WithDB(testdb.OpenFile(t, path)), authz.WithPolicy("p, editor, articles:update, any, allow"))
 	require.NoError(t, err)
 
 	// Later starts read the store; their initial policy is not applied again.
-	e, err := authz.New(ctx, authz.WithDB(openSQLite(t, path)), authz.WithPolicy("p, other, x:y, any, allow"))
+	e, err := authz.New(ctx, authz.WithDB(testdb.OpenFile(t, path)), authz.WithPolicy("p, other, x:y, any, allow"))
 	require.NoError(t, err)
 	p, err := e.Policy(ctx)
 	require.NoError(t, err)
@@ -144,7 +145,7 @@ func TestWithPolicySeedsTheStore(t *testing.T) {
 func TestConcurrentFirstStartsSeedOnce(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
-	path := tempDBPath(t)
+	path := testdb.Path(t)
 	const starters = 4
 	engines := make([]*authz.Engine, starters)
 	errs := make([]error, starters)
@@ -153,14 +154,14 @@ func TestConcurrentFirstStartsSeedOnce(t *testing.T) {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			engines[i], errs[i] = authz.New(ctx, authz.WithDB(openSQLite(t, path)))
+			engines[i], errs[i] = authz.New(ctx, authz.WithDB(testdb.OpenFile(t, path)))
 		}()
 	}
 	wg.Wait()
 	for i := range engines {
 		require.NoError(t, errs[i])
 	}
-	final, err := authz.New(ctx, authz.WithDB(openSQLite(t, path)))
+	final, err := authz.New(ctx, authz.WithDB(testdb.OpenFile(t, path)))
 	require.NoError(t, err)
 	p, err := final.Policy(ctx)
 	require.NoError(t, err)
@@ -171,7 +172,7 @@ func TestConcurrentFirstStartsSeedOnce(t *testing.T) {
 func TestTablesAreIndependent(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
-	db := openSQLite(t, tempDBPath(t))
+	db := testdb.Open(t)
 	blog, err := authz.New(ctx, authz.WithDB(db), authz.WithTable("blog_policy"))
 	require.NoError(t, err)
 	shop, err := authz.New(ctx, authz.WithDB(db), authz.WithTable("shop_policy"), authz.WithPolicy(""))
@@ -194,7 +195,7 @@ func TestTablesAreIndependent(t *testing.T) {
 func TestStoreWithAMalformedRowIsRefused(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
-	db := openSQLite(t, tempDBPath(t))
+	db := testdb.Open(t)
 	_, err := authz.New(ctx, authz.WithDB(db))
 	require.NoError(t, err)
 
@@ -212,7 +213,7 @@ func TestStoreWithAMalformedRowIsRefused(t *testing.T) {
 func TestStoreFailureChangesNothing(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
-	db := openSQLite(t, tempDBPath(t))
+	db := testdb.Open(t)
 	e := newEngine(t, authz.WithDB(db))
 	before, err := e.Policy(ctx)
 	require.NoError(t, err)
@@ -249,10 +250,10 @@ func TestStoreFailureChangesNothing(t *testing.T) {
 func TestReloadSeesOtherWriters(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
-	path := tempDBPath(t)
-	a, err := authz.New(ctx, authz.WithDB(openSQLite(t, path)))
+	path := testdb.Path(t)
+	a, err := authz.New(ctx, authz.WithDB(testdb.OpenFile(t, path)))
 	require.NoError(t, err)
-	b, err := authz.New(ctx, authz.WithDB(openSQLite(t, path)))
+	b, err := authz.New(ctx, authz.WithDB(testdb.OpenFile(t, path)))
 	require.NoError(t, err)
 
 	require.NoError(t, a.AssignRole(ctx, "bob", "admin"))
@@ -262,7 +263,7 @@ func TestReloadSeesOtherWriters(t *testing.T) {
 	assert.True(t, allowed(t, b, "bob", "users:delete", ""))
 
 	// A reload that meets a malformed row keeps the policy in force.
-	db := openSQLite(t, path)
+	db := testdb.OpenFile(t, path)
 	require.NoError(t, db.Exec("INSERT INTO casbin_rule (ptype, v0, v1) VALUES ('g', 'eve', 'eve')").Error)
 	require.ErrorIs(t, b.Reload(ctx), authz.ErrCycle)
 	assert.True(t, allowed(t, b, "bob", "users:delete", ""))

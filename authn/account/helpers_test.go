@@ -4,18 +4,15 @@ import (
 	"bytes"
 	"context"
 	"log/slog"
-	"path/filepath"
 	"sync"
 	"testing"
 	"time"
 
 	"github.com/stretchr/testify/require"
-	"gorm.io/driver/sqlite"
-	"gorm.io/gorm"
-	"gorm.io/gorm/logger"
 
 	"github.com/gatehouse-go/gatehouse/authn/account"
 	"github.com/gatehouse-go/gatehouse/authn/apikey"
+	"github.com/gatehouse-go/gatehouse/authn/authntest"
 	"github.com/gatehouse-go/gatehouse/authn/password"
 	"github.com/gatehouse-go/gatehouse/authn/purpose"
 	"github.com/gatehouse-go/gatehouse/authn/refresh"
@@ -23,25 +20,8 @@ import (
 	"github.com/gatehouse-go/gatehouse/authn/throttle"
 	"github.com/gatehouse-go/gatehouse/authn/token"
 	"github.com/gatehouse-go/gatehouse/authn/users"
+	"github.com/gatehouse-go/gatehouse/internal/testdb"
 )
-
-// clock is a settable time source shared by every part of a test rig.
-type clock struct {
-	mu  sync.Mutex
-	now time.Time
-}
-
-func (c *clock) Now() time.Time {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.now
-}
-
-func (c *clock) Advance(d time.Duration) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	c.now = c.now.Add(d)
-}
 
 // syncBuffer collects log output from several goroutines.
 type syncBuffer struct {
@@ -61,11 +41,12 @@ func (b *syncBuffer) String() string {
 	return b.buf.String()
 }
 
-// rig is a Service with every part switched on, over one SQLite file.
+// rig is a Service with every part switched on, over one SQLite file and
+// one clock.
 type rig struct {
 	*account.Service
 	cfg      account.Config
-	clock    *clock
+	clock    *authntest.Clock
 	logs     *syncBuffer
 	users    *users.Store
 	tokens   *token.Issuer
@@ -84,14 +65,8 @@ var (
 func newRig(t *testing.T) *rig {
 	t.Helper()
 	ctx := context.Background()
-	db, err := gorm.Open(sqlite.Open(filepath.Join(t.TempDir(), "auth.db")+"?_busy_timeout=5000"),
-		&gorm.Config{Logger: logger.Default.LogMode(logger.Silent)})
-	require.NoError(t, err)
-	sqlDB, err := db.DB()
-	require.NoError(t, err)
-	t.Cleanup(func() { _ = sqlDB.Close() })
-
-	c := &clock{now: time.Date(2026, 3, 1, 9, 0, 0, 0, time.UTC)}
+	db := testdb.Open(t)
+	c := authntest.NewClock(time.Date(2026, 3, 1, 9, 0, 0, 0, time.UTC))
 	logs := &syncBuffer{}
 	log := slog.New(slog.NewJSONHandler(logs, &slog.HandlerOptions{Level: slog.LevelDebug}))
 

@@ -2,66 +2,31 @@ package apikey_test
 
 import (
 	"context"
-	"path/filepath"
-	"sync"
 	"testing"
 	"time"
 
 	"github.com/stretchr/testify/require"
-	"gorm.io/driver/sqlite"
 	"gorm.io/gorm"
-	"gorm.io/gorm/logger"
 
 	"github.com/gatehouse-go/gatehouse/authn/apikey"
+	"github.com/gatehouse-go/gatehouse/authn/authntest"
+	"github.com/gatehouse-go/gatehouse/internal/testdb"
 )
 
-// openSQLite opens (creating if needed) the SQLite database at path and
-// closes it when the test ends.
-func openSQLite(t *testing.T, path string) *gorm.DB {
-	t.Helper()
-	db, err := gorm.Open(sqlite.Open(path+"?_busy_timeout=5000"), &gorm.Config{Logger: logger.Default.LogMode(logger.Silent)})
-	require.NoError(t, err)
-	sqlDB, err := db.DB()
-	require.NoError(t, err)
-	t.Cleanup(func() { _ = sqlDB.Close() })
-	return db
-}
-
-// fakeClock is a clock that moves only when told to.
-type fakeClock struct {
-	mu  sync.Mutex
-	now time.Time
-}
-
-func newClock() *fakeClock {
-	return &fakeClock{now: time.Date(2030, 1, 2, 3, 4, 5, 0, time.UTC)}
-}
-
-func (c *fakeClock) Now() time.Time {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.now
-}
-
-func (c *fakeClock) Advance(d time.Duration) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	c.now = c.now.Add(d)
-}
-
-// fixture is a store on a fresh SQLite file with a fake clock.
+// fixture is a store on a fresh SQLite file with a fake clock; path lets a
+// test reopen the file as a restarted process would.
 type fixture struct {
 	store *apikey.Store
 	db    *gorm.DB
-	clock *fakeClock
+	clock *authntest.Clock
 	path  string
 }
 
 func newFixture(t *testing.T) fixture {
 	t.Helper()
-	path := filepath.Join(t.TempDir(), "keys.db")
-	db := openSQLite(t, path)
-	clock := newClock()
+	path := testdb.Path(t)
+	db := testdb.OpenFile(t, path)
+	clock := authntest.NewClock(time.Date(2030, 1, 2, 3, 4, 5, 0, time.UTC))
 	store, err := apikey.New(context.Background(), db, apikey.Config{Now: clock.Now})
 	require.NoError(t, err)
 	return fixture{store: store, db: db, clock: clock, path: path}

@@ -2,19 +2,19 @@ package apikey_test
 
 import (
 	"context"
-	"path/filepath"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
 	"github.com/gatehouse-go/gatehouse/authn/apikey"
+	"github.com/gatehouse-go/gatehouse/internal/testdb"
 )
 
 func TestNewRefusesBadInput(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
-	db := openSQLite(t, filepath.Join(t.TempDir(), "keys.db"))
+	db := testdb.Open(t)
 
 	_, err := apikey.New(ctx, nil, apikey.Config{})
 	assert.ErrorIs(t, err, apikey.ErrInvalidConfig)
@@ -25,7 +25,7 @@ func TestNewRefusesBadInput(t *testing.T) {
 
 	cancelled, cancel := context.WithCancel(ctx)
 	cancel()
-	_, err = apikey.New(cancelled, openSQLite(t, filepath.Join(t.TempDir(), "other.db")), apikey.Config{})
+	_, err = apikey.New(cancelled, testdb.Open(t), apikey.Config{})
 	assert.ErrorIs(t, err, context.Canceled)
 
 	store, err := apikey.New(ctx, db, apikey.Config{})
@@ -48,7 +48,7 @@ func TestKeysSurviveANewStore(t *testing.T) {
 	require.NoError(t, err)
 	require.NoError(t, sqlDB.Close())
 
-	reopened, err := apikey.New(ctx, openSQLite(t, f.path), apikey.Config{Now: f.clock.Now})
+	reopened, err := apikey.New(ctx, testdb.OpenFile(t, f.path), apikey.Config{Now: f.clock.Now})
 	require.NoError(t, err)
 	subject, err := reopened.Verify(ctx, plain)
 	require.NoError(t, err)

@@ -1,5 +1,3 @@
-// Package authntest helps test authenticators without a framework: Request
-// is an authn.Credentials built from plain values.
 package authntest
 
 import "net/http"

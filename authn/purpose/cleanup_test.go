@@ -9,14 +9,16 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/gatehouse-go/gatehouse/authn"
+	"github.com/gatehouse-go/gatehouse/authn/authntest"
 	"github.com/gatehouse-go/gatehouse/authn/purpose"
+	"github.com/gatehouse-go/gatehouse/internal/testdb"
 )
 
 func TestCleanup(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
-	db := newDB(t)
-	c := newClock()
+	db := testdb.Open(t)
+	c := authntest.NewClock(start)
 	resets := newTokens(t, db, purpose.PasswordReset, c) // 30 minutes
 	verifications, err := purpose.New(ctx, db, purpose.Config{
 		Purpose: purpose.EmailVerification, Key: verifyKey, Issuer: issuer, TTL: 10 * time.Minute, Now: c.Now,

@@ -11,12 +11,14 @@ import (
 	"gorm.io/gorm"
 
 	"github.com/gatehouse-go/gatehouse/authn"
+	"github.com/gatehouse-go/gatehouse/authn/authntest"
 	"github.com/gatehouse-go/gatehouse/authn/purpose"
+	"github.com/gatehouse-go/gatehouse/internal/testdb"
 )
 
 func TestNewRefusesBadConfig(t *testing.T) {
 	t.Parallel()
-	db := newDB(t)
+	db := testdb.Open(t)
 	good := purpose.Config{Purpose: purpose.PasswordReset, Key: resetKey, Issuer: issuer}
 	with := func(edit func(*purpose.Config)) purpose.Config {
 		cfg := good
@@ -62,7 +64,7 @@ func TestNewRefusesBadConfig(t *testing.T) {
 
 func TestDefaultTTL(t *testing.T) {
 	t.Parallel()
-	db := newDB(t)
+	db := testdb.Open(t)
 	tests := []struct {
 		purpose string
 		ttl     time.Duration
@@ -75,7 +77,7 @@ func TestDefaultTTL(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.purpose, func(t *testing.T) {
-			c := newClock()
+			c := authntest.NewClock(start)
 			tokens, err := purpose.New(context.Background(), db, purpose.Config{Purpose: tt.purpose, Key: verifyKey, Issuer: issuer, TTL: tt.ttl, Now: c.Now})
 			require.NoError(t, err)
 			assert.Equal(t, tt.purpose, tokens.Purpose())
@@ -89,7 +91,7 @@ func TestDefaultTTL(t *testing.T) {
 
 func TestNewCopiesKey(t *testing.T) {
 	t.Parallel()
-	db := newDB(t)
+	db := testdb.Open(t)
 	key := append([]byte(nil), resetKey...)
 	tokens, err := purpose.New(context.Background(), db, purpose.Config{Purpose: purpose.PasswordReset, Key: key, Issuer: issuer})
 	require.NoError(t, err)

@@ -2,7 +2,6 @@ package purpose_test
 
 import (
 	"context"
-	"path/filepath"
 	"sync"
 	"testing"
 
@@ -10,7 +9,9 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/gatehouse-go/gatehouse/authn"
+	"github.com/gatehouse-go/gatehouse/authn/authntest"
 	"github.com/gatehouse-go/gatehouse/authn/purpose"
+	"github.com/gatehouse-go/gatehouse/internal/testdb"
 )
 
 func TestConsumeOnce(t *testing.T) {
@@ -19,7 +20,7 @@ func TestConsumeOnce(t *testing.T) {
 		t.Run(p, func(t *testing.T) {
 			t.Parallel()
 			ctx := context.Background()
-			tokens := newTokens(t, newDB(t), p, newClock())
+			tokens := newTokens(t, testdb.Open(t), p, authntest.NewClock(start))
 			tok, err := tokens.Issue(ctx, "alice", "")
 			require.NoError(t, err)
 			other, err := tokens.Issue(ctx, "alice", "")
@@ -45,12 +46,12 @@ func TestConsumeOnce(t *testing.T) {
 func TestConcurrentConsume(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
-	path := filepath.Join(t.TempDir(), "x.db")
-	c := newClock()
+	path := testdb.Path(t)
+	c := authntest.NewClock(start)
 	// Two instances on two connection pools, as two processes would be.
 	instances := []*purpose.Tokens{
-		newTokens(t, openSQLite(t, path), purpose.PasswordReset, c),
-		newTokens(t, openSQLite(t, path), purpose.PasswordReset, c),
+		newTokens(t, testdb.OpenFile(t, path), purpose.PasswordReset, c),
+		newTokens(t, testdb.OpenFile(t, path), purpose.PasswordReset, c),
 	}
 	tok, err := instances[0].Issue(ctx, "alice", "")
 	require.NoError(t, err)
@@ -81,9 +82,9 @@ func TestConcurrentConsume(t *testing.T) {
 func TestUsedSetSurvivesRestart(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
-	path := filepath.Join(t.TempDir(), "x.db")
-	c := newClock()
-	before := newTokens(t, openSQLite(t, path), purpose.PasswordReset, c)
+	path := testdb.Path(t)
+	c := authntest.NewClock(start)
+	before := newTokens(t, testdb.OpenFile(t, path), purpose.PasswordReset, c)
 	used, err := before.Issue(ctx, "alice", "")
 	require.NoError(t, err)
 	unused, err := before.Issue(ctx, "bob", "")
@@ -91,7 +92,7 @@ func TestUsedSetSurvivesRestart(t *testing.T) {
 	_, err = before.Consume(ctx, used.Value.Reveal(), nil)
 	require.NoError(t, err)
 
-	after := newTokens(t, openSQLite(t, path), purpose.PasswordReset, c)
+	after := newTokens(t, testdb.OpenFile(t, path), purpose.PasswordReset, c)
 	_, err = after.Verify(ctx, used.Value.Reveal(), nil)
 	assert.ErrorIs(t, err, authn.ErrTokenRevoked)
 	_, err = after.Consume(ctx, used.Value.Reveal(), nil)
@@ -104,7 +105,7 @@ func TestUsedSetSurvivesRestart(t *testing.T) {
 
 func TestCancelledContext(t *testing.T) {
 	t.Parallel()
-	tokens := newTokens(t, newDB(t), purpose.PasswordReset, newClock())
+	tokens := newTokens(t, testdb.Open(t), purpose.PasswordReset, authntest.NewClock(start))
 	tok, err := tokens.Issue(context.Background(), "alice", "")
 	require.NoError(t, err)
 	ctx, cancel := context.WithCancel(context.Background())

@@ -15,7 +15,9 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/gatehouse-go/gatehouse/authn/authntest"
 	"github.com/gatehouse-go/gatehouse/authn/purpose"
+	"github.com/gatehouse-go/gatehouse/internal/testdb"
 )
 
 // decodePart decodes part i (0 header, 1 claims) of a JWT as JSON.
@@ -32,8 +34,8 @@ func decodePart(t *testing.T, raw string, i int) map[string]any {
 
 func TestIssueWritesClaims(t *testing.T) {
 	t.Parallel()
-	db := newDB(t)
-	c := newClock()
+	db := testdb.Open(t)
+	c := authntest.NewClock(start)
 	tests := []struct {
 		purpose string
 		binding string
@@ -98,7 +100,7 @@ func TestIssueWritesClaims(t *testing.T) {
 
 func TestIssueRefusesBadSubject(t *testing.T) {
 	t.Parallel()
-	tokens := newTokens(t, newDB(t), purpose.PasswordReset, newClock())
+	tokens := newTokens(t, testdb.Open(t), purpose.PasswordReset, authntest.NewClock(start))
 	tests := []struct {
 		name    string
 		subject string
@@ -130,7 +132,7 @@ func TestIssueRefusesBadSubject(t *testing.T) {
 
 func TestTokenDoesNotPrintItsValue(t *testing.T) {
 	t.Parallel()
-	tokens := newTokens(t, newDB(t), purpose.EmailVerification, newClock())
+	tokens := newTokens(t, testdb.Open(t), purpose.EmailVerification, authntest.NewClock(start))
 	tok, err := tokens.Issue(context.Background(), "alice", "")
 	require.NoError(t, err)
 	raw := tok.Value.Reveal()

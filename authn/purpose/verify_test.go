@@ -14,7 +14,9 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/gatehouse-go/gatehouse/authn"
+	"github.com/gatehouse-go/gatehouse/authn/authntest"
 	"github.com/gatehouse-go/gatehouse/authn/purpose"
+	"github.com/gatehouse-go/gatehouse/internal/testdb"
 )
 
 func TestRoundTrip(t *testing.T) {
@@ -23,7 +25,7 @@ func TestRoundTrip(t *testing.T) {
 		t.Run(p, func(t *testing.T) {
 			t.Parallel()
 			ctx := context.Background()
-			tokens := newTokens(t, newDB(t), p, newClock())
+			tokens := newTokens(t, testdb.Open(t), p, authntest.NewClock(start))
 			tok, err := tokens.Issue(ctx, "user-42", "")
 			require.NoError(t, err)
 
@@ -41,7 +43,7 @@ func TestRoundTrip(t *testing.T) {
 func TestVerifyDoesNotConsume(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
-	tokens := newTokens(t, newDB(t), purpose.PasswordReset, newClock())
+	tokens := newTokens(t, testdb.Open(t), purpose.PasswordReset, authntest.NewClock(start))
 	tok, err := tokens.Issue(ctx, "alice", "")
 	require.NoError(t, err)
 	for range 3 {
@@ -74,8 +76,8 @@ func TestLifetime(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
 			ctx := context.Background()
-			c := newClock()
-			tokens := newTokens(t, newDB(t), purpose.PasswordReset, c)
+			c := authntest.NewClock(start)
+			tokens := newTokens(t, testdb.Open(t), purpose.PasswordReset, c)
 			require.Equal(t, ttl, tokens.TTL())
 			tok, err := tokens.Issue(ctx, "alice", "")
 			require.NoError(t, err)
@@ -155,8 +157,8 @@ func flipSignature(raw string) string {
 func TestVerifyRefusesForeignTokens(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
-	db := newDB(t)
-	c := newClock()
+	db := testdb.Open(t)
+	c := authntest.NewClock(start)
 	resets := newTokens(t, db, purpose.PasswordReset, c)
 	verifications := newTokens(t, db, purpose.EmailVerification, c)
 	sharedKey, err := purpose.New(ctx, db, purpose.Config{Purpose: purpose.EmailVerification, Key: resetKey, Issuer: issuer, Now: c.Now})
@@ -251,7 +253,7 @@ func TestBinding(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
 			ctx := context.Background()
-			tokens := newTokens(t, newDB(t), purpose.PasswordReset, newClock())
+			tokens := newTokens(t, testdb.Open(t), purpose.PasswordReset, authntest.NewClock(start))
 			tok, err := tokens.Issue(ctx, "alice", "hash-v1")
 			require.NoError(t, err)
 
@@ -282,7 +284,7 @@ func TestBinding(t *testing.T) {
 func TestBindingFollowsThePassword(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
-	tokens := newTokens(t, newDB(t), purpose.PasswordReset, newClock())
+	tokens := newTokens(t, testdb.Open(t), purpose.PasswordReset, authntest.NewClock(start))
 	hashes := map[string]string{"alice": "hash-v1", "bob": "hash-b"}
 	var asked []string
 	current := func(_ context.Context, subject string) (string, error) {

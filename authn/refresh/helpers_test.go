@@ -2,17 +2,15 @@ package refresh_test
 
 import (
 	"context"
-	"path/filepath"
-	"sync"
 	"testing"
 	"time"
 
 	"github.com/stretchr/testify/require"
-	"gorm.io/driver/sqlite"
 	"gorm.io/gorm"
-	"gorm.io/gorm/logger"
 
+	"github.com/gatehouse-go/gatehouse/authn/authntest"
 	"github.com/gatehouse-go/gatehouse/authn/refresh"
+	"github.com/gatehouse-go/gatehouse/internal/testdb"
 )
 
 // table is the store's table, which tests read directly.
@@ -22,64 +20,20 @@ const table = "gatehouse_refresh_tokens"
 // times compare equal after a round trip through the database.
 var start = time.Date(2025, 3, 1, 12, 0, 0, 0, time.UTC)
 
-// clock is a fake time source that only moves when told to.
-type clock struct {
-	mu  sync.Mutex
-	now time.Time
-}
-
-func newClock() *clock { return &clock{now: start} }
-
-func (c *clock) Now() time.Time {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.now
-}
-
-func (c *clock) Advance(d time.Duration) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	c.now = c.now.Add(d)
-}
-
-func (c *clock) Set(t time.Time) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	c.now = t
-}
-
-// openDB opens (creating if needed) the SQLite database at path and closes
-// it when the test ends.
-func openDB(t *testing.T, path string) *gorm.DB {
-	t.Helper()
-	db, err := gorm.Open(sqlite.Open(path+"?_busy_timeout=5000"), &gorm.Config{Logger: logger.Default.LogMode(logger.Silent)})
-	require.NoError(t, err)
-	sqlDB, err := db.DB()
-	require.NoError(t, err)
-	t.Cleanup(func() { _ = sqlDB.Close() })
-	return db
-}
-
-// tempDB opens a new SQLite database in the test's directory.
-func tempDB(t *testing.T) *gorm.DB {
-	t.Helper()
-	return openDB(t, filepath.Join(t.TempDir(), "refresh.db"))
-}
-
 // fixture is a Store on a fresh database with a fake clock.
 type fixture struct {
 	store *refresh.Store
 	db    *gorm.DB
-	clock *clock
+	clock *authntest.Clock
 }
 
 // newFixture builds a Store from cfg, whose Now it replaces with a fake
 // clock.
 func newFixture(t *testing.T, cfg refresh.Config) fixture {
 	t.Helper()
-	c := newClock()
+	c := authntest.NewClock(start)
 	cfg.Now = c.Now
-	db := tempDB(t)
+	db := testdb.Open(t)
 	s, err := refresh.New(context.Background(), db, cfg)
 	require.NoError(t, err)
 	return fixture{store: s, db: db, clock: c}

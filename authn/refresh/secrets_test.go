@@ -8,7 +8,6 @@ import (
 	"fmt"
 	"log/slog"
 	"os"
-	"path/filepath"
 	"strings"
 	"testing"
 
@@ -17,6 +16,7 @@ import (
 
 	"github.com/gatehouse-go/gatehouse/authn"
 	"github.com/gatehouse-go/gatehouse/authn/refresh"
+	"github.com/gatehouse-go/gatehouse/internal/testdb"
 )
 
 // secretForms are the ways a token could leak: whole, without its prefix,
@@ -30,8 +30,8 @@ func secretForms(tok refresh.Token) []string {
 func TestDatabaseHoldsNoPlainToken(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
-	path := filepath.Join(t.TempDir(), "refresh.db")
-	db := openDB(t, path)
+	path := testdb.Path(t)
+	db := testdb.OpenFile(t, path)
 	s, err := refresh.New(ctx, db, refresh.Config{})
 	require.NoError(t, err)
 	a, err := s.Issue(ctx, "alice")

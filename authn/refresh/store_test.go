@@ -2,7 +2,6 @@ package refresh_test
 
 import (
 	"context"
-	"path/filepath"
 	"testing"
 	"time"
 
@@ -10,7 +9,9 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/gatehouse-go/gatehouse/authn"
+	"github.com/gatehouse-go/gatehouse/authn/authntest"
 	"github.com/gatehouse-go/gatehouse/authn/refresh"
+	"github.com/gatehouse-go/gatehouse/internal/testdb"
 )
 
 func TestNewRefusesBadInput(t *testing.T) {
@@ -27,7 +28,7 @@ func TestNewRefusesBadInput(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
-			db := tempDB(t)
+			db := testdb.Open(t)
 			if tt.nilDB {
 				db = nil
 			}
@@ -43,7 +44,7 @@ func TestNewRefusesBadInput(t *testing.T) {
 
 func TestNewCreatesTable(t *testing.T) {
 	t.Parallel()
-	db := tempDB(t)
+	db := testdb.Open(t)
 	_, err := refresh.New(context.Background(), db, refresh.Config{})
 	require.NoError(t, err)
 	assert.True(t, db.Migrator().HasTable(table))
@@ -56,9 +57,9 @@ func TestNewCreatesTable(t *testing.T) {
 func TestSurvivesNewStoreOnSameFile(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
-	path := filepath.Join(t.TempDir(), "refresh.db")
-	c := newClock()
-	db := openDB(t, path)
+	path := testdb.Path(t)
+	c := authntest.NewClock(start)
+	db := testdb.OpenFile(t, path)
 	first, err := refresh.New(ctx, db, refresh.Config{Now: c.Now})
 	require.NoError(t, err)
 	a, err := first.Issue(ctx, "alice")
@@ -73,7 +74,7 @@ func TestSurvivesNewStoreOnSameFile(t *testing.T) {
 	require.NoError(t, sqlDB.Close())
 	c.Advance(time.Hour)
 
-	second, err := refresh.New(ctx, openDB(t, path), refresh.Config{Now: c.Now})
+	second, err := refresh.New(ctx, testdb.OpenFile(t, path), refresh.Config{Now: c.Now})
 	require.NoError(t, err)
 	next, err := second.Rotate(ctx, b.Value.Reveal())
 	require.NoError(t, err, "a token issued before the restart rotates after it")

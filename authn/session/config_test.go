@@ -2,7 +2,6 @@ package session_test
 
 import (
 	"context"
-	"path/filepath"
 	"testing"
 	"time"
 
@@ -10,11 +9,12 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/gatehouse-go/gatehouse/authn/session"
+	"github.com/gatehouse-go/gatehouse/internal/testdb"
 )
 
 func TestNewRefusesBadConfig(t *testing.T) {
 	t.Parallel()
-	db := openSQLite(t, filepath.Join(t.TempDir(), "x.db"))
+	db := testdb.Open(t)
 	tests := []struct {
 		name string
 		cfg  session.Config
@@ -51,7 +51,7 @@ func TestNewRefusesBadConfig(t *testing.T) {
 
 func TestNewDefaultsAndNames(t *testing.T) {
 	t.Parallel()
-	db := openSQLite(t, filepath.Join(t.TempDir(), "x.db"))
+	db := testdb.Open(t)
 	tests := []struct {
 		name       string
 		cfg        session.Config

@@ -2,62 +2,26 @@ package session_test
 
 import (
 	"context"
-	"path/filepath"
-	"sync"
 	"testing"
 	"time"
 
 	"github.com/stretchr/testify/require"
-	"gorm.io/driver/sqlite"
 	"gorm.io/gorm"
-	"gorm.io/gorm/logger"
 
 	"github.com/gatehouse-go/gatehouse/authn"
 	"github.com/gatehouse-go/gatehouse/authn/authntest"
 	"github.com/gatehouse-go/gatehouse/authn/session"
+	"github.com/gatehouse-go/gatehouse/internal/testdb"
 )
-
-// clock is a settable time source, so that tests advance time instead of
-// sleeping.
-type clock struct {
-	mu  sync.Mutex
-	now time.Time
-}
 
 // start is where every test clock begins; whole seconds, as stored.
 var start = time.Date(2030, 1, 2, 3, 4, 5, 0, time.UTC)
-
-func newClock() *clock { return &clock{now: start} }
-
-func (c *clock) Now() time.Time {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.now
-}
-
-func (c *clock) Advance(d time.Duration) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	c.now = c.now.Add(d)
-}
-
-// openSQLite opens (creating if needed) the SQLite database at path and
-// closes it when the test ends.
-func openSQLite(t *testing.T, path string) *gorm.DB {
-	t.Helper()
-	db, err := gorm.Open(sqlite.Open(path+"?_busy_timeout=5000"), &gorm.Config{Logger: logger.Default.LogMode(logger.Silent)})
-	require.NoError(t, err)
-	sqlDB, err := db.DB()
-	require.NoError(t, err)
-	t.Cleanup(func() { _ = sqlDB.Close() })
-	return db
-}
 
 // fixture is a Manager on a fresh database, with its clock.
 type fixture struct {
 	m     *session.Manager
 	db    *gorm.DB
-	clock *clock
+	clock *authntest.Clock
 	path  string
 }
 
@@ -65,9 +29,9 @@ type fixture struct {
 // replaced by a test clock.
 func newFixture(t *testing.T, cfg session.Config) fixture {
 	t.Helper()
-	path := filepath.Join(t.TempDir(), "x.db")
-	db := openSQLite(t, path)
-	c := newClock()
+	path := testdb.Path(t)
+	db := testdb.OpenFile(t, path)
+	c := authntest.NewClock(start)
 	cfg.Now = c.Now
 	m, err := session.New(context.Background(), db, cfg)
 	require.NoError(t, err)

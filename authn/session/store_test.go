@@ -13,6 +13,7 @@ import (
 
 	"github.com/gatehouse-go/gatehouse/authn"
 	"github.com/gatehouse-go/gatehouse/authn/session"
+	"github.com/gatehouse-go/gatehouse/internal/testdb"
 )
 
 func TestTableLayout(t *testing.T) {
@@ -80,7 +81,7 @@ func TestSessionsSurviveNewManager(t *testing.T) {
 	require.NoError(t, f.m.Destroy(ctx, gone.Token.Reveal()))
 
 	f.clock.Advance(5 * time.Minute)
-	restarted, err := session.New(ctx, openSQLite(t, f.path), session.Config{IdleTimeout: 10 * time.Minute, Now: f.clock.Now})
+	restarted, err := session.New(ctx, testdb.OpenFile(t, f.path), session.Config{IdleTimeout: 10 * time.Minute, Now: f.clock.Now})
 	require.NoError(t, err)
 
 	sub, err := restarted.Authenticate(ctx, f.request("POST", s.Token.Reveal(), s.CSRFToken.Reveal()))

@@ -3,68 +3,32 @@ package throttle_test
 import (
 	"context"
 	"errors"
-	"path/filepath"
-	"sync"
 	"testing"
 	"time"
 
 	"github.com/stretchr/testify/require"
-	"gorm.io/driver/sqlite"
 	"gorm.io/gorm"
-	"gorm.io/gorm/logger"
 
 	"github.com/gatehouse-go/gatehouse/authn"
+	"github.com/gatehouse-go/gatehouse/authn/authntest"
 	"github.com/gatehouse-go/gatehouse/authn/throttle"
+	"github.com/gatehouse-go/gatehouse/internal/testdb"
 )
-
-// openSQLite opens (creating if needed) the SQLite database at path and
-// closes it when the test ends.
-func openSQLite(t *testing.T, path string) *gorm.DB {
-	t.Helper()
-	db, err := gorm.Open(sqlite.Open(path+"?_busy_timeout=5000"), &gorm.Config{Logger: logger.Default.LogMode(logger.Silent)})
-	require.NoError(t, err)
-	sqlDB, err := db.DB()
-	require.NoError(t, err)
-	t.Cleanup(func() { _ = sqlDB.Close() })
-	return db
-}
-
-// fakeClock is a clock that moves only when told to.
-type fakeClock struct {
-	mu  sync.Mutex
-	now time.Time
-}
-
-func newClock() *fakeClock {
-	return &fakeClock{now: time.Date(2030, 1, 2, 3, 4, 5, 0, time.UTC)}
-}
-
-func (c *fakeClock) Now() time.Time {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.now
-}
-
-func (c *fakeClock) Advance(d time.Duration) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	c.now = c.now.Add(d)
-}
 
 // fixture is a limiter on a fresh SQLite file with a fake clock.
 type fixture struct {
 	limiter *throttle.Limiter
 	db      *gorm.DB
-	clock   *fakeClock
+	clock   *authntest.Clock
 	path    string
 }
 
 // newFixture builds a limiter from cfg, with the fixture's clock.
 func newFixture(t *testing.T, cfg throttle.Config) fixture {
 	t.Helper()
-	path := filepath.Join(t.TempDir(), "throttle.db")
-	db := openSQLite(t, path)
-	clock := newClock()
+	path := testdb.Path(t)
+	db := testdb.OpenFile(t, path)
+	clock := authntest.NewClock(time.Date(2030, 1, 2, 3, 4, 5, 0, time.UTC))
 	cfg.Now = clock.Now
 	limiter, err := throttle.New(context.Background(), db, cfg)
 	require.NoError(t, err)

@@ -2,7 +2,6 @@ package throttle_test
 
 import (
 	"context"
-	"path/filepath"
 	"sync"
 	"testing"
 	"time"
@@ -11,12 +10,13 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/gatehouse-go/gatehouse/authn/throttle"
+	"github.com/gatehouse-go/gatehouse/internal/testdb"
 )
 
 func TestNewRefusesBadInput(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
-	db := openSQLite(t, filepath.Join(t.TempDir(), "throttle.db"))
+	db := testdb.Open(t)
 
 	_, err := throttle.New(ctx, nil, throttle.Config{})
 	assert.ErrorIs(t, err, throttle.ErrInvalidConfig)
@@ -32,7 +32,7 @@ func TestNewRefusesBadInput(t *testing.T) {
 
 	cancelled, cancel := context.WithCancel(ctx)
 	cancel()
-	_, err = throttle.New(cancelled, openSQLite(t, filepath.Join(t.TempDir(), "other.db")), throttle.Config{})
+	_, err = throttle.New(cancelled, testdb.Open(t), throttle.Config{})
 	assert.ErrorIs(t, err, context.Canceled)
 
 	limiter, err := throttle.New(ctx, db, throttle.Config{})
@@ -55,7 +55,7 @@ func TestFailuresSurviveANewLimiter(t *testing.T) {
 	require.NoError(t, err)
 	require.NoError(t, sqlDB.Close())
 
-	restarted, err := throttle.New(ctx, openSQLite(t, f.path), throttle.Config{Now: f.clock.Now})
+	restarted, err := throttle.New(ctx, testdb.OpenFile(t, f.path), throttle.Config{Now: f.clock.Now})
 	require.NoError(t, err)
 	err = restarted.Check(ctx, "alice", "192.0.2.1")
 	assert.EqualError(t, err, "too many attempts: retry after 840s")

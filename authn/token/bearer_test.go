@@ -59,7 +59,7 @@ func TestParseBearer(t *testing.T) {
 func TestAuthenticator(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
-	clk := newClock()
+	clk := authntest.NewClock(start)
 	issuer := newIssuer(t, clk, token.Config{Keys: []token.Key{hsKey(t, "hs-1")}})
 	tok, err := issuer.Issue(ctx, "bob")
 	require.NoError(t, err)

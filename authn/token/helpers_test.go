@@ -8,7 +8,6 @@ import (
 	"encoding/base64"
 	"encoding/json"
 	"fmt"
-	"path/filepath"
 	"strings"
 	"sync"
 	"testing"
@@ -16,34 +15,13 @@ import (
 
 	"github.com/golang-jwt/jwt/v5"
 	"github.com/stretchr/testify/require"
-	"gorm.io/driver/sqlite"
-	"gorm.io/gorm"
-	"gorm.io/gorm/logger"
 
+	"github.com/gatehouse-go/gatehouse/authn/authntest"
 	"github.com/gatehouse-go/gatehouse/authn/token"
 )
 
-// clock is a fake time source that tests advance instead of sleeping.
-type clock struct {
-	mu  sync.Mutex
-	now time.Time
-}
-
-func newClock() *clock {
-	return &clock{now: time.Date(2030, 1, 2, 3, 4, 5, 0, time.UTC)}
-}
-
-func (c *clock) Now() time.Time {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.now
-}
-
-func (c *clock) Advance(d time.Duration) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	c.now = c.now.Add(d)
-}
+// start is where every test clock begins; whole seconds, as JWT times are.
+var start = time.Date(2030, 1, 2, 3, 4, 5, 0, time.UTC)
 
 const testIssuer = "https://auth.example.test"
 
@@ -83,7 +61,7 @@ func eddsaKey(t *testing.T, kid string) token.Key {
 }
 
 // newIssuer builds an Issuer on clk, failing the test on error.
-func newIssuer(t *testing.T, clk *clock, cfg token.Config) *token.Issuer {
+func newIssuer(t *testing.T, clk *authntest.Clock, cfg token.Config) *token.Issuer {
 	t.Helper()
 	if cfg.Issuer == "" {
 		cfg.Issuer = testIssuer
@@ -92,23 +70,6 @@ func newIssuer(t *testing.T, clk *clock, cfg token.Config) *token.Issuer {
 	i, err := token.New(cfg)
 	require.NoError(t, err)
 	return i
-}
-
-// openDB opens (creating if needed) the SQLite database at path and closes
-// it when the test ends.
-func openDB(t *testing.T, path string) *gorm.DB {
-	t.Helper()
-	db, err := gorm.Open(sqlite.Open(path+"?_busy_timeout=5000"), &gorm.Config{Logger: logger.Default.LogMode(logger.Silent)})
-	require.NoError(t, err)
-	sqlDB, err := db.DB()
-	require.NoError(t, err)
-	t.Cleanup(func() { _ = sqlDB.Close() })
-	return db
-}
-
-func tempDBPath(t *testing.T) string {
-	t.Helper()
-	return filepath.Join(t.TempDir(), "x.db")
 }
 
 // claimsAt returns the claims an Issuer for testIssuer and audience "api"

@@ -9,6 +9,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/gatehouse-go/gatehouse/authn/authntest"
 	"github.com/gatehouse-go/gatehouse/authn/token"
 )
 
@@ -67,7 +68,7 @@ func TestNewRejectsBadConfig(t *testing.T) {
 
 func TestIssue(t *testing.T) {
 	t.Parallel()
-	clk := newClock()
+	clk := authntest.NewClock(start)
 	clk.Advance(700 * time.Millisecond) // token times are whole seconds
 	issuer := newIssuer(t, clk, token.Config{Audience: []string{"api", "admin"}, Keys: []token.Key{hsKey(t, "hs-1")}})
 
@@ -103,7 +104,7 @@ func TestIssue(t *testing.T) {
 
 func TestIssueHonoursTTL(t *testing.T) {
 	t.Parallel()
-	clk := newClock()
+	clk := authntest.NewClock(start)
 	issuer := newIssuer(t, clk, token.Config{TTL: 2 * time.Minute, Keys: []token.Key{hsKey(t, "hs-1")}})
 	tok, err := issuer.Issue(context.Background(), "bob")
 	require.NoError(t, err)
@@ -114,7 +115,7 @@ func TestIssueHonoursTTL(t *testing.T) {
 
 func TestIssueRejectsBadSubject(t *testing.T) {
 	t.Parallel()
-	issuer := newIssuer(t, newClock(), token.Config{Keys: []token.Key{hsKey(t, "hs-1")}})
+	issuer := newIssuer(t, authntest.NewClock(start), token.Config{Keys: []token.Key{hsKey(t, "hs-1")}})
 	for name, subject := range map[string]string{
 		"empty":    "",
 		"too long": strings.Repeat("a", token.MaxSubjectLength+1),
@@ -136,7 +137,7 @@ func TestIssueRejectsBadSubject(t *testing.T) {
 
 func TestTokenValueIsRedacted(t *testing.T) {
 	t.Parallel()
-	issuer := newIssuer(t, newClock(), token.Config{Keys: []token.Key{hsKey(t, "hs-1")}})
+	issuer := newIssuer(t, authntest.NewClock(start), token.Config{Keys: []token.Key{hsKey(t, "hs-1")}})
 	tok, err := issuer.Issue(context.Background(), "bob")
 	require.NoError(t, err)
 	printed := strings.Join([]string{tok.Value.String(), sprint(tok)}, " ")

@@ -11,6 +11,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/gatehouse-go/gatehouse/authn"
+	"github.com/gatehouse-go/gatehouse/authn/authntest"
 	"github.com/gatehouse-go/gatehouse/authn/token"
 )
 
@@ -77,7 +78,7 @@ func TestKeys(t *testing.T) {
 
 func TestHS256CopiesSecret(t *testing.T) {
 	t.Parallel()
-	clk := newClock()
+	clk := authntest.NewClock(start)
 	secret := append([]byte(nil), hmacSecret...)
 	k, err := token.HS256("hs-1", secret)
 	require.NoError(t, err)

@@ -12,13 +12,15 @@ import (
 	"gorm.io/gorm"
 
 	"github.com/gatehouse-go/gatehouse/authn"
+	"github.com/gatehouse-go/gatehouse/authn/authntest"
 	"github.com/gatehouse-go/gatehouse/authn/token"
+	"github.com/gatehouse-go/gatehouse/internal/testdb"
 )
 
 // revocationFixture is an Issuer with Revocations on a fresh database, all
 // on one fake clock.
 type revocationFixture struct {
-	clk         *clock
+	clk         *authntest.Clock
 	db          *gorm.DB
 	path        string
 	revocations *token.Revocations
@@ -27,8 +29,8 @@ type revocationFixture struct {
 
 func newRevocationFixture(t *testing.T) revocationFixture {
 	t.Helper()
-	f := revocationFixture{clk: newClock(), path: tempDBPath(t)}
-	f.db = openDB(t, f.path)
+	f := revocationFixture{clk: authntest.NewClock(start), path: testdb.Path(t)}
+	f.db = testdb.OpenFile(t, f.path)
 	var err error
 	f.revocations, err = token.NewRevocations(context.Background(), f.db, token.RevocationsConfig{Now: f.clk.Now})
 	require.NoError(t, err)
@@ -110,7 +112,7 @@ func TestRevokeTokenKeepsTheLaterExpiry(t *testing.T) {
 	assert.Zero(t, n)
 	assert.True(t, f.revocations.IsRevoked("jti-1", "bob", 0))
 
-	reopened, err := token.NewRevocations(ctx, openDB(t, f.path), token.RevocationsConfig{Now: f.clk.Now})
+	reopened, err := token.NewRevocations(ctx, testdb.OpenFile(t, f.path), token.RevocationsConfig{Now: f.clk.Now})
 	require.NoError(t, err)
 	assert.True(t, reopened.IsRevoked("jti-1", "bob", 0))
 }
@@ -168,7 +170,7 @@ func TestRevocationsPersist(t *testing.T) {
 	require.NoError(t, f.revocations.RevokeSubject(ctx, "carol"))
 
 	// A restart: a new Revocations on the same database.
-	restarted, err := token.NewRevocations(ctx, openDB(t, f.path), token.RevocationsConfig{Now: f.clk.Now})
+	restarted, err := token.NewRevocations(ctx, testdb.OpenFile(t, f.path), token.RevocationsConfig{Now: f.clk.Now})
 	require.NoError(t, err)
 	assert.True(t, restarted.IsRevoked(tok.ID, "bob", 0))
 	assert.True(t, restarted.IsRevoked(carol.ID, "carol", 0))
@@ -185,7 +187,7 @@ func TestReloadPicksUpAnotherInstance(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
 	f := newRevocationFixture(t)
-	other, err := token.NewRevocations(ctx, openDB(t, f.path), token.RevocationsConfig{Now: f.clk.Now})
+	other, err := token.NewRevocations(ctx, testdb.OpenFile(t, f.path), token.RevocationsConfig{Now: f.clk.Now})
 	require.NoError(t, err)
 	tok := f.issue(t, "bob")
 	carol := f.issue(t, "carol")
@@ -210,7 +212,7 @@ func TestRevokeSubjectIsAtomic(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
 	f := newRevocationFixture(t)
-	other, err := token.NewRevocations(ctx, openDB(t, f.path), token.RevocationsConfig{Now: f.clk.Now})
+	other, err := token.NewRevocations(ctx, testdb.OpenFile(t, f.path), token.RevocationsConfig{Now: f.clk.Now})
 	require.NoError(t, err)
 	tok := f.issue(t, "bob")
 

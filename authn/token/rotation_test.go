@@ -9,13 +9,14 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/gatehouse-go/gatehouse/authn"
+	"github.com/gatehouse-go/gatehouse/authn/authntest"
 	"github.com/gatehouse-go/gatehouse/authn/token"
 )
 
 func TestKeyRotation(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
-	clk := newClock()
+	clk := authntest.NewClock(start)
 	oldKey := rsKey(t, "2030-01")
 	newKey := eddsaKey(t, "2030-02")
 	oldPublic, err := token.RS256Public("2030-01", &rsaKey().PublicKey)
@@ -68,7 +69,7 @@ func TestKeyRotation(t *testing.T) {
 func TestVerifyOnlyKeyVerifiesAnotherIssuersTokens(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
-	clk := newClock()
+	clk := authntest.NewClock(start)
 	authServer := newIssuer(t, clk, token.Config{Keys: []token.Key{eddsaKey(t, "ed-1")}})
 	public, err := token.EdDSAPublic("ed-1", edKey.Public().(ed25519.PublicKey))
 	require.NoError(t, err)

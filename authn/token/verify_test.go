@@ -14,6 +14,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/gatehouse-go/gatehouse/authn"
+	"github.com/gatehouse-go/gatehouse/authn/authntest"
 	"github.com/gatehouse-go/gatehouse/authn/token"
 )
 
@@ -31,7 +32,7 @@ func TestRoundTrip(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
 			ctx := context.Background()
-			clk := newClock()
+			clk := authntest.NewClock(start)
 			key := tt.key(t)
 			issuer := newIssuer(t, clk, token.Config{Audience: []string{"api"}, Keys: []token.Key{key}})
 
@@ -206,7 +207,7 @@ func TestVerify(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
 			ctx := context.Background()
-			clk := newClock()
+			clk := authntest.NewClock(start)
 			keys := []token.Key{hsKey(t, "hs-1"), rsKey(t, "rsa-1"), eddsaKey(t, "ed-1")}
 			issuer := newIssuer(t, clk, token.Config{Audience: []string{"api"}, Keys: keys})
 			raw := tt.token(t, issuer, clk.Now())
@@ -239,7 +240,7 @@ func TestVerify(t *testing.T) {
 
 func TestVerifyRespectsContext(t *testing.T) {
 	t.Parallel()
-	issuer := newIssuer(t, newClock(), token.Config{Keys: []token.Key{hsKey(t, "hs-1")}})
+	issuer := newIssuer(t, authntest.NewClock(start), token.Config{Keys: []token.Key{hsKey(t, "hs-1")}})
 	tok, err := issuer.Issue(context.Background(), "bob")
 	require.NoError(t, err)
 	ctx, cancel := context.WithCancel(context.Background())
@@ -250,7 +251,7 @@ func TestVerifyRespectsContext(t *testing.T) {
 
 func TestErrorsDoNotLeakTheToken(t *testing.T) {
 	t.Parallel()
-	clk := newClock()
+	clk := authntest.NewClock(start)
 	issuer := newIssuer(t, clk, token.Config{Keys: []token.Key{hsKey(t, "hs-1")}})
 	tok, err := issuer.Issue(context.Background(), "bob")
 	require.NoError(t, err)

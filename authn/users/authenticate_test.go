@@ -12,7 +12,9 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/gatehouse-go/gatehouse/authn"
+	"github.com/gatehouse-go/gatehouse/authn/authntest"
 	"github.com/gatehouse-go/gatehouse/authn/users"
+	"github.com/gatehouse-go/gatehouse/internal/testdb"
 )
 
 func TestAuthenticate(t *testing.T) {
@@ -115,8 +117,8 @@ func TestAuthenticateLocked(t *testing.T) {
 func TestRehashOnLoginAfterSwitchingHashers(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
-	db := openDB(t)
-	clock := newClock()
+	db := testdb.Open(t)
+	clock := authntest.NewClock(start)
 	before, err := users.New(ctx, db, users.Config{Hasher: cheapBcrypt{}, Now: clock.Now})
 	require.NoError(t, err)
 	bob := register(t, before, "bob@example.com", goodPassword, "Bob")

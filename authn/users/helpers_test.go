@@ -3,7 +3,6 @@ package users_test
 import (
 	"context"
 	"errors"
-	"path/filepath"
 	"sync"
 	"sync/atomic"
 	"testing"
@@ -11,34 +10,13 @@ import (
 
 	"github.com/stretchr/testify/require"
 	"golang.org/x/crypto/bcrypt"
-	"gorm.io/driver/sqlite"
 	"gorm.io/gorm"
-	"gorm.io/gorm/logger"
 
+	"github.com/gatehouse-go/gatehouse/authn/authntest"
 	"github.com/gatehouse-go/gatehouse/authn/password"
 	"github.com/gatehouse-go/gatehouse/authn/users"
+	"github.com/gatehouse-go/gatehouse/internal/testdb"
 )
-
-// openDB opens a new SQLite database in the test's directory and closes it
-// when the test ends.
-func openDB(t *testing.T) *gorm.DB {
-	t.Helper()
-	return openDBWith(t, &gorm.Config{})
-}
-
-// openDBWith is openDB with a GORM configuration of the test's choosing;
-// its logger is always silenced.
-func openDBWith(t *testing.T, cfg *gorm.Config) *gorm.DB {
-	t.Helper()
-	cfg.Logger = logger.Default.LogMode(logger.Silent)
-	path := filepath.Join(t.TempDir(), "users.db") + "?_busy_timeout=5000"
-	db, err := gorm.Open(sqlite.Open(path), cfg)
-	require.NoError(t, err)
-	sqlDB, err := db.DB()
-	require.NoError(t, err)
-	t.Cleanup(func() { _ = sqlDB.Close() })
-	return db
-}
 
 // owaspMinimumArgon2id is the cheapest Argon2id OWASP accepts (7 MiB, 5
 // iterations): a real configuration, about twice as fast as the default,
@@ -55,16 +33,16 @@ func fastHasher(t *testing.T) password.Hasher {
 // newStore returns a Store on a new database with a cheap hasher and a
 // clock of its own, unless cfg sets them. Tests of the Store's bookkeeping
 // hash with cheapBcrypt; those about hashing choose their hasher.
-func newStore(t *testing.T, cfg users.Config) (*users.Store, *gorm.DB, *clock) {
+func newStore(t *testing.T, cfg users.Config) (*users.Store, *gorm.DB, *authntest.Clock) {
 	t.Helper()
-	c := newClock()
+	c := authntest.NewClock(start)
 	if cfg.Hasher == nil {
 		cfg.Hasher = cheapBcrypt{}
 	}
 	if cfg.Now == nil {
 		cfg.Now = c.Now
 	}
-	db := openDB(t)
+	db := testdb.Open(t)
 	s, err := users.New(context.Background(), db, cfg)
 	require.NoError(t, err)
 	return s, db, c
@@ -87,27 +65,8 @@ func storedHash(t *testing.T, db *gorm.DB, id string) string {
 	return hash
 }
 
-// clock is a time source tests advance by hand.
-type clock struct {
-	mu  sync.Mutex
-	now time.Time
-}
-
-func newClock() *clock {
-	return &clock{now: time.Date(2025, 3, 1, 12, 0, 0, 0, time.UTC)}
-}
-
-func (c *clock) Now() time.Time {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.now
-}
-
-func (c *clock) Advance(d time.Duration) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	c.now = c.now.Add(d)
-}
+// start is where every test clock begins.
+var start = time.Date(2025, 3, 1, 12, 0, 0, 0, time.UTC)
 
 // cheapBcrypt hashes with bcrypt at cost 4, far too cheap to configure
 // (password.NewBcrypt refuses it) but what an old system may have stored,

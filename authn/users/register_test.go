@@ -16,6 +16,7 @@ import (
 
 	"github.com/gatehouse-go/gatehouse/authn/password"
 	"github.com/gatehouse-go/gatehouse/authn/users"
+	"github.com/gatehouse-go/gatehouse/internal/testdb"
 )
 
 const goodPassword = "correct horse battery staple"
@@ -136,7 +137,7 @@ func TestRegisterConcurrentDuplicates(t *testing.T) {
 			t.Parallel()
 			ctx := context.Background()
 			hasher := &gatedHasher{Hasher: cheapBcrypt{}}
-			s, err := users.New(ctx, openDBWith(t, &gorm.Config{TranslateError: translate}), users.Config{Hasher: hasher})
+			s, err := users.New(ctx, testdb.OpenWith(t, testdb.Path(t), &gorm.Config{TranslateError: translate}), users.Config{Hasher: hasher})
 			require.NoError(t, err)
 			emails := []string{"dup@example.com", "DUP@example.com", "Dup@Example.com", " dup@EXAMPLE.com "}
 			hasher.arm(len(emails))

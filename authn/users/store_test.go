@@ -11,12 +11,13 @@ import (
 
 	"github.com/gatehouse-go/gatehouse/authn/password"
 	"github.com/gatehouse-go/gatehouse/authn/users"
+	"github.com/gatehouse-go/gatehouse/internal/testdb"
 )
 
 func TestNewRefusesBadConfig(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
-	db := openDB(t)
+	db := testdb.Open(t)
 	tests := []struct {
 		name    string
 		db      *gorm.DB
@@ -67,7 +68,7 @@ func TestNewCreatesTableOnce(t *testing.T) {
 // (ExampleStore_Authenticate logs in with it.)
 func TestDefaultHasher(t *testing.T) {
 	t.Parallel()
-	db := openDB(t)
+	db := testdb.Open(t)
 	s, err := users.New(context.Background(), db, users.Config{})
 	require.NoError(t, err)
 	bob := register(t, s, "bob@example.com", goodPassword, "Bob")
