@@ -1,0 +1,12 @@
+// Package adaptertest is the conformance suite of gatehouse's framework
+// adapters: one table of HTTP requests and the responses every adapter must
+// give them, status, error code and headers alike. An adapter's test builds
+// the suite's application in its framework (see Routes) and calls Run; any
+// difference between frameworks is a failing test.
+//
+// The Fixture behind the application is real: JWT access tokens from
+// authn/token with revocations, API keys from authn/apikey and cookie
+// sessions from authn/session, all over a SQLite file, chained as an
+// account.Service would; decisions come from an authz.Engine on the default
+// policy.
+package adaptertest

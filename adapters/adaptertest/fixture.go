@@ -1,0 +1,164 @@
+package adaptertest
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"log/slog"
+	"path/filepath"
+	"sync"
+	"testing"
+	"time"
+
+	"gorm.io/driver/sqlite"
+	"gorm.io/gorm"
+	"gorm.io/gorm/logger"
+
+	"github.com/gatehouse-go/gatehouse/adapters/guard"
+	"github.com/gatehouse-go/gatehouse/authn"
+	"github.com/gatehouse-go/gatehouse/authn/apikey"
+	"github.com/gatehouse-go/gatehouse/authn/session"
+	"github.com/gatehouse-go/gatehouse/authn/token"
+	"github.com/gatehouse-go/gatehouse/authz"
+)
+
+// Fixture is the world the suite's requests run in.
+type Fixture struct {
+	// Guard configures the adapter under test: authenticator chain, engine,
+	// realm "gatehouse-test", public paths /healthz and /public/*, optional
+	// path /feed, and a logger writing to Logs.
+	Guard guard.Config
+	// CustomErrors asks the adapter to install an error writer that answers
+	// every refusal with status e.Status, header "X-Custom-Error: <code>"
+	// and the body {"custom": "<code>"} (see WriteCustomError).
+	CustomErrors bool
+
+	logs  *lockedBuffer
+	posts map[string]string // post id → owner
+
+	// credentials, by name, for the cases
+	bearer      map[string]string // subject → valid access token
+	expired     string
+	revoked     string
+	apiKey      string // bob's
+	session     string // carol's cookie value
+	csrf        string // carol's CSRF token
+	sessionName string
+}
+
+// Realm is the realm the fixture configures.
+const Realm = "gatehouse-test"
+
+// LoadPost is the loader of the ownership route: posts p-bob (owned by
+// bob) and p-carol (owned by carol) exist; "bad" is a malformed id (400);
+// anything else is not found (404).
+func (f *Fixture) LoadPost(_ context.Context, id string) (guard.Loaded, error) {
+	if id == "bad" {
+		return guard.Loaded{}, guard.BadRequest("post ids start with p-")
+	}
+	owner, ok := f.posts[id]
+	if !ok {
+		return guard.Loaded{}, fmt.Errorf("post %q: %w", id, guard.ErrNotFound)
+	}
+	return guard.Loaded{Resource: authz.Resource{Type: "posts", ID: id, Owner: owner}, Value: Post{ID: id, Owner: owner}}, nil
+}
+
+// Post is the value LoadPost hands to the handler.
+type Post struct {
+	ID    string
+	Owner string
+}
+
+// Logs returns what the Guard's logger has written so far.
+func (f *Fixture) Logs() string { return f.logs.String() }
+
+type lockedBuffer struct {
+	mu  sync.Mutex
+	buf bytes.Buffer
+}
+
+func (b *lockedBuffer) Write(p []byte) (int, error) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.Write(p)
+}
+
+func (b *lockedBuffer) String() string {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.String()
+}
+
+// NewFixture builds a Fixture over a new SQLite file: alice holds admin,
+// carol moderator, bob user.
+func NewFixture(t testing.TB) *Fixture {
+	t.Helper()
+	ctx := context.Background()
+	must := func(err error) {
+		t.Helper()
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
+	db, err := gorm.Open(sqlite.Open(filepath.Join(t.TempDir(), "adapter.db")+"?_busy_timeout=5000"),
+		&gorm.Config{Logger: logger.Default.LogMode(logger.Silent)})
+	must(err)
+	if sqlDB, err := db.DB(); err == nil {
+		t.Cleanup(func() { _ = sqlDB.Close() })
+	}
+
+	engine, err := authz.New(ctx)
+	must(err)
+	for subject, role := range map[string]string{"alice": "admin", "carol": "moderator", "bob": "user"} {
+		must(engine.AssignRole(ctx, subject, role))
+	}
+
+	revocations, err := token.NewRevocations(ctx, db, token.RevocationsConfig{})
+	must(err)
+	key, err := token.HS256("test", []byte("adapter-conformance-signing-key-0123456789"))
+	must(err)
+	issuer, err := token.New(token.Config{Issuer: "gatehouse-test", Keys: []token.Key{key}, Revocations: revocations})
+	must(err)
+	past, err := token.New(token.Config{Issuer: "gatehouse-test", Keys: []token.Key{key},
+		Now: func() time.Time { return time.Now().Add(-time.Hour) }})
+	must(err)
+	keys, err := apikey.New(ctx, db, apikey.Config{})
+	must(err)
+	sessions, err := session.New(ctx, db, session.Config{})
+	must(err)
+
+	logs := &lockedBuffer{}
+	f := &Fixture{
+		Guard: guard.Config{
+			Authenticator: authn.Chain{issuer.Authenticator(), keys.Authenticator(), sessions},
+			Engine:        engine,
+			Realm:         Realm,
+			PublicPaths:   []string{"/healthz", "/public/*"},
+			OptionalPaths: []string{"/feed"},
+			Logger:        slog.New(slog.NewJSONHandler(logs, nil)),
+		},
+		logs:        logs,
+		posts:       map[string]string{"p-bob": "bob", "p-carol": "carol"},
+		bearer:      map[string]string{},
+		sessionName: sessions.CookieName(),
+	}
+	for _, subject := range []string{"alice", "bob", "carol", "mallory"} {
+		tok, err := issuer.Issue(ctx, subject)
+		must(err)
+		f.bearer[subject] = tok.Value.Reveal()
+	}
+	old, err := past.Issue(ctx, "alice")
+	must(err)
+	f.expired = old.Value.Reveal()
+	gone, err := issuer.Issue(ctx, "alice")
+	must(err)
+	must(revocations.RevokeToken(ctx, gone.ID, "alice", gone.ExpiresAt))
+	f.revoked = gone.Value.Reveal()
+	_, plain, err := keys.Create(ctx, "bob", "conformance", nil)
+	must(err)
+	f.apiKey = plain.Reveal()
+	s, err := sessions.Create(ctx, "carol", "")
+	must(err)
+	f.session, f.csrf = s.Token.Reveal(), s.CSRFToken.Reveal()
+	return f
+}

@@ -1,0 +1,301 @@
+package adaptertest
+
+import (
+	"encoding/json"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"testing"
+
+	"github.com/gatehouse-go/gatehouse/adapters/guard"
+)
+
+// App is the application an adapter's test built, as a round trip.
+type App func(*http.Request) (*http.Response, error)
+
+// WriteCustomError is what the custom error writer of a Fixture with
+// CustomErrors must produce, written here once for net/http; adapters of
+// other frameworks produce the same status, header and body.
+func WriteCustomError(w http.ResponseWriter, e *guard.Error) {
+	w.Header().Set("X-Custom-Error", e.Code)
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(e.Status)
+	_, _ = w.Write(CustomErrorBody(e))
+}
+
+// CustomErrorBody is the body of a custom error: {"custom": code}.
+func CustomErrorBody(e *guard.Error) []byte {
+	b, _ := json.Marshal(map[string]string{"custom": e.Code})
+	return b
+}
+
+// request is one case's request, built from the fixture.
+type request struct {
+	method, path string
+	header       map[string]string
+	cookie       bool // carol's session cookie
+	csrf         bool // carol's CSRF token
+}
+
+// want is what the response must be.
+type want struct {
+	status  int
+	code    string            // error code, for refusals
+	header  map[string]string // exact header values
+	subject string            // for successes
+	method  string
+	post    string
+	filter  string
+}
+
+type testCase struct {
+	name string
+	req  func(f *Fixture) request
+	want want
+}
+
+const (
+	challenge        = `Bearer realm="` + Realm + `"`
+	invalidChallenge = `Bearer realm="` + Realm + `", error="invalid_token"`
+)
+
+func bearer(f *Fixture, subject string) map[string]string {
+	return map[string]string{"Authorization": "Bearer " + f.bearer[subject]}
+}
+
+func get(path string, header map[string]string) request {
+	return request{method: "GET", path: path, header: header}
+}
+
+var cases = []testCase{
+	// Authentication.
+	{"no credentials", func(f *Fixture) request { return get("/me", nil) },
+		want{status: 401, code: "unauthorized", header: map[string]string{"WWW-Authenticate": challenge}}},
+	{"malformed Authorization header", func(f *Fixture) request {
+		return get("/me", map[string]string{"Authorization": "Bearer not a token"})
+	}, want{status: 401, code: "invalid_token", header: map[string]string{"WWW-Authenticate": invalidChallenge}}},
+	{"garbage bearer token", func(f *Fixture) request {
+		return get("/me", map[string]string{"Authorization": "Bearer abc.def.ghi"})
+	}, want{status: 401, code: "invalid_token", header: map[string]string{"WWW-Authenticate": invalidChallenge}}},
+	{"other scheme is no credentials", func(f *Fixture) request {
+		return get("/me", map[string]string{"Authorization": "Basic YWxpY2U6c2VjcmV0"})
+	}, want{status: 401, code: "unauthorized", header: map[string]string{"WWW-Authenticate": challenge}}},
+	{"valid bearer", func(f *Fixture) request { return get("/me", bearer(f, "alice")) },
+		want{status: 200, subject: "alice", method: "bearer"}},
+	{"expired bearer", func(f *Fixture) request {
+		return get("/me", map[string]string{"Authorization": "Bearer " + f.expired})
+	}, want{status: 401, code: "invalid_token", header: map[string]string{"WWW-Authenticate": invalidChallenge}}},
+	{"revoked bearer", func(f *Fixture) request {
+		return get("/me", map[string]string{"Authorization": "Bearer " + f.revoked})
+	}, want{status: 401, code: "invalid_token", header: map[string]string{"WWW-Authenticate": invalidChallenge}}},
+	{"API key", func(f *Fixture) request { return get("/me", map[string]string{"X-API-Key": f.apiKey}) },
+		want{status: 200, subject: "bob", method: "api_key"}},
+	{"mistyped API key", func(f *Fixture) request {
+		return get("/me", map[string]string{"X-API-Key": f.apiKey[:len(f.apiKey)-1] + "A"})
+	}, want{status: 401, code: "unauthorized", header: map[string]string{"WWW-Authenticate": challenge}}},
+	{"session cookie, safe method", func(f *Fixture) request { return request{method: "GET", path: "/me", cookie: true} },
+		want{status: 200, subject: "carol", method: "session"}},
+	{"session cookie, unsafe method without CSRF token", func(f *Fixture) request {
+		return request{method: "POST", path: "/me", cookie: true}
+	}, want{status: 403, code: "csrf"}},
+	{"session cookie, unsafe method with CSRF token", func(f *Fixture) request {
+		return request{method: "POST", path: "/me", cookie: true, csrf: true}
+	}, want{status: 200, subject: "carol", method: "session"}},
+	{"bearer on an unsafe method needs no CSRF token", func(f *Fixture) request {
+		return request{method: "POST", path: "/me", header: bearer(f, "bob")}
+	}, want{status: 200, subject: "bob", method: "bearer"}},
+	{"bad bearer is not passed over for a good cookie", func(f *Fixture) request {
+		return request{method: "GET", path: "/me", cookie: true, header: map[string]string{"Authorization": "Bearer " + f.revoked}}
+	}, want{status: 401, code: "invalid_token"}},
+
+	// Optional authentication and public paths.
+	{"optional, anonymous", func(f *Fixture) request { return get("/feed", nil) },
+		want{status: 200, subject: ""}},
+	{"optional, authenticated", func(f *Fixture) request { return get("/feed", bearer(f, "bob")) },
+		want{status: 200, subject: "bob", method: "bearer"}},
+	{"optional, bad token is still refused", func(f *Fixture) request {
+		return get("/feed", map[string]string{"Authorization": "Bearer " + f.expired})
+	}, want{status: 401, code: "invalid_token", header: map[string]string{"WWW-Authenticate": invalidChallenge}}},
+	{"public path", func(f *Fixture) request { return get("/healthz", nil) }, want{status: 200}},
+	{"public prefix", func(f *Fixture) request { return get("/public/info", nil) }, want{status: 200}},
+	{"public path ignores a bad token", func(f *Fixture) request {
+		return get("/healthz", map[string]string{"Authorization": "Bearer junk"})
+	}, want{status: 200}},
+	{"dot segments do not make a path public", func(f *Fixture) request { return get("/public/../me", nil) },
+		want{status: 401, code: "unauthorized"}},
+
+	// Permissions.
+	{"permission allowed", func(f *Fixture) request { return get("/users", bearer(f, "carol")) },
+		want{status: 200, subject: "carol", method: "bearer"}},
+	{"permission denied", func(f *Fixture) request { return get("/users", bearer(f, "bob")) },
+		want{status: 403, code: "forbidden"}},
+	{"permission, anonymous", func(f *Fixture) request { return get("/users", nil) },
+		want{status: 401, code: "unauthorized", header: map[string]string{"WWW-Authenticate": challenge}}},
+	{"permission, unknown subject", func(f *Fixture) request { return get("/users", bearer(f, "mallory")) },
+		want{status: 403, code: "forbidden"}},
+	{"all of two, both held", func(f *Fixture) request {
+		return request{method: "DELETE", path: "/users", header: bearer(f, "alice")}
+	}, want{status: 200, subject: "alice", method: "bearer"}},
+	{"all of two, one held", func(f *Fixture) request {
+		return request{method: "DELETE", path: "/users", header: bearer(f, "carol")}
+	}, want{status: 403, code: "forbidden"}},
+	{"any of two, one held", func(f *Fixture) request { return get("/reports", bearer(f, "carol")) },
+		want{status: 200, subject: "carol", method: "bearer"}},
+	{"any of two, none held", func(f *Fixture) request { return get("/reports", bearer(f, "bob")) },
+		want{status: 403, code: "forbidden"}},
+	{"role held through inheritance chain start", func(f *Fixture) request { return get("/admin", bearer(f, "alice")) },
+		want{status: 200, subject: "alice", method: "bearer"}},
+	{"role not held", func(f *Fixture) request { return get("/admin", bearer(f, "carol")) },
+		want{status: 403, code: "forbidden"}},
+	{"role, API key of a user", func(f *Fixture) request { return get("/admin", map[string]string{"X-API-Key": f.apiKey}) },
+		want{status: 403, code: "forbidden"}},
+
+	// Ownership.
+	{"owner", func(f *Fixture) request { return request{method: "PUT", path: "/posts/p-bob", header: bearer(f, "bob")} },
+		want{status: 200, subject: "bob", method: "bearer", post: "p-bob"}},
+	{"non-owner", func(f *Fixture) request { return request{method: "PUT", path: "/posts/p-carol", header: bearer(f, "bob")} },
+		want{status: 403, code: "forbidden"}},
+	{"admin on somebody else's", func(f *Fixture) request {
+		return request{method: "PUT", path: "/posts/p-bob", header: bearer(f, "alice")}
+	}, want{status: 200, subject: "alice", method: "bearer", post: "p-bob"}},
+	{"moderator may not update another's post", func(f *Fixture) request {
+		return request{method: "PUT", path: "/posts/p-bob", header: bearer(f, "carol")}
+	}, want{status: 403, code: "forbidden"}},
+	{"missing resource is 404 before 403", func(f *Fixture) request {
+		return request{method: "PUT", path: "/posts/p-none", header: bearer(f, "mallory")}
+	}, want{status: 404, code: "not_found"}},
+	{"malformed id is 400", func(f *Fixture) request {
+		return request{method: "PUT", path: "/posts/bad", header: bearer(f, "bob")}
+	}, want{status: 400, code: "invalid_request"}},
+	{"ownership, anonymous is 401 before 404", func(f *Fixture) request {
+		return request{method: "PUT", path: "/posts/p-none"}
+	}, want{status: 401, code: "unauthorized"}},
+
+	// List filtering.
+	{"filter, own posts", func(f *Fixture) request { return get("/posts", bearer(f, "bob")) },
+		want{status: 200, subject: "bob", method: "bearer", filter: "own"}},
+	{"filter, all posts", func(f *Fixture) request { return get("/posts", bearer(f, "carol")) },
+		want{status: 200, subject: "carol", method: "bearer", filter: "all"}},
+	{"filter, nothing", func(f *Fixture) request { return get("/posts", bearer(f, "mallory")) },
+		want{status: 200, subject: "mallory", method: "bearer", filter: "none"}},
+
+	// Errors written by handlers.
+	{"throttled login", func(f *Fixture) request { return request{method: "POST", path: "/public/login"} },
+		want{status: 429, code: "too_many_requests", header: map[string]string{"Retry-After": "90"}}},
+}
+
+// Run runs the suite against the application build makes from a Fixture,
+// once with the default error writer and once with a custom one.
+func Run(t *testing.T, build func(t *testing.T, f *Fixture) App) {
+	t.Helper()
+	f := NewFixture(t)
+	app := build(t, f)
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			resp := do(t, app, f, tc.req(f))
+			check(t, f, resp, tc.want, false)
+		})
+	}
+
+	t.Run("denials are logged with their reason and without credentials", func(t *testing.T) {
+		logs := f.Logs()
+		if !strings.Contains(logs, `"access denied"`) || !strings.Contains(logs, "no rule grants") {
+			t.Errorf("want denials with reasons in the log, got:\n%s", logs)
+		}
+		for _, secret := range []string{f.bearer["bob"], f.apiKey, f.session, f.csrf} {
+			if strings.Contains(logs, secret) {
+				t.Errorf("the log contains a credential")
+			}
+		}
+	})
+
+	t.Run("custom error writer", func(t *testing.T) {
+		cf := NewFixture(t)
+		cf.CustomErrors = true
+		custom := build(t, cf)
+		for _, tc := range cases {
+			if tc.want.status < 400 {
+				continue
+			}
+			t.Run(tc.name, func(t *testing.T) {
+				check(t, cf, do(t, custom, cf, tc.req(cf)), tc.want, true)
+			})
+		}
+	})
+}
+
+func do(t *testing.T, app App, f *Fixture, r request) *http.Response {
+	t.Helper()
+	req := httptest.NewRequest(r.method, r.path, nil)
+	for k, v := range r.header {
+		req.Header.Set(k, v)
+	}
+	if r.cookie {
+		req.AddCookie(&http.Cookie{Name: f.sessionName, Value: f.session})
+	}
+	if r.csrf {
+		req.Header.Set("X-CSRF-Token", f.csrf)
+	}
+	resp, err := app(req)
+	if err != nil {
+		t.Fatalf("%s %s: %v", r.method, r.path, err)
+	}
+	t.Cleanup(func() { _ = resp.Body.Close() })
+	return resp
+}
+
+func check(t *testing.T, f *Fixture, resp *http.Response, w want, custom bool) {
+	t.Helper()
+	raw, err := io.ReadAll(resp.Body)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if resp.StatusCode != w.status {
+		t.Fatalf("status %d, want %d; body %s", resp.StatusCode, w.status, raw)
+	}
+	for name, value := range w.header {
+		if got := resp.Header.Get(name); got != value {
+			t.Errorf("header %s = %q, want %q", name, got, value)
+		}
+	}
+	if w.status >= 400 {
+		checkError(t, resp, raw, w, custom)
+		return
+	}
+	var reply Reply
+	if err := json.Unmarshal(raw, &reply); err != nil {
+		t.Fatalf("body %s: %v", raw, err)
+	}
+	wantReply := Reply{Subject: w.subject, Method: w.method, Post: w.post, Filter: w.filter}
+	if reply != wantReply {
+		t.Errorf("reply %+v, want %+v", reply, wantReply)
+	}
+}
+
+func checkError(t *testing.T, resp *http.Response, raw []byte, w want, custom bool) {
+	t.Helper()
+	if custom {
+		if got := resp.Header.Get("X-Custom-Error"); got != w.code {
+			t.Errorf("X-Custom-Error = %q, want %q", got, w.code)
+		}
+		var body map[string]string
+		if err := json.Unmarshal(raw, &body); err != nil || body["custom"] != w.code || len(body) != 1 {
+			t.Errorf("custom body %s, want {\"custom\":%q}", raw, w.code)
+		}
+		return
+	}
+	if ct := resp.Header.Get("Content-Type"); !strings.HasPrefix(ct, "application/json") {
+		t.Errorf("Content-Type %q, want JSON", ct)
+	}
+	var body map[string]string
+	if err := json.Unmarshal(raw, &body); err != nil {
+		t.Fatalf("error body %s: %v", raw, err)
+	}
+	if body["error"] != w.code || body["message"] == "" || len(body) != 2 {
+		t.Errorf("error body %s, want {\"error\":%q,\"message\":…}", raw, w.code)
+	}
+	if w.status == 401 && resp.Header.Get("WWW-Authenticate") == "" {
+		t.Errorf("a 401 without WWW-Authenticate")
+	}
+}

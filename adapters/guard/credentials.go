@@ -1,0 +1,25 @@
+package guard
+
+import (
+	"net/http"
+
+	"github.com/gatehouse-go/gatehouse/authn"
+)
+
+// RequestCredentials returns the credentials of a net/http request, for
+// the adapters of frameworks built on net/http.
+func RequestCredentials(r *http.Request) authn.Credentials { return httpCredentials{r} }
+
+type httpCredentials struct{ r *http.Request }
+
+func (c httpCredentials) Header(name string) string { return c.r.Header.Get(name) }
+
+func (c httpCredentials) Cookie(name string) (string, bool) {
+	cookie, err := c.r.Cookie(name)
+	if err != nil {
+		return "", false
+	}
+	return cookie.Value, true
+}
+
+func (c httpCredentials) Method() string { return c.r.Method }

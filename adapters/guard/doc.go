@@ -1,0 +1,17 @@
+// Package guard is what the framework adapters share: the decisions a
+// middleware makes about a request, made once and without a framework.
+//
+// A Guard authenticates a request's credentials through an
+// authn.Authenticator, checks requirements (permissions, all or any of
+// several, a role, a permission on a loaded resource) through an
+// authz.Engine, and turns every refusal into an *Error: the HTTP status,
+// the JSON body {"error": code, "message": text} and the headers
+// (WWW-Authenticate on 401, Retry-After on 429) that every adapter writes
+// the same way. The adapters in adapters/nethttp, adapters/gin and
+// adapters/fiber only read the request and write the response.
+//
+// Refusals are ordered as clients expect: 401 for an anonymous caller, then
+// 404 for a resource that does not exist, then 403 for one the caller may
+// not touch. Anything the Guard cannot decide (a store that is down, a
+// cancelled request) is a 503, never an allow.
+package guard

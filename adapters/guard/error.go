@@ -1,0 +1,153 @@
+package guard
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"net/http"
+	"strconv"
+
+	"github.com/gatehouse-go/gatehouse/authn"
+	"github.com/gatehouse-go/gatehouse/authz"
+)
+
+// The error codes of the JSON body, one per kind of refusal.
+const (
+	CodeInvalidRequest  = "invalid_request"   // 400: the request is malformed
+	CodeUnauthorized    = "unauthorized"      // 401: no credentials, or ones that were refused
+	CodeInvalidToken    = "invalid_token"     // 401: a bearer token was presented and refused
+	CodeForbidden       = "forbidden"         // 403: authenticated, not allowed
+	CodeCSRF            = "csrf"              // 403: a cookie-authenticated unsafe request without its CSRF token
+	CodeNotFound        = "not_found"         // 404: no such resource
+	CodeTooManyRequests = "too_many_requests" // 429: throttled; see Retry-After
+	CodeUnavailable     = "unavailable"       // 503: the decision could not be made; try again
+)
+
+// ErrNotFound is what a resource loader returns (wrapped or not) for a
+// resource that does not exist; the Guard answers 404.
+var ErrNotFound = errors.New("resource not found")
+
+// Error is a refusal, ready to be written: Status, the Code and Message of
+// the JSON body, and Header to add to the response. Cause, when set, is the
+// error behind it, for logs only: it never reaches the client.
+type Error struct {
+	Status  int
+	Code    string
+	Message string
+	Header  http.Header
+	Cause   error
+}
+
+// Error returns "code: message".
+func (e *Error) Error() string { return e.Code + ": " + e.Message }
+
+// Unwrap returns Cause.
+func (e *Error) Unwrap() error { return e.Cause }
+
+// body is the JSON shape of an Error.
+type body struct {
+	Code    string `json:"error"`
+	Message string `json:"message"`
+}
+
+// Body returns the JSON body: {"error": Code, "message": Message}.
+func (e *Error) Body() []byte {
+	b, err := json.Marshal(body{Code: e.Code, Message: e.Message})
+	if err != nil { // two strings always marshal; keep the response well formed regardless
+		return []byte(`{"error":"unavailable","message":"error encoding failed"}`)
+	}
+	return b
+}
+
+// SetHeaders sets e's protocol headers (WWW-Authenticate, Retry-After) on
+// h, replacing any of the same name. Adapters call it before any error
+// writer, the default or one of the application's, so a custom body never
+// loses what HTTP clients rely on.
+func (e *Error) SetHeaders(h http.Header) {
+	for name, values := range e.Header {
+		h[http.CanonicalHeaderKey(name)] = append([]string(nil), values...)
+	}
+}
+
+// WriteTo writes e to an http.ResponseWriter: headers, status, JSON body.
+// The nethttp and gin adapters use it; others copy its three steps.
+func (e *Error) WriteTo(w http.ResponseWriter) {
+	e.SetHeaders(w.Header())
+	w.Header().Set("Content-Type", "application/json; charset=utf-8")
+	w.Header().Set("Cache-Control", "no-store")
+	w.WriteHeader(e.Status)
+	_, _ = w.Write(e.Body())
+}
+
+// BadRequest is a 400 invalid_request with message, for loaders and
+// handlers that find a request malformed (an id that is not a number).
+func BadRequest(message string) *Error {
+	return &Error{Status: http.StatusBadRequest, Code: CodeInvalidRequest, Message: message}
+}
+
+// ErrorFor turns any error into the refusal a client should see. It knows
+// the authn and authz errors, ErrNotFound and *Error (returned as is);
+// anything else becomes a 503, because an error nobody classified must not
+// turn into an allow nor leak its text.
+func (g *Guard) ErrorFor(err error) *Error {
+	var e *Error
+	switch {
+	case errors.As(err, &e):
+		return e
+	case errors.Is(err, authn.ErrNoCredentials):
+		return g.unauthorized(CodeUnauthorized, "authentication required", err, false)
+	case errors.Is(err, authn.ErrInvalidToken):
+		return g.unauthorized(CodeInvalidToken, tokenMessage(err), err, true)
+	case errors.Is(err, authn.ErrInvalidCredentials):
+		return g.unauthorized(CodeUnauthorized, "invalid credentials", err, false)
+	case errors.Is(err, authn.ErrCSRF):
+		return &Error{Status: http.StatusForbidden, Code: CodeCSRF, Message: "missing or invalid CSRF token", Cause: err}
+	case errors.Is(err, authn.ErrThrottled):
+		e := &Error{Status: http.StatusTooManyRequests, Code: CodeTooManyRequests, Message: "too many attempts", Cause: err, Header: http.Header{}}
+		var throttled *authn.ThrottledError
+		seconds := 1
+		if errors.As(err, &throttled) {
+			seconds = authn.RetryAfterSeconds(throttled.RetryAfter)
+		}
+		e.Header.Set("Retry-After", strconv.Itoa(seconds))
+		e.Message = fmt.Sprintf("too many attempts; retry after %d seconds", seconds)
+		return e
+	case errors.Is(err, ErrNotFound):
+		return &Error{Status: http.StatusNotFound, Code: CodeNotFound, Message: "not found", Cause: err}
+	case errors.Is(err, context.Canceled), errors.Is(err, context.DeadlineExceeded):
+		return &Error{Status: http.StatusServiceUnavailable, Code: CodeUnavailable, Message: "request cancelled", Cause: err}
+	case errors.Is(err, authz.ErrInvalidRequest):
+		return &Error{Status: http.StatusForbidden, Code: CodeForbidden, Message: "forbidden", Cause: err}
+	}
+	return &Error{Status: http.StatusServiceUnavailable, Code: CodeUnavailable, Message: "service unavailable", Cause: err}
+}
+
+// tokenMessage says why a bearer token was refused, in words a client may
+// act on (refresh an expired token; log in again after a revocation).
+func tokenMessage(err error) string {
+	switch {
+	case errors.Is(err, authn.ErrTokenExpired):
+		return "the access token expired"
+	case errors.Is(err, authn.ErrTokenRevoked):
+		return "the access token was revoked"
+	}
+	return "the access token is invalid"
+}
+
+// unauthorized is a 401 with the WWW-Authenticate challenge of RFC 6750 §3:
+// the realm always, and error="invalid_token" when a presented bearer token
+// was refused.
+func (g *Guard) unauthorized(code, message string, cause error, invalidToken bool) *Error {
+	challenge := `Bearer realm="` + g.cfg.Realm + `"`
+	if invalidToken {
+		challenge += `, error="invalid_token"`
+	}
+	return &Error{
+		Status:  http.StatusUnauthorized,
+		Code:    code,
+		Message: message,
+		Header:  http.Header{"Www-Authenticate": []string{challenge}},
+		Cause:   cause,
+	}
+}

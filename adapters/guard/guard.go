@@ -1,0 +1,134 @@
+package guard
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"slices"
+	"strings"
+
+	"github.com/gatehouse-go/gatehouse/authn"
+	"github.com/gatehouse-go/gatehouse/authz"
+)
+
+// Config is what a Guard needs. The zero value of each optional field is
+// documented with it.
+type Config struct {
+	// Authenticator proves who is calling, typically the chain of an
+	// account.Service. Required for Authenticate.
+	Authenticator authn.Authenticator
+	// Engine decides what callers may do. Required for Check, CheckResource
+	// and Filter.
+	Engine *authz.Engine
+	// Realm names the protection space in WWW-Authenticate. Default
+	// "gatehouse". It may not contain quotes, backslashes or control
+	// characters.
+	Realm string
+	// PublicPaths are request paths that skip authentication entirely:
+	// exact paths ("/healthz") or prefixes ending in "/*" ("/auth/*" matches
+	// "/auth/login" but not "/auth" nor "/authors"). Paths are compared as
+	// given after cleaning, so "/auth/../admin" is not public.
+	PublicPaths []string
+	// OptionalPaths are request paths, written like PublicPaths, where
+	// authentication is optional: a request without credentials goes
+	// through as anonymous, one with bad credentials is still refused.
+	OptionalPaths []string
+	// Logger records every denial with its reason: subject id, credential
+	// kind, permission, rule — never a credential. Nil discards.
+	Logger *slog.Logger
+}
+
+// Guard makes the decisions of the adapters. It is safe for concurrent use.
+type Guard struct {
+	cfg Config
+	log *slog.Logger
+}
+
+// New checks cfg and returns a Guard.
+func New(cfg Config) (*Guard, error) {
+	if cfg.Authenticator == nil {
+		return nil, errors.New("guard: Config.Authenticator is required")
+	}
+	if cfg.Realm == "" {
+		cfg.Realm = "gatehouse"
+	}
+	for _, r := range cfg.Realm {
+		if r == '"' || r == '\\' || r < 0x20 || r == 0x7f {
+			return nil, fmt.Errorf("guard: realm %q: no quotes, backslashes or control characters", cfg.Realm)
+		}
+	}
+	for _, p := range append(slices.Clone(cfg.PublicPaths), cfg.OptionalPaths...) {
+		if !strings.HasPrefix(p, "/") {
+			return nil, fmt.Errorf("guard: path %q must start with /", p)
+		}
+	}
+	log := cfg.Logger
+	if log == nil {
+		log = slog.New(slog.DiscardHandler)
+	}
+	return &Guard{cfg: cfg, log: log}, nil
+}
+
+// Mode says whether a route needs a caller.
+type Mode int
+
+const (
+	// Required refuses requests without valid credentials (401).
+	Required Mode = iota
+	// Optional lets requests without credentials through as anonymous, but
+	// still refuses bad credentials: a wrong token is never anonymous.
+	Optional
+	// Skip does not authenticate at all: the request goes through as
+	// anonymous whatever it carries.
+	Skip
+)
+
+// Authenticate runs the Authenticator on a request's credentials. It
+// returns the subject (the zero Subject for an anonymous caller in Optional
+// mode) or the refusal to write.
+func (g *Guard) Authenticate(ctx context.Context, creds authn.Credentials, mode Mode) (authn.Subject, *Error) {
+	if mode == Skip {
+		return authn.Subject{}, nil
+	}
+	s, err := g.cfg.Authenticator.Authenticate(ctx, creds)
+	if err == nil {
+		return s, nil
+	}
+	if mode == Optional && errors.Is(err, authn.ErrNoCredentials) {
+		return authn.Subject{}, nil
+	}
+	e := g.ErrorFor(err)
+	g.log.InfoContext(ctx, "authentication refused", "code", e.Code, "reason", err.Error())
+	return authn.Subject{}, e
+}
+
+// ModeFor returns how a request for path is authenticated by a middleware
+// covering many routes: Skip for Config.PublicPaths, Optional for
+// Config.OptionalPaths, Required otherwise.
+func (g *Guard) ModeFor(path string) Mode {
+	path = cleanPath(path)
+	switch {
+	case matchAny(g.cfg.PublicPaths, path):
+		return Skip
+	case matchAny(g.cfg.OptionalPaths, path):
+		return Optional
+	}
+	return Required
+}
+
+// matchAny reports whether the cleaned path matches one of patterns.
+func matchAny(patterns []string, path string) bool {
+	for _, p := range patterns {
+		if prefix, ok := strings.CutSuffix(p, "*"); ok {
+			if strings.HasPrefix(path, prefix) && len(path) > len(prefix) {
+				return true
+			}
+			continue
+		}
+		if path == p {
+			return true
+		}
+	}
+	return false
+}

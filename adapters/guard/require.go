@@ -1,0 +1,182 @@
+package guard
+
+import (
+	"context"
+	"fmt"
+	"net/http"
+	"slices"
+	"strings"
+
+	"github.com/gatehouse-go/gatehouse/authn"
+	"github.com/gatehouse-go/gatehouse/authz"
+	"github.com/gatehouse-go/gatehouse/permissions"
+)
+
+// Requirement is what a route demands of its caller: every one of some
+// permissions, any one of them, or a role. Build one with Permission, All,
+// Any or Role.
+type Requirement struct {
+	perms []permissions.Permission
+	any   bool
+	role  string
+}
+
+// Permission requires p. Like regexp.MustCompile it panics on a malformed
+// permission, since requirements are written into the program and a typo
+// should stop it at start-up rather than deny every request.
+func Permission(p permissions.Permission) Requirement { return All(p) }
+
+// All requires every one of perms (match-all). It panics on a malformed
+// permission or an empty list.
+func All(perms ...permissions.Permission) Requirement {
+	return Requirement{perms: mustPermissions(perms)}
+}
+
+// Any requires at least one of perms (at-least-one). It panics on a
+// malformed permission or an empty list.
+func Any(perms ...permissions.Permission) Requirement {
+	return Requirement{perms: mustPermissions(perms), any: true}
+}
+
+// Role requires role, held directly or through other roles. It panics on an
+// empty role.
+func Role(role string) Requirement {
+	if strings.TrimSpace(role) == "" {
+		panic("guard: empty role")
+	}
+	return Requirement{role: role}
+}
+
+func mustPermissions(perms []permissions.Permission) []permissions.Permission {
+	if len(perms) == 0 {
+		panic("guard: a requirement needs at least one permission")
+	}
+	for _, p := range perms {
+		if err := p.ValidateRequest(); err != nil {
+			panic("guard: " + err.Error())
+		}
+	}
+	return slices.Clone(perms)
+}
+
+// String describes the requirement, for logs.
+func (r Requirement) String() string {
+	switch {
+	case r.role != "":
+		return "role " + r.role
+	case r.any && len(r.perms) > 1:
+		return "any of " + joinPerms(r.perms)
+	case len(r.perms) > 1:
+		return "all of " + joinPerms(r.perms)
+	case len(r.perms) == 1:
+		return string(r.perms[0])
+	}
+	return "nothing"
+}
+
+func joinPerms(perms []permissions.Permission) string {
+	s := make([]string, len(perms))
+	for i, p := range perms {
+		s[i] = string(p)
+	}
+	return strings.Join(s, ", ")
+}
+
+// Check decides whether subject meets req: 401 when subject is anonymous,
+// 403 when it does not meet it, 503 when it cannot be decided, nil when it
+// does. Every denial is logged with the reason.
+func (g *Guard) Check(ctx context.Context, subject authn.Subject, req Requirement) *Error {
+	if subject.IsZero() {
+		return g.unauthorized(CodeUnauthorized, "authentication required", authn.ErrNoCredentials, false)
+	}
+	if g.cfg.Engine == nil {
+		return g.ErrorFor(fmt.Errorf("guard: no authz engine configured"))
+	}
+	if req.role != "" {
+		return g.checkRole(ctx, subject, req.role)
+	}
+	if len(req.perms) == 0 {
+		// The zero Requirement demands nothing nameable: refuse rather than
+		// let a forgotten constructor allow everyone.
+		return g.deny(ctx, subject, req.String(), "empty requirement")
+	}
+	var reasons []string
+	for _, p := range req.perms {
+		d, err := g.cfg.Engine.Decide(ctx, authz.Request{Subject: subject.ID, Permission: p})
+		if err != nil {
+			return g.failed(ctx, subject, err)
+		}
+		if d.Allowed && req.any {
+			return nil
+		}
+		if !d.Allowed && !req.any {
+			return g.deny(ctx, subject, req.String(), d.Reason())
+		}
+		reasons = append(reasons, d.Reason())
+	}
+	if req.any {
+		return g.deny(ctx, subject, req.String(), strings.Join(reasons, "; "))
+	}
+	return nil
+}
+
+// CheckResource decides whether subject may perform perm on resource, whose
+// Owner the caller has loaded: 401 anonymous, 403 refused, nil allowed.
+func (g *Guard) CheckResource(ctx context.Context, subject authn.Subject, perm permissions.Permission, resource authz.Resource) *Error {
+	if subject.IsZero() {
+		return g.unauthorized(CodeUnauthorized, "authentication required", authn.ErrNoCredentials, false)
+	}
+	if g.cfg.Engine == nil {
+		return g.ErrorFor(fmt.Errorf("guard: no authz engine configured"))
+	}
+	d, err := g.cfg.Engine.Decide(ctx, authz.Request{Subject: subject.ID, Permission: perm, Resource: resource})
+	if err != nil {
+		return g.failed(ctx, subject, err)
+	}
+	if !d.Allowed {
+		return g.deny(ctx, subject, string(perm), d.Reason())
+	}
+	return nil
+}
+
+// Filter answers which resources of perm's type subject may list (see
+// authz.Engine.Filter). An anonymous subject gets FilterNone and no error:
+// listing routes usually serve anonymous callers something public.
+func (g *Guard) Filter(ctx context.Context, subject authn.Subject, perm permissions.Permission) (authz.ListFilter, *Error) {
+	if subject.IsZero() {
+		return authz.ListFilter{Kind: authz.FilterNone}, nil
+	}
+	if g.cfg.Engine == nil {
+		return authz.ListFilter{Kind: authz.FilterNone}, g.ErrorFor(fmt.Errorf("guard: no authz engine configured"))
+	}
+	f, err := g.cfg.Engine.Filter(ctx, subject.ID, perm)
+	if err != nil {
+		return authz.ListFilter{Kind: authz.FilterNone}, g.failed(ctx, subject, err)
+	}
+	return f, nil
+}
+
+func (g *Guard) checkRole(ctx context.Context, subject authn.Subject, role string) *Error {
+	roles, err := g.cfg.Engine.Roles(ctx, subject.ID)
+	if err != nil {
+		return g.failed(ctx, subject, err)
+	}
+	if !slices.Contains(roles, role) {
+		return g.deny(ctx, subject, "role "+role, fmt.Sprintf("%q does not hold role %q", subject.ID, role))
+	}
+	return nil
+}
+
+// deny logs a denial and returns the 403.
+func (g *Guard) deny(ctx context.Context, subject authn.Subject, wanted, reason string) *Error {
+	g.log.InfoContext(ctx, "access denied",
+		"subject", subject.ID, "credential", string(subject.Method), "required", wanted, "reason", reason)
+	return &Error{Status: http.StatusForbidden, Code: CodeForbidden, Message: "you may not " + wanted}
+}
+
+// failed logs a decision that could not be made and returns its refusal:
+// fail closed, never allow.
+func (g *Guard) failed(ctx context.Context, subject authn.Subject, err error) *Error {
+	g.log.WarnContext(ctx, "access decision failed", "subject", subject.ID, "error", err.Error())
+	return g.ErrorFor(err)
+}
