@@ -152,9 +152,13 @@ var cases = []testCase{
 		want{status: 403, code: "forbidden"}},
 
 	// Ownership.
-	{"owner", func(f *Fixture) request { return request{method: "PUT", path: "/posts/p-bob", header: bearer(f, "bob")} },
+	{"owner", func(f *Fixture) request {
+		return request{method: "PUT", path: "/posts/p-bob", header: bearer(f, "bob")}
+	},
 		want{status: 200, subject: "bob", method: "bearer", post: "p-bob"}},
-	{"non-owner", func(f *Fixture) request { return request{method: "PUT", path: "/posts/p-carol", header: bearer(f, "bob")} },
+	{"non-owner", func(f *Fixture) request {
+		return request{method: "PUT", path: "/posts/p-carol", header: bearer(f, "bob")}
+	},
 		want{status: 403, code: "forbidden"}},
 	{"admin on somebody else's", func(f *Fixture) request {
 		return request{method: "PUT", path: "/posts/p-bob", header: bearer(f, "alice")}

@@ -1,0 +1,176 @@
+package fiberadapter
+
+import (
+	"context"
+	"errors"
+
+	"github.com/gofiber/fiber/v3"
+
+	"github.com/gatehouse-go/gatehouse/adapters/guard"
+	"github.com/gatehouse-go/gatehouse/authn"
+	"github.com/gatehouse-go/gatehouse/authz"
+	"github.com/gatehouse-go/gatehouse/permissions"
+)
+
+// Config configures the middleware.
+type Config struct {
+	// Guard holds what every adapter shares: authenticator, engine, realm,
+	// public and optional paths, denial logger.
+	Guard guard.Config
+	// Skip, when set, exempts the requests it returns true for from
+	// authentication, as Guard.PublicPaths does by path.
+	Skip func(fiber.Ctx) bool
+	// ErrorWriter writes refusals' status and body; the chain stops whatever
+	// it does. The protocol headers (WWW-Authenticate, Retry-After) are
+	// already set when it runs. Default: the JSON body of package guard.
+	ErrorWriter func(c fiber.Ctx, e *guard.Error) error
+}
+
+// Middleware holds the configured guards. It is safe for concurrent use.
+type Middleware struct {
+	guard *guard.Guard
+	cfg   Config
+}
+
+// New checks cfg and returns the middleware.
+func New(cfg Config) (*Middleware, error) {
+	g, err := guard.New(cfg.Guard)
+	if err != nil {
+		return nil, err
+	}
+	if cfg.ErrorWriter == nil {
+		cfg.ErrorWriter = writeJSON
+	}
+	return &Middleware{guard: g, cfg: cfg}, nil
+}
+
+// writeJSON is the default ErrorWriter: guard's JSON body.
+func writeJSON(c fiber.Ctx, e *guard.Error) error {
+	c.Set(fiber.HeaderContentType, fiber.MIMEApplicationJSONCharsetUTF8)
+	c.Set(fiber.HeaderCacheControl, "no-store")
+	return c.Status(e.Status).Send(e.Body())
+}
+
+// refuse sets e's protocol headers and writes it.
+func (m *Middleware) refuse(c fiber.Ctx, e *guard.Error) error {
+	for name, values := range e.Header {
+		if len(values) > 0 {
+			c.Set(name, values[0])
+		}
+	}
+	return m.cfg.ErrorWriter(c, e)
+}
+
+// SubjectFrom returns the subject Authenticate stored for this request; ok
+// is false for anonymous requests.
+func SubjectFrom(c fiber.Ctx) (authn.Subject, bool) { return authn.FromContext(c.Context()) }
+
+// Loaded returns the resource RequireOwnership loaded for this request.
+func Loaded[T any](c fiber.Ctx) (T, bool) { return guard.LoadedFrom[T](c.Context()) }
+
+// Authenticate authenticates every request, except those of
+// Guard.PublicPaths and Skip (no authentication) and Guard.OptionalPaths
+// (anonymous allowed, bad credentials refused). Use it with app.Use;
+// requests with no or bad credentials elsewhere get 401.
+func (m *Middleware) Authenticate() fiber.Handler {
+	return m.authenticate(func(c fiber.Ctx) guard.Mode {
+		if m.cfg.Skip != nil && m.cfg.Skip(c) {
+			return guard.Skip
+		}
+		return m.guard.ModeFor(c.Path())
+	})
+}
+
+// AuthenticateOptional authenticates requests that carry credentials and
+// lets those without through as anonymous; bad credentials get 401.
+func (m *Middleware) AuthenticateOptional() fiber.Handler {
+	return m.authenticate(func(fiber.Ctx) guard.Mode { return guard.Optional })
+}
+
+func (m *Middleware) authenticate(mode func(fiber.Ctx) guard.Mode) fiber.Handler {
+	return func(c fiber.Ctx) error {
+		ctx := c.Context()
+		s, e := m.guard.Authenticate(ctx, credentials{c}, mode(c))
+		if e != nil {
+			return m.refuse(c, e)
+		}
+		if !s.IsZero() {
+			c.SetContext(authn.NewContext(ctx, s))
+		}
+		return c.Next()
+	}
+}
+
+// Require guards a route with req: 401 anonymous, 403 refused.
+func (m *Middleware) Require(req guard.Requirement) fiber.Handler {
+	return func(c fiber.Ctx) error {
+		s, _ := SubjectFrom(c)
+		if e := m.guard.Check(c.Context(), s, req); e != nil {
+			return m.refuse(c, e)
+		}
+		return c.Next()
+	}
+}
+
+// RequirePermission requires p.
+func (m *Middleware) RequirePermission(p permissions.Permission) fiber.Handler {
+	return m.Require(guard.Permission(p))
+}
+
+// RequireAll requires every one of perms.
+func (m *Middleware) RequireAll(perms ...permissions.Permission) fiber.Handler {
+	return m.Require(guard.All(perms...))
+}
+
+// RequireAny requires at least one of perms.
+func (m *Middleware) RequireAny(perms ...permissions.Permission) fiber.Handler {
+	return m.Require(guard.Any(perms...))
+}
+
+// RequireRole requires role, held directly or through other roles.
+func (m *Middleware) RequireRole(role string) fiber.Handler {
+	return m.Require(guard.Role(role))
+}
+
+// RequireOwnership guards a route acting on one resource: load finds it
+// (returning guard.ErrNotFound when it does not exist), and p is decided on
+// it. Anonymous callers get 401, missing resources 404, refused callers
+// 403. The handler finds the loaded value with Loaded.
+func (m *Middleware) RequireOwnership(p permissions.Permission, load func(c fiber.Ctx) (guard.Loaded, error)) fiber.Handler {
+	if err := p.ValidateRequest(); err != nil {
+		panic("fiberadapter: " + err.Error())
+	}
+	return func(c fiber.Ctx) error {
+		s, _ := SubjectFrom(c)
+		ctx := c.Context()
+		loaded, e := m.guard.Authorize(ctx, s, p, func(context.Context) (guard.Loaded, error) { return load(c) })
+		if e != nil {
+			return m.refuse(c, e)
+		}
+		c.SetContext(guard.WithLoaded(ctx, loaded.Value))
+		return c.Next()
+	}
+}
+
+// Filter returns the caller's list filter for p (FilterNone for anonymous
+// callers). When ok is false the refusal has been written, and the handler
+// must return err.
+func (m *Middleware) Filter(c fiber.Ctx, p permissions.Permission) (f authz.ListFilter, ok bool, err error) {
+	s, _ := SubjectFrom(c)
+	f, e := m.guard.Filter(c.Context(), s, p)
+	if e != nil {
+		return f, false, m.refuse(c, e)
+	}
+	return f, true, nil
+}
+
+// WriteError writes err as the refusal a client should see (see
+// guard.Guard.ErrorFor): a handler's way to answer a login throttle (429
+// with Retry-After), bad credentials or a missing resource. Return its
+// result from the handler.
+func (m *Middleware) WriteError(c fiber.Ctx, err error) error {
+	if err == nil {
+		err = errors.New("fiberadapter: WriteError(nil)")
+	}
+	return m.refuse(c, m.guard.ErrorFor(err))
+}

@@ -1,0 +1,80 @@
+package fiberadapter_test
+
+import (
+	"net/http"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/gofiber/fiber/v3"
+	"github.com/stretchr/testify/require"
+
+	"github.com/gatehouse-go/gatehouse/adapters/adaptertest"
+	fiberadapter "github.com/gatehouse-go/gatehouse/adapters/fiber"
+	"github.com/gatehouse-go/gatehouse/adapters/guard"
+	"github.com/gatehouse-go/gatehouse/authn"
+)
+
+// fiberPath turns "/posts/{id}" into Fiber's "/posts/:id".
+func fiberPath(p string) string {
+	return strings.NewReplacer("{", ":", "}", "").Replace(p)
+}
+
+func build(t *testing.T, f *adaptertest.Fixture) adaptertest.App {
+	cfg := fiberadapter.Config{Guard: f.Guard}
+	if f.CustomErrors {
+		cfg.ErrorWriter = func(c fiber.Ctx, e *guard.Error) error {
+			c.Set("X-Custom-Error", e.Code)
+			c.Set(fiber.HeaderContentType, fiber.MIMEApplicationJSON)
+			return c.Status(e.Status).Send(adaptertest.CustomErrorBody(e))
+		}
+	}
+	mw, err := fiberadapter.New(cfg)
+	require.NoError(t, err)
+
+	app := fiber.New()
+	app.Use(mw.Authenticate())
+	for _, route := range adaptertest.Routes {
+		handler := func(c fiber.Ctx) error {
+			if route.Throttled {
+				return mw.WriteError(c, &authn.ThrottledError{RetryAfter: 90 * time.Second})
+			}
+			var reply adaptertest.Reply
+			if s, ok := fiberadapter.SubjectFrom(c); ok {
+				reply.Subject, reply.Method = s.ID, string(s.Method)
+			}
+			if route.Owner != "" {
+				post, ok := fiberadapter.Loaded[adaptertest.Post](c)
+				require.True(t, ok)
+				reply.Post = post.ID
+			}
+			if route.Filter != "" {
+				filter, ok, err := mw.Filter(c, route.Filter)
+				if !ok {
+					return err
+				}
+				reply.Filter = filter.Kind.String()
+			}
+			return c.JSON(reply)
+		}
+		// Fiber runs a route's handlers in the order given: guard first.
+		var chain []any
+		switch {
+		case route.Require != nil:
+			chain = append(chain, mw.Require(*route.Require))
+		case route.Owner != "":
+			chain = append(chain, mw.RequireOwnership(route.Owner, func(c fiber.Ctx) (guard.Loaded, error) {
+				return f.LoadPost(c.Context(), c.Params("id"))
+			}))
+		}
+		chain = append(chain, handler)
+		app.Add([]string{route.Method}, fiberPath(route.Path), chain[0], chain[1:]...)
+	}
+	return func(req *http.Request) (*http.Response, error) {
+		return app.Test(req, fiber.TestConfig{Timeout: 10 * time.Second})
+	}
+}
+
+func TestConformance(t *testing.T) {
+	adaptertest.Run(t, build)
+}
