@@ -40,6 +40,7 @@ var Routes = []Route{
 	{Method: "DELETE", Path: "/users", Require: require(guard.All(permissions.UsersRead, permissions.UsersDelete))},
 	{Method: "GET", Path: "/reports", Require: require(guard.Any(permissions.PolicyRead, permissions.UsersRead))},
 	{Method: "GET", Path: "/admin", Require: require(guard.Role("admin"))},
+	{Method: "GET", Path: "/staff", Require: require(guard.AnyRole("admin", "moderator"))},
 	{Method: "PUT", Path: "/posts/{id}", Owner: permissions.PostsUpdate},
 	{Method: "GET", Path: "/posts", Filter: permissions.PostsRead},
 	{Method: "POST", Path: "/public/login", Throttled: true},

@@ -64,6 +64,15 @@ func bearer(f *Fixture, subject string) map[string]string {
 	return map[string]string{"Authorization": "Bearer " + f.bearer[subject]}
 }
 
+// mistype changes the last character of key, to one it certainly is not.
+func mistype(key string) string {
+	last := "A"
+	if strings.HasSuffix(key, "A") {
+		last = "B"
+	}
+	return key[:len(key)-1] + last
+}
+
 func get(path string, header map[string]string) request {
 	return request{method: "GET", path: path, header: header}
 }
@@ -92,7 +101,7 @@ var cases = []testCase{
 	{"API key", func(f *Fixture) request { return get("/me", map[string]string{"X-API-Key": f.apiKey}) },
 		want{status: 200, subject: "bob", method: "api_key"}},
 	{"mistyped API key", func(f *Fixture) request {
-		return get("/me", map[string]string{"X-API-Key": f.apiKey[:len(f.apiKey)-1] + "A"})
+		return get("/me", map[string]string{"X-API-Key": mistype(f.apiKey)})
 	}, want{status: 401, code: "unauthorized", header: map[string]string{"WWW-Authenticate": challenge}}},
 	{"session cookie, safe method", func(f *Fixture) request { return request{method: "GET", path: "/me", cookie: true} },
 		want{status: 200, subject: "carol", method: "session"}},
@@ -144,11 +153,15 @@ var cases = []testCase{
 		want{status: 200, subject: "carol", method: "bearer"}},
 	{"any of two, none held", func(f *Fixture) request { return get("/reports", bearer(f, "bob")) },
 		want{status: 403, code: "forbidden"}},
-	{"role held through inheritance chain start", func(f *Fixture) request { return get("/admin", bearer(f, "alice")) },
+	{"role held", func(f *Fixture) request { return get("/admin", bearer(f, "alice")) },
 		want{status: 200, subject: "alice", method: "bearer"}},
 	{"role not held", func(f *Fixture) request { return get("/admin", bearer(f, "carol")) },
 		want{status: 403, code: "forbidden"}},
 	{"role, API key of a user", func(f *Fixture) request { return get("/admin", map[string]string{"X-API-Key": f.apiKey}) },
+		want{status: 403, code: "forbidden"}},
+	{"any of two roles, one held", func(f *Fixture) request { return get("/staff", bearer(f, "carol")) },
+		want{status: 200, subject: "carol", method: "bearer"}},
+	{"any of two roles, none held", func(f *Fixture) request { return get("/staff", bearer(f, "bob")) },
 		want{status: 403, code: "forbidden"}},
 
 	// Ownership.

@@ -132,6 +132,12 @@ func (m *Middleware) RequireRole(role string) fiber.Handler {
 	return m.Require(guard.Role(role))
 }
 
+// RequireRoles requires every one of roles (guard.AllRoles); use
+// Require(guard.AnyRole(...)) for at least one.
+func (m *Middleware) RequireRoles(roles ...string) fiber.Handler {
+	return m.Require(guard.AllRoles(roles...))
+}
+
 // RequireOwnership guards a route acting on one resource: load finds it
 // (returning guard.ErrNotFound when it does not exist), and p is decided on
 // it. Anonymous callers get 401, missing resources 404, refused callers

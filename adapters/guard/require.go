@@ -17,8 +17,8 @@ import (
 // Any or Role.
 type Requirement struct {
 	perms []permissions.Permission
+	roles []string
 	any   bool
-	role  string
 }
 
 // Permission requires p. Like regexp.MustCompile it panics on a malformed
@@ -40,11 +40,25 @@ func Any(perms ...permissions.Permission) Requirement {
 
 // Role requires role, held directly or through other roles. It panics on an
 // empty role.
-func Role(role string) Requirement {
-	if strings.TrimSpace(role) == "" {
-		panic("guard: empty role")
+func Role(role string) Requirement { return AllRoles(role) }
+
+// AllRoles requires every one of roles. It panics on an empty list or role.
+func AllRoles(roles ...string) Requirement { return Requirement{roles: mustRoles(roles)} }
+
+// AnyRole requires at least one of roles. It panics on an empty list or
+// role.
+func AnyRole(roles ...string) Requirement { return Requirement{roles: mustRoles(roles), any: true} }
+
+func mustRoles(roles []string) []string {
+	if len(roles) == 0 {
+		panic("guard: a requirement needs at least one role")
 	}
-	return Requirement{role: role}
+	for _, r := range roles {
+		if strings.TrimSpace(r) == "" {
+			panic("guard: empty role")
+		}
+	}
+	return slices.Clone(roles)
 }
 
 func mustPermissions(perms []permissions.Permission) []permissions.Permission {
@@ -62,8 +76,12 @@ func mustPermissions(perms []permissions.Permission) []permissions.Permission {
 // String describes the requirement, for logs.
 func (r Requirement) String() string {
 	switch {
-	case r.role != "":
-		return "role " + r.role
+	case len(r.roles) == 1:
+		return "role " + r.roles[0]
+	case len(r.roles) > 1 && r.any:
+		return "any of roles " + strings.Join(r.roles, ", ")
+	case len(r.roles) > 1:
+		return "all of roles " + strings.Join(r.roles, ", ")
 	case r.any && len(r.perms) > 1:
 		return "any of " + joinPerms(r.perms)
 	case len(r.perms) > 1:
@@ -92,8 +110,8 @@ func (g *Guard) Check(ctx context.Context, subject authn.Subject, req Requiremen
 	if g.cfg.Engine == nil {
 		return g.ErrorFor(fmt.Errorf("guard: no authz engine configured"))
 	}
-	if req.role != "" {
-		return g.checkRole(ctx, subject, req.role)
+	if len(req.roles) > 0 {
+		return g.checkRoles(ctx, subject, req)
 	}
 	if len(req.perms) == 0 {
 		// The zero Requirement demands nothing nameable: refuse rather than
@@ -156,13 +174,22 @@ func (g *Guard) Filter(ctx context.Context, subject authn.Subject, perm permissi
 	return f, nil
 }
 
-func (g *Guard) checkRole(ctx context.Context, subject authn.Subject, role string) *Error {
-	roles, err := g.cfg.Engine.Roles(ctx, subject.ID)
+func (g *Guard) checkRoles(ctx context.Context, subject authn.Subject, req Requirement) *Error {
+	held, err := g.cfg.Engine.Roles(ctx, subject.ID)
 	if err != nil {
 		return g.failed(ctx, subject, err)
 	}
-	if !slices.Contains(roles, role) {
-		return g.deny(ctx, subject, "role "+role, fmt.Sprintf("%q does not hold role %q", subject.ID, role))
+	for _, role := range req.roles {
+		has := slices.Contains(held, role)
+		if has && req.any {
+			return nil
+		}
+		if !has && !req.any {
+			return g.deny(ctx, subject, req.String(), fmt.Sprintf("%q does not hold role %q", subject.ID, role))
+		}
+	}
+	if req.any {
+		return g.deny(ctx, subject, req.String(), fmt.Sprintf("%q holds none of the roles", subject.ID))
 	}
 	return nil
 }

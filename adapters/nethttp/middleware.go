@@ -124,6 +124,12 @@ func (m *Middleware) RequireRole(role string) func(http.Handler) http.Handler {
 	return m.Require(guard.Role(role))
 }
 
+// RequireRoles requires every one of roles (guard.AllRoles); use
+// Require(guard.AnyRole(...)) for at least one.
+func (m *Middleware) RequireRoles(roles ...string) func(http.Handler) http.Handler {
+	return m.Require(guard.AllRoles(roles...))
+}
+
 // RequireOwnership guards a handler acting on one resource: load finds it
 // (returning guard.ErrNotFound when it does not exist), and p is decided on
 // it, so grants scoped "own" apply to its owner. Anonymous callers get 401,
