@@ -16,7 +16,9 @@
 //   - session: server-side cookie sessions with CSRF protection;
 //   - purpose: single-purpose tokens for email verification and password
 //     reset;
-//   - throttle: login throttling per account and client address.
+//   - throttle: login throttling per account and client address;
+//   - account: the flows that compose them (login, refresh, logout,
+//     sessions, password reset, locking and deleting users).
 //
 // Roles never travel in credentials: the policy store is the one source of
 // truth, so a role change applies to the caller's next request without a new
