@@ -1,0 +1,155 @@
+package blog
+
+import (
+	"context"
+	"fmt"
+	"log/slog"
+	"time"
+
+	"gorm.io/driver/sqlite"
+	"gorm.io/gorm"
+	"gorm.io/gorm/logger"
+
+	"github.com/gatehouse-go/gatehouse/adapters/guard"
+	"github.com/gatehouse-go/gatehouse/authn/account"
+	"github.com/gatehouse-go/gatehouse/authn/apikey"
+	"github.com/gatehouse-go/gatehouse/authn/refresh"
+	"github.com/gatehouse-go/gatehouse/authn/session"
+	"github.com/gatehouse-go/gatehouse/authn/throttle"
+	"github.com/gatehouse-go/gatehouse/authn/token"
+	"github.com/gatehouse-go/gatehouse/authn/users"
+	"github.com/gatehouse-go/gatehouse/authz"
+)
+
+// App is the blog: its database, its credentials, its policy and its posts.
+type App struct {
+	db       *gorm.DB
+	engine   *authz.Engine
+	users    *users.Store
+	accounts *account.Service
+	keys     *apikey.Store
+	sessions *session.Manager
+	posts    *postStore
+	log      *slog.Logger
+}
+
+// Open opens (creating on first start) the database of cfg, builds every
+// part, and seeds the demo users into an empty user table.
+func Open(ctx context.Context, cfg Config, log *slog.Logger) (*App, error) {
+	db, err := gorm.Open(sqlite.Open(cfg.DatabasePath+"?_busy_timeout=5000&_txlock=immediate"),
+		&gorm.Config{Logger: logger.Discard, TranslateError: true})
+	if err != nil {
+		return nil, fmt.Errorf("open %s: %w", cfg.DatabasePath, err)
+	}
+	a := &App{db: db, log: log}
+	if err := a.build(ctx, cfg); err != nil {
+		a.Close()
+		return nil, err
+	}
+	return a, nil
+}
+
+func (a *App) build(ctx context.Context, cfg Config) error {
+	var err error
+	if a.engine, err = authz.New(ctx, authz.WithDB(a.db)); err != nil {
+		return err
+	}
+	if a.users, err = users.New(ctx, a.db, users.Config{Logger: a.log}); err != nil {
+		return err
+	}
+	revocations, err := token.NewRevocations(ctx, a.db, token.RevocationsConfig{})
+	if err != nil {
+		return err
+	}
+	key, err := token.HS256("k1", cfg.JWTSecret)
+	if err != nil {
+		return err
+	}
+	tokens, err := token.New(token.Config{Issuer: cfg.JWTIssuer, Keys: []token.Key{key}, Revocations: revocations})
+	if err != nil {
+		return err
+	}
+	refreshes, err := refresh.New(ctx, a.db, refresh.Config{Logger: a.log})
+	if err != nil {
+		return err
+	}
+	limiter, err := throttle.New(ctx, a.db, throttle.Config{})
+	if err != nil {
+		return err
+	}
+	if a.keys, err = apikey.New(ctx, a.db, apikey.Config{}); err != nil {
+		return err
+	}
+	if a.sessions, err = session.New(ctx, a.db, session.Config{}); err != nil {
+		return err
+	}
+	a.accounts, err = account.New(account.Config{
+		Users: a.users, Tokens: tokens, Revocations: revocations, Refresh: refreshes,
+		Throttle: limiter, APIKeys: a.keys, Sessions: a.sessions, Logger: a.log,
+	})
+	if err != nil {
+		return err
+	}
+	if a.posts, err = newPostStore(ctx, a.db); err != nil {
+		return err
+	}
+	return a.seed(ctx)
+}
+
+// Close closes the database.
+func (a *App) Close() {
+	if sqlDB, err := a.db.DB(); err == nil {
+		_ = sqlDB.Close()
+	}
+}
+
+// Guard is the adapters' configuration for this app. /healthz and the
+// login, registration and refresh endpoints skip authentication (a stale
+// token must not stop a login); /posts and /posts/* serve anonymous callers
+// too. Session login shares its path with session logout, which needs the
+// session: SkipsAuthentication tells the two apart by method.
+func (a *App) Guard() guard.Config {
+	return guard.Config{
+		Authenticator: a.accounts.Authenticator(),
+		Engine:        a.engine,
+		PublicPaths:   []string{"/healthz", "/auth/register", "/auth/login", "/auth/refresh"},
+		OptionalPaths: []string{"/posts", "/posts/*"},
+		Logger:        a.log,
+	}
+}
+
+// SkipsAuthentication reports whether a request is a session login, which
+// the adapters' Skip option exempts from authentication: a login must work
+// whatever cookie the browser still holds.
+func SkipsAuthentication(method, path string) bool {
+	return method == "POST" && path == "/auth/session"
+}
+
+// demoUsers are seeded into an empty user table.
+var demoUsers = []struct{ email, password, name, role string }{
+	{"alice@example.com", "alice-password", "Alice", "admin"},
+	{"carol@example.com", "carol-password", "Carol", "moderator"},
+	{"bob@example.com", "bob-password", "Bob", "user"},
+}
+
+// seed creates the demo users when there are no users at all.
+func (a *App) seed(ctx context.Context) error {
+	n, err := a.users.Count(ctx)
+	if err != nil || n > 0 {
+		return err
+	}
+	for _, d := range demoUsers {
+		u, err := a.users.Register(ctx, d.email, d.password, d.name)
+		if err != nil {
+			return fmt.Errorf("seed %s: %w", d.email, err)
+		}
+		if err := a.engine.SetRoles(ctx, u.ID, []string{d.role}); err != nil {
+			return fmt.Errorf("seed %s: %w", d.email, err)
+		}
+		a.log.Info("demo user", "email", d.email, "password", d.password, "role", d.role)
+	}
+	return nil
+}
+
+// requestTimeout bounds the work of one request on the database.
+const requestTimeout = 10 * time.Second

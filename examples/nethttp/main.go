@@ -1,0 +1,126 @@
+// Command nethttp serves gatehouse's example blog API with net/http.
+//
+//	go run ./examples/nethttp
+//
+// Configuration comes from the environment: ADDR (default 127.0.0.1:8080),
+// GATEHOUSE_DATABASE (default sqlite:gatehouse-example.db),
+// GATEHOUSE_JWT_SECRET (at least 32 bytes; a random one when unset) and
+// GATEHOUSE_JWT_ISSUER (default gatehouse).
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"os"
+	"os/signal"
+	"syscall"
+	"time"
+
+	"github.com/gatehouse-go/gatehouse/adapters/guard"
+	httpadapter "github.com/gatehouse-go/gatehouse/adapters/nethttp"
+	"github.com/gatehouse-go/gatehouse/examples/internal/blog"
+)
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	if err := run(ctx, os.Getenv, os.Stderr, nil); err != nil {
+		fmt.Fprintln(os.Stderr, "nethttp:", err)
+		os.Exit(1)
+	}
+}
+
+// run serves until ctx is done; ready, when set, learns the address once
+// the server accepts connections.
+func run(ctx context.Context, getenv func(string) string, logs io.Writer, ready func(addr string)) error {
+	log := slog.New(slog.NewTextHandler(logs, nil))
+	cfg, err := blog.ConfigFromEnv(getenv)
+	if err != nil {
+		return err
+	}
+	if cfg.SecretGenerated {
+		log.Warn("GATEHOUSE_JWT_SECRET is not set: using a random secret; tokens will not survive a restart")
+	}
+	app, err := blog.Open(ctx, cfg, log)
+	if err != nil {
+		return err
+	}
+	defer app.Close()
+
+	mw, err := httpadapter.New(httpadapter.Config{
+		Guard: app.Guard(),
+		Skip:  func(r *http.Request) bool { return blog.SkipsAuthentication(r.Method, r.URL.Path) },
+	})
+	if err != nil {
+		return err
+	}
+	mux := http.NewServeMux()
+	for _, route := range app.Routes() {
+		mux.Handle(route.Method+" "+route.Path, endpoint(mw, app, route))
+	}
+	mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) { mw.WriteError(w, r, blog.NotFound) })
+
+	return serve(ctx, cfg.Addr, mw.Authenticate(mux), log, ready)
+}
+
+// endpoint mounts one route: its guard, then the endpoint with the body
+// read and the request gathered.
+func endpoint(mw *httpadapter.Middleware, app *blog.App, route blog.Route) http.Handler {
+	var h http.Handler = http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		body, err := blog.ReadBody(http.MaxBytesReader(w, r.Body, blog.MaxBodyBytes))
+		if err != nil {
+			mw.WriteError(w, r, err)
+			return
+		}
+		resp := route.Handle(r.Context(), app.RequestFrom(r, r.PathValue("id"), body))
+		if resp.Err != nil {
+			mw.WriteError(w, r, resp.Err)
+			return
+		}
+		blog.WriteResponse(w, resp)
+	})
+	switch {
+	case route.Permission != "":
+		h = mw.RequirePermission(route.Permission)(h)
+	case route.Owner != "":
+		h = mw.RequireOwnership(route.Owner, func(r *http.Request) (guard.Loaded, error) {
+			return app.LoadPost(r.Context(), r.PathValue("id"))
+		})(h)
+	}
+	return h
+}
+
+// serve listens on addr and serves h until ctx is done, then shuts down
+// gracefully.
+func serve(ctx context.Context, addr string, h http.Handler, log *slog.Logger, ready func(string)) error {
+	ln, err := net.Listen("tcp", addr)
+	if err != nil {
+		return err
+	}
+	srv := &http.Server{Handler: h, ReadHeaderTimeout: 10 * time.Second, MaxHeaderBytes: 64 << 10}
+	log.Info("listening", "addr", "http://"+ln.Addr().String())
+	if ready != nil {
+		ready(ln.Addr().String())
+	}
+	done := make(chan error, 1)
+	go func() { done <- srv.Serve(ln) }()
+	select {
+	case err := <-done:
+		return err
+	case <-ctx.Done():
+	}
+	shutdown, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	if err := srv.Shutdown(shutdown); err != nil {
+		return err
+	}
+	if err := <-done; !errors.Is(err, http.ErrServerClosed) {
+		return err
+	}
+	return nil
+}
