@@ -10,16 +10,13 @@ package main
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"io"
 	"log/slog"
-	"net"
 	"net/http"
 	"os"
 	"os/signal"
 	"syscall"
-	"time"
 
 	"github.com/gatehouse-go/gatehouse/adapters/guard"
 	httpadapter "github.com/gatehouse-go/gatehouse/adapters/nethttp"
@@ -65,7 +62,7 @@ func run(ctx context.Context, getenv func(string) string, logs io.Writer, ready 
 	}
 	mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) { mw.WriteError(w, r, blog.NotFound) })
 
-	return serve(ctx, cfg.Addr, mw.Authenticate(mux), log, ready)
+	return blog.Serve(ctx, cfg.Addr, mw.Authenticate(mux), log, ready)
 }
 
 // endpoint mounts one route: its guard, then the endpoint with the body
@@ -93,34 +90,4 @@ func endpoint(mw *httpadapter.Middleware, app *blog.App, route blog.Route) http.
 		})(h)
 	}
 	return h
-}
-
-// serve listens on addr and serves h until ctx is done, then shuts down
-// gracefully.
-func serve(ctx context.Context, addr string, h http.Handler, log *slog.Logger, ready func(string)) error {
-	ln, err := net.Listen("tcp", addr)
-	if err != nil {
-		return err
-	}
-	srv := &http.Server{Handler: h, ReadHeaderTimeout: 10 * time.Second, MaxHeaderBytes: 64 << 10}
-	log.Info("listening", "addr", "http://"+ln.Addr().String())
-	if ready != nil {
-		ready(ln.Addr().String())
-	}
-	done := make(chan error, 1)
-	go func() { done <- srv.Serve(ln) }()
-	select {
-	case err := <-done:
-		return err
-	case <-ctx.Done():
-	}
-	shutdown, cancel := context.WithTimeout(context.Background(), 5*time.Second)
-	defer cancel()
-	if err := srv.Shutdown(shutdown); err != nil {
-		return err
-	}
-	if err := <-done; !errors.Is(err, http.ErrServerClosed) {
-		return err
-	}
-	return nil
 }

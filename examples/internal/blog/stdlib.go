@@ -1,9 +1,13 @@
 package blog
 
 import (
+	"context"
 	"encoding/json"
+	"errors"
+	"log/slog"
 	"net"
 	"net/http"
+	"time"
 
 	"github.com/gatehouse-go/gatehouse/adapters/guard"
 	"github.com/gatehouse-go/gatehouse/authn"
@@ -50,3 +54,34 @@ func WriteResponse(w http.ResponseWriter, resp Response) {
 
 // NotFound is the JSON 404 of a route that does not exist.
 var NotFound = &guard.Error{Status: http.StatusNotFound, Code: guard.CodeNotFound, Message: "no such route"}
+
+// Serve listens on addr and serves h (a net/http or Gin handler) until ctx
+// is done, then shuts down gracefully. ready, when set, learns the address
+// once the server accepts connections.
+func Serve(ctx context.Context, addr string, h http.Handler, log *slog.Logger, ready func(string)) error {
+	ln, err := net.Listen("tcp", addr)
+	if err != nil {
+		return err
+	}
+	srv := &http.Server{Handler: h, ReadHeaderTimeout: 10 * time.Second, MaxHeaderBytes: 64 << 10}
+	log.Info("listening", "addr", "http://"+ln.Addr().String())
+	if ready != nil {
+		ready(ln.Addr().String())
+	}
+	done := make(chan error, 1)
+	go func() { done <- srv.Serve(ln) }()
+	select {
+	case err := <-done:
+		return err
+	case <-ctx.Done():
+	}
+	shutdown, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	if err := srv.Shutdown(shutdown); err != nil {
+		return err
+	}
+	if err := <-done; !errors.Is(err, http.ErrServerClosed) {
+		return err
+	}
+	return nil
+}

@@ -1,0 +1,177 @@
+// Command fiber serves gatehouse's example blog API with Fiber v3.
+//
+//	go run ./examples/fiber
+//
+// Configuration comes from the environment: ADDR (default 127.0.0.1:8080),
+// GATEHOUSE_DATABASE (default sqlite:gatehouse-example.db),
+// GATEHOUSE_JWT_SECRET (at least 32 bytes; a random one when unset) and
+// GATEHOUSE_JWT_ISSUER (default gatehouse).
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"os"
+	"os/signal"
+	"strings"
+	"syscall"
+	"time"
+
+	"github.com/gofiber/fiber/v3"
+
+	fiberadapter "github.com/gatehouse-go/gatehouse/adapters/fiber"
+	"github.com/gatehouse-go/gatehouse/adapters/guard"
+	"github.com/gatehouse-go/gatehouse/examples/internal/blog"
+)
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	if err := run(ctx, os.Getenv, os.Stderr, nil); err != nil {
+		fmt.Fprintln(os.Stderr, "fiber:", err)
+		os.Exit(1)
+	}
+}
+
+// run serves until ctx is done; ready, when set, learns the address once
+// the server accepts connections.
+func run(ctx context.Context, getenv func(string) string, logs io.Writer, ready func(addr string)) error {
+	log := slog.New(slog.NewTextHandler(logs, nil))
+	cfg, err := blog.ConfigFromEnv(getenv)
+	if err != nil {
+		return err
+	}
+	if cfg.SecretGenerated {
+		log.Warn("GATEHOUSE_JWT_SECRET is not set: using a random secret; tokens will not survive a restart")
+	}
+	app, err := blog.Open(ctx, cfg, log)
+	if err != nil {
+		return err
+	}
+	defer app.Close()
+
+	mw, err := fiberadapter.New(fiberadapter.Config{
+		Guard: app.Guard(),
+		Skip:  func(c fiber.Ctx) bool { return blog.SkipsAuthentication(c.Method(), c.Path()) },
+	})
+	if err != nil {
+		return err
+	}
+	server := fiber.New(fiber.Config{
+		BodyLimit:    blog.MaxBodyBytes,
+		ErrorHandler: func(c fiber.Ctx, err error) error { return mw.WriteError(c, fiberError(err)) },
+		// Route like net/http and Gin: paths are case-sensitive and a
+		// trailing slash names another route.
+		CaseSensitive: true,
+		StrictRouting: true,
+	})
+	server.Use(mw.Authenticate())
+	for _, route := range app.Routes() {
+		handlers := endpoint(mw, app, route)
+		server.Add([]string{route.Method}, fiberPath(route.Path), handlers[0], handlers[1:]...)
+	}
+	server.Use(func(c fiber.Ctx) error { return mw.WriteError(c, blog.NotFound) })
+
+	ln, err := net.Listen("tcp", cfg.Addr)
+	if err != nil {
+		return err
+	}
+	log.Info("listening", "addr", "http://"+ln.Addr().String())
+	if ready != nil {
+		ready(ln.Addr().String())
+	}
+	done := make(chan error, 1)
+	go func() { done <- server.Listener(ln, fiber.ListenConfig{DisableStartupMessage: true}) }()
+	select {
+	case err := <-done:
+		return err
+	case <-ctx.Done():
+	}
+	shutdown, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	if err := server.ShutdownWithContext(shutdown); err != nil {
+		return err
+	}
+	return <-done
+}
+
+// endpoint mounts one route: its guard first (Fiber runs a route's
+// handlers in order), then the endpoint with the request gathered.
+func endpoint(mw *fiberadapter.Middleware, app *blog.App, route blog.Route) []any {
+	var handlers []any
+	switch {
+	case route.Permission != "":
+		handlers = append(handlers, mw.RequirePermission(route.Permission))
+	case route.Owner != "":
+		handlers = append(handlers, mw.RequireOwnership(route.Owner, func(c fiber.Ctx) (guard.Loaded, error) {
+			return app.LoadPost(c.Context(), c.Params("id"))
+		}))
+	}
+	return append(handlers, func(c fiber.Ctx) error {
+		req := blog.Request{
+			Body:          append([]byte(nil), c.Body()...),
+			ID:            c.Params("id"),
+			ClientIP:      c.IP(),
+			SessionCookie: c.Cookies(app.SessionCookieName()),
+			TLS:           c.Secure(),
+		}
+		req.Subject, _ = fiberadapter.SubjectFrom(c)
+		req.Loaded, _ = fiberadapter.Loaded[blog.Post](c)
+		resp := route.Handle(c.Context(), req)
+		if resp.Err != nil {
+			return mw.WriteError(c, resp.Err)
+		}
+		for _, ck := range resp.Cookies {
+			c.Cookie(fiberCookie(ck))
+		}
+		if resp.Body == nil {
+			return c.SendStatus(resp.Status)
+		}
+		c.Set(fiber.HeaderCacheControl, "no-store")
+		return c.Status(resp.Status).JSON(resp.Body)
+	})
+}
+
+// fiberCookie converts a net/http cookie, as the session manager makes
+// them, into Fiber's.
+func fiberCookie(ck *http.Cookie) *fiber.Cookie {
+	return &fiber.Cookie{
+		Name: ck.Name, Value: ck.Value, Path: ck.Path, Domain: ck.Domain,
+		MaxAge: ck.MaxAge, Expires: ck.Expires, Secure: ck.Secure, HTTPOnly: ck.HttpOnly,
+		SameSite: sameSite(ck.SameSite),
+	}
+}
+
+func sameSite(s http.SameSite) string {
+	switch s {
+	case http.SameSiteStrictMode:
+		return fiber.CookieSameSiteStrictMode
+	case http.SameSiteNoneMode:
+		return fiber.CookieSameSiteNoneMode
+	}
+	return fiber.CookieSameSiteLaxMode
+}
+
+// fiberError maps Fiber's own errors (unknown route, body too large) to the
+// API's JSON errors; any other error goes to the adapter as it is.
+func fiberError(err error) error {
+	var fe *fiber.Error
+	if !errors.As(err, &fe) {
+		return err
+	}
+	switch fe.Code {
+	case fiber.StatusNotFound, fiber.StatusMethodNotAllowed:
+		return blog.NotFound
+	case fiber.StatusRequestEntityTooLarge:
+		return blog.ErrPayloadTooLarge
+	}
+	return guard.BadRequest(fe.Message)
+}
+
+// fiberPath turns "/posts/{id}" into Fiber's "/posts/:id".
+func fiberPath(p string) string { return strings.NewReplacer("{", ":", "}", "").Replace(p) }
