@@ -128,11 +128,11 @@ func (g *Guard) ErrorFor(err error) *Error {
 func tokenMessage(err error) string {
 	switch {
 	case errors.Is(err, authn.ErrTokenExpired):
-		return "the access token expired"
+		return "the token expired"
 	case errors.Is(err, authn.ErrTokenRevoked):
-		return "the access token was revoked"
+		return "the token was revoked"
 	}
-	return "the access token is invalid"
+	return "the token is invalid"
 }
 
 // unauthorized is a 401 with the WWW-Authenticate challenge of RFC 6750 §3:
