@@ -13,7 +13,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"log/slog"
 	"net"
 	"net/http"
 	"os"
@@ -41,15 +40,7 @@ func main() {
 // run serves until ctx is done; ready, when set, learns the address once
 // the server accepts connections.
 func run(ctx context.Context, getenv func(string) string, logs io.Writer, ready func(addr string)) error {
-	log := slog.New(slog.NewTextHandler(logs, nil))
-	cfg, err := blog.ConfigFromEnv(getenv)
-	if err != nil {
-		return err
-	}
-	if cfg.SecretGenerated {
-		log.Warn("GATEHOUSE_JWT_SECRET is not set: using a random secret; tokens will not survive a restart")
-	}
-	app, err := blog.Open(ctx, cfg, log)
+	app, err := blog.Start(ctx, getenv, logs)
 	if err != nil {
 		return err
 	}
@@ -63,7 +54,11 @@ func run(ctx context.Context, getenv func(string) string, logs io.Writer, ready 
 		return err
 	}
 	server := fiber.New(fiber.Config{
-		BodyLimit:    blog.MaxBodyBytes,
+		// Fiber refuses a body over BodyLimit by closing the connection
+		// while the client may still be sending, which clients see as a
+		// reset rather than a 413. Take in somewhat more, and answer the
+		// API's 413 in the handler.
+		BodyLimit:    4 * blog.MaxBodyBytes,
 		ErrorHandler: func(c fiber.Ctx, err error) error { return mw.WriteError(c, fiberError(err)) },
 		// Route like net/http and Gin: paths are case-sensitive and a
 		// trailing slash names another route.
@@ -77,11 +72,11 @@ func run(ctx context.Context, getenv func(string) string, logs io.Writer, ready 
 	}
 	server.Use(func(c fiber.Ctx) error { return mw.WriteError(c, blog.NotFound) })
 
-	ln, err := net.Listen("tcp", cfg.Addr)
+	ln, err := net.Listen("tcp", app.Addr())
 	if err != nil {
 		return err
 	}
-	log.Info("listening", "addr", "http://"+ln.Addr().String())
+	app.Logger().Info("listening", "addr", "http://"+ln.Addr().String())
 	if ready != nil {
 		ready(ln.Addr().String())
 	}
@@ -113,6 +108,9 @@ func endpoint(mw *fiberadapter.Middleware, app *blog.App, route blog.Route) []an
 		}))
 	}
 	return append(handlers, func(c fiber.Ctx) error {
+		if len(c.Body()) > blog.MaxBodyBytes {
+			return mw.WriteError(c, blog.ErrPayloadTooLarge)
+		}
 		req := blog.Request{
 			Body:          append([]byte(nil), c.Body()...),
 			ID:            c.Params("id"),

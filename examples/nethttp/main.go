@@ -12,7 +12,6 @@ import (
 	"context"
 	"fmt"
 	"io"
-	"log/slog"
 	"net/http"
 	"os"
 	"os/signal"
@@ -35,15 +34,7 @@ func main() {
 // run serves until ctx is done; ready, when set, learns the address once
 // the server accepts connections.
 func run(ctx context.Context, getenv func(string) string, logs io.Writer, ready func(addr string)) error {
-	log := slog.New(slog.NewTextHandler(logs, nil))
-	cfg, err := blog.ConfigFromEnv(getenv)
-	if err != nil {
-		return err
-	}
-	if cfg.SecretGenerated {
-		log.Warn("GATEHOUSE_JWT_SECRET is not set: using a random secret; tokens will not survive a restart")
-	}
-	app, err := blog.Open(ctx, cfg, log)
+	app, err := blog.Start(ctx, getenv, logs)
 	if err != nil {
 		return err
 	}
@@ -62,7 +53,7 @@ func run(ctx context.Context, getenv func(string) string, logs io.Writer, ready 
 	}
 	mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) { mw.WriteError(w, r, blog.NotFound) })
 
-	return blog.Serve(ctx, cfg.Addr, mw.Authenticate(mux), log, ready)
+	return blog.Serve(ctx, app.Addr(), mw.Authenticate(mux), app.Logger(), ready)
 }
 
 // endpoint mounts one route: its guard, then the endpoint with the body

@@ -3,6 +3,7 @@ package blog
 import (
 	"context"
 	"fmt"
+	"io"
 	"log/slog"
 	"time"
 
@@ -23,6 +24,7 @@ import (
 
 // App is the blog: its database, its credentials, its policy and its posts.
 type App struct {
+	cfg      Config
 	db       *gorm.DB
 	engine   *authz.Engine
 	users    *users.Store
@@ -41,7 +43,7 @@ func Open(ctx context.Context, cfg Config, log *slog.Logger) (*App, error) {
 	if err != nil {
 		return nil, fmt.Errorf("open %s: %w", cfg.DatabasePath, err)
 	}
-	a := &App{db: db, log: log}
+	a := &App{cfg: cfg, db: db, log: log}
 	if err := a.build(ctx, cfg); err != nil {
 		a.Close()
 		return nil, err
@@ -95,6 +97,27 @@ func (a *App) build(ctx context.Context, cfg Config) error {
 	}
 	return a.seed(ctx)
 }
+
+// Start is what every example's main does first: read the configuration
+// from getenv, log to logs (warning when the JWT secret is generated), and
+// open the app.
+func Start(ctx context.Context, getenv func(string) string, logs io.Writer) (*App, error) {
+	log := slog.New(slog.NewTextHandler(logs, nil))
+	cfg, err := ConfigFromEnv(getenv)
+	if err != nil {
+		return nil, err
+	}
+	if cfg.SecretGenerated {
+		log.Warn("GATEHOUSE_JWT_SECRET is not set: using a random secret; tokens will not survive a restart")
+	}
+	return Open(ctx, cfg, log)
+}
+
+// Addr is the address to listen on.
+func (a *App) Addr() string { return a.cfg.Addr }
+
+// Logger is the app's logger.
+func (a *App) Logger() *slog.Logger { return a.log }
 
 // Close closes the database.
 func (a *App) Close() {
