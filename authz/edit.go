@@ -193,6 +193,10 @@ func (e *Engine) commit(ctx context.Context, c change) error {
 	}
 	e.mu.Lock()
 	err := applyChange(e, c)
+	if err == nil && e.indexed {
+		e.index.Store(e.index.Load().apply(c, e.nextSeq))
+		e.nextSeq += uint64(len(c.addGrants))
+	}
 	e.mu.Unlock()
 	if err != nil && e.store != nil {
 		// The store has the change but memory may have part of it: start

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"os"
 	"sync"
+	"sync/atomic"
 
 	"github.com/casbin/casbin/v2"
 	"github.com/casbin/casbin/v2/model"
@@ -22,6 +23,14 @@ type Engine struct {
 	// takes Lock only to apply a change already persisted.
 	mu       sync.RWMutex
 	enforcer *casbin.Enforcer
+
+	// index answers decisions for models it understands (indexed); nil
+	// otherwise. Decisions load it without a lock; edits swap in a new one.
+	index   atomic.Pointer[index]
+	indexed bool
+	// nextSeq numbers the next grant added, after every grant in the
+	// index, as Casbin orders its policy; guarded by editMu.
+	nextSeq uint64
 
 	model model.Model // the validated model, without policy
 	store *gormStore  // nil when the policy lives in memory only
@@ -58,7 +67,7 @@ func New(ctx context.Context, opts ...Option) (*Engine, error) {
 		return nil, err
 	}
 
-	e := &Engine{model: m}
+	e := &Engine{model: m, indexed: indexable(m)}
 	policy := initial
 	if c.db != nil {
 		table := DefaultTable
@@ -77,11 +86,33 @@ func New(ctx context.Context, opts ...Option) (*Engine, error) {
 	} else if c.tableWasSet {
 		return nil, fmt.Errorf("%w: WithTable needs WithDB", ErrStore)
 	}
-	if e.enforcer, err = e.newEnforcer(policy); err != nil {
+	if err := e.install(policy); err != nil {
 		return nil, err
 	}
 	return e, nil
 }
+
+// install makes policy the one decisions read: a new Casbin enforcer and,
+// for an indexed model, a new index, swapped in together.
+func (e *Engine) install(policy Policy) error {
+	enforcer, err := e.newEnforcer(policy)
+	if err != nil {
+		return err
+	}
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	e.enforcer = enforcer
+	if e.indexed {
+		e.index.Store(buildIndex(policy))
+		e.nextSeq = uint64(len(policy.Grants))
+	}
+	return nil
+}
+
+// Indexed reports whether decisions come from the engine's index (the
+// model's matcher is gatehouse's own) rather than from Casbin's Enforce,
+// which scans the whole policy. Both give the same answers and reasons.
+func (e *Engine) Indexed() bool { return e.indexed }
 
 // resolveModel returns the model's source name and text.
 func (c *config) resolveModel() (source, text string, err error) {
@@ -157,14 +188,7 @@ func (e *Engine) reloadLocked(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	enforcer, err := e.newEnforcer(policy)
-	if err != nil {
-		return err
-	}
-	e.mu.Lock()
-	e.enforcer = enforcer
-	e.mu.Unlock()
-	return nil
+	return e.install(policy)
 }
 
 func grantRules(grants []Grant) [][]string {
