@@ -14,25 +14,16 @@ import (
 
 // The decision index answers a request with a handful of map lookups
 // instead of Casbin's scan of every policy line, for models whose matcher is
-// gatehouse's own (see indexable). It holds, per holder (a subject or a
-// role), its grants by permission and by wildcard resource, and each
-// member's direct roles. It is immutable: an edit builds a new index that
-// shares every shard it does not touch, and swaps it in atomically, so
-// decisions never wait for edits and never see half an edit.
+// gatehouse's own (see indexable). It keeps one record per holder (a
+// subject or a role): its grants by permission and by wildcard resource,
+// and the roles it holds directly. It is immutable: an edit builds a new
+// index that shares every shard and record it does not touch, and swaps it
+// in atomically, so decisions never wait for edits and never see half of
+// one.
 
-// shardCount spreads the maps so that an edit copies one small shard, not a
-// whole policy: 100,000 rules make shards of a few hundred entries.
+// shardCount spreads the records so that an edit copies one small shard,
+// not a whole policy: 100,000 rules make shards of a few hundred records.
 const shardCount = 256
-
-// grantKey finds the grants of a holder for one permission ("posts:read",
-// wildcard false) or for every action of a resource ("posts", wildcard
-// true, from a grant of "posts:*"). Looking a wildcard up by its resource
-// needs no string to be built on the decision path.
-type grantKey struct {
-	holder   string
-	perm     string
-	wildcard bool
-}
 
 // indexedGrant is a grant with its position in the policy: when several
 // match, Casbin explains a decision by the first in policy order, and so
@@ -42,97 +33,147 @@ type indexedGrant struct {
 	grant Grant
 }
 
-type grantShard map[grantKey][]indexedGrant
-type parentShard map[string][]string
+// holderRecord is everything decisions need to know about one name. It is
+// stored by value in its shard, and its grants behind one pointer that is
+// nil for the many holders with none (users, typically): a decision for a
+// user then touches one map entry, not three allocations.
+type holderRecord struct {
+	// parents are the roles the holder holds directly.
+	parents []string
+	grants  *holderGrants
+}
+
+// holderGrants are a holder's grants of one permission ("posts:read") and
+// of every action on a resource, by resource ("posts" for "posts:*"), so a
+// lookup builds no string.
+type holderGrants struct {
+	exact    map[string][]indexedGrant
+	wildcard map[string][]indexedGrant
+}
+
+func (h holderRecord) clone() holderRecord {
+	out := holderRecord{parents: slices.Clip(h.parents), grants: &holderGrants{
+		exact: map[string][]indexedGrant{}, wildcard: map[string][]indexedGrant{}}}
+	if h.grants != nil {
+		out.grants.exact, out.grants.wildcard = cloneMap(h.grants.exact), cloneMap(h.grants.wildcard)
+	}
+	return out
+}
+
+// compact drops an empty grants table, so holders without grants keep the
+// nil pointer decisions skip.
+func (h *holderRecord) compact() {
+	if h.grants != nil && len(h.grants.exact) == 0 && len(h.grants.wildcard) == 0 {
+		h.grants = nil
+	}
+}
+
+// grantList returns the map and key a grant is indexed under; h.grants must
+// not be nil.
+func (h holderRecord) grantList(g Grant) (map[string][]indexedGrant, string) {
+	if g.Permission.IsWildcard() {
+		return h.grants.wildcard, g.Permission.Resource()
+	}
+	return h.grants.exact, string(g.Permission)
+}
+
+type shard map[string]holderRecord
 
 type index struct {
-	seed    maphash.Seed
-	grants  [shardCount]grantShard
-	parents [shardCount]parentShard
+	seed   maphash.Seed
+	shards [shardCount]shard
 }
 
-func (ix *index) shard(name string) int {
-	return int(maphash.String(ix.seed, name) % shardCount)
-}
-
-// keyFor returns where a grant is indexed.
-func keyFor(g Grant) grantKey {
-	if g.Permission.IsWildcard() {
-		return grantKey{holder: g.Subject, perm: g.Permission.Resource(), wildcard: true}
-	}
-	return grantKey{holder: g.Subject, perm: string(g.Permission)}
+func (ix *index) record(name string) (holderRecord, bool) {
+	h, ok := ix.shards[maphash.String(ix.seed, name)%shardCount][name]
+	return h, ok
 }
 
 // buildIndex indexes a whole policy; grants are numbered in policy order.
 func buildIndex(p Policy) *index {
 	ix := &index{seed: maphash.MakeSeed()}
-	for i := range ix.grants {
-		ix.grants[i] = grantShard{}
-		ix.parents[i] = parentShard{}
+	for i := range ix.shards {
+		ix.shards[i] = shard{}
 	}
+	shardOf := func(name string) shard { return ix.shards[maphash.String(ix.seed, name)%shardCount] }
 	for i, g := range p.Grants {
-		k := keyFor(g)
-		s := ix.grants[ix.shard(g.Subject)]
-		s[k] = append(s[k], indexedGrant{seq: uint64(i), grant: g})
+		s := shardOf(g.Subject)
+		h := s[g.Subject]
+		if h.grants == nil {
+			h.grants = &holderGrants{exact: map[string][]indexedGrant{}, wildcard: map[string][]indexedGrant{}}
+		}
+		m, k := h.grantList(g)
+		m[k] = append(m[k], indexedGrant{seq: uint64(i), grant: g})
+		s[g.Subject] = h
 	}
 	for _, a := range p.Roles {
-		s := ix.parents[ix.shard(a.Member)]
-		s[a.Member] = append(s[a.Member], a.Role)
+		s := shardOf(a.Member)
+		h := s[a.Member]
+		h.parents = append(h.parents, a.Role)
+		s[a.Member] = h
+	}
+	for _, s := range ix.shards {
+		for name, h := range s {
+			h.compact()
+			s[name] = h
+		}
 	}
 	return ix
 }
 
 // apply returns a new index with c applied, sharing every untouched shard
-// with ix. New grants are numbered from next on, after every grant ix has,
-// as Casbin appends them after the others.
+// and record with ix. New grants are numbered from next on, after every
+// grant ix has, as Casbin appends them after the others.
 func (ix *index) apply(c change, next uint64) *index {
 	out := *ix
-	copied := map[int]bool{}
-	grantShardFor := func(holder string) grantShard {
-		n := out.shard(holder)
-		if !copied[n] {
-			out.grants[n] = cloneShard(ix.grants[n])
-			copied[n] = true
+	copiedShards := map[uint64]bool{}
+	copiedRecords := map[string]*holderRecord{}
+	edit := func(name string) *holderRecord {
+		if h, ok := copiedRecords[name]; ok {
+			return h
 		}
-		return out.grants[n]
+		n := maphash.String(out.seed, name) % shardCount
+		if !copiedShards[n] {
+			out.shards[n] = cloneMap(ix.shards[n])
+			copiedShards[n] = true
+		}
+		h := out.shards[n][name].clone()
+		copiedRecords[name] = &h
+		return &h
 	}
 	for _, g := range c.removeGrants {
-		s, k := grantShardFor(g.Subject), keyFor(g)
-		s[k] = slices.DeleteFunc(slices.Clone(s[k]), func(e indexedGrant) bool { return e.grant == g })
-		if len(s[k]) == 0 {
-			delete(s, k)
+		m, k := edit(g.Subject).grantList(g)
+		m[k] = slices.DeleteFunc(slices.Clone(m[k]), func(e indexedGrant) bool { return e.grant == g })
+		if len(m[k]) == 0 {
+			delete(m, k)
 		}
-	}
-	for _, g := range c.addGrants {
-		s, k := grantShardFor(g.Subject), keyFor(g)
-		s[k] = append(slices.Clip(s[k]), indexedGrant{seq: next, grant: g})
-		next++
-	}
-
-	copiedParents := map[int]bool{}
-	parentShardFor := func(member string) parentShard {
-		n := out.shard(member)
-		if !copiedParents[n] {
-			out.parents[n] = cloneShard(ix.parents[n])
-			copiedParents[n] = true
-		}
-		return out.parents[n]
 	}
 	for _, a := range c.removeRoles {
-		s := parentShardFor(a.Member)
-		s[a.Member] = slices.DeleteFunc(slices.Clone(s[a.Member]), func(r string) bool { return r == a.Role })
-		if len(s[a.Member]) == 0 {
-			delete(s, a.Member)
-		}
+		h := edit(a.Member)
+		h.parents = slices.DeleteFunc(slices.Clone(h.parents), func(r string) bool { return r == a.Role })
+	}
+	for _, g := range c.addGrants {
+		m, k := edit(g.Subject).grantList(g)
+		m[k] = append(slices.Clip(m[k]), indexedGrant{seq: next, grant: g})
+		next++
 	}
 	for _, a := range c.addRoles {
-		s := parentShardFor(a.Member)
-		s[a.Member] = append(slices.Clip(s[a.Member]), a.Role)
+		h := edit(a.Member)
+		h.parents = append(slices.Clip(h.parents), a.Role)
+	}
+	for name, h := range copiedRecords {
+		h.compact()
+		s := out.shards[maphash.String(out.seed, name)%shardCount]
+		if len(h.parents) == 0 && h.grants == nil {
+			delete(s, name)
+		} else {
+			s[name] = *h
+		}
 	}
 	return &out
 }
 
-func cloneShard[K comparable, V any](m map[K]V) map[K]V {
+func cloneMap[K comparable, V any](m map[K]V) map[K]V {
 	out := make(map[K]V, len(m)+1)
 	for k, v := range m {
 		out[k] = v
@@ -144,17 +185,26 @@ func cloneShard[K comparable, V any](m map[K]V) map[K]V {
 // a subject and the roles it holds within MaxRoleDepth.
 const holdersBuffer = 32
 
+// holder is a name met on the way up from a subject, with its record (the
+// zero record for a name the policy does not mention).
+type holder struct {
+	name   string
+	record holderRecord
+}
+
 // holders appends sub and every role it holds within MaxRoleDepth
 // assignments to out, each once, nearest first — the names Casbin's
 // g(r.sub, p.sub) matches.
-func (ix *index) holders(sub string, out []string) []string {
-	out = append(out, sub)
+func (ix *index) holders(sub string, out []holder) []holder {
+	first, _ := ix.record(sub)
+	out = append(out, holder{sub, first})
 	for depth, start := 0, 0; depth < MaxRoleDepth && start < len(out); depth++ {
 		end := len(out)
-		for _, member := range out[start:end] {
-			for _, role := range ix.parents[ix.shard(member)][member] {
-				if !slices.Contains(out, role) {
-					out = append(out, role)
+		for i := start; i < end; i++ {
+			for _, role := range out[i].record.parents {
+				if !slices.ContainsFunc(out, func(h holder) bool { return h.name == role }) {
+					r, _ := ix.record(role)
+					out = append(out, holder{role, r})
 				}
 			}
 		}
@@ -168,7 +218,7 @@ func (ix *index) holders(sub string, out []string) []string {
 // rule is the first matching deny, else the first matching allow, in
 // policy order.
 func (ix *index) decide(sub string, perm permissions.Permission, owner string) (allowed bool, rule Grant) {
-	var buf [holdersBuffer]string
+	var buf [holdersBuffer]holder
 	holders := ix.holders(sub, buf[:0])
 	resource := perm.Resource()
 	own := owner != "" && owner == sub
@@ -188,10 +238,17 @@ func (ix *index) decide(sub string, perm permissions.Permission, owner string) (
 			}
 		}
 	}
-	for _, h := range holders {
-		s := ix.grants[ix.shard(h)]
-		consider(s[grantKey{holder: h, perm: string(perm)}])
-		consider(s[grantKey{holder: h, perm: resource, wildcard: true}])
+	for i := range holders {
+		g := holders[i].record.grants
+		if g == nil {
+			continue
+		}
+		if len(g.exact) > 0 {
+			consider(g.exact[string(perm)])
+		}
+		if len(g.wildcard) > 0 {
+			consider(g.wildcard[resource])
+		}
 	}
 	switch {
 	case deny != nil:

@@ -130,7 +130,9 @@ func (g *Guard) Check(ctx context.Context, subject authn.Subject, req Requiremen
 		if !d.Allowed && !req.any {
 			return g.deny(ctx, subject, req.String(), d.Reason())
 		}
-		reasons = append(reasons, d.Reason())
+		if req.any {
+			reasons = append(reasons, d.Reason())
+		}
 	}
 	if req.any {
 		return g.deny(ctx, subject, req.String(), strings.Join(reasons, "; "))

@@ -83,6 +83,7 @@ type Issuer struct {
 	keys        map[string]verifier
 	revocations *Revocations
 	now         func() time.Time
+	cache       *verifiedCache
 }
 
 // verifier is one key with the parser that accepts only its algorithm.
@@ -101,6 +102,7 @@ func New(cfg Config) (*Issuer, error) {
 		leeway:      cfg.Leeway,
 		revocations: cfg.Revocations,
 		now:         cfg.Now,
+		cache:       newVerifiedCache(),
 		keys:        make(map[string]verifier, len(cfg.Keys)),
 	}
 	if i.issuer == "" || !utf8.ValidString(i.issuer) {

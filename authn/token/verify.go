@@ -2,6 +2,7 @@ package token
 
 import (
 	"context"
+	"crypto/sha256"
 	"encoding/base64"
 	"encoding/json"
 	"errors"
@@ -40,13 +41,18 @@ const maxExactFloat = 1 << 53
 // Errors match authn.ErrTokenExpired for a token whose lifetime is over or
 // has not begun (all else about it being right), authn.ErrTokenRevoked for a
 // revoked token, and authn.ErrInvalidToken for every other rejection. On
-// success the Subject's Claims hold every verified claim.
+// success the Subject's Claims hold the token's registered claims (iss, sub,
+// aud, exp, nbf, iat, jti) and gen; other claims are not read.
 func (i *Issuer) Verify(ctx context.Context, raw string) (authn.Subject, error) {
 	if err := ctx.Err(); err != nil {
 		return authn.Subject{}, err
 	}
 	if len(raw) > MaxTokenSize {
 		return authn.Subject{}, fmt.Errorf("token: longer than %d bytes: %w", MaxTokenSize, authn.ErrInvalidToken)
+	}
+	key := sha256.Sum256([]byte(raw))
+	if cached, ok := i.cache.get(key); ok && cached.live(i.now(), i.leeway) {
+		return i.subject(cached)
 	}
 	kid, err := readHeader(raw)
 	if err != nil {
@@ -56,7 +62,7 @@ func (i *Issuer) Verify(ctx context.Context, raw string) (authn.Subject, error) 
 	if !ok {
 		return authn.Subject{}, fmt.Errorf("token: unknown key id: %w", authn.ErrInvalidToken)
 	}
-	claims := jwt.MapClaims{}
+	claims := &accessClaims{}
 	_, parseErr := v.parser.ParseWithClaims(raw, claims, func(*jwt.Token) (any, error) { return v.key.verify, nil })
 	if parseErr != nil && !lifetimeOnly(parseErr) {
 		return authn.Subject{}, fmt.Errorf("token: %w: %w", authn.ErrInvalidToken, parseErr)
@@ -71,20 +77,63 @@ func (i *Issuer) Verify(ctx context.Context, raw string) (authn.Subject, error) 
 	if parseErr != nil {
 		return authn.Subject{}, fmt.Errorf("token: %w: %w", authn.ErrTokenExpired, parseErr)
 	}
-	if i.revocations != nil && i.revocations.IsRevoked(jti, sub, gen) {
-		return authn.Subject{}, fmt.Errorf("token: %w", authn.ErrTokenRevoked)
-	}
-	exp, err := claims.GetExpirationTime()
-	if err != nil || exp == nil {
+	if claims.ExpiresAt == nil {
 		return authn.Subject{}, fmt.Errorf("token: exp: %w", authn.ErrInvalidToken)
 	}
+	verified := verifiedToken{claims: claims, sub: sub, jti: jti, gen: gen, expires: claims.ExpiresAt.Time}
+	if claims.NotBefore != nil {
+		verified.notBefore = claims.NotBefore.Time
+	}
+	if claims.IssuedAt != nil {
+		verified.issued = claims.IssuedAt.Time
+	}
+	i.cache.put(key, verified)
+	return i.subject(verified)
+}
+
+// subject checks a verified token against the revocations and returns its
+// subject.
+func (i *Issuer) subject(v verifiedToken) (authn.Subject, error) {
+	if i.revocations != nil && i.revocations.IsRevoked(v.jti, v.sub, v.gen) {
+		return authn.Subject{}, fmt.Errorf("token: %w", authn.ErrTokenRevoked)
+	}
 	return authn.Subject{
-		ID:           sub,
+		ID:           v.sub,
 		Method:       authn.MethodBearer,
-		CredentialID: jti,
-		ExpiresAt:    exp.UTC(),
-		Claims:       map[string]any(claims),
+		CredentialID: v.jti,
+		ExpiresAt:    v.expires.UTC(),
+		Claims:       v.claims.asMap(v.gen),
 	}, nil
+}
+
+// accessClaims are the claims an access token carries, decoded into fields
+// rather than a map: verification runs on every request.
+type accessClaims struct {
+	jwt.RegisteredClaims
+	// Generation is the raw "gen" claim, checked by readClaims.
+	Generation json.RawMessage `json:"gen,omitempty"`
+}
+
+// asMap returns the verified claims as JSON decoding into a map would have
+// them (numbers as float64, aud as a list), for Subject.Claims.
+func (c *accessClaims) asMap(gen int64) map[string]any {
+	m := map[string]any{"iss": c.Issuer, "sub": c.Subject, "jti": c.ID}
+	if len(c.Audience) > 0 {
+		aud := make([]any, len(c.Audience))
+		for i, a := range c.Audience {
+			aud[i] = a
+		}
+		m["aud"] = aud
+	}
+	for name, t := range map[string]*jwt.NumericDate{"exp": c.ExpiresAt, "nbf": c.NotBefore, "iat": c.IssuedAt} {
+		if t != nil {
+			m[name] = float64(t.Unix())
+		}
+	}
+	if gen > 0 {
+		m[generationClaim] = float64(gen)
+	}
+	return m
 }
 
 // readHeader returns the kid of raw's header after checking its typ, before
@@ -99,20 +148,24 @@ func readHeader(raw string) (string, error) {
 	if err != nil {
 		return "", fmt.Errorf("token: malformed header: %w", authn.ErrInvalidToken)
 	}
-	var header map[string]any
+	var header struct {
+		Typ  any             `json:"typ"`
+		Kid  any             `json:"kid"`
+		Crit json.RawMessage `json:"crit"`
+	}
 	if err := json.Unmarshal(decoded, &header); err != nil {
 		return "", fmt.Errorf("token: malformed header: %w", authn.ErrInvalidToken)
 	}
-	typ, _ := header["typ"].(string)
+	typ, _ := header.Typ.(string)
 	if !strings.EqualFold(typ, TokenType) && !strings.EqualFold(typ, "application/"+TokenType) {
 		return "", fmt.Errorf("token: typ is not %s: %w", TokenType, authn.ErrInvalidToken)
 	}
 	// RFC 7515 §4.1.11: a verifier must refuse extensions it does not
 	// understand, and this one understands none.
-	if _, ok := header["crit"]; ok {
+	if header.Crit != nil {
 		return "", fmt.Errorf("token: unsupported crit header: %w", authn.ErrInvalidToken)
 	}
-	kid, _ := header["kid"].(string)
+	kid, _ := header.Kid.(string)
 	if kid == "" {
 		return "", fmt.Errorf("token: missing key id: %w", authn.ErrInvalidToken)
 	}
@@ -120,18 +173,17 @@ func readHeader(raw string) (string, error) {
 }
 
 // readClaims returns the claims Verify needs beyond what golang-jwt checks.
-func readClaims(claims jwt.MapClaims) (sub, jti string, gen int64, err error) {
-	sub, _ = claims["sub"].(string)
+func readClaims(claims *accessClaims) (sub, jti string, gen int64, err error) {
+	sub, jti = claims.Subject, claims.ID
 	if sub == "" {
 		return "", "", 0, fmt.Errorf("token: missing sub: %w", authn.ErrInvalidToken)
 	}
-	jti, _ = claims["jti"].(string)
 	if jti == "" {
 		return "", "", 0, fmt.Errorf("token: missing jti: %w", authn.ErrInvalidToken)
 	}
-	if raw, ok := claims[generationClaim]; ok {
-		f, isNumber := raw.(float64)
-		if !isNumber || f < 1 || f > maxExactFloat || f != math.Trunc(f) {
+	if claims.Generation != nil {
+		var f float64
+		if json.Unmarshal(claims.Generation, &f) != nil || f < 1 || f > maxExactFloat || f != math.Trunc(f) {
 			return "", "", 0, fmt.Errorf("token: malformed %s: %w", generationClaim, authn.ErrInvalidToken)
 		}
 		gen = int64(f)
