@@ -4,20 +4,9 @@ import (
 	"errors"
 	"fmt"
 	"time"
+
+	"github.com/gatehouse-go/gatehouse/internal/errkind"
 )
-
-// kindError is a sentinel that also matches a broader one, so that callers
-// can test as precisely as they need: errors.Is(err, ErrTokenExpired) and
-// errors.Is(err, ErrInvalidCredentials) both hold for an expired token.
-type kindError struct {
-	msg    string
-	parent error
-}
-
-func (e *kindError) Error() string { return e.msg }
-func (e *kindError) Unwrap() error { return e.parent }
-
-func newKind(msg string, parent error) error { return &kindError{msg: msg, parent: parent} }
 
 // Errors shared by every kind of credential, matched with errors.Is.
 // Adapters map them to HTTP: ErrNoCredentials and ErrInvalidCredentials to
@@ -37,20 +26,20 @@ var (
 
 	// ErrInvalidToken: a token is malformed, wrongly signed, of the wrong
 	// type, issuer or audience, or signed with an unknown key.
-	ErrInvalidToken = newKind("invalid token", ErrInvalidCredentials)
+	ErrInvalidToken = errkind.New("invalid token", ErrInvalidCredentials)
 	// ErrTokenExpired: a token's lifetime is over (or has not begun).
-	ErrTokenExpired = newKind("token expired", ErrInvalidToken)
+	ErrTokenExpired = errkind.New("token expired", ErrInvalidToken)
 	// ErrTokenRevoked: a token was revoked before it expired.
-	ErrTokenRevoked = newKind("token revoked", ErrInvalidToken)
+	ErrTokenRevoked = errkind.New("token revoked", ErrInvalidToken)
 	// ErrTokenReused: a refresh token was presented again after it had been
 	// exchanged, which is taken as theft: its whole family is revoked.
-	ErrTokenReused = newKind("refresh token reused", ErrTokenRevoked)
+	ErrTokenReused = errkind.New("refresh token reused", ErrTokenRevoked)
 
 	// ErrInvalidAPIKey: an API key is unknown, malformed, revoked or expired.
-	ErrInvalidAPIKey = newKind("invalid API key", ErrInvalidCredentials)
+	ErrInvalidAPIKey = errkind.New("invalid API key", ErrInvalidCredentials)
 	// ErrInvalidSession: a session cookie names no live session: unknown,
 	// destroyed, or past its idle or absolute timeout.
-	ErrInvalidSession = newKind("invalid session", ErrInvalidCredentials)
+	ErrInvalidSession = errkind.New("invalid session", ErrInvalidCredentials)
 
 	// ErrCSRF: a state-changing request authenticated by a session cookie
 	// lacks the session's CSRF token.

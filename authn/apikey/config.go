@@ -2,8 +2,9 @@ package apikey
 
 import (
 	"fmt"
-	"strings"
 	"time"
+
+	"github.com/gatehouse-go/gatehouse/internal/httpsyntax"
 )
 
 // DefaultHeader is the request header Authenticator reads when
@@ -28,27 +29,11 @@ func (c Config) withDefaults() (Config, error) {
 	if c.Header == "" {
 		c.Header = DefaultHeader
 	}
-	if !isHeaderName(c.Header) {
+	if !httpsyntax.IsToken(c.Header) {
 		return Config{}, fmt.Errorf("%w: header %q is not a valid HTTP header name", ErrInvalidConfig, c.Header)
 	}
 	if c.Now == nil {
 		c.Now = time.Now
 	}
 	return c, nil
-}
-
-// isHeaderName reports whether s is an HTTP field name: a token of RFC 9110
-// §5.6.2.
-func isHeaderName(s string) bool {
-	if s == "" {
-		return false
-	}
-	for i := 0; i < len(s); i++ {
-		c := s[i]
-		alnum := 'a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || '0' <= c && c <= '9'
-		if !alnum && strings.IndexByte("!#$%&'*+-.^_`|~", c) < 0 {
-			return false
-		}
-	}
-	return true
 }

@@ -1,17 +1,10 @@
 package password
 
-import "errors"
+import (
+	"errors"
 
-// kindError is a sentinel that also matches a broader one, so that callers
-// can test as precisely as they need: errors.Is(err, ErrTooShort) and
-// errors.Is(err, ErrInvalidPassword) both hold for a short password.
-type kindError struct {
-	msg    string
-	parent error
-}
-
-func (e *kindError) Error() string { return e.msg }
-func (e *kindError) Unwrap() error { return e.parent }
+	"github.com/gatehouse-go/gatehouse/internal/errkind"
+)
 
 // Errors returned by this package, matched with errors.Is. Returned errors
 // wrap these sentinels and add what was wrong.
@@ -22,17 +15,17 @@ var (
 	ErrInvalidPassword = errors.New("invalid password")
 	// ErrTooShort reports a password with fewer characters than
 	// Rules.MinLength.
-	ErrTooShort error = &kindError{"password too short", ErrInvalidPassword}
+	ErrTooShort error = errkind.New("password too short", ErrInvalidPassword)
 	// ErrTooLong reports a password with more characters than
 	// Rules.MaxLength, or more than four bytes per allowed character.
-	ErrTooLong error = &kindError{"password too long", ErrInvalidPassword}
+	ErrTooLong error = errkind.New("password too long", ErrInvalidPassword)
 	// ErrNotUTF8 reports a password that is not valid UTF-8 text, whose
 	// length in characters is therefore meaningless.
-	ErrNotUTF8 error = &kindError{"password is not valid UTF-8", ErrInvalidPassword}
+	ErrNotUTF8 error = errkind.New("password is not valid UTF-8", ErrInvalidPassword)
 	// ErrTooLongForBcrypt reports a password longer than the 72 bytes bcrypt
 	// reads. bcrypt would silently ignore the rest, so that every password
 	// sharing the first 72 bytes would match; this package refuses instead.
-	ErrTooLongForBcrypt error = &kindError{"password longer than bcrypt's 72 bytes", ErrInvalidPassword}
+	ErrTooLongForBcrypt error = errkind.New("password longer than bcrypt's 72 bytes", ErrInvalidPassword)
 
 	// ErrMalformedHash reports an encoded hash that cannot be read: an
 	// unknown algorithm, a damaged string, or parameters outside the bounds

@@ -2,8 +2,9 @@ package session
 
 import (
 	"fmt"
-	"strings"
 	"time"
+
+	"github.com/gatehouse-go/gatehouse/internal/httpsyntax"
 )
 
 // Defaults of Config's zero-value fields.
@@ -69,13 +70,13 @@ func (cfg Config) resolve() (Config, error) {
 	if cfg.CookieName == "" {
 		cfg.CookieName = defaultCookieName
 	}
-	if !isToken(cfg.CookieName) {
+	if !httpsyntax.IsToken(cfg.CookieName) {
 		return Config{}, fmt.Errorf("%w: CookieName %q is not a valid cookie name", ErrInvalidConfig, cfg.CookieName)
 	}
 	if cfg.CSRFHeader == "" {
 		cfg.CSRFHeader = defaultCSRFHeader
 	}
-	if !isToken(cfg.CSRFHeader) {
+	if !httpsyntax.IsToken(cfg.CSRFHeader) {
 		return Config{}, fmt.Errorf("%w: CSRFHeader %q is not a valid header name", ErrInvalidConfig, cfg.CSRFHeader)
 	}
 	if cfg.IdleTimeout == 0 {
@@ -101,20 +102,4 @@ func (cfg Config) resolve() (Config, error) {
 		cfg.Now = time.Now
 	}
 	return cfg, nil
-}
-
-// isToken reports whether s is an RFC 9110 token, the syntax of both header
-// names and cookie names.
-func isToken(s string) bool {
-	if s == "" {
-		return false
-	}
-	for i := 0; i < len(s); i++ {
-		c := s[i]
-		alnum := 'a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || '0' <= c && c <= '9'
-		if !alnum && strings.IndexByte("!#$%&'*+-.^_`|~", c) < 0 {
-			return false
-		}
-	}
-	return true
 }

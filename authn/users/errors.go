@@ -4,18 +4,8 @@ import (
 	"errors"
 
 	"github.com/gatehouse-go/gatehouse/authn"
+	"github.com/gatehouse-go/gatehouse/internal/errkind"
 )
-
-// kindError is a sentinel that also matches a broader one, as authn's
-// errors do: errors.Is(err, ErrLocked) and
-// errors.Is(err, authn.ErrInvalidCredentials) both hold for a locked account.
-type kindError struct {
-	msg    string
-	parent error
-}
-
-func (e *kindError) Error() string { return e.msg }
-func (e *kindError) Unwrap() error { return e.parent }
 
 // Errors returned by this package, matched with errors.Is. Returned errors
 // wrap these sentinels and add what was wrong. Rejected passwords match
@@ -35,7 +25,7 @@ var (
 	// ErrLocked reports a login with the right password to a locked
 	// account. It matches authn.ErrInvalidCredentials too, so a caller that
 	// only checks for that still refuses the login.
-	ErrLocked error = &kindError{"account locked", authn.ErrInvalidCredentials}
+	ErrLocked error = errkind.New("account locked", authn.ErrInvalidCredentials)
 	// ErrInvalidConfig reports a Config, or a database handle, that New
 	// cannot use.
 	ErrInvalidConfig = errors.New("invalid users configuration")
