@@ -31,50 +31,77 @@ const shardCount = 256
 type indexedGrant struct {
 	seq   uint64
 	grant Grant
+	// key is where the grant is found: its permission, or its resource for
+	// a wildcard ("posts" for "posts:*"), so a lookup builds no string.
+	key      string
+	wildcard bool
 }
 
-// holderRecord is everything decisions need to know about one name. It is
-// stored by value in its shard, and its grants behind one pointer that is
-// nil for the many holders with none (users, typically): a decision for a
-// user then touches one map entry, not three allocations.
+func newIndexedGrant(seq uint64, g Grant) indexedGrant {
+	e := indexedGrant{seq: seq, grant: g, key: string(g.Permission)}
+	if g.Permission.IsWildcard() {
+		e.key, e.wildcard = g.Permission.Resource(), true
+	}
+	return e
+}
+
+// holderRecord is everything decisions need to know about one name, stored
+// by value in its shard so that a decision touches as little memory as it
+// can: records are few words, and most holders have one or two grants.
 type holderRecord struct {
 	// parents are the roles the holder holds directly.
 	parents []string
-	grants  *holderGrants
-}
-
-// holderGrants are a holder's grants of one permission ("posts:read") and
-// of every action on a resource, by resource ("posts" for "posts:*"), so a
-// lookup builds no string.
-type holderGrants struct {
-	exact    map[string][]indexedGrant
-	wildcard map[string][]indexedGrant
+	// grants are the holder's grants, sorted by key: the permission for a
+	// grant of one action ("posts:read"), the resource for a wildcard
+	// ("posts" for "posts:*"), so a lookup builds no string.
+	grants []indexedGrant
 }
 
 func (h holderRecord) clone() holderRecord {
-	out := holderRecord{parents: slices.Clip(h.parents), grants: &holderGrants{
-		exact: map[string][]indexedGrant{}, wildcard: map[string][]indexedGrant{}}}
-	if h.grants != nil {
-		out.grants.exact, out.grants.wildcard = cloneMap(h.grants.exact), cloneMap(h.grants.wildcard)
-	}
-	return out
+	return holderRecord{parents: slices.Clip(h.parents), grants: slices.Clip(h.grants)}
 }
 
-// compact drops an empty grants table, so holders without grants keep the
-// nil pointer decisions skip.
-func (h *holderRecord) compact() {
-	if h.grants != nil && len(h.grants.exact) == 0 && len(h.grants.wildcard) == 0 {
-		h.grants = nil
-	}
+// add inserts e, keeping grants sorted by key and, within a key, by
+// policy order.
+func (h *holderRecord) add(e indexedGrant) {
+	grants := slices.Clone(h.grants)
+	i, _ := slices.BinarySearchFunc(grants, e, compareGrants)
+	h.grants = slices.Insert(grants, i, e)
 }
 
-// grantList returns the map and key a grant is indexed under; h.grants must
-// not be nil.
-func (h holderRecord) grantList(g Grant) (map[string][]indexedGrant, string) {
-	if g.Permission.IsWildcard() {
-		return h.grants.wildcard, g.Permission.Resource()
+func (h *holderRecord) remove(g Grant) {
+	h.grants = slices.DeleteFunc(slices.Clone(h.grants), func(e indexedGrant) bool { return e.grant == g })
+}
+
+func compareGrants(a, b indexedGrant) int {
+	if c := compareKey(a, b.key, b.wildcard); c != 0 {
+		return c
 	}
-	return h.grants.exact, string(g.Permission)
+	return cmpUint(a.seq, b.seq)
+}
+
+// compareKey orders e's key against (key, wildcard).
+func compareKey(e indexedGrant, key string, wildcard bool) int {
+	if c := strings.Compare(e.key, key); c != 0 {
+		return c
+	}
+	switch {
+	case e.wildcard == wildcard:
+		return 0
+	case e.wildcard:
+		return 1
+	}
+	return -1
+}
+
+func cmpUint(a, b uint64) int {
+	switch {
+	case a < b:
+		return -1
+	case a > b:
+		return 1
+	}
+	return 0
 }
 
 type shard map[string]holderRecord
@@ -99,11 +126,7 @@ func buildIndex(p Policy) *index {
 	for i, g := range p.Grants {
 		s := shardOf(g.Subject)
 		h := s[g.Subject]
-		if h.grants == nil {
-			h.grants = &holderGrants{exact: map[string][]indexedGrant{}, wildcard: map[string][]indexedGrant{}}
-		}
-		m, k := h.grantList(g)
-		m[k] = append(m[k], indexedGrant{seq: uint64(i), grant: g})
+		h.grants = append(h.grants, newIndexedGrant(uint64(i), g))
 		s[g.Subject] = h
 	}
 	for _, a := range p.Roles {
@@ -113,9 +136,8 @@ func buildIndex(p Policy) *index {
 		s[a.Member] = h
 	}
 	for _, s := range ix.shards {
-		for name, h := range s {
-			h.compact()
-			s[name] = h
+		for _, h := range s {
+			slices.SortStableFunc(h.grants, compareGrants)
 		}
 	}
 	return ix
@@ -142,19 +164,14 @@ func (ix *index) apply(c change, next uint64) *index {
 		return &h
 	}
 	for _, g := range c.removeGrants {
-		m, k := edit(g.Subject).grantList(g)
-		m[k] = slices.DeleteFunc(slices.Clone(m[k]), func(e indexedGrant) bool { return e.grant == g })
-		if len(m[k]) == 0 {
-			delete(m, k)
-		}
+		edit(g.Subject).remove(g)
 	}
 	for _, a := range c.removeRoles {
 		h := edit(a.Member)
 		h.parents = slices.DeleteFunc(slices.Clone(h.parents), func(r string) bool { return r == a.Role })
 	}
 	for _, g := range c.addGrants {
-		m, k := edit(g.Subject).grantList(g)
-		m[k] = append(slices.Clip(m[k]), indexedGrant{seq: next, grant: g})
+		edit(g.Subject).add(newIndexedGrant(next, g))
 		next++
 	}
 	for _, a := range c.addRoles {
@@ -162,9 +179,8 @@ func (ix *index) apply(c change, next uint64) *index {
 		h.parents = append(slices.Clip(h.parents), a.Role)
 	}
 	for name, h := range copiedRecords {
-		h.compact()
 		s := out.shards[maphash.String(out.seed, name)%shardCount]
-		if len(h.parents) == 0 && h.grants == nil {
+		if len(h.parents) == 0 && len(h.grants) == 0 {
 			delete(s, name)
 		} else {
 			s[name] = *h
@@ -179,6 +195,25 @@ func cloneMap[K comparable, V any](m map[K]V) map[K]V {
 		out[k] = v
 	}
 	return out
+}
+
+// matching returns the run of grants (sorted by compareGrants) under key.
+// Most holders have a grant or two, which a scan finds sooner than a search.
+func matching(grants []indexedGrant, key string, wildcard bool) []indexedGrant {
+	start := 0
+	if len(grants) > 8 {
+		start, _ = slices.BinarySearchFunc(grants, 0, func(e indexedGrant, _ int) int { return compareKey(e, key, wildcard) })
+	}
+	for i := start; i < len(grants); i++ {
+		if grants[i].wildcard == wildcard && grants[i].key == key {
+			end := i + 1
+			for end < len(grants) && grants[end].wildcard == wildcard && grants[end].key == key {
+				end++
+			}
+			return grants[i:end]
+		}
+	}
+	return nil
 }
 
 // holdersBuffer is how many holders a decision collects without allocating:
@@ -239,16 +274,12 @@ func (ix *index) decide(sub string, perm permissions.Permission, owner string) (
 		}
 	}
 	for i := range holders {
-		g := holders[i].record.grants
-		if g == nil {
+		grants := holders[i].record.grants
+		if len(grants) == 0 {
 			continue
 		}
-		if len(g.exact) > 0 {
-			consider(g.exact[string(perm)])
-		}
-		if len(g.wildcard) > 0 {
-			consider(g.wildcard[resource])
-		}
+		consider(matching(grants, string(perm), false))
+		consider(matching(grants, resource, true))
 	}
 	switch {
 	case deny != nil:
