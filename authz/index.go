@@ -1,6 +1,7 @@
 package authz
 
 import (
+	"cmp"
 	"hash/maphash"
 	"slices"
 	"strings"
@@ -77,7 +78,7 @@ func compareGrants(a, b indexedGrant) int {
 	if c := compareKey(a, b.key, b.wildcard); c != 0 {
 		return c
 	}
-	return cmpUint(a.seq, b.seq)
+	return cmp.Compare(a.seq, b.seq)
 }
 
 // compareKey orders e's key against (key, wildcard).
@@ -92,16 +93,6 @@ func compareKey(e indexedGrant, key string, wildcard bool) int {
 		return 1
 	}
 	return -1
-}
-
-func cmpUint(a, b uint64) int {
-	switch {
-	case a < b:
-		return -1
-	case a > b:
-		return 1
-	}
-	return 0
 }
 
 type shard map[string]holderRecord
