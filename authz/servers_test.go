@@ -2,56 +2,27 @@ package authz_test
 
 import (
 	"context"
-	"crypto/rand"
-	"encoding/hex"
-	"os"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
-	"gorm.io/gorm"
 
 	"github.com/gatehouse-go/gatehouse/authz"
-	"github.com/gatehouse-go/gatehouse/database"
+	"github.com/gatehouse-go/gatehouse/internal/testdb"
 	"github.com/gatehouse-go/gatehouse/permissions"
 )
 
-// serverDB opens the database server whose DSN is in env, or skips. The
-// test gets a policy table of its own, dropped at the end, so runs and
-// parallel tests do not meet.
-func serverDB(t *testing.T, env string) (*gorm.DB, string) {
-	t.Helper()
-	dsn := os.Getenv(env)
-	if dsn == "" {
-		t.Skipf("%s is not set: no server to test against", env)
-	}
-	db, err := database.Open(dsn)
-	require.NoError(t, err)
-	suffix := make([]byte, 6)
-	_, err = rand.Read(suffix)
-	require.NoError(t, err)
-	table := "policy_test_" + hex.EncodeToString(suffix)
-	t.Cleanup(func() {
-		_ = db.Exec("DROP TABLE IF EXISTS " + table).Error
-		_ = db.Exec("DELETE FROM gatehouse_policy_seeds WHERE policy_table = ?", table).Error
-		if sqlDB, err := db.DB(); err == nil {
-			_ = sqlDB.Close()
-		}
-	})
-	return db, table
-}
-
 // TestPolicyOnServers runs the persistence round trip on PostgreSQL and
-// MySQL/MariaDB: every kind of edit, then a second engine on the same
-// table, as a replica restarting would.
+// MySQL/MariaDB, each in a database of its own: every kind of edit, then a
+// second engine on the same store, as a replica starting would.
 func TestPolicyOnServers(t *testing.T) {
 	t.Parallel()
-	for _, env := range []string{"GATEHOUSE_TEST_POSTGRES", "GATEHOUSE_TEST_MYSQL"} {
+	for _, env := range testdb.Servers {
 		t.Run(env, func(t *testing.T) {
 			t.Parallel()
 			ctx := context.Background()
-			db, table := serverDB(t, env)
-			e, err := authz.New(ctx, authz.WithDB(db), authz.WithTable(table))
+			db := testdb.Server(t, env)
+			e, err := authz.New(ctx, authz.WithDB(db))
 			require.NoError(t, err)
 
 			require.NoError(t, e.SetRoles(ctx, "bob", []string{"user", "suspended"}))
@@ -64,7 +35,7 @@ func TestPolicyOnServers(t *testing.T) {
 
 			want, err := e.Policy(ctx)
 			require.NoError(t, err)
-			replica, err := authz.New(ctx, authz.WithDB(db), authz.WithTable(table))
+			replica, err := authz.New(ctx, authz.WithDB(db))
 			require.NoError(t, err)
 			got, err := replica.Policy(ctx)
 			require.NoError(t, err)

@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/stretchr/testify/require"
+	"gorm.io/gorm"
 
 	"github.com/gatehouse-go/gatehouse/authn/account"
 	"github.com/gatehouse-go/gatehouse/authn/apikey"
@@ -64,8 +65,14 @@ var (
 
 func newRig(t *testing.T) *rig {
 	t.Helper()
+	return newRigOn(t, testdb.Open(t))
+}
+
+// newRigOn builds the rig over db: SQLite by default, a server in
+// servers_test.go.
+func newRigOn(t *testing.T, db *gorm.DB) *rig {
+	t.Helper()
 	ctx := context.Background()
-	db := testdb.Open(t)
 	c := authntest.NewClock(time.Date(2026, 3, 1, 9, 0, 0, 0, time.UTC))
 	logs := &syncBuffer{}
 	log := slog.New(slog.NewJSONHandler(logs, &slog.HandlerOptions{Level: slog.LevelDebug}))
