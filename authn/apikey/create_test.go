@@ -87,7 +87,9 @@ func TestPlainKeyIsNotStored(t *testing.T) {
 	ctx := context.Background()
 	f := newFixture(t)
 	key, plain := f.create(t, "user-1", "deploy")
-	secretPart := plain[strings.LastIndexByte(plain, '_')+1:]
+	// The secret follows "ghk_" and the prefix; it may itself hold '_'.
+	secretPart := strings.TrimPrefix(plain, apikey.Scheme+key.Prefix+"_")
+	require.NotEqual(t, plain, secretPart)
 
 	row := f.row(t, key.ID)
 	assert.ElementsMatch(t,
