@@ -125,11 +125,14 @@ func (c *accessClaims) asMap(gen int64) map[string]any {
 		}
 		m["aud"] = aud
 	}
-	for name, t := range map[string]*jwt.NumericDate{"exp": c.ExpiresAt, "nbf": c.NotBefore, "iat": c.IssuedAt} {
+	setTime := func(name string, t *jwt.NumericDate) {
 		if t != nil {
 			m[name] = float64(t.Unix())
 		}
 	}
+	setTime("exp", c.ExpiresAt)
+	setTime("nbf", c.NotBefore)
+	setTime("iat", c.IssuedAt)
 	if gen > 0 {
 		m[generationClaim] = float64(gen)
 	}
