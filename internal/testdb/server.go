@@ -23,6 +23,14 @@ var Servers = []string{"GATEHOUSE_TEST_POSTGRES", "GATEHOUSE_TEST_MYSQL"}
 // not set.
 func Server(t testing.TB, env string) *gorm.DB {
 	t.Helper()
+	db, _ := ServerDSN(t, env)
+	return db
+}
+
+// ServerDSN is Server that also returns the DSN of the test's database, for
+// a second connection pool or process on it.
+func ServerDSN(t testing.TB, env string) (*gorm.DB, string) {
+	t.Helper()
 	dsn := os.Getenv(env)
 	if dsn == "" {
 		t.Skipf("%s is not set: no server to test against", env)
@@ -63,5 +71,5 @@ func Server(t testing.TB, env string) *gorm.DB {
 			_ = sqlDB.Close()
 		}
 	})
-	return db
+	return db, u.String()
 }
