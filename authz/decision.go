@@ -97,6 +97,9 @@ func (e *Engine) Decide(ctx context.Context, req Request) (Decision, error) {
 	if err := validateRequest(req); err != nil {
 		return denied, err
 	}
+	if err := e.Err(); err != nil {
+		return denied, err
+	}
 	if ix := e.index.Load(); ix != nil {
 		allowed, rule := ix.decide(req.Subject, req.Permission, req.Resource.Owner)
 		return Decision{Allowed: allowed, Rule: rule, Request: req}, nil

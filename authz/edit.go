@@ -2,6 +2,7 @@ package authz
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"slices"
 )
@@ -28,12 +29,12 @@ func (e *Engine) AddGrant(ctx context.Context, g Grant) error {
 	if err := g.Validate(); err != nil {
 		return err
 	}
-	e.editMu.Lock()
-	defer e.editMu.Unlock()
-	if e.hasGrant(g) {
-		return fmt.Errorf("%w: %s", ErrExists, g)
-	}
-	return e.commit(ctx, change{addGrants: []Grant{g}})
+	return e.edit(ctx, func() (change, error) {
+		if e.hasGrant(g) {
+			return change{}, fmt.Errorf("%w: %s", ErrExists, g)
+		}
+		return change{addGrants: []Grant{g}}, nil
+	})
 }
 
 // RemoveGrant removes g from the policy. The zero Effect means Allow. It
@@ -43,12 +44,12 @@ func (e *Engine) RemoveGrant(ctx context.Context, g Grant) error {
 	if err := g.Validate(); err != nil {
 		return err
 	}
-	e.editMu.Lock()
-	defer e.editMu.Unlock()
-	if !e.hasGrant(g) {
-		return fmt.Errorf("%w: %s", ErrNotFound, g)
-	}
-	return e.commit(ctx, change{removeGrants: []Grant{g}})
+	return e.edit(ctx, func() (change, error) {
+		if !e.hasGrant(g) {
+			return change{}, fmt.Errorf("%w: %s", ErrNotFound, g)
+		}
+		return change{removeGrants: []Grant{g}}, nil
+	})
 }
 
 // MaxRoleDepth is the longest chain of role assignments decisions follow
@@ -67,15 +68,15 @@ func (e *Engine) AssignRole(ctx context.Context, subject, role string) error {
 	if err := a.Validate(); err != nil {
 		return err
 	}
-	e.editMu.Lock()
-	defer e.editMu.Unlock()
-	if e.hasRole(a) {
-		return fmt.Errorf("%w: %s", ErrExists, a)
-	}
-	if err := e.checkAssignable(a); err != nil {
-		return err
-	}
-	return e.commit(ctx, change{addRoles: []RoleAssignment{a}})
+	return e.edit(ctx, func() (change, error) {
+		if e.hasRole(a) {
+			return change{}, fmt.Errorf("%w: %s", ErrExists, a)
+		}
+		if err := e.checkAssignable(a); err != nil {
+			return change{}, err
+		}
+		return change{addRoles: []RoleAssignment{a}}, nil
+	})
 }
 
 // UnassignRole removes subject's direct hold of role. Roles subject holds
@@ -86,12 +87,12 @@ func (e *Engine) UnassignRole(ctx context.Context, subject, role string) error {
 	if err := a.Validate(); err != nil {
 		return err
 	}
-	e.editMu.Lock()
-	defer e.editMu.Unlock()
-	if !e.hasRole(a) {
-		return fmt.Errorf("%w: %s", ErrNotFound, a)
-	}
-	return e.commit(ctx, change{removeRoles: []RoleAssignment{a}})
+	return e.edit(ctx, func() (change, error) {
+		if !e.hasRole(a) {
+			return change{}, fmt.Errorf("%w: %s", ErrNotFound, a)
+		}
+		return change{removeRoles: []RoleAssignment{a}}, nil
+	})
 }
 
 // AddInheritance makes role inherit every grant of parent: a moderator is a
@@ -125,25 +126,25 @@ func (e *Engine) SetRoles(ctx context.Context, subject string, roles []string) e
 			want = append(want, a)
 		}
 	}
-	e.editMu.Lock()
-	defer e.editMu.Unlock()
-	var c change
-	for _, role := range e.directRoles(subject) {
-		a := RoleAssignment{Member: subject, Role: role}
-		if !slices.Contains(want, a) {
-			c.removeRoles = append(c.removeRoles, a)
+	return e.edit(ctx, func() (change, error) {
+		var c change
+		for _, role := range e.directRoles(subject) {
+			a := RoleAssignment{Member: subject, Role: role}
+			if !slices.Contains(want, a) {
+				c.removeRoles = append(c.removeRoles, a)
+			}
 		}
-	}
-	for _, a := range want {
-		if e.hasRole(a) {
-			continue
+		for _, a := range want {
+			if e.hasRole(a) {
+				continue
+			}
+			if err := e.checkAssignable(a); err != nil {
+				return change{}, err
+			}
+			c.addRoles = append(c.addRoles, a)
 		}
-		if err := e.checkAssignable(a); err != nil {
-			return err
-		}
-		c.addRoles = append(c.addRoles, a)
-	}
-	return e.commit(ctx, c)
+		return c, nil
+	})
 }
 
 // RemoveSubject removes every rule that names name: its grants, the roles
@@ -155,30 +156,61 @@ func (e *Engine) RemoveSubject(ctx context.Context, name string) error {
 	if err := validateName("subject", name); err != nil {
 		return err
 	}
-	e.editMu.Lock()
-	defer e.editMu.Unlock()
-	var c change
-	grants, err := e.enforcer.GetFilteredPolicy(0, name)
-	if err != nil {
-		return fmt.Errorf("%w: %w", ErrEngine, err)
-	}
-	for _, rule := range grants {
-		c.removeGrants = append(c.removeGrants, grantFromRule(rule))
-	}
-	for field := 0; field < 2; field++ {
-		roles, err := e.enforcer.GetFilteredGroupingPolicy(field, name)
+	return e.edit(ctx, func() (change, error) {
+		var c change
+		grants, err := e.enforcer.GetFilteredPolicy(0, name)
 		if err != nil {
-			return fmt.Errorf("%w: %w", ErrEngine, err)
+			return change{}, fmt.Errorf("%w: %w", ErrEngine, err)
 		}
-		for _, rule := range roles {
-			c.removeRoles = append(c.removeRoles, RoleAssignment{Member: rule[0], Role: rule[1]})
+		for _, rule := range grants {
+			c.removeGrants = append(c.removeGrants, grantFromRule(rule))
 		}
-	}
-	return e.commit(ctx, c)
+		for field := 0; field < 2; field++ {
+			roles, err := e.enforcer.GetFilteredGroupingPolicy(field, name)
+			if err != nil {
+				return change{}, fmt.Errorf("%w: %w", ErrEngine, err)
+			}
+			for _, rule := range roles {
+				c.removeRoles = append(c.removeRoles, RoleAssignment{Member: rule[0], Role: rule[1]})
+			}
+		}
+		return c, nil
+	})
 }
 
-// commit persists c, then applies it to the policy decisions read. The
-// caller holds editMu, so the policy it checked c against is still current.
+// editAttempts bounds how often an edit is planned again after finding
+// that a peer changed the policy first.
+const editAttempts = 5
+
+// edit plans a change against the policy in memory and commits it, under
+// editMu. The store refuses the commit if a peer has edited the policy
+// since memory was loaded (errStale); the engine then reloads and plans
+// again, so every check an edit makes (exists, cycle, depth) holds against
+// the policy it is actually applied to, whichever replica made it.
+func (e *Engine) edit(ctx context.Context, plan func() (change, error)) error {
+	e.editMu.Lock()
+	defer e.editMu.Unlock()
+	for attempt := 1; ; attempt++ {
+		c, err := plan()
+		if err != nil {
+			return err
+		}
+		err = e.commit(ctx, c)
+		if !errors.Is(err, errStale) {
+			return err
+		}
+		if attempt == editAttempts {
+			return fmt.Errorf("%w: gave up after %d attempts: %w", ErrStore, attempt, err)
+		}
+		if err := e.reloadLocked(ctx); err != nil {
+			return err
+		}
+	}
+}
+
+// commit persists c, then applies it to the policy decisions read and tells
+// peers. The caller holds editMu, so the policy it checked c against is
+// still current in memory; the store checks that it is current there too.
 func (e *Engine) commit(ctx context.Context, c change) error {
 	if c.empty() {
 		return nil
@@ -186,18 +218,18 @@ func (e *Engine) commit(ctx context.Context, c change) error {
 	if err := ctx.Err(); err != nil {
 		return err
 	}
+	revision := e.revision
 	if e.store != nil {
-		if err := e.store.apply(ctx, c); err != nil {
+		var err error
+		if revision, err = e.store.apply(ctx, c, e.revision); err != nil {
 			return fmt.Errorf("%w: %w", ErrStore, err)
 		}
 	}
-	e.mu.Lock()
-	err := applyChange(e, c)
-	if err == nil && e.indexed {
-		e.index.Store(e.index.Load().apply(c, e.nextSeq))
-		e.nextSeq += uint64(len(c.addGrants))
+	err := e.applyLocked(c, revision)
+	if e.sync != nil {
+		// Committed: peers must hear of it whatever memory made of it.
+		e.sync.publish(ctx, e.store.id, revision, c)
 	}
-	e.mu.Unlock()
 	if err != nil && e.store != nil {
 		// The store has the change but memory may have part of it: start
 		// again from the store rather than decide on a policy nobody wrote.
@@ -208,6 +240,22 @@ func (e *Engine) commit(ctx context.Context, c change) error {
 	if err != nil {
 		return fmt.Errorf("%w: %w", ErrEngine, err)
 	}
+	return nil
+}
+
+// applyLocked applies c, which brings the store to revision, to the
+// enforcer and the index; the caller holds editMu.
+func (e *Engine) applyLocked(c change, revision int64) error {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	if err := applyChange(e, c); err != nil {
+		return err
+	}
+	if e.indexed {
+		e.index.Store(e.index.Load().apply(c, e.nextSeq))
+		e.nextSeq += uint64(len(c.addGrants))
+	}
+	e.revision = revision
 	return nil
 }
 

@@ -32,8 +32,20 @@ type Engine struct {
 	// index, as Casbin orders its policy; guarded by editMu.
 	nextSeq uint64
 
+	// revision is the store's revision the policy in memory is at; guarded
+	// by editMu.
+	revision int64
+
 	model model.Model // the validated model, without policy
 	store *gormStore  // nil when the policy lives in memory only
+
+	// reloads counts full loads after New, for tests that tell incremental
+	// catching up from reloading.
+	reloads atomic.Int64
+
+	// sync, when the engine follows peers through a notifier, publishes
+	// edits and says whether the policy in memory can be vouched for.
+	sync *replication
 }
 
 // New builds an Engine. With no options it uses the model and policy
@@ -80,16 +92,43 @@ func New(ctx context.Context, opts ...Option) (*Engine, error) {
 		if err := e.store.seed(ctx, initial); err != nil {
 			return nil, err
 		}
-		if policy, err = e.store.load(ctx, m); err != nil {
+		if policy, e.revision, err = e.store.load(ctx, m); err != nil {
 			return nil, err
 		}
-	} else if c.tableWasSet {
-		return nil, fmt.Errorf("%w: WithTable needs WithDB", ErrStore)
+	} else if c.tableWasSet || c.notifier != nil {
+		return nil, fmt.Errorf("%w: WithTable and WithNotifier need WithDB", ErrStore)
 	}
 	if err := e.install(policy); err != nil {
 		return nil, err
 	}
+	if c.notifier != nil {
+		if e.sync, err = follow(ctx, e, c); err != nil {
+			return nil, err
+		}
+	}
 	return e, nil
+}
+
+// Err returns nil while the engine can vouch for the policy it decides on,
+// and otherwise an error matching ErrUnavailable that says why; decisions
+// fail with it meanwhile. Only an engine following its peers (WithNotifier)
+// can be unavailable: when its notifier is disconnected, its store does not
+// answer, or reloading failed. Use it for readiness checks.
+func (e *Engine) Err() error {
+	if e.sync == nil {
+		return nil
+	}
+	return e.sync.err()
+}
+
+// Close stops following peers' edits (WithNotifier); decisions fail with
+// ErrUnavailable afterwards. It does not close the notifier or the
+// database, which belong to the caller. Close on an engine that follows
+// nothing does nothing.
+func (e *Engine) Close() {
+	if e.sync != nil {
+		e.sync.close()
+	}
 }
 
 // install makes policy the one decisions read: a new Casbin enforcer and,
@@ -184,11 +223,16 @@ func (e *Engine) Reload(ctx context.Context) error {
 }
 
 func (e *Engine) reloadLocked(ctx context.Context) error {
-	policy, err := e.store.load(ctx, e.model)
+	policy, revision, err := e.store.load(ctx, e.model)
 	if err != nil {
 		return err
 	}
-	return e.install(policy)
+	if err := e.install(policy); err != nil {
+		return err
+	}
+	e.revision = revision
+	e.reloads.Add(1)
+	return nil
 }
 
 func grantRules(grants []Grant) [][]string {

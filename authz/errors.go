@@ -33,6 +33,11 @@ var (
 	// ErrTooDeep reports a role assignment that would make a chain of roles
 	// longer than MaxRoleDepth.
 	ErrTooDeep = errors.New("role chain too deep")
+	// ErrUnavailable reports an engine that cannot vouch for its policy:
+	// it follows peers' edits (WithNotifier) and its notifier or store does
+	// not answer. Decisions fail with it, closed, until the engine has
+	// caught up again.
+	ErrUnavailable = errors.New("policy unavailable")
 	// ErrStore reports a failure of the policy store. The edit that met it
 	// changed nothing.
 	ErrStore = errors.New("policy store")

@@ -1,9 +1,13 @@
 package authz
 
 import (
+	"log/slog"
 	"regexp"
+	"time"
 
 	"gorm.io/gorm"
+
+	"github.com/gatehouse-go/gatehouse/watch"
 )
 
 // Option configures New.
@@ -19,6 +23,11 @@ type config struct {
 	db          *gorm.DB
 	table       string
 	tableWasSet bool
+
+	notifier     watch.Notifier
+	channel      string
+	syncInterval time.Duration
+	logger       *slog.Logger
 }
 
 // DefaultTable is the table WithDB stores the policy in: the GORM adapter's
@@ -63,8 +72,11 @@ func WithPolicyFile(path string) Option {
 // and before any decision sees it; an edit the database refuses changes
 // nothing.
 //
-// The engine reads db only when it opens and when Reload is called; edits
-// made by other processes on the same database are not seen until then.
+// The engine reads db when it opens and when Reload is called; edits made
+// by other processes on the same database are seen then, or as they happen
+// with WithNotifier. An edit made on a policy another process has changed
+// since the engine read it is not lost nor applied blindly: the engine
+// reloads and checks the edit again.
 func WithDB(db *gorm.DB) Option {
 	return func(c *config) { c.db = db }
 }

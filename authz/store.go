@@ -2,6 +2,10 @@ package authz
 
 import (
 	"context"
+	"crypto/rand"
+	"database/sql"
+	"encoding/hex"
+	"errors"
 	"fmt"
 	"strings"
 	"time"
@@ -9,6 +13,7 @@ import (
 	"github.com/casbin/casbin/v2/model"
 	gormadapter "github.com/casbin/gorm-adapter/v3"
 	"gorm.io/gorm"
+	"gorm.io/gorm/clause"
 
 	"github.com/gatehouse-go/gatehouse/internal/schema"
 )
@@ -18,7 +23,28 @@ type gormStore struct {
 	db      *gorm.DB
 	table   string
 	adapter *gormadapter.Adapter
+	// id names this store (database and table) in change notifications,
+	// so that engines on other stores sharing a channel ignore them.
+	id string
 }
+
+// policyRevision numbers the states of a policy table: every edit, from any
+// process, raises revision by one in the transaction that writes it. An
+// engine knows the revision its memory holds, so it can tell a peer's next
+// edit (revision + 1, applied as it comes) from a gap (reload), and an edit
+// of its own made on a policy a peer has changed since (refused, reloaded
+// and checked again).
+type policyRevision struct {
+	PolicyTable string `gorm:"primaryKey;size:100"`
+	StoreID     string `gorm:"size:32;not null"`
+	Revision    int64  `gorm:"not null"`
+}
+
+// TableName is the table gatehouse keeps policy revisions in.
+func (policyRevision) TableName() string { return "gatehouse_policy_revisions" }
+
+// errStale refuses an edit made on a policy older than the store's.
+var errStale = errors.New("the policy was changed by another process")
 
 // policySeed records that a policy table has been seeded, so that a policy
 // emptied on purpose is not seeded again at the next start.
@@ -41,8 +67,8 @@ func openGormStore(ctx context.Context, db *gorm.DB, table string) (*gormStore, 
 	}
 	var adapter *gormadapter.Adapter
 	err := schema.Retry(ctx, func() error {
-		if err := db.WithContext(ctx).AutoMigrate(&policySeed{}); err != nil {
-			return fmt.Errorf("create seed table: %w", err)
+		if err := db.WithContext(ctx).AutoMigrate(&policySeed{}, &policyRevision{}); err != nil {
+			return fmt.Errorf("create seed and revision tables: %w", err)
 		}
 		// The adapter keeps the session it is given; one whose context
 		// cannot be cancelled keeps a cancelled ctx from breaking later
@@ -57,7 +83,61 @@ func openGormStore(ctx context.Context, db *gorm.DB, table string) (*gormStore, 
 	if err != nil {
 		return nil, fmt.Errorf("%w: %w", ErrStore, err)
 	}
-	return &gormStore{db: db, table: table, adapter: adapter}, nil
+	s := &gormStore{db: db, table: table, adapter: adapter}
+	if s.id, err = s.ensureRevision(ctx); err != nil {
+		return nil, fmt.Errorf("%w: %w", ErrStore, err)
+	}
+	return s, nil
+}
+
+// ensureRevision creates the table's revision row if it is missing (the
+// first process to get there names the store) and returns the store's id.
+func (s *gormStore) ensureRevision(ctx context.Context) (string, error) {
+	random := make([]byte, 16)
+	if _, err := rand.Read(random); err != nil {
+		return "", err
+	}
+	row := policyRevision{PolicyTable: s.table, StoreID: hex.EncodeToString(random)}
+	db := s.db.WithContext(ctx)
+	err := schema.Retry(ctx, func() error {
+		return db.Clauses(clause.OnConflict{DoNothing: true}).Create(&row).Error
+	})
+	if err != nil {
+		return "", fmt.Errorf("create revision of %s: %w", s.table, err)
+	}
+	var stored policyRevision
+	if err := db.Where("policy_table = ?", s.table).Take(&stored).Error; err != nil {
+		return "", fmt.Errorf("read revision of %s: %w", s.table, err)
+	}
+	return stored.StoreID, nil
+}
+
+// revision returns the store's current revision.
+func (s *gormStore) revision(ctx context.Context) (int64, error) {
+	return readRevision(s.db.WithContext(ctx), s.table)
+}
+
+func readRevision(db *gorm.DB, table string) (int64, error) {
+	var row policyRevision
+	if err := db.Where("policy_table = ?", table).Take(&row).Error; err != nil {
+		return 0, fmt.Errorf("%w: read revision of %s: %w", ErrStore, table, err)
+	}
+	return row.Revision, nil
+}
+
+// bumpRevision raises the table's revision within tx, which then holds the
+// row until it ends, so edits from every process are serialised, and
+// returns the new revision.
+func bumpRevision(tx *gorm.DB, table string) (int64, error) {
+	res := tx.Model(&policyRevision{}).Where("policy_table = ?", table).
+		Update("revision", gorm.Expr("revision + 1"))
+	if res.Error != nil {
+		return 0, res.Error
+	}
+	if res.RowsAffected != 1 {
+		return 0, fmt.Errorf("revision row of %s is missing", table)
+	}
+	return readRevision(tx, table)
 }
 
 // seedAttempts bounds how often seed tries again after losing a race.
@@ -107,6 +187,9 @@ func (s *gormStore) seedOnce(ctx context.Context, initial Policy) error {
 			if err := addInBatches(adapter, "g", roleRules(initial.Roles)); err != nil {
 				return err
 			}
+			if _, err := bumpRevision(tx, s.table); err != nil {
+				return err
+			}
 		}
 		return tx.Create(&policySeed{PolicyTable: s.table, SeededAt: time.Now().UTC()}).Error
 	})
@@ -131,34 +214,68 @@ func addInBatches(adapter *gormadapter.Adapter, ptype string, rules [][]string) 
 }
 
 // load reads the whole policy through the adapter, in the order it was
-// written, and validates every line against m's shape.
-func (s *gormStore) load(ctx context.Context, m model.Model) (Policy, error) {
+// written, with the revision it is at, from one snapshot of the store; and
+// validates every line against m's shape.
+func (s *gormStore) load(ctx context.Context, m model.Model) (Policy, int64, error) {
 	scratch := m.Copy()
 	scratch.ClearPolicy()
-	if err := s.adapter.LoadPolicyCtx(ctx, scratch); err != nil {
-		return Policy{}, fmt.Errorf("%w: load %s: %w", ErrStore, s.table, err)
+	var revision int64
+	err := s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		var err error
+		if revision, err = readRevision(tx, s.table); err != nil {
+			return err
+		}
+		adapter, err := s.txAdapter(tx)
+		if err != nil {
+			return err
+		}
+		return adapter.LoadPolicyCtx(ctx, scratch)
+	}, s.snapshot())
+	if err != nil {
+		return Policy{}, 0, fmt.Errorf("%w: load %s: %w", ErrStore, s.table, err)
 	}
 	var p Policy
 	for _, rule := range scratch["p"]["p"].Policy {
 		g, err := grantFromFields(rule)
 		if err != nil {
-			return Policy{}, &PolicyError{Source: s.table, Text: lineText("p", rule), Err: err}
+			return Policy{}, 0, &PolicyError{Source: s.table, Text: lineText("p", rule), Err: err}
 		}
 		p.Grants = append(p.Grants, g)
 	}
 	for _, rule := range scratch["g"]["g"].Policy {
 		a, err := roleFromFields(rule)
 		if err != nil {
-			return Policy{}, &PolicyError{Source: s.table, Text: lineText("g", rule), Err: err}
+			return Policy{}, 0, &PolicyError{Source: s.table, Text: lineText("g", rule), Err: err}
 		}
 		p.Roles = append(p.Roles, a)
 	}
-	return p, nil
+	return p, revision, nil
 }
 
-// apply persists one change in a single transaction: all of it or none.
-func (s *gormStore) apply(ctx context.Context, c change) error {
-	return s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+// snapshot returns the options of a transaction whose reads all see one
+// state of the store. PostgreSQL reads committed data statement by
+// statement unless asked for repeatable read; MySQL does so by default;
+// SQLite's transactions are serialisable and take no options.
+func (s *gormStore) snapshot() *sql.TxOptions {
+	if s.db.Dialector.Name() == "sqlite" {
+		return nil
+	}
+	return &sql.TxOptions{Isolation: sql.LevelRepeatableRead, ReadOnly: true}
+}
+
+// apply persists one change in a single transaction, all of it or none,
+// on a store at revision base, and returns the revision the change makes.
+// If the store has moved past base it changes nothing and returns errStale.
+func (s *gormStore) apply(ctx context.Context, c change, base int64) (int64, error) {
+	var revision int64
+	err := s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		var err error
+		if revision, err = bumpRevision(tx, s.table); err != nil {
+			return err
+		}
+		if revision != base+1 {
+			return errStale
+		}
 		adapter, err := s.txAdapter(tx)
 		if err != nil {
 			return err
@@ -185,6 +302,7 @@ func (s *gormStore) apply(ctx context.Context, c change) error {
 		}
 		return nil
 	})
+	return revision, err
 }
 
 // txAdapter returns a GORM adapter bound to tx that skips migrations (the

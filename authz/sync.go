@@ -1,0 +1,266 @@
+package authz
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"log/slog"
+	"time"
+
+	"github.com/gatehouse-go/gatehouse/watch"
+)
+
+// DefaultChannel is the notifier channel WithNotifier publishes and hears
+// policy edits on.
+const DefaultChannel = "gatehouse_policy"
+
+// publishTimeout bounds how long an edit waits to tell its peers; they
+// catch up at their next check of the store if the message is lost.
+const publishTimeout = 2 * time.Second
+
+// WithNotifier makes the engine one of several replicas sharing the store
+// of WithDB (required): it publishes each of its edits on n, and applies
+// its peers' edits as they arrive, incrementally, to its Casbin model and
+// its index. After the notifier reconnects it reloads the whole policy,
+// since edits may have been missed; it also checks the store's revision
+// every sync interval (WithSyncInterval), so a lost message delays an edit
+// by two intervals at most.
+//
+// It fails closed: while the notifier is disconnected or the store does not
+// answer, the engine cannot vouch for its policy, and decisions fail with
+// ErrUnavailable (the HTTP adapters answer 503) until it has caught up. New
+// waits, within its ctx, until the engine has first caught up. Call Close
+// to stop following.
+//
+// n is shared, not owned: several engines and token revocations may use
+// one notifier, each on its own channel (WithChannel).
+func WithNotifier(n watch.Notifier) Option {
+	return func(c *config) { c.notifier = n }
+}
+
+// WithChannel names the notifier channel of WithNotifier. Default
+// DefaultChannel. Engines on different stores may share a channel: each
+// message names its store, and others ignore it.
+func WithChannel(name string) Option {
+	return func(c *config) { c.channel = name }
+}
+
+// WithSyncInterval sets how often an engine following its peers checks the
+// store (see WithNotifier). Default watch.DefaultInterval.
+func WithSyncInterval(d time.Duration) Option {
+	return func(c *config) { c.syncInterval = d }
+}
+
+// WithLogger receives the engine's reports on following its peers: when it
+// becomes unavailable and when it recovers, and edits it could not
+// announce. Default slog.Default().
+func WithLogger(l *slog.Logger) Option {
+	return func(c *config) { c.logger = l }
+}
+
+// replication is an engine's part in a set of replicas.
+type replication struct {
+	notifier watch.Notifier
+	channel  string
+	logger   *slog.Logger
+	follower *watch.Follower
+}
+
+func follow(ctx context.Context, e *Engine, c config) (*replication, error) {
+	r := &replication{notifier: c.notifier, channel: c.channel, logger: c.logger}
+	if r.channel == "" {
+		r.channel = DefaultChannel
+	}
+	if r.logger == nil {
+		r.logger = slog.Default()
+	}
+	f, err := watch.Follow(ctx, c.notifier, &engineState{e: e}, watch.FollowConfig{
+		Channel:  r.channel,
+		Interval: c.syncInterval,
+		Logger:   r.logger,
+	})
+	if err != nil {
+		return nil, fmt.Errorf("%w: %w", ErrUnavailable, err)
+	}
+	r.follower = f
+	return r, nil
+}
+
+func (r *replication) err() error {
+	if err := r.follower.Err(); err != nil {
+		return fmt.Errorf("%w: %w", ErrUnavailable, err)
+	}
+	return nil
+}
+
+func (r *replication) close() { r.follower.Close() }
+
+// message is what an engine publishes after an edit: the store it edited,
+// the revision the edit made, and the edit itself, unless it is too long
+// for the notifier, in which case peers reload.
+type message struct {
+	Store    string    `json:"store"`
+	Revision int64     `json:"rev"`
+	Change   *wireEdit `json:"change,omitempty"`
+}
+
+// wireEdit is a change as published: rules as Casbin writes them.
+type wireEdit struct {
+	RemoveGrants [][]string `json:"remove_p,omitempty"`
+	RemoveRoles  [][]string `json:"remove_g,omitempty"`
+	AddGrants    [][]string `json:"add_p,omitempty"`
+	AddRoles     [][]string `json:"add_g,omitempty"`
+}
+
+func (r *replication) publish(ctx context.Context, store string, revision int64, c change) {
+	m := message{Store: store, Revision: revision, Change: &wireEdit{
+		RemoveGrants: grantRules(c.removeGrants),
+		RemoveRoles:  roleRules(c.removeRoles),
+		AddGrants:    grantRules(c.addGrants),
+		AddRoles:     roleRules(c.addRoles),
+	}}
+	payload, err := json.Marshal(m)
+	if err == nil && len(payload) > watch.MaxPayload {
+		m.Change = nil
+		payload, err = json.Marshal(m)
+	}
+	if err != nil {
+		r.logger.Error("gatehouse: cannot encode a policy edit for peers", "revision", revision, "error", err)
+		return
+	}
+	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), publishTimeout)
+	defer cancel()
+	if err := r.notifier.Publish(ctx, r.channel, string(payload)); err != nil {
+		r.logger.Warn("gatehouse: peers not told of a policy edit; they catch up at their next check",
+			"channel", r.channel, "revision", revision, "error", err)
+	}
+}
+
+// errResync says a message cannot be applied on its own.
+var errResync = errors.New("policy message out of order or incomplete")
+
+// engineState lets a watch.Follower keep an engine current.
+type engineState struct {
+	e *Engine
+	// lagMark is the store's revision at the last check that found memory
+	// behind it; only the Follower's goroutine touches it.
+	lagMark int64
+}
+
+// Apply applies a peer's edit if it is the next one, ignores messages of
+// other stores and edits memory already has, and asks for a reload
+// otherwise. Messages come from the network: every rule is validated, and
+// a change that does not fit the policy in memory is not applied.
+func (s *engineState) Apply(_ context.Context, payload string) error {
+	var m message
+	if err := json.Unmarshal([]byte(payload), &m); err != nil {
+		return fmt.Errorf("%w: %w", errResync, err)
+	}
+	e := s.e
+	if m.Store != e.store.id {
+		return nil
+	}
+	e.editMu.Lock()
+	defer e.editMu.Unlock()
+	switch {
+	case m.Revision <= e.revision:
+		return nil // ours, or one a reload already brought
+	case m.Revision != e.revision+1 || m.Change == nil:
+		return errResync
+	}
+	c, err := m.Change.decode()
+	if err != nil {
+		return err
+	}
+	if !e.fits(c) {
+		return fmt.Errorf("%w: the edit does not fit the policy in memory", errResync)
+	}
+	return e.applyLocked(c, m.Revision)
+}
+
+// Reload loads the whole policy from the store.
+func (s *engineState) Reload(ctx context.Context) error { return s.e.Reload(ctx) }
+
+// Check reports whether memory has kept up with the store. Memory may trail
+// the store by the edits whose messages are on their way, so it is stale
+// only when it has not reached, by now, a revision the store already had at
+// the previous check: a lost message costs two check intervals at most,
+// and a message in flight costs no reload.
+func (s *engineState) Check(ctx context.Context) (bool, error) {
+	revision, err := s.e.store.revision(ctx)
+	if err != nil {
+		return false, err
+	}
+	s.e.editMu.Lock()
+	current := s.e.revision
+	s.e.editMu.Unlock()
+	if revision <= current {
+		s.lagMark = 0
+		return true, nil
+	}
+	stale := s.lagMark != 0 && current < s.lagMark
+	s.lagMark = revision
+	if stale {
+		s.lagMark = 0
+	}
+	return !stale, nil
+}
+
+// decode validates every rule of w.
+func (w *wireEdit) decode() (change, error) {
+	var c change
+	for _, rules := range []struct {
+		rules  [][]string
+		grants *[]Grant
+		roles  *[]RoleAssignment
+	}{
+		{w.RemoveGrants, &c.removeGrants, nil},
+		{w.RemoveRoles, nil, &c.removeRoles},
+		{w.AddGrants, &c.addGrants, nil},
+		{w.AddRoles, nil, &c.addRoles},
+	} {
+		for _, rule := range rules.rules {
+			if rules.grants != nil {
+				g, err := grantFromFields(rule)
+				if err != nil {
+					return change{}, fmt.Errorf("%w: %w", errResync, err)
+				}
+				*rules.grants = append(*rules.grants, g)
+				continue
+			}
+			a, err := roleFromFields(rule)
+			if err != nil {
+				return change{}, fmt.Errorf("%w: %w", errResync, err)
+			}
+			*rules.roles = append(*rules.roles, a)
+		}
+	}
+	return c, nil
+}
+
+// fits reports whether c applies cleanly to the policy in memory: what it
+// removes is there, what it adds is not. The caller holds editMu.
+func (e *Engine) fits(c change) bool {
+	for _, g := range c.removeGrants {
+		if !e.hasGrant(g) {
+			return false
+		}
+	}
+	for _, a := range c.removeRoles {
+		if !e.hasRole(a) {
+			return false
+		}
+	}
+	for _, g := range c.addGrants {
+		if e.hasGrant(g) {
+			return false
+		}
+	}
+	for _, a := range c.addRoles {
+		if e.hasRole(a) {
+			return false
+		}
+	}
+	return true
+}
