@@ -227,16 +227,17 @@ func (f *Follower) run() {
 				continue // try again at the next tick or event
 			}
 			needReload = false
+			recovered := !healthy
+			healthy = true
+			f.setErr(nil)
 			select {
 			case <-f.synced:
-				if !healthy {
+				if recovered {
 					f.cfg.Logger.Info("gatehouse: replica state current again", "channel", f.cfg.Channel)
 				}
 			default:
-				close(f.synced)
+				close(f.synced) // after setErr: Follow's caller finds the state current
 			}
-			healthy = true
-			f.setErr(nil)
 		}
 	}
 }

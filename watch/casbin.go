@@ -1,0 +1,241 @@
+package watch
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"encoding/json"
+	"fmt"
+	"sync"
+	"time"
+
+	"github.com/casbin/casbin/v2"
+	"github.com/casbin/casbin/v2/model"
+	"github.com/casbin/casbin/v2/persist"
+)
+
+// CasbinWatcher is a Casbin persist.WatcherEx on a Notifier, for
+// applications that keep a casbin.Enforcer of their own next to a store
+// several replicas share. (gatehouse's authz.Engine does not need it: it
+// follows its peers by itself with authz.WithNotifier.)
+//
+// Set it on each replica's enforcer with SetWatcher, then hand it the
+// callback that applies peers' edits, CasbinUpdateCallback(enforcer):
+// Casbin announces each edit through the UpdateFor* methods, and every
+// other replica applies it to its model as it comes, without reloading.
+// After the notifier reconnects, when messages may have been lost, the
+// callback hears an "Update" and reloads the whole policy.
+type CasbinWatcher struct {
+	notifier Notifier
+	channel  string
+	origin   string // marks this watcher's messages, which its callback skips
+	timeout  time.Duration
+
+	mu        sync.Mutex
+	callback  func(string)
+	connected bool // a first EventConnected has been heard
+	cancel    func()
+	closed    bool
+}
+
+var _ persist.WatcherEx = (*CasbinWatcher)(nil)
+
+// CasbinMessage is what a CasbinWatcher publishes: the WatcherEx method
+// that was called and its arguments. Method "Update" (and
+// "UpdateForSavePolicy") asks for a full reload.
+type CasbinMessage struct {
+	Method      string     `json:"method"`
+	Origin      string     `json:"origin"`
+	Sec         string     `json:"sec,omitempty"`
+	Ptype       string     `json:"ptype,omitempty"`
+	Rules       [][]string `json:"rules,omitempty"`
+	FieldIndex  int        `json:"field_index,omitempty"`
+	FieldValues []string   `json:"field_values,omitempty"`
+}
+
+// NewCasbinWatcher subscribes to channel on n. Publishing waits at most
+// timeout (zero means DefaultTimeout).
+func NewCasbinWatcher(n Notifier, channel string, timeout time.Duration) (*CasbinWatcher, error) {
+	if n == nil || channel == "" {
+		return nil, fmt.Errorf("%w: NewCasbinWatcher needs a notifier and a channel", ErrInvalidConfig)
+	}
+	if timeout <= 0 {
+		timeout = DefaultTimeout
+	}
+	origin := make([]byte, 12)
+	if _, err := rand.Read(origin); err != nil {
+		return nil, err
+	}
+	w := &CasbinWatcher{notifier: n, channel: channel, origin: hex.EncodeToString(origin), timeout: timeout}
+	cancel, err := n.Subscribe(channel, w.hear)
+	if err != nil {
+		return nil, err
+	}
+	w.cancel = cancel
+	return w, nil
+}
+
+// hear hands peers' messages to the callback, and an "Update" after every
+// reconnection.
+func (w *CasbinWatcher) hear(ev Event) {
+	w.mu.Lock()
+	callback := w.callback
+	var payload string
+	switch ev.Kind {
+	case EventMessage:
+		var m CasbinMessage
+		if json.Unmarshal([]byte(ev.Payload), &m) == nil && m.Origin == w.origin {
+			w.mu.Unlock()
+			return
+		}
+		payload = ev.Payload
+	case EventConnected:
+		first := !w.connected
+		w.connected = true
+		if first {
+			w.mu.Unlock()
+			return
+		}
+		payload = w.encode(CasbinMessage{Method: "Update"})
+	default:
+		w.mu.Unlock()
+		return
+	}
+	w.mu.Unlock()
+	if callback != nil {
+		callback(payload)
+	}
+}
+
+// SetUpdateCallback sets the function peers' messages are handed to;
+// CasbinUpdateCallback(enforcer) is the one to use.
+func (w *CasbinWatcher) SetUpdateCallback(callback func(string)) error {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	if w.closed {
+		return ErrClosed
+	}
+	w.callback = callback
+	return nil
+}
+
+// Update asks peers to reload their whole policy.
+func (w *CasbinWatcher) Update() error { return w.send(CasbinMessage{Method: "Update"}) }
+
+// UpdateForAddPolicy tells peers a rule was added.
+func (w *CasbinWatcher) UpdateForAddPolicy(sec, ptype string, params ...string) error {
+	return w.send(CasbinMessage{Method: "UpdateForAddPolicies", Sec: sec, Ptype: ptype, Rules: [][]string{params}})
+}
+
+// UpdateForRemovePolicy tells peers a rule was removed.
+func (w *CasbinWatcher) UpdateForRemovePolicy(sec, ptype string, params ...string) error {
+	return w.send(CasbinMessage{Method: "UpdateForRemovePolicies", Sec: sec, Ptype: ptype, Rules: [][]string{params}})
+}
+
+// UpdateForRemoveFilteredPolicy tells peers the rules matching a filter
+// were removed.
+func (w *CasbinWatcher) UpdateForRemoveFilteredPolicy(sec, ptype string, fieldIndex int, fieldValues ...string) error {
+	return w.send(CasbinMessage{Method: "UpdateForRemoveFilteredPolicy", Sec: sec, Ptype: ptype, FieldIndex: fieldIndex, FieldValues: fieldValues})
+}
+
+// UpdateForSavePolicy asks peers to reload: the whole policy was saved.
+func (w *CasbinWatcher) UpdateForSavePolicy(model.Model) error {
+	return w.send(CasbinMessage{Method: "UpdateForSavePolicy"})
+}
+
+// UpdateForAddPolicies tells peers rules were added.
+func (w *CasbinWatcher) UpdateForAddPolicies(sec, ptype string, rules ...[]string) error {
+	return w.send(CasbinMessage{Method: "UpdateForAddPolicies", Sec: sec, Ptype: ptype, Rules: rules})
+}
+
+// UpdateForRemovePolicies tells peers rules were removed.
+func (w *CasbinWatcher) UpdateForRemovePolicies(sec, ptype string, rules ...[]string) error {
+	return w.send(CasbinMessage{Method: "UpdateForRemovePolicies", Sec: sec, Ptype: ptype, Rules: rules})
+}
+
+// Close ends the subscription; the callback is not called afterwards.
+func (w *CasbinWatcher) Close() {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	if !w.closed {
+		w.closed = true
+		w.callback = nil
+		w.cancel()
+	}
+}
+
+// send publishes m, or an "Update" when m is too long for one message.
+func (w *CasbinWatcher) send(m CasbinMessage) error {
+	w.mu.Lock()
+	closed := w.closed
+	w.mu.Unlock()
+	if closed {
+		return ErrClosed
+	}
+	payload := w.encode(m)
+	if len(payload) > MaxPayload {
+		payload = w.encode(CasbinMessage{Method: "Update"})
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), w.timeout)
+	defer cancel()
+	return w.notifier.Publish(ctx, w.channel, payload)
+}
+
+func (w *CasbinWatcher) encode(m CasbinMessage) string {
+	m.Origin = w.origin
+	b, _ := json.Marshal(m) // strings and slices of strings always marshal
+	return string(b)
+}
+
+// CasbinUpdateCallback returns the callback that applies a CasbinWatcher's
+// messages to e: rules added and removed are applied to e's model and role
+// links directly, under e's lock, without touching its adapter (the peer
+// that made the edit has stored it) and without reloading; "Update", and
+// any message it cannot apply, reloads the whole policy with e.LoadPolicy.
+func CasbinUpdateCallback(e *casbin.SyncedEnforcer) func(string) {
+	return func(payload string) {
+		lock := e.GetLock()
+		lock.Lock()
+		err := applyCasbinMessage(e.Enforcer, payload)
+		lock.Unlock()
+		if err != nil {
+			_ = e.LoadPolicy()
+		}
+	}
+}
+
+func applyCasbinMessage(e *casbin.Enforcer, payload string) error {
+	var m CasbinMessage
+	if err := json.Unmarshal([]byte(payload), &m); err != nil {
+		return err
+	}
+	if m.Sec != "p" && m.Sec != "g" {
+		return fmt.Errorf("reload for %q", m.Method)
+	}
+	mdl := e.GetModel()
+	var (
+		affected [][]string
+		op       model.PolicyOp
+		err      error
+	)
+	switch m.Method {
+	case "UpdateForAddPolicies":
+		op = model.PolicyAdd
+		affected, err = mdl.AddPoliciesWithAffected(m.Sec, m.Ptype, m.Rules)
+	case "UpdateForRemovePolicies":
+		op = model.PolicyRemove
+		affected, err = mdl.RemovePoliciesWithAffected(m.Sec, m.Ptype, m.Rules)
+	case "UpdateForRemoveFilteredPolicy":
+		op = model.PolicyRemove
+		_, affected, err = mdl.RemoveFilteredPolicy(m.Sec, m.Ptype, m.FieldIndex, m.FieldValues...)
+	default:
+		return fmt.Errorf("reload for %q", m.Method)
+	}
+	if err != nil {
+		return err
+	}
+	if m.Sec == "g" && len(affected) > 0 {
+		return e.BuildIncrementalRoleLinks(op, m.Ptype, affected)
+	}
+	return nil
+}
