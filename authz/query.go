@@ -75,6 +75,9 @@ func (e *Engine) Policy(ctx context.Context) (Policy, error) {
 	if err := ctx.Err(); err != nil {
 		return Policy{}, err
 	}
+	if err := e.Err(); err != nil {
+		return Policy{}, err
+	}
 	e.mu.RLock()
 	defer e.mu.RUnlock()
 	grants, err := e.enforcer.GetPolicy()
@@ -95,12 +98,16 @@ func (e *Engine) Policy(ctx context.Context) (Policy, error) {
 	return p, nil
 }
 
-// readable checks what every query needs.
+// readable checks what every query needs. Like decisions, queries fail
+// with ErrUnavailable while the engine cannot vouch for its policy.
 func (e *Engine) readable(ctx context.Context, name string) error {
 	if err := ctx.Err(); err != nil {
 		return err
 	}
-	return validateName("subject", name)
+	if err := validateName("subject", name); err != nil {
+		return err
+	}
+	return e.Err()
 }
 
 // transitiveRoles returns, sorted, the roles subject holds within

@@ -35,6 +35,7 @@ type Fixture struct {
 
 	logs  *lockedBuffer
 	posts map[string]string // post id → owner
+	db    *gorm.DB
 
 	// credentials, by name, for the cases
 	bearer      map[string]string // subject → valid access token
@@ -138,6 +139,7 @@ func NewFixture(t testing.TB) *Fixture {
 			Logger:        slog.New(slog.NewJSONHandler(logs, nil)),
 		},
 		logs:        logs,
+		db:          db,
 		posts:       map[string]string{"p-bob": "bob", "p-carol": "carol"},
 		bearer:      map[string]string{},
 		sessionName: sessions.CookieName(),

@@ -1,14 +1,19 @@
 package adaptertest
 
 import (
+	"context"
 	"encoding/json"
 	"io"
+	"log/slog"
 	"net/http"
 	"net/http/httptest"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/gatehouse-go/gatehouse/adapters/guard"
+	"github.com/gatehouse-go/gatehouse/authz"
+	"github.com/gatehouse-go/gatehouse/watch"
 )
 
 // App is the application an adapter's test built, as a round trip.
@@ -227,6 +232,39 @@ func Run(t *testing.T, build func(t *testing.T, f *Fixture) App) {
 		}
 	})
 
+	t.Run("an engine that cannot vouch for its policy answers 503 and recovers", func(t *testing.T) {
+		rf := NewFixture(t)
+		hub := watch.NewLocal()
+		t.Cleanup(func() { _ = hub.Close() })
+		ctx := context.Background()
+		engine, err := authz.New(ctx, authz.WithDB(rf.db), authz.WithNotifier(hub),
+			authz.WithSyncInterval(20*time.Millisecond), authz.WithLogger(slog.New(slog.DiscardHandler)))
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(engine.Close)
+		if err := engine.AssignRole(ctx, "carol", "moderator"); err != nil {
+			t.Fatal(err)
+		}
+		rf.Guard.Engine = engine
+		replica := build(t, rf)
+		allowed := func(f *Fixture) request { return get("/users", bearer(f, "carol")) }
+		check(t, rf, do(t, replica, rf, allowed(rf)), want{status: 200, subject: "carol", method: "bearer"}, false)
+
+		hub.Disconnect()
+		waitFor(t, func() bool { return engine.Err() != nil })
+		for _, req := range []request{allowed(rf), get("/users", bearer(rf, "bob")), get("/admin", bearer(rf, "alice"))} {
+			check(t, rf, do(t, replica, rf, req), want{status: 503, code: "unavailable",
+				header: map[string]string{"Retry-After": "1", "Cache-Control": "no-store"}}, false)
+		}
+		// Requests that need no decision still work.
+		check(t, rf, do(t, replica, rf, get("/me", bearer(rf, "bob"))), want{status: 200, subject: "bob", method: "bearer"}, false)
+
+		hub.Reconnect()
+		waitFor(t, func() bool { return engine.Err() == nil })
+		check(t, rf, do(t, replica, rf, allowed(rf)), want{status: 200, subject: "carol", method: "bearer"}, false)
+	})
+
 	t.Run("custom error writer", func(t *testing.T) {
 		cf := NewFixture(t)
 		cf.CustomErrors = true
@@ -240,6 +278,18 @@ func Run(t *testing.T, build func(t *testing.T, f *Fixture) App) {
 			})
 		}
 	})
+}
+
+// waitFor waits, generously, for cond.
+func waitFor(t *testing.T, cond func() bool) {
+	t.Helper()
+	deadline := time.Now().Add(15 * time.Second)
+	for !cond() {
+		if time.Now().After(deadline) {
+			t.Fatal("condition never met")
+		}
+		time.Sleep(5 * time.Millisecond)
+	}
 }
 
 func do(t *testing.T, app App, f *Fixture, r request) *http.Response {

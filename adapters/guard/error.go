@@ -10,6 +10,7 @@ import (
 
 	"github.com/gatehouse-go/gatehouse/authn"
 	"github.com/gatehouse-go/gatehouse/authz"
+	"github.com/gatehouse-go/gatehouse/watch"
 )
 
 // The error codes of the JSON body, one per kind of refusal.
@@ -87,8 +88,10 @@ func BadRequest(message string) *Error {
 }
 
 // ErrorFor turns any error into the refusal a client should see. It knows
-// the authn and authz errors, ErrNotFound and *Error (returned as is);
-// anything else becomes a 503, because an error nobody classified must not
+// the authn and authz errors, ErrNotFound and *Error (returned as is); a
+// replica that cannot vouch for its state (watch.ErrUnavailable,
+// authz.ErrUnavailable) is a 503 with Retry-After; anything else becomes a
+// 503, because an error nobody classified must not
 // turn into an allow nor leak its text.
 func (g *Guard) ErrorFor(err error) *Error {
 	var e *Error
@@ -115,6 +118,11 @@ func (g *Guard) ErrorFor(err error) *Error {
 		return e
 	case errors.Is(err, ErrNotFound):
 		return &Error{Status: http.StatusNotFound, Code: CodeNotFound, Message: "not found", Cause: err}
+	case errors.Is(err, watch.ErrUnavailable), errors.Is(err, authz.ErrUnavailable):
+		e := &Error{Status: http.StatusServiceUnavailable, Code: CodeUnavailable,
+			Message: "temporarily unavailable; try again", Cause: err, Header: http.Header{}}
+		e.Header.Set("Retry-After", "1")
+		return e
 	case errors.Is(err, context.Canceled), errors.Is(err, context.DeadlineExceeded):
 		return &Error{Status: http.StatusServiceUnavailable, Code: CodeUnavailable, Message: "request cancelled", Cause: err}
 	case errors.Is(err, authz.ErrInvalidRequest):
