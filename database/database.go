@@ -124,7 +124,12 @@ func mysqlDSN(dsn string) (string, error) {
 // and logs.
 func Redact(dsn string) string {
 	u, err := url.Parse(dsn)
-	if err != nil || u.User == nil {
+	if err != nil {
+		// Unreadable: it may hold a password anywhere; keep the scheme only.
+		scheme, _, _ := strings.Cut(dsn, ":")
+		return scheme + ":(unreadable DSN)"
+	}
+	if u.User == nil {
 		return dsn
 	}
 	if _, has := u.User.Password(); has {

@@ -28,6 +28,7 @@ func TestRedact(t *testing.T) {
 	assert.Equal(t, "postgres://app:xxxxx@db:5432/app", database.Redact("postgres://app:hunter2@db:5432/app"))
 	assert.Equal(t, "mysql://root@db:3306/test", database.Redact("mysql://root@db:3306/test"))
 	assert.Equal(t, "sqlite:gatehouse.db", database.Redact("sqlite:gatehouse.db"))
+	assert.Equal(t, "postgres:(unreadable DSN)", database.Redact("postgres://app:hunter 2%zz@db/app"), "an unreadable DSN keeps nothing but its scheme")
 }
 
 func TestOpenSQLite(t *testing.T) {
