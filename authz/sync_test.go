@@ -4,7 +4,10 @@ import (
 	"context"
 	"fmt"
 	"log/slog"
+	"net/url"
+	"os"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -17,6 +20,9 @@ import (
 	"github.com/gatehouse-go/gatehouse/internal/testdb"
 	"github.com/gatehouse-go/gatehouse/permissions"
 	"github.com/gatehouse-go/gatehouse/watch"
+	"github.com/gatehouse-go/gatehouse/watch/pgwatch"
+	"github.com/gatehouse-go/gatehouse/watch/rediswatch"
+	"github.com/gatehouse-go/gatehouse/watch/watchtest"
 )
 
 // backend is a store and a notifier replicas share: open gives each
@@ -25,20 +31,23 @@ import (
 // are one shared hub); kill drops a notifier's connection, which it must
 // restore by itself.
 type backend struct {
-	open     func(t *testing.T) *gorm.DB
-	notifier func(t *testing.T) watch.Notifier
-	kill     func(t *testing.T, n watch.Notifier)
+	open     func(t testing.TB) *gorm.DB
+	notifier func(t testing.TB) watch.Notifier
+	kill     func(t testing.TB, n watch.Notifier)
+	// cutStore, when set, makes the store unreachable for every replica
+	// until restore is called.
+	cutStore func() (restore func())
 }
 
 // sqliteBackend is one SQLite file and one Local notifier.
-func sqliteBackend(t *testing.T) backend {
+func sqliteBackend(t testing.TB) backend {
 	path := testdb.Path(t)
 	hub := watch.NewLocal()
 	t.Cleanup(func() { _ = hub.Close() })
 	return backend{
-		open:     func(t *testing.T) *gorm.DB { return testdb.OpenFile(t, path) },
-		notifier: func(*testing.T) watch.Notifier { return hub },
-		kill: func(t *testing.T, n watch.Notifier) {
+		open:     func(t testing.TB) *gorm.DB { return testdb.OpenFile(t, path) },
+		notifier: func(testing.TB) watch.Notifier { return hub },
+		kill: func(t testing.TB, n watch.Notifier) {
 			n.(*watch.Local).Disconnect()
 			time.AfterFunc(100*time.Millisecond, n.(*watch.Local).Reconnect)
 		},
@@ -53,7 +62,7 @@ const syncInterval = 50 * time.Millisecond
 var quiet = slog.New(slog.DiscardHandler)
 
 // replica opens an engine on b's store that follows its peers.
-func (b backend) replica(t *testing.T, opts ...authz.Option) (*authz.Engine, watch.Notifier) {
+func (b backend) replica(t testing.TB, opts ...authz.Option) (*authz.Engine, watch.Notifier) {
 	t.Helper()
 	n := b.notifier(t)
 	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
@@ -78,12 +87,14 @@ func samePolicy(t *testing.T, engines ...*authz.Engine) {
 	t.Helper()
 	ctx := context.Background()
 	eventually(t, func() bool {
+		// An engine still catching up refuses to answer: wait for it too.
 		want, err := engines[0].Policy(ctx)
-		require.NoError(t, err)
+		if err != nil {
+			return false
+		}
 		for _, e := range engines[1:] {
 			got, err := e.Policy(ctx)
-			require.NoError(t, err)
-			if !assert.ObjectsAreEqual(want, got) {
+			if err != nil || !assert.ObjectsAreEqual(want, got) {
 				return false
 			}
 		}
@@ -208,6 +219,31 @@ func runReplicaSuite(t *testing.T, b backend) {
 		eventually(t, func() bool { return decides(peer, "heidi", "posts:write", false) }, "peer missed the edit")
 		samePolicy(t, a, peer)
 	})
+
+	t.Run("replicas whose store stops answering fail closed and recover", func(t *testing.T) {
+		if b.cutStore == nil {
+			t.Skip("this backend cannot cut its store")
+		}
+		a, _ := b.replica(t)
+		peer, _ := b.replica(t)
+		require.NoError(t, a.AssignRole(ctx, "ivan", "admin"))
+		eventually(t, func() bool { return decides(peer, "ivan", "users:delete", true) }, "first edit")
+
+		restore := b.cutStore()
+		for _, e := range []*authz.Engine{a, peer} {
+			eventually(t, func() bool { return e.Err() != nil }, "a replica did not notice its store was gone")
+			d, err := e.Decide(ctx, authz.Request{Subject: "ivan", Permission: "users:delete"})
+			require.ErrorIs(t, err, authz.ErrUnavailable)
+			require.False(t, d.Allowed)
+		}
+		require.ErrorIs(t, a.UnassignRole(ctx, "ivan", "admin"), authz.ErrStore, "no edit without a store")
+		restore()
+		for _, e := range []*authz.Engine{a, peer} {
+			eventually(t, func() bool { return decides(e, "ivan", "users:delete", true) }, "a replica never recovered")
+		}
+		require.NoError(t, a.UnassignRole(ctx, "ivan", "admin"))
+		eventually(t, func() bool { return decides(peer, "ivan", "users:delete", false) }, "edits no longer travel")
+	})
 }
 
 func TestReplicasOnSQLite(t *testing.T) {
@@ -267,13 +303,16 @@ func TestNewWaitsForTheNotifier(t *testing.T) {
 	require.ErrorIs(t, err, authz.ErrUnavailable)
 }
 
-// serverBackend is a database of its own on the server env names, each
-// replica with a connection pool of its own, and notifiers from notifier.
-func serverBackend(t *testing.T, env string, notifier func(t *testing.T) watch.Notifier, kill func(t *testing.T, n watch.Notifier)) backend {
+// serverBackend is a database of its own on the server env names, behind a
+// proxy that can cut it, each replica with a connection pool of its own,
+// and notifiers from notifier.
+func serverBackend(t testing.TB, env string, notifier func(t testing.TB) watch.Notifier, kill func(t testing.TB, n watch.Notifier)) backend {
 	_, dsn := testdb.ServerDSN(t, env)
+	proxy := watchtest.NewProxy(t, hostPort(t, dsn))
+	proxied := viaProxy(t, dsn, proxy)
 	return backend{
-		open: func(t *testing.T) *gorm.DB {
-			db, err := database.Open(dsn)
+		open: func(t testing.TB) *gorm.DB {
+			db, err := database.Open(proxied)
 			require.NoError(t, err)
 			t.Cleanup(func() {
 				if sqlDB, err := db.DB(); err == nil {
@@ -284,16 +323,114 @@ func serverBackend(t *testing.T, env string, notifier func(t *testing.T) watch.N
 		},
 		notifier: notifier,
 		kill:     kill,
+		cutStore: func() func() {
+			proxy.Refuse()
+			return proxy.Restore
+		},
+	}
+}
+
+// hostPort returns the server address of a URL-shaped DSN.
+func hostPort(t testing.TB, dsn string) string {
+	u, err := url.Parse(dsn)
+	require.NoError(t, err)
+	return u.Host
+}
+
+// viaProxy returns dsn pointed at p.
+func viaProxy(t testing.TB, dsn string, p *watchtest.Proxy) string {
+	u, err := url.Parse(dsn)
+	require.NoError(t, err)
+	u.Host = p.Addr()
+	return u.String()
+}
+
+// proxiedNotifiers gives each replica a notifier of its own behind a proxy
+// of its own, and a kill that drops the proxy's connections for a moment,
+// as a network failure or a server restart would.
+type proxiedNotifiers struct {
+	target  string
+	open    func(t testing.TB, addr string) watch.Notifier
+	mu      sync.Mutex
+	proxies map[watch.Notifier]*watchtest.Proxy
+}
+
+func (p *proxiedNotifiers) notifier(t testing.TB) watch.Notifier {
+	proxy := watchtest.NewProxy(t, p.target)
+	n := p.open(t, proxy.Addr())
+	t.Cleanup(func() { _ = n.Close() })
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if p.proxies == nil {
+		p.proxies = make(map[watch.Notifier]*watchtest.Proxy)
+	}
+	p.proxies[n] = proxy
+	return n
+}
+
+func (p *proxiedNotifiers) kill(_ testing.TB, n watch.Notifier) {
+	p.mu.Lock()
+	proxy := p.proxies[n]
+	p.mu.Unlock()
+	proxy.Refuse()
+	time.AfterFunc(300*time.Millisecond, proxy.Restore)
+}
+
+// pgPair is a PostgreSQL store whose replicas hear each other by
+// LISTEN/NOTIFY on the same server.
+func pgPair(t testing.TB) (backend, bool) {
+	dsn := os.Getenv("GATEHOUSE_TEST_POSTGRES")
+	if dsn == "" {
+		return backend{}, false
+	}
+	notifiers := &proxiedNotifiers{target: hostPort(t, dsn), open: func(t testing.TB, addr string) watch.Notifier {
+		u, err := url.Parse(dsn)
+		require.NoError(t, err)
+		u.Host = addr
+		n, err := pgwatch.New(context.Background(), u.String(), pgwatch.Config{Logger: quiet})
+		require.NoError(t, err)
+		return n
+	}}
+	return serverBackend(t, "GATEHOUSE_TEST_POSTGRES", notifiers.notifier, notifiers.kill), true
+}
+
+// mariaRedisPair is a MariaDB store whose replicas hear each other by
+// Redis pub/sub.
+func mariaRedisPair(t testing.TB) (backend, bool) {
+	redisURL := os.Getenv("GATEHOUSE_TEST_REDIS")
+	if os.Getenv("GATEHOUSE_TEST_MYSQL") == "" || redisURL == "" {
+		return backend{}, false
+	}
+	notifiers := &proxiedNotifiers{target: hostPort(t, redisURL), open: func(t testing.TB, addr string) watch.Notifier {
+		u, err := url.Parse(redisURL)
+		require.NoError(t, err)
+		u.Host = addr
+		n, err := rediswatch.New(context.Background(), u.String(), rediswatch.Config{Logger: quiet})
+		require.NoError(t, err)
+		return n
+	}}
+	return serverBackend(t, "GATEHOUSE_TEST_MYSQL", notifiers.notifier, notifiers.kill), true
+}
+
+// serverPairs are the store and notifier pairs on servers: PostgreSQL with
+// LISTEN/NOTIFY, and MariaDB with Redis pub/sub.
+func serverPairs() []propagationBackend {
+	return []propagationBackend{
+		{"postgres+listen", pgPair},
+		{"mariadb+redis", mariaRedisPair},
 	}
 }
 
 func TestReplicasOnServers(t *testing.T) {
 	t.Parallel()
-	for _, env := range testdb.Servers {
-		t.Run(env, func(t *testing.T) {
+	for _, pair := range serverPairs() {
+		t.Run(pair.name, func(t *testing.T) {
 			t.Parallel()
-			local := sqliteBackend(t)
-			runReplicaSuite(t, serverBackend(t, env, local.notifier, local.kill))
+			b, ok := pair.backend(t)
+			if !ok {
+				t.Skip("set GATEHOUSE_TEST_POSTGRES, or GATEHOUSE_TEST_MYSQL and GATEHOUSE_TEST_REDIS, to run replicas on servers")
+			}
+			runReplicaSuite(t, b)
 		})
 	}
 }
