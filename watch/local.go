@@ -3,7 +3,10 @@ package watch
 import (
 	"context"
 	"errors"
+	"fmt"
 	"sync"
+
+	"github.com/gatehouse-go/gatehouse/watch/internal/deliver"
 )
 
 // Local is a Notifier within one process: every subscriber of a channel,
@@ -18,17 +21,12 @@ type Local struct {
 	closed    bool
 }
 
-// localSub delivers one subscription's events in order from a goroutine of
-// its own, so that a publisher never waits on a subscriber.
+// localSub is one Subscribe call. Its queue delivers its events in order
+// from a goroutine of its own, so that a publisher never waits on a
+// subscriber.
 type localSub struct {
+	*deliver.Queue[Event]
 	channel string
-	handle  func(Event)
-
-	mu      sync.Mutex
-	queue   []Event
-	wake    chan struct{}
-	stopped chan struct{}
-	once    sync.Once
 }
 
 // NewLocal returns a connected Local notifier.
@@ -37,9 +35,14 @@ func NewLocal() *Local {
 }
 
 // Publish delivers payload to the channel's subscribers. While the notifier
-// is disconnected it fails, as a real one would.
+// is disconnected it fails, as a real one would. It refuses an empty
+// channel name with ErrInvalidConfig, and a payload longer than MaxPayload
+// with ErrPayloadTooLarge.
 func (l *Local) Publish(ctx context.Context, channel, payload string) error {
 	if err := ctx.Err(); err != nil {
+		return err
+	}
+	if err := checkLocalChannel(channel); err != nil {
 		return err
 	}
 	if err := CheckPayload(payload); err != nil {
@@ -55,35 +58,38 @@ func (l *Local) Publish(ctx context.Context, channel, payload string) error {
 	}
 	for s := range l.subs {
 		if s.channel == channel {
-			s.push(Event{Kind: EventMessage, Payload: payload})
+			s.Push(Event{Kind: EventMessage, Payload: payload})
 		}
 	}
 	return nil
 }
 
-// Subscribe calls handle with the channel's events.
+// Subscribe calls handle with the channel's events. A nil handle or an
+// empty channel name is refused with ErrInvalidConfig.
 func (l *Local) Subscribe(channel string, handle func(Event)) (func(), error) {
 	if handle == nil {
 		return nil, errors.Join(ErrInvalidConfig, errors.New("nil handler"))
+	}
+	if err := checkLocalChannel(channel); err != nil {
+		return nil, err
 	}
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	if l.closed {
 		return nil, ErrClosed
 	}
-	s := &localSub{channel: channel, handle: handle, wake: make(chan struct{}, 1), stopped: make(chan struct{})}
+	s := &localSub{Queue: deliver.Start(handle), channel: channel}
 	l.subs[s] = struct{}{}
-	go s.run()
 	if l.connected {
-		s.push(Event{Kind: EventConnected})
+		s.Push(Event{Kind: EventConnected})
 	} else {
-		s.push(Event{Kind: EventDisconnected, Err: errLocalDisconnected})
+		s.Push(Event{Kind: EventDisconnected, Err: errLocalDisconnected})
 	}
 	return func() {
 		l.mu.Lock()
 		delete(l.subs, s)
 		l.mu.Unlock()
-		s.stop()
+		s.Stop()
 	}, nil
 }
 
@@ -97,7 +103,7 @@ func (l *Local) Disconnect() {
 	}
 	l.connected = false
 	for s := range l.subs {
-		s.push(Event{Kind: EventDisconnected, Err: errLocalDisconnected})
+		s.Push(Event{Kind: EventDisconnected, Err: errLocalDisconnected})
 	}
 }
 
@@ -110,7 +116,7 @@ func (l *Local) Reconnect() {
 	}
 	l.connected = true
 	for s := range l.subs {
-		s.push(Event{Kind: EventConnected})
+		s.Push(Event{Kind: EventConnected})
 	}
 }
 
@@ -120,7 +126,7 @@ func (l *Local) Close() error {
 	defer l.mu.Unlock()
 	l.closed = true
 	for s := range l.subs {
-		s.stop()
+		s.Stop()
 	}
 	clear(l.subs)
 	return nil
@@ -128,40 +134,12 @@ func (l *Local) Close() error {
 
 var errLocalDisconnected = errors.New("watch: local notifier disconnected")
 
-func (s *localSub) push(ev Event) {
-	s.mu.Lock()
-	s.queue = append(s.queue, ev)
-	s.mu.Unlock()
-	select {
-	case s.wake <- struct{}{}:
-	default:
+// checkLocalChannel refuses the empty channel name, as pgwatch and
+// rediswatch do, so that code tried on a Local does not fail first on a
+// server.
+func checkLocalChannel(channel string) error {
+	if channel == "" {
+		return fmt.Errorf("%w: watch: empty channel name", ErrInvalidConfig)
 	}
-}
-
-func (s *localSub) stop() { s.once.Do(func() { close(s.stopped) }) }
-
-func (s *localSub) run() {
-	for {
-		select {
-		case <-s.stopped:
-			return
-		case <-s.wake:
-		}
-		for {
-			s.mu.Lock()
-			if len(s.queue) == 0 {
-				s.mu.Unlock()
-				break
-			}
-			ev := s.queue[0]
-			s.queue = s.queue[1:]
-			s.mu.Unlock()
-			select {
-			case <-s.stopped:
-				return
-			default:
-			}
-			s.handle(ev)
-		}
-	}
+	return nil
 }

@@ -11,13 +11,14 @@ import (
 	"github.com/jackc/pgx/v5/pgconn"
 
 	"github.com/gatehouse-go/gatehouse/watch"
+	"github.com/gatehouse-go/gatehouse/watch/internal/backoff"
 )
 
 // listen is the listener goroutine. It serves conn until the connection
 // fails, then reconnects with backoff, until Close.
 func (n *Notifier) listen(conn *pgx.Conn) {
 	defer close(n.done)
-	b := backoff{min: n.cfg.ReconnectMin, max: n.cfg.ReconnectMax}
+	b := backoff.Backoff{Min: n.cfg.ReconnectMin, Max: n.cfg.ReconnectMax}
 	var down time.Time // when the current outage began
 	for {
 		if conn != nil {
@@ -30,12 +31,12 @@ func (n *Notifier) listen(conn *pgx.Conn) {
 				return
 			}
 			if synced {
-				b.reset()
+				b.Reset()
 			}
 			down = time.Now()
 			n.disconnected(err, true)
 		}
-		if !sleep(n.ctx, b.next()) {
+		if !backoff.Sleep(n.ctx, b.Next()) {
 			return
 		}
 		c, err := n.connect(n.ctx)
@@ -156,7 +157,7 @@ func (n *Notifier) sync(conn *pgx.Conn) error {
 		for s := range set {
 			if s.state != subConnected {
 				s.state = subConnected
-				s.push(watch.Event{Kind: watch.EventConnected})
+				s.Push(watch.Event{Kind: watch.EventConnected})
 			}
 		}
 	}
@@ -177,7 +178,7 @@ func (n *Notifier) dispatch(note *pgconn.Notification) {
 		// A subscription not yet told it is connected may not have been
 		// listening when the message was sent: it reloads when it is.
 		if s.state == subConnected {
-			s.push(watch.Event{Kind: watch.EventMessage, Payload: note.Payload})
+			s.Push(watch.Event{Kind: watch.EventMessage, Payload: note.Payload})
 		}
 	}
 }
@@ -195,7 +196,7 @@ func (n *Notifier) disconnected(err error, lost bool) {
 		for s := range set {
 			if s.state != subDisconnected {
 				s.state = subDisconnected
-				s.push(watch.Event{Kind: watch.EventDisconnected, Err: err})
+				s.Push(watch.Event{Kind: watch.EventDisconnected, Err: err})
 			}
 		}
 	}

@@ -163,10 +163,10 @@ func (n *Notifier) Subscribe(channel string, handle func(watch.Event)) (cancel f
 	switch {
 	case !n.connected:
 		s.state = subDisconnected
-		s.push(watch.Event{Kind: watch.EventDisconnected, Err: n.lastErr})
+		s.Push(watch.Event{Kind: watch.EventDisconnected, Err: n.lastErr})
 	case n.listening[channel]:
 		s.state = subConnected
-		s.push(watch.Event{Kind: watch.EventConnected})
+		s.Push(watch.Event{Kind: watch.EventConnected})
 	default:
 		n.wakeListener()
 	}
@@ -185,7 +185,7 @@ func (n *Notifier) unsubscribe(s *subscription) {
 		}
 	}
 	n.mu.Unlock()
-	s.stop()
+	s.Stop()
 }
 
 // wakeListener tells the listener that the subscriptions changed. n.mu is
@@ -216,7 +216,7 @@ func (n *Notifier) Close() error {
 		n.pool.Close()
 		for _, set := range subs {
 			for s := range set {
-				s.stop()
+				s.Stop()
 			}
 		}
 	})

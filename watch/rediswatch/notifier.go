@@ -177,7 +177,7 @@ func (n *Notifier) Subscribe(channel string, handle func(watch.Event)) (cancel f
 	set[s] = struct{}{}
 	if !n.up {
 		s.state = subDisconnected
-		s.push(watch.Event{Kind: watch.EventDisconnected, Err: n.lastErr})
+		s.Push(watch.Event{Kind: watch.EventDisconnected, Err: n.lastErr})
 	}
 	n.wake()
 	return func() { n.unsubscribe(s) }, nil
@@ -195,7 +195,7 @@ func (n *Notifier) unsubscribe(s *subscription) {
 		}
 	}
 	n.mu.Unlock()
-	s.stop()
+	s.Stop()
 }
 
 // wake tells the subscribing goroutine that the subscriptions changed.
@@ -229,7 +229,7 @@ func (n *Notifier) Close() error {
 		}
 		for _, set := range subs {
 			for s := range set {
-				s.stop()
+				s.Stop()
 			}
 		}
 	})

@@ -12,6 +12,7 @@ import (
 	"github.com/redis/go-redis/v9"
 
 	"github.com/gatehouse-go/gatehouse/watch"
+	"github.com/gatehouse-go/gatehouse/watch/internal/backoff"
 )
 
 // tokenPrefix starts the payload of the Notifier's PINGs, followed by a
@@ -29,7 +30,7 @@ const tokenPrefix = "gatehouse-watch:"
 // both.
 func (n *Notifier) receive() {
 	defer n.wg.Done()
-	b := backoff{min: n.cfg.ReconnectMin, max: n.cfg.ReconnectMax}
+	b := backoff.Backoff{Min: n.cfg.ReconnectMin, Max: n.cfg.ReconnectMax}
 	awaiting := true // a PING's answer is due: start sent one
 	for {
 		msg, err := n.next(awaiting)
@@ -42,7 +43,7 @@ func (n *Notifier) receive() {
 			case *redis.Message:
 				n.dispatch(m)
 			case *redis.Pong:
-				b.reset()
+				b.Reset()
 				n.confirm(parseToken(m.Payload))
 			case *redis.Subscription:
 				// The PING sent after the SUBSCRIBE confirms it.
@@ -83,9 +84,9 @@ func (n *Notifier) next(awaiting bool) (any, error) {
 // reconnect waits, with backoff, until a PING goes through, which makes
 // go-redis dial and subscribe again if it has not yet. It reports false
 // at Close.
-func (n *Notifier) reconnect(b *backoff) bool {
+func (n *Notifier) reconnect(b *backoff.Backoff) bool {
 	for {
-		if !sleep(n.ctx, b.next()) {
+		if !backoff.Sleep(n.ctx, b.Next()) {
 			return false
 		}
 		err := n.ping()
@@ -142,7 +143,7 @@ func (n *Notifier) dispatch(m *redis.Message) {
 		// A subscription not yet confirmed may not have been subscribed
 		// when the message was sent: it reloads when it is.
 		if s.state == subConnected {
-			s.push(watch.Event{Kind: watch.EventMessage, Payload: m.Payload})
+			s.Push(watch.Event{Kind: watch.EventMessage, Payload: m.Payload})
 		}
 	}
 }
@@ -158,7 +159,7 @@ func (n *Notifier) confirm(token uint64) {
 		for s := range set {
 			if s.state != subConnected && s.confirmAfter < token {
 				s.state = subConnected
-				s.push(watch.Event{Kind: watch.EventConnected})
+				s.Push(watch.Event{Kind: watch.EventConnected})
 			}
 		}
 	}
@@ -185,7 +186,7 @@ func (n *Notifier) disconnected(err error) {
 			}
 			if s.state != subDisconnected {
 				s.state = subDisconnected
-				s.push(watch.Event{Kind: watch.EventDisconnected, Err: err})
+				s.Push(watch.Event{Kind: watch.EventDisconnected, Err: err})
 			}
 		}
 	}
@@ -207,7 +208,7 @@ func (n *Notifier) disconnected(err error) {
 // order.
 func (n *Notifier) subscribe() {
 	defer n.wg.Done()
-	b := backoff{min: n.cfg.ReconnectMin, max: n.cfg.ReconnectMax}
+	b := backoff.Backoff{Min: n.cfg.ReconnectMin, Max: n.cfg.ReconnectMax}
 	retry := time.NewTimer(time.Hour)
 	retry.Stop()
 	defer retry.Stop()
@@ -223,13 +224,13 @@ func (n *Notifier) subscribe() {
 			return
 		}
 		if err == nil {
-			b.reset()
+			b.Reset()
 			retry.Stop()
 			continue
 		}
 		n.cfg.Logger.Debug("gatehouse: watch could not update its subscriptions; retrying",
 			"server", n.server, "error", err)
-		retry.Reset(b.next())
+		retry.Reset(b.Next())
 	}
 }
 
