@@ -32,6 +32,13 @@
 // touch. A model with another matcher is detected (Indexed reports false)
 // and decided by Casbin's Enforce, whose cost grows with the policy.
 //
+// Several replicas of an application share one store with WithDB and
+// follow each other's edits with WithNotifier (package watch): each edit is
+// committed at the store's next revision and announced, peers apply it
+// incrementally, and a replica that cannot vouch for its policy (notifier
+// disconnected, store not answering) fails closed with ErrUnavailable until
+// it has caught up.
+//
 // Subjects and roles share one namespace, as they do in Casbin: a subject
 // whose id equals a role's name holds that role's grants. Give subjects ids
 // that cannot be mistaken for role names (numbers, UUIDs, or a prefix such as

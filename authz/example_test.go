@@ -6,6 +6,7 @@ import (
 	"log"
 	"os"
 	"path/filepath"
+	"time"
 
 	"gorm.io/driver/sqlite"
 	"gorm.io/gorm"
@@ -13,6 +14,7 @@ import (
 
 	"github.com/gatehouse-go/gatehouse/authz"
 	"github.com/gatehouse-go/gatehouse/permissions"
+	"github.com/gatehouse-go/gatehouse/watch"
 )
 
 // Policies persist in any database GORM opens; SQLite needs no server.
@@ -101,4 +103,47 @@ func ExampleEngine_Permissions() {
 	// p, moderator, users:read, any, allow
 	// p, moderator, posts:read, any, allow
 	// p, moderator, posts:delete, any, allow
+}
+
+// Replicas sharing a store follow each other's edits through a notifier:
+// pgwatch.New or rediswatch.New across machines, watch.NewLocal within one
+// process as here.
+func ExampleWithNotifier() {
+	dir, err := os.MkdirTemp("", "gatehouse-example")
+	if err != nil {
+		log.Fatal(err)
+	}
+	defer os.RemoveAll(dir)
+	path := filepath.Join(dir, "app.db") + "?_busy_timeout=5000&_txlock=immediate"
+	notifier := watch.NewLocal()
+	defer notifier.Close()
+
+	ctx := context.Background()
+	replica := func() *authz.Engine {
+		db, err := gorm.Open(sqlite.Open(path), &gorm.Config{Logger: logger.Discard})
+		if err != nil {
+			log.Fatal(err)
+		}
+		e, err := authz.New(ctx, authz.WithDB(db), authz.WithNotifier(notifier))
+		if err != nil {
+			log.Fatal(err)
+		}
+		return e
+	}
+	a, b := replica(), replica()
+	defer a.Close()
+	defer b.Close()
+
+	if err := a.AssignRole(ctx, "bob", "admin"); err != nil {
+		log.Fatal(err)
+	}
+	for { // the edit reaches b within milliseconds
+		d, err := b.Decide(ctx, authz.Request{Subject: "bob", Permission: "users:delete"})
+		if err == nil && d.Allowed {
+			fmt.Println(d.Reason())
+			break
+		}
+		time.Sleep(time.Millisecond)
+	}
+	// Output: allowed by rule "p, admin, users:*, any, allow"
 }
