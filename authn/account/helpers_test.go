@@ -72,6 +72,14 @@ func newRig(t *testing.T) *rig {
 // servers_test.go.
 func newRigOn(t *testing.T, db *gorm.DB) *rig {
 	t.Helper()
+	return newRigWith(t, db, token.RevocationsConfig{})
+}
+
+// newRigWith builds the rig over db with revocations configured by rc,
+// whose Now it sets: with a Notifier, the rig is one replica following its
+// peers.
+func newRigWith(t *testing.T, db *gorm.DB, rc token.RevocationsConfig) *rig {
+	t.Helper()
 	ctx := context.Background()
 	c := authntest.NewClock(time.Date(2026, 3, 1, 9, 0, 0, 0, time.UTC))
 	logs := &syncBuffer{}
@@ -82,8 +90,10 @@ func newRigOn(t *testing.T, db *gorm.DB) *rig {
 	require.NoError(t, err)
 	u, err := users.New(ctx, db, users.Config{Hasher: hasher, Now: c.Now})
 	require.NoError(t, err)
-	revocations, err := token.NewRevocations(ctx, db, token.RevocationsConfig{Now: c.Now})
+	rc.Now = c.Now
+	revocations, err := token.NewRevocations(ctx, db, rc)
 	require.NoError(t, err)
+	t.Cleanup(revocations.Close)
 	key, err := token.HS256("k1", accessKey)
 	require.NoError(t, err)
 	tokens, err := token.New(token.Config{Issuer: "gatehouse-test", Keys: []token.Key{key}, Revocations: revocations, Now: c.Now})

@@ -2,10 +2,11 @@ package account
 
 import (
 	"context"
+	"errors"
 	"fmt"
 
-	"github.com/gatehouse-go/gatehouse/authn"
 	"github.com/gatehouse-go/gatehouse/authn/purpose"
+	"github.com/gatehouse-go/gatehouse/authn/users"
 )
 
 // RequestPasswordReset issues a password-reset token for the account of
@@ -38,7 +39,7 @@ func (s *Service) ResetPassword(ctx context.Context, resetToken, newPassword str
 	if err := s.cfg.Users.CheckPassword(newPassword); err != nil {
 		return err
 	}
-	userID, err := s.cfg.PasswordResets.Consume(ctx, resetToken, s.cfg.Users.PasswordFingerprint)
+	userID, err := s.cfg.PasswordResets.Consume(ctx, resetToken, s.passwordFingerprint)
 	if err != nil {
 		return err
 	}
@@ -74,11 +75,26 @@ func (s *Service) VerifyEmail(ctx context.Context, verificationToken string) (st
 	return userID, s.cfg.Users.MarkEmailVerified(ctx, userID)
 }
 
-// currentEmail is the value verification tokens are bound to.
+// passwordFingerprint is the value reset tokens are bound to. A user who
+// no longer exists has none, so that no token matches; any other error is
+// the database's, and fails the check without calling the token bad.
+func (s *Service) passwordFingerprint(ctx context.Context, userID string) (string, error) {
+	fingerprint, err := s.cfg.Users.PasswordFingerprint(ctx, userID)
+	if errors.Is(err, users.ErrNotFound) {
+		return "", nil
+	}
+	return fingerprint, err
+}
+
+// currentEmail is the value verification tokens are bound to, with the
+// same treatment of a missing user as passwordFingerprint.
 func (s *Service) currentEmail(ctx context.Context, userID string) (string, error) {
 	user, err := s.cfg.Users.Get(ctx, userID)
-	if err != nil {
-		return "", fmt.Errorf("%w: %w", authn.ErrTokenRevoked, err)
+	switch {
+	case errors.Is(err, users.ErrNotFound):
+		return "", nil
+	case err != nil:
+		return "", err
 	}
 	return user.Email, nil
 }

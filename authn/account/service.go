@@ -20,7 +20,12 @@ import (
 
 // Config names the parts a Service composes. Users, Tokens, Revocations,
 // Refresh and Throttle are required; the others switch on the flows that
-// need them.
+// need them. Build Tokens with the same Revocations (token.Config), so that
+// a logout here is what verification consults. When the Revocations follow
+// their peers (token.RevocationsConfig.Notifier), the token flows fail
+// closed while they cannot: Login and Refresh refuse, before spending
+// anything, with an error matching watch.ErrUnavailable, as bearer tokens
+// do in Authenticator.
 type Config struct {
 	Users       *users.Store
 	Tokens      *token.Issuer
@@ -147,8 +152,15 @@ func throttleAccount(email string) string {
 // Login checks email and password and issues a token pair. Unknown email
 // and wrong password fail alike, with an error matching
 // authn.ErrInvalidCredentials; too many failures fail with a
-// *authn.ThrottledError.
+// *authn.ThrottledError. A database that does not answer, or revocations
+// that cannot be kept current, fail it with an error matching neither, so
+// that it is not taken for a wrong password.
 func (s *Service) Login(ctx context.Context, email, password, address string) (TokenPair, error) {
+	// No access token can be issued while revocations are unavailable;
+	// finding out first spares the user a refresh family never handed out.
+	if err := s.cfg.Revocations.Err(); err != nil {
+		return TokenPair{}, err
+	}
 	user, err := s.checkPassword(ctx, email, password, address)
 	if err != nil {
 		return TokenPair{}, err
@@ -177,18 +189,31 @@ func (s *Service) pair(ctx context.Context, subject string, refreshToken authn.S
 
 // Refresh exchanges a refresh token for a new pair; the presented token is
 // dead afterwards. A token presented twice revokes its whole family
-// (authn.ErrTokenReused). The user must still exist and not be locked.
+// (authn.ErrTokenReused). The user must still exist and not be locked, or
+// the family is revoked. When the user cannot be looked up, the error says
+// so and matches no authn rejection: the account can be vouched for neither
+// way.
 func (s *Service) Refresh(ctx context.Context, refreshToken string) (TokenPair, error) {
+	// Checked before the token is spent: once rotated, a token whose pair
+	// cannot be completed is lost to its client.
+	if err := s.cfg.Revocations.Err(); err != nil {
+		return TokenPair{}, err
+	}
 	rt, err := s.cfg.Refresh.Rotate(ctx, refreshToken)
 	if err != nil {
 		return TokenPair{}, err
 	}
 	user, err := s.cfg.Users.Get(ctx, rt.Subject)
-	if err != nil || user.LockedAt != nil {
+	switch {
+	case errors.Is(err, users.ErrNotFound), err == nil && user.LockedAt != nil:
 		if revokeErr := s.cfg.Refresh.RevokeFamily(ctx, rt.FamilyID); revokeErr != nil {
 			return TokenPair{}, revokeErr
 		}
 		return TokenPair{}, fmt.Errorf("account: refresh for an unusable account: %w", authn.ErrTokenRevoked)
+	case err != nil:
+		// A database failure says nothing about the account: revoking the
+		// family for it would log the user out for the database's fault.
+		return TokenPair{}, fmt.Errorf("account: refresh: %w", err)
 	}
 	return s.pair(ctx, rt.Subject, rt.Value)
 }

@@ -16,6 +16,7 @@ import (
 
 	"github.com/gatehouse-go/gatehouse/authn"
 	"github.com/gatehouse-go/gatehouse/authn/apikey"
+	"github.com/gatehouse-go/gatehouse/internal/testdb"
 )
 
 var (
@@ -25,95 +26,101 @@ var (
 
 func TestCreateVerifyRoundTrip(t *testing.T) {
 	t.Parallel()
-	ctx := context.Background()
-	f := newFixture(t)
-	expiry := f.clock.Now().Add(30 * 24 * time.Hour)
+	testdb.Each(t, func(t *testing.T, b testdb.Backend) {
+		ctx := context.Background()
+		f := newFixtureOn(t, b)
+		expiry := f.clock.Now().Add(30 * 24 * time.Hour)
 
-	tests := []struct {
-		name       string
-		expiresAt  *time.Time
-		wantExpiry time.Time
-	}{
-		{"never expires", nil, time.Time{}},
-		{"expires", &expiry, expiry},
-	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			key, secret, err := f.store.Create(ctx, "user-1", "  CI deploy  ", tt.expiresAt)
-			require.NoError(t, err)
-			plain := secret.Reveal()
+		tests := []struct {
+			name       string
+			expiresAt  *time.Time
+			wantExpiry time.Time
+		}{
+			{"never expires", nil, time.Time{}},
+			{"expires", &expiry, expiry},
+		}
+		for _, tt := range tests {
+			t.Run(tt.name, func(t *testing.T) {
+				key, secret, err := f.store.Create(ctx, "user-1", "  CI deploy  ", tt.expiresAt)
+				require.NoError(t, err)
+				plain := secret.Reveal()
 
-			m := keyPattern.FindStringSubmatch(plain)
-			require.NotNil(t, m, "key %q has the documented format", plain)
-			assert.Equal(t, m[1], key.Prefix)
-			assert.Equal(t, "ghk_"+key.Prefix, key.Display())
-			assert.Regexp(t, idPattern, key.ID)
-			assert.Equal(t, "user-1", key.OwnerID)
-			assert.Equal(t, "CI deploy", key.Name, "name is trimmed")
-			assert.True(t, key.CreatedAt.Equal(f.clock.Now()))
-			assert.Nil(t, key.RevokedAt)
-			assert.Nil(t, key.LastUsedAt)
-			if tt.expiresAt == nil {
-				assert.Nil(t, key.ExpiresAt)
-			} else {
-				require.NotNil(t, key.ExpiresAt)
-				assert.True(t, key.ExpiresAt.Equal(*tt.expiresAt))
-			}
+				m := keyPattern.FindStringSubmatch(plain)
+				require.NotNil(t, m, "key %q has the documented format", plain)
+				assert.Equal(t, m[1], key.Prefix)
+				assert.Equal(t, "ghk_"+key.Prefix, key.Display())
+				assert.Regexp(t, idPattern, key.ID)
+				assert.Equal(t, "user-1", key.OwnerID)
+				assert.Equal(t, "CI deploy", key.Name, "name is trimmed")
+				assert.True(t, key.CreatedAt.Equal(f.clock.Now()))
+				assert.Nil(t, key.RevokedAt)
+				assert.Nil(t, key.LastUsedAt)
+				if tt.expiresAt == nil {
+					assert.Nil(t, key.ExpiresAt)
+				} else {
+					require.NotNil(t, key.ExpiresAt)
+					assert.True(t, key.ExpiresAt.Equal(*tt.expiresAt))
+				}
 
-			subject, err := f.store.Verify(ctx, plain)
-			require.NoError(t, err)
-			assert.Equal(t, "user-1", subject.ID, "a key authenticates as its owner")
-			assert.Equal(t, authn.MethodAPIKey, subject.Method)
-			assert.Equal(t, key.ID, subject.CredentialID)
-			assert.True(t, tt.wantExpiry.Equal(subject.ExpiresAt), "ExpiresAt %v", subject.ExpiresAt)
-			assert.Nil(t, subject.Claims)
-		})
-	}
+				subject, err := f.store.Verify(ctx, plain)
+				require.NoError(t, err)
+				assert.Equal(t, "user-1", subject.ID, "a key authenticates as its owner")
+				assert.Equal(t, authn.MethodAPIKey, subject.Method)
+				assert.Equal(t, key.ID, subject.CredentialID)
+				assert.True(t, tt.wantExpiry.Equal(subject.ExpiresAt), "ExpiresAt %v", subject.ExpiresAt)
+				assert.Nil(t, subject.Claims)
+			})
+		}
+	})
 }
 
 func TestKeysAreUnique(t *testing.T) {
 	t.Parallel()
-	f := newFixture(t)
-	ids, prefixes, plains := map[string]bool{}, map[string]bool{}, map[string]bool{}
-	for i := 0; i < 20; i++ {
-		key, plain := f.create(t, "user-1", fmt.Sprintf("key %d", i))
-		assert.False(t, ids[key.ID] || prefixes[key.Prefix] || plains[plain], "key %d repeats an earlier one", i)
-		ids[key.ID], prefixes[key.Prefix], plains[plain] = true, true, true
-	}
+	testdb.Each(t, func(t *testing.T, b testdb.Backend) {
+		f := newFixtureOn(t, b)
+		ids, prefixes, plains := map[string]bool{}, map[string]bool{}, map[string]bool{}
+		for i := 0; i < 20; i++ {
+			key, plain := f.create(t, "user-1", fmt.Sprintf("key %d", i))
+			assert.False(t, ids[key.ID] || prefixes[key.Prefix] || plains[plain], "key %d repeats an earlier one", i)
+			ids[key.ID], prefixes[key.Prefix], plains[plain] = true, true, true
+		}
+	})
 }
 
 func TestPlainKeyIsNotStored(t *testing.T) {
 	t.Parallel()
-	ctx := context.Background()
-	f := newFixture(t)
-	key, plain := f.create(t, "user-1", "deploy")
-	// The secret follows "ghk_" and the prefix; it may itself hold '_'.
-	secretPart := strings.TrimPrefix(plain, apikey.Scheme+key.Prefix+"_")
-	require.NotEqual(t, plain, secretPart)
+	testdb.Each(t, func(t *testing.T, b testdb.Backend) {
+		ctx := context.Background()
+		f := newFixtureOn(t, b)
+		key, plain := f.create(t, "user-1", "deploy")
+		// The secret follows "ghk_" and the prefix; it may itself hold '_'.
+		secretPart := strings.TrimPrefix(plain, apikey.Scheme+key.Prefix+"_")
+		require.NotEqual(t, plain, secretPart)
 
-	row := f.row(t, key.ID)
-	assert.ElementsMatch(t,
-		[]string{"id", "prefix", "hash", "owner_id", "name", "created_at", "expires_at", "revoked_at", "last_used_at"},
-		keysOf(row), "the table holds these columns and no others")
-	for column, value := range row {
-		text := fmt.Sprint(value)
-		assert.NotContains(t, text, secretPart, "column %s holds the secret", column)
-	}
-	sum := sha256.Sum256([]byte(plain))
-	assert.Equal(t, hex.EncodeToString(sum[:]), fmt.Sprint(row["hash"]), "only the SHA-256 of the whole key is stored")
+		row := f.row(t, key.ID)
+		assert.ElementsMatch(t,
+			[]string{"id", "prefix", "hash", "owner_id", "name", "created_at", "expires_at", "revoked_at", "last_used_at"},
+			keysOf(row), "the table holds these columns and no others")
+		for column, value := range row {
+			text := fmt.Sprint(value)
+			assert.NotContains(t, text, secretPart, "column %s holds the secret", column)
+		}
+		sum := sha256.Sum256([]byte(plain))
+		assert.Equal(t, hex.EncodeToString(sum[:]), fmt.Sprint(row["hash"]), "only the SHA-256 of the whole key is stored")
 
-	got, err := f.store.Get(ctx, key.ID)
-	require.NoError(t, err)
-	listed, err := f.store.List(ctx, "user-1")
-	require.NoError(t, err)
-	encoded, err := json.Marshal(listed)
-	require.NoError(t, err)
-	for _, out := range []string{
-		fmt.Sprintf("%+v", key), fmt.Sprintf("%#v", got), fmt.Sprintf("%+v", listed), string(encoded),
-	} {
-		assert.NotContains(t, out, secretPart)
-		assert.NotContains(t, out, fmt.Sprint(row["hash"]))
-	}
+		got, err := f.store.Get(ctx, key.ID)
+		require.NoError(t, err)
+		listed, err := f.store.List(ctx, "user-1")
+		require.NoError(t, err)
+		encoded, err := json.Marshal(listed)
+		require.NoError(t, err)
+		for _, out := range []string{
+			fmt.Sprintf("%+v", key), fmt.Sprintf("%#v", got), fmt.Sprintf("%+v", listed), string(encoded),
+		} {
+			assert.NotContains(t, out, secretPart)
+			assert.NotContains(t, out, fmt.Sprint(row["hash"]))
+		}
+	})
 }
 
 func keysOf(m map[string]any) []string {

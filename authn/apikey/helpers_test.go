@@ -13,23 +13,30 @@ import (
 	"github.com/gatehouse-go/gatehouse/internal/testdb"
 )
 
-// fixture is a store on a fresh SQLite file with a fake clock; path lets a
-// test reopen the file as a restarted process would.
+// fixture is a store on a fresh database with a fake clock; database lets
+// a test open it again as a restarted process would.
 type fixture struct {
-	store *apikey.Store
-	db    *gorm.DB
-	clock *authntest.Clock
-	path  string
+	store    *apikey.Store
+	db       *gorm.DB
+	clock    *authntest.Clock
+	database testdb.Database
 }
 
+// newFixture builds a store on a new SQLite file.
 func newFixture(t *testing.T) fixture {
 	t.Helper()
-	path := testdb.Path(t)
-	db := testdb.OpenFile(t, path)
+	return newFixtureOn(t, testdb.SQLite)
+}
+
+// newFixtureOn builds a store on a new database of backend b.
+func newFixtureOn(t *testing.T, b testdb.Backend) fixture {
+	t.Helper()
+	database := b.New(t)
+	db := database.Open(t)
 	clock := authntest.NewClock(time.Date(2030, 1, 2, 3, 4, 5, 0, time.UTC))
 	store, err := apikey.New(context.Background(), db, apikey.Config{Now: clock.Now})
 	require.NoError(t, err)
-	return fixture{store: store, db: db, clock: clock, path: path}
+	return fixture{store: store, db: db, clock: clock, database: database}
 }
 
 // create makes a key for owner that does not expire.

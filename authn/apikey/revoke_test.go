@@ -10,62 +10,67 @@ import (
 
 	"github.com/gatehouse-go/gatehouse/authn"
 	"github.com/gatehouse-go/gatehouse/authn/apikey"
+	"github.com/gatehouse-go/gatehouse/internal/testdb"
 )
 
 func TestRevoke(t *testing.T) {
 	t.Parallel()
-	ctx := context.Background()
-	f := newFixture(t)
-	key, plain := f.create(t, "alice", "laptop")
-	_, other := f.create(t, "alice", "CI")
+	testdb.Each(t, func(t *testing.T, b testdb.Backend) {
+		ctx := context.Background()
+		f := newFixtureOn(t, b)
+		key, plain := f.create(t, "alice", "laptop")
+		_, other := f.create(t, "alice", "CI")
 
-	_, err := f.store.Verify(ctx, plain)
-	require.NoError(t, err)
-	revokedAt := f.clock.Now()
-	require.NoError(t, f.store.Revoke(ctx, key.ID))
+		_, err := f.store.Verify(ctx, plain)
+		require.NoError(t, err)
+		revokedAt := f.clock.Now()
+		require.NoError(t, f.store.Revoke(ctx, key.ID))
 
-	_, err = f.store.Verify(ctx, plain)
-	assert.ErrorIs(t, err, authn.ErrInvalidAPIKey)
-	_, err = f.store.Verify(ctx, other)
-	assert.NoError(t, err, "revoking one key leaves the owner's others alone")
+		_, err = f.store.Verify(ctx, plain)
+		assert.ErrorIs(t, err, authn.ErrInvalidAPIKey)
+		_, err = f.store.Verify(ctx, other)
+		assert.NoError(t, err, "revoking one key leaves the owner's others alone")
 
-	f.clock.Advance(time.Hour)
-	assert.NoError(t, f.store.Revoke(ctx, key.ID), "revoking twice is not an error")
-	got, err := f.store.Get(ctx, key.ID)
-	require.NoError(t, err)
-	require.NotNil(t, got.RevokedAt)
-	assert.True(t, got.RevokedAt.Equal(revokedAt), "the first revocation time is kept")
+		f.clock.Advance(time.Hour)
+		assert.NoError(t, f.store.Revoke(ctx, key.ID), "revoking twice is not an error")
+		got, err := f.store.Get(ctx, key.ID)
+		require.NoError(t, err)
+		require.NotNil(t, got.RevokedAt)
+		assert.True(t, got.RevokedAt.Equal(revokedAt), "the first revocation time is kept")
 
-	for _, id := range []string{"key_0000000000000000", "", "not-an-id"} {
-		assert.ErrorIs(t, f.store.Revoke(ctx, id), apikey.ErrNotFound, "Revoke(%q)", id)
-	}
+		for _, id := range []string{"key_0000000000000000", "", "not-an-id"} {
+			assert.ErrorIs(t, f.store.Revoke(ctx, id), apikey.ErrNotFound, "Revoke(%q)", id)
+		}
+	})
 }
 
 func TestRevokeOwner(t *testing.T) {
 	t.Parallel()
-	ctx := context.Background()
-	f := newFixture(t)
-	_, alice1 := f.create(t, "alice", "laptop")
-	_, alice2 := f.create(t, "alice", "CI")
-	_, bob := f.create(t, "bob", "laptop")
+	testdb.Each(t, func(t *testing.T, b testdb.Backend) {
+		ctx := context.Background()
+		f := newFixtureOn(t, b)
+		_, alice1 := f.create(t, "alice", "laptop")
+		_, alice2 := f.create(t, "alice", "CI")
+		_, bob := f.create(t, "bob", "laptop")
 
-	require.NoError(t, f.store.RevokeOwner(ctx, "alice"))
-	for _, plain := range []string{alice1, alice2} {
-		_, err := f.store.Verify(ctx, plain)
-		assert.ErrorIs(t, err, authn.ErrInvalidAPIKey)
-	}
-	subject, err := f.store.Verify(ctx, bob)
-	require.NoError(t, err, "other owners' keys keep working")
-	assert.Equal(t, "bob", subject.ID)
+		require.NoError(t, f.store.RevokeOwner(ctx, "alice"))
+		for _, plain := range []string{alice1, alice2} {
+			_, err := f.store.Verify(ctx, plain)
+			assert.ErrorIs(t, err, authn.ErrInvalidAPIKey)
+		}
+		subject, err := f.store.Verify(ctx, bob)
+		require.NoError(t, err, "other owners' keys keep working")
+		assert.Equal(t, "bob", subject.ID)
 
-	keys, err := f.store.List(ctx, "alice")
-	require.NoError(t, err)
-	require.Len(t, keys, 2)
-	for _, k := range keys {
-		assert.NotNil(t, k.RevokedAt, k.Name)
-	}
+		keys, err := f.store.List(ctx, "alice")
+		require.NoError(t, err)
+		require.Len(t, keys, 2)
+		for _, k := range keys {
+			assert.NotNil(t, k.RevokedAt, k.Name)
+		}
 
-	assert.NoError(t, f.store.RevokeOwner(ctx, "alice"), "again: nothing left to revoke")
-	assert.NoError(t, f.store.RevokeOwner(ctx, "carol"), "an owner without keys")
-	assert.ErrorIs(t, f.store.RevokeOwner(ctx, ""), apikey.ErrInvalidOwner)
+		assert.NoError(t, f.store.RevokeOwner(ctx, "alice"), "again: nothing left to revoke")
+		assert.NoError(t, f.store.RevokeOwner(ctx, "carol"), "an owner without keys")
+		assert.ErrorIs(t, f.store.RevokeOwner(ctx, ""), apikey.ErrInvalidOwner)
+	})
 }

@@ -7,7 +7,7 @@ import (
 
 	"gorm.io/gorm"
 
-	"github.com/gatehouse-go/gatehouse/internal/schema"
+	"github.com/gatehouse-go/gatehouse/authn/internal/tables"
 )
 
 // Store keeps API keys in a database through GORM. Build one with New; it is
@@ -19,15 +19,15 @@ type Store struct {
 
 // keyRow is a key as stored. Hash is the only trace of the secret.
 type keyRow struct {
-	ID         string `gorm:"primaryKey;size:20"`
-	Prefix     string `gorm:"size:8;not null;uniqueIndex"`
-	Hash       string `gorm:"size:64;not null"`
-	OwnerID    string `gorm:"size:255;not null;index"`
-	Name       string `gorm:"size:100;not null"`
-	CreatedAt  time.Time
-	ExpiresAt  *time.Time
-	RevokedAt  *time.Time
-	LastUsedAt *time.Time
+	ID         string     `gorm:"primaryKey;size:20"`
+	Prefix     string     `gorm:"size:8;not null;uniqueIndex"`
+	Hash       string     `gorm:"size:64;not null"`
+	OwnerID    string     `gorm:"size:255;not null;index"`
+	Name       string     `gorm:"size:100;not null"`
+	CreatedAt  time.Time  `gorm:"precision:6"`
+	ExpiresAt  *time.Time `gorm:"precision:6"`
+	RevokedAt  *time.Time `gorm:"precision:6"`
+	LastUsedAt *time.Time `gorm:"precision:6"`
 }
 
 // TableName is the table keys are stored in.
@@ -66,7 +66,7 @@ func New(ctx context.Context, db *gorm.DB, cfg Config) (*Store, error) {
 	if err != nil {
 		return nil, err
 	}
-	if err := schema.Migrate(ctx, db, &keyRow{}); err != nil {
+	if err := tables.Migrate(ctx, db, &keyRow{}); err != nil {
 		return nil, fmt.Errorf("apikey: create table gatehouse_api_keys: %w", err)
 	}
 	return &Store{db: db, cfg: cfg}, nil

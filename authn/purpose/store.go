@@ -8,7 +8,7 @@ import (
 	"gorm.io/gorm"
 	"gorm.io/gorm/clause"
 
-	"github.com/gatehouse-go/gatehouse/internal/schema"
+	"github.com/gatehouse-go/gatehouse/authn/internal/tables"
 )
 
 // usedToken records that a token was consumed. The primary key on jti is
@@ -18,8 +18,8 @@ type usedToken struct {
 	JTI       string    `gorm:"column:jti;primaryKey;size:64"`
 	Purpose   string    `gorm:"column:purpose;size:32;not null"`
 	Subject   string    `gorm:"column:subject;size:255;not null"`
-	UsedAt    time.Time `gorm:"column:used_at;not null"`
-	ExpiresAt time.Time `gorm:"column:expires_at;not null;index"`
+	UsedAt    time.Time `gorm:"precision:6;column:used_at;not null"`
+	ExpiresAt time.Time `gorm:"precision:6;column:expires_at;not null;index"`
 }
 
 // TableName is the table that holds the used set of every purpose.
@@ -27,7 +27,7 @@ func (usedToken) TableName() string { return "gatehouse_used_purpose_tokens" }
 
 // migrate creates the used-token table if it is missing.
 func migrate(ctx context.Context, db *gorm.DB) error {
-	if err := schema.Migrate(ctx, db, &usedToken{}); err != nil {
+	if err := tables.Migrate(ctx, db, &usedToken{}); err != nil {
 		return fmt.Errorf("%w: create table %s: %w", ErrStore, usedToken{}.TableName(), err)
 	}
 	return nil

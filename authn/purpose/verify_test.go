@@ -42,18 +42,20 @@ func TestRoundTrip(t *testing.T) {
 
 func TestVerifyDoesNotConsume(t *testing.T) {
 	t.Parallel()
-	ctx := context.Background()
-	tokens := newTokens(t, testdb.Open(t), purpose.PasswordReset, authntest.NewClock(start))
-	tok, err := tokens.Issue(ctx, "alice", "")
-	require.NoError(t, err)
-	for range 3 {
-		subject, err := tokens.Verify(ctx, tok.Value.Reveal(), nil)
+	testdb.Each(t, func(t *testing.T, b testdb.Backend) {
+		ctx := context.Background()
+		tokens := newTokens(t, b.Open(t), purpose.PasswordReset, authntest.NewClock(start))
+		tok, err := tokens.Issue(ctx, "alice", "")
+		require.NoError(t, err)
+		for range 3 {
+			subject, err := tokens.Verify(ctx, tok.Value.Reveal(), nil)
+			require.NoError(t, err)
+			assert.Equal(t, "alice", subject)
+		}
+		subject, err := tokens.Consume(ctx, tok.Value.Reveal(), nil)
 		require.NoError(t, err)
 		assert.Equal(t, "alice", subject)
-	}
-	subject, err := tokens.Consume(ctx, tok.Value.Reveal(), nil)
-	require.NoError(t, err)
-	assert.Equal(t, "alice", subject)
+	})
 }
 
 func TestLifetime(t *testing.T) {
@@ -283,31 +285,33 @@ func TestBinding(t *testing.T) {
 
 func TestBindingFollowsThePassword(t *testing.T) {
 	t.Parallel()
-	ctx := context.Background()
-	tokens := newTokens(t, testdb.Open(t), purpose.PasswordReset, authntest.NewClock(start))
-	hashes := map[string]string{"alice": "hash-v1", "bob": "hash-b"}
-	var asked []string
-	current := func(_ context.Context, subject string) (string, error) {
-		asked = append(asked, subject)
-		return hashes[subject], nil
-	}
-	first, err := tokens.Issue(ctx, "alice", hashes["alice"])
-	require.NoError(t, err)
-	second, err := tokens.Issue(ctx, "alice", hashes["alice"])
-	require.NoError(t, err)
+	testdb.Each(t, func(t *testing.T, b testdb.Backend) {
+		ctx := context.Background()
+		tokens := newTokens(t, b.Open(t), purpose.PasswordReset, authntest.NewClock(start))
+		hashes := map[string]string{"alice": "hash-v1", "bob": "hash-b"}
+		var asked []string
+		current := func(_ context.Context, subject string) (string, error) {
+			asked = append(asked, subject)
+			return hashes[subject], nil
+		}
+		first, err := tokens.Issue(ctx, "alice", hashes["alice"])
+		require.NoError(t, err)
+		second, err := tokens.Issue(ctx, "alice", hashes["alice"])
+		require.NoError(t, err)
 
-	subject, err := tokens.Consume(ctx, first.Value.Reveal(), current)
-	require.NoError(t, err)
-	assert.Equal(t, []string{"alice"}, asked, "the binding is looked up for the token's subject")
-	hashes[subject] = "hash-v2" // the password is reset
+		subject, err := tokens.Consume(ctx, first.Value.Reveal(), current)
+		require.NoError(t, err)
+		assert.Equal(t, []string{"alice"}, asked, "the binding is looked up for the token's subject")
+		hashes[subject] = "hash-v2" // the password is reset
 
-	_, err = tokens.Verify(ctx, second.Value.Reveal(), current)
-	assert.ErrorIs(t, err, authn.ErrTokenRevoked, "a second link sent before the reset dies with the old password")
+		_, err = tokens.Verify(ctx, second.Value.Reveal(), current)
+		assert.ErrorIs(t, err, authn.ErrTokenRevoked, "a second link sent before the reset dies with the old password")
 
-	calls := 0
-	unbound, err := tokens.Issue(ctx, "alice", "")
-	require.NoError(t, err)
-	_, err = tokens.Verify(ctx, unbound.Value.Reveal(), fixed("anything", &calls))
-	require.NoError(t, err)
-	assert.Zero(t, calls, "an unbound token needs no binding")
+		calls := 0
+		unbound, err := tokens.Issue(ctx, "alice", "")
+		require.NoError(t, err)
+		_, err = tokens.Verify(ctx, unbound.Value.Reveal(), fixed("anything", &calls))
+		require.NoError(t, err)
+		assert.Zero(t, calls, "an unbound token needs no binding")
+	})
 }

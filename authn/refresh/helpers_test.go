@@ -27,13 +27,19 @@ type fixture struct {
 	clock *authntest.Clock
 }
 
-// newFixture builds a Store from cfg, whose Now it replaces with a fake
-// clock.
+// newFixture builds a Store on SQLite from cfg, whose Now it replaces
+// with a fake clock.
 func newFixture(t *testing.T, cfg refresh.Config) fixture {
+	t.Helper()
+	return newFixtureOn(t, testdb.SQLite, cfg)
+}
+
+// newFixtureOn is newFixture on a new database of backend b.
+func newFixtureOn(t *testing.T, b testdb.Backend, cfg refresh.Config) fixture {
 	t.Helper()
 	c := authntest.NewClock(start)
 	cfg.Now = c.Now
-	db := testdb.Open(t)
+	db := b.Open(t)
 	s, err := refresh.New(context.Background(), db, cfg)
 	require.NoError(t, err)
 	return fixture{store: s, db: db, clock: c}

@@ -11,44 +11,49 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/gatehouse-go/gatehouse/authn/refresh"
+	"github.com/gatehouse-go/gatehouse/internal/testdb"
 )
 
 func TestIssue(t *testing.T) {
 	t.Parallel()
-	tests := []struct {
-		name       string
-		cfg        refresh.Config
-		wantExpiry time.Duration
-	}{
-		{"defaults", refresh.Config{}, 14 * 24 * time.Hour},
-		{"token TTL", refresh.Config{TokenTTL: time.Hour}, time.Hour},
-		{"token TTL past the family's end is cut to it", refresh.Config{TokenTTL: 30 * 24 * time.Hour, FamilyLifetime: 7 * 24 * time.Hour}, 7 * 24 * time.Hour},
-	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			t.Parallel()
-			f := newFixture(t, tt.cfg)
-			tok := f.issue(t, "alice")
+	testdb.Each(t, func(t *testing.T, backend testdb.Backend) {
+		tests := []struct {
+			name       string
+			cfg        refresh.Config
+			wantExpiry time.Duration
+		}{
+			{"defaults", refresh.Config{}, 14 * 24 * time.Hour},
+			{"token TTL", refresh.Config{TokenTTL: time.Hour}, time.Hour},
+			{"token TTL past the family's end is cut to it", refresh.Config{TokenTTL: 30 * 24 * time.Hour, FamilyLifetime: 7 * 24 * time.Hour}, 7 * 24 * time.Hour},
+		}
+		for _, tt := range tests {
+			t.Run(tt.name, func(t *testing.T) {
+				t.Parallel()
+				f := newFixtureOn(t, backend, tt.cfg)
+				tok := f.issue(t, "alice")
 
-			value := tok.Value.Reveal()
-			require.True(t, strings.HasPrefix(value, refresh.TokenPrefix), value)
-			raw, err := base64.RawURLEncoding.DecodeString(strings.TrimPrefix(value, refresh.TokenPrefix))
-			require.NoError(t, err)
-			assert.Len(t, raw, 32)
-			assert.Equal(t, "alice", tok.Subject)
-			assert.Len(t, tok.FamilyID, 32)
-			assert.Equal(t, start.Add(tt.wantExpiry), tok.ExpiresAt)
-			assert.EqualValues(t, 1, f.rows(t, "family_id = ? AND used_at IS NULL AND revoked_at IS NULL", tok.FamilyID))
-		})
-	}
+				value := tok.Value.Reveal()
+				require.True(t, strings.HasPrefix(value, refresh.TokenPrefix), value)
+				raw, err := base64.RawURLEncoding.DecodeString(strings.TrimPrefix(value, refresh.TokenPrefix))
+				require.NoError(t, err)
+				assert.Len(t, raw, 32)
+				assert.Equal(t, "alice", tok.Subject)
+				assert.Len(t, tok.FamilyID, 32)
+				assert.Equal(t, start.Add(tt.wantExpiry), tok.ExpiresAt)
+				assert.EqualValues(t, 1, f.rows(t, "family_id = ? AND used_at IS NULL AND revoked_at IS NULL", tok.FamilyID))
+			})
+		}
+	})
 }
 
 func TestIssueStartsANewFamilyEachTime(t *testing.T) {
 	t.Parallel()
-	f := newFixture(t, refresh.Config{})
-	a, b := f.issue(t, "alice"), f.issue(t, "alice")
-	assert.NotEqual(t, a.Value.Reveal(), b.Value.Reveal())
-	assert.NotEqual(t, a.FamilyID, b.FamilyID)
+	testdb.Each(t, func(t *testing.T, backend testdb.Backend) {
+		f := newFixtureOn(t, backend, refresh.Config{})
+		a, b := f.issue(t, "alice"), f.issue(t, "alice")
+		assert.NotEqual(t, a.Value.Reveal(), b.Value.Reveal())
+		assert.NotEqual(t, a.FamilyID, b.FamilyID)
+	})
 }
 
 func TestIssueRefusesBadSubject(t *testing.T) {

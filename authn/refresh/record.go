@@ -17,14 +17,14 @@ type record struct {
 	// TokenHash is the hex SHA-256 of the token. Unique, so that a lookup
 	// finds one row or none.
 	TokenHash       string    `gorm:"size:64;not null;uniqueIndex"`
-	CreatedAt       time.Time `gorm:"not null"`
-	ExpiresAt       time.Time `gorm:"not null"`
-	FamilyExpiresAt time.Time `gorm:"not null;index"`
+	CreatedAt       time.Time `gorm:"precision:6;not null"`
+	ExpiresAt       time.Time `gorm:"precision:6;not null"`
+	FamilyExpiresAt time.Time `gorm:"precision:6;not null;index"`
 	// UsedAt is when the token was rotated; a used token presented again is
 	// reuse.
-	UsedAt *time.Time
+	UsedAt *time.Time `gorm:"precision:6"`
 	// RevokedAt is set on every token of a revoked family at once.
-	RevokedAt *time.Time
+	RevokedAt *time.Time `gorm:"precision:6"`
 }
 
 // TableName is the table records are kept in.
@@ -32,5 +32,7 @@ func (record) TableName() string { return tableName }
 
 // token returns the public view of r, with value as its Value.
 func (r record) token(value string) Token {
-	return Token{Value: authn.Secret(value), FamilyID: r.FamilyID, Subject: r.Subject, ExpiresAt: r.ExpiresAt}
+	// A time read back from PostgreSQL is in the local zone; the Token says
+	// UTC whatever the database.
+	return Token{Value: authn.Secret(value), FamilyID: r.FamilyID, Subject: r.Subject, ExpiresAt: r.ExpiresAt.UTC()}
 }

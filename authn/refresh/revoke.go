@@ -6,6 +6,7 @@ import (
 	"fmt"
 
 	"github.com/gatehouse-go/gatehouse/authn"
+	"github.com/gatehouse-go/gatehouse/authn/internal/retry"
 )
 
 // Revoke ends the family of a known token, used or not, as at logout, and
@@ -27,7 +28,11 @@ func (s *Store) Revoke(ctx context.Context, value string) (Token, error) {
 	if !found || subtle.ConstantTimeCompare([]byte(rec.TokenHash), []byte(hash)) != 1 {
 		return Token{}, fmt.Errorf("refresh: unknown token: %w", authn.ErrInvalidToken)
 	}
-	if _, err := revokeFamily(db, rec.FamilyID, s.now()); err != nil {
+	err = retry.OnDeadlock(ctx, func() error {
+		_, err := revokeFamily(db, rec.FamilyID, s.now())
+		return err
+	})
+	if err != nil {
 		return Token{}, err
 	}
 	return Token{FamilyID: rec.FamilyID, Subject: rec.Subject}, nil
@@ -42,7 +47,12 @@ func (s *Store) RevokeFamily(ctx context.Context, familyID string) error {
 		return fmt.Errorf("%w: %q", ErrInvalidFamilyID, familyID)
 	}
 	db := s.db.WithContext(ctx)
-	n, err := revokeFamily(db, familyID, s.now())
+	var n int64
+	err := retry.OnDeadlock(ctx, func() error {
+		var err error
+		n, err = revokeFamily(db, familyID, s.now())
+		return err
+	})
 	if err != nil || n > 0 {
 		return err
 	}
@@ -64,9 +74,11 @@ func (s *Store) RevokeSubject(ctx context.Context, subject string) error {
 	if subject == "" || len(subject) > MaxSubjectLength {
 		return fmt.Errorf("%w: %d bytes, want 1 to %d", ErrInvalidSubject, len(subject), MaxSubjectLength)
 	}
-	err := s.db.WithContext(ctx).Model(&record{}).
-		Where("subject = ? AND revoked_at IS NULL", subject).
-		Update("revoked_at", s.now()).Error
+	err := retry.OnDeadlock(ctx, func() error {
+		return s.db.WithContext(ctx).Model(&record{}).
+			Where("subject = ? AND revoked_at IS NULL", subject).
+			Update("revoked_at", s.now()).Error
+	})
 	if err != nil {
 		return fmt.Errorf("refresh: revoke subject: %w", err)
 	}

@@ -10,6 +10,7 @@ import (
 
 	"github.com/gatehouse-go/gatehouse/authn"
 	"github.com/gatehouse-go/gatehouse/authn/refresh"
+	"github.com/gatehouse-go/gatehouse/internal/testdb"
 )
 
 // tokens holds live families of two subjects, for checking that a
@@ -26,74 +27,76 @@ func issueTokens(t *testing.T, f fixture) tokens {
 
 func TestRevoke(t *testing.T) {
 	t.Parallel()
-	tests := []struct {
-		name    string
-		revoke  func(t *testing.T, f fixture, tk tokens) error
-		revoked func(tk tokens) []refresh.Token
-		live    func(tk tokens) []refresh.Token
-	}{
-		{
-			name: "by a live token",
-			revoke: func(t *testing.T, f fixture, tk tokens) error {
-				got, err := f.store.Revoke(context.Background(), tk.alice1.Value.Reveal())
-				if err == nil {
-					assert.Equal(t, refresh.Token{FamilyID: tk.alice1.FamilyID, Subject: "alice"}, got)
-				}
-				return err
+	testdb.Each(t, func(t *testing.T, backend testdb.Backend) {
+		tests := []struct {
+			name    string
+			revoke  func(t *testing.T, f fixture, tk tokens) error
+			revoked func(tk tokens) []refresh.Token
+			live    func(tk tokens) []refresh.Token
+		}{
+			{
+				name: "by a live token",
+				revoke: func(t *testing.T, f fixture, tk tokens) error {
+					got, err := f.store.Revoke(context.Background(), tk.alice1.Value.Reveal())
+					if err == nil {
+						assert.Equal(t, refresh.Token{FamilyID: tk.alice1.FamilyID, Subject: "alice"}, got)
+					}
+					return err
+				},
+				revoked: func(tk tokens) []refresh.Token { return []refresh.Token{tk.alice1} },
+				live:    func(tk tokens) []refresh.Token { return []refresh.Token{tk.alice2, tk.bob} },
 			},
-			revoked: func(tk tokens) []refresh.Token { return []refresh.Token{tk.alice1} },
-			live:    func(tk tokens) []refresh.Token { return []refresh.Token{tk.alice2, tk.bob} },
-		},
-		{
-			name: "by a used token",
-			revoke: func(t *testing.T, f fixture, tk tokens) error {
-				got, err := f.store.Revoke(context.Background(), tk.alice1Used.Value.Reveal())
-				if err == nil {
-					assert.Equal(t, tk.alice1.FamilyID, got.FamilyID)
-					assert.Empty(t, got.Value.Reveal())
-				}
-				return err
+			{
+				name: "by a used token",
+				revoke: func(t *testing.T, f fixture, tk tokens) error {
+					got, err := f.store.Revoke(context.Background(), tk.alice1Used.Value.Reveal())
+					if err == nil {
+						assert.Equal(t, tk.alice1.FamilyID, got.FamilyID)
+						assert.Empty(t, got.Value.Reveal())
+					}
+					return err
+				},
+				revoked: func(tk tokens) []refresh.Token { return []refresh.Token{tk.alice1} },
+				live:    func(tk tokens) []refresh.Token { return []refresh.Token{tk.alice2, tk.bob} },
 			},
-			revoked: func(tk tokens) []refresh.Token { return []refresh.Token{tk.alice1} },
-			live:    func(tk tokens) []refresh.Token { return []refresh.Token{tk.alice2, tk.bob} },
-		},
-		{
-			name: "by family",
-			revoke: func(t *testing.T, f fixture, tk tokens) error {
-				return f.store.RevokeFamily(context.Background(), tk.alice2.FamilyID)
+			{
+				name: "by family",
+				revoke: func(t *testing.T, f fixture, tk tokens) error {
+					return f.store.RevokeFamily(context.Background(), tk.alice2.FamilyID)
+				},
+				revoked: func(tk tokens) []refresh.Token { return []refresh.Token{tk.alice2} },
+				live:    func(tk tokens) []refresh.Token { return []refresh.Token{tk.alice1, tk.bob} },
 			},
-			revoked: func(tk tokens) []refresh.Token { return []refresh.Token{tk.alice2} },
-			live:    func(tk tokens) []refresh.Token { return []refresh.Token{tk.alice1, tk.bob} },
-		},
-		{
-			name: "by subject",
-			revoke: func(t *testing.T, f fixture, tk tokens) error {
-				return f.store.RevokeSubject(context.Background(), "alice")
+			{
+				name: "by subject",
+				revoke: func(t *testing.T, f fixture, tk tokens) error {
+					return f.store.RevokeSubject(context.Background(), "alice")
+				},
+				revoked: func(tk tokens) []refresh.Token { return []refresh.Token{tk.alice1, tk.alice2} },
+				live:    func(tk tokens) []refresh.Token { return []refresh.Token{tk.bob} },
 			},
-			revoked: func(tk tokens) []refresh.Token { return []refresh.Token{tk.alice1, tk.alice2} },
-			live:    func(tk tokens) []refresh.Token { return []refresh.Token{tk.bob} },
-		},
-	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			t.Parallel()
-			ctx := context.Background()
-			f := newFixture(t, refresh.Config{})
-			tk := issueTokens(t, f)
-			require.NoError(t, tt.revoke(t, f, tk))
-			require.NoError(t, tt.revoke(t, f, tk), "revoking again is harmless")
+		}
+		for _, tt := range tests {
+			t.Run(tt.name, func(t *testing.T) {
+				t.Parallel()
+				ctx := context.Background()
+				f := newFixtureOn(t, backend, refresh.Config{})
+				tk := issueTokens(t, f)
+				require.NoError(t, tt.revoke(t, f, tk))
+				require.NoError(t, tt.revoke(t, f, tk), "revoking again is harmless")
 
-			for _, tok := range tt.revoked(tk) {
-				assert.Zero(t, f.rows(t, "family_id = ? AND revoked_at IS NULL", tok.FamilyID), "every token of the family is revoked")
-				_, err := f.store.Rotate(ctx, tok.Value.Reveal())
-				assert.ErrorIs(t, err, authn.ErrTokenRevoked)
-				assert.NotErrorIs(t, err, authn.ErrTokenReused)
-			}
-			for _, tok := range tt.live(tk) {
-				f.rotate(t, tok)
-			}
-		})
-	}
+				for _, tok := range tt.revoked(tk) {
+					assert.Zero(t, f.rows(t, "family_id = ? AND revoked_at IS NULL", tok.FamilyID), "every token of the family is revoked")
+					_, err := f.store.Rotate(ctx, tok.Value.Reveal())
+					assert.ErrorIs(t, err, authn.ErrTokenRevoked)
+					assert.NotErrorIs(t, err, authn.ErrTokenReused)
+				}
+				for _, tok := range tt.live(tk) {
+					f.rotate(t, tok)
+				}
+			})
+		}
+	})
 }
 
 func TestRevokeRejectsBadInput(t *testing.T) {

@@ -9,6 +9,7 @@ import (
 	"gorm.io/gorm"
 
 	"github.com/gatehouse-go/gatehouse/authn"
+	"github.com/gatehouse-go/gatehouse/authn/internal/retry"
 )
 
 // Rotate exchanges a live token for a new one of the same family, which
@@ -30,6 +31,20 @@ func (s *Store) Rotate(ctx context.Context, value string) (Token, error) {
 	if err != nil {
 		return Token{}, err
 	}
+	// Racing rotations deadlock on MySQL now and then: the winner inserts
+	// the successor into the gap of the family index that a loser's
+	// revocation of the family has locked. The server rolls one back;
+	// trying it again reads what the other committed.
+	var next Token
+	err = retry.OnDeadlock(ctx, func() error {
+		next, err = s.rotate(ctx, hash)
+		return err
+	})
+	return next, err
+}
+
+// rotate is one attempt at Rotate, for the token with this hash.
+func (s *Store) rotate(ctx context.Context, hash string) (Token, error) {
 	db := s.db.WithContext(ctx)
 	rec, found, err := find(db, hash)
 	if err != nil {

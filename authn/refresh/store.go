@@ -8,7 +8,7 @@ import (
 
 	"gorm.io/gorm"
 
-	"github.com/gatehouse-go/gatehouse/internal/schema"
+	"github.com/gatehouse-go/gatehouse/authn/internal/tables"
 )
 
 // Store issues, rotates and revokes refresh tokens kept in a GORM database.
@@ -30,15 +30,17 @@ func New(ctx context.Context, db *gorm.DB, cfg Config) (*Store, error) {
 	if err != nil {
 		return nil, err
 	}
-	if err := schema.Migrate(ctx, db, &record{}); err != nil {
+	if err := tables.Migrate(ctx, db, &record{}); err != nil {
 		return nil, fmt.Errorf("refresh: create table %s: %w", tableName, err)
 	}
 	return &Store{db: db, cfg: cfg, log: cfg.Logger}, nil
 }
 
 // now returns the current time in UTC, so that every time stored compares
-// correctly with every other, even as text (SQLite).
-func (s *Store) now() time.Time { return s.cfg.Now().UTC() }
+// correctly with every other, even as text (SQLite), and to the
+// microsecond, which every database keeps, so that a time read back is the
+// one written.
+func (s *Store) now() time.Time { return s.cfg.Now().UTC().Truncate(time.Microsecond) }
 
 // find looks up the record of a token by its hash. found is false when no
 // token has that hash.

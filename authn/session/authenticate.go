@@ -59,10 +59,18 @@ func (m *Manager) Authenticate(ctx context.Context, req authn.Credentials) (auth
 		if touched.Error != nil {
 			return authn.Subject{}, fmt.Errorf("session %s: touch: %w: %w", rec.ID, ErrStore, touched.Error)
 		}
-		// The session was destroyed (a logout, a password reset) between
-		// the look-up and now: honour that rather than the stale read.
 		if touched.RowsAffected == 0 {
-			return authn.Subject{}, fmt.Errorf("session %s: destroyed: %w", rec.ID, authn.ErrInvalidSession)
+			// Either the session was destroyed (a logout, a password reset)
+			// between the look-up and now, which must be honoured rather
+			// than the stale read, or a concurrent request wrote the same
+			// time, which MySQL counts as no row changed.
+			exists, err := m.exists(ctx, rec.ID)
+			if err != nil {
+				return authn.Subject{}, fmt.Errorf("session %s: touch: %w: %w", rec.ID, ErrStore, err)
+			}
+			if !exists {
+				return authn.Subject{}, fmt.Errorf("session %s: destroyed: %w", rec.ID, authn.ErrInvalidSession)
+			}
 		}
 		rec.LastSeenAt = seen
 	}
@@ -75,6 +83,17 @@ func (m *Manager) Authenticate(ctx context.Context, req authn.Credentials) (auth
 		ID:           rec.Subject,
 		Method:       authn.MethodSession,
 		CredentialID: rec.ID,
-		ExpiresAt:    expires,
+		// UTC whatever the database: PostgreSQL's driver reads times back
+		// in the local zone.
+		ExpiresAt: expires.UTC(),
 	}, nil
+}
+
+// exists reports whether the session with this id is still stored.
+func (m *Manager) exists(ctx context.Context, id string) (bool, error) {
+	var n int64
+	if err := m.db.WithContext(ctx).Model(&record{}).Where("id = ?", id).Count(&n).Error; err != nil {
+		return false, err
+	}
+	return n > 0, nil
 }

@@ -76,18 +76,20 @@ func TestNewDefaultsAndNames(t *testing.T) {
 
 func TestDefaultTimeouts(t *testing.T) {
 	t.Parallel()
-	f := newFixture(t, session.Config{})
-	s := f.create(t, "alice")
-	assert.Equal(t, start, s.CreatedAt)
-	assert.Equal(t, start.Add(24*time.Hour), s.ExpiresAt, "default lifetime")
+	testdb.Each(t, func(t *testing.T, b testdb.Backend) {
+		f := newFixtureOn(t, b, session.Config{})
+		s := f.create(t, "alice")
+		assert.Equal(t, start, s.CreatedAt)
+		assert.Equal(t, start.Add(24*time.Hour), s.ExpiresAt, "default lifetime")
 
-	f.clock.Advance(59 * time.Second)
-	_, err := f.get(s.Token.Reveal())
-	require.NoError(t, err)
-	assert.Equal(t, start, f.lastSeen(t, s.ID), "default touch interval is a minute")
-	f.clock.Advance(time.Second)
-	sub, err := f.get(s.Token.Reveal())
-	require.NoError(t, err)
-	assert.Equal(t, start.Add(time.Minute), f.lastSeen(t, s.ID))
-	assert.Equal(t, start.Add(31*time.Minute), sub.ExpiresAt, "default idle timeout")
+		f.clock.Advance(59 * time.Second)
+		_, err := f.get(s.Token.Reveal())
+		require.NoError(t, err)
+		assert.Equal(t, start, f.lastSeen(t, s.ID), "default touch interval is a minute")
+		f.clock.Advance(time.Second)
+		sub, err := f.get(s.Token.Reveal())
+		require.NoError(t, err)
+		assert.Equal(t, start.Add(time.Minute), f.lastSeen(t, s.ID))
+		assert.Equal(t, start.Add(31*time.Minute), sub.ExpiresAt, "default idle timeout")
+	})
 }

@@ -8,6 +8,7 @@ import (
 	"gorm.io/gorm"
 
 	"github.com/gatehouse-go/gatehouse/authn"
+	"github.com/gatehouse-go/gatehouse/authn/internal/retry"
 )
 
 // Session is a newly created session, as handed to the client that logged
@@ -62,13 +63,19 @@ func (m *Manager) Create(ctx context.Context, subject, previousToken string) (Se
 		LastSeenAt: now,
 		ExpiresAt:  now.Add(m.cfg.Lifetime),
 	}
-	err = m.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
-		if _, ok := decodeToken(previousToken); ok {
-			if err := tx.Where("token_hash = ?", hashToken(previousToken)).Delete(&record{}).Error; err != nil {
-				return fmt.Errorf("destroy previous session: %w", err)
+	previous, err := m.sessionIDs(ctx, previousToken)
+	if err != nil {
+		return Session{}, fmt.Errorf("session: create: %w: look up previous session: %w", ErrStore, err)
+	}
+	err = retry.OnDeadlock(ctx, func() error {
+		return m.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+			if len(previous) > 0 {
+				if err := tx.Where("id IN ?", previous).Delete(&record{}).Error; err != nil {
+					return fmt.Errorf("destroy previous session: %w", err)
+				}
 			}
-		}
-		return tx.Create(&rec).Error
+			return tx.Create(&rec).Error
+		})
 	})
 	if err != nil {
 		return Session{}, fmt.Errorf("session: create: %w: %w", ErrStore, err)
@@ -81,4 +88,20 @@ func (m *Manager) Create(ctx context.Context, subject, previousToken string) (Se
 		CreatedAt: rec.CreatedAt,
 		ExpiresAt: rec.ExpiresAt,
 	}, nil
+}
+
+// sessionIDs returns the id of the session token names, if any. Create
+// deletes the previous session by id rather than by token hash: on MySQL a
+// delete by a hash that matches nothing locks the gap in the index where
+// the hash would be, and concurrent logins inserting their sessions there
+// deadlock. The look-up comes before the transaction, so that the
+// transaction's first statement writes: on SQLite a transaction that reads
+// first may be refused the write lock it asks for next.
+func (m *Manager) sessionIDs(ctx context.Context, token string) ([]string, error) {
+	if _, ok := decodeToken(token); !ok {
+		return nil, nil
+	}
+	var ids []string
+	err := m.db.WithContext(ctx).Model(&record{}).Where("token_hash = ?", hashToken(token)).Pluck("id", &ids).Error
+	return ids, err
 }

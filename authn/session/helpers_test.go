@@ -17,25 +17,32 @@ import (
 // start is where every test clock begins; whole seconds, as stored.
 var start = time.Date(2030, 1, 2, 3, 4, 5, 0, time.UTC)
 
-// fixture is a Manager on a fresh database, with its clock.
+// fixture is a Manager on a fresh database, with its clock; database lets
+// a test open it again, as a restarted process or another replica would.
 type fixture struct {
-	m     *session.Manager
-	db    *gorm.DB
-	clock *authntest.Clock
-	path  string
+	m        *session.Manager
+	db       *gorm.DB
+	clock    *authntest.Clock
+	database testdb.Database
 }
 
 // newFixture builds a Manager on a new SQLite file with cfg, whose Now is
 // replaced by a test clock.
 func newFixture(t *testing.T, cfg session.Config) fixture {
 	t.Helper()
-	path := testdb.Path(t)
-	db := testdb.OpenFile(t, path)
+	return newFixtureOn(t, testdb.SQLite, cfg)
+}
+
+// newFixtureOn is newFixture on a new database of backend b.
+func newFixtureOn(t *testing.T, b testdb.Backend, cfg session.Config) fixture {
+	t.Helper()
+	database := b.New(t)
+	db := database.Open(t)
 	c := authntest.NewClock(start)
 	cfg.Now = c.Now
 	m, err := session.New(context.Background(), db, cfg)
 	require.NoError(t, err)
-	return fixture{m: m, db: db, clock: c, path: path}
+	return fixture{m: m, db: db, clock: c, database: database}
 }
 
 // create starts a session for subject and fails the test on error.
@@ -67,7 +74,7 @@ func (f fixture) lastSeen(t *testing.T, id string) time.Time {
 	var seen []time.Time
 	require.NoError(t, f.db.Table("gatehouse_sessions").Where("id = ?", id).Pluck("last_seen_at", &seen).Error)
 	require.Len(t, seen, 1, "session %s in the table", id)
-	return seen[0]
+	return seen[0].UTC()
 }
 
 // count returns how many sessions the table holds.

@@ -6,7 +6,7 @@ import (
 
 	"gorm.io/gorm"
 
-	"github.com/gatehouse-go/gatehouse/internal/schema"
+	"github.com/gatehouse-go/gatehouse/authn/internal/tables"
 )
 
 // record is one session as stored. It holds the hash of the cookie value,
@@ -20,10 +20,10 @@ type record struct {
 	// guess, so a slow password hash would add only cost.
 	TokenHash  string    `gorm:"size:64;not null;uniqueIndex"`
 	Subject    string    `gorm:"size:255;not null;index"`
-	CreatedAt  time.Time `gorm:"not null;autoCreateTime:false"`
-	LastSeenAt time.Time `gorm:"not null"`
+	CreatedAt  time.Time `gorm:"precision:6;not null;autoCreateTime:false"`
+	LastSeenAt time.Time `gorm:"precision:6;not null"`
 	// ExpiresAt is the absolute expiry, indexed for Cleanup.
-	ExpiresAt time.Time `gorm:"not null;index"`
+	ExpiresAt time.Time `gorm:"precision:6;not null;index"`
 }
 
 // TableName is the table sessions are kept in.
@@ -34,7 +34,7 @@ const maxSubjectLen = 255
 
 // migrate creates the session table and its indexes if they are missing.
 func migrate(ctx context.Context, db *gorm.DB) error {
-	return schema.Migrate(ctx, db, &record{})
+	return tables.Migrate(ctx, db, &record{})
 }
 
 // stamp is t as stored: UTC, truncated to the second so that every database

@@ -51,49 +51,53 @@ func TestTableLayout(t *testing.T) {
 
 func TestTableHoldsNoPlainToken(t *testing.T) {
 	t.Parallel()
-	f := newFixture(t, session.Config{})
-	s := f.create(t, "alice")
+	testdb.Each(t, func(t *testing.T, b testdb.Backend) {
+		f := newFixtureOn(t, b, session.Config{})
+		s := f.create(t, "alice")
 
-	var rows []map[string]any
-	require.NoError(t, f.db.Table("gatehouse_sessions").Find(&rows).Error)
-	require.Len(t, rows, 1)
-	row := rows[0]
-	sum := sha256.Sum256([]byte(s.Token.Reveal()))
-	assert.Equal(t, hex.EncodeToString(sum[:]), row["token_hash"])
-	assert.Equal(t, s.ID, row["id"])
-	assert.Equal(t, "alice", row["subject"])
-	for column, value := range row {
-		text := fmt.Sprint(value)
-		assert.NotContains(t, text, s.Token.Reveal(), column)
-		assert.NotContains(t, text, s.CSRFToken.Reveal(), column)
-	}
+		var rows []map[string]any
+		require.NoError(t, f.db.Table("gatehouse_sessions").Find(&rows).Error)
+		require.Len(t, rows, 1)
+		row := rows[0]
+		sum := sha256.Sum256([]byte(s.Token.Reveal()))
+		assert.Equal(t, hex.EncodeToString(sum[:]), row["token_hash"])
+		assert.Equal(t, s.ID, row["id"])
+		assert.Equal(t, "alice", row["subject"])
+		for column, value := range row {
+			text := fmt.Sprint(value)
+			assert.NotContains(t, text, s.Token.Reveal(), column)
+			assert.NotContains(t, text, s.CSRFToken.Reveal(), column)
+		}
 
-	_, err := f.get(hex.EncodeToString(sum[:]))
-	assert.ErrorIs(t, err, authn.ErrInvalidSession, "a leaked hash is no cookie")
+		_, err := f.get(hex.EncodeToString(sum[:]))
+		assert.ErrorIs(t, err, authn.ErrInvalidSession, "a leaked hash is no cookie")
+	})
 }
 
 func TestSessionsSurviveNewManager(t *testing.T) {
 	t.Parallel()
-	ctx := context.Background()
-	f := newFixture(t, session.Config{IdleTimeout: 10 * time.Minute})
-	s := f.create(t, "alice")
-	gone := f.create(t, "bob")
-	require.NoError(t, f.m.Destroy(ctx, gone.Token.Reveal()))
+	testdb.Each(t, func(t *testing.T, b testdb.Backend) {
+		ctx := context.Background()
+		f := newFixtureOn(t, b, session.Config{IdleTimeout: 10 * time.Minute})
+		s := f.create(t, "alice")
+		gone := f.create(t, "bob")
+		require.NoError(t, f.m.Destroy(ctx, gone.Token.Reveal()))
 
-	f.clock.Advance(5 * time.Minute)
-	restarted, err := session.New(ctx, testdb.OpenFile(t, f.path), session.Config{IdleTimeout: 10 * time.Minute, Now: f.clock.Now})
-	require.NoError(t, err)
+		f.clock.Advance(5 * time.Minute)
+		restarted, err := session.New(ctx, f.database.Open(t), session.Config{IdleTimeout: 10 * time.Minute, Now: f.clock.Now})
+		require.NoError(t, err)
 
-	sub, err := restarted.Authenticate(ctx, f.request("POST", s.Token.Reveal(), s.CSRFToken.Reveal()))
-	require.NoError(t, err)
-	assert.Equal(t, authn.Subject{
-		ID: "alice", Method: authn.MethodSession, CredentialID: s.ID, ExpiresAt: start.Add(15 * time.Minute),
-	}, sub)
-	assert.Equal(t, s.CSRFToken, restarted.CSRFToken(s.Token.Reveal()), "CSRF tokens need no shared state")
-	_, err = restarted.Authenticate(ctx, f.request("GET", gone.Token.Reveal(), ""))
-	assert.ErrorIs(t, err, authn.ErrInvalidSession)
+		sub, err := restarted.Authenticate(ctx, f.request("POST", s.Token.Reveal(), s.CSRFToken.Reveal()))
+		require.NoError(t, err)
+		assert.Equal(t, authn.Subject{
+			ID: "alice", Method: authn.MethodSession, CredentialID: s.ID, ExpiresAt: start.Add(15 * time.Minute),
+		}, sub)
+		assert.Equal(t, s.CSRFToken, restarted.CSRFToken(s.Token.Reveal()), "CSRF tokens need no shared state")
+		_, err = restarted.Authenticate(ctx, f.request("GET", gone.Token.Reveal(), ""))
+		assert.ErrorIs(t, err, authn.ErrInvalidSession)
 
-	require.NoError(t, restarted.Destroy(ctx, s.Token.Reveal()))
-	_, err = f.get(s.Token.Reveal())
-	assert.ErrorIs(t, err, authn.ErrInvalidSession, "the first manager sees the second's logout")
+		require.NoError(t, restarted.Destroy(ctx, s.Token.Reveal()))
+		_, err = f.get(s.Token.Reveal())
+		assert.ErrorIs(t, err, authn.ErrInvalidSession, "the first manager sees the second's logout")
+	})
 }

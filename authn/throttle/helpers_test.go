@@ -15,24 +15,33 @@ import (
 	"github.com/gatehouse-go/gatehouse/internal/testdb"
 )
 
-// fixture is a limiter on a fresh SQLite file with a fake clock.
+// fixture is a limiter on a fresh database with a fake clock; database
+// lets a test open it again, as another replica or a restarted process
+// would.
 type fixture struct {
-	limiter *throttle.Limiter
-	db      *gorm.DB
-	clock   *authntest.Clock
-	path    string
+	limiter  *throttle.Limiter
+	db       *gorm.DB
+	clock    *authntest.Clock
+	database testdb.Database
 }
 
-// newFixture builds a limiter from cfg, with the fixture's clock.
+// newFixture builds a limiter on a new SQLite file from cfg, with the
+// fixture's clock.
 func newFixture(t *testing.T, cfg throttle.Config) fixture {
 	t.Helper()
-	path := testdb.Path(t)
-	db := testdb.OpenFile(t, path)
+	return newFixtureOn(t, testdb.SQLite, cfg)
+}
+
+// newFixtureOn is newFixture on a new database of backend b.
+func newFixtureOn(t *testing.T, b testdb.Backend, cfg throttle.Config) fixture {
+	t.Helper()
+	database := b.New(t)
+	db := database.Open(t)
 	clock := authntest.NewClock(time.Date(2030, 1, 2, 3, 4, 5, 0, time.UTC))
 	cfg.Now = clock.Now
 	limiter, err := throttle.New(context.Background(), db, cfg)
 	require.NoError(t, err)
-	return fixture{limiter: limiter, db: db, clock: clock, path: path}
+	return fixture{limiter: limiter, db: db, clock: clock, database: database}
 }
 
 // fail records n failures of account from address.

@@ -7,7 +7,7 @@ import (
 
 	"gorm.io/gorm"
 
-	"github.com/gatehouse-go/gatehouse/internal/schema"
+	"github.com/gatehouse-go/gatehouse/authn/internal/tables"
 )
 
 // Limiter counts failed logins in a database and refuses logins over the
@@ -24,7 +24,7 @@ type Limiter struct {
 type failure struct {
 	ID       uint64    `gorm:"primaryKey;autoIncrement"`
 	Key      string    `gorm:"size:400;not null;index:idx_gatehouse_login_failures_key,priority:1"`
-	FailedAt time.Time `gorm:"not null;index:idx_gatehouse_login_failures_key,priority:2;index"`
+	FailedAt time.Time `gorm:"precision:6;not null;index:idx_gatehouse_login_failures_key,priority:2;index"`
 }
 
 // TableName is the table failures are stored in.
@@ -49,7 +49,7 @@ func New(ctx context.Context, db *gorm.DB, cfg Config) (*Limiter, error) {
 	if err != nil {
 		return nil, err
 	}
-	if err := schema.Migrate(ctx, db, &failure{}); err != nil {
+	if err := tables.Migrate(ctx, db, &failure{}); err != nil {
 		return nil, fmt.Errorf("throttle: create table gatehouse_login_failures: %w", err)
 	}
 	return &Limiter{db: db, cfg: cfg}, nil

@@ -15,7 +15,9 @@ const bearerScheme = "Bearer"
 // request's Authorization header (see ParseBearer). A request without the
 // header, or with another scheme, has no credentials for it; a malformed
 // Bearer header or a rejected token is an error matching
-// authn.ErrInvalidToken.
+// authn.ErrInvalidToken. While the Revocations are unavailable a good token
+// is neither accepted nor rejected: the error matches watch.ErrUnavailable
+// (see Verify).
 func (i *Issuer) Authenticator() authn.Authenticator {
 	return authn.AuthenticatorFunc(func(ctx context.Context, req authn.Credentials) (authn.Subject, error) {
 		raw, err := ParseBearer(req.Header("Authorization"))

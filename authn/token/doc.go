@@ -21,4 +21,8 @@
 // subject, a revocation generation that invalidates every token the subject
 // was issued before it. Both are held in memory, so verifying a token never
 // queries the database; Reload brings in revocations made by other processes.
+// Replicas that share a watch.Notifier (RevocationsConfig.Notifier) tell
+// each other of every revocation as it is made, and fail closed — refuse to
+// verify or issue tokens — while they cannot be sure they have heard them
+// all.
 package token

@@ -18,6 +18,7 @@ import (
 	"github.com/gatehouse-go/gatehouse/authn"
 	"github.com/gatehouse-go/gatehouse/authn/authntest"
 	"github.com/gatehouse-go/gatehouse/authn/token"
+	"github.com/gatehouse-go/gatehouse/watch"
 )
 
 // exampleNow is a fixed clock, so that the examples print the same times
@@ -169,4 +170,51 @@ func ExampleRevocations_RevokeSubject() {
 	// Output:
 	// true
 	// <nil>
+}
+
+// Replicas sharing a database and a notifier see each other's revocations
+// as they are made. watch.Local carries them between replicas within one
+// process; across processes use package watch/pgwatch or watch/rediswatch.
+func ExampleNewRevocations_replicas() {
+	dir, err := os.MkdirTemp("", "gatehouse-example")
+	if err != nil {
+		log.Fatal(err)
+	}
+	defer os.RemoveAll(dir)
+	ctx := context.Background()
+	notifier := watch.NewLocal()
+	defer notifier.Close()
+
+	// Each replica has its own connection pool and its own Revocations.
+	var replicas []*token.Revocations
+	for range 2 {
+		db, err := gorm.Open(sqlite.Open(filepath.Join(dir, "app.db")+"?_busy_timeout=5000"), &gorm.Config{Logger: logger.Discard})
+		if err != nil {
+			log.Fatal(err)
+		}
+		if sqlDB, err := db.DB(); err == nil {
+			defer sqlDB.Close()
+		}
+		r, err := token.NewRevocations(ctx, db, token.RevocationsConfig{Notifier: notifier})
+		if err != nil {
+			log.Fatal(err)
+		}
+		defer r.Close()
+		replicas = append(replicas, r)
+	}
+	a, b := replicas[0], replicas[1]
+
+	if err := a.RevokeToken(ctx, "token-id-1", "user-42", time.Now().Add(time.Hour)); err != nil {
+		log.Fatal(err)
+	}
+	for deadline := time.Now().Add(10 * time.Second); !b.IsRevoked("token-id-1", "user-42", 0) && time.Now().Before(deadline); {
+		time.Sleep(time.Millisecond) // the message is on its way
+	}
+	fmt.Println(b.IsRevoked("token-id-1", "user-42", 0), b.Err())
+
+	b.Close()
+	fmt.Println(errors.Is(b.Err(), watch.ErrUnavailable))
+	// Output:
+	// true <nil>
+	// true
 }

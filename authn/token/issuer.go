@@ -192,13 +192,21 @@ type Token struct {
 // Issue signs a new token for subject, valid from now for the configured TTL.
 // The subject must be a non-empty id of at most MaxSubjectLength bytes of
 // valid UTF-8, else the error matches ErrInvalidSubject. The token carries no
-// roles.
+// roles. While the Revocations cannot vouch for their memory (see
+// Revocations.Err) Issue refuses with an error matching
+// watch.ErrUnavailable: the generation it would stamp may be stale, and the
+// token would escape a revocation of its subject made elsewhere.
 func (i *Issuer) Issue(ctx context.Context, subject string) (Token, error) {
 	if err := ctx.Err(); err != nil {
 		return Token{}, err
 	}
 	if err := checkSubject(subject); err != nil {
 		return Token{}, fmt.Errorf("token: issue: %w", err)
+	}
+	if i.revocations != nil {
+		if err := i.revocations.Err(); err != nil {
+			return Token{}, err
+		}
 	}
 	jti, err := randomID()
 	if err != nil {

@@ -2,18 +2,23 @@ package token
 
 import (
 	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"errors"
+	"fmt"
 	"time"
 
 	"gorm.io/gorm"
+	"gorm.io/gorm/clause"
 
-	"github.com/gatehouse-go/gatehouse/internal/schema"
+	"github.com/gatehouse-go/gatehouse/authn/internal/tables"
 )
 
 // revokedToken is one token revoked by id, kept until it would have expired.
 type revokedToken struct {
 	JTI       string    `gorm:"column:jti;primaryKey;size:255"`
 	Subject   string    `gorm:"size:255;not null;index"`
-	ExpiresAt time.Time `gorm:"not null;index"`
+	ExpiresAt time.Time `gorm:"precision:6;not null;index"`
 }
 
 // TableName is the table revoked token ids are kept in.
@@ -24,13 +29,88 @@ func (revokedToken) TableName() string { return "gatehouse_revoked_tokens" }
 type subjectRevocation struct {
 	Subject    string    `gorm:"primaryKey;size:255"`
 	Generation int64     `gorm:"not null"`
-	RevokedAt  time.Time `gorm:"not null"`
+	RevokedAt  time.Time `gorm:"precision:6;not null"`
 }
 
 // TableName is the table subject revocations are kept in.
 func (subjectRevocation) TableName() string { return "gatehouse_subject_revocations" }
 
-// migrate creates the revocation tables if they are missing.
+// revocationState is the one row that names the revocation store and
+// counts its revocations. StoreID, drawn at random when the row is made,
+// tells this store's messages from those of another store publishing on
+// the same channel. Revision is raised by one in the transaction of every
+// revocation, by any process, so a replica knows how far its memory has
+// come: a peer's next revocation is revision + 1, a gap means a message
+// was missed, and one cheap read of this row tells whether memory is
+// behind the store.
+type revocationState struct {
+	ID       int    `gorm:"primaryKey;autoIncrement:false"`
+	StoreID  string `gorm:"size:32;not null"`
+	Revision int64  `gorm:"not null"`
+}
+
+// TableName is the table the revocation state row is kept in.
+func (revocationState) TableName() string { return "gatehouse_revocation_state" }
+
+// stateRow is the id of the one revocationState row.
+const stateRow = 1
+
+// migrate creates the revocation tables if they are missing, and the state
+// row.
 func migrate(ctx context.Context, db *gorm.DB) error {
-	return schema.Migrate(ctx, db, &revokedToken{}, &subjectRevocation{})
+	if err := tables.Migrate(ctx, db, &revokedToken{}, &subjectRevocation{}, &revocationState{}); err != nil {
+		return err
+	}
+	_, err := ensureState(ctx, db)
+	return err
+}
+
+// ensureState creates the state row if it is missing and returns it. Of
+// several processes creating it at once, one inserts it and the others
+// find it.
+func ensureState(ctx context.Context, db *gorm.DB) (revocationState, error) {
+	b := make([]byte, 16)
+	if _, err := rand.Read(b); err != nil {
+		return revocationState{}, fmt.Errorf("store id: %w", err)
+	}
+	row := revocationState{ID: stateRow, StoreID: hex.EncodeToString(b)}
+	if err := db.WithContext(ctx).Clauses(clause.OnConflict{DoNothing: true}).Create(&row).Error; err != nil {
+		return revocationState{}, fmt.Errorf("create revocation state: %w", err)
+	}
+	state, found, err := readState(db.WithContext(ctx))
+	if err != nil {
+		return revocationState{}, err
+	}
+	if !found {
+		return revocationState{}, errors.New("revocation state not found after creating it")
+	}
+	return state, nil
+}
+
+// readState reads the state row; found is false when it is missing.
+func readState(db *gorm.DB) (state revocationState, found bool, err error) {
+	res := db.Where("id = ?", stateRow).Limit(1).Find(&state)
+	if res.Error != nil {
+		return revocationState{}, false, fmt.Errorf("read revocation state: %w", res.Error)
+	}
+	return state, res.RowsAffected == 1, nil
+}
+
+// bumpRevision raises the store's revision within tx and returns the new
+// one. Called last in a revocation's transaction, so that the row every
+// revocation writes is held for as short a time as possible.
+func bumpRevision(tx *gorm.DB) (int64, error) {
+	res := tx.Model(&revocationState{}).Where("id = ?", stateRow).
+		Update("revision", gorm.Expr("revision + 1"))
+	if res.Error != nil {
+		return 0, fmt.Errorf("raise revocation revision: %w", res.Error)
+	}
+	state, found, err := readState(tx)
+	if err != nil {
+		return 0, err
+	}
+	if res.RowsAffected != 1 || !found {
+		return 0, errors.New("revocation state row is missing")
+	}
+	return state.Revision, nil
 }

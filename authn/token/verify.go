@@ -40,7 +40,11 @@ const maxExactFloat = 1 << 53
 //
 // Errors match authn.ErrTokenExpired for a token whose lifetime is over or
 // has not begun (all else about it being right), authn.ErrTokenRevoked for a
-// revoked token, and authn.ErrInvalidToken for every other rejection. On
+// revoked token, and authn.ErrInvalidToken for every other rejection. A
+// token that is otherwise good is not accepted while the Revocations cannot
+// vouch for their memory (Revocations.Err): the error then matches
+// watch.ErrUnavailable and not authn.ErrInvalidCredentials, since the
+// token may be good, and the HTTP adapters answer 503, not 401. On
 // success the Subject's Claims hold the token's registered claims (iss, sub,
 // aud, exp, nbf, iat, jti) and gen; other claims are not read.
 func (i *Issuer) Verify(ctx context.Context, raw string) (authn.Subject, error) {
@@ -92,10 +96,16 @@ func (i *Issuer) Verify(ctx context.Context, raw string) (authn.Subject, error) 
 }
 
 // subject checks a verified token against the revocations and returns its
-// subject.
+// subject. Both paths of Verify, the cached one included, come through
+// here, so neither decides on revocations that are not current.
 func (i *Issuer) subject(v verifiedToken) (authn.Subject, error) {
-	if i.revocations != nil && i.revocations.IsRevoked(v.jti, v.sub, v.gen) {
-		return authn.Subject{}, fmt.Errorf("token: %w", authn.ErrTokenRevoked)
+	if i.revocations != nil {
+		if err := i.revocations.Err(); err != nil {
+			return authn.Subject{}, err
+		}
+		if i.revocations.IsRevoked(v.jti, v.sub, v.gen) {
+			return authn.Subject{}, fmt.Errorf("token: %w", authn.ErrTokenRevoked)
+		}
 	}
 	return authn.Subject{
 		ID:           v.sub,

@@ -75,82 +75,86 @@ func TestAuthenticate(t *testing.T) {
 
 func TestAuthenticateLocked(t *testing.T) {
 	t.Parallel()
-	ctx := context.Background()
-	s, _, clock := newStore(t, users.Config{})
-	bob := register(t, s, "bob@example.com", goodPassword, "Bob")
+	testdb.Each(t, func(t *testing.T, b testdb.Backend) {
+		ctx := context.Background()
+		s, _, clock := newStoreOn(t, b, users.Config{})
+		bob := register(t, s, "bob@example.com", goodPassword, "Bob")
 
-	lockedAt := clock.Now().Add(time.Minute)
-	clock.Advance(time.Minute)
-	require.NoError(t, s.SetLocked(ctx, bob.ID, true))
-	clock.Advance(time.Minute)
-	require.NoError(t, s.SetLocked(ctx, bob.ID, true), "locking again is not an error")
-	u, err := s.Get(ctx, bob.ID)
-	require.NoError(t, err)
-	require.NotNil(t, u.LockedAt)
-	assert.True(t, u.LockedAt.Equal(lockedAt), "the first lock's time is kept")
-	assert.True(t, u.Locked())
+		lockedAt := clock.Now().Add(time.Minute)
+		clock.Advance(time.Minute)
+		require.NoError(t, s.SetLocked(ctx, bob.ID, true))
+		clock.Advance(time.Minute)
+		require.NoError(t, s.SetLocked(ctx, bob.ID, true), "locking again is not an error")
+		u, err := s.Get(ctx, bob.ID)
+		require.NoError(t, err)
+		require.NotNil(t, u.LockedAt)
+		assert.True(t, u.LockedAt.Equal(lockedAt), "the first lock's time is kept")
+		assert.True(t, u.Locked())
 
-	// The right password learns of the lock, and is still refused.
-	u, err = s.Authenticate(ctx, "bob@example.com", goodPassword)
-	assert.ErrorIs(t, err, users.ErrLocked)
-	assert.ErrorIs(t, err, authn.ErrInvalidCredentials)
-	assert.Zero(t, u)
+		// The right password learns of the lock, and is still refused.
+		u, err = s.Authenticate(ctx, "bob@example.com", goodPassword)
+		assert.ErrorIs(t, err, users.ErrLocked)
+		assert.ErrorIs(t, err, authn.ErrInvalidCredentials)
+		assert.Zero(t, u)
 
-	// A wrong one learns nothing, not even that the account is locked.
-	_, wrong := s.Authenticate(ctx, "bob@example.com", "not the password")
-	_, unknown := s.Authenticate(ctx, "nobody@example.com", "not the password")
-	assert.NotErrorIs(t, wrong, users.ErrLocked)
-	assert.ErrorIs(t, wrong, authn.ErrInvalidCredentials)
-	assert.Equal(t, unknown.Error(), wrong.Error())
+		// A wrong one learns nothing, not even that the account is locked.
+		_, wrong := s.Authenticate(ctx, "bob@example.com", "not the password")
+		_, unknown := s.Authenticate(ctx, "nobody@example.com", "not the password")
+		assert.NotErrorIs(t, wrong, users.ErrLocked)
+		assert.ErrorIs(t, wrong, authn.ErrInvalidCredentials)
+		assert.Equal(t, unknown.Error(), wrong.Error())
 
-	clock.Advance(time.Minute)
-	require.NoError(t, s.SetLocked(ctx, bob.ID, false))
-	require.NoError(t, s.SetLocked(ctx, bob.ID, false), "unlocking again is not an error")
-	u, err = s.Authenticate(ctx, "bob@example.com", goodPassword)
-	require.NoError(t, err)
-	assert.Nil(t, u.LockedAt)
-	assert.True(t, u.UpdatedAt.Equal(clock.Now()))
+		clock.Advance(time.Minute)
+		require.NoError(t, s.SetLocked(ctx, bob.ID, false))
+		require.NoError(t, s.SetLocked(ctx, bob.ID, false), "unlocking again is not an error")
+		u, err = s.Authenticate(ctx, "bob@example.com", goodPassword)
+		require.NoError(t, err)
+		assert.Nil(t, u.LockedAt)
+		assert.True(t, u.UpdatedAt.Equal(clock.Now()))
+	})
 }
 
 // Switching from bcrypt to Argon2id keeps every user: old hashes verify, and
 // each is replaced at its owner's next login.
 func TestRehashOnLoginAfterSwitchingHashers(t *testing.T) {
 	t.Parallel()
-	ctx := context.Background()
-	db := testdb.Open(t)
-	clock := authntest.NewClock(start)
-	before, err := users.New(ctx, db, users.Config{Hasher: cheapBcrypt{}, Now: clock.Now})
-	require.NoError(t, err)
-	bob := register(t, before, "bob@example.com", goodPassword, "Bob")
-	require.True(t, strings.HasPrefix(storedHash(t, db, bob.ID), "$2a$04$"))
-	oldPrint, err := before.PasswordFingerprint(ctx, bob.ID)
-	require.NoError(t, err)
+	testdb.Each(t, func(t *testing.T, b testdb.Backend) {
+		ctx := context.Background()
+		db := b.Open(t)
+		clock := authntest.NewClock(start)
+		before, err := users.New(ctx, db, users.Config{Hasher: cheapBcrypt{}, Now: clock.Now})
+		require.NoError(t, err)
+		bob := register(t, before, "bob@example.com", goodPassword, "Bob")
+		require.True(t, strings.HasPrefix(storedHash(t, db, bob.ID), "$2a$04$"))
+		oldPrint, err := before.PasswordFingerprint(ctx, bob.ID)
+		require.NoError(t, err)
 
-	after, err := users.New(ctx, db, users.Config{Hasher: fastHasher(t), Now: clock.Now})
-	require.NoError(t, err)
+		after, err := users.New(ctx, db, users.Config{Hasher: fastHasher(t), Now: clock.Now})
+		require.NoError(t, err)
 
-	// A wrong password rehashes nothing.
-	_, err = after.Authenticate(ctx, "bob@example.com", "not the password")
-	require.ErrorIs(t, err, authn.ErrInvalidCredentials)
-	assert.True(t, strings.HasPrefix(storedHash(t, db, bob.ID), "$2a$04$"))
+		// A wrong password rehashes nothing.
+		_, err = after.Authenticate(ctx, "bob@example.com", "not the password")
+		require.ErrorIs(t, err, authn.ErrInvalidCredentials)
+		assert.True(t, strings.HasPrefix(storedHash(t, db, bob.ID), "$2a$04$"))
 
-	clock.Advance(time.Hour)
-	u, err := after.Authenticate(ctx, "bob@example.com", goodPassword)
-	require.NoError(t, err)
-	assert.Equal(t, bob, u, "a rehash is not a change to the account")
-	rehashed := storedHash(t, db, bob.ID)
-	assert.True(t, strings.HasPrefix(rehashed, "$argon2id$v=19$m=7168,t=5,p=1$"), rehashed)
-	newPrint, err := after.PasswordFingerprint(ctx, bob.ID)
-	require.NoError(t, err)
-	assert.NotEqual(t, oldPrint, newPrint)
+		clock.Advance(time.Hour)
+		u, err := after.Authenticate(ctx, "bob@example.com", goodPassword)
+		require.NoError(t, err)
+		assert.Equal(t, bob, u, "a rehash is not a change to the account")
+		rehashed := storedHash(t, db, bob.ID)
+		assert.True(t, strings.HasPrefix(rehashed, "$argon2id$v=19$m=7168,t=5,p=1$"), rehashed)
+		newPrint, err := after.PasswordFingerprint(ctx, bob.ID)
+		require.NoError(t, err)
+		assert.NotEqual(t, oldPrint, newPrint)
 
-	// The new hash verifies and is kept.
-	_, err = after.Authenticate(ctx, "bob@example.com", goodPassword)
-	require.NoError(t, err)
-	assert.Equal(t, rehashed, storedHash(t, db, bob.ID))
-	got, err := after.Get(ctx, bob.ID)
-	require.NoError(t, err)
-	assert.True(t, got.UpdatedAt.Equal(bob.UpdatedAt))
+		// The new hash verifies and is kept.
+		_, err = after.Authenticate(ctx, "bob@example.com", goodPassword)
+		require.NoError(t, err)
+		assert.Equal(t, rehashed, storedHash(t, db, bob.ID))
+		got, err := after.Get(ctx, bob.ID)
+		require.NoError(t, err)
+		assert.True(t, got.UpdatedAt.Equal(bob.UpdatedAt))
+	})
 }
 
 // A rehash that cannot be made or stored does not fail the login; it is

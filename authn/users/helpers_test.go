@@ -30,10 +30,17 @@ func fastHasher(t *testing.T) password.Hasher {
 	return h
 }
 
-// newStore returns a Store on a new database with a cheap hasher and a
-// clock of its own, unless cfg sets them. Tests of the Store's bookkeeping
-// hash with cheapBcrypt; those about hashing choose their hasher.
+// newStore returns a Store on a new SQLite database with a cheap hasher
+// and a clock of its own, unless cfg sets them. Tests of the Store's
+// bookkeeping hash with cheapBcrypt; those about hashing choose their
+// hasher.
 func newStore(t *testing.T, cfg users.Config) (*users.Store, *gorm.DB, *authntest.Clock) {
+	t.Helper()
+	return newStoreOn(t, testdb.SQLite, cfg)
+}
+
+// newStoreOn is newStore on a new database of backend b.
+func newStoreOn(t *testing.T, b testdb.Backend, cfg users.Config) (*users.Store, *gorm.DB, *authntest.Clock) {
 	t.Helper()
 	c := authntest.NewClock(start)
 	if cfg.Hasher == nil {
@@ -42,7 +49,7 @@ func newStore(t *testing.T, cfg users.Config) (*users.Store, *gorm.DB, *authntes
 	if cfg.Now == nil {
 		cfg.Now = c.Now
 	}
-	db := testdb.Open(t)
+	db := b.Open(t)
 	s, err := users.New(context.Background(), db, cfg)
 	require.NoError(t, err)
 	return s, db, c

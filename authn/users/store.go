@@ -10,8 +10,8 @@ import (
 
 	"gorm.io/gorm"
 
+	"github.com/gatehouse-go/gatehouse/authn/internal/tables"
 	"github.com/gatehouse-go/gatehouse/authn/password"
-	"github.com/gatehouse-go/gatehouse/internal/schema"
 )
 
 // Config configures a Store. The zero value is ready to use.
@@ -91,15 +91,16 @@ func New(ctx context.Context, db *gorm.DB, cfg Config) (*Store, error) {
 
 // migrate creates the table and its indexes if they are missing.
 func migrate(ctx context.Context, db *gorm.DB) error {
-	if err := schema.Migrate(ctx, db, &userRecord{}); err != nil {
+	if err := tables.Migrate(ctx, db, &userRecord{}); err != nil {
 		return fmt.Errorf("users: create table gatehouse_users: %w", err)
 	}
 	return nil
 }
 
 // timestamp returns the clock's time as stored: UTC, to the microsecond,
-// which PostgreSQL keeps exactly, so a User returned by a write equals the
-// one read back.
+// which every database keeps exactly (the columns declare that precision,
+// or MySQL would keep milliseconds), so a User returned by a write equals
+// the one read back.
 func (s *Store) timestamp() time.Time {
 	return s.now().UTC().Truncate(time.Microsecond)
 }

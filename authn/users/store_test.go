@@ -4,6 +4,7 @@ import (
 	"context"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -49,19 +50,21 @@ func TestNewRefusesBadConfig(t *testing.T) {
 
 func TestNewCreatesTableOnce(t *testing.T) {
 	t.Parallel()
-	ctx := context.Background()
-	s, db, _ := newStore(t, users.Config{})
-	assert.True(t, db.Migrator().HasTable("gatehouse_users"))
-	assert.True(t, db.Migrator().HasIndex("gatehouse_users", "idx_gatehouse_users_email"))
-	bob := register(t, s, "bob@example.com", goodPassword, "Bob")
+	testdb.Each(t, func(t *testing.T, b testdb.Backend) {
+		ctx := context.Background()
+		s, db, _ := newStoreOn(t, b, users.Config{})
+		assert.True(t, db.Migrator().HasTable("gatehouse_users"))
+		assert.True(t, db.Migrator().HasIndex("gatehouse_users", "idx_gatehouse_users_email"))
+		bob := register(t, s, "bob@example.com", goodPassword, "Bob")
 
-	// A second Store on the same database, as after a restart, finds the
-	// table and its users in place.
-	again, err := users.New(ctx, db, users.Config{Hasher: cheapBcrypt{}})
-	require.NoError(t, err)
-	got, err := again.Get(ctx, bob.ID)
-	require.NoError(t, err)
-	assert.Equal(t, bob, got)
+		// A second Store on the same database, as after a restart, finds the
+		// table and its users in place.
+		again, err := users.New(ctx, db, users.Config{Hasher: cheapBcrypt{}})
+		require.NoError(t, err)
+		got, err := again.Get(ctx, bob.ID)
+		require.NoError(t, err)
+		assert.Equal(t, bob, got)
+	})
 }
 
 // The zero Config hashes with Argon2id at OWASP's recommended parameters.
@@ -73,4 +76,29 @@ func TestDefaultHasher(t *testing.T) {
 	require.NoError(t, err)
 	bob := register(t, s, "bob@example.com", goodPassword, "Bob")
 	assert.True(t, strings.HasPrefix(storedHash(t, db, bob.ID), "$argon2id$v=19$m=19456,t=2,p=1$"))
+}
+
+// Times are kept to the microsecond on every database, so that a User a
+// write returns equals the one read back; MySQL keeps only seconds, or
+// what GORM's default precision gives, unless told otherwise.
+func TestTimesKeepMicroseconds(t *testing.T) {
+	t.Parallel()
+	testdb.Each(t, func(t *testing.T, b testdb.Backend) {
+		ctx := context.Background()
+		s, _, clock := newStoreOn(t, b, users.Config{})
+		clock.Advance(123456789 * time.Nanosecond)
+		bob := register(t, s, "bob@example.com", goodPassword, "Bob")
+		assert.Equal(t, start.Add(123456*time.Microsecond), bob.CreatedAt)
+
+		clock.Advance(time.Second)
+		require.NoError(t, s.SetLocked(ctx, bob.ID, true))
+		require.NoError(t, s.MarkEmailVerified(ctx, bob.ID))
+		got, err := s.Get(ctx, bob.ID)
+		require.NoError(t, err)
+		assert.Equal(t, bob.CreatedAt, got.CreatedAt)
+		want := start.Add(time.Second + 123456*time.Microsecond)
+		assert.Equal(t, want, got.UpdatedAt)
+		assert.Equal(t, &want, got.LockedAt)
+		assert.Equal(t, &want, got.EmailVerifiedAt)
+	})
 }

@@ -41,11 +41,14 @@ type userRecord struct {
 	Name         string `gorm:"size:400;not null"`
 	PasswordHash string `gorm:"size:255;not null"`
 	// The Store sets both times from its clock, not GORM's, so that tests
-	// and callers with an injected clock see consistent values.
-	CreatedAt       time.Time `gorm:"not null;index:idx_gatehouse_users_created;autoCreateTime:false"`
-	UpdatedAt       time.Time `gorm:"not null;autoUpdateTime:false"`
-	EmailVerifiedAt *time.Time
-	LockedAt        *time.Time
+	// and callers with an injected clock see consistent values. Every time
+	// is kept to the microsecond: without a declared precision MySQL keeps
+	// milliseconds, and a User a write returns would differ from the one
+	// read back.
+	CreatedAt       time.Time  `gorm:"precision:6;not null;index:idx_gatehouse_users_created;autoCreateTime:false"`
+	UpdatedAt       time.Time  `gorm:"precision:6;not null;autoUpdateTime:false"`
+	EmailVerifiedAt *time.Time `gorm:"precision:6"`
+	LockedAt        *time.Time `gorm:"precision:6"`
 }
 
 // TableName is the table users are kept in.

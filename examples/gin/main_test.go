@@ -11,3 +11,9 @@ import (
 func TestContract(t *testing.T) {
 	blogtest.Run(t, blogtest.InProcess(run))
 }
+
+// TestReplicas runs two of this example's servers on one store: on
+// PostgreSQL, and on MariaDB with Redis, when their DSNs are set.
+func TestReplicas(t *testing.T) {
+	blogtest.Replicas(t, blogtest.InProcess(run))
+}

@@ -11,3 +11,10 @@ import (
 func TestContract(t *testing.T) {
 	blogtest.Run(t, blogtest.InProcess(run))
 }
+
+// TestReplicas runs two of this example's servers, each a process of its
+// own, on one store: on PostgreSQL, and on MariaDB with Redis, when their
+// DSNs are set.
+func TestReplicas(t *testing.T) {
+	blogtest.Replicas(t, blogtest.Subprocess(t))
+}

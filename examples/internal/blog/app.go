@@ -2,14 +2,14 @@ package blog
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"log/slog"
+	"strings"
 	"time"
 
-	"gorm.io/driver/sqlite"
 	"gorm.io/gorm"
-	"gorm.io/gorm/logger"
 
 	"github.com/gatehouse-go/gatehouse/adapters/guard"
 	"github.com/gatehouse-go/gatehouse/authn/account"
@@ -20,28 +20,37 @@ import (
 	"github.com/gatehouse-go/gatehouse/authn/token"
 	"github.com/gatehouse-go/gatehouse/authn/users"
 	"github.com/gatehouse-go/gatehouse/authz"
+	"github.com/gatehouse-go/gatehouse/database"
+	"github.com/gatehouse-go/gatehouse/watch"
+	"github.com/gatehouse-go/gatehouse/watch/pgwatch"
+	"github.com/gatehouse-go/gatehouse/watch/rediswatch"
 )
 
 // App is the blog: its database, its credentials, its policy and its posts.
 type App struct {
-	cfg      Config
-	db       *gorm.DB
-	engine   *authz.Engine
-	users    *users.Store
-	accounts *account.Service
-	keys     *apikey.Store
-	sessions *session.Manager
-	posts    *postStore
-	log      *slog.Logger
+	cfg         Config
+	db          *gorm.DB
+	notifier    watch.Notifier // nil for a single replica
+	engine      *authz.Engine
+	revocations *token.Revocations
+	users       *users.Store
+	accounts    *account.Service
+	keys        *apikey.Store
+	sessions    *session.Manager
+	posts       *postStore
+	log         *slog.Logger
 }
 
 // Open opens (creating on first start) the database of cfg, builds every
 // part, and seeds the demo users into an empty user table.
+//
+// With a notifier (see Config.Redis) the app is one of several replicas:
+// its policy and its revoked tokens follow the others' edits, and it
+// answers 503 while it cannot vouch for them.
 func Open(ctx context.Context, cfg Config, log *slog.Logger) (*App, error) {
-	db, err := gorm.Open(sqlite.Open(cfg.DatabasePath+"?_busy_timeout=5000&_txlock=immediate"),
-		&gorm.Config{Logger: logger.Discard, TranslateError: true})
+	db, err := database.Open(cfg.Database)
 	if err != nil {
-		return nil, fmt.Errorf("open %s: %w", cfg.DatabasePath, err)
+		return nil, err
 	}
 	a := &App{cfg: cfg, db: db, log: log}
 	if err := a.build(ctx, cfg); err != nil {
@@ -51,18 +60,51 @@ func Open(ctx context.Context, cfg Config, log *slog.Logger) (*App, error) {
 	return a, nil
 }
 
-func (a *App) build(ctx context.Context, cfg Config) error {
+// openNotifier connects to what carries changes between replicas: Redis
+// when configured, else a PostgreSQL store itself; nil otherwise.
+func (a *App) openNotifier(ctx context.Context, cfg Config) error {
 	var err error
-	if a.engine, err = authz.New(ctx, authz.WithDB(a.db)); err != nil {
+	switch {
+	case cfg.Redis != "":
+		a.notifier, err = rediswatch.New(ctx, cfg.Redis, rediswatch.Config{Logger: a.log})
+		if err == nil {
+			a.log.Info("replication on: changes travel by Redis pub/sub", "redis", database.Redact(cfg.Redis))
+		}
+	case strings.HasPrefix(cfg.Database, "postgres://"), strings.HasPrefix(cfg.Database, "postgresql://"):
+		a.notifier, err = pgwatch.New(ctx, cfg.Database, pgwatch.Config{Logger: a.log})
+		if err == nil {
+			a.log.Info("replication on: changes travel by PostgreSQL LISTEN/NOTIFY")
+		}
+	case strings.HasPrefix(cfg.Database, "mysql://"):
+		// No notifier reaches other processes: replicas notice each
+		// other's changes at their periodic check of the store instead.
+		a.notifier = watch.NewLocal()
+		a.log.Info("replication by polling: replicas see each other's changes within two seconds; set GATEHOUSE_REDIS for milliseconds")
+	}
+	return err
+}
+
+func (a *App) build(ctx context.Context, cfg Config) error {
+	if err := a.openNotifier(ctx, cfg); err != nil {
+		return err
+	}
+	engineOptions := []authz.Option{authz.WithDB(a.db)}
+	revocationsConfig := token.RevocationsConfig{}
+	if a.notifier != nil {
+		engineOptions = append(engineOptions, authz.WithNotifier(a.notifier), authz.WithLogger(a.log))
+		revocationsConfig.Notifier, revocationsConfig.Logger = a.notifier, a.log
+	}
+	var err error
+	if a.engine, err = authz.New(ctx, engineOptions...); err != nil {
 		return err
 	}
 	if a.users, err = users.New(ctx, a.db, users.Config{Logger: a.log}); err != nil {
 		return err
 	}
-	revocations, err := token.NewRevocations(ctx, a.db, token.RevocationsConfig{})
-	if err != nil {
+	if a.revocations, err = token.NewRevocations(ctx, a.db, revocationsConfig); err != nil {
 		return err
 	}
+	revocations := a.revocations
 	key, err := token.HS256("k1", cfg.JWTSecret)
 	if err != nil {
 		return err
@@ -119,8 +161,36 @@ func (a *App) Addr() string { return a.cfg.Addr }
 // Logger is the app's logger.
 func (a *App) Logger() *slog.Logger { return a.log }
 
-// Close closes the database.
+// Ready returns nil when this replica can serve: its policy and revoked
+// tokens are current and its database answers.
+func (a *App) Ready(ctx context.Context) error {
+	if err := a.engine.Err(); err != nil {
+		return err
+	}
+	if err := a.revocations.Err(); err != nil {
+		return err
+	}
+	sqlDB, err := a.db.DB()
+	if err != nil {
+		return err
+	}
+	ctx, cancel := context.WithTimeout(ctx, time.Second)
+	defer cancel()
+	return sqlDB.PingContext(ctx)
+}
+
+// Close stops following the other replicas and closes the notifier and the
+// database.
 func (a *App) Close() {
+	if a.engine != nil {
+		a.engine.Close()
+	}
+	if a.revocations != nil {
+		a.revocations.Close()
+	}
+	if a.notifier != nil {
+		_ = a.notifier.Close()
+	}
 	if sqlDB, err := a.db.DB(); err == nil {
 		_ = sqlDB.Close()
 	}
@@ -163,6 +233,9 @@ func (a *App) seed(ctx context.Context) error {
 	}
 	for _, d := range demoUsers {
 		u, err := a.users.Register(ctx, d.email, d.password, d.name)
+		if errors.Is(err, users.ErrEmailTaken) {
+			continue // a replica starting beside this one seeded it
+		}
 		if err != nil {
 			return fmt.Errorf("seed %s: %w", d.email, err)
 		}

@@ -2,18 +2,27 @@ package blog
 
 import (
 	"crypto/rand"
-	"errors"
 	"fmt"
 	"strings"
+
+	"github.com/gatehouse-go/gatehouse/database"
 )
 
 // Config is the example's configuration, read from the environment.
 type Config struct {
 	// Addr is the listen address (ADDR), default 127.0.0.1:8080.
 	Addr string
-	// DatabasePath is the SQLite file of GATEHOUSE_DATABASE=sqlite:PATH,
-	// default gatehouse-example.db in the working directory.
-	DatabasePath string
+	// Database is the DSN of the store (GATEHOUSE_DATABASE): sqlite:PATH,
+	// postgres://… or mysql://…; default sqlite:gatehouse-example.db in
+	// the working directory.
+	Database string
+	// Redis is the URL of a Redis server (GATEHOUSE_REDIS, redis://… or
+	// rediss://…) carrying policy edits and revocations between replicas.
+	// When it is unset, a postgres:// store carries them itself with
+	// LISTEN/NOTIFY, and replicas on a mysql:// store notice each other's
+	// changes at their periodic check of the store (within two seconds); a
+	// sqlite: store serves one process.
+	Redis string
 	// JWTSecret signs access tokens (GATEHOUSE_JWT_SECRET, at least 32
 	// bytes). When the variable is unset a random secret is generated and
 	// SecretGenerated is true: tokens then die with the process.
@@ -35,21 +44,16 @@ func ConfigFromEnv(getenv func(string) string) (Config, error) {
 		cfg.JWTIssuer = "gatehouse"
 	}
 
-	database := getenv("GATEHOUSE_DATABASE")
-	if database == "" {
-		database = "sqlite:gatehouse-example.db"
+	cfg.Database = getenv("GATEHOUSE_DATABASE")
+	if cfg.Database == "" {
+		cfg.Database = "sqlite:gatehouse-example.db"
 	}
-	scheme, rest, _ := strings.Cut(database, ":")
-	switch scheme {
-	case "sqlite":
-		if rest == "" {
-			return Config{}, errors.New("GATEHOUSE_DATABASE: sqlite: needs a file path, as in sqlite:gatehouse-example.db")
-		}
-		cfg.DatabasePath = rest
-	case "postgres", "postgresql", "mysql":
-		return Config{}, fmt.Errorf("GATEHOUSE_DATABASE: %s is not supported by this version of the example; use sqlite:PATH", scheme)
-	default:
-		return Config{}, fmt.Errorf("GATEHOUSE_DATABASE: unknown scheme %q; use sqlite:PATH", scheme)
+	if _, err := database.Dialector(cfg.Database); err != nil {
+		return Config{}, fmt.Errorf("GATEHOUSE_DATABASE: %w", err)
+	}
+	cfg.Redis = getenv("GATEHOUSE_REDIS")
+	if cfg.Redis != "" && !strings.HasPrefix(cfg.Redis, "redis://") && !strings.HasPrefix(cfg.Redis, "rediss://") {
+		return Config{}, fmt.Errorf("GATEHOUSE_REDIS: %q: use redis://host:port/db or rediss://…", database.Redact(cfg.Redis))
 	}
 
 	secret := getenv("GATEHOUSE_JWT_SECRET")

@@ -1,0 +1,155 @@
+package token
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/gatehouse-go/gatehouse/watch"
+)
+
+// publishTimeout bounds how long a revocation waits to tell its peers; they
+// find it at their next check of the store if the message is lost.
+const publishTimeout = 2 * time.Second
+
+// revocationMessage is what a revocation publishes after it commits: the
+// store it was made in, the revision it made, and either the token revoked
+// (jti, subject, expiry) or the subject's new generation. It is small and
+// holds no token.
+type revocationMessage struct {
+	Store      string     `json:"store"`
+	Revision   int64      `json:"rev"`
+	Subject    string     `json:"sub"`
+	TokenID    string     `json:"jti,omitempty"`
+	ExpiresAt  *time.Time `json:"exp,omitempty"`
+	Generation int64      `json:"gen,omitempty"`
+}
+
+// errResync says a message cannot be applied on its own, and memory must
+// be reloaded from the store.
+var errResync = errors.New("revocation message malformed or out of order")
+
+// validate checks a message heard on the channel, which anybody able to
+// publish there may have written.
+func (m revocationMessage) validate() error {
+	switch {
+	case m.Store == "":
+		return errors.New("no store")
+	case m.Revision < 1:
+		return fmt.Errorf("revision %d", m.Revision)
+	}
+	if err := checkSubject(m.Subject); err != nil {
+		return err
+	}
+	isToken := m.TokenID != "" || m.ExpiresAt != nil
+	switch {
+	case isToken && m.Generation != 0:
+		return errors.New("both a token and a generation")
+	case isToken && (len(m.TokenID) == 0 || len(m.TokenID) > 255):
+		return errors.New("token id must be 1 to 255 bytes")
+	case isToken && (m.ExpiresAt == nil || m.ExpiresAt.IsZero()):
+		return errors.New("token without expiry")
+	case !isToken && m.Generation < 1:
+		return fmt.Errorf("generation %d", m.Generation)
+	}
+	return nil
+}
+
+// publish tells peers of a committed revocation. A failure is logged, not
+// returned: the revocation stands, and peers find it at their next check.
+func (r *Revocations) publish(ctx context.Context, m revocationMessage) {
+	if r.notifier == nil {
+		return
+	}
+	payload, err := json.Marshal(m)
+	if err != nil {
+		r.logger.ErrorContext(ctx, "gatehouse: cannot encode a revocation for peers", "revision", m.Revision, "error", err)
+		return
+	}
+	// The caller's request may be over once the revocation is committed;
+	// its peers should hear of it all the same.
+	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), publishTimeout)
+	defer cancel()
+	if err := r.notifier.Publish(ctx, r.channel, string(payload)); err != nil {
+		r.logger.WarnContext(ctx, "gatehouse: peers not told of a revocation; they find it at their next check",
+			"channel", r.channel, "revision", m.Revision, "subject", m.Subject, "token_id", m.TokenID, "error", err)
+	}
+}
+
+// revocationFollower lets a watch.Follower keep a Revocations current.
+type revocationFollower struct {
+	r *Revocations
+	// lagMark is the store's revision at the last check that found memory
+	// behind it; only the Follower's goroutine touches it.
+	lagMark int64
+}
+
+var _ watch.State = (*revocationFollower)(nil)
+
+// Apply applies a peer's revocation at once, whether or not it is the next
+// one: revocations only ever add, so applying one early is safe, and is
+// what makes a logout on one replica hold on the others within moments.
+// Messages of another store are ignored. A message that cannot be read, or
+// that reveals a gap (a revision after the next), asks for a reload.
+func (f *revocationFollower) Apply(_ context.Context, payload string) error {
+	var m revocationMessage
+	if err := json.Unmarshal([]byte(payload), &m); err != nil {
+		return fmt.Errorf("%w: %w", errResync, err)
+	}
+	r := f.r
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if m.Store != r.storeID {
+		return nil // another store's, sharing the channel
+	}
+	if err := m.validate(); err != nil {
+		return fmt.Errorf("%w: %w", errResync, err)
+	}
+	if m.TokenID != "" {
+		r.rememberToken(m.TokenID, m.ExpiresAt.UTC())
+	} else {
+		r.rememberGeneration(m.Subject, m.Generation)
+	}
+	if !r.advance(m.Revision) {
+		return fmt.Errorf("%w: revision %d after %d", errResync, m.Revision, r.revision)
+	}
+	return nil
+}
+
+// Reload reloads every revocation from the store.
+func (f *revocationFollower) Reload(ctx context.Context) error { return f.r.Reload(ctx) }
+
+// Check reports whether memory has kept up with the store, by one read of
+// the state row by its primary key: its revision counts every revocation
+// ever committed, and memory knows the revision it holds. Memory may trail
+// the store by the revocations whose messages are on their way, so it is
+// stale only when it has not reached, by now, a revision the store already
+// had at the previous check: a lost message costs two check intervals at
+// most, and a message in flight costs no reload. Cleanup does not change
+// the revision, so replicas never reload over rows a peer deleted, and
+// memory and store, which legitimately differ there, are not compared.
+func (f *revocationFollower) Check(ctx context.Context) (bool, error) {
+	r := f.r
+	state, found, err := readState(r.db.WithContext(ctx))
+	if err != nil {
+		return false, err
+	}
+	r.mu.RLock()
+	storeID, current := r.storeID, r.revision
+	r.mu.RUnlock()
+	if !found || state.StoreID != storeID {
+		return false, nil // the state row was lost or made again: reload
+	}
+	if state.Revision <= current {
+		f.lagMark = 0
+		return true, nil
+	}
+	stale := f.lagMark != 0 && current < f.lagMark
+	f.lagMark = state.Revision
+	if stale {
+		f.lagMark = 0
+	}
+	return !stale, nil
+}
