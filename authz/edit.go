@@ -228,7 +228,7 @@ func (e *Engine) commit(ctx context.Context, c change) error {
 	err := e.applyLocked(c, revision)
 	if e.sync != nil {
 		// Committed: peers must hear of it whatever memory made of it.
-		e.sync.publish(ctx, e.store.id, revision, c)
+		e.sync.publish(ctx, e.store, revision, c)
 	}
 	if err != nil && e.store != nil {
 		// The store has the change but memory may have part of it: start

@@ -16,6 +16,7 @@ import (
 	"gorm.io/gorm/clause"
 
 	"github.com/gatehouse-go/gatehouse/internal/schema"
+	"github.com/gatehouse-go/gatehouse/watch"
 )
 
 // gormStore persists the policy through Casbin's GORM adapter.
@@ -26,6 +27,9 @@ type gormStore struct {
 	// id names this store (database and table) in change notifications,
 	// so that engines on other stores sharing a channel ignore them.
 	id string
+	// key seals change notifications (watch.Seal): only processes that
+	// read it from the store can announce an edit.
+	key []byte
 }
 
 // policyRevision numbers the states of a policy table: every edit, from any
@@ -38,6 +42,7 @@ type policyRevision struct {
 	PolicyTable string `gorm:"primaryKey;size:100"`
 	StoreID     string `gorm:"size:32;not null"`
 	Revision    int64  `gorm:"not null"`
+	SealKey     string `gorm:"size:64;not null;default:''"`
 }
 
 // TableName is the table gatehouse keeps policy revisions in.
@@ -84,32 +89,44 @@ func openGormStore(ctx context.Context, db *gorm.DB, table string) (*gormStore, 
 		return nil, fmt.Errorf("%w: %w", ErrStore, err)
 	}
 	s := &gormStore{db: db, table: table, adapter: adapter}
-	if s.id, err = s.ensureRevision(ctx); err != nil {
+	if err := s.ensureRevision(ctx); err != nil {
 		return nil, fmt.Errorf("%w: %w", ErrStore, err)
 	}
 	return s, nil
 }
 
 // ensureRevision creates the table's revision row if it is missing (the
-// first process to get there names the store) and returns the store's id.
-func (s *gormStore) ensureRevision(ctx context.Context) (string, error) {
+// first process to get there names the store and draws its sealing key),
+// and reads the store's id and key.
+func (s *gormStore) ensureRevision(ctx context.Context) error {
 	random := make([]byte, 16)
 	if _, err := rand.Read(random); err != nil {
-		return "", err
+		return err
 	}
-	row := policyRevision{PolicyTable: s.table, StoreID: hex.EncodeToString(random)}
+	key, err := watch.NewKey()
+	if err != nil {
+		return err
+	}
+	row := policyRevision{PolicyTable: s.table, StoreID: hex.EncodeToString(random), SealKey: key}
 	db := s.db.WithContext(ctx)
-	err := schema.Retry(ctx, func() error {
-		return db.Clauses(clause.OnConflict{DoNothing: true}).Create(&row).Error
+	err = schema.Retry(ctx, func() error {
+		if err := db.Clauses(clause.OnConflict{DoNothing: true}).Create(&row).Error; err != nil {
+			return err
+		}
+		// A row from before sealing has no key: the first process to see
+		// it sets one.
+		return db.Model(&policyRevision{}).Where("policy_table = ? AND seal_key = ?", s.table, "").
+			Update("seal_key", key).Error
 	})
 	if err != nil {
-		return "", fmt.Errorf("create revision of %s: %w", s.table, err)
+		return fmt.Errorf("create revision of %s: %w", s.table, err)
 	}
 	var stored policyRevision
 	if err := db.Where("policy_table = ?", s.table).Take(&stored).Error; err != nil {
-		return "", fmt.Errorf("read revision of %s: %w", s.table, err)
+		return fmt.Errorf("read revision of %s: %w", s.table, err)
 	}
-	return stored.StoreID, nil
+	s.id, s.key = stored.StoreID, []byte(stored.SealKey)
+	return nil
 }
 
 // revision returns the store's current revision.

@@ -75,7 +75,7 @@ func follow(ctx context.Context, e *Engine, c config) (*replication, error) {
 	if r.logger == nil {
 		r.logger = slog.Default()
 	}
-	f, err := watch.Follow(ctx, c.notifier, &engineState{e: e}, watch.FollowConfig{
+	f, err := watch.Follow(ctx, c.notifier, &engineState{e: e, logger: r.logger, channel: r.channel}, watch.FollowConfig{
 		Channel:  r.channel,
 		Interval: c.syncInterval,
 		Logger:   r.logger,
@@ -113,15 +113,15 @@ type wireEdit struct {
 	AddRoles     [][]string `json:"add_g,omitempty"`
 }
 
-func (r *replication) publish(ctx context.Context, store string, revision int64, c change) {
-	m := message{Store: store, Revision: revision, Change: &wireEdit{
+func (r *replication) publish(ctx context.Context, store *gormStore, revision int64, c change) {
+	m := message{Store: store.id, Revision: revision, Change: &wireEdit{
 		RemoveGrants: grantRules(c.removeGrants),
 		RemoveRoles:  roleRules(c.removeRoles),
 		AddGrants:    grantRules(c.addGrants),
 		AddRoles:     roleRules(c.addRoles),
 	}}
 	payload, err := json.Marshal(m)
-	if err == nil && len(payload) > watch.MaxPayload {
+	if err == nil && len(payload) > watch.SealedMaxPayload {
 		m.Change = nil
 		payload, err = json.Marshal(m)
 	}
@@ -131,7 +131,7 @@ func (r *replication) publish(ctx context.Context, store string, revision int64,
 	}
 	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), publishTimeout)
 	defer cancel()
-	if err := r.notifier.Publish(ctx, r.channel, string(payload)); err != nil {
+	if err := r.notifier.Publish(ctx, r.channel, watch.Seal(store.key, string(payload))); err != nil {
 		r.logger.Warn("gatehouse: peers not told of a policy edit; they catch up at their next check",
 			"channel", r.channel, "revision", revision, "error", err)
 	}
@@ -142,7 +142,9 @@ var errResync = errors.New("policy message out of order or incomplete")
 
 // engineState lets a watch.Follower keep an engine current.
 type engineState struct {
-	e *Engine
+	e       *Engine
+	logger  *slog.Logger
+	channel string
 	// lagMark is the store's revision at the last check that found memory
 	// behind it; only the Follower's goroutine touches it.
 	lagMark int64
@@ -150,14 +152,21 @@ type engineState struct {
 
 // Apply applies a peer's edit if it is the next one, ignores messages of
 // other stores and edits memory already has, and asks for a reload
-// otherwise. Messages come from the network: every rule is validated, and
-// a change that does not fit the policy in memory is not applied.
-func (s *engineState) Apply(_ context.Context, payload string) error {
+// otherwise. Messages come from the network: one not sealed with the
+// store's key is ignored and logged, every rule is validated, and a change
+// that does not fit the policy in memory is not applied.
+func (s *engineState) Apply(_ context.Context, sealed string) error {
+	e := s.e
+	payload, err := watch.Open(e.store.key, sealed)
+	if err != nil {
+		s.logger.Warn("gatehouse: ignored a policy message not sealed with this store's key (another store's, or forged)",
+			"channel", s.channel)
+		return nil
+	}
 	var m message
 	if err := json.Unmarshal([]byte(payload), &m); err != nil {
 		return fmt.Errorf("%w: %w", errResync, err)
 	}
-	e := s.e
 	if m.Store != e.store.id {
 		return nil
 	}

@@ -191,13 +191,22 @@ func runReplicaSuite(t *testing.T, b backend) {
 
 	t.Run("messages that are not edits of this store change nothing", func(t *testing.T) {
 		a, n := b.replica(t)
-		peer, _ := b.replica(t)
+		// No check of the store may repair what a message broke: had the
+		// forged edit below been applied, the real edit after it, of the
+		// same revision, would be ignored and grace never allowed.
+		peer, _ := b.replica(t, authz.WithSyncInterval(time.Minute))
 		for _, payload := range []string{
 			"not json", `{"store":"elsewhere","rev":1,"change":{"add_p":[["bob","users:delete","any","allow"]]}}`,
 			`{"store":"","rev":99999}`, `[]`, `{"rev":-1}`, strings.Repeat("{", 5000),
 		} {
 			require.NoError(t, n.Publish(ctx, authz.DefaultChannel, payload))
 		}
+		// A well-formed next edit, sealed with a key that is not the
+		// store's, as someone who can publish on the channel would forge.
+		forged := `{"store":"` + authz.StoreID(peer) + `","rev":` + fmt.Sprint(authz.Revision(peer)+1) +
+			`,"change":{"add_p":[["bob","users:delete","any","allow"]]}}`
+		require.NoError(t, n.Publish(ctx, authz.DefaultChannel, watch.Seal([]byte(strings.Repeat("k", 64)), forged)))
+		require.NoError(t, n.Publish(ctx, authz.DefaultChannel, forged))
 		require.NoError(t, a.AssignRole(ctx, "grace", "admin"))
 		eventually(t, func() bool { return decides(peer, "grace", "users:delete", true) }, "peer lost track")
 		assert.True(t, decides(peer, "bob", "users:delete", false))
