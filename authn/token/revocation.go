@@ -81,6 +81,7 @@ type Revocations struct {
 	tokens      map[string]time.Time // jti → the token's expiry
 	generations map[string]int64     // subject → revocation generation
 	storeID     string               // the store's identity, from its state row
+	sealKey     []byte               // seals messages to peers, from the state row
 	revision    int64                // every revocation up to it is in memory
 }
 
@@ -209,6 +210,7 @@ func (r *Revocations) Reload(ctx context.Context) error {
 	} else {
 		r.revision = max(r.revision, state.Revision)
 	}
+	r.sealKey = []byte(state.SealKey)
 	return nil
 }
 

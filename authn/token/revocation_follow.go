@@ -72,7 +72,10 @@ func (r *Revocations) publish(ctx context.Context, m revocationMessage) {
 	// its peers should hear of it all the same.
 	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), publishTimeout)
 	defer cancel()
-	if err := r.notifier.Publish(ctx, r.channel, string(payload)); err != nil {
+	r.mu.RLock()
+	key := r.sealKey
+	r.mu.RUnlock()
+	if err := r.notifier.Publish(ctx, r.channel, watch.Seal(key, string(payload))); err != nil {
 		r.logger.WarnContext(ctx, "gatehouse: peers not told of a revocation; they find it at their next check",
 			"channel", r.channel, "revision", m.Revision, "subject", m.Subject, "token_id", m.TokenID, "error", err)
 	}
@@ -91,9 +94,20 @@ var _ watch.State = (*revocationFollower)(nil)
 // Apply applies a peer's revocation at once, whether or not it is the next
 // one: revocations only ever add, so applying one early is safe, and is
 // what makes a logout on one replica hold on the others within moments.
-// Messages of another store are ignored. A message that cannot be read, or
-// that reveals a gap (a revision after the next), asks for a reload.
-func (f *revocationFollower) Apply(_ context.Context, payload string) error {
+// Messages not sealed with the store's key (another store's, or forged by
+// whoever can publish on the channel) are ignored and logged. A message
+// that cannot be read, or that reveals a gap (a revision after the next),
+// asks for a reload.
+func (f *revocationFollower) Apply(_ context.Context, sealed string) error {
+	f.r.mu.RLock()
+	key := f.r.sealKey
+	f.r.mu.RUnlock()
+	payload, err := watch.Open(key, sealed)
+	if err != nil {
+		f.r.logger.Warn("gatehouse: ignored a revocation message not sealed with this store's key (another store's, or forged)",
+			"channel", f.r.channel)
+		return nil
+	}
 	var m revocationMessage
 	if err := json.Unmarshal([]byte(payload), &m); err != nil {
 		return fmt.Errorf("%w: %w", errResync, err)

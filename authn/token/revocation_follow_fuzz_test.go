@@ -3,12 +3,16 @@ package token
 import (
 	"context"
 	"encoding/json"
+	"log/slog"
 	"testing"
 	"time"
+
+	"github.com/gatehouse-go/gatehouse/watch"
 )
 
 // Apply reads messages anybody able to publish on the channel may have
-// written: whatever they hold, it never panics, leaves memory's revision
+// written: unsealed, it ignores them; sealed, whatever they hold, it never
+// panics, leaves memory's revision
 // alone unless the message is this store's next one, and revokes nothing
 // for a message it refuses.
 func FuzzRevocationMessage(f *testing.F) {
@@ -33,8 +37,16 @@ func FuzzRevocationMessage(f *testing.F) {
 			tokens:      map[string]time.Time{},
 			generations: map[string]int64{},
 			storeID:     "s1",
+			sealKey:     []byte("fuzz-sealing-key"),
+			logger:      slog.New(slog.DiscardHandler),
 		}
-		err := (&revocationFollower{r: r}).Apply(context.Background(), payload)
+		follower := &revocationFollower{r: r}
+		// Unsealed, whatever it says, it is ignored.
+		if err := follower.Apply(context.Background(), payload); err != nil ||
+			len(r.tokens)+len(r.generations) > 0 || r.revision != 0 {
+			t.Fatalf("an unsealed message was acted on: %v", err)
+		}
+		err := follower.Apply(context.Background(), watch.Seal(r.sealKey, payload))
 		changed := len(r.tokens) > 0 || len(r.generations) > 0
 		var m revocationMessage
 		valid := json.Unmarshal([]byte(payload), &m) == nil && m.Store == "s1" && m.validate() == nil

@@ -200,17 +200,20 @@ func TestRevocationsFailClosedWhenTheStoreStopsAnswering(t *testing.T) {
 }
 
 // Messages come from the network, and other stores may share the channel:
-// neither garbage nor another store's revocations change what a replica
-// decides, and a malformed message only makes it reload.
+// neither garbage, nor another store's revocations, nor a revocation sealed
+// with another key changes what a replica decides, and a malformed message
+// only makes it reload.
 func TestRevocationsShrugOffForeignAndMalformedMessages(t *testing.T) {
 	t.Parallel()
 	testdb.Each(t, func(t *testing.T, b testdb.Backend) {
 		ctx := context.Background()
 		a, z, n, _ := replicas(t, b, fastSync)
 		tok := a.issue(t, "bob")
-		var store string
-		require.NoError(t, z.db.Table("gatehouse_revocation_state").Select("store_id").Scan(&store).Error)
+		var state struct{ StoreID, SealKey string }
+		require.NoError(t, z.db.Table("gatehouse_revocation_state").Select("store_id, seal_key").Scan(&state).Error)
+		store, key := state.StoreID, []byte(state.SealKey)
 		require.NotEmpty(t, store)
+		require.NotEmpty(t, key)
 
 		exp := tok.ExpiresAt.Format(time.RFC3339)
 		for _, payload := range []string{
@@ -228,8 +231,16 @@ func TestRevocationsShrugOffForeignAndMalformedMessages(t *testing.T) {
 			`{"store":"another-store","rev":2,"sub":"bob","gen":7}`,                                    // another store's
 			`{"action":"reload","app":"someone else's"}`,                                               // not a revocation
 		} {
+			// Unsealed, as anyone on the channel could send it, and sealed
+			// with the store's key, so that its contents are read.
 			require.NoError(t, n.Publish(ctx, token.DefaultRevocationsChannel, payload))
+			require.NoError(t, n.Publish(ctx, token.DefaultRevocationsChannel, watch.Seal(key, payload)))
 		}
+		// A well-formed revocation of bob's token, sealed with a key that
+		// is not the store's: forged.
+		forged := `{"store":"` + store + `","rev":1,"sub":"bob","jti":"` + tok.ID + `","exp":"` + exp + `"}`
+		require.NoError(t, n.Publish(ctx, token.DefaultRevocationsChannel, watch.Seal([]byte("not-the-key"), forged)))
+		require.NoError(t, n.Publish(ctx, token.DefaultRevocationsChannel, forged))
 		// A revocation published after them arrives after them: once it is
 		// seen, they have all been handled.
 		marker := a.issue(t, "marker")

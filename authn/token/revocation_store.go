@@ -1,6 +1,8 @@
 package token
 
 import (
+	"github.com/gatehouse-go/gatehouse/watch"
+
 	"context"
 	"crypto/rand"
 	"encoding/hex"
@@ -44,8 +46,11 @@ func (subjectRevocation) TableName() string { return "gatehouse_subject_revocati
 // was missed, and one cheap read of this row tells whether memory is
 // behind the store.
 type revocationState struct {
-	ID       int    `gorm:"primaryKey;autoIncrement:false"`
-	StoreID  string `gorm:"size:32;not null"`
+	ID      int    `gorm:"primaryKey;autoIncrement:false"`
+	StoreID string `gorm:"size:32;not null"`
+	// SealKey seals the revocations' messages (watch.Seal), so that only
+	// processes reading it here can announce one.
+	SealKey  string `gorm:"size:64;not null;default:''"`
 	Revision int64  `gorm:"not null"`
 }
 
@@ -73,9 +78,19 @@ func ensureState(ctx context.Context, db *gorm.DB) (revocationState, error) {
 	if _, err := rand.Read(b); err != nil {
 		return revocationState{}, fmt.Errorf("store id: %w", err)
 	}
-	row := revocationState{ID: stateRow, StoreID: hex.EncodeToString(b)}
+	key, err := watch.NewKey()
+	if err != nil {
+		return revocationState{}, err
+	}
+	row := revocationState{ID: stateRow, StoreID: hex.EncodeToString(b), SealKey: key}
 	if err := db.WithContext(ctx).Clauses(clause.OnConflict{DoNothing: true}).Create(&row).Error; err != nil {
 		return revocationState{}, fmt.Errorf("create revocation state: %w", err)
+	}
+	// A row from before sealing has no key: the first process to see it
+	// sets one.
+	if err := db.WithContext(ctx).Model(&revocationState{}).Where("id = ? AND seal_key = ?", stateRow, "").
+		Update("seal_key", key).Error; err != nil {
+		return revocationState{}, fmt.Errorf("set the revocation sealing key: %w", err)
 	}
 	state, found, err := readState(db.WithContext(ctx))
 	if err != nil {
