@@ -30,6 +30,7 @@ type CasbinWatcher struct {
 	channel  string
 	origin   string // marks this watcher's messages, which its callback skips
 	timeout  time.Duration
+	key      []byte // seals messages when set
 
 	mu        sync.Mutex
 	callback  func(string)
@@ -53,12 +54,24 @@ type CasbinMessage struct {
 	FieldValues []string   `json:"field_values,omitempty"`
 }
 
-// NewCasbinWatcher subscribes to channel on n. Publishing waits at most
-// timeout (zero means DefaultTimeout).
-func NewCasbinWatcher(n Notifier, channel string, timeout time.Duration) (*CasbinWatcher, error) {
+// CasbinWatcherConfig configures NewCasbinWatcher.
+type CasbinWatcherConfig struct {
+	// Timeout bounds each publication. Default DefaultTimeout.
+	Timeout time.Duration
+	// Key, when set, seals every message (Seal) and makes the watcher
+	// ignore messages not sealed with it, so that publishing on the
+	// channel is not enough to edit the replicas' policy. Share it between
+	// the replicas as a secret (NewKey makes one). Without it, only trusted
+	// processes may be able to publish on the notifier.
+	Key []byte
+}
+
+// NewCasbinWatcher subscribes to channel on n.
+func NewCasbinWatcher(n Notifier, channel string, cfg CasbinWatcherConfig) (*CasbinWatcher, error) {
 	if n == nil || channel == "" {
 		return nil, fmt.Errorf("%w: NewCasbinWatcher needs a notifier and a channel", ErrInvalidConfig)
 	}
+	timeout := cfg.Timeout
 	if timeout <= 0 {
 		timeout = DefaultTimeout
 	}
@@ -66,7 +79,7 @@ func NewCasbinWatcher(n Notifier, channel string, timeout time.Duration) (*Casbi
 	if _, err := rand.Read(origin); err != nil {
 		return nil, err
 	}
-	w := &CasbinWatcher{notifier: n, channel: channel, origin: hex.EncodeToString(origin), timeout: timeout}
+	w := &CasbinWatcher{notifier: n, channel: channel, origin: hex.EncodeToString(origin), timeout: timeout, key: cfg.Key}
 	cancel, err := n.Subscribe(channel, w.hear)
 	if err != nil {
 		return nil, err
@@ -83,12 +96,20 @@ func (w *CasbinWatcher) hear(ev Event) {
 	var payload string
 	switch ev.Kind {
 	case EventMessage:
+		payload = ev.Payload
+		if w.key != nil {
+			opened, err := Open(w.key, payload)
+			if err != nil {
+				w.mu.Unlock()
+				return // not sealed with the replicas' key: ignore it
+			}
+			payload = opened
+		}
 		var m CasbinMessage
-		if json.Unmarshal([]byte(ev.Payload), &m) == nil && m.Origin == w.origin {
+		if json.Unmarshal([]byte(payload), &m) == nil && m.Origin == w.origin {
 			w.mu.Unlock()
 			return
 		}
-		payload = ev.Payload
 	case EventConnected:
 		first := !w.connected
 		w.connected = true
@@ -172,9 +193,16 @@ func (w *CasbinWatcher) send(m CasbinMessage) error {
 	if closed {
 		return ErrClosed
 	}
+	limit := MaxPayload
+	if w.key != nil {
+		limit = SealedMaxPayload
+	}
 	payload := w.encode(m)
-	if len(payload) > MaxPayload {
+	if len(payload) > limit {
 		payload = w.encode(CasbinMessage{Method: "Update"})
+	}
+	if w.key != nil {
+		payload = Seal(w.key, payload)
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), w.timeout)
 	defer cancel()

@@ -16,7 +16,7 @@ import (
 
 // casbinReplica is a Casbin enforcer on the shared store, with a
 // CasbinWatcher on hub.
-func casbinReplica(t *testing.T, path string, hub watch.Notifier) *casbin.SyncedEnforcer {
+func casbinReplica(t *testing.T, path string, hub watch.Notifier, key []byte) *casbin.SyncedEnforcer {
 	t.Helper()
 	adapter, err := gormadapter.NewAdapterByDB(testdb.OpenFile(t, path))
 	require.NoError(t, err)
@@ -24,7 +24,7 @@ func casbinReplica(t *testing.T, path string, hub watch.Notifier) *casbin.Synced
 	require.NoError(t, err)
 	e, err := casbin.NewSyncedEnforcer(m, adapter)
 	require.NoError(t, err)
-	w, err := watch.NewCasbinWatcher(hub, "casbin_test", time.Second)
+	w, err := watch.NewCasbinWatcher(hub, "casbin_test", watch.CasbinWatcherConfig{Timeout: time.Second, Key: key})
 	require.NoError(t, err)
 	t.Cleanup(w.Close)
 	require.NoError(t, e.SetWatcher(w))
@@ -33,10 +33,16 @@ func casbinReplica(t *testing.T, path string, hub watch.Notifier) *casbin.Synced
 }
 
 func TestCasbinWatcherKeepsPlainEnforcersInStep(t *testing.T) {
+	for name, key := range map[string][]byte{"unsealed": nil, "sealed": []byte("casbin-watcher-test-key")} {
+		t.Run(name, func(t *testing.T) { casbinReplicasInStep(t, key) })
+	}
+}
+
+func casbinReplicasInStep(t *testing.T, key []byte) {
 	hub := watch.NewLocal()
 	path := testdb.Path(t)
-	a := casbinReplica(t, path, hub)
-	b := casbinReplica(t, path, hub)
+	a := casbinReplica(t, path, hub, key)
+	b := casbinReplica(t, path, hub, key)
 
 	enforces := func(e *casbin.SyncedEnforcer, sub, perm, owner string, want bool) func() bool {
 		return func() bool {
@@ -67,6 +73,18 @@ func TestCasbinWatcherKeepsPlainEnforcersInStep(t *testing.T) {
 	_, err = a.RemoveFilteredGroupingPolicy(0, "bob")
 	require.NoError(t, err)
 	wait(enforces(b, "bob", "posts:read", "", false), "b never heard of the filtered removal")
+
+	if key != nil {
+		// A message not sealed with the key is ignored.
+		forged := `{"method":"UpdateForAddPolicies","origin":"x","sec":"g","ptype":"g","rules":[["mallory","user"]]}`
+		require.NoError(t, hub.Publish(t.Context(), "casbin_test", forged))
+		_, err = a.AddGroupingPolicy("dave", "user")
+		require.NoError(t, err)
+		wait(enforces(b, "dave", "posts:read", "", true), "b never heard of dave")
+		ok, err := b.Enforce("mallory", "posts:read", "")
+		require.NoError(t, err)
+		require.False(t, ok, "a forged message was applied")
+	}
 
 	// After a reconnection the callback reloads: an edit made while the
 	// notifier was down is caught up.
