@@ -72,7 +72,7 @@ func openGormStore(ctx context.Context, db *gorm.DB, table string) (*gormStore, 
 	}
 	var adapter *gormadapter.Adapter
 	err := schema.Retry(ctx, func() error {
-		if err := db.WithContext(ctx).AutoMigrate(&policySeed{}, &policyRevision{}); err != nil {
+		if err := schema.Migrate(ctx, db, &policySeed{}, &policyRevision{}); err != nil {
 			return fmt.Errorf("create seed and revision tables: %w", err)
 		}
 		// The adapter keeps the session it is given; one whose context
@@ -83,7 +83,9 @@ func openGormStore(ctx context.Context, db *gorm.DB, table string) (*gormStore, 
 		if err != nil {
 			return fmt.Errorf("create table %s: %w", table, err)
 		}
-		return nil
+		// Subjects, roles and permissions differing only in case are
+		// different names, in the store as in memory.
+		return schema.ExactText(ctx, db, table)
 	})
 	if err != nil {
 		return nil, fmt.Errorf("%w: %w", ErrStore, err)

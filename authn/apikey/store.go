@@ -7,7 +7,7 @@ import (
 
 	"gorm.io/gorm"
 
-	"github.com/gatehouse-go/gatehouse/authn/internal/tables"
+	"github.com/gatehouse-go/gatehouse/internal/schema"
 )
 
 // Store keeps API keys in a database through GORM. Build one with New; it is
@@ -66,7 +66,7 @@ func New(ctx context.Context, db *gorm.DB, cfg Config) (*Store, error) {
 	if err != nil {
 		return nil, err
 	}
-	if err := tables.Migrate(ctx, db, &keyRow{}); err != nil {
+	if err := schema.Migrate(ctx, db, &keyRow{}); err != nil {
 		return nil, fmt.Errorf("apikey: create table gatehouse_api_keys: %w", err)
 	}
 	return &Store{db: db, cfg: cfg}, nil

@@ -8,7 +8,7 @@ import (
 	"gorm.io/gorm"
 	"gorm.io/gorm/clause"
 
-	"github.com/gatehouse-go/gatehouse/authn/internal/tables"
+	"github.com/gatehouse-go/gatehouse/internal/schema"
 )
 
 // usedToken records that a token was consumed. The primary key on jti is
@@ -27,7 +27,7 @@ func (usedToken) TableName() string { return "gatehouse_used_purpose_tokens" }
 
 // migrate creates the used-token table if it is missing.
 func migrate(ctx context.Context, db *gorm.DB) error {
-	if err := tables.Migrate(ctx, db, &usedToken{}); err != nil {
+	if err := schema.Migrate(ctx, db, &usedToken{}); err != nil {
 		return fmt.Errorf("%w: create table %s: %w", ErrStore, usedToken{}.TableName(), err)
 	}
 	return nil

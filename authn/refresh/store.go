@@ -8,7 +8,7 @@ import (
 
 	"gorm.io/gorm"
 
-	"github.com/gatehouse-go/gatehouse/authn/internal/tables"
+	"github.com/gatehouse-go/gatehouse/internal/schema"
 )
 
 // Store issues, rotates and revokes refresh tokens kept in a GORM database.
@@ -30,7 +30,7 @@ func New(ctx context.Context, db *gorm.DB, cfg Config) (*Store, error) {
 	if err != nil {
 		return nil, err
 	}
-	if err := tables.Migrate(ctx, db, &record{}); err != nil {
+	if err := schema.Migrate(ctx, db, &record{}); err != nil {
 		return nil, fmt.Errorf("refresh: create table %s: %w", tableName, err)
 	}
 	return &Store{db: db, cfg: cfg, log: cfg.Logger}, nil

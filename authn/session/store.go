@@ -6,7 +6,7 @@ import (
 
 	"gorm.io/gorm"
 
-	"github.com/gatehouse-go/gatehouse/authn/internal/tables"
+	"github.com/gatehouse-go/gatehouse/internal/schema"
 )
 
 // record is one session as stored. It holds the hash of the cookie value,
@@ -34,7 +34,7 @@ const maxSubjectLen = 255
 
 // migrate creates the session table and its indexes if they are missing.
 func migrate(ctx context.Context, db *gorm.DB) error {
-	return tables.Migrate(ctx, db, &record{})
+	return schema.Migrate(ctx, db, &record{})
 }
 
 // stamp is t as stored: UTC, truncated to the second so that every database

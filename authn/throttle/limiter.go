@@ -7,7 +7,7 @@ import (
 
 	"gorm.io/gorm"
 
-	"github.com/gatehouse-go/gatehouse/authn/internal/tables"
+	"github.com/gatehouse-go/gatehouse/internal/schema"
 )
 
 // Limiter counts failed logins in a database and refuses logins over the
@@ -49,7 +49,7 @@ func New(ctx context.Context, db *gorm.DB, cfg Config) (*Limiter, error) {
 	if err != nil {
 		return nil, err
 	}
-	if err := tables.Migrate(ctx, db, &failure{}); err != nil {
+	if err := schema.Migrate(ctx, db, &failure{}); err != nil {
 		return nil, fmt.Errorf("throttle: create table gatehouse_login_failures: %w", err)
 	}
 	return &Limiter{db: db, cfg: cfg}, nil

@@ -13,7 +13,7 @@ import (
 	"gorm.io/gorm"
 	"gorm.io/gorm/clause"
 
-	"github.com/gatehouse-go/gatehouse/authn/internal/tables"
+	"github.com/gatehouse-go/gatehouse/internal/schema"
 )
 
 // revokedToken is one token revoked by id, kept until it would have expired.
@@ -63,7 +63,7 @@ const stateRow = 1
 // migrate creates the revocation tables if they are missing, and the state
 // row.
 func migrate(ctx context.Context, db *gorm.DB) error {
-	if err := tables.Migrate(ctx, db, &revokedToken{}, &subjectRevocation{}, &revocationState{}); err != nil {
+	if err := schema.Migrate(ctx, db, &revokedToken{}, &subjectRevocation{}, &revocationState{}); err != nil {
 		return err
 	}
 	_, err := ensureState(ctx, db)

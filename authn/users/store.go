@@ -10,8 +10,8 @@ import (
 
 	"gorm.io/gorm"
 
-	"github.com/gatehouse-go/gatehouse/authn/internal/tables"
 	"github.com/gatehouse-go/gatehouse/authn/password"
+	"github.com/gatehouse-go/gatehouse/internal/schema"
 )
 
 // Config configures a Store. The zero value is ready to use.
@@ -91,7 +91,7 @@ func New(ctx context.Context, db *gorm.DB, cfg Config) (*Store, error) {
 
 // migrate creates the table and its indexes if they are missing.
 func migrate(ctx context.Context, db *gorm.DB) error {
-	if err := tables.Migrate(ctx, db, &userRecord{}); err != nil {
+	if err := schema.Migrate(ctx, db, &userRecord{}); err != nil {
 		return fmt.Errorf("users: create table gatehouse_users: %w", err)
 	}
 	return nil

@@ -1,4 +1,4 @@
-package tables_test
+package schema_test
 
 import (
 	"context"
@@ -7,7 +7,6 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
-	"github.com/gatehouse-go/gatehouse/authn/internal/tables"
 	"github.com/gatehouse-go/gatehouse/internal/schema"
 	"github.com/gatehouse-go/gatehouse/internal/testdb"
 )
@@ -26,8 +25,8 @@ func TestTextComparesExactly(t *testing.T) {
 	testdb.Each(t, func(t *testing.T, b testdb.Backend) {
 		ctx := context.Background()
 		db := b.Open(t)
-		require.NoError(t, tables.Migrate(ctx, db, &name{}))
-		require.NoError(t, tables.Migrate(ctx, db, &name{}), "migrating again changes nothing")
+		require.NoError(t, schema.Migrate(ctx, db, &name{}))
+		require.NoError(t, schema.Migrate(ctx, db, &name{}), "migrating again changes nothing")
 
 		for i, v := range spellings {
 			require.NoError(t, db.Create(&name{ID: i + 1, Value: v}).Error, "%q is a value of its own", v)
@@ -47,10 +46,10 @@ func TestMigrateConvertsLooseTables(t *testing.T) {
 	testdb.Each(t, func(t *testing.T, b testdb.Backend) {
 		ctx := context.Background()
 		db := b.Open(t)
-		require.NoError(t, schema.Migrate(ctx, db, &name{}))
+		require.NoError(t, db.AutoMigrate(&name{})) // the server's default collation
 		require.NoError(t, db.Create(&name{ID: 1, Value: "alice"}).Error)
 
-		require.NoError(t, tables.Migrate(ctx, db, &name{}))
+		require.NoError(t, schema.Migrate(ctx, db, &name{}))
 		require.NoError(t, db.Create(&name{ID: 2, Value: "Alice"}).Error)
 		var n int64
 		require.NoError(t, db.Model(&name{}).Where("value = ?", "alice").Count(&n).Error)
