@@ -1,6 +1,9 @@
 package watch_test
 
 import (
+	"log/slog"
+	"net/url"
+	"os"
 	"testing"
 	"time"
 
@@ -12,11 +15,14 @@ import (
 	"github.com/gatehouse-go/gatehouse"
 	"github.com/gatehouse-go/gatehouse/internal/testdb"
 	"github.com/gatehouse-go/gatehouse/watch"
+	"github.com/gatehouse-go/gatehouse/watch/pgwatch"
+	"github.com/gatehouse-go/gatehouse/watch/rediswatch"
+	"github.com/gatehouse-go/gatehouse/watch/watchtest"
 )
 
 // casbinReplica is a Casbin enforcer on the shared store, with a
 // CasbinWatcher on hub.
-func casbinReplica(t *testing.T, path string, hub watch.Notifier, key []byte) *casbin.SyncedEnforcer {
+func casbinReplica(t *testing.T, path string, hub watch.Notifier, channel string, key []byte) *casbin.SyncedEnforcer {
 	t.Helper()
 	adapter, err := gormadapter.NewAdapterByDB(testdb.OpenFile(t, path))
 	require.NoError(t, err)
@@ -24,7 +30,7 @@ func casbinReplica(t *testing.T, path string, hub watch.Notifier, key []byte) *c
 	require.NoError(t, err)
 	e, err := casbin.NewSyncedEnforcer(m, adapter)
 	require.NoError(t, err)
-	w, err := watch.NewCasbinWatcher(hub, "casbin_test", watch.CasbinWatcherConfig{Timeout: time.Second, Key: key})
+	w, err := watch.NewCasbinWatcher(hub, channel, watch.CasbinWatcherConfig{Timeout: time.Second, Key: key})
 	require.NoError(t, err)
 	t.Cleanup(w.Close)
 	require.NoError(t, e.SetWatcher(w))
@@ -32,17 +38,70 @@ func casbinReplica(t *testing.T, path string, hub watch.Notifier, key []byte) *c
 	return e
 }
 
-func TestCasbinWatcherKeepsPlainEnforcersInStep(t *testing.T) {
-	for name, key := range map[string][]byte{"unsealed": nil, "sealed": []byte("casbin-watcher-test-key")} {
-		t.Run(name, func(t *testing.T) { casbinReplicasInStep(t, key) })
+// casbinTransport gives two replicas their notifiers, and cuts the
+// second's connection until restore is called.
+type casbinTransport func(t *testing.T) (a, b watch.Notifier, cutB func() (restore func()))
+
+func localTransport(t *testing.T) (watch.Notifier, watch.Notifier, func() func()) {
+	hub := watch.NewLocal()
+	t.Cleanup(func() { _ = hub.Close() })
+	return hub, hub, func() func() { hub.Disconnect(); return hub.Reconnect }
+}
+
+// proxiedTransport opens each replica's notifier through a proxy of its
+// own to the server at target.
+func proxiedTransport(env string, open func(t *testing.T, url string) watch.Notifier) casbinTransport {
+	return func(t *testing.T) (watch.Notifier, watch.Notifier, func() func()) {
+		raw := os.Getenv(env)
+		if raw == "" {
+			t.Skipf("%s is not set: no server to carry the messages", env)
+		}
+		u, err := url.Parse(raw)
+		require.NoError(t, err)
+		var notifiers [2]watch.Notifier
+		var proxies [2]*watchtest.Proxy
+		for i := range notifiers {
+			proxies[i] = watchtest.NewProxy(t, u.Host)
+			via := *u
+			via.Host = proxies[i].Addr()
+			notifiers[i] = open(t, via.String())
+			t.Cleanup(func() { _ = notifiers[i].Close() })
+		}
+		return notifiers[0], notifiers[1], func() func() { proxies[1].Refuse(); return proxies[1].Restore }
 	}
 }
 
-func casbinReplicasInStep(t *testing.T, key []byte) {
-	hub := watch.NewLocal()
+func TestCasbinWatcherKeepsPlainEnforcersInStep(t *testing.T) {
+	quiet := slog.New(slog.DiscardHandler)
+	transports := map[string]casbinTransport{
+		"local": localTransport,
+		"postgres": proxiedTransport("GATEHOUSE_TEST_POSTGRES", func(t *testing.T, dsn string) watch.Notifier {
+			n, err := pgwatch.New(t.Context(), dsn, pgwatch.Config{Logger: quiet})
+			require.NoError(t, err)
+			return n
+		}),
+		"redis": proxiedTransport("GATEHOUSE_TEST_REDIS", func(t *testing.T, url string) watch.Notifier {
+			n, err := rediswatch.New(t.Context(), url, rediswatch.Config{Logger: quiet})
+			require.NoError(t, err)
+			return n
+		}),
+	}
+	for name, transport := range transports {
+		for sealing, key := range map[string][]byte{"unsealed": nil, "sealed": []byte("casbin-watcher-test-key")} {
+			t.Run(name+"/"+sealing, func(t *testing.T) {
+				t.Parallel()
+				casbinReplicasInStep(t, transport, key)
+			})
+		}
+	}
+}
+
+func casbinReplicasInStep(t *testing.T, transport casbinTransport, key []byte) {
+	na, nb, cutB := transport(t)
+	channel := watchtest.Channel(t)
 	path := testdb.Path(t)
-	a := casbinReplica(t, path, hub, key)
-	b := casbinReplica(t, path, hub, key)
+	a := casbinReplica(t, path, na, channel, key)
+	b := casbinReplica(t, path, nb, channel, key)
 
 	enforces := func(e *casbin.SyncedEnforcer, sub, perm, owner string, want bool) func() bool {
 		return func() bool {
@@ -77,7 +136,7 @@ func casbinReplicasInStep(t *testing.T, key []byte) {
 	if key != nil {
 		// A message not sealed with the key is ignored.
 		forged := `{"method":"UpdateForAddPolicies","origin":"x","sec":"g","ptype":"g","rules":[["mallory","user"]]}`
-		require.NoError(t, hub.Publish(t.Context(), "casbin_test", forged))
+		require.NoError(t, na.Publish(t.Context(), channel, forged))
 		_, err = a.AddGroupingPolicy("dave", "user")
 		require.NoError(t, err)
 		wait(enforces(b, "dave", "posts:read", "", true), "b never heard of dave")
@@ -86,11 +145,11 @@ func casbinReplicasInStep(t *testing.T, key []byte) {
 		require.False(t, ok, "a forged message was applied")
 	}
 
-	// After a reconnection the callback reloads: an edit made while the
-	// notifier was down is caught up.
-	hub.Disconnect()
-	_, err = a.AddGroupingPolicy("carol", "user")
-	require.Error(t, err, "the edit is stored, but peers cannot be told")
-	hub.Reconnect()
+	// After a reconnection the callback reloads: an edit made while b's
+	// notifier was down is caught up. (The edit is stored either way;
+	// whether a could tell its peers depends on whose connection is down.)
+	restore := cutB()
+	_, _ = a.AddGroupingPolicy("carol", "user")
+	restore()
 	wait(enforces(b, "carol", "posts:read", "", true), "b never reloaded after reconnecting")
 }
