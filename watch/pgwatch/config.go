@@ -3,6 +3,8 @@ package pgwatch
 import (
 	"log/slog"
 	"time"
+
+	"github.com/gatehouse-go/gatehouse/watch/internal/connection"
 )
 
 // Config configures a Notifier. The zero value is usable: every field has
@@ -40,10 +42,10 @@ type Config struct {
 // Defaults of Config.
 const (
 	DefaultApplicationName = "gatehouse-watch"
-	DefaultReconnectMin    = 100 * time.Millisecond
-	DefaultReconnectMax    = 5 * time.Second
-	DefaultPingInterval    = 3 * time.Second
-	DefaultTimeout         = 5 * time.Second
+	DefaultReconnectMin    = connection.DefaultReconnectMin
+	DefaultReconnectMax    = connection.DefaultReconnectMax
+	DefaultPingInterval    = connection.DefaultPingInterval
+	DefaultTimeout         = connection.DefaultTimeout
 	DefaultPublishConns    = 2
 )
 
@@ -51,26 +53,15 @@ func (c Config) withDefaults() Config {
 	if c.ApplicationName == "" {
 		c.ApplicationName = DefaultApplicationName
 	}
-	if c.ReconnectMin <= 0 {
-		c.ReconnectMin = DefaultReconnectMin
-	}
-	if c.ReconnectMax <= 0 {
-		c.ReconnectMax = DefaultReconnectMax
-	}
-	if c.ReconnectMax < c.ReconnectMin {
-		c.ReconnectMax = c.ReconnectMin
-	}
-	if c.PingInterval <= 0 {
-		c.PingInterval = DefaultPingInterval
-	}
-	if c.Timeout <= 0 {
-		c.Timeout = DefaultTimeout
-	}
 	if c.PublishConns <= 0 {
 		c.PublishConns = DefaultPublishConns
 	}
-	if c.Logger == nil {
-		c.Logger = slog.Default()
-	}
+	connection.Settings{
+		ReconnectMin: &c.ReconnectMin,
+		ReconnectMax: &c.ReconnectMax,
+		PingInterval: &c.PingInterval,
+		Timeout:      &c.Timeout,
+		Logger:       &c.Logger,
+	}.SetDefaults()
 	return c
 }

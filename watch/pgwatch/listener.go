@@ -10,8 +10,7 @@ import (
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgconn"
 
-	"github.com/gatehouse-go/gatehouse/watch"
-	"github.com/gatehouse-go/gatehouse/watch/internal/backoff"
+	"github.com/gatehouse-go/gatehouse/internal/backoff"
 )
 
 // listen is the listener goroutine. It serves conn until the connection
@@ -118,23 +117,15 @@ func (n *Notifier) serve(conn *pgx.Conn) (synced bool, err error) {
 // on that they are connected.
 func (n *Notifier) sync(conn *pgx.Conn) error {
 	n.mu.Lock()
-	var stmts []string
-	var listen []string
-	for ch := range n.subs {
-		if !n.listening[ch] {
-			listen = append(listen, ch)
-			stmts = append(stmts, "LISTEN "+pgx.Identifier{ch}.Sanitize())
-		}
-	}
-	for ch := range n.listening {
-		if _, ok := n.subs[ch]; !ok {
-			// Forgotten before UNLISTEN runs, so that a Subscribe meanwhile
-			// waits for a LISTEN after it.
-			delete(n.listening, ch)
-			stmts = append(stmts, "UNLISTEN "+pgx.Identifier{ch}.Sanitize())
-		}
-	}
+	listen, unlisten := n.subs.Changes()
 	n.mu.Unlock()
+	var stmts []string
+	for _, ch := range listen {
+		stmts = append(stmts, "LISTEN "+pgx.Identifier{ch}.Sanitize())
+	}
+	for _, ch := range unlisten {
+		stmts = append(stmts, "UNLISTEN "+pgx.Identifier{ch}.Sanitize())
+	}
 
 	if len(stmts) > 0 {
 		ctx, cancel := context.WithTimeout(n.ctx, n.cfg.Timeout)
@@ -147,19 +138,9 @@ func (n *Notifier) sync(conn *pgx.Conn) error {
 
 	n.mu.Lock()
 	defer n.mu.Unlock()
-	for _, ch := range listen {
-		n.listening[ch] = true
-	}
-	for ch, set := range n.subs {
-		if !n.listening[ch] {
-			continue
-		}
-		for s := range set {
-			if s.state != subConnected {
-				s.state = subConnected
-				s.Push(watch.Event{Kind: watch.EventConnected})
-			}
-		}
+	n.subs.Join(listen)
+	for s := range n.subs.InEffect() {
+		s.Connect()
 	}
 	return nil
 }
@@ -174,12 +155,8 @@ func (n *Notifier) ping(conn *pgx.Conn) error {
 func (n *Notifier) dispatch(note *pgconn.Notification) {
 	n.mu.Lock()
 	defer n.mu.Unlock()
-	for s := range n.subs[note.Channel] {
-		// A subscription not yet told it is connected may not have been
-		// listening when the message was sent: it reloads when it is.
-		if s.state == subConnected {
-			s.Push(watch.Event{Kind: watch.EventMessage, Payload: note.Payload})
-		}
+	for s := range n.subs.On(note.Channel) {
+		s.Deliver(note.Payload)
 	}
 }
 
@@ -191,14 +168,9 @@ func (n *Notifier) disconnected(err error, lost bool) {
 	n.mu.Lock()
 	n.connected = false
 	n.lastErr = err
-	clear(n.listening)
-	for _, set := range n.subs {
-		for s := range set {
-			if s.state != subDisconnected {
-				s.state = subDisconnected
-				s.Push(watch.Event{Kind: watch.EventDisconnected, Err: err})
-			}
-		}
+	n.subs.LeaveAll()
+	for s := range n.subs.All() {
+		s.Disconnect(err)
 	}
 	n.mu.Unlock()
 	if lost {

@@ -15,6 +15,7 @@ import (
 	"github.com/jackc/pgx/v5/pgxpool"
 
 	"github.com/gatehouse-go/gatehouse/watch"
+	"github.com/gatehouse-go/gatehouse/watch/internal/fanout"
 )
 
 // maxChannel is the longest channel name PostgreSQL keeps whole: an
@@ -36,12 +37,11 @@ type Notifier struct {
 	closed  atomic.Bool
 
 	mu        sync.Mutex
-	connected bool  // the listener has a connection
-	lastErr   error // why it has none
-	subs      map[string]map[*subscription]struct{}
-	listening map[string]bool // channels LISTENed on the current connection
-	dirty     bool            // subs changed since the listener last looked
-	interrupt func()          // ends the listener's current wait
+	connected bool                                  // the listener has a connection
+	lastErr   error                                 // why it has none
+	subs      fanout.Registry[*fanout.Subscription] // a channel is joined once LISTENed on the current connection
+	dirty     bool                                  // subs changed since the listener last looked
+	interrupt func()                                // ends the listener's current wait
 }
 
 var _ watch.Notifier = (*Notifier)(nil)
@@ -69,12 +69,10 @@ func New(ctx context.Context, dsn string, cfg Config) (*Notifier, error) {
 	poolCfg.MinConns = 0
 
 	n := &Notifier{
-		cfg:       cfg,
-		connCfg:   poolCfg.ConnConfig.Copy(),
-		server:    fmt.Sprintf("%s:%d/%s", poolCfg.ConnConfig.Host, poolCfg.ConnConfig.Port, poolCfg.ConnConfig.Database),
-		done:      make(chan struct{}),
-		subs:      make(map[string]map[*subscription]struct{}),
-		listening: make(map[string]bool),
+		cfg:     cfg,
+		connCfg: poolCfg.ConnConfig.Copy(),
+		server:  fmt.Sprintf("%s:%d/%s", poolCfg.ConnConfig.Host, poolCfg.ConnConfig.Port, poolCfg.ConnConfig.Database),
+		done:    make(chan struct{}),
 	}
 	conn, err := n.connect(ctx)
 	if err != nil {
@@ -153,36 +151,23 @@ func (n *Notifier) Subscribe(channel string, handle func(watch.Event)) (cancel f
 	if n.closed.Load() {
 		return nil, watch.ErrClosed
 	}
-	s := newSubscription(channel, handle)
-	set := n.subs[channel]
-	if set == nil {
-		set = make(map[*subscription]struct{})
-		n.subs[channel] = set
-	}
-	set[s] = struct{}{}
+	s := fanout.Start(channel, handle)
+	n.subs.Add(channel, s)
 	switch {
 	case !n.connected:
-		s.state = subDisconnected
-		s.Push(watch.Event{Kind: watch.EventDisconnected, Err: n.lastErr})
-	case n.listening[channel]:
-		s.state = subConnected
-		s.Push(watch.Event{Kind: watch.EventConnected})
+		s.Disconnect(n.lastErr)
+	case n.subs.Joined(channel):
+		s.Connect()
 	default:
 		n.wakeListener()
 	}
 	return func() { n.unsubscribe(s) }, nil
 }
 
-func (n *Notifier) unsubscribe(s *subscription) {
+func (n *Notifier) unsubscribe(s *fanout.Subscription) {
 	n.mu.Lock()
-	if set, ok := n.subs[s.channel]; ok {
-		if _, ok := set[s]; ok {
-			delete(set, s)
-			if len(set) == 0 {
-				delete(n.subs, s.channel)
-				n.wakeListener() // to UNLISTEN
-			}
-		}
+	if n.subs.Remove(s.Channel(), s) {
+		n.wakeListener() // to UNLISTEN
 	}
 	n.mu.Unlock()
 	s.Stop()
@@ -208,16 +193,13 @@ func (n *Notifier) Close() error {
 		// subscription can be added behind its back.
 		n.closed.Store(true)
 		n.mu.Lock()
-		subs := n.subs
-		n.subs = make(map[string]map[*subscription]struct{})
+		subs := n.subs.Clear()
 		n.mu.Unlock()
 		n.stop()
 		<-n.done
 		n.pool.Close()
-		for _, set := range subs {
-			for s := range set {
-				s.Stop()
-			}
+		for _, s := range subs {
+			s.Stop()
 		}
 	})
 	return nil

@@ -7,7 +7,6 @@ import (
 	"net"
 	"net/url"
 	"os"
-	"runtime"
 	"strconv"
 	"strings"
 	"testing"
@@ -18,6 +17,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/gatehouse-go/gatehouse/watch"
+	"github.com/gatehouse-go/gatehouse/watch/internal/servertest"
 	"github.com/gatehouse-go/gatehouse/watch/watchtest"
 )
 
@@ -78,38 +78,28 @@ func TestConformance(t *testing.T) {
 	})
 }
 
+// newQuiet is New with the default Config but for the logger.
+func newQuiet(ctx context.Context, dsn string) (*Notifier, error) {
+	return New(ctx, dsn, Config{Logger: quiet})
+}
+
 func TestNewRefusesABadDSN(t *testing.T) {
 	t.Parallel()
-	for _, tc := range []struct{ name, dsn string }{
-		{"empty", ""},
-		{"blank", "  "},
-		{"bad URL escape", "postgres://user:secret@127.0.0.1:5432/db%zz"},
-		{"bad port", "postgres://user:secret@127.0.0.1:notaport/db"},
-		{"bad key=value", "host=127.0.0.1 password='secret"},
-		{"bad pool setting", "postgres://user:secret@127.0.0.1/db?pool_max_conns=many"},
-	} {
-		t.Run(tc.name, func(t *testing.T) {
-			t.Parallel()
-			n, err := New(context.Background(), tc.dsn, Config{Logger: quiet})
-			require.ErrorIs(t, err, watch.ErrInvalidConfig)
-			assert.Nil(t, n)
-			assert.NotContains(t, err.Error(), "secret", "the password stays out of errors")
-		})
-	}
+	servertest.RefusesBadAddress(t, newQuiet, map[string]string{
+		"empty":            "",
+		"blank":            "  ",
+		"bad URL escape":   "postgres://user:secret@127.0.0.1:5432/db%zz",
+		"bad port":         "postgres://user:secret@127.0.0.1:notaport/db",
+		"bad key=value":    "host=127.0.0.1 password='secret",
+		"bad pool setting": "postgres://user:secret@127.0.0.1/db?pool_max_conns=many",
+	})
 }
 
 func TestNewFailsWhenTheServerDoesNotAnswer(t *testing.T) {
 	t.Parallel()
-	// A proxy that closes every connection plays a server that is down.
-	p := watchtest.NewProxy(t, "127.0.0.1:1")
-	p.Refuse()
-	ctx, cancel := context.WithTimeout(context.Background(), watchtest.Wait)
-	defer cancel()
-	n, err := New(ctx, "postgres://user:secret@"+p.Addr()+"/test?sslmode=disable", Config{Logger: quiet})
-	require.Error(t, err)
-	assert.Nil(t, n)
-	assert.NotErrorIs(t, err, watch.ErrInvalidConfig)
-	assert.NotContains(t, err.Error(), "secret")
+	servertest.FailsWithoutServer(t, newQuiet, func(hostPort string) string {
+		return "postgres://user:secret@" + hostPort + "/test?sslmode=disable"
+	})
 }
 
 func TestChannelNames(t *testing.T) {
@@ -190,87 +180,24 @@ func TestSilentlyDeadConnection(t *testing.T) {
 	dsn := serverDSN(t)
 	p := watchtest.NewProxy(t, proxyTarget(t, dsn))
 	n := open(t, viaProxy(t, dsn, p), Config{PingInterval: 200 * time.Millisecond, Timeout: 2 * time.Second})
-	pub := open(t, dsn, Config{})
-	ch := watchtest.Channel(t)
-	r := watchtest.Record(t, n, ch)
-	r.WaitEvents(t, 0, watch.EventConnected)
-
-	p.Blackhole()
-	next := r.WaitEvents(t, 0, watch.EventConnected, watch.EventDisconnected)
-	p.Restore()
-	r.WaitEvents(t, next, watch.EventConnected)
-	require.NoError(t, pub.Publish(context.Background(), ch, "back"))
-	r.WaitMessage(t, "back")
+	servertest.NoticesSilentConnection(t, n, open(t, dsn, Config{}), p)
 }
 
 // While the server refuses connections the listener retries with growing
-// waits, a subscription made meanwhile hears EventDisconnected first, and
-// every subscription hears EventConnected once the server is back.
+// waits, each attempt one connection.
 func TestOutage(t *testing.T) {
 	t.Parallel()
 	dsn := serverDSN(t)
 	p := watchtest.NewProxy(t, proxyTarget(t, dsn))
 	n := open(t, viaProxy(t, dsn, p), Config{ReconnectMin: 100 * time.Millisecond})
-	pub := open(t, dsn, Config{})
-	ch := watchtest.Channel(t)
-	before := watchtest.Record(t, n, ch)
-	before.WaitEvents(t, 0, watch.EventConnected)
-
-	start, attempts := time.Now(), p.Accepted()
-	p.Refuse()
-	before.WaitEvents(t, 0, watch.EventConnected, watch.EventDisconnected)
-	during := watchtest.Record(t, n, ch)
-	during.WaitEvents(t, 0, watch.EventDisconnected)
-	assert.Equal(t, watch.EventDisconnected, during.Events()[0].Kind, "the first event of a subscription made during an outage")
-	assert.Error(t, during.Events()[0].Err)
-
-	// A retry loop that does not back off makes these attempts within a
-	// millisecond; the backoff spaces them by 50ms at least.
-	require.Eventually(t, func() bool { return p.Accepted() >= attempts+4 }, watchtest.Wait, 5*time.Millisecond)
-	assert.GreaterOrEqual(t, time.Since(start), 50*time.Millisecond)
-
-	p.Restore()
-	for _, r := range []*watchtest.Recorder{before, during} {
-		r.WaitEvents(t, 0, watch.EventDisconnected, watch.EventConnected)
-	}
-	require.NoError(t, pub.Publish(context.Background(), ch, "back"))
-	before.WaitMessage(t, "back")
-	during.WaitMessage(t, "back")
+	servertest.SurvivesOutage(t, n, open(t, dsn, Config{}), p, 4)
 }
 
-// Once closed, a notifier leaves no goroutine behind, even after a
-// reconnection. The test is not parallel, so that it counts only its own.
+// The test is not parallel, so that it counts only its own goroutines: the
+// running code of this package, pgx and its pool.
 func TestCloseLeavesNoGoroutine(t *testing.T) {
 	dsn := serverDSN(t)
 	n := open(t, dsn, Config{})
-	ch := watchtest.Channel(t)
-	r := watchtest.Record(t, n, ch)
-	r.WaitEvents(t, 0, watch.EventConnected)
-	require.NoError(t, n.Publish(context.Background(), ch, "x"))
-	r.WaitMessage(t, "x")
-	terminate(t, dsn, "pid = $1", n.listenerPID())
-	r.WaitEvents(t, 0, watch.EventDisconnected, watch.EventConnected)
-
-	require.NoError(t, n.Close())
-	deadline := time.Now().Add(watchtest.Wait)
-	for ours() != "" {
-		if time.Now().After(deadline) {
-			t.Fatalf("goroutines left after Close:\n%s", ours())
-		}
-		time.Sleep(10 * time.Millisecond)
-	}
-}
-
-// ours returns the stacks of the goroutines running this package's code
-// or pgx's.
-func ours() string {
-	buf := make([]byte, 1<<20)
-	buf = buf[:runtime.Stack(buf, true)]
-	var found []string
-	for _, g := range strings.Split(string(buf), "\n\n") {
-		if strings.Contains(g, "watch/pgwatch.(*") || strings.Contains(g, "jackc/pgx") || strings.Contains(g, "jackc/puddle") {
-			found = append(found, g)
-		}
-	}
-	return strings.Join(found, "\n\n")
+	kill := func(t *testing.T) { terminate(t, dsn, "pid = $1", n.listenerPID()) }
+	servertest.CloseLeavesNoGoroutine(t, n, kill, "watch/pgwatch.(*", "jackc/pgx", "jackc/puddle")
 }

@@ -12,6 +12,7 @@ import (
 	"github.com/redis/go-redis/v9"
 
 	"github.com/gatehouse-go/gatehouse/watch"
+	"github.com/gatehouse-go/gatehouse/watch/internal/fanout"
 )
 
 // Notifier is a watch.Notifier on Redis pub/sub. Create one with New or
@@ -29,12 +30,11 @@ type Notifier struct {
 	closed  atomic.Bool
 	changed chan struct{} // wakes the subscribing goroutine
 
-	mu         sync.Mutex
-	up         bool  // the subscription connection answers
-	lastErr    error // why it does not
-	subs       map[string]map[*subscription]struct{}
-	subscribed map[string]bool // channels handed to the PubSub
-	pings      uint64          // the last PING token taken
+	mu      sync.Mutex
+	up      bool                           // the subscription connection answers
+	lastErr error                          // why it does not
+	subs    fanout.Registry[*subscription] // a channel is joined once handed to the PubSub
+	pings   uint64                         // the last PING token taken
 }
 
 var _ watch.Notifier = (*Notifier)(nil)
@@ -81,14 +81,12 @@ func NewFromClient(ctx context.Context, client redis.UniversalClient, cfg Config
 
 func start(ctx context.Context, client redis.UniversalClient, cfg Config, owned bool) (*Notifier, error) {
 	n := &Notifier{
-		cfg:        cfg,
-		client:     client,
-		owned:      owned,
-		server:     serverOf(client),
-		changed:    make(chan struct{}, 1),
-		up:         true,
-		subs:       make(map[string]map[*subscription]struct{}),
-		subscribed: make(map[string]bool),
+		cfg:     cfg,
+		client:  client,
+		owned:   owned,
+		server:  serverOf(client),
+		changed: make(chan struct{}, 1),
+		up:      true,
 	}
 	if err := client.Ping(ctx).Err(); err != nil {
 		return nil, fmt.Errorf("rediswatch: ping %s: %w", n.server, err)
@@ -169,15 +167,9 @@ func (n *Notifier) Subscribe(channel string, handle func(watch.Event)) (cancel f
 		return nil, watch.ErrClosed
 	}
 	s := newSubscription(channel, handle)
-	set := n.subs[channel]
-	if set == nil {
-		set = make(map[*subscription]struct{})
-		n.subs[channel] = set
-	}
-	set[s] = struct{}{}
+	n.subs.Add(channel, s)
 	if !n.up {
-		s.state = subDisconnected
-		s.Push(watch.Event{Kind: watch.EventDisconnected, Err: n.lastErr})
+		s.Disconnect(n.lastErr)
 	}
 	n.wake()
 	return func() { n.unsubscribe(s) }, nil
@@ -185,14 +177,8 @@ func (n *Notifier) Subscribe(channel string, handle func(watch.Event)) (cancel f
 
 func (n *Notifier) unsubscribe(s *subscription) {
 	n.mu.Lock()
-	if set, ok := n.subs[s.channel]; ok {
-		if _, ok := set[s]; ok {
-			delete(set, s)
-			if len(set) == 0 {
-				delete(n.subs, s.channel)
-				n.wake() // to UNSUBSCRIBE
-			}
-		}
+	if n.subs.Remove(s.Channel(), s) {
+		n.wake() // to UNSUBSCRIBE
 	}
 	n.mu.Unlock()
 	s.Stop()
@@ -218,8 +204,7 @@ func (n *Notifier) Close() error {
 		// subscription can be added behind its back.
 		n.closed.Store(true)
 		n.mu.Lock()
-		subs := n.subs
-		n.subs = make(map[string]map[*subscription]struct{})
+		subs := n.subs.Clear()
 		n.mu.Unlock()
 		n.stop()
 		_ = n.ps.Close() // ends the receiver's read
@@ -227,10 +212,8 @@ func (n *Notifier) Close() error {
 		if n.owned {
 			_ = n.client.Close()
 		}
-		for _, set := range subs {
-			for s := range set {
-				s.Stop()
-			}
+		for _, s := range subs {
+			s.Stop()
 		}
 	})
 	return nil

@@ -6,10 +6,8 @@ import (
 	"log/slog"
 	"net/url"
 	"os"
-	"runtime"
 	"slices"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
@@ -18,6 +16,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/gatehouse-go/gatehouse/watch"
+	"github.com/gatehouse-go/gatehouse/watch/internal/servertest"
 	"github.com/gatehouse-go/gatehouse/watch/watchtest"
 )
 
@@ -38,8 +37,8 @@ func serverURL(t *testing.T) string {
 var quiet = slog.New(slog.NewTextHandler(io.Discard, nil))
 
 // open returns a Notifier on rawURL whose connections carry a client name
-// of their own, which it returns too, and closes it when the test ends.
-func open(t *testing.T, rawURL string, cfg Config) (*Notifier, string) {
+// of their own, and closes it when the test ends.
+func open(t *testing.T, rawURL string, cfg Config) *Notifier {
 	t.Helper()
 	if cfg.Logger == nil {
 		cfg.Logger = quiet
@@ -52,7 +51,19 @@ func open(t *testing.T, rawURL string, cfg Config) (*Notifier, string) {
 	n, err := New(ctx, rawURL, cfg)
 	require.NoError(t, err)
 	t.Cleanup(func() { _ = n.Close() })
-	return n, cfg.ClientName
+	return n
+}
+
+// openFromClient returns a Notifier made with NewFromClient on a client of
+// its own, named for it, and closes it when the test ends.
+func openFromClient(t *testing.T, rawURL string) *Notifier {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), watchtest.Wait)
+	defer cancel()
+	n, err := NewFromClient(ctx, client(t, rawURL, watchtest.Channel(t)), Config{Logger: quiet})
+	require.NoError(t, err)
+	t.Cleanup(func() { _ = n.Close() })
+	return n
 }
 
 func client(t *testing.T, rawURL string, name string) *redis.Client {
@@ -65,10 +76,11 @@ func client(t *testing.T, rawURL string, name string) *redis.Client {
 	return c
 }
 
-// kill drops the subscription connection of the client called name, as
-// an operator would, and no other.
-func kill(t *testing.T, admin *redis.Client, name string) {
+// kill drops the subscription connection of n, found by the client name
+// its connections carry, as an operator would, and no other.
+func kill(t *testing.T, admin *redis.Client, n watch.Notifier) {
 	t.Helper()
+	name := n.(*Notifier).client.(*redis.Client).Options().ClientName
 	ctx, cancel := context.WithTimeout(context.Background(), watchtest.Wait)
 	defer cancel()
 	list, err := admin.Do(ctx, "CLIENT", "LIST", "TYPE", "pubsub").Text()
@@ -91,54 +103,25 @@ func kill(t *testing.T, admin *redis.Client, name string) {
 	require.Equal(t, 1, killed)
 }
 
+// The suite passes on a Notifier with a client of its own and on one with
+// a client of the application's.
 func TestConformance(t *testing.T) {
 	rawURL := serverURL(t)
 	admin := client(t, rawURL, "gatehouse-test-admin")
-	names := map[watch.Notifier]string{}
-	var mu sync.Mutex
-	watchtest.Run(t, watchtest.Harness{
-		New: func(t *testing.T) watch.Notifier {
-			n, name := open(t, rawURL, Config{})
-			mu.Lock()
-			defer mu.Unlock()
-			names[n] = name
-			return n
-		},
-		Kill: func(t *testing.T, n watch.Notifier) {
-			mu.Lock()
-			name := names[n]
-			mu.Unlock()
-			kill(t, admin, name)
-		},
-	})
-}
-
-// The suite passes on a client of the application's too.
-func TestConformanceFromClient(t *testing.T) {
-	rawURL := serverURL(t)
-	admin := client(t, rawURL, "gatehouse-test-admin")
-	names := map[watch.Notifier]string{}
-	var mu sync.Mutex
-	watchtest.Run(t, watchtest.Harness{
-		New: func(t *testing.T) watch.Notifier {
-			name := watchtest.Channel(t)
-			ctx, cancel := context.WithTimeout(context.Background(), watchtest.Wait)
-			defer cancel()
-			n, err := NewFromClient(ctx, client(t, rawURL, name), Config{Logger: quiet})
-			require.NoError(t, err)
-			t.Cleanup(func() { _ = n.Close() })
-			mu.Lock()
-			defer mu.Unlock()
-			names[n] = name
-			return n
-		},
-		Kill: func(t *testing.T, n watch.Notifier) {
-			mu.Lock()
-			name := names[n]
-			mu.Unlock()
-			kill(t, admin, name)
-		},
-	})
+	for _, tc := range []struct {
+		name string
+		open func(t *testing.T) watch.Notifier
+	}{
+		{"New", func(t *testing.T) watch.Notifier { return open(t, rawURL, Config{}) }},
+		{"NewFromClient", func(t *testing.T) watch.Notifier { return openFromClient(t, rawURL) }},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			watchtest.Run(t, watchtest.Harness{
+				New:  tc.open,
+				Kill: func(t *testing.T, n watch.Notifier) { kill(t, admin, n) },
+			})
+		})
+	}
 }
 
 func TestNewFromClientLeavesTheClientOpen(t *testing.T) {
@@ -153,43 +136,33 @@ func TestNewFromClientLeavesTheClientOpen(t *testing.T) {
 	assert.ErrorIs(t, err, watch.ErrInvalidConfig)
 }
 
+// newQuiet is New with the default Config but for the logger.
+func newQuiet(ctx context.Context, rawURL string) (*Notifier, error) {
+	return New(ctx, rawURL, Config{Logger: quiet})
+}
+
 func TestNewRefusesABadURL(t *testing.T) {
 	t.Parallel()
-	for _, tc := range []struct{ name, url string }{
-		{"empty", ""},
-		{"other scheme", "http://user:secret@127.0.0.1:6379/0"},
-		{"bad escape", "redis://user:secret@127.0.0.1:6379/%zz"},
-		{"bad port", "redis://user:secret@127.0.0.1:notaport/0"},
-		{"bad database", "redis://user:secret@127.0.0.1:6379/zero"},
-		{"unknown option", "redis://user:secret@127.0.0.1:6379/0?colour=blue"},
-	} {
-		t.Run(tc.name, func(t *testing.T) {
-			t.Parallel()
-			n, err := New(context.Background(), tc.url, Config{Logger: quiet})
-			require.ErrorIs(t, err, watch.ErrInvalidConfig)
-			assert.Nil(t, n)
-			assert.NotContains(t, err.Error(), "secret", "the password stays out of errors")
-		})
-	}
+	servertest.RefusesBadAddress(t, newQuiet, map[string]string{
+		"empty":          "",
+		"other scheme":   "http://user:secret@127.0.0.1:6379/0",
+		"bad escape":     "redis://user:secret@127.0.0.1:6379/%zz",
+		"bad port":       "redis://user:secret@127.0.0.1:notaport/0",
+		"bad database":   "redis://user:secret@127.0.0.1:6379/zero",
+		"unknown option": "redis://user:secret@127.0.0.1:6379/0?colour=blue",
+	})
 }
 
 func TestNewFailsWhenTheServerDoesNotAnswer(t *testing.T) {
 	t.Parallel()
-	// A proxy that closes every connection plays a server that is down.
-	p := watchtest.NewProxy(t, "127.0.0.1:1")
-	p.Refuse()
-	ctx, cancel := context.WithTimeout(context.Background(), watchtest.Wait)
-	defer cancel()
-	n, err := New(ctx, "redis://user:secret@"+p.Addr()+"/0", Config{Logger: quiet})
-	require.Error(t, err)
-	assert.Nil(t, n)
-	assert.NotErrorIs(t, err, watch.ErrInvalidConfig)
-	assert.NotContains(t, err.Error(), "secret")
+	servertest.FailsWithoutServer(t, newQuiet, func(hostPort string) string {
+		return "redis://user:secret@" + hostPort + "/0"
+	})
 }
 
 func TestEmptyChannel(t *testing.T) {
 	t.Parallel()
-	n, _ := open(t, serverURL(t), Config{})
+	n := open(t, serverURL(t), Config{})
 	_, err := n.Subscribe("", func(watch.Event) {})
 	assert.ErrorIs(t, err, watch.ErrInvalidConfig)
 	assert.ErrorIs(t, n.Publish(context.Background(), "", "x"), watch.ErrInvalidConfig)
@@ -215,89 +188,27 @@ func TestSilentlyDeadConnection(t *testing.T) {
 	t.Parallel()
 	rawURL := serverURL(t)
 	proxied, p := viaProxy(t, rawURL)
-	n, _ := open(t, proxied, Config{PingInterval: 200 * time.Millisecond, Timeout: 2 * time.Second})
-	pub, _ := open(t, rawURL, Config{})
-	ch := watchtest.Channel(t)
-	r := watchtest.Record(t, n, ch)
-	r.WaitEvents(t, 0, watch.EventConnected)
-
-	p.Blackhole()
-	next := r.WaitEvents(t, 0, watch.EventConnected, watch.EventDisconnected)
-	p.Restore()
-	r.WaitEvents(t, next, watch.EventConnected)
-	require.NoError(t, pub.Publish(context.Background(), ch, "back"))
-	r.WaitMessage(t, "back")
+	n := open(t, proxied, Config{PingInterval: 200 * time.Millisecond, Timeout: 2 * time.Second})
+	servertest.NoticesSilentConnection(t, n, open(t, rawURL, Config{}), p)
 }
 
 // While the server refuses connections the notifier retries with growing
-// waits, a subscription made meanwhile hears EventDisconnected first, and
-// every subscription hears EventConnected once the server is back.
+// waits. The proxy counts more connections than the notifier makes
+// attempts: go-redis dials again at once after a failure.
 func TestOutage(t *testing.T) {
 	t.Parallel()
 	rawURL := serverURL(t)
 	proxied, p := viaProxy(t, rawURL)
-	n, _ := open(t, proxied, Config{ReconnectMin: 100 * time.Millisecond})
-	pub, _ := open(t, rawURL, Config{})
-	ch := watchtest.Channel(t)
-	before := watchtest.Record(t, n, ch)
-	before.WaitEvents(t, 0, watch.EventConnected)
-
-	start, attempts := time.Now(), p.Accepted()
-	p.Refuse()
-	before.WaitEvents(t, 0, watch.EventConnected, watch.EventDisconnected)
-	during := watchtest.Record(t, n, watchtest.Channel(t))
-	during.WaitEvents(t, 0, watch.EventDisconnected)
-	assert.Equal(t, watch.EventDisconnected, during.Events()[0].Kind, "the first event of a subscription made during an outage")
-	assert.Error(t, during.Events()[0].Err)
-
-	// A retry loop that does not back off makes these attempts within a
-	// millisecond; the backoff spaces them by 50ms at least.
-	require.Eventually(t, func() bool { return p.Accepted() >= attempts+6 }, watchtest.Wait, 5*time.Millisecond)
-	assert.GreaterOrEqual(t, time.Since(start), 50*time.Millisecond)
-
-	p.Restore()
-	for _, r := range []*watchtest.Recorder{before, during} {
-		r.WaitEvents(t, 0, watch.EventDisconnected, watch.EventConnected)
-	}
-	require.NoError(t, pub.Publish(context.Background(), ch, "back"))
-	before.WaitMessage(t, "back")
+	n := open(t, proxied, Config{ReconnectMin: 100 * time.Millisecond})
+	servertest.SurvivesOutage(t, n, open(t, rawURL, Config{}), p, 6)
 }
 
-// Once closed, a notifier made with New leaves no goroutine behind, even
-// after a reconnection. The test is not parallel, so that it counts only
-// its own.
+// Once closed, a notifier made with New leaves no goroutine behind. The
+// test is not parallel, so that it counts only its own goroutines: the
+// running code of this package and go-redis.
 func TestCloseLeavesNoGoroutine(t *testing.T) {
 	rawURL := serverURL(t)
 	admin := client(t, rawURL, "gatehouse-test-admin")
-	n, name := open(t, rawURL, Config{})
-	ch := watchtest.Channel(t)
-	r := watchtest.Record(t, n, ch)
-	r.WaitEvents(t, 0, watch.EventConnected)
-	require.NoError(t, n.Publish(context.Background(), ch, "x"))
-	r.WaitMessage(t, "x")
-	kill(t, admin, name)
-	r.WaitEvents(t, 0, watch.EventDisconnected, watch.EventConnected)
-
-	require.NoError(t, n.Close())
-	deadline := time.Now().Add(watchtest.Wait)
-	for ours() != "" {
-		if time.Now().After(deadline) {
-			t.Fatalf("goroutines left after Close:\n%s", ours())
-		}
-		time.Sleep(10 * time.Millisecond)
-	}
-}
-
-// ours returns the stacks of the goroutines running this package's code
-// or go-redis's.
-func ours() string {
-	buf := make([]byte, 1<<20)
-	buf = buf[:runtime.Stack(buf, true)]
-	var found []string
-	for _, g := range strings.Split(string(buf), "\n\n") {
-		if strings.Contains(g, "watch/rediswatch.(*") || strings.Contains(g, "redis/go-redis") {
-			found = append(found, g)
-		}
-	}
-	return strings.Join(found, "\n\n")
+	n := open(t, rawURL, Config{})
+	servertest.CloseLeavesNoGoroutine(t, n, func(t *testing.T) { kill(t, admin, n) }, "watch/rediswatch.(*", "redis/go-redis")
 }

@@ -11,8 +11,7 @@ import (
 
 	"github.com/redis/go-redis/v9"
 
-	"github.com/gatehouse-go/gatehouse/watch"
-	"github.com/gatehouse-go/gatehouse/watch/internal/backoff"
+	"github.com/gatehouse-go/gatehouse/internal/backoff"
 )
 
 // tokenPrefix starts the payload of the Notifier's PINGs, followed by a
@@ -139,12 +138,8 @@ func isTimeout(err error) bool {
 func (n *Notifier) dispatch(m *redis.Message) {
 	n.mu.Lock()
 	defer n.mu.Unlock()
-	for s := range n.subs[m.Channel] {
-		// A subscription not yet confirmed may not have been subscribed
-		// when the message was sent: it reloads when it is.
-		if s.state == subConnected {
-			s.Push(watch.Event{Kind: watch.EventMessage, Payload: m.Payload})
-		}
+	for s := range n.subs.On(m.Channel) {
+		s.Deliver(m.Payload)
 	}
 }
 
@@ -155,12 +150,9 @@ func (n *Notifier) confirm(token uint64) {
 	n.mu.Lock()
 	wasUp := n.up
 	n.up, n.lastErr = true, nil
-	for _, set := range n.subs {
-		for s := range set {
-			if s.state != subConnected && s.confirmAfter < token {
-				s.state = subConnected
-				s.Push(watch.Event{Kind: watch.EventConnected})
-			}
+	for s := range n.subs.All() {
+		if s.confirmAfter < token {
+			s.Connect()
 		}
 	}
 	n.mu.Unlock()
@@ -176,19 +168,14 @@ func (n *Notifier) disconnected(err error) {
 	n.mu.Lock()
 	wasUp := n.up
 	n.up, n.lastErr = false, err
-	for _, set := range n.subs {
-		for s := range set {
-			if s.state == subConnected {
-				// Its channel is in the PubSub's list, which a new
-				// connection subscribes to before anything else: any
-				// answer read from now on confirms it.
-				s.confirmAfter = 0
-			}
-			if s.state != subDisconnected {
-				s.state = subDisconnected
-				s.Push(watch.Event{Kind: watch.EventDisconnected, Err: err})
-			}
+	for s := range n.subs.All() {
+		if s.Connected() {
+			// Its channel is in the PubSub's list, which a new connection
+			// subscribes to before anything else: any answer read from
+			// now on confirms it.
+			s.confirmAfter = 0
 		}
+		s.Disconnect(err)
 	}
 	n.mu.Unlock()
 	if wasUp {
@@ -236,18 +223,7 @@ func (n *Notifier) subscribe() {
 
 func (n *Notifier) syncChannels() error {
 	n.mu.Lock()
-	var add, remove []string
-	for ch := range n.subs {
-		if !n.subscribed[ch] {
-			add = append(add, ch)
-		}
-	}
-	for ch := range n.subscribed {
-		if _, ok := n.subs[ch]; !ok {
-			remove = append(remove, ch)
-			delete(n.subscribed, ch)
-		}
-	}
+	add, remove := n.subs.Changes()
 	n.mu.Unlock()
 
 	ctx, cancel := context.WithTimeout(n.ctx, n.cfg.Timeout)
@@ -267,22 +243,15 @@ func (n *Notifier) syncChannels() error {
 	}
 
 	n.mu.Lock()
-	for _, ch := range add {
-		n.subscribed[ch] = true
-	}
+	n.subs.Join(add)
 	waiting := false
-	for ch, set := range n.subs {
-		if !n.subscribed[ch] {
+	for s := range n.subs.InEffect() {
+		if s.Connected() {
 			continue
 		}
-		for s := range set {
-			if s.state == subConnected {
-				continue
-			}
-			waiting = true
-			if s.confirmAfter == notYet {
-				s.confirmAfter = n.pings
-			}
+		waiting = true
+		if s.confirmAfter == notYet {
+			s.confirmAfter = n.pings
 		}
 	}
 	var token uint64

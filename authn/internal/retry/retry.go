@@ -15,16 +15,18 @@ import (
 
 	mysqldriver "github.com/go-sql-driver/mysql"
 	"github.com/jackc/pgx/v5/pgconn"
+
+	"github.com/gatehouse-go/gatehouse/internal/backoff"
 )
 
 // attempts bounds OnDeadlock: a deadlock between two requests resolves on
 // the second try; the others cover a burst of requests colliding again.
 const attempts = 5
 
-// backoff is the longest wait before the second attempt; each later one
+// firstWait is the longest wait before the second attempt; each later one
 // waits up to twice as long as the one before. The wait is random, so that
 // the transactions that deadlocked do not meet again at once.
-const backoff = 5 * time.Millisecond
+const firstWait = 5 * time.Millisecond
 
 // Deadlocked reports whether err is a database's refusal to go on with a
 // transaction it rolled back to break a deadlock, or could not serialize
@@ -48,18 +50,14 @@ func Deadlocked(err error) bool {
 // statements each complete on their own: it is repeated from its start. It
 // stops early when ctx is done.
 func OnDeadlock(ctx context.Context, work func() error) error {
-	wait := backoff
+	wait := firstWait
 	for attempt := 1; ; attempt++ {
 		err := work()
 		if err == nil || !Deadlocked(err) || attempt == attempts {
 			return err
 		}
-		timer := time.NewTimer(rand.N(wait) + 1)
-		select {
-		case <-ctx.Done():
-			timer.Stop()
+		if !backoff.Sleep(ctx, rand.N(wait)+1) {
 			return err
-		case <-timer.C:
 		}
 		wait *= 2
 	}

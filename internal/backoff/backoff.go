@@ -1,6 +1,7 @@
-// Package backoff spaces the reconnection attempts of the watch notifiers,
-// so that the replicas of an application do not all reconnect in step
-// after a server restart.
+// Package backoff spaces the attempts of work that failed and is tried
+// again: the reconnections of the watch notifiers, so that the replicas of
+// an application do not all reconnect in step after a server restart, and
+// the retries of a transaction a database rolled back to break a deadlock.
 package backoff
 
 import (
@@ -9,11 +10,11 @@ import (
 	"time"
 )
 
-// Backoff spaces reconnection attempts: the step doubles from Min to Max,
+// Backoff spaces repeated attempts: the step doubles from Min to Max,
 // and each wait is drawn at random between half and all of the current
 // step. The zero step starts at Min; set Min and Max, with Min <= Max,
 // before the first call to Next. A Backoff is not safe for concurrent use:
-// each reconnecting goroutine keeps its own.
+// each retrying goroutine keeps its own.
 type Backoff struct {
 	// Min is the first step, after a Reset too.
 	Min time.Duration
@@ -40,6 +41,9 @@ func (b *Backoff) Reset() { b.step = 0 }
 
 // Sleep waits for d, and reports false if ctx ended first.
 func Sleep(ctx context.Context, d time.Duration) bool {
+	if ctx.Err() != nil { // a done context wins over a wait already over
+		return false
+	}
 	timer := time.NewTimer(d)
 	defer timer.Stop()
 	select {
