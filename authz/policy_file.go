@@ -16,42 +16,70 @@ func ParsePolicy(source, text string) (Policy, error) {
 	var p Policy
 	seenGrants := map[Grant]bool{}
 	seenRoles := map[RoleAssignment]bool{}
+	for _, l := range ScanPolicy(source, text) {
+		switch {
+		case l.Err != nil:
+			return Policy{}, l.Err
+		case l.Grant != nil && !seenGrants[*l.Grant]:
+			seenGrants[*l.Grant] = true
+			p.Grants = append(p.Grants, *l.Grant)
+		case l.Role != nil && !seenRoles[*l.Role]:
+			seenRoles[*l.Role] = true
+			p.Roles = append(p.Roles, *l.Role)
+		}
+	}
+	return p, nil
+}
+
+// PolicyLine is one rule line of a policy file, where it was written and
+// what it says: a Grant for a "p" line, a Role for a "g" line, or Err for
+// a line that does not parse. Tools that report on lines (lint, test
+// coverage) read policies as PolicyLines.
+type PolicyLine struct {
+	Source string
+	Line   int    // 1-based
+	Text   string // as written, without surrounding space
+	Grant  *Grant
+	Role   *RoleAssignment
+	Err    *PolicyError
+}
+
+// ScanPolicy reads every rule line of text in order, duplicates included,
+// and keeps going past bad lines, each returned with its Err. Blank lines
+// and comments are skipped.
+func ScanPolicy(source, text string) []PolicyLine {
+	var lines []PolicyLine
 	for i, raw := range strings.Split(text, "\n") {
 		line := strings.TrimSpace(raw)
 		if line == "" || strings.HasPrefix(line, "#") {
 			continue
 		}
-		fail := func(err error) (Policy, error) {
-			return Policy{}, &PolicyError{Source: source, Line: i + 1, Text: line, Err: err}
+		l := PolicyLine{Source: source, Line: i + 1, Text: line}
+		fail := func(err error) {
+			l.Err = &PolicyError{Source: source, Line: i + 1, Text: line, Err: err}
 		}
 		fields, err := splitPolicyLine(line)
-		if err != nil {
-			return fail(err)
-		}
-		switch fields[0] {
-		case "p":
-			g, err := grantFromFields(fields[1:])
-			if err != nil {
-				return fail(err)
+		switch {
+		case err != nil:
+			fail(err)
+		case fields[0] == "p":
+			if g, err := grantFromFields(fields[1:]); err != nil {
+				fail(err)
+			} else {
+				l.Grant = &g
 			}
-			if !seenGrants[g] {
-				seenGrants[g] = true
-				p.Grants = append(p.Grants, g)
-			}
-		case "g":
-			a, err := roleFromFields(fields[1:])
-			if err != nil {
-				return fail(err)
-			}
-			if !seenRoles[a] {
-				seenRoles[a] = true
-				p.Roles = append(p.Roles, a)
+		case fields[0] == "g":
+			if a, err := roleFromFields(fields[1:]); err != nil {
+				fail(err)
+			} else {
+				l.Role = &a
 			}
 		default:
-			return fail(fmt.Errorf("unknown rule type %q: want \"p\" or \"g\"", fields[0]))
+			fail(fmt.Errorf("unknown rule type %q: want \"p\" or \"g\"", fields[0]))
 		}
+		lines = append(lines, l)
 	}
-	return p, nil
+	return lines
 }
 
 // splitPolicyLine splits one line the way Casbin's file adapter does.
