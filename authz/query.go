@@ -80,6 +80,12 @@ func (e *Engine) Policy(ctx context.Context) (Policy, error) {
 	}
 	e.mu.RLock()
 	defer e.mu.RUnlock()
+	return e.currentPolicy()
+}
+
+// currentPolicy reads the policy from the enforcer; the caller holds e.mu
+// or editMu.
+func (e *Engine) currentPolicy() (Policy, error) {
 	grants, err := e.enforcer.GetPolicy()
 	if err != nil {
 		return Policy{}, fmt.Errorf("%w: %w", ErrEngine, err)
