@@ -34,7 +34,8 @@ type CasbinWatcher struct {
 
 	mu        sync.Mutex
 	callback  func(string)
-	connected bool // a first EventConnected has been heard
+	connected bool          // a first EventConnected has been heard
+	ready     chan struct{} // closed at the first EventConnected
 	cancel    func()
 	closed    bool
 }
@@ -66,7 +67,12 @@ type CasbinWatcherConfig struct {
 	Key []byte
 }
 
-// NewCasbinWatcher subscribes to channel on n.
+// NewCasbinWatcher subscribes to channel on n and returns once the
+// subscription is established, so that every edit published afterwards
+// reaches it; it fails with ErrUnavailable when the notifier does not
+// connect within the timeout. Load the enforcer's policy after it returns:
+// an edit made between an earlier load and the subscription would be
+// missed.
 func NewCasbinWatcher(n Notifier, channel string, cfg CasbinWatcherConfig) (*CasbinWatcher, error) {
 	if n == nil || channel == "" {
 		return nil, fmt.Errorf("%w: NewCasbinWatcher needs a notifier and a channel", ErrInvalidConfig)
@@ -79,13 +85,20 @@ func NewCasbinWatcher(n Notifier, channel string, cfg CasbinWatcherConfig) (*Cas
 	if _, err := rand.Read(origin); err != nil {
 		return nil, err
 	}
-	w := &CasbinWatcher{notifier: n, channel: channel, origin: hex.EncodeToString(origin), timeout: timeout, key: cfg.Key}
+	w := &CasbinWatcher{notifier: n, channel: channel, origin: hex.EncodeToString(origin), timeout: timeout, key: cfg.Key,
+		ready: make(chan struct{})}
 	cancel, err := n.Subscribe(channel, w.hear)
 	if err != nil {
 		return nil, err
 	}
 	w.cancel = cancel
-	return w, nil
+	select {
+	case <-w.ready:
+		return w, nil
+	case <-time.After(timeout):
+		w.Close()
+		return nil, fmt.Errorf("%w: the notifier did not connect within %s", ErrUnavailable, timeout)
+	}
 }
 
 // hear hands peers' messages to the callback, and an "Update" after every
@@ -114,6 +127,7 @@ func (w *CasbinWatcher) hear(ev Event) {
 		first := !w.connected
 		w.connected = true
 		if first {
+			close(w.ready)
 			w.mu.Unlock()
 			return
 		}

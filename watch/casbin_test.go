@@ -24,13 +24,15 @@ import (
 // CasbinWatcher on hub.
 func casbinReplica(t *testing.T, path string, hub watch.Notifier, channel string, key []byte) *casbin.SyncedEnforcer {
 	t.Helper()
+	// The watcher first: once it returns, it hears every edit; the
+	// enforcer loads the policy after.
+	w, err := watch.NewCasbinWatcher(hub, channel, watch.CasbinWatcherConfig{Timeout: 10 * time.Second, Key: key})
+	require.NoError(t, err)
 	adapter, err := gormadapter.NewAdapterByDB(testdb.OpenFile(t, path))
 	require.NoError(t, err)
 	m, err := model.NewModelFromString(gatehouse.DefaultModel())
 	require.NoError(t, err)
 	e, err := casbin.NewSyncedEnforcer(m, adapter)
-	require.NoError(t, err)
-	w, err := watch.NewCasbinWatcher(hub, channel, watch.CasbinWatcherConfig{Timeout: time.Second, Key: key})
 	require.NoError(t, err)
 	t.Cleanup(w.Close)
 	require.NoError(t, e.SetWatcher(w))
@@ -94,6 +96,15 @@ func TestCasbinWatcherKeepsPlainEnforcersInStep(t *testing.T) {
 			})
 		}
 	}
+}
+
+func TestCasbinWatcherWaitsForItsNotifier(t *testing.T) {
+	hub := watch.NewLocal()
+	hub.Disconnect()
+	_, err := watch.NewCasbinWatcher(hub, "casbin_test", watch.CasbinWatcherConfig{Timeout: 50 * time.Millisecond})
+	require.ErrorIs(t, err, watch.ErrUnavailable)
+	_, err = watch.NewCasbinWatcher(nil, "casbin_test", watch.CasbinWatcherConfig{})
+	require.ErrorIs(t, err, watch.ErrInvalidConfig)
 }
 
 func casbinReplicasInStep(t *testing.T, transport casbinTransport, key []byte) {
