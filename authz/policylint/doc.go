@@ -1,0 +1,62 @@
+// Package policylint finds what is wrong or suspicious in a gatehouse
+// policy file before it is deployed, the way a compiler's checks catch a
+// program's mistakes before it runs. Lint reads the lines authz.ScanPolicy
+// returns and reports each problem as a Finding at the line to fix, naming
+// the other lines involved. It judges the policy by gatehouse's model (deny
+// overrides allow; scope "any" covers every owner, "own" only the
+// subject's own resources; "posts:*" covers every action on posts; roles
+// are inherited at most authz.MaxRoleDepth assignments deep), without
+// loading Casbin.
+//
+// Each finding names the check that made it, by a stable id:
+//
+//   - malformed (error): a line that does not parse: malformed CSV, a rule
+//     type other than "p" or "g", the wrong number of values, an invalid
+//     permission, an unknown scope or effect, a bad subject or role name.
+//     The policy does not load until it is fixed.
+//   - duplicate (warning): a rule written again; each later copy is
+//     reported, naming the first. Casbin keeps one copy, so removing the
+//     others changes nothing. Other checks look at the first copy only.
+//   - undefined-role (warning): a role assigned or inherited ("g, x, ROLE")
+//     that grants nothing: no "p" line names it and no role it holds,
+//     however indirectly, has one. Most likely a typo ("g, moderator, usr");
+//     a close name that does grant something is suggested. A name that
+//     appears only as a member, on the left, is a subject and is not
+//     checked.
+//   - cycle (error): roles that inherit one another in a loop, which makes
+//     them one role. A loop is reported once, at its first line, naming
+//     every line of it; roles tied by several loops are reported together.
+//     A role assigned to itself ("g, a, a") is reported at its line, and
+//     keeps the policy from loading.
+//   - too-deep (error): a chain of role assignments longer than
+//     authz.MaxRoleDepth, beyond which decisions stop inheriting. Each
+//     assignment one past the limit is reported, naming the chain and the
+//     subject or role that does not inherit through it. A long chain that
+//     a shorter one bypasses is not reported, since decisions follow the
+//     shortest; nor is a chain that goes round a loop, which the cycle
+//     check reports.
+//   - cancelled (error): an allow that can never take effect, because a
+//     deny on the same subject, or on a role the subject holds, covers it:
+//     the deny's permission is the allow's or the wildcard of its resource,
+//     and the deny's scope is "any" or the allow's. It is reported at the
+//     allow, naming the deny. An "own" deny does not cancel an "any" allow,
+//     which still allows the resources of others.
+//   - shadowed (warning): a rule made redundant by another of the same
+//     subject and effect that covers it, by a wildcard permission or by
+//     scope "any" covering "own". Removing it changes no decision. Rules
+//     that restate what a subject inherits from its roles are not reported,
+//     nor is an allow already reported as cancelled.
+//   - case-mismatch (warning): a name, resource or permission spelled
+//     elsewhere in the policy with different letter case ("Posts:read" and
+//     "posts:read"). gatehouse compares them exactly, so they name two
+//     different things; reported at each later spelling, once a line. A
+//     role reported as undefined is left to that check, which suggests the
+//     other spelling.
+//
+// An error means the policy does not load or a rule in it does not do what
+// it says; a warning, that the policy works but something in it is
+// redundant or probably not what was meant (Finding.Severity).
+//
+// Lint treats all the lines it is given as one policy, in the order given.
+// To lint files that are separate policies, lint each on its own.
+package policylint

@@ -1,0 +1,79 @@
+package policylint
+
+import (
+	"fmt"
+
+	"github.com/gatehouse-go/gatehouse/authz"
+	"github.com/gatehouse-go/gatehouse/permissions"
+)
+
+// covers reports whether every request grant b matches, grant a matches
+// too: b's permission is a's or the wildcard of its resource, and b's
+// scope is "any" or a's. Effects are not compared.
+func covers(b, a authz.Grant) bool {
+	return b.Permission.Covers(a.Permission) && (b.Scope == permissions.Any || b.Scope == a.Scope)
+}
+
+// checkCancelled reports each allow that a deny on its subject, or on a
+// role its subject holds within authz.MaxRoleDepth, covers: whoever the
+// allow applies to, the deny applies to as well, and deny wins. It returns
+// the lines it reported.
+func (l *linter) checkCancelled() map[*authz.PolicyLine]bool {
+	cancelled := map[*authz.PolicyLine]bool{}
+	holds := map[string]map[string]step{}
+	for _, allow := range l.grants {
+		if allow.Effect != authz.Allow {
+			continue
+		}
+		reached, ok := holds[allow.Subject]
+		if !ok {
+			reached = l.reach(allow.Subject, authz.MaxRoleDepth)
+			holds[allow.Subject] = reached
+		}
+		var deny *grantRule // the first in the policy
+		for name := range reached {
+			for i, g := range l.grantsOf[name] {
+				if g.Effect == authz.Deny && covers(g.Grant, allow.Grant) && (deny == nil || g.seq < deny.seq) {
+					deny = &l.grantsOf[name][i]
+				}
+			}
+		}
+		if deny == nil {
+			continue
+		}
+		cancelled[allow.at] = true
+		msg := fmt.Sprintf("%s never takes effect: %s denies it (%s)", allow.at.Text, ref(allow.at, deny.at), deny.at.Text)
+		if deny.Subject != allow.Subject {
+			var lines []*authz.PolicyLine
+			for _, a := range chain(reached, deny.Subject) {
+				lines = append(lines, a.at)
+			}
+			msg += fmt.Sprintf(" to %q, a role %q holds (%s)", deny.Subject, allow.Subject, refs(allow.at, lines))
+		}
+		l.report(allow.at, CheckCancelled, "%s, and deny overrides allow", msg)
+	}
+	return cancelled
+}
+
+// checkShadowed reports each rule that another rule of the same subject
+// and effect covers, so that removing it changes no decision. Allows
+// already reported as cancelled are skipped: that is the finding to fix.
+func (l *linter) checkShadowed(cancelled map[*authz.PolicyLine]bool) {
+	for _, g := range l.grants {
+		if cancelled[g.at] {
+			continue
+		}
+		for _, other := range l.grantsOf[g.Subject] {
+			if other.at == g.at || other.Effect != g.Effect || !covers(other.Grant, g.Grant) {
+				continue
+			}
+			verb := "allows"
+			if g.Effect == authz.Deny {
+				verb = "denies"
+			}
+			l.report(g.at, CheckShadowed, "%s is redundant: %s (%s) already %s it",
+				g.at.Text, ref(g.at, other.at), other.at.Text, verb)
+			break
+		}
+	}
+}
