@@ -1,0 +1,88 @@
+// Package authztest tests policy files with decision tables: who asks,
+// to do what, to whose resource, and the answer the policy must give,
+// optionally with the policy line that must give it. A policy is a
+// security boundary written in a small language; a table pins down what it
+// means, so that an edit which lets somebody through, or locks somebody
+// out, fails a test instead of reaching production.
+//
+// A Table is written in Go (a Table literal) or in YAML (Parse, LoadFile).
+// Run and RunFile check one from a test, one subtest per case; Evaluate
+// does the same without a testing.TB and returns a Report, for tools. Cover
+// says which lines of the policy file the cases exercised, so that a line
+// nobody tests stands out.
+//
+// # Writing a table in YAML
+//
+// A table file holds one YAML document:
+//
+//	# policy_test.yaml: what policy.csv must answer.
+//	name: default policy
+//
+//	# Fixtures: the roles the table's subjects hold while its cases run.
+//	# They are assigned with Engine.SetRoles before the first case and are
+//	# not lines of the policy. A subject listed with [] holds no role.
+//	roles:
+//	  alice: [admin]
+//	  bob: [user]
+//	  dave: [user, suspended]
+//
+//	cases:
+//	  - name: users read their own posts   # optional
+//	    subject: bob                       # who asks; required
+//	    permission: posts:read             # a concrete "resource:action"; required
+//	    owner: bob                         # who owns the resource; omit for none
+//	    want: allow                        # allow or deny; required
+//	    rule: p, user, posts:read, own, allow
+//
+//	  - subject: bob                       # named "bob posts:read owner alice"
+//	    permission: posts:read
+//	    owner: alice
+//	    want: deny
+//	    rule: none                         # no rule matches: denied by default
+//
+//	  - subject: dave
+//	    permission: posts:write
+//	    want: deny
+//	    rule: p, suspended, posts:write, any, deny
+//
+//	  - subject: alice
+//	    permission: users:delete
+//	    owner: bob
+//	    want: allow                        # no rule: the answer alone is checked
+//
+// The top-level keys are name (optional), roles (optional) and cases (at
+// least one). A case's keys are name, subject, permission, owner, want and
+// rule:
+//
+//   - name labels the case in test output; it defaults to
+//     "subject permission", followed by "owner <owner>" when there is one.
+//   - permission is validated as a request's permission: "posts:*" is
+//     refused, since a request names one action.
+//   - want is the expected answer, allow or deny; nothing else is accepted.
+//   - rule, when present, is the policy line that must decide the case,
+//     written as in the policy file ("p, admin, users:*, any, allow",
+//     compared field by field, so spacing and quoting do not matter), or
+//     none when no rule may match. The deciding rule is the first matching
+//     deny, otherwise the first matching allow, in policy order (see
+//     authz.Decision.Rule). A rule that allows cannot decide a case that
+//     wants deny, nor a deny rule one that wants allow.
+//
+// Decoding is strict: an unknown key, a key given twice, a value of the
+// wrong shape and a second document in the file are errors. Every error
+// names the file and line and matches ErrInvalidTable; Parse reports all of
+// a file's errors at once:
+//
+//	policy_test.yaml:17: want: "maybe": use allow or deny
+//
+// # Running a table
+//
+// Run assigns the fixtures and checks every case. A failing case names the
+// table file and line (for YAML cases), the request, what was expected and
+// what the engine decided, with its reason:
+//
+//	policy_test.yaml:20: bob posts:read owner alice: want deny with no rule matching, got allowed by rule "p, user, posts:read, any, allow"
+//
+// Run and Evaluate edit the engine: the fixtures stay assigned after they
+// return. Give each table its own engine, or only run tables on one engine
+// whose fixtures agree.
+package authztest

@@ -1,0 +1,156 @@
+package authztest
+
+import (
+	"context"
+	"fmt"
+	"slices"
+	"strings"
+
+	"github.com/gatehouse-go/gatehouse/authz"
+)
+
+// Result is the outcome of one case.
+type Result struct {
+	// Case is the case checked.
+	Case Case
+	// Decision is the engine's answer; the zero Decision when the case was
+	// not decided (Err says why).
+	Decision authz.Decision
+	// Err is why the case could not be decided: the case is malformed
+	// (matching ErrInvalidTable) or the engine failed to decide.
+	Err error
+	// Passed is true when the case was decided as it expects: the answer,
+	// and the deciding rule if the case names one.
+	Passed bool
+	// Problem says why the case failed, in one line: what was expected,
+	// and what was decided with the decision's Reason. "" when it passed.
+	Problem string
+}
+
+// String returns where the case was written, what it asks and its
+// problem, the line Run reports for a failing case:
+//
+//	policy_test.yaml:20: bob posts:read owner alice: want deny with no rule matching, got allowed by rule "p, user, posts:read, any, allow"
+//
+// A named case is shown by name, followed by its request in parentheses.
+// A passing case ends in "passed".
+func (r Result) String() string {
+	var b strings.Builder
+	switch c := r.Case; {
+	case c.Source != "" && c.Line > 0:
+		fmt.Fprintf(&b, "%s:%d: ", c.Source, c.Line)
+	case c.Source != "":
+		b.WriteString(c.Source + ": ")
+	}
+	b.WriteString(r.Case.String())
+	if r.Case.Name != "" {
+		b.WriteString(" (" + r.Case.request() + ")")
+	}
+	if r.Passed {
+		b.WriteString(": passed")
+	} else {
+		b.WriteString(": " + r.Problem)
+	}
+	return b.String()
+}
+
+// Report is the outcome of a table.
+type Report struct {
+	// Table is the table's Name, or its Source when it has none.
+	Table string
+	// Results holds one Result per case, in the table's order.
+	Results []Result
+	// Passed and Failed count Results.
+	Passed, Failed int
+}
+
+// Evaluate assigns table's fixture roles on e and decides every case, as
+// Run does, without a testing.TB: tools use it to report on a table. A
+// case that fails is a Result, not an error; Evaluate returns an error only
+// when ctx is done or a fixture cannot be applied (the error SetRoles
+// returned, naming the subject), and then decides nothing.
+//
+// Fixtures are assigned in the order of their subjects' names and stay
+// assigned after Evaluate returns.
+func Evaluate(ctx context.Context, e *authz.Engine, table Table) (Report, error) {
+	if err := ctx.Err(); err != nil {
+		return Report{}, err
+	}
+	if err := assignFixtures(ctx, e, table); err != nil {
+		return Report{}, err
+	}
+	report := Report{Table: table.title(), Results: make([]Result, 0, len(table.Cases))}
+	for _, c := range table.Cases {
+		if c.Source == "" {
+			c.Source = table.Source
+		}
+		r := evaluate(ctx, e, c)
+		if r.Passed {
+			report.Passed++
+		} else {
+			report.Failed++
+		}
+		report.Results = append(report.Results, r)
+	}
+	return report, nil
+}
+
+// assignFixtures gives each subject of table.Roles exactly the roles
+// listed.
+func assignFixtures(ctx context.Context, e *authz.Engine, table Table) error {
+	subjects := make([]string, 0, len(table.Roles))
+	for subject := range table.Roles {
+		subjects = append(subjects, subject)
+	}
+	slices.Sort(subjects)
+	for _, subject := range subjects {
+		if err := e.SetRoles(ctx, subject, table.Roles[subject]); err != nil {
+			where := table.Source
+			if where == "" {
+				where = table.Name
+			}
+			return fmt.Errorf("%s: roles: %s: %w", where, subject, err)
+		}
+	}
+	return nil
+}
+
+// evaluate decides c and compares the decision with what c expects.
+func evaluate(ctx context.Context, e *authz.Engine, c Case) Result {
+	r := Result{Case: c}
+	if err := c.Validate(); err != nil {
+		r.Err = err
+		r.Problem = "invalid case: " + strings.ReplaceAll(err.Error(), "\n", "; ")
+		return r
+	}
+	d, err := e.Decide(ctx, c.Request())
+	if err != nil {
+		r.Err = err
+		r.Problem = "no decision: " + err.Error()
+		return r
+	}
+	r.Decision = d
+	rule, _ := parseRule(c.Rule) // valid: c.Validate checked it
+	if d.Allowed == c.Allow && (rule == nil || *rule == d.Rule) {
+		r.Passed = true
+		return r
+	}
+	want := verdict(c.Allow)
+	switch {
+	case rule == nil:
+	case *rule == authz.Grant{}:
+		want += " with no rule matching"
+	default:
+		want += fmt.Sprintf(" by rule %q", rule.String())
+	}
+	r.Problem = fmt.Sprintf("want %s, got %s", want, d.Reason())
+	return r
+}
+
+// verdict names an answer as a table writes it.
+func verdict(allow bool) string {
+	if allow {
+		return "allow"
+	}
+	return "deny"
+}

@@ -1,0 +1,123 @@
+package authztest_test
+
+import (
+	"context"
+	"fmt"
+	"log"
+	"testing"
+
+	"github.com/gatehouse-go/gatehouse"
+	"github.com/gatehouse-go/gatehouse/authz"
+	"github.com/gatehouse-go/gatehouse/authz/authztest"
+)
+
+// A decision table in Go, checked from a test: each case is a subtest, and
+// a failing one says what was asked, what was expected, and why the engine
+// decided otherwise.
+func ExampleRun() {
+	var t *testing.T // the test's: func TestPolicy(t *testing.T)
+
+	engine, err := authz.New(t.Context(), authz.WithPolicyFile("policy.csv"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	authztest.Run(t, engine, authztest.Table{
+		Name:  "moderators",
+		Roles: map[string][]string{"carol": {"moderator"}},
+		Cases: []authztest.Case{
+			{Subject: "carol", Permission: "posts:delete", Owner: "bob", Allow: true, Rule: "p, moderator, posts:delete, any, allow"},
+			{Subject: "carol", Permission: "users:delete", Owner: "bob", Allow: false, Rule: authztest.NoRule},
+		},
+	})
+}
+
+// A decision table in YAML, beside the policy file it tests.
+func ExampleRunFile() {
+	var t *testing.T // the test's: func TestPolicy(t *testing.T)
+
+	engine, err := authz.New(t.Context(), authz.WithPolicyFile("policy.csv"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	authztest.RunFile(t, engine, "testdata/policy_test.yaml")
+}
+
+// Tools check tables without a test: Evaluate returns every case's
+// outcome.
+func ExampleEvaluate() {
+	ctx := context.Background()
+	engine, err := authz.New(ctx) // gatehouse's default policy
+	if err != nil {
+		log.Fatal(err)
+	}
+	table, err := authztest.Parse("policy_test.yaml", []byte(`
+roles:
+  bob: [user]
+cases:
+  - subject: bob
+    permission: posts:update
+    owner: bob
+    want: allow
+  - name: users edit only their own posts
+    subject: bob
+    permission: posts:update
+    owner: carol
+    want: allow
+`))
+	if err != nil {
+		log.Fatal(err)
+	}
+	report, err := authztest.Evaluate(ctx, engine, table)
+	if err != nil {
+		log.Fatal(err)
+	}
+	fmt.Printf("%d passed, %d failed\n", report.Passed, report.Failed)
+	for _, r := range report.Results {
+		fmt.Println(r)
+	}
+	// Output:
+	// 1 passed, 1 failed
+	// policy_test.yaml:5: bob posts:update owner bob: passed
+	// policy_test.yaml:9: users edit only their own posts (bob posts:update owner carol): want allow, got denied: no rule grants "posts:update" to "bob" on resource owned by "carol"
+}
+
+// Every mistake in a table is reported with its line.
+func ExampleParse() {
+	_, err := authztest.Parse("policy_test.yaml", []byte(`
+cases:
+  - subject: bob
+    permission: posts:*
+    want: maybe
+`))
+	fmt.Println(err)
+	// Output:
+	// policy_test.yaml:4: permission: invalid permission: "posts:*": a request names one action, not "*"
+	// policy_test.yaml:5: want: "maybe": use allow or deny
+}
+
+// Cover finds the policy lines no case exercises.
+func ExampleCover() {
+	ctx := context.Background()
+	engine, err := authz.New(ctx)
+	if err != nil {
+		log.Fatal(err)
+	}
+	table, err := authztest.LoadFile("testdata/moderators.yaml")
+	if err != nil {
+		log.Fatal(err)
+	}
+	report, err := authztest.Evaluate(ctx, engine, table)
+	if err != nil {
+		log.Fatal(err)
+	}
+	coverage := authztest.Cover(engine, authz.ScanPolicy("policy.csv", gatehouse.DefaultPolicy()), report)
+	fmt.Printf("%.1f%% of %d lines\n", coverage.Percent, len(coverage.Lines))
+	for _, l := range coverage.Uncovered[:3] {
+		fmt.Printf("%s:%d: %s\n", l.Source, l.Line, l.Text)
+	}
+	// Output:
+	// 7.1% of 14 lines
+	// policy.csv:5: p, user, posts:read, own, allow
+	// policy.csv:6: p, user, posts:write, any, allow
+	// policy.csv:7: p, user, posts:update, own, allow
+}
