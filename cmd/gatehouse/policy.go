@@ -1,0 +1,184 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"os"
+
+	"github.com/gatehouse-go/gatehouse/authz"
+)
+
+// policyCommand is one "gatehouse policy NAME" subcommand.
+type policyCommand struct {
+	name    string
+	summary string
+	run     func(ctx context.Context, s streams, args []string) int
+}
+
+func policyCommands() []policyCommand {
+	return []policyCommand{
+		{"list", "print the policy, one rule a line", runPolicyList},
+		{"export", "print the policy in Casbin's CSV format, for import to read back", runPolicyExport},
+		{"grant", "add a grant that allows: --subject S --permission P [--scope any|own]", runPolicyGrant},
+		{"deny", "add a grant that denies: --subject S --permission P [--scope any|own]", runPolicyDeny},
+		{"revoke", "remove a grant: --subject S --permission P [--scope any|own] [--effect allow|deny]", runPolicyRevoke},
+		{"assign", "make a subject or role hold a role: --subject S --role R", runPolicyAssign},
+		{"unassign", "remove a role a subject or role holds directly: --subject S --role R", runPolicyUnassign},
+		{"import", "add every rule of a policy file, or replace the policy with it: FILE [--replace]", runPolicyImport},
+	}
+}
+
+func printPolicyCommands(w io.Writer) {
+	fmt.Fprint(w, `Usage: gatehouse policy COMMAND --database DSN [--table NAME] [flags]
+
+Reads and edits the live policy of a database (sqlite:PATH, postgres://…
+or mysql://…; default $GATEHOUSE_DATABASE). Every edit is validated and
+written in one transaction before it returns; a running application sees it
+at once when it follows the same store: over PostgreSQL's LISTEN/NOTIFY for
+a postgres:// store, over Redis with --redis URL (or $GATEHOUSE_REDIS);
+otherwise at its next periodic check of the store.
+
+Commands:
+
+`)
+	for _, c := range policyCommands() {
+		fmt.Fprintf(w, "\t%-9s %s\n", c.name, c.summary)
+	}
+	fmt.Fprint(w, `
+Exit status: 0 done; 1 the policy refused the edit (the rule exists
+already, is not there to remove, or would make a role inherit itself or a
+chain too deep); 2 the command could not run (usage, a malformed file, a
+database error). A refused or failed edit changes nothing.
+
+Run 'gatehouse policy COMMAND --help' for the flags of a command.
+`)
+}
+
+func runPolicy(ctx context.Context, s streams, args []string) int {
+	if len(args) == 0 {
+		printPolicyCommands(s.stderr)
+		return exitError
+	}
+	switch args[0] {
+	case "help", "-h", "-help", "--help":
+		printPolicyCommands(s.stdout)
+		return exitOK
+	}
+	for _, c := range policyCommands() {
+		if c.name == args[0] {
+			return c.run(ctx, s, args[1:])
+		}
+	}
+	fmt.Fprintf(s.stderr, "gatehouse policy: unknown command %q\nRun 'gatehouse policy --help' for the list of commands.\n", args[0])
+	return exitError
+}
+
+// storeFlags choose the store a policy command works on.
+type storeFlags struct {
+	database string
+	table    string
+	redis    string
+}
+
+// register adds --database and --table, and --redis for commands that
+// edit. Their defaults from the environment are applied by open, not
+// given to package flag, which would print them, passwords and all, in
+// --help.
+func (f *storeFlags) register(fs *flagSet, edits bool) {
+	fs.StringVar(&f.database, "database", "",
+		"the database `DSN`: sqlite:PATH, postgres://… or mysql://… (default $GATEHOUSE_DATABASE)")
+	fs.StringVar(&f.table, "table", "", "the policy `TABLE` (default "+authz.DefaultTable+")")
+	if edits {
+		fs.StringVar(&f.redis, "redis", "",
+			"tell running replicas of the edit over the Redis server at `URL` (default $GATEHOUSE_REDIS);\nwithout it a postgres:// store tells them itself")
+	}
+}
+
+// fromEnvironment fills the flags left empty from GATEHOUSE_DATABASE and
+// GATEHOUSE_REDIS.
+func (f *storeFlags) fromEnvironment(edits bool) {
+	if f.database == "" {
+		f.database = os.Getenv("GATEHOUSE_DATABASE")
+	}
+	if edits && f.redis == "" {
+		f.redis = os.Getenv("GATEHOUSE_REDIS")
+	}
+}
+
+// open opens an engine on the store; create makes the store if the
+// database has none, follow connects the notifier edits reach replicas by.
+func (f *storeFlags) open(ctx context.Context, s streams, create, follow bool) (*authz.Engine, func(), error) {
+	return openStore(ctx, storeConfig{
+		dsn: f.database, table: f.table, redis: f.redis,
+		create: create, follow: follow, stderr: s.stderr,
+	})
+}
+
+// policyFlagSet returns the flag set of "policy name" with the store flags.
+func policyFlagSet(name, synopsis, about string, edits bool) (*flagSet, *storeFlags) {
+	fs := newFlagSet("policy "+name, synopsis, about)
+	store := &storeFlags{}
+	store.register(fs, edits)
+	return fs, store
+}
+
+// noArguments refuses positional arguments and checks --database.
+func noArguments(fs *flagSet, store *storeFlags, positional []string) error {
+	if len(positional) > 0 {
+		return usagef("unexpected argument %q", positional[0])
+	}
+	return store.requireDatabase()
+}
+
+// requireDatabase reports a missing --database, after the environment.
+func (f *storeFlags) requireDatabase() error {
+	if f.database == "" {
+		return usagef("--database is required (or $GATEHOUSE_DATABASE)")
+	}
+	return nil
+}
+
+const policyListAbout = `
+Prints the policy of the store in Casbin's CSV format, grants first, each in
+the order the engine evaluates them. The store must exist.
+
+Exit status: 0 printed, 2 no store or a database error.`
+
+func runPolicyList(ctx context.Context, s streams, args []string) int {
+	return printPolicy(ctx, s, "list", policyListAbout, args)
+}
+
+const policyExportAbout = `
+Prints the policy of the store in Casbin's CSV format, as list does, for
+"gatehouse policy import --replace" to read back into this store or
+another, and for "gatehouse test" and "gatehouse lint" to read as a file.
+
+Exit status: 0 printed, 2 no store or a database error.`
+
+func runPolicyExport(ctx context.Context, s streams, args []string) int {
+	return printPolicy(ctx, s, "export", policyExportAbout, args)
+}
+
+func printPolicy(ctx context.Context, s streams, name, about string, args []string) int {
+	fs, store := policyFlagSet(name, "--database DSN [--table NAME]", about, false)
+	positional, status, done := fs.parse(s, args)
+	if done {
+		return status
+	}
+	store.fromEnvironment(false)
+	if err := noArguments(fs, store, positional); err != nil {
+		return fail(s, fs.name, err)
+	}
+	e, closeEngine, err := store.open(ctx, s, false, false)
+	if err != nil {
+		return fail(s, fs.name, err)
+	}
+	defer closeEngine()
+	p, err := e.Policy(ctx)
+	if err != nil {
+		return fail(s, fs.name, err)
+	}
+	fmt.Fprint(s.stdout, p.String())
+	return exitOK
+}

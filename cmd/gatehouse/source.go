@@ -1,0 +1,243 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"log/slog"
+	"os"
+	"strings"
+
+	"github.com/redis/go-redis/v9/logging"
+	"gorm.io/gorm"
+
+	"github.com/gatehouse-go/gatehouse"
+	"github.com/gatehouse-go/gatehouse/authz"
+	"github.com/gatehouse-go/gatehouse/database"
+	"github.com/gatehouse-go/gatehouse/watch"
+	"github.com/gatehouse-go/gatehouse/watch/pgwatch"
+	"github.com/gatehouse-go/gatehouse/watch/rediswatch"
+)
+
+// embeddedPolicySource names the embedded default policy in messages and
+// reports, as authz names it.
+const embeddedPolicySource = "policy.csv (embedded)"
+
+// errNoStore reports a database that holds no gatehouse policy: a command
+// that only reads refuses to create one where a DSN was mistyped.
+var errNoStore = errors.New("no policy store")
+
+// sourceFlags choose the policy a command reads: a model and a policy
+// file (embedded defaults when not given), or the live policy of a
+// database.
+type sourceFlags struct {
+	model    string
+	policy   string
+	database string
+	table    string
+}
+
+// register adds --model and --policy, and --database and --table when
+// withDatabase.
+func (src *sourceFlags) register(fs *flagSet, withDatabase bool) {
+	fs.StringVar(&src.model, "model", "", "the Casbin model `FILE` (default: gatehouse's embedded model.conf)")
+	fs.StringVar(&src.policy, "policy", "", "the policy `FILE`, in Casbin's CSV format (default: gatehouse's embedded policy.csv)")
+	if withDatabase {
+		fs.StringVar(&src.database, "database", "",
+			"read the live policy of the database `DSN` (sqlite:PATH, postgres://… or mysql://…)\ninstead of a policy file; its rules are only read")
+		fs.StringVar(&src.table, "table", "", "the policy `TABLE` of --database (default "+authz.DefaultTable+")")
+	}
+}
+
+// check refuses flags that contradict each other.
+func (src *sourceFlags) check() error {
+	switch {
+	case src.policy != "" && src.database != "":
+		return usagef("--policy and --database are exclusive: read a policy file or a database, not both")
+	case src.table != "" && src.database == "":
+		return usagef("--table needs --database")
+	}
+	return nil
+}
+
+// modelOptions reads --model; none means the embedded model.
+func (src *sourceFlags) modelOptions() ([]authz.Option, error) {
+	if src.model == "" {
+		return nil, nil
+	}
+	if _, err := readModel(src.model); err != nil {
+		return nil, err
+	}
+	return []authz.Option{authz.WithModelFile(src.model)}, nil
+}
+
+// policyText returns the policy file's source name and text, the embedded
+// default's when no --policy was given.
+func (src *sourceFlags) policyText() (source, text string, err error) {
+	if src.policy == "" {
+		return embeddedPolicySource, gatehouse.DefaultPolicy(), nil
+	}
+	b, err := os.ReadFile(src.policy)
+	if err != nil {
+		return "", "", err
+	}
+	return src.policy, string(b), nil
+}
+
+// engine opens an engine on the chosen policy: in memory from files, or on
+// the database's store, which must exist. close releases what it holds.
+func (src *sourceFlags) engine(ctx context.Context, stderr io.Writer) (e *authz.Engine, close func(), err error) {
+	modelOpts, err := src.modelOptions()
+	if err != nil {
+		return nil, nil, err
+	}
+	if src.database != "" {
+		return openStore(ctx, storeConfig{dsn: src.database, table: src.table, stderr: stderr}, modelOpts...)
+	}
+	source, text, err := src.policyText()
+	if err != nil {
+		return nil, nil, err
+	}
+	e, err = newFileEngine(ctx, modelOpts, source, text)
+	return e, func() {}, err
+}
+
+// newFileEngine returns an in-memory engine on the policy text read from
+// source; a bad line is reported as source:line.
+func newFileEngine(ctx context.Context, modelOpts []authz.Option, source, text string) (*authz.Engine, error) {
+	if _, err := authz.ParsePolicy(source, text); err != nil {
+		return nil, err
+	}
+	return authz.New(ctx, append(modelOpts, authz.WithPolicy(text))...)
+}
+
+// storeConfig says how to open a database's policy store.
+type storeConfig struct {
+	dsn   string
+	table string
+	// create makes a store where the database has none; otherwise a
+	// missing store is errNoStore.
+	create bool
+	// redis, when set, is the URL of the Redis server that carries edits
+	// to running replicas; otherwise a postgres:// store carries them
+	// itself, and other stores none.
+	redis string
+	// follow connects a notifier (see redis), so that edits reach
+	// running replicas at once.
+	follow bool
+	stderr io.Writer
+}
+
+// openStore opens an engine on the policy store of cfg.dsn. The engine
+// seeds nothing: a store it creates starts empty, and applications opening
+// it later find it seeded already.
+func openStore(ctx context.Context, cfg storeConfig, opts ...authz.Option) (_ *authz.Engine, _ func(), err error) {
+	table := cfg.table
+	if table == "" {
+		table = authz.DefaultTable
+	}
+	where := database.Redact(cfg.dsn)
+	if !cfg.create {
+		if err := sqliteFileExists(cfg.dsn); err != nil {
+			return nil, nil, err
+		}
+	}
+	db, err := database.Open(cfg.dsn)
+	if err != nil {
+		return nil, nil, err
+	}
+	var closers []func()
+	release := func() {
+		for i := len(closers) - 1; i >= 0; i-- {
+			closers[i]()
+		}
+	}
+	defer func() {
+		if err != nil {
+			release()
+		}
+	}()
+	sqlDB, err := db.DB()
+	if err != nil {
+		return nil, nil, fmt.Errorf("%s: %w", where, err)
+	}
+	closers = append(closers, func() { _ = sqlDB.Close() })
+	if err := sqlDB.PingContext(ctx); err != nil {
+		return nil, nil, fmt.Errorf("%s: %w", where, err)
+	}
+	if !cfg.create && !hasTable(ctx, db, table) {
+		return nil, nil, fmt.Errorf("%w: %s has no table %s; create it with 'gatehouse policy import'", errNoStore, where, table)
+	}
+
+	logger := slog.New(slog.NewTextHandler(cfg.stderr, &slog.HandlerOptions{Level: slog.LevelWarn}))
+	opts = append(opts, authz.WithDB(db), authz.WithPolicy(""), authz.WithLogger(logger))
+	if cfg.table != "" {
+		opts = append(opts, authz.WithTable(cfg.table))
+	}
+	if cfg.follow {
+		notifier, err := openNotifier(ctx, cfg, logger)
+		if err != nil {
+			return nil, nil, err
+		}
+		if notifier != nil {
+			closers = append(closers, func() { _ = notifier.Close() })
+			opts = append(opts, authz.WithNotifier(notifier))
+		}
+	}
+	e, err := authz.New(ctx, opts...)
+	if err != nil {
+		return nil, nil, fmt.Errorf("%s: %w", where, err)
+	}
+	closers = append(closers, e.Close)
+	return e, release, nil
+}
+
+// openNotifier connects what carries edits to running replicas: Redis
+// when cfg.redis is set, a PostgreSQL store itself, or nothing (nil), in
+// which case replicas catch up at their periodic check of the store.
+func openNotifier(ctx context.Context, cfg storeConfig, logger *slog.Logger) (watch.Notifier, error) {
+	switch {
+	case cfg.redis != "":
+		// go-redis logs every failed dial on its own; the error below
+		// says what matters, once.
+		logging.Disable()
+		n, err := rediswatch.New(ctx, cfg.redis, rediswatch.Config{Logger: logger})
+		if err != nil {
+			return nil, fmt.Errorf("redis %s: %w", database.Redact(cfg.redis), err)
+		}
+		return n, nil
+	case strings.HasPrefix(cfg.dsn, "postgres://"), strings.HasPrefix(cfg.dsn, "postgresql://"):
+		n, err := pgwatch.New(ctx, cfg.dsn, pgwatch.Config{Logger: logger})
+		if err != nil {
+			return nil, err
+		}
+		return n, nil
+	}
+	return nil, nil
+}
+
+// sqliteFileExists refuses a sqlite: DSN whose file is missing, which
+// opening it would create.
+func sqliteFileExists(dsn string) error {
+	path, ok := strings.CutPrefix(dsn, "sqlite:")
+	if !ok || path == "" {
+		return nil
+	}
+	path, _, _ = strings.Cut(path, "?")
+	if path == ":memory:" || strings.HasPrefix(path, "file:") {
+		return nil
+	}
+	_, err := os.Stat(path)
+	if errors.Is(err, fs.ErrNotExist) {
+		return fmt.Errorf("%w: %s does not exist; create it with 'gatehouse policy import'", errNoStore, path)
+	}
+	return err
+}
+
+// hasTable reports whether db has table. An error reads as no table; the
+// engine, opening the store, reports the real one.
+func hasTable(ctx context.Context, db *gorm.DB, table string) bool {
+	return db.WithContext(ctx).Migrator().HasTable(table)
+}

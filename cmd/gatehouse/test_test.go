@@ -1,0 +1,146 @@
+package main
+
+import (
+	"encoding/json"
+	"fmt"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/gatehouse-go/gatehouse"
+	"github.com/gatehouse-go/gatehouse/authz"
+)
+
+func TestTestCommand(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		name     string
+		args     []string
+		wantCode int
+		want     []string
+	}{
+		{
+			name: "passing", args: []string{"--policy", "testdata/policy.csv", "testdata/tables/blog_test.yaml"},
+			wantCode: exitOK, want: []string{"6 passed, 0 failed"},
+		},
+		{
+			name: "several tables", args: []string{"--policy", "testdata/policy.csv", "testdata/tables/blog_test.yaml", "testdata/tables/roles_test.yaml"},
+			wantCode: exitOK, want: []string{"9 passed, 0 failed"},
+		},
+		{
+			name: "failing", args: []string{"--policy", "testdata/policy.csv", "testdata/tables/failing_test.yaml"},
+			wantCode: exitNo, want: []string{
+				`testdata/tables/failing_test.yaml:8: users delete their own posts (bob posts:delete owner bob): want allow, got denied: no rule grants "posts:delete" to "bob" on resource owned by "bob"`,
+				"1 passed, 1 failed",
+			},
+		},
+		{
+			name: "failing among passing", args: []string{"testdata/tables/failing_test.yaml", "--policy", "testdata/policy.csv", "testdata/tables/blog_test.yaml"},
+			wantCode: exitNo, want: []string{
+				`testdata/tables/failing_test.yaml:8: users delete their own posts (bob posts:delete owner bob): want allow, got denied: no rule grants "posts:delete" to "bob" on resource owned by "bob"`,
+				"7 passed, 1 failed",
+			},
+		},
+		{
+			name: "coverage", args: []string{"--policy", "testdata/policy.csv", "--coverage", "testdata/tables/blog_test.yaml"},
+			wantCode: exitOK, want: []string{
+				"6 passed, 0 failed",
+				"testdata/policy.csv:6: p, admin, posts:*, any, allow",
+				"testdata/policy.csv:8: g, moderator, user",
+				"testdata/policy.csv:9: g, admin, moderator",
+				"testdata/policy.csv:12: g, dave, user",
+				"coverage: 66.7% of 12 policy lines",
+			},
+		},
+		{
+			name: "coverage across tables", args: []string{"--policy", "testdata/policy.csv", "--coverage", "testdata/tables/blog_test.yaml", "testdata/tables/roles_test.yaml"},
+			wantCode: exitOK, want: []string{
+				"9 passed, 0 failed",
+				"testdata/policy.csv:9: g, admin, moderator",
+				"coverage: 91.7% of 12 policy lines",
+			},
+		},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			r := cli(t, append([]string{"test"}, tt.args...)...)
+			assert.Equal(t, tt.wantCode, r.code, r)
+			assert.Equal(t, tt.want, lines(r.stdout), r)
+			assert.Empty(t, r.stderr, r)
+		})
+	}
+}
+
+// TestTestEmbeddedPolicyCoverage runs a table against the embedded
+// default policy, whose lines it reads rather than restates.
+func TestTestEmbeddedPolicyCoverage(t *testing.T) {
+	t.Parallel()
+	r := cli(t, "test", "--coverage", "testdata/tables/embedded_test.yaml")
+	assert.Equal(t, exitOK, r.code, r)
+	assert.Empty(t, r.stderr, r)
+
+	const deny = "p, suspended, posts:write, any, deny" // the one line the table exercises
+	var want []string
+	all := authz.ScanPolicy(embeddedPolicySource, gatehouse.DefaultPolicy())
+	for _, l := range all {
+		require.Nil(t, l.Err)
+		if l.Text != deny {
+			want = append(want, fmt.Sprintf("%s:%d: %s", l.Source, l.Line, l.Text))
+		}
+	}
+	require.Len(t, want, len(all)-1, "the default policy has %q", deny)
+	want = append([]string{"2 passed, 0 failed"}, want...)
+	want = append(want, fmt.Sprintf("coverage: %.1f%% of %d policy lines", 100/float64(len(all)), len(all)))
+	assert.Equal(t, want, lines(r.stdout))
+}
+
+func TestTestVerbose(t *testing.T) {
+	t.Parallel()
+	r := cli(t, "test", "--verbose", "--policy", "testdata/policy.csv", "testdata/tables/failing_test.yaml")
+	assert.Equal(t, exitNo, r.code, r)
+	got := lines(r.stdout)
+	require.Len(t, got, 3, r)
+	assert.Equal(t, "testdata/tables/failing_test.yaml:3: bob posts:read owner bob: passed", got[0])
+}
+
+func TestTestJSON(t *testing.T) {
+	t.Parallel()
+	r := cli(t, "test", "--json", "--coverage", "--policy", "testdata/policy.csv", "testdata/tables/failing_test.yaml", "testdata/tables/roles_test.yaml")
+	assert.Equal(t, exitNo, r.code, r)
+	assert.Empty(t, r.stderr, r)
+	var doc testJSON
+	require.NoError(t, json.Unmarshal([]byte(r.stdout), &doc), r)
+
+	assert.Equal(t, summaryJSON{Tables: 2, Passed: 4, Failed: 1}, doc.Summary)
+	require.Len(t, doc.Results, 5)
+	assert.Equal(t, resultJSON{
+		Table: "testdata/tables/failing_test.yaml", Source: "testdata/tables/failing_test.yaml", Line: 8,
+		Case: "users delete their own posts", Subject: "bob", Permission: "posts:delete", Owner: "bob",
+		Want: "allow", Got: "deny", Passed: false,
+		Reason:  `denied: no rule grants "posts:delete" to "bob" on resource owned by "bob"`,
+		Problem: `want allow, got denied: no rule grants "posts:delete" to "bob" on resource owned by "bob"`,
+	}, doc.Results[1])
+	assert.Equal(t, resultJSON{
+		Table: "fixture roles", Source: "testdata/tables/roles_test.yaml", Line: 9,
+		Case: "alice posts:update owner bob", Subject: "alice", Permission: "posts:update", Owner: "bob",
+		Want: "allow", WantRule: "p, admin, posts:*, any, allow", Got: "allow", Passed: true,
+		Rule: "p, admin, posts:*, any, allow", Reason: `allowed by rule "p, admin, posts:*, any, allow"`,
+	}, doc.Results[2])
+
+	require.NotNil(t, doc.Coverage)
+	assert.Equal(t, 12, doc.Coverage.Lines)
+	assert.Equal(t, 6, doc.Coverage.Covered)
+	assert.InDelta(t, 50.0, doc.Coverage.Percent, 0.001)
+	assert.Len(t, doc.Coverage.Uncovered, 6)
+	assert.Contains(t, doc.Coverage.Uncovered, lineJSON{Source: "testdata/policy.csv", Line: 9, Text: "g, admin, moderator"})
+
+	r = cli(t, "test", "--json", "--policy", "testdata/policy.csv", "testdata/tables/blog_test.yaml")
+	assert.Equal(t, exitOK, r.code, r)
+	var noCoverage map[string]json.RawMessage
+	require.NoError(t, json.Unmarshal([]byte(r.stdout), &noCoverage), r)
+	assert.NotContains(t, noCoverage, "coverage", "coverage only with --coverage")
+	assert.Contains(t, noCoverage, "results")
+	assert.Contains(t, noCoverage, "summary")
+}
