@@ -32,22 +32,31 @@ printed with its file:line and what went wrong, then "N passed, N failed".
 
 --coverage then lists the policy lines no case exercised and the share of
 lines that some case did: a line nobody tests is a line an edit can break
-unnoticed. --json prints one JSON document instead, for machines: results,
+unnoticed. --threshold PCT (implies --coverage) fails the run when the
+coverage is below PCT percent, as opa test --threshold does. --json prints one JSON document instead, for machines: results,
 summary, and coverage with --coverage.
 
-Exit status: 0 every case passed, 1 some case failed, 2 a table, model or
-policy file cannot be read or is malformed.`
+Exit status: 0 every case passed, 1 some case failed or the coverage is
+below --threshold, 2 a table, model or policy file cannot be read or is
+malformed.`
 
 func runTest(ctx context.Context, s streams, args []string) int {
-	fs := newFlagSet("test", "[--model FILE] [--policy FILE] [--coverage] [--json] [--verbose] TESTFILE...", testAbout)
+	fs := newFlagSet("test", "[--model FILE] [--policy FILE] [--coverage] [--threshold PCT] [--json] [--verbose] TESTFILE...", testAbout)
 	var src sourceFlags
 	src.register(fs, false)
 	coverage := fs.Bool("coverage", false, "list the policy lines no case exercised, and the coverage")
 	asJSON := fs.Bool("json", false, "print one JSON document instead of text")
 	verbose := fs.Bool("verbose", false, "print passing cases too")
+	threshold := fs.Float64("threshold", 0, "fail when coverage is below this percentage (implies --coverage)")
 	files, status, done := fs.parse(s, args)
 	if done {
 		return status
+	}
+	if *threshold < 0 || *threshold > 100 {
+		return fail(s, fs.name, usagef("--threshold %g: use a percentage from 0 to 100", *threshold))
+	}
+	if *threshold > 0 {
+		*coverage = true
 	}
 	if len(files) == 0 {
 		return fail(s, fs.name, usagef("no TESTFILE: give one or more decision tables"))
@@ -115,6 +124,10 @@ func runTest(ctx context.Context, s streams, args []string) int {
 		printTestReports(s.stdout, reports, cov, *verbose)
 	}
 	if out.Summary.Failed > 0 {
+		return exitNo
+	}
+	if cov != nil && cov.Percent < *threshold {
+		fmt.Fprintf(s.stderr, "gatehouse test: coverage %.1f%% is below the threshold of %g%%\n", cov.Percent, *threshold)
 		return exitNo
 	}
 	return exitOK

@@ -73,6 +73,36 @@ func TestTestCommand(t *testing.T) {
 	}
 }
 
+// --threshold fails a run whose cases pass but whose coverage is short.
+func TestTestThreshold(t *testing.T) {
+	t.Parallel()
+	tables := []string{"--policy", "testdata/policy.csv", "testdata/tables/blog_test.yaml", "testdata/tables/roles_test.yaml"}
+	tests := []struct {
+		threshold string
+		wantCode  int
+		wantErr   string
+	}{
+		{"90", exitOK, ""},
+		{"91.7", exitOK, ""},
+		{"95", exitNo, "gatehouse test: coverage 91.7% is below the threshold of 95%"},
+		{"101", exitError, "--threshold 101: use a percentage from 0 to 100"},
+		{"lots", exitError, "invalid value"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.threshold, func(t *testing.T) {
+			t.Parallel()
+			r := cli(t, append([]string{"test", "--threshold", tt.threshold}, tables...)...)
+			assert.Equal(t, tt.wantCode, r.code, r)
+			if tt.wantErr == "" {
+				assert.Empty(t, r.stderr, r)
+				assert.Contains(t, r.stdout, "coverage: 91.7% of 12 policy lines", "--threshold implies --coverage")
+			} else {
+				assert.Contains(t, r.stderr, tt.wantErr, r)
+			}
+		})
+	}
+}
+
 // TestTestEmbeddedPolicyCoverage runs a table against the embedded
 // default policy, whose lines it reads rather than restates.
 func TestTestEmbeddedPolicyCoverage(t *testing.T) {
