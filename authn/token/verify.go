@@ -54,6 +54,9 @@ func (i *Issuer) Verify(ctx context.Context, raw string) (authn.Subject, error) 
 	if len(raw) > MaxTokenSize {
 		return authn.Subject{}, fmt.Errorf("token: longer than %d bytes: %w", MaxTokenSize, authn.ErrInvalidToken)
 	}
+	if !isCompact(raw) {
+		return authn.Subject{}, fmt.Errorf("token: malformed: %w", authn.ErrInvalidToken)
+	}
 	key := sha256.Sum256([]byte(raw))
 	if cached, ok := i.cache.get(key); ok && cached.live(i.now(), i.leeway) {
 		return i.subject(cached)
@@ -147,6 +150,22 @@ func (c *accessClaims) asMap(gen int64) map[string]any {
 		m[generationClaim] = float64(gen)
 	}
 	return m
+}
+
+// isCompact reports whether raw holds only base64url characters and the
+// dots between segments. Go's base64 decoders skip CR and LF even in strict
+// mode, and the signature segment is not itself signed, so without this a
+// line break inside it would give one token many accepted spellings.
+func isCompact(raw string) bool {
+	for i := 0; i < len(raw); i++ {
+		switch c := raw[i]; {
+		case 'a' <= c && c <= 'z', 'A' <= c && c <= 'Z', '0' <= c && c <= '9':
+		case c == '-', c == '_', c == '.':
+		default:
+			return false
+		}
+	}
+	return true
 }
 
 // readHeader returns the kid of raw's header after checking its typ, before

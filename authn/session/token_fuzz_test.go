@@ -1,0 +1,85 @@
+package session
+
+import (
+	"bytes"
+	"encoding/base64"
+	"net/http"
+	"testing"
+)
+
+// A session cookie value is accepted only as the one spelling of 32 bytes
+// in base64url without padding: decodeToken's bytes encode back to the
+// value. CSRFToken gives a token exactly for such values, and validCSRF
+// accepts exactly that token as the CSRF header, nothing else. Whatever the
+// cookie and header hold, none of this panics.
+func FuzzSessionToken(f *testing.F) {
+	const good = "AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA"
+	for _, seed := range [][2]string{
+		{good, ""},
+		{good, csrfFor(make([]byte, tokenBytes))},
+		{good, csrfFor(make([]byte, tokenBytes)) + "="},
+		{"AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAB", "x"},
+		{"AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=", "x"},
+		{"AAAAAAAAAAAAAAAAAAAAA\nAAAAAAAAAAAAAAAAAAAAA", "x"},
+		{"AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA", "x"},
+		{"+/AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA", "x"},
+		{"", ""},
+	} {
+		f.Add(seed[0], seed[1])
+	}
+	m := &Manager{}
+	f.Fuzz(func(t *testing.T, cookie, header string) {
+		raw, ok := decodeToken(cookie)
+		csrf := m.CSRFToken(cookie).Reveal()
+		if !ok {
+			if csrf != "" {
+				t.Fatalf("CSRFToken of malformed %q is %q", cookie, csrf)
+			}
+			return
+		}
+		if len(raw) != tokenBytes || base64.RawURLEncoding.EncodeToString(raw) != cookie {
+			t.Fatalf("accepted %q, not the one spelling of %d bytes", cookie, tokenBytes)
+		}
+		if csrf == "" || csrf != csrfFor(raw) || !validCSRF(raw, csrf) {
+			t.Fatalf("cookie %q: CSRF token %q does not check", cookie, csrf)
+		}
+		if validCSRF(raw, header) != (header == csrf) {
+			t.Fatalf("cookie %q: CSRF header %q judged %v, the token is %q", cookie, header, validCSRF(raw, header), csrf)
+		}
+	})
+}
+
+// Every token newToken could draw survives the trip through a Set-Cookie
+// header and a Cookie header unchanged, under any cookie name Config
+// accepts, and decodes back to its bytes. A name Config accepts is one
+// net/http will write.
+func FuzzSessionCookie(f *testing.F) {
+	f.Add(bytes.Repeat([]byte{0xfb}, tokenBytes), "")
+	f.Add([]byte("a session"), "__Host-sid")
+	f.Add([]byte{}, "sid;x")
+	f.Add([]byte{1}, "s\u00e9ance")
+	f.Fuzz(func(t *testing.T, raw []byte, name string) {
+		raw = append(raw, make([]byte, tokenBytes)...)[:tokenBytes]
+		value := base64.RawURLEncoding.EncodeToString(raw)
+		cfg, err := Config{CookieName: name}.resolve()
+		if err != nil {
+			return
+		}
+		sent := &http.Cookie{Name: cfg.CookieName, Value: value, Path: "/", HttpOnly: true, SameSite: http.SameSiteLaxMode}
+		if err := sent.Valid(); err != nil {
+			t.Fatalf("Config accepted cookie name %q, which net/http refuses: %v", name, err)
+		}
+		set, err := http.ParseSetCookie(sent.String())
+		if err != nil || set.Name != cfg.CookieName || set.Value != value {
+			t.Fatalf("Set-Cookie %q read back as %+v, %v", sent.String(), set, err)
+		}
+		req := &http.Request{Header: http.Header{"Cookie": {set.Name + "=" + set.Value}}}
+		got, err := req.Cookie(cfg.CookieName)
+		if err != nil || got.Value != value {
+			t.Fatalf("Cookie header gave %+v, %v; want %q", got, err, value)
+		}
+		if back, ok := decodeToken(got.Value); !ok || !bytes.Equal(back, raw) {
+			t.Fatalf("cookie value %q did not decode to its bytes", got.Value)
+		}
+	})
+}
