@@ -62,7 +62,7 @@ func FuzzParsePermission(f *testing.F) {
 			t.Fatalf("%q: IsWildcard %v", s, p.IsWildcard())
 		case !p.Covers(p):
 			t.Fatalf("%q does not cover itself", s)
-		case !permissions.Permission(p.Resource() + ":" + permissions.Wildcard).Covers(p) && !p.IsWildcard():
+		case !permissions.Permission(p.Resource()+":"+permissions.Wildcard).Covers(p) && !p.IsWildcard():
 			t.Fatalf("the wildcard of %q does not cover it", s)
 		case p.IsWildcard() && p.Covers(permissions.Permission(p.Resource()+"x:read")):
 			t.Fatalf("%q covers another resource", s)
