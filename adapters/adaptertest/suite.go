@@ -39,8 +39,10 @@ func CustomErrorBody(e *guard.Error) []byte {
 type request struct {
 	method, path string
 	header       map[string]string
-	cookie       bool // carol's session cookie
-	csrf         bool // carol's CSRF token
+	// repeated are header lines added after header, repeats allowed.
+	repeated [][2]string
+	cookie   bool // carol's session cookie
+	csrf     bool // carol's CSRF token
 }
 
 // want is what the response must be.
@@ -122,6 +124,21 @@ var cases = []testCase{
 	{"bad bearer is not passed over for a good cookie", func(f *Fixture) request {
 		return request{method: "GET", path: "/me", cookie: true, header: map[string]string{"Authorization": "Bearer " + f.revoked}}
 	}, want{status: 401, code: "invalid_token"}},
+	{"two different bearer tokens are ambiguous", func(f *Fixture) request {
+		return request{method: "GET", path: "/me", header: bearer(f, "bob"), repeated: [][2]string{{"Authorization", "Bearer " + f.bearer["alice"]}}}
+	}, want{status: 400, code: "invalid_request"}},
+	{"the same bearer token twice is one", func(f *Fixture) request {
+		return request{method: "GET", path: "/me", header: bearer(f, "bob"), repeated: [][2]string{{"Authorization", "Bearer " + f.bearer["bob"]}}}
+	}, want{status: 200, subject: "bob", method: "bearer"}},
+	{"two different API keys are ambiguous", func(f *Fixture) request {
+		return request{method: "GET", path: "/me", repeated: [][2]string{{"X-API-Key", mistype(f.apiKey)}, {"X-API-Key", f.apiKey}}}
+	}, want{status: 400, code: "invalid_request"}},
+	{"two different session cookies are ambiguous", func(f *Fixture) request {
+		return request{method: "GET", path: "/me", cookie: true, repeated: [][2]string{{"Cookie", f.sessionName + "=" + mistype(f.session)}}}
+	}, want{status: 400, code: "invalid_request"}},
+	{"ambiguous credentials are refused on optional paths too", func(f *Fixture) request {
+		return request{method: "GET", path: "/feed", header: bearer(f, "bob"), repeated: [][2]string{{"Authorization", "Bearer " + f.bearer["alice"]}}}
+	}, want{status: 400, code: "invalid_request"}},
 
 	// Optional authentication and public paths.
 	{"optional, anonymous", func(f *Fixture) request { return get("/feed", nil) },
@@ -297,6 +314,9 @@ func do(t *testing.T, app App, f *Fixture, r request) *http.Response {
 	req := httptest.NewRequest(r.method, r.path, nil)
 	for k, v := range r.header {
 		req.Header.Set(k, v)
+	}
+	for _, h := range r.repeated {
+		req.Header.Add(h[0], h[1])
 	}
 	if r.cookie {
 		req.AddCookie(&http.Cookie{Name: f.sessionName, Value: f.session})

@@ -16,3 +16,23 @@ func (r credentials) Cookie(name string) (string, bool) {
 }
 
 func (r credentials) Method() string { return r.c.Method() }
+
+// HeaderValues and CookieValues copy, so that the guard may compare them
+// whatever Fiber does with its buffers meanwhile.
+func (r credentials) HeaderValues(name string) []string {
+	var values []string
+	for _, v := range r.c.Request().Header.PeekAll(name) {
+		values = append(values, string(v))
+	}
+	return values
+}
+
+func (r credentials) CookieValues(name string) []string {
+	var values []string
+	for k, v := range r.c.Request().Header.Cookies() {
+		if string(k) == name {
+			values = append(values, string(v))
+		}
+	}
+	return values
+}

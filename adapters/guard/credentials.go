@@ -23,3 +23,13 @@ func (c httpCredentials) Cookie(name string) (string, bool) {
 }
 
 func (c httpCredentials) Method() string { return c.r.Method }
+
+func (c httpCredentials) HeaderValues(name string) []string { return c.r.Header.Values(name) }
+
+func (c httpCredentials) CookieValues(name string) []string {
+	var values []string
+	for _, cookie := range c.r.CookiesNamed(name) {
+		values = append(values, cookie.Value)
+	}
+	return values
+}

@@ -86,12 +86,23 @@ const (
 
 // Authenticate runs the Authenticator on a request's credentials. It
 // returns the subject (the zero Subject for an anonymous caller in Optional
-// mode) or the refusal to write.
+// mode) or the refusal to write. A request carrying a credential twice
+// with different values is refused with 400 (see ErrAmbiguousCredentials).
 func (g *Guard) Authenticate(ctx context.Context, creds authn.Credentials, mode Mode) (authn.Subject, *Error) {
 	if mode == Skip {
 		return authn.Subject{}, nil
 	}
+	var checked *unambiguous
+	if rc, ok := creds.(RepeatedCredentials); ok {
+		checked = &unambiguous{RepeatedCredentials: rc}
+		creds = checked
+	}
 	s, err := g.cfg.Authenticator.Authenticate(ctx, creds)
+	if checked != nil && checked.ambiguous != "" {
+		e := ambiguousError(checked.ambiguous)
+		g.log.InfoContext(ctx, "authentication refused", "code", e.Code, "reason", e.Message)
+		return authn.Subject{}, e
+	}
 	if err == nil {
 		return s, nil
 	}

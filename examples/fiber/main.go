@@ -58,10 +58,18 @@ func run(ctx context.Context, getenv func(string) string, logs io.Writer, ready 
 	server := fiber.New(fiber.Config{
 		// Fiber refuses a body over BodyLimit by closing the connection
 		// while the client may still be sending, which clients see as a
-		// reset rather than a 413. Take in somewhat more, and answer the
-		// API's 413 in the handler.
-		BodyLimit:    4 * blog.MaxBodyBytes,
-		ErrorHandler: func(c fiber.Ctx, err error) error { return mw.WriteError(c, fiberError(err)) },
+		// reset rather than a 413. Stream bodies instead, BodyLimit being
+		// only what is read ahead, and answer the API's 413 in the
+		// handler (see readBody).
+		StreamRequestBody: true,
+		BodyLimit:         blog.MaxBodyBytes,
+		// Multipart bodies are not parsed ahead: the API reads JSON only
+		// and answers others 415, as net/http and Gin do.
+		DisablePreParseMultipartForm: true,
+		// Headers up to 64 KiB, as blog.Serve allows net/http and Gin;
+		// larger ones get 431.
+		ReadBufferSize: 64 << 10,
+		ErrorHandler:   func(c fiber.Ctx, err error) error { return mw.WriteError(c, fiberError(err)) },
 		// Route like net/http and Gin: paths are case-sensitive and a
 		// trailing slash names another route.
 		CaseSensitive: true,
@@ -110,11 +118,19 @@ func endpoint(mw *fiberadapter.Middleware, app *blog.App, route blog.Route) []an
 		}))
 	}
 	return append(handlers, func(c fiber.Ctx) error {
-		if len(c.Body()) > blog.MaxBodyBytes {
-			return mw.WriteError(c, blog.ErrPayloadTooLarge)
+		body, err := readBody(c)
+		if err != nil {
+			return mw.WriteError(c, err)
+		}
+		var contentTypes []string
+		for _, ct := range c.Request().Header.PeekAll(fiber.HeaderContentType) {
+			contentTypes = append(contentTypes, string(ct))
+		}
+		if err := blog.CheckContentType(contentTypes, body); err != nil {
+			return mw.WriteError(c, err)
 		}
 		req := blog.Request{
-			Body:          append([]byte(nil), c.Body()...),
+			Body:          body,
 			ID:            c.Params("id"),
 			ClientIP:      c.IP(),
 			SessionCookie: c.Cookies(app.SessionCookieName()),
@@ -169,6 +185,8 @@ func fiberError(err error) error {
 		return blog.NotFound
 	case fiber.StatusRequestEntityTooLarge:
 		return blog.ErrPayloadTooLarge
+	case fiber.StatusRequestHeaderFieldsTooLarge:
+		return blog.ErrHeadersTooLarge
 	}
 	return guard.BadRequest(fe.Message)
 }

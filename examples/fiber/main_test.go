@@ -17,3 +17,9 @@ func TestContract(t *testing.T) {
 func TestReplicas(t *testing.T) {
 	blogtest.Replicas(t, blogtest.InProcess(run))
 }
+
+// TestHostile sends this example's server the requests an attacker would
+// and checks that each is refused cleanly and changes nothing.
+func TestHostile(t *testing.T) {
+	blogtest.Hostile(t, blogtest.InProcess(run))
+}

@@ -54,6 +54,10 @@ func run(ctx context.Context, getenv func(string) string, logs io.Writer, ready 
 	}
 	gin.SetMode(gin.ReleaseMode)
 	r := gin.New()
+	// Answer a path that names no route with the API's 404, as net/http
+	// and Fiber do, rather than redirecting to a path that may.
+	r.RedirectTrailingSlash = false
+	r.RedirectFixedPath = false
 	r.Use(gin.Recovery(), mw.Authenticate())
 	for _, route := range app.Routes() {
 		r.Handle(route.Method, ginPath(route.Path), endpoint(mw, app, route)...)
@@ -77,6 +81,9 @@ func endpoint(mw *ginadapter.Middleware, app *blog.App, route blog.Route) []gin.
 	}
 	return append(handlers, func(c *gin.Context) {
 		body, err := blog.ReadBody(http.MaxBytesReader(c.Writer, c.Request.Body, blog.MaxBodyBytes))
+		if err == nil {
+			err = blog.CheckContentType(c.Request.Header.Values("Content-Type"), body)
+		}
 		if err != nil {
 			mw.WriteError(c, err)
 			return

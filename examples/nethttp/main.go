@@ -53,9 +53,19 @@ func run(ctx context.Context, getenv func(string) string, logs io.Writer, ready 
 	for _, route := range app.Routes() {
 		mux.Handle(route.Method+" "+route.Path, endpoint(mw, app, route))
 	}
-	mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) { mw.WriteError(w, r, blog.NotFound) })
+	notFound := func(w http.ResponseWriter, r *http.Request) { mw.WriteError(w, r, blog.NotFound) }
+	mux.HandleFunc("/", notFound)
+	// ServeMux redirects a path with "." or ".." segments or repeated
+	// slashes to its clean form; the API names no route by such a path.
+	routes := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if !blog.IsCleanPath(r.URL.Path) {
+			notFound(w, r)
+			return
+		}
+		mux.ServeHTTP(w, r)
+	})
 
-	return blog.Serve(ctx, app.Addr(), mw.Authenticate(mux), app.Logger(), ready)
+	return blog.Serve(ctx, app.Addr(), mw.Authenticate(routes), app.Logger(), ready)
 }
 
 // endpoint mounts one route: its guard, then the endpoint with the body
@@ -63,6 +73,9 @@ func run(ctx context.Context, getenv func(string) string, logs io.Writer, ready 
 func endpoint(mw *httpadapter.Middleware, app *blog.App, route blog.Route) http.Handler {
 	var h http.Handler = http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		body, err := blog.ReadBody(http.MaxBytesReader(w, r.Body, blog.MaxBodyBytes))
+		if err == nil {
+			err = blog.CheckContentType(r.Header.Values("Content-Type"), body)
+		}
 		if err != nil {
 			mw.WriteError(w, r, err)
 			return

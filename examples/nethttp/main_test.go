@@ -18,3 +18,9 @@ func TestContract(t *testing.T) {
 func TestReplicas(t *testing.T) {
 	blogtest.Replicas(t, blogtest.Subprocess(t))
 }
+
+// TestHostile sends this example's server the requests an attacker would
+// and checks that each is refused cleanly and changes nothing.
+func TestHostile(t *testing.T) {
+	blogtest.Hostile(t, blogtest.InProcess(run))
+}

@@ -38,6 +38,7 @@ type App struct {
 	keys        *apikey.Store
 	sessions    *session.Manager
 	posts       *postStore
+	passwords   *passwordGate
 	log         *slog.Logger
 }
 
@@ -52,7 +53,7 @@ func Open(ctx context.Context, cfg Config, log *slog.Logger) (*App, error) {
 	if err != nil {
 		return nil, err
 	}
-	a := &App{cfg: cfg, db: db, log: log}
+	a := &App{cfg: cfg, db: db, passwords: newPasswordGate(), log: log}
 	if err := a.build(ctx, cfg); err != nil {
 		a.Close()
 		return nil, err

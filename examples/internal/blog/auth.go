@@ -57,7 +57,12 @@ func (a *App) Register(ctx context.Context, r Request) Response {
 	if in.Name == nil {
 		return fail(guard.BadRequest(`field "name" is required`))
 	}
+	leave, err := a.passwords.enter(ctx)
+	if err != nil {
+		return fail(err)
+	}
 	u, err := a.users.Register(ctx, email, pw, *in.Name)
+	leave()
 	switch {
 	case errors.Is(err, users.ErrEmailTaken):
 		return fail(conflict("an account with this email exists"))
@@ -114,7 +119,12 @@ func (a *App) Login(ctx context.Context, r Request) Response {
 	if err != nil {
 		return fail(err)
 	}
+	leave, err := a.passwords.enter(ctx)
+	if err != nil {
+		return fail(err)
+	}
 	pair, err := a.accounts.Login(ctx, email, pw, r.ClientIP)
+	leave()
 	if err != nil {
 		return loginError(err)
 	}
@@ -175,7 +185,12 @@ func (a *App) StartSession(ctx context.Context, r Request) Response {
 	if err != nil {
 		return fail(err)
 	}
+	leave, err := a.passwords.enter(ctx)
+	if err != nil {
+		return fail(err)
+	}
 	s, err := a.accounts.StartSession(ctx, email, pw, r.ClientIP, r.SessionCookie)
+	leave()
 	if err != nil {
 		return loginError(err)
 	}

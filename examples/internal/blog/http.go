@@ -1,11 +1,7 @@
 package blog
 
 import (
-	"bytes"
-	"encoding/json"
-	"errors"
 	"fmt"
-	"io"
 	"net/http"
 
 	"github.com/gatehouse-go/gatehouse/adapters/guard"
@@ -53,12 +49,20 @@ const (
 	codeInvalidCredentials = "invalid_credentials"
 	codeConflict           = "conflict"
 	codePayloadTooLarge    = "payload_too_large"
+	codeUnsupportedType    = "unsupported_media_type"
+	codeHeadersTooLarge    = "headers_too_large"
 )
 
 // ErrPayloadTooLarge is the 413 the glue writes for a body over
 // MaxBodyBytes.
 var ErrPayloadTooLarge = &guard.Error{Status: http.StatusRequestEntityTooLarge, Code: codePayloadTooLarge,
 	Message: fmt.Sprintf("the request body is over %d bytes", MaxBodyBytes)}
+
+// ErrHeadersTooLarge is the 431 of a request whose headers are over the
+// 64 KiB the servers read, where the framework lets the API write it
+// (Fiber); net/http writes its own.
+var ErrHeadersTooLarge = &guard.Error{Status: http.StatusRequestHeaderFieldsTooLarge, Code: codeHeadersTooLarge,
+	Message: "the request headers are over 64 KiB"}
 
 func conflict(message string) error {
 	return &guard.Error{Status: http.StatusConflict, Code: codeConflict, Message: message}
@@ -71,42 +75,4 @@ func invalidCredentials(cause error) error {
 		Status: http.StatusUnauthorized, Code: codeInvalidCredentials, Message: "invalid email or password",
 		Header: http.Header{"Www-Authenticate": []string{`Bearer realm="gatehouse"`}}, Cause: cause,
 	}
-}
-
-// ReadBody reads a request body of at most MaxBodyBytes, returning
-// ErrPayloadTooLarge past that.
-func ReadBody(r io.Reader) ([]byte, error) {
-	body, err := io.ReadAll(io.LimitReader(r, MaxBodyBytes+1))
-	if err != nil {
-		var tooLarge *http.MaxBytesError
-		if errors.As(err, &tooLarge) {
-			return nil, ErrPayloadTooLarge
-		}
-		return nil, guard.BadRequest("the request body could not be read")
-	}
-	if len(body) > MaxBodyBytes {
-		return nil, ErrPayloadTooLarge
-	}
-	return body, nil
-}
-
-// decode reads a JSON object into v strictly: malformed JSON, unknown
-// fields, wrong types and trailing data are all 400s, never 500s.
-func decode(body []byte, v any) error {
-	if len(bytes.TrimSpace(body)) == 0 {
-		return guard.BadRequest("a JSON body is required")
-	}
-	dec := json.NewDecoder(bytes.NewReader(body))
-	dec.DisallowUnknownFields()
-	if err := dec.Decode(v); err != nil {
-		var typeErr *json.UnmarshalTypeError
-		if errors.As(err, &typeErr) {
-			return guard.BadRequest(fmt.Sprintf("field %q must be a %s", typeErr.Field, typeErr.Type))
-		}
-		return guard.BadRequest("malformed JSON: " + err.Error())
-	}
-	if dec.More() {
-		return guard.BadRequest("malformed JSON: data after the object")
-	}
-	return nil
 }

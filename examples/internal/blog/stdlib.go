@@ -7,6 +7,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"path"
 	"time"
 
 	"github.com/gatehouse-go/gatehouse/adapters/guard"
@@ -84,4 +85,13 @@ func Serve(ctx context.Context, addr string, h http.Handler, log *slog.Logger, r
 		return err
 	}
 	return nil
+}
+
+// IsCleanPath reports whether p has no "." or ".." segments and no
+// repeated slashes (one trailing slash aside). Routers redirect other
+// paths to their clean form, or clean them before matching; the API
+// answers them 404 instead, so a path means one thing to every layer.
+func IsCleanPath(p string) bool {
+	clean := path.Clean(p)
+	return p == clean || p == clean+"/"
 }

@@ -110,7 +110,11 @@ var errorCodes = map[int][]string{
 	http.StatusNotFound:              {"not_found"},
 	http.StatusConflict:              {"conflict"},
 	http.StatusRequestEntityTooLarge: {"payload_too_large"},
-	http.StatusTooManyRequests:       {"too_many_requests"},
+	http.StatusUnsupportedMediaType:  {"unsupported_media_type"},
+	// Only Fiber lets the API write this one; net/http and Gin answer it
+	// before any handler runs (see Hostile).
+	http.StatusRequestHeaderFieldsTooLarge: {"headers_too_large"},
+	http.StatusTooManyRequests:             {"too_many_requests"},
 }
 
 // The WWW-Authenticate challenges of a 401: the second when a bearer token

@@ -1,0 +1,39 @@
+package main
+
+import (
+	"errors"
+	"io"
+
+	"github.com/gofiber/fiber/v3"
+
+	"github.com/gatehouse-go/gatehouse/examples/internal/blog"
+)
+
+// maxDiscard is how much of a body over blog.MaxBodyBytes is read and
+// dropped before the 413 is sent.
+const maxDiscard = 64 << 20
+
+// readBody reads the request body of at most blog.MaxBodyBytes, as the
+// net/http glue does, from the stream Fiber hands over (the server streams
+// request bodies; see run). A larger body gets blog.ErrPayloadTooLarge.
+//
+// Fiber closes the connection after answering a body it did not read to
+// the end, and a client still sending it then sees a reset instead of the
+// 413. So the rest of a body up to maxDiscard is read and dropped first;
+// past that the client is not worth waiting for.
+func readBody(c fiber.Ctx) ([]byte, error) {
+	stream := c.Request().BodyStream()
+	if stream == nil {
+		body := c.Request().Body()
+		if len(body) > blog.MaxBodyBytes {
+			return nil, blog.ErrPayloadTooLarge
+		}
+		return append([]byte(nil), body...), nil
+	}
+	body, err := blog.ReadBody(stream)
+	if errors.Is(err, blog.ErrPayloadTooLarge) {
+		_, _ = io.CopyN(io.Discard, stream, maxDiscard)
+		c.Set(fiber.HeaderConnection, "close")
+	}
+	return body, err
+}
