@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"fmt"
 
 	"github.com/gatehouse-go/gatehouse/authz"
 )
@@ -19,32 +18,16 @@ Exit status: 0 listed, 2 the subject or the policy is malformed.`
 const denyMark = "   # DENY: overrides every allow"
 
 func runPermissions(ctx context.Context, s streams, args []string) int {
-	fs := newFlagSet("permissions", "[--model FILE] [--policy FILE | --database DSN [--table NAME]] --subject S", permissionsAbout)
-	var src sourceFlags
-	src.register(fs, true)
-	subject := fs.String("subject", "", "the subject or role `NAME` to list the grants of")
-	positional, status, done := fs.parse(s, args)
-	if done {
-		return status
-	}
-	if err := subjectCommandArgs(fs, &src, positional); err != nil {
-		return fail(s, fs.name, err)
-	}
-	e, closeEngine, err := src.engine(ctx, s.stderr)
-	if err != nil {
-		return fail(s, fs.name, err)
-	}
-	defer closeEngine()
-	grants, err := e.Permissions(ctx, *subject)
-	if err != nil {
-		return fail(s, fs.name, err)
-	}
-	for _, g := range grants {
-		if g.Effect == authz.Deny {
-			fmt.Fprintln(s.stdout, g.String()+denyMark)
-			continue
-		}
-		fmt.Fprintln(s.stdout, g.String())
-	}
-	return exitOK
+	return runSubjectQuery(ctx, s, args, "permissions", permissionsAbout, "the subject or role `NAME` to list the grants of",
+		func(ctx context.Context, e *authz.Engine, subject string) ([]string, error) {
+			grants, err := e.Permissions(ctx, subject)
+			lines := make([]string, len(grants))
+			for i, g := range grants {
+				lines[i] = g.String()
+				if g.Effect == authz.Deny {
+					lines[i] += denyMark
+				}
+			}
+			return lines, err
+		})
 }

@@ -3,6 +3,8 @@ package main
 import (
 	"context"
 	"fmt"
+
+	"github.com/gatehouse-go/gatehouse/authz"
 )
 
 const rolesAbout = `
@@ -13,10 +15,20 @@ subject the policy does not mention holds none and prints nothing.
 Exit status: 0 listed, 2 the subject or the policy is malformed.`
 
 func runRoles(ctx context.Context, s streams, args []string) int {
-	fs := newFlagSet("roles", "[--model FILE] [--policy FILE | --database DSN [--table NAME]] --subject S", rolesAbout)
+	return runSubjectQuery(ctx, s, args, "roles", rolesAbout, "the subject or role `NAME` to list the roles of",
+		func(ctx context.Context, e *authz.Engine, subject string) ([]string, error) {
+			return e.Roles(ctx, subject)
+		})
+}
+
+// runSubjectQuery runs a command that lists, one a line, what query
+// answers about one subject of a policy: roles and permissions.
+func runSubjectQuery(ctx context.Context, s streams, args []string, name, about, subjectHelp string,
+	query func(context.Context, *authz.Engine, string) ([]string, error)) int {
+	fs := newFlagSet(name, "[--model FILE] [--policy FILE | --database DSN [--table NAME]] --subject S", about)
 	var src sourceFlags
 	src.register(fs, true)
-	subject := fs.String("subject", "", "the subject or role `NAME` to list the roles of")
+	subject := fs.String("subject", "", subjectHelp)
 	positional, status, done := fs.parse(s, args)
 	if done {
 		return status
@@ -29,12 +41,12 @@ func runRoles(ctx context.Context, s streams, args []string) int {
 		return fail(s, fs.name, err)
 	}
 	defer closeEngine()
-	roles, err := e.Roles(ctx, *subject)
+	lines, err := query(ctx, e, *subject)
 	if err != nil {
 		return fail(s, fs.name, err)
 	}
-	for _, role := range roles {
-		fmt.Fprintln(s.stdout, role)
+	for _, line := range lines {
+		fmt.Fprintln(s.stdout, line)
 	}
 	return exitOK
 }
