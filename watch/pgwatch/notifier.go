@@ -15,6 +15,7 @@ import (
 	"github.com/jackc/pgx/v5/pgxpool"
 
 	"github.com/gatehouse-go/gatehouse/watch"
+	"github.com/gatehouse-go/gatehouse/watch/internal/connection"
 	"github.com/gatehouse-go/gatehouse/watch/internal/fanout"
 )
 
@@ -94,24 +95,14 @@ func New(ctx context.Context, dsn string, cfg Config) (*Notifier, error) {
 // with watch.ErrPayloadTooLarge, and a channel name PostgreSQL cannot
 // carry with watch.ErrInvalidConfig.
 func (n *Notifier) Publish(ctx context.Context, channel, payload string) error {
-	if n.closed.Load() {
-		return watch.ErrClosed
-	}
-	if err := checkChannel(channel); err != nil {
-		return err
-	}
-	if err := watch.CheckPayload(payload); err != nil {
-		return err
-	}
-	if err := ctx.Err(); err != nil {
-		return err
-	}
 	// Close cancels publications in flight, so that it never waits on one.
-	ctx, cancel := context.WithCancel(ctx)
-	defer cancel()
-	defer context.AfterFunc(n.ctx, cancel)()
+	ctx, done, err := connection.BeginPublish(ctx, n.ctx, n.closed.Load(), checkChannel(channel), payload)
+	if err != nil {
+		return err
+	}
+	defer done()
 
-	err := n.notify(ctx, channel, payload)
+	err = n.notify(ctx, channel, payload)
 	if err != nil && isTerminated(err) {
 		// The pool handed out a connection whose backend had been
 		// terminated: the statement never ran, and a fresh connection

@@ -12,6 +12,7 @@ import (
 	"github.com/redis/go-redis/v9"
 
 	"github.com/gatehouse-go/gatehouse/watch"
+	"github.com/gatehouse-go/gatehouse/watch/internal/connection"
 	"github.com/gatehouse-go/gatehouse/watch/internal/fanout"
 )
 
@@ -120,24 +121,14 @@ func serverOf(client redis.UniversalClient) string {
 // watch.ErrPayloadTooLarge, and an empty channel name with
 // watch.ErrInvalidConfig.
 func (n *Notifier) Publish(ctx context.Context, channel, payload string) error {
-	if n.closed.Load() {
-		return watch.ErrClosed
-	}
-	if err := checkChannel(channel); err != nil {
-		return err
-	}
-	if err := watch.CheckPayload(payload); err != nil {
-		return err
-	}
-	if err := ctx.Err(); err != nil {
-		return err
-	}
 	// Close cancels publications in flight, so that it never waits on one.
-	ctx, cancel := context.WithCancel(ctx)
-	defer cancel()
-	defer context.AfterFunc(n.ctx, cancel)()
+	ctx, done, err := connection.BeginPublish(ctx, n.ctx, n.closed.Load(), checkChannel(channel), payload)
+	if err != nil {
+		return err
+	}
+	defer done()
 
-	err := n.client.Publish(ctx, channel, payload).Err()
+	err = n.client.Publish(ctx, channel, payload).Err()
 	switch {
 	case err == nil:
 		return nil
