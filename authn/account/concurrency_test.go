@@ -8,6 +8,7 @@ import (
 	"sync"
 	"sync/atomic"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -16,6 +17,7 @@ import (
 	"github.com/gatehouse-go/gatehouse/authn"
 	"github.com/gatehouse-go/gatehouse/authn/account"
 	"github.com/gatehouse-go/gatehouse/authn/authntest"
+	"github.com/gatehouse-go/gatehouse/authn/token"
 	"github.com/gatehouse-go/gatehouse/internal/testdb"
 )
 
@@ -30,6 +32,9 @@ type issued struct {
 	value string
 	owner string
 	at    int64
+	// family is the sequence number taken after the login that started the
+	// token's refresh family returned: at for a login's own token.
+	family int64
 	// loggedOut is the sequence number taken after its Logout returned; 0
 	// while it has not.
 	loggedOut atomic.Int64
@@ -56,7 +61,16 @@ type accountRace struct {
 }
 
 func (a *accountRace) issue(value, owner string) *issued {
-	tok := &issued{value: value, owner: owner, at: a.seq.Add(1)}
+	return a.issueInFamily(value, owner, 0)
+}
+
+// issueInFamily records a token handed out by a refresh of the family whose
+// login took sequence number family; 0 means the token is the login's own.
+func (a *accountRace) issueInFamily(value, owner string, family int64) *issued {
+	tok := &issued{value: value, owner: owner, at: a.seq.Add(1), family: family}
+	if family == 0 {
+		tok.family = tok.at
+	}
 	a.mu.Lock()
 	a.tokens = append(a.tokens, tok)
 	a.mu.Unlock()
@@ -94,8 +108,9 @@ func (a *accountRace) login(email, password string) (account.TokenPair, *issued,
 //     no token of the family refreshes;
 //   - no refresh family ever has two live tokens;
 //   - an access token never authenticates after its logout returned;
-//   - after RevokeAll returned, no access token issued before it started
-//     authenticates, and no refresh token handed out before it refreshes;
+//   - after RevokeAll returned, no access token of a refresh family begun
+//     before it started authenticates, even one a refresh racing RevokeAll
+//     handed out, and no refresh token handed out before it refreshes;
 //   - nothing fails otherwise.
 func TestConcurrentAccountFlows(t *testing.T) {
 	t.Parallel()
@@ -212,7 +227,7 @@ func TestConcurrentAccountFlows(t *testing.T) {
 		defer flows.Done()
 		defer letRevokeAllGo()
 		<-start
-		pair, _, ok := a.login(carolEmail, carolPassword)
+		pair, own, ok := a.login(carolEmail, carolPassword)
 		for refreshes, after := 0, 0; ok && after < 3; refreshes++ {
 			if refreshes == 3 {
 				letRevokeAllGo()
@@ -227,12 +242,12 @@ func TestConcurrentAccountFlows(t *testing.T) {
 				return
 			case errors.Is(err, authn.ErrTokenRevoked):
 				// RevokeAll got there first; only a new login helps.
-				pair, _, ok = a.login(carolEmail, carolPassword)
+				pair, own, ok = a.login(carolEmail, carolPassword)
 			case err != nil:
 				a.fail("carol's refresh: %v", err)
 				return
 			default:
-				a.issue(next.AccessToken.Reveal(), carol)
+				a.issueInFamily(next.AccessToken.Reveal(), carol, own.family)
 				pair = next
 			}
 		}
@@ -329,10 +344,11 @@ func TestConcurrentAccountFlows(t *testing.T) {
 					wrong = fmt.Sprintf("authenticated at %d, after its logout returned at %d: %v", au.start, out, au.err)
 				}
 			}
-			if tok.owner == carol && tok.at < revokeStart.Load() && au.start > revokeEnd.Load() {
+			if tok.owner == carol && tok.family < revokeStart.Load() && au.start > revokeEnd.Load() {
 				afterRevokeAll++
 				if !errors.Is(au.err, authn.ErrTokenRevoked) {
-					wrong = fmt.Sprintf("issued at %d, authenticated at %d, after RevokeAll returned at %d: %v", tok.at, au.start, revokeEnd.Load(), au.err)
+					wrong = fmt.Sprintf("issued at %d in a family begun at %d, authenticated at %d, after RevokeAll returned at %d: %v",
+						tok.at, tok.family, au.start, revokeEnd.Load(), au.err)
 				}
 			}
 			if wrong != "" && !failed[tok] {
@@ -346,7 +362,7 @@ func TestConcurrentAccountFlows(t *testing.T) {
 	// And after the race, from a single goroutine.
 	for _, tok := range a.issuedSoFar() {
 		_, err := r.Authenticator().Authenticate(ctx, authntest.Bearer(tok.value))
-		if tok.loggedOut.Load() != 0 || (tok.owner == carol && tok.at < revokeStart.Load()) {
+		if tok.loggedOut.Load() != 0 || (tok.owner == carol && tok.family < revokeStart.Load()) {
 			assert.ErrorIs(t, err, authn.ErrTokenRevoked)
 		}
 	}
@@ -378,4 +394,55 @@ func liveFamiliesWithTwoTokens(db *gorm.DB) (int64, error) {
 	err := db.Raw(`SELECT COUNT(*) FROM (SELECT family_id FROM gatehouse_refresh_tokens
 		WHERE used_at IS NULL AND revoked_at IS NULL GROUP BY family_id HAVING COUNT(*) > 1) AS live`).Scan(&n).Error
 	return n, err
+}
+
+// TestRefreshRacingRevokeAll pins the one interleaving of a Refresh and a
+// RevokeAll that a random race rarely hits: RevokeAll runs entirely between
+// the refresh token's rotation and the signing of the access token, so the
+// access token reads the generation RevokeAll raised. The Refresh must hand
+// out nothing; handed out, the access token would outlive RevokeAll until
+// it expired.
+func TestRefreshRacingRevokeAll(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	r := newRig(t)
+	bob := r.register(t, bobEmail, bobPassword)
+	pair, err := r.Login(ctx, bobEmail, bobPassword, "")
+	require.NoError(t, err)
+
+	// The racing Service signs access tokens with an issuer whose clock
+	// runs RevokeAll the first time it is read, inside Refresh.
+	var raced atomic.Bool
+	var revokeErr error
+	key, err := token.HS256("k1", accessKey)
+	require.NoError(t, err)
+	racingTokens, err := token.New(token.Config{
+		Issuer: "gatehouse-test", Keys: []token.Key{key}, Revocations: r.cfg.Revocations,
+		Now: func() time.Time {
+			if raced.CompareAndSwap(false, true) {
+				revokeErr = r.RevokeAll(ctx, bob)
+			}
+			return r.clock.Now()
+		},
+	})
+	require.NoError(t, err)
+	cfg := r.cfg
+	cfg.Tokens = racingTokens
+	racing, err := account.New(cfg)
+	require.NoError(t, err)
+
+	next, err := racing.Refresh(ctx, pair.RefreshToken.Reveal())
+	require.True(t, raced.Load(), "RevokeAll ran inside Refresh")
+	require.NoError(t, revokeErr)
+	require.ErrorIs(t, err, authn.ErrTokenRevoked, "the refresh raced RevokeAll and hands out nothing")
+	assert.Empty(t, next.AccessToken.Reveal())
+	assert.Empty(t, next.RefreshToken.Reveal())
+
+	// Everything bob held before is dead; a new login works.
+	_, err = r.Authenticator().Authenticate(ctx, authntest.Bearer(pair.AccessToken.Reveal()))
+	assert.ErrorIs(t, err, authn.ErrTokenRevoked)
+	fresh, err := r.Login(ctx, bobEmail, bobPassword, "")
+	require.NoError(t, err)
+	_, err = r.Authenticator().Authenticate(ctx, authntest.Bearer(fresh.AccessToken.Reveal()))
+	assert.NoError(t, err)
 }

@@ -215,7 +215,19 @@ func (s *Service) Refresh(ctx context.Context, refreshToken string) (TokenPair, 
 		// family for it would log the user out for the database's fault.
 		return TokenPair{}, fmt.Errorf("account: refresh: %w", err)
 	}
-	return s.pair(ctx, rt.Subject, rt.Value)
+	pair, err := s.pair(ctx, rt.Subject, rt.Value)
+	if err != nil {
+		return TokenPair{}, err
+	}
+	// A RevokeAll racing this refresh revokes the family before it raises
+	// the subject's generation. The access token was stamped with the
+	// generation read after the rotation; if that was already the raised
+	// one, the family is revoked by now, and the pair is withheld: handed
+	// out, its access token would outlive the RevokeAll.
+	if _, err := s.cfg.Refresh.Check(ctx, rt.Value.Reveal()); err != nil {
+		return TokenPair{}, fmt.Errorf("account: refresh raced a revocation: %w", err)
+	}
+	return pair, nil
 }
 
 // Logout revokes the access token that authenticated the request (subject
@@ -264,11 +276,18 @@ func (s *Service) EndSession(ctx context.Context, cookie string) error {
 
 // RevokeAll ends every credential userID holds: access tokens issued so
 // far, refresh families, sessions and API keys.
+//
+// A Refresh racing RevokeAll hands out nothing that outlives it. The
+// refresh families are revoked first: a racing Refresh whose access token
+// bears the generation RevokeAll raises finds its family revoked when it
+// checks, and withholds the pair; one whose check found the family live
+// read the generation before RevokeAll raised it, and its access token dies
+// with the others.
 func (s *Service) RevokeAll(ctx context.Context, userID string) error {
-	if err := s.cfg.Revocations.RevokeSubject(ctx, userID); err != nil {
+	if err := s.cfg.Refresh.RevokeSubject(ctx, userID); err != nil {
 		return err
 	}
-	if err := s.cfg.Refresh.RevokeSubject(ctx, userID); err != nil {
+	if err := s.cfg.Revocations.RevokeSubject(ctx, userID); err != nil {
 		return err
 	}
 	if s.cfg.Sessions != nil {

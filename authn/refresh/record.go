@@ -1,6 +1,7 @@
 package refresh
 
 import (
+	"fmt"
 	"time"
 
 	"github.com/gatehouse-go/gatehouse/authn"
@@ -29,6 +30,18 @@ type record struct {
 
 // TableName is the table records are kept in.
 func (record) TableName() string { return tableName }
+
+// expired returns why the token of r cannot be used at now because its
+// own or its family's lifetime is over, or nil.
+func (r record) expired(now time.Time) error {
+	switch {
+	case !now.Before(r.FamilyExpiresAt):
+		return fmt.Errorf("refresh: family %s ended: %w", r.FamilyID, authn.ErrTokenExpired)
+	case !now.Before(r.ExpiresAt):
+		return fmt.Errorf("refresh: family %s: %w", r.FamilyID, authn.ErrTokenExpired)
+	}
+	return nil
+}
 
 // token returns the public view of r, with value as its Value.
 func (r record) token(value string) Token {

@@ -2,10 +2,8 @@ package refresh
 
 import (
 	"context"
-	"crypto/subtle"
 	"fmt"
 
-	"github.com/gatehouse-go/gatehouse/authn"
 	"github.com/gatehouse-go/gatehouse/authn/internal/retry"
 )
 
@@ -21,12 +19,9 @@ func (s *Store) Revoke(ctx context.Context, value string) (Token, error) {
 		return Token{}, err
 	}
 	db := s.db.WithContext(ctx)
-	rec, found, err := find(db, hash)
+	rec, err := lookup(db, hash)
 	if err != nil {
 		return Token{}, err
-	}
-	if !found || subtle.ConstantTimeCompare([]byte(rec.TokenHash), []byte(hash)) != 1 {
-		return Token{}, fmt.Errorf("refresh: unknown token: %w", authn.ErrInvalidToken)
 	}
 	err = retry.OnDeadlock(ctx, func() error {
 		_, err := revokeFamily(db, rec.FamilyID, s.now())
@@ -70,14 +65,20 @@ func (s *Store) RevokeFamily(ctx context.Context, familyID string) error {
 // reset, an account's deletion or an administrator's lock, every device must
 // log in again. A subject with no tokens is not an error. An empty subject
 // fails with ErrInvalidSubject.
+//
+// Rotations racing it cannot outlive it: once RevokeSubject has returned,
+// every token of the subject issued before it began, and every successor
+// of one, is revoked, whatever the database's isolation level. Tokens of
+// logins that race it may survive, as logins after it do.
 func (s *Store) RevokeSubject(ctx context.Context, subject string) error {
 	if subject == "" || len(subject) > MaxSubjectLength {
 		return fmt.Errorf("%w: %d bytes, want 1 to %d", ErrInvalidSubject, len(subject), MaxSubjectLength)
 	}
+	// A rotation racing the revocation either finds its token revoked or
+	// commits a successor that revokeLive's next pass catches.
 	err := retry.OnDeadlock(ctx, func() error {
-		return s.db.WithContext(ctx).Model(&record{}).
-			Where("subject = ? AND revoked_at IS NULL", subject).
-			Update("revoked_at", s.now()).Error
+		_, err := revokeLive(s.db.WithContext(ctx), "subject", subject, s.now())
+		return err
 	})
 	if err != nil {
 		return fmt.Errorf("refresh: revoke subject: %w", err)

@@ -2,7 +2,6 @@ package refresh
 
 import (
 	"context"
-	"crypto/subtle"
 	"fmt"
 	"time"
 
@@ -46,14 +45,9 @@ func (s *Store) Rotate(ctx context.Context, value string) (Token, error) {
 // rotate is one attempt at Rotate, for the token with this hash.
 func (s *Store) rotate(ctx context.Context, hash string) (Token, error) {
 	db := s.db.WithContext(ctx)
-	rec, found, err := find(db, hash)
+	rec, err := lookup(db, hash)
 	if err != nil {
 		return Token{}, err
-	}
-	// The database matched the hash; this check in constant time keeps a
-	// collation that compares loosely from letting another token pass.
-	if !found || subtle.ConstantTimeCompare([]byte(rec.TokenHash), []byte(hash)) != 1 {
-		return Token{}, fmt.Errorf("refresh: unknown token: %w", authn.ErrInvalidToken)
 	}
 	now := s.now()
 	switch {
@@ -66,10 +60,9 @@ func (s *Store) rotate(ctx context.Context, hash string) (Token, error) {
 			return Token{}, err
 		}
 		return Token{}, s.reused(ctx, rec)
-	case !now.Before(rec.FamilyExpiresAt):
-		return Token{}, fmt.Errorf("refresh: family %s ended: %w", rec.FamilyID, authn.ErrTokenExpired)
-	case !now.Before(rec.ExpiresAt):
-		return Token{}, fmt.Errorf("refresh: family %s: %w", rec.FamilyID, authn.ErrTokenExpired)
+	}
+	if err := rec.expired(now); err != nil {
+		return Token{}, err
 	}
 
 	nextValue, next, err := s.newRecord(rec.FamilyID, rec.Subject, now, rec.FamilyExpiresAt)
@@ -80,6 +73,39 @@ func (s *Store) rotate(ctx context.Context, hash string) (Token, error) {
 		return Token{}, err
 	}
 	return next.token(nextValue), nil
+}
+
+// Check reports whether a token is live, as Rotate would find it, without
+// using it: it returns the token's FamilyID, Subject and ExpiresAt (Value
+// stays empty), or an error matching authn.ErrInvalidToken for a
+// malformed, unknown or already used token, authn.ErrTokenExpired for an
+// expired token or family and authn.ErrTokenRevoked for a revoked family.
+// Unlike Rotate it never revokes anything.
+//
+// A token rotated while a revocation of its subject or family raced the
+// rotation may be revoked by the time Rotate returns it; a caller that
+// hands out something else along with the token, as an access token,
+// checks it afterwards to be sure nothing it hands out outlives the
+// revocation.
+func (s *Store) Check(ctx context.Context, value string) (Token, error) {
+	hash, err := parse(value)
+	if err != nil {
+		return Token{}, err
+	}
+	rec, err := lookup(s.db.WithContext(ctx), hash)
+	if err != nil {
+		return Token{}, err
+	}
+	switch {
+	case rec.RevokedAt != nil:
+		return Token{}, fmt.Errorf("refresh: family %s: %w", rec.FamilyID, authn.ErrTokenRevoked)
+	case rec.UsedAt != nil:
+		return Token{}, fmt.Errorf("refresh: family %s: token already used: %w", rec.FamilyID, authn.ErrInvalidToken)
+	}
+	if err := rec.expired(s.now()); err != nil {
+		return Token{}, err
+	}
+	return rec.token(""), nil
 }
 
 // exchange marks the token of rec used and stores next as its successor, in

@@ -2,6 +2,7 @@ package refresh_test
 
 import (
 	"context"
+	"strings"
 	"testing"
 	"time"
 
@@ -145,4 +146,44 @@ func TestRotateRejectsUnknownToken(t *testing.T) {
 		assert.ErrorIs(t, err, authn.ErrInvalidToken)
 		assert.NotErrorIs(t, err, authn.ErrTokenRevoked)
 	})
+}
+
+func TestCheck(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	f := newFixture(t, refresh.Config{TokenTTL: time.Hour, FamilyLifetime: 24 * time.Hour})
+	used := f.issue(t, "alice")
+	live := f.rotate(t, used)
+	revoked := f.issue(t, "bob")
+	_, err := f.store.Revoke(ctx, revoked.Value.Reveal())
+	require.NoError(t, err)
+	idle := f.issue(t, "carol")
+	f.clock.Advance(59 * time.Minute)
+	live = f.rotate(t, live)
+	f.clock.Advance(2 * time.Minute) // idle has now been idle past its hour
+
+	got, err := f.store.Check(ctx, live.Value.Reveal())
+	require.NoError(t, err)
+	assert.Equal(t, refresh.Token{FamilyID: live.FamilyID, Subject: "alice", ExpiresAt: live.ExpiresAt}, got, "everything but the value")
+	_, err = f.store.Check(ctx, live.Value.Reveal())
+	require.NoError(t, err, "checking spends nothing")
+
+	for _, tc := range []struct {
+		name, value string
+		want        error
+	}{
+		{"used", used.Value.Reveal(), authn.ErrInvalidToken},
+		{"revoked family", revoked.Value.Reveal(), authn.ErrTokenRevoked},
+		{"expired", idle.Value.Reveal(), authn.ErrTokenExpired},
+		{"unknown", refresh.TokenPrefix + strings.Repeat("A", 43), authn.ErrInvalidToken},
+		{"malformed", "not-a-token", authn.ErrInvalidToken},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			_, err := f.store.Check(ctx, tc.value)
+			assert.ErrorIs(t, err, tc.want)
+		})
+	}
+	// Checking a used token is not reuse: the family lives on.
+	_, err = f.store.Rotate(ctx, live.Value.Reveal())
+	assert.NoError(t, err)
 }

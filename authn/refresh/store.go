@@ -2,12 +2,15 @@ package refresh
 
 import (
 	"context"
+	"crypto/subtle"
+	"errors"
 	"fmt"
 	"log/slog"
 	"time"
 
 	"gorm.io/gorm"
 
+	"github.com/gatehouse-go/gatehouse/authn"
 	"github.com/gatehouse-go/gatehouse/internal/schema"
 )
 
@@ -52,14 +55,64 @@ func find(db *gorm.DB, hash string) (rec record, found bool, err error) {
 	return rec, res.RowsAffected == 1, nil
 }
 
-// revokeFamily marks every live token of a family revoked and returns how
-// many it marked. One statement, so a family is never half revoked.
-func revokeFamily(db *gorm.DB, familyID string, now time.Time) (int64, error) {
-	res := db.Model(&record{}).
-		Where("family_id = ? AND revoked_at IS NULL", familyID).
-		Update("revoked_at", now)
-	if res.Error != nil {
-		return 0, fmt.Errorf("refresh: revoke family %s: %w", familyID, res.Error)
+// lookup returns the record of the token with this hash, or an error
+// matching authn.ErrInvalidToken when there is none. The database matched
+// the hash; the check in constant time keeps a collation that compares
+// loosely from letting another token pass.
+func lookup(db *gorm.DB, hash string) (record, error) {
+	rec, found, err := find(db, hash)
+	if err != nil {
+		return record{}, err
 	}
-	return res.RowsAffected, nil
+	if !found || subtle.ConstantTimeCompare([]byte(rec.TokenHash), []byte(hash)) != 1 {
+		return record{}, fmt.Errorf("refresh: unknown token: %w", authn.ErrInvalidToken)
+	}
+	return rec, nil
+}
+
+// revokeFamily marks every live token of a family revoked and returns how
+// many it marked.
+func revokeFamily(db *gorm.DB, familyID string, now time.Time) (int64, error) {
+	n, err := revokeLive(db, "family_id", familyID, now)
+	if err != nil {
+		return 0, fmt.Errorf("refresh: revoke family %s: %w", familyID, err)
+	}
+	return n, nil
+}
+
+// maxRevokePasses bounds revokeLive's passes. Each pass after the first
+// finds only successors committed while the pass before waited, so two or
+// three passes are the rule even under racing rotations.
+const maxRevokePasses = 16
+
+// errRevocationNotSettled reports tokens still appearing after
+// maxRevokePasses passes, which only a flood of new logins can cause.
+var errRevocationNotSettled = errors.New("live tokens still appearing, try again")
+
+// revokeLive marks revoked every live token whose column (family_id or
+// subject) equals value, and returns how many it marked.
+//
+// One UPDATE is not enough. Under READ COMMITTED (PostgreSQL) a statement
+// sees the rows committed when it began: a rotation whose transaction holds
+// the old token's row makes the UPDATE wait, and the successor it then
+// commits was not there to be seen, so it would stay live, a descendant of
+// a revoked family. The UPDATE is repeated until a pass finds nothing to
+// mark: a pass that marks nothing saw every token of the family or subject
+// revoked and no rotation under way (a rotation under way holds a row the
+// pass would have marked), so no successor can be committed after it.
+func revokeLive(db *gorm.DB, column, value string, now time.Time) (int64, error) {
+	var total int64
+	for range maxRevokePasses {
+		res := db.Model(&record{}).
+			Where(column+" = ? AND revoked_at IS NULL", value).
+			Update("revoked_at", now)
+		if res.Error != nil {
+			return total, res.Error
+		}
+		if res.RowsAffected == 0 {
+			return total, nil
+		}
+		total += res.RowsAffected
+	}
+	return total, errRevocationNotSettled
 }
