@@ -127,6 +127,9 @@ func (s *gormStore) ensureRevision(ctx context.Context) error {
 	if err := db.Where("policy_table = ?", s.table).Take(&stored).Error; err != nil {
 		return fmt.Errorf("read revision of %s: %w", s.table, err)
 	}
+	if err := watch.CheckKey([]byte(stored.SealKey)); err != nil {
+		return fmt.Errorf("sealing key of %s: %w", s.table, err)
+	}
 	s.id, s.key = stored.StoreID, []byte(stored.SealKey)
 	return nil
 }

@@ -62,8 +62,9 @@ type CasbinWatcherConfig struct {
 	// Key, when set, seals every message (Seal) and makes the watcher
 	// ignore messages not sealed with it, so that publishing on the
 	// channel is not enough to edit the replicas' policy. Share it between
-	// the replicas as a secret (NewKey makes one). Without it, only trusted
-	// processes may be able to publish on the notifier.
+	// the replicas as a secret (NewKey makes one); a key shorter than
+	// KeySize is refused. Without it, only trusted processes may be able to
+	// publish on the notifier.
 	Key []byte
 }
 
@@ -76,6 +77,11 @@ type CasbinWatcherConfig struct {
 func NewCasbinWatcher(n Notifier, channel string, cfg CasbinWatcherConfig) (*CasbinWatcher, error) {
 	if n == nil || channel == "" {
 		return nil, fmt.Errorf("%w: NewCasbinWatcher needs a notifier and a channel", ErrInvalidConfig)
+	}
+	if cfg.Key != nil {
+		if err := CheckKey(cfg.Key); err != nil {
+			return nil, fmt.Errorf("%w: CasbinWatcherConfig.Key: %w", ErrInvalidConfig, err)
+		}
 	}
 	timeout := cfg.Timeout
 	if timeout <= 0 {

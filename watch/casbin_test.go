@@ -89,7 +89,7 @@ func TestCasbinWatcherKeepsPlainEnforcersInStep(t *testing.T) {
 		}),
 	}
 	for name, transport := range transports {
-		for sealing, key := range map[string][]byte{"unsealed": nil, "sealed": []byte("casbin-watcher-test-key")} {
+		for sealing, key := range map[string][]byte{"unsealed": nil, "sealed": []byte("casbin-watcher-test-key-0123456789")} {
 			t.Run(name+"/"+sealing, func(t *testing.T) {
 				t.Parallel()
 				casbinReplicasInStep(t, transport, key)

@@ -16,7 +16,11 @@ import (
 // whoever can publish on the channel), or it was altered.
 var ErrForged = errors.New("watch: message not sealed with the store's key")
 
-// KeySize is the length of a sealing key, in bytes.
+// ErrWeakKey reports a sealing key shorter than KeySize.
+var ErrWeakKey = errors.New("watch: sealing key too short")
+
+// KeySize is the least length of a sealing key, in bytes: 256 bits, as
+// long as the MAC. NewKey makes keys of this length.
 const KeySize = 32
 
 // sealSize is the length of a seal and its separator: base64url of an
@@ -38,16 +42,21 @@ func NewKey() (string, error) {
 // that whoever can publish on a channel — anyone who reaches the Redis
 // server, say — cannot make replicas apply an edit or a revocation nobody
 // committed. The sealed message is the seal, ".", and payload, longer than
-// payload by a fixed 44 bytes.
+// payload by a fixed 44 bytes. The key must be at least KeySize bytes
+// (CheckKey): Open refuses every message sealed with a shorter one.
 func Seal(key []byte, payload string) string {
 	return base64.RawURLEncoding.EncodeToString(mac(key, payload)) + "." + payload
 }
 
 // Open returns the payload of a message Seal made with key, or ErrForged.
-// It compares seals in constant time.
+// It compares seals in constant time. A key shorter than KeySize opens
+// nothing: the error matches both ErrForged and ErrWeakKey.
 func Open(key []byte, sealed string) (string, error) {
+	if err := CheckKey(key); err != nil {
+		return "", fmt.Errorf("%w: %w", ErrForged, err)
+	}
 	seal, payload, ok := strings.Cut(sealed, ".")
-	if !ok || len(key) == 0 {
+	if !ok {
 		return "", ErrForged
 	}
 	got, err := base64.RawURLEncoding.DecodeString(seal)
@@ -55,6 +64,16 @@ func Open(key []byte, sealed string) (string, error) {
 		return "", ErrForged
 	}
 	return payload, nil
+}
+
+// CheckKey returns an error matching ErrWeakKey when key is shorter than
+// KeySize: a short key can be guessed, and whoever guesses it can seal
+// messages the replicas would act on.
+func CheckKey(key []byte) error {
+	if len(key) < KeySize {
+		return fmt.Errorf("%w: %d bytes, want at least %d", ErrWeakKey, len(key), KeySize)
+	}
+	return nil
 }
 
 // SealedMaxPayload is the longest payload whose sealed message fits in

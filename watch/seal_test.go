@@ -38,6 +38,10 @@ func TestSealOpensOnlyWithItsKey(t *testing.T) {
 	}
 	_, err = watch.Open(nil, sealed)
 	assert.ErrorIs(t, err, watch.ErrForged, "no key opens nothing")
+	short := key[:watch.KeySize-1]
+	_, err = watch.Open(short, watch.Seal(short, `{"rev":7}`))
+	assert.ErrorIs(t, err, watch.ErrForged, "a short key opens nothing, not even its own seals")
+	assert.ErrorIs(t, err, watch.ErrWeakKey)
 }
 
 func TestSealedMessagesFit(t *testing.T) {

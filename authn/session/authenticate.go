@@ -2,6 +2,7 @@ package session
 
 import (
 	"context"
+	"crypto/subtle"
 	"fmt"
 
 	"github.com/gatehouse-go/gatehouse/authn"
@@ -31,11 +32,14 @@ func (m *Manager) Authenticate(ctx context.Context, req authn.Credentials) (auth
 	}
 
 	var rec record
-	found := m.db.WithContext(ctx).Where("token_hash = ?", hashToken(token)).Limit(1).Find(&rec)
+	hash := hashToken(token)
+	found := m.db.WithContext(ctx).Where("token_hash = ?", hash).Limit(1).Find(&rec)
 	if found.Error != nil {
 		return authn.Subject{}, fmt.Errorf("session: look up: %w: %w", ErrStore, found.Error)
 	}
-	if found.RowsAffected == 0 {
+	// The database matched the hash; this check in constant time keeps a
+	// collation that compares loosely from letting another token pass.
+	if found.RowsAffected == 0 || subtle.ConstantTimeCompare([]byte(rec.TokenHash), []byte(hash)) != 1 {
 		return authn.Subject{}, fmt.Errorf("session: unknown token: %w", authn.ErrInvalidSession)
 	}
 

@@ -118,7 +118,8 @@ func EdDSA(kid string, key ed25519.PrivateKey) (Key, error) {
 	}
 	// A private key is its seed followed by its public key; a mismatch would
 	// sign tokens that no verifier accepts.
-	if !bytes.Equal(ed25519.NewKeyFromSeed(key.Seed()), key) {
+	// Compared in constant time, as every comparison of secret bytes.
+	if !key.Equal(ed25519.NewKeyFromSeed(key.Seed())) {
 		return Key{}, fmt.Errorf("token: EdDSA key %q: public half does not match the seed: %w", kid, ErrInvalidKey)
 	}
 	private := ed25519.PrivateKey(bytes.Clone(key))

@@ -37,7 +37,7 @@ func FuzzRevocationMessage(f *testing.F) {
 			tokens:      map[string]time.Time{},
 			generations: map[string]int64{},
 			storeID:     "s1",
-			sealKey:     []byte("fuzz-sealing-key"),
+			sealKey:     []byte("fuzz-sealing-key-0123456789abcdef"),
 			logger:      slog.New(slog.DiscardHandler),
 		}
 		follower := &revocationFollower{r: r}

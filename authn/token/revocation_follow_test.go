@@ -239,7 +239,7 @@ func TestRevocationsShrugOffForeignAndMalformedMessages(t *testing.T) {
 		// A well-formed revocation of bob's token, sealed with a key that
 		// is not the store's: forged.
 		forged := `{"store":"` + store + `","rev":1,"sub":"bob","jti":"` + tok.ID + `","exp":"` + exp + `"}`
-		require.NoError(t, n.Publish(ctx, token.DefaultRevocationsChannel, watch.Seal([]byte("not-the-key"), forged)))
+		require.NoError(t, n.Publish(ctx, token.DefaultRevocationsChannel, watch.Seal([]byte("not-the-store-key-0123456789abcdef"), forged)))
 		require.NoError(t, n.Publish(ctx, token.DefaultRevocationsChannel, forged))
 		// A revocation published after them arrives after them: once it is
 		// seen, they have all been handled.

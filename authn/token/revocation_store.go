@@ -99,6 +99,9 @@ func ensureState(ctx context.Context, db *gorm.DB) (revocationState, error) {
 	if !found {
 		return revocationState{}, errors.New("revocation state not found after creating it")
 	}
+	if err := watch.CheckKey([]byte(state.SealKey)); err != nil {
+		return revocationState{}, fmt.Errorf("revocation sealing key: %w", err)
+	}
 	return state, nil
 }
 
