@@ -41,6 +41,12 @@ var (
 	// destroyed, or past its idle or absolute timeout.
 	ErrInvalidSession = errkind.New("invalid session", ErrInvalidCredentials)
 
+	// ErrReauthenticationRequired: the credential is good, but the login it
+	// descends from is older than the operation allows (see
+	// Subject.RequireRecentLogin); the user must log in again. Adapters
+	// answer 401 with RFC 9470's error="insufficient_user_authentication".
+	ErrReauthenticationRequired = errkind.New("recent login required", ErrInvalidCredentials)
+
 	// ErrCSRF: a state-changing request authenticated by a session cookie
 	// lacks the session's CSRF token.
 	ErrCSRF = errors.New("missing or invalid CSRF token")

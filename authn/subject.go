@@ -1,6 +1,9 @@
 package authn
 
-import "time"
+import (
+	"fmt"
+	"time"
+)
 
 // Method says how a subject proved who it is.
 type Method string
@@ -34,6 +37,28 @@ type Subject struct {
 	ExpiresAt time.Time
 	// Claims are the verified claims of a token credential; nil otherwise.
 	Claims map[string]any
+	// AuthenticatedAt is when the holder last proved who they are with a
+	// password: the login a session, or a refresh family and its access
+	// tokens (their "auth_time" claim), descends from. Zero when unknown,
+	// as for API keys, which no login renews.
+	AuthenticatedAt time.Time
+}
+
+// RequireRecentLogin returns nil when s descends from a login at most
+// maxAge before now, and otherwise an error matching
+// ErrReauthenticationRequired (also when the login time is unknown). Call it
+// before sensitive operations — changing an email address, deleting an
+// account, creating an API key — so that a stolen session or token that
+// has been kept alive by refreshing cannot perform them.
+func (s Subject) RequireRecentLogin(now time.Time, maxAge time.Duration) error {
+	switch {
+	case s.AuthenticatedAt.IsZero():
+		return fmt.Errorf("%w: the credential does not say when its holder logged in", ErrReauthenticationRequired)
+	case now.Sub(s.AuthenticatedAt) > maxAge:
+		return fmt.Errorf("%w: logged in %s ago, at most %s allowed",
+			ErrReauthenticationRequired, now.Sub(s.AuthenticatedAt).Truncate(time.Second), maxAge)
+	}
+	return nil
 }
 
 // IsZero reports whether s is the zero Subject: nobody authenticated.

@@ -10,15 +10,15 @@ import (
 // token. It refuses an empty subject, or one longer than MaxSubjectLength,
 // with an error matching ErrInvalidSubject.
 func (s *Store) Issue(ctx context.Context, subject string) (Token, error) {
-	if subject == "" || len(subject) > MaxSubjectLength {
-		return Token{}, fmt.Errorf("%w: %d bytes, want 1 to %d", ErrInvalidSubject, len(subject), MaxSubjectLength)
+	if err := checkSubject(subject); err != nil {
+		return Token{}, err
 	}
 	familyID, err := newID()
 	if err != nil {
 		return Token{}, err
 	}
 	now := s.now()
-	value, rec, err := s.newRecord(familyID, subject, now, now.Add(s.cfg.FamilyLifetime))
+	value, rec, err := s.newRecord(familyID, subject, now, now.Add(s.cfg.FamilyLifetime), now)
 	if err != nil {
 		return Token{}, err
 	}
@@ -29,7 +29,8 @@ func (s *Store) Issue(ctx context.Context, subject string) (Token, error) {
 }
 
 // newRecord makes a fresh token of a family and the record that stores it.
-func (s *Store) newRecord(familyID, subject string, now, familyExpiresAt time.Time) (string, record, error) {
+// loginAt is when the family's login happened; zero when unknown.
+func (s *Store) newRecord(familyID, subject string, now, familyExpiresAt, loginAt time.Time) (string, record, error) {
 	value, err := newValue()
 	if err != nil {
 		return "", record{}, err
@@ -50,5 +51,14 @@ func (s *Store) newRecord(familyID, subject string, now, familyExpiresAt time.Ti
 		CreatedAt:       now,
 		ExpiresAt:       expiresAt,
 		FamilyExpiresAt: familyExpiresAt,
+		LoginAt:         timeOrNil(loginAt),
 	}, nil
+}
+
+// timeOrNil returns &t, or nil for the zero time.
+func timeOrNil(t time.Time) *time.Time {
+	if t.IsZero() {
+		return nil
+	}
+	return &t
 }

@@ -26,6 +26,17 @@ type record struct {
 	UsedAt *time.Time `gorm:"precision:6"`
 	// RevokedAt is set on every token of a revoked family at once.
 	RevokedAt *time.Time `gorm:"precision:6"`
+	// LoginAt is when the family's login happened, copied to every token
+	// of the family; nil on tokens stored before it was recorded.
+	LoginAt *time.Time `gorm:"precision:6"`
+}
+
+// loginAt returns when the family of r logged in, in UTC, or the zero time.
+func (r record) loginAt() time.Time {
+	if r.LoginAt == nil {
+		return time.Time{}
+	}
+	return r.LoginAt.UTC()
 }
 
 // TableName is the table records are kept in.
@@ -47,5 +58,5 @@ func (r record) expired(now time.Time) error {
 func (r record) token(value string) Token {
 	// A time read back from PostgreSQL is in the local zone; the Token says
 	// UTC whatever the database.
-	return Token{Value: authn.Secret(value), FamilyID: r.FamilyID, Subject: r.Subject, ExpiresAt: r.ExpiresAt.UTC()}
+	return Token{Value: authn.Secret(value), FamilyID: r.FamilyID, Subject: r.Subject, ExpiresAt: r.ExpiresAt.UTC(), LoginAt: r.loginAt()}
 }

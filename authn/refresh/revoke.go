@@ -38,8 +38,8 @@ func (s *Store) Revoke(ctx context.Context, value string) (Token, error) {
 // error; an id that names no family fails with ErrFamilyNotFound, and an
 // empty or over-long one with ErrInvalidFamilyID.
 func (s *Store) RevokeFamily(ctx context.Context, familyID string) error {
-	if familyID == "" || len(familyID) > 2*idBytes {
-		return fmt.Errorf("%w: %q", ErrInvalidFamilyID, familyID)
+	if err := checkFamilyID(familyID); err != nil {
+		return err
 	}
 	db := s.db.WithContext(ctx)
 	var n int64
@@ -71,8 +71,8 @@ func (s *Store) RevokeFamily(ctx context.Context, familyID string) error {
 // of one, is revoked, whatever the database's isolation level. Tokens of
 // logins that race it may survive, as logins after it do.
 func (s *Store) RevokeSubject(ctx context.Context, subject string) error {
-	if subject == "" || len(subject) > MaxSubjectLength {
-		return fmt.Errorf("%w: %d bytes, want 1 to %d", ErrInvalidSubject, len(subject), MaxSubjectLength)
+	if err := checkSubject(subject); err != nil {
+		return err
 	}
 	// A rotation racing the revocation either finds its token revoked or
 	// commits a successor that revokeLive's next pass catches.

@@ -65,7 +65,7 @@ func (s *Store) rotate(ctx context.Context, hash string) (Token, error) {
 		return Token{}, err
 	}
 
-	nextValue, next, err := s.newRecord(rec.FamilyID, rec.Subject, now, rec.FamilyExpiresAt)
+	nextValue, next, err := s.newRecord(rec.FamilyID, rec.Subject, now, rec.FamilyExpiresAt, rec.loginAt())
 	if err != nil {
 		return Token{}, err
 	}
@@ -76,8 +76,8 @@ func (s *Store) rotate(ctx context.Context, hash string) (Token, error) {
 }
 
 // Check reports whether a token is live, as Rotate would find it, without
-// using it: it returns the token's FamilyID, Subject and ExpiresAt (Value
-// stays empty), or an error matching authn.ErrInvalidToken for a
+// using it: it returns the token's FamilyID, Subject, ExpiresAt and LoginAt
+// (Value stays empty), or an error matching authn.ErrInvalidToken for a
 // malformed, unknown or already used token, authn.ErrTokenExpired for an
 // expired token or family and authn.ErrTokenRevoked for a revoked family.
 // Unlike Rotate it never revokes anything.

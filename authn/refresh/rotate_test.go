@@ -24,9 +24,10 @@ func TestRotateChain(t *testing.T) {
 		f.clock.Advance(time.Hour)
 		c := f.rotate(t, b)
 
-		for _, tok := range []refresh.Token{b, c} {
+		for _, tok := range []refresh.Token{a, b, c} {
 			assert.Equal(t, a.FamilyID, tok.FamilyID, "a rotation stays in the family")
 			assert.Equal(t, "alice", tok.Subject)
+			assert.Equal(t, start, tok.LoginAt, "every token of the family says when its login was")
 		}
 		assert.Equal(t, start.Add(1*time.Hour+24*time.Hour), b.ExpiresAt, "each token gets a full TTL from its rotation")
 		assert.Equal(t, start.Add(2*time.Hour+24*time.Hour), c.ExpiresAt)
@@ -164,7 +165,7 @@ func TestCheck(t *testing.T) {
 
 	got, err := f.store.Check(ctx, live.Value.Reveal())
 	require.NoError(t, err)
-	assert.Equal(t, refresh.Token{FamilyID: live.FamilyID, Subject: "alice", ExpiresAt: live.ExpiresAt}, got, "everything but the value")
+	assert.Equal(t, refresh.Token{FamilyID: live.FamilyID, Subject: "alice", ExpiresAt: live.ExpiresAt, LoginAt: start}, got, "everything but the value")
 	_, err = f.store.Check(ctx, live.Value.Reveal())
 	require.NoError(t, err, "checking spends nothing")
 

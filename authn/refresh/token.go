@@ -27,6 +27,12 @@ type Token struct {
 	// before: the earlier of its TokenTTL and its family's end. Revoke
 	// leaves it zero.
 	ExpiresAt time.Time
+	// LoginAt is when the family's login happened (Issue's time), the same
+	// for every token of the family: stamp it on the access tokens issued
+	// with them (token.AuthTime), so that a refreshed credential still says
+	// how old its login is. Zero for families stored before it was
+	// recorded; Revoke leaves it zero.
+	LoginAt time.Time
 }
 
 const (

@@ -29,6 +29,7 @@ type verifiedToken struct {
 	gen                int64
 	expires, notBefore time.Time
 	issued             time.Time
+	authTime           time.Time // zero without auth_time
 }
 
 func newVerifiedCache() *verifiedCache {

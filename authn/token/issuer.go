@@ -45,10 +45,11 @@ type Config struct {
 	// Issuer is the "iss" claim of the tokens issued and required of the
 	// tokens verified, such as "https://auth.example.com". Required.
 	Issuer string
-	// Audience, when set, is put in the "aud" claim of the tokens issued, and
-	// Verify requires a token to name at least one of them, so a token meant
-	// for one service is refused by another. Default: none, and "aud" is not
-	// checked.
+	// Audience is put in the "aud" claim of the tokens issued, and Verify
+	// requires a token to name at least one of them, so a token meant for
+	// one service is refused by another (RFC 9068 §4). Default: Issuer
+	// alone, for an application that issues tokens to itself; name each
+	// service when several share the keys.
 	Audience []string
 	// TTL is how long a token is valid after it is issued; at least one
 	// second, since token times have one-second precision. Default
@@ -107,6 +108,9 @@ func New(cfg Config) (*Issuer, error) {
 	}
 	if i.issuer == "" || !utf8.ValidString(i.issuer) {
 		return nil, fmt.Errorf("token: Issuer is required: %w", ErrInvalidConfig)
+	}
+	if len(i.audience) == 0 {
+		i.audience = []string{i.issuer}
 	}
 	for _, aud := range i.audience {
 		if aud == "" || !utf8.ValidString(aud) {
@@ -167,9 +171,7 @@ func (i *Issuer) parserFor(k Key) *jwt.Parser {
 		jwt.WithTimeFunc(i.now),
 		jwt.WithIssuer(i.issuer),
 	}
-	if len(i.audience) > 0 {
-		opts = append(opts, jwt.WithAudience(i.audience...))
-	}
+	opts = append(opts, jwt.WithAudience(i.audience...))
 	return jwt.NewParser(opts...)
 }
 
@@ -189,6 +191,26 @@ type Token struct {
 	ExpiresAt time.Time
 }
 
+// IssueOption adds to the token Issue signs.
+type IssueOption func(*issueOptions)
+
+type issueOptions struct {
+	authTime int64 // Unix seconds; 0 for none
+}
+
+// AuthTime stamps the token with the time its subject logged in, as the
+// "auth_time" claim (RFC 9068 §2.2.1), to the second; the verified
+// Subject's AuthenticatedAt is read from it. Pass the login's time on
+// every token of a refresh family, not the refresh's. A zero or negative
+// time adds nothing.
+func AuthTime(t time.Time) IssueOption {
+	return func(o *issueOptions) {
+		if t.Unix() > 0 {
+			o.authTime = t.Unix()
+		}
+	}
+}
+
 // Issue signs a new token for subject, valid from now for the configured TTL.
 // The subject must be a non-empty id of at most MaxSubjectLength bytes of
 // valid UTF-8, else the error matches ErrInvalidSubject. The token carries no
@@ -196,9 +218,13 @@ type Token struct {
 // Revocations.Err) Issue refuses with an error matching
 // watch.ErrUnavailable: the generation it would stamp may be stale, and the
 // token would escape a revocation of its subject made elsewhere.
-func (i *Issuer) Issue(ctx context.Context, subject string) (Token, error) {
+func (i *Issuer) Issue(ctx context.Context, subject string, opts ...IssueOption) (Token, error) {
 	if err := ctx.Err(); err != nil {
 		return Token{}, err
+	}
+	var o issueOptions
+	for _, opt := range opts {
+		opt(&o)
 	}
 	if err := checkSubject(subject); err != nil {
 		return Token{}, fmt.Errorf("token: issue: %w", err)
@@ -223,8 +249,9 @@ func (i *Issuer) Issue(ctx context.Context, subject string) (Token, error) {
 		"exp": expiresAt.Unix(),
 		"jti": jti,
 	}
-	if len(i.audience) > 0 {
-		claims["aud"] = i.audience
+	claims["aud"] = i.audience
+	if o.authTime > 0 {
+		claims[authTimeClaim] = o.authTime
 	}
 	if i.revocations != nil {
 		if gen := i.revocations.generation(subject); gen > 0 {

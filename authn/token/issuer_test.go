@@ -9,6 +9,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/gatehouse-go/gatehouse/authn"
 	"github.com/gatehouse-go/gatehouse/authn/authntest"
 	"github.com/gatehouse-go/gatehouse/authn/token"
 )
@@ -109,8 +110,37 @@ func TestIssueHonoursTTL(t *testing.T) {
 	tok, err := issuer.Issue(context.Background(), "bob")
 	require.NoError(t, err)
 	assert.Equal(t, 2*time.Minute, tok.ExpiresAt.Sub(tok.IssuedAt))
-	_, hasAud := decodeSegment(t, tok.Value.Reveal(), 1)["aud"]
-	assert.False(t, hasAud, "no aud without a configured Audience")
+	claims := decodeSegment(t, tok.Value.Reveal(), 1)
+	assert.Equal(t, []any{testIssuer}, claims["aud"], "without a configured Audience, aud is the issuer (RFC 9068 §2.2)")
+	_, hasAuthTime := claims["auth_time"]
+	assert.False(t, hasAuthTime, "no auth_time unless given")
+}
+
+func TestIssueStampsAuthTime(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	clk := authntest.NewClock(start)
+	issuer := newIssuer(t, clk, token.Config{Keys: []token.Key{hsKey(t, "hs-1")}})
+	login := start.Add(-3 * time.Hour).Add(400 * time.Millisecond)
+	tok, err := issuer.Issue(ctx, "bob", token.AuthTime(login))
+	require.NoError(t, err)
+	assert.EqualValues(t, login.Unix(), decodeSegment(t, tok.Value.Reveal(), 1)["auth_time"], "to the second")
+
+	s, err := issuer.Verify(ctx, tok.Value.Reveal())
+	require.NoError(t, err)
+	assert.Equal(t, login.Truncate(time.Second).UTC(), s.AuthenticatedAt)
+	assert.EqualValues(t, login.Unix(), s.Claims["auth_time"])
+	require.NoError(t, s.RequireRecentLogin(clk.Now(), 4*time.Hour))
+	assert.ErrorIs(t, s.RequireRecentLogin(clk.Now(), 2*time.Hour), authn.ErrReauthenticationRequired)
+
+	for name, at := range map[string]time.Time{"zero": {}, "before 1970": time.Unix(-5, 0)} {
+		tok, err := issuer.Issue(ctx, "bob", token.AuthTime(at))
+		require.NoError(t, err, name)
+		s, err := issuer.Verify(ctx, tok.Value.Reveal())
+		require.NoError(t, err, name)
+		assert.True(t, s.AuthenticatedAt.IsZero(), "%s: no auth_time", name)
+		assert.ErrorIs(t, s.RequireRecentLogin(clk.Now(), 24*time.Hour), authn.ErrReauthenticationRequired, "%s: an unknown login time is not recent", name)
+	}
 }
 
 func TestIssueRejectsBadSubject(t *testing.T) {

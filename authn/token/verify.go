@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"math"
 	"strings"
+	"time"
 
 	"github.com/golang-jwt/jwt/v5"
 
@@ -24,6 +25,9 @@ const MaxTokenSize = 8 << 10
 // generation at issue time.
 const generationClaim = "gen"
 
+// authTimeClaim is the time the subject logged in (RFC 9068 §2.2.1).
+const authTimeClaim = "auth_time"
+
 // maxExactFloat is the largest integer a JSON number decoded as float64
 // holds exactly.
 const maxExactFloat = 1 << 53
@@ -34,9 +38,10 @@ const maxExactFloat = 1 << 53
 // its "alg" must be that key's algorithm; the algorithm is never taken from
 // the token alone. Its "typ" must be "at+jwt" or "application/at+jwt". Its
 // signature must hold; "iss" must be the configured issuer; "aud" must name
-// one of the configured audiences, when there are any; "exp" is required;
-// "exp", "nbf" and "iat" are checked with the configured leeway; "sub" and
-// "jti" must be present.
+// one of the configured audiences; "exp" and "iat" are required; "exp",
+// "nbf" and "iat" are checked with the configured leeway; "sub" and "jti"
+// must be present; "auth_time", when present, must be a time no later than
+// "iat".
 //
 // Errors match authn.ErrTokenExpired for a token whose lifetime is over or
 // has not begun (all else about it being right), authn.ErrTokenRevoked for a
@@ -46,7 +51,8 @@ const maxExactFloat = 1 << 53
 // watch.ErrUnavailable and not authn.ErrInvalidCredentials, since the
 // token may be good, and the HTTP adapters answer 503, not 401. On
 // success the Subject's Claims hold the token's registered claims (iss, sub,
-// aud, exp, nbf, iat, jti) and gen; other claims are not read.
+// aud, exp, nbf, iat, jti), auth_time and gen; other claims are not read;
+// its AuthenticatedAt is auth_time's.
 func (i *Issuer) Verify(ctx context.Context, raw string) (authn.Subject, error) {
 	if err := ctx.Err(); err != nil {
 		return authn.Subject{}, err
@@ -77,7 +83,7 @@ func (i *Issuer) Verify(ctx context.Context, raw string) (authn.Subject, error) 
 	// From here the signature is known to hold: claim validation runs only
 	// after it. A token out of its lifetime is still checked for shape, so
 	// that "expired" is only said of a token that would otherwise be good.
-	sub, jti, gen, err := readClaims(claims)
+	sub, jti, gen, authTime, err := readClaims(claims)
 	if err != nil {
 		return authn.Subject{}, err
 	}
@@ -87,12 +93,20 @@ func (i *Issuer) Verify(ctx context.Context, raw string) (authn.Subject, error) 
 	if claims.ExpiresAt == nil {
 		return authn.Subject{}, fmt.Errorf("token: exp: %w", authn.ErrInvalidToken)
 	}
-	verified := verifiedToken{claims: claims, sub: sub, jti: jti, gen: gen, expires: claims.ExpiresAt.Time}
+	// RFC 9068 §2.2 requires iat, and auth_time cannot follow it.
+	if claims.IssuedAt == nil {
+		return authn.Subject{}, fmt.Errorf("token: iat: %w", authn.ErrInvalidToken)
+	}
+	if authTime > claims.IssuedAt.Unix() {
+		return authn.Subject{}, fmt.Errorf("token: %s after iat: %w", authTimeClaim, authn.ErrInvalidToken)
+	}
+	verified := verifiedToken{claims: claims, sub: sub, jti: jti, gen: gen, expires: claims.ExpiresAt.Time,
+		issued: claims.IssuedAt.Time}
+	if authTime > 0 {
+		verified.authTime = time.Unix(authTime, 0).UTC()
+	}
 	if claims.NotBefore != nil {
 		verified.notBefore = claims.NotBefore.Time
-	}
-	if claims.IssuedAt != nil {
-		verified.issued = claims.IssuedAt.Time
 	}
 	i.cache.put(key, verified)
 	return i.subject(verified)
@@ -115,7 +129,9 @@ func (i *Issuer) subject(v verifiedToken) (authn.Subject, error) {
 		Method:       authn.MethodBearer,
 		CredentialID: v.jti,
 		ExpiresAt:    v.expires.UTC(),
-		Claims:       v.claims.asMap(v.gen),
+		Claims:       v.claims.asMap(v.gen, v.authTime),
+		// Zero when the token has no auth_time.
+		AuthenticatedAt: v.authTime,
 	}, nil
 }
 
@@ -125,11 +141,13 @@ type accessClaims struct {
 	jwt.RegisteredClaims
 	// Generation is the raw "gen" claim, checked by readClaims.
 	Generation json.RawMessage `json:"gen,omitempty"`
+	// AuthTime is the raw "auth_time" claim, checked by readClaims.
+	AuthTime json.RawMessage `json:"auth_time,omitempty"`
 }
 
 // asMap returns the verified claims as JSON decoding into a map would have
 // them (numbers as float64, aud as a list), for Subject.Claims.
-func (c *accessClaims) asMap(gen int64) map[string]any {
+func (c *accessClaims) asMap(gen int64, authTime time.Time) map[string]any {
 	m := map[string]any{"iss": c.Issuer, "sub": c.Subject, "jti": c.ID}
 	if len(c.Audience) > 0 {
 		aud := make([]any, len(c.Audience))
@@ -148,6 +166,9 @@ func (c *accessClaims) asMap(gen int64) map[string]any {
 	setTime("iat", c.IssuedAt)
 	if gen > 0 {
 		m[generationClaim] = float64(gen)
+	}
+	if !authTime.IsZero() {
+		m[authTimeClaim] = float64(authTime.Unix())
 	}
 	return m
 }
@@ -205,22 +226,34 @@ func readHeader(raw string) (string, error) {
 }
 
 // readClaims returns the claims Verify needs beyond what golang-jwt checks.
-func readClaims(claims *accessClaims) (sub, jti string, gen int64, err error) {
+func readClaims(claims *accessClaims) (sub, jti string, gen, authTime int64, err error) {
 	sub, jti = claims.Subject, claims.ID
 	if sub == "" {
-		return "", "", 0, fmt.Errorf("token: missing sub: %w", authn.ErrInvalidToken)
+		return "", "", 0, 0, fmt.Errorf("token: missing sub: %w", authn.ErrInvalidToken)
 	}
 	if jti == "" {
-		return "", "", 0, fmt.Errorf("token: missing jti: %w", authn.ErrInvalidToken)
+		return "", "", 0, 0, fmt.Errorf("token: missing jti: %w", authn.ErrInvalidToken)
 	}
-	if claims.Generation != nil {
-		var f float64
-		if json.Unmarshal(claims.Generation, &f) != nil || f < 1 || f > maxExactFloat || f != math.Trunc(f) {
-			return "", "", 0, fmt.Errorf("token: malformed %s: %w", generationClaim, authn.ErrInvalidToken)
-		}
-		gen = int64(f)
+	if gen, err = positiveInteger(generationClaim, claims.Generation); err != nil {
+		return "", "", 0, 0, err
 	}
-	return sub, jti, gen, nil
+	if authTime, err = positiveInteger(authTimeClaim, claims.AuthTime); err != nil {
+		return "", "", 0, 0, err
+	}
+	return sub, jti, gen, authTime, nil
+}
+
+// positiveInteger decodes the raw claim name as a whole number from 1 to
+// 2^53, or returns 0 when the claim is absent.
+func positiveInteger(name string, raw json.RawMessage) (int64, error) {
+	if raw == nil {
+		return 0, nil
+	}
+	var f float64
+	if json.Unmarshal(raw, &f) != nil || f < 1 || f > maxExactFloat || f != math.Trunc(f) {
+		return 0, fmt.Errorf("token: malformed %s: %w", name, authn.ErrInvalidToken)
+	}
+	return int64(f), nil
 }
 
 // lifetimeOnly reports whether err, from golang-jwt, says only that the

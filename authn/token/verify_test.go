@@ -133,7 +133,17 @@ func TestVerify(t *testing.T) {
 		{name: "one of the audiences", token: issued, verifier: func(c *token.Config) { c.Audience = []string{"billing", "api"} }},
 		{name: "missing audience when required", token: forged(nil, func(_ time.Time, c jwt.MapClaims) { delete(c, "aud") }), wantErr: authn.ErrInvalidToken},
 		{name: "audience as a single string", token: forged(nil, func(_ time.Time, c jwt.MapClaims) { c["aud"] = "api" })},
-		{name: "audience not checked when not configured", token: issued, verifier: func(c *token.Config) { c.Audience = nil }},
+		{name: "audience defaults to the issuer", token: issued, verifier: func(c *token.Config) { c.Audience = nil }, wantErr: authn.ErrInvalidToken},
+		{name: "default audience accepted", token: forged(nil, func(_ time.Time, c jwt.MapClaims) { c["aud"] = testIssuer }), verifier: func(c *token.Config) { c.Audience = nil }},
+		{name: "no audience refused by default", token: forged(nil, func(_ time.Time, c jwt.MapClaims) { delete(c, "aud") }), verifier: func(c *token.Config) { c.Audience = nil }, wantErr: authn.ErrInvalidToken},
+
+		{name: "missing iat", token: forged(nil, func(_ time.Time, c jwt.MapClaims) { delete(c, "iat") }), wantErr: authn.ErrInvalidToken},
+		{name: "auth_time before iat", token: forged(nil, func(now time.Time, c jwt.MapClaims) { c["auth_time"] = now.Add(-time.Hour).Unix() })},
+		{name: "auth_time equal to iat", token: forged(nil, func(now time.Time, c jwt.MapClaims) { c["auth_time"] = now.Unix() })},
+		{name: "auth_time after iat", token: forged(nil, func(now time.Time, c jwt.MapClaims) { c["auth_time"] = now.Add(time.Second).Unix() }), wantErr: authn.ErrInvalidToken},
+		{name: "auth_time not a number", token: forged(nil, func(_ time.Time, c jwt.MapClaims) { c["auth_time"] = "yesterday" }), wantErr: authn.ErrInvalidToken},
+		{name: "auth_time zero", token: forged(nil, func(_ time.Time, c jwt.MapClaims) { c["auth_time"] = 0 }), wantErr: authn.ErrInvalidToken},
+		{name: "auth_time fractional", token: forged(nil, func(now time.Time, c jwt.MapClaims) { c["auth_time"] = float64(now.Unix()) - 0.5 }), wantErr: authn.ErrInvalidToken},
 
 		{name: "typ application/at+jwt in any case", token: forged(func(h map[string]any) { h["typ"] = "Application/AT+JWT" }, nil)},
 		{name: "wrong typ", token: forged(func(h map[string]any) { h["typ"] = "JWT" }, nil), wantErr: authn.ErrInvalidToken},
