@@ -50,16 +50,36 @@ type Subject struct {
 // before sensitive operations — changing an email address, deleting an
 // account, creating an API key — so that a stolen session or token that
 // has been kept alive by refreshing cannot perform them.
+//
+// The error is a *ReauthenticationError carrying maxAge, which adapters put
+// in their challenge (RFC 9470's max_age).
 func (s Subject) RequireRecentLogin(now time.Time, maxAge time.Duration) error {
 	switch {
 	case s.AuthenticatedAt.IsZero():
-		return fmt.Errorf("%w: the credential does not say when its holder logged in", ErrReauthenticationRequired)
+		return &ReauthenticationError{MaxAge: maxAge, reason: "the credential does not say when its holder logged in"}
 	case now.Sub(s.AuthenticatedAt) > maxAge:
-		return fmt.Errorf("%w: logged in %s ago, at most %s allowed",
-			ErrReauthenticationRequired, now.Sub(s.AuthenticatedAt).Truncate(time.Second), maxAge)
+		return &ReauthenticationError{MaxAge: maxAge, reason: fmt.Sprintf("logged in %s ago, at most %s allowed",
+			now.Sub(s.AuthenticatedAt).Truncate(time.Second), maxAge)}
 	}
 	return nil
 }
+
+// ReauthenticationError says that an operation needs a login more recent
+// than the credential's. It matches ErrReauthenticationRequired, and with it
+// ErrInvalidCredentials.
+type ReauthenticationError struct {
+	// MaxAge is the oldest login the operation accepts.
+	MaxAge time.Duration
+	reason string
+}
+
+// Error says why the login is not recent enough.
+func (e *ReauthenticationError) Error() string {
+	return ErrReauthenticationRequired.Error() + ": " + e.reason
+}
+
+// Unwrap returns ErrReauthenticationRequired.
+func (e *ReauthenticationError) Unwrap() error { return ErrReauthenticationRequired }
 
 // IsZero reports whether s is the zero Subject: nobody authenticated.
 func (s Subject) IsZero() bool { return s.ID == "" }

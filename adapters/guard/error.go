@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"net/http"
 	"strconv"
+	"time"
 
 	"github.com/gatehouse-go/gatehouse/authn"
 	"github.com/gatehouse-go/gatehouse/authz"
@@ -15,9 +16,12 @@ import (
 
 // The error codes of the JSON body, one per kind of refusal.
 const (
-	CodeInvalidRequest  = "invalid_request"   // 400: the request is malformed
-	CodeUnauthorized    = "unauthorized"      // 401: no credentials, or ones that were refused
-	CodeInvalidToken    = "invalid_token"     // 401: a bearer token was presented and refused
+	CodeInvalidRequest = "invalid_request" // 400: the request is malformed
+	CodeUnauthorized   = "unauthorized"    // 401: no credentials, or ones that were refused
+	CodeInvalidToken   = "invalid_token"   // 401: a bearer token was presented and refused
+	// CodeReauthenticate is RFC 9470's code, 401: the credential is good but
+	// its login is too old for the operation; log in again.
+	CodeReauthenticate  = "insufficient_user_authentication"
 	CodeForbidden       = "forbidden"         // 403: authenticated, not allowed
 	CodeCSRF            = "csrf"              // 403: a cookie-authenticated unsafe request without its CSRF token
 	CodeNotFound        = "not_found"         // 404: no such resource
@@ -100,6 +104,8 @@ func (g *Guard) ErrorFor(err error) *Error {
 		return e
 	case errors.Is(err, authn.ErrNoCredentials):
 		return g.unauthorized(CodeUnauthorized, "authentication required", err, false)
+	case errors.Is(err, authn.ErrReauthenticationRequired):
+		return g.reauthenticate(err)
 	case errors.Is(err, authn.ErrInvalidToken):
 		return g.unauthorized(CodeInvalidToken, tokenMessage(err), err, true)
 	case errors.Is(err, authn.ErrInvalidCredentials):
@@ -141,6 +147,20 @@ func tokenMessage(err error) string {
 		return "the token was revoked"
 	}
 	return "the token is invalid"
+}
+
+// reauthenticate is RFC 9470's step-up challenge: a 401 whose
+// WWW-Authenticate names error="insufficient_user_authentication" and, when
+// err carries it, the max_age in seconds a new login must satisfy.
+func (g *Guard) reauthenticate(err error) *Error {
+	e := g.unauthorized(CodeReauthenticate, "this operation needs a recent login; log in again", err, false)
+	challenge := e.Header.Get("Www-Authenticate") + `, error="` + CodeReauthenticate + `"`
+	var re *authn.ReauthenticationError
+	if errors.As(err, &re) && re.MaxAge > 0 {
+		challenge += `, max_age=` + strconv.FormatInt(int64(re.MaxAge/time.Second), 10)
+	}
+	e.Header.Set("Www-Authenticate", challenge)
+	return e
 }
 
 // unauthorized is a 401 with the WWW-Authenticate challenge of RFC 6750 §3:
