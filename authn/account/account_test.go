@@ -2,6 +2,7 @@ package account_test
 
 import (
 	"context"
+	"errors"
 	"testing"
 	"time"
 
@@ -11,6 +12,7 @@ import (
 	"github.com/gatehouse-go/gatehouse/authn"
 	"github.com/gatehouse-go/gatehouse/authn/account"
 	"github.com/gatehouse-go/gatehouse/authn/authntest"
+	"github.com/gatehouse-go/gatehouse/authn/password"
 	"github.com/gatehouse-go/gatehouse/authn/users"
 )
 
@@ -102,6 +104,30 @@ func TestRefreshRotatesAndDetectsReuse(t *testing.T) {
 	require.ErrorIs(t, err, authn.ErrTokenReused, "a used refresh token is theft")
 	_, err = r.Refresh(ctx, second.RefreshToken.Reveal())
 	assert.ErrorIs(t, err, authn.ErrTokenRevoked, "and the whole family is dead")
+}
+
+// TestRefreshedTokensRememberTheLogin checks that an access token says when
+// its holder logged in (auth_time), and that refreshing does not make the
+// login look newer: a stolen refresh token kept alive for days still
+// cannot pass a check for a recent login.
+func TestRefreshedTokensRememberTheLogin(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	r := newRig(t)
+	r.register(t, bobEmail, bobPassword)
+	loggedIn := r.clock.Now()
+	pair, err := r.Login(ctx, bobEmail, bobPassword, "")
+	require.NoError(t, err)
+	for range 3 {
+		r.clock.Advance(10 * time.Minute)
+		pair, err = r.Refresh(ctx, pair.RefreshToken.Reveal())
+		require.NoError(t, err)
+	}
+	s, err := r.Authenticator().Authenticate(ctx, authntest.Bearer(pair.AccessToken.Reveal()))
+	require.NoError(t, err)
+	assert.Equal(t, loggedIn.Truncate(time.Second).UTC(), s.AuthenticatedAt, "the login's time, not the refresh's")
+	assert.NoError(t, s.RequireRecentLogin(r.clock.Now(), time.Hour))
+	assert.ErrorIs(t, s.RequireRecentLogin(r.clock.Now(), 15*time.Minute), authn.ErrReauthenticationRequired)
 }
 
 func TestTokensCannotStandInForEachOther(t *testing.T) {
@@ -388,4 +414,60 @@ func TestFlowsNeedTheirParts(t *testing.T) {
 		_, err := account.New(c)
 		assert.Error(t, err)
 	}
+}
+
+func TestChangePassword(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	r := newRig(t)
+	id := r.register(t, bobEmail, bobPassword)
+	const newPassword = "bobs-brand-new-password"
+	held := r.holdEverything(t, bobEmail, bobPassword)
+
+	tests := []struct {
+		name             string
+		user, current, n string
+		want             error
+	}{
+		{"wrong current password", id, "not-bobs-password", newPassword, authn.ErrInvalidCredentials},
+		{"weak new password", id, bobPassword, "short", password.ErrTooShort},
+		{"unknown user", "no-such-user", bobPassword, newPassword, users.ErrNotFound},
+	}
+	for _, tc := range tests {
+		err := r.ChangePassword(ctx, tc.user, tc.current, tc.n, "192.0.2.7")
+		assert.ErrorIs(t, err, tc.want, tc.name)
+	}
+	_, err := r.Authenticator().Authenticate(ctx, authntest.Bearer(held.pair.AccessToken.Reveal()))
+	require.NoError(t, err, "a refused change revokes nothing")
+	_, err = r.Login(ctx, bobEmail, bobPassword, "")
+	require.NoError(t, err, "and leaves the password as it was")
+
+	require.NoError(t, r.ChangePassword(ctx, id, bobPassword, newPassword, "192.0.2.7"))
+	r.assertAllDead(t, held)
+	_, err = r.Login(ctx, bobEmail, bobPassword, "")
+	assert.ErrorIs(t, err, authn.ErrInvalidCredentials, "the old password is gone")
+	_, err = r.Login(ctx, bobEmail, newPassword, "")
+	assert.NoError(t, err)
+}
+
+// TestChangePasswordIsThrottled checks that a stolen session cannot guess
+// the current password: wrong guesses count as failed logins.
+func TestChangePasswordIsThrottled(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	r := newRig(t)
+	id := r.register(t, bobEmail, bobPassword)
+	var err error
+	for range 10 {
+		err = r.ChangePassword(ctx, id, "a-wrong-guess-at-it", "bobs-brand-new-password", "192.0.2.7")
+		if errors.Is(err, authn.ErrThrottled) {
+			break
+		}
+		require.ErrorIs(t, err, authn.ErrInvalidCredentials)
+	}
+	require.ErrorIs(t, err, authn.ErrThrottled)
+	err = r.ChangePassword(ctx, id, bobPassword, "bobs-brand-new-password", "192.0.2.7")
+	assert.ErrorIs(t, err, authn.ErrThrottled, "even the right password waits")
+	_, err = r.Login(ctx, bobEmail, bobPassword, "192.0.2.8")
+	assert.ErrorIs(t, err, authn.ErrThrottled, "the account itself is throttled")
 }

@@ -169,21 +169,23 @@ func (s *Service) Login(ctx context.Context, email, password, address string) (T
 	if err != nil {
 		return TokenPair{}, err
 	}
-	return s.pair(ctx, user.ID, rt.Value)
+	return s.pair(ctx, rt)
 }
 
-// pair issues an access token to go with a refresh token.
-func (s *Service) pair(ctx context.Context, subject string, refreshToken authn.Secret) (TokenPair, error) {
-	at, err := s.cfg.Tokens.Issue(ctx, subject)
+// pair issues an access token to go with a refresh token, stamped with the
+// time of the family's login, so that a refreshed token still tells how
+// old the login is (authn.Subject.RequireRecentLogin).
+func (s *Service) pair(ctx context.Context, rt refresh.Token) (TokenPair, error) {
+	at, err := s.cfg.Tokens.Issue(ctx, rt.Subject, token.AuthTime(rt.LoginAt))
 	if err != nil {
 		return TokenPair{}, err
 	}
 	return TokenPair{
 		AccessToken:  at.Value,
-		RefreshToken: refreshToken,
+		RefreshToken: rt.Value,
 		TokenType:    "Bearer",
 		ExpiresIn:    at.ExpiresAt.Sub(at.IssuedAt),
-		Subject:      subject,
+		Subject:      rt.Subject,
 	}, nil
 }
 
@@ -215,7 +217,7 @@ func (s *Service) Refresh(ctx context.Context, refreshToken string) (TokenPair, 
 		// family for it would log the user out for the database's fault.
 		return TokenPair{}, fmt.Errorf("account: refresh: %w", err)
 	}
-	pair, err := s.pair(ctx, rt.Subject, rt.Value)
+	pair, err := s.pair(ctx, rt)
 	if err != nil {
 		return TokenPair{}, err
 	}
