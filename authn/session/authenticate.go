@@ -79,17 +79,11 @@ func (m *Manager) Authenticate(ctx context.Context, req authn.Credentials) (auth
 		rec.LastSeenAt = seen
 	}
 
-	expires := rec.ExpiresAt
-	if idle := rec.LastSeenAt.Add(m.cfg.IdleTimeout); idle.Before(expires) {
-		expires = idle
-	}
 	return authn.Subject{
 		ID:           rec.Subject,
 		Method:       authn.MethodSession,
 		CredentialID: rec.ID,
-		// UTC whatever the database: PostgreSQL's driver reads times back
-		// in the local zone.
-		ExpiresAt: expires.UTC(),
+		ExpiresAt:    rec.expiry(m.cfg.IdleTimeout),
 	}, nil
 }
 

@@ -32,7 +32,8 @@ func TestAuthenticateWithoutCookie(t *testing.T) {
 		{"no cookies on POST", authntest.Request{HTTPMethod: "POST"}},
 		{"other cookie", authntest.Request{Cookies: map[string]string{"theme": "dark"}}},
 		{"session token under another name", authntest.Request{Cookies: map[string]string{"session": s.Token.Reveal()}}},
-		{"empty cookie", authntest.Request{Cookies: map[string]string{"gatehouse_session": ""}}},
+		{"empty cookie", authntest.Request{Cookies: map[string]string{f.m.CookieName(): ""}}},
+		{"token under the name without its prefix", authntest.Request{Cookies: map[string]string{"gatehouse_session": s.Token.Reveal()}}},
 		{"bearer token", authntest.Bearer(s.Token.Reveal())},
 	}
 	for _, tt := range tests {

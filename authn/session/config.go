@@ -9,7 +9,8 @@ import (
 
 // Defaults of Config's zero-value fields.
 const (
-	defaultCookieName    = "gatehouse_session"
+	defaultCookieName    = hostPrefix + "gatehouse_session"
+	defaultCookiePath    = "/"
 	defaultIdleTimeout   = 30 * time.Minute
 	defaultLifetime      = 24 * time.Hour
 	defaultCSRFHeader    = "X-CSRF-Token"
@@ -19,11 +20,31 @@ const (
 // Config configures a Manager. Every zero-value field means its documented
 // default; negative durations, and timeouts under a second, are refused.
 type Config struct {
-	// CookieName names the session cookie; default "gatehouse_session". A
-	// name with the "__Host-" prefix makes browsers refuse the cookie unless
-	// it is Secure, which pins it to HTTPS and to this exact host; use it
-	// when every request arrives over TLS.
+	// CookieName names the session cookie; default
+	// "__Host-gatehouse_session" (OWASP ASVS 3.4.4). Browsers accept a
+	// cookie whose name starts with "__Host-" only if it is Secure, has
+	// Path "/" and no Domain, so no sibling subdomain and no plain-HTTP
+	// page can set or overwrite it; and one starting with "__Secure-" only
+	// if it is Secure. Cookie and ExpiredCookie therefore mark a cookie so
+	// named Secure whatever they are told. Browsers accept Secure cookies
+	// from http://localhost, so local development works with the default;
+	// an application served over plain HTTP on any other host must choose
+	// a name without either prefix, such as "gatehouse_session", or its
+	// users can never log in.
 	CookieName string
+
+	// CookiePath is the path the browser sends the session cookie to; default
+	// "/", every path of the host. An application mounted under a prefix
+	// sets it to that prefix (OWASP ASVS 3.4.5), so that other applications
+	// on the same host never receive the cookie: "/app" covers "/app" and
+	// "/app/…", not "/application". It must be a URL path as browsers send
+	// it: starting with "/", made of letters, digits, "-._~!$&'()*+,=:@/"
+	// and %XX escapes (RFC 3986, less ";"), at most 1024 bytes. A path
+	// other than "/" cannot be combined with a "__Host-" CookieName, which
+	// browsers accept only on Path "/": choose another name for it. A
+	// "__Secure-" name keeps the cookie Secure, but unlike a "__Host-" one
+	// it does not stop a subdomain from planting a cookie of the same name.
+	CookiePath string
 
 	// IdleTimeout is how long a session may go unused before it dies;
 	// default 30 minutes. Because activity is recorded at most once per
@@ -72,6 +93,17 @@ func (cfg Config) resolve() (Config, error) {
 	}
 	if !httpsyntax.IsToken(cfg.CookieName) {
 		return Config{}, fmt.Errorf("%w: CookieName %q is not a valid cookie name", ErrInvalidConfig, cfg.CookieName)
+	}
+	if cfg.CookiePath == "" {
+		cfg.CookiePath = defaultCookiePath
+	}
+	if err := checkCookiePath(cfg.CookiePath); err != nil {
+		return Config{}, fmt.Errorf("%w: CookiePath %q %v", ErrInvalidConfig, cfg.CookiePath, err)
+	}
+	if hasHostPrefix(cfg.CookieName) && cfg.CookiePath != "/" {
+		return Config{}, fmt.Errorf("%w: CookiePath %q with CookieName %q: browsers refuse a %s cookie whose Path is not \"/\"; "+
+			"name the cookie without the prefix to narrow its path",
+			ErrInvalidConfig, cfg.CookiePath, cfg.CookieName, hostPrefix)
 	}
 	if cfg.CSRFHeader == "" {
 		cfg.CSRFHeader = defaultCSRFHeader

@@ -2,6 +2,7 @@ package session_test
 
 import (
 	"context"
+	"strings"
 	"testing"
 	"time"
 
@@ -29,6 +30,23 @@ func TestNewRefusesBadConfig(t *testing.T) {
 		{"cookie name with space", session.Config{CookieName: "my session"}},
 		{"cookie name with equals", session.Config{CookieName: "a=b"}},
 		{"cookie name non-ASCII", session.Config{CookieName: "séance"}},
+		{"cookie path relative", session.Config{CookieName: "sid", CookiePath: "app"}},
+		{"cookie path with semicolon", session.Config{CookieName: "sid", CookiePath: "/app;Domain=example.com"}},
+		{"cookie path with space", session.Config{CookieName: "sid", CookiePath: "/my app"}},
+		{"cookie path with newline", session.Config{CookieName: "sid", CookiePath: "/app\r\nSet-Cookie: x=y"}},
+		{"cookie path with NUL", session.Config{CookieName: "sid", CookiePath: "/app\x00"}},
+		{"cookie path with DEL", session.Config{CookieName: "sid", CookiePath: "/app\x7f"}},
+		{"cookie path non-ASCII", session.Config{CookieName: "sid", CookiePath: "/café"}},
+		{"cookie path with query", session.Config{CookieName: "sid", CookiePath: "/app?x=1"}},
+		{"cookie path with fragment", session.Config{CookieName: "sid", CookiePath: "/app#top"}},
+		{"cookie path with quote", session.Config{CookieName: "sid", CookiePath: `/"app"`}},
+		{"cookie path with backslash", session.Config{CookieName: "sid", CookiePath: `/app\admin`}},
+		{"cookie path with broken escape", session.Config{CookieName: "sid", CookiePath: "/app%2"}},
+		{"cookie path with non-hex escape", session.Config{CookieName: "sid", CookiePath: "/app%zz"}},
+		{"cookie path over 1024 bytes", session.Config{CookieName: "sid", CookiePath: "/" + strings.Repeat("a", 1024)}},
+		{"narrow path with the default __Host- name", session.Config{CookiePath: "/app"}},
+		{"narrow path with a __Host- name", session.Config{CookieName: "__Host-sid", CookiePath: "/app/"}},
+		{"narrow path with a __host- name in lower case", session.Config{CookieName: "__host-sid", CookiePath: "/app"}},
 		{"header name with colon", session.Config{CSRFHeader: "X-CSRF:"}},
 		{"header name with newline", session.Config{CSRFHeader: "X-CSRF\nInjected"}},
 	}
@@ -56,13 +74,22 @@ func TestNewDefaultsAndNames(t *testing.T) {
 		name       string
 		cfg        session.Config
 		cookie     string
+		cookiePath string
 		csrfHeader string
 	}{
-		{"defaults", session.Config{}, "gatehouse_session", "X-CSRF-Token"},
-		{"custom", session.Config{CookieName: "__Host-sid", CSRFHeader: "X-XSRF-Token"}, "__Host-sid", "X-XSRF-Token"},
+		{"defaults", session.Config{}, "__Host-gatehouse_session", "/", "X-CSRF-Token"},
+		{"custom", session.Config{CookieName: "__Host-sid", CSRFHeader: "X-XSRF-Token"}, "__Host-sid", "/", "X-XSRF-Token"},
+		{"__Host- name with path /", session.Config{CookieName: "__Host-sid", CookiePath: "/"}, "__Host-sid", "/", "X-CSRF-Token"},
+		{"plain-HTTP name", session.Config{CookieName: "gatehouse_session"}, "gatehouse_session", "/", "X-CSRF-Token"},
+		{"narrow path", session.Config{CookieName: "sid", CookiePath: "/app"}, "sid", "/app", "X-CSRF-Token"},
+		{"narrow path with a __Secure- name", session.Config{CookieName: "__Secure-sid", CookiePath: "/app/"}, "__Secure-sid", "/app/", "X-CSRF-Token"},
+		{"path with every allowed character", session.Config{CookieName: "sid", CookiePath: "/a-z.A_Z~0/9!$&'()*+,=:@%2Fx%c3%a9"},
+			"sid", "/a-z.A_Z~0/9!$&'()*+,=:@%2Fx%c3%a9", "X-CSRF-Token"},
+		{"path of 1024 bytes", session.Config{CookieName: "sid", CookiePath: "/" + strings.Repeat("a", 1023)},
+			"sid", "/" + strings.Repeat("a", 1023), "X-CSRF-Token"},
 		// A short idle timeout shortens the default touch interval with it
 		// rather than making the zero Config invalid.
-		{"short idle timeout", session.Config{IdleTimeout: time.Minute}, "gatehouse_session", "X-CSRF-Token"},
+		{"short idle timeout", session.Config{IdleTimeout: time.Minute}, "__Host-gatehouse_session", "/", "X-CSRF-Token"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -70,6 +97,7 @@ func TestNewDefaultsAndNames(t *testing.T) {
 			require.NoError(t, err)
 			assert.Equal(t, tt.cookie, m.CookieName())
 			assert.Equal(t, tt.csrfHeader, m.CSRFHeader())
+			assert.Equal(t, tt.cookiePath, m.ExpiredCookie(false).Path)
 		})
 	}
 }

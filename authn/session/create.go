@@ -43,8 +43,8 @@ type Session struct {
 // An empty subject, or one longer than 255 bytes, is refused with an error
 // matching ErrInvalidSubject, and nothing changes.
 func (m *Manager) Create(ctx context.Context, subject, previousToken string) (Session, error) {
-	if subject == "" || len(subject) > maxSubjectLen {
-		return Session{}, fmt.Errorf("session: create: %w: length %d, want 1 to %d bytes", ErrInvalidSubject, len(subject), maxSubjectLen)
+	if err := checkSubject(subject); err != nil {
+		return Session{}, fmt.Errorf("session: create: %w", err)
 	}
 	token, raw, err := newToken()
 	if err != nil {

@@ -19,6 +19,42 @@ func (m *Manager) Destroy(ctx context.Context, token string) error {
 	return nil
 }
 
+// DestroyByID ends one of subject's sessions by its public id (an Info.ID
+// from List), for a user logging out another device (OWASP ASVS 3.3.4). It
+// takes effect from the next request that session makes, and the device
+// learns of it only then; its cookie is not something this response can
+// clear.
+//
+// The session must be subject's: an id that is another subject's fails
+// with ErrSessionNotFound, as an unknown or already destroyed one does,
+// and the other subject's session lives on, so that a user cannot end, nor
+// find out about, anyone else's sessions. Call it with the id of the
+// subject Authenticate returned, not one taken from the request. A session
+// past its timeouts that Cleanup has not yet deleted is deleted without
+// error.
+//
+// An id not spelt as session ids are is refused with an error matching
+// ErrInvalidSessionID, and a subject Create would refuse with one matching
+// ErrInvalidSubject; a database failure returns one matching ErrStore.
+func (m *Manager) DestroyByID(ctx context.Context, subject, id string) error {
+	if err := checkSubject(subject); err != nil {
+		return fmt.Errorf("session: destroy by id: %w", err)
+	}
+	if !isID(id) {
+		// The value is left out: it may be a token pasted by mistake, and
+		// errors end up in logs.
+		return fmt.Errorf("session: destroy by id: %w: %d bytes, want %q and 16 hex digits", ErrInvalidSessionID, len(id), idPrefix)
+	}
+	res := m.db.WithContext(ctx).Where("id = ? AND subject = ?", id, subject).Delete(&record{})
+	if res.Error != nil {
+		return fmt.Errorf("session: destroy %s: %w: %w", id, ErrStore, res.Error)
+	}
+	if res.RowsAffected == 0 {
+		return fmt.Errorf("session: destroy %s: %w", id, ErrSessionNotFound)
+	}
+	return nil
+}
+
 // DestroySubject ends every session of subject, on every device: call it when
 // the subject's password is reset or changed, or the account is deleted or
 // locked, so that a stolen cookie does not outlive the change. An empty

@@ -18,7 +18,18 @@
 // another site, which can make the browser send the cookie but cannot read
 // pages, cannot forge it.
 //
-// Destroy ends one session (logout), DestroySubject every session of a
-// subject (password reset, account deletion), and Cleanup deletes sessions
-// that have expired. A Manager is safe for concurrent use.
+// Cookie builds the cookie: HttpOnly, SameSite=Lax, host-only, on
+// Config.CookiePath, and named "__Host-gatehouse_session" by default, a
+// prefix with which browsers insist the cookie be Secure, on Path "/" and
+// with no Domain, so that neither a plain-HTTP page nor a subdomain can
+// plant or overwrite it. Browsers accept it on http://localhost; an
+// application served over plain HTTP elsewhere names its cookie without
+// the prefix.
+//
+// List shows a subject their live sessions, by public id, and DestroyByID
+// lets them end one ("log out that other device"), never another
+// subject's. Destroy ends the session of a cookie (logout), DestroySubject
+// every session of a subject (password reset, account deletion), and
+// Cleanup deletes sessions that have expired. A Manager is safe for
+// concurrent use.
 package session

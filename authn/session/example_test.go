@@ -54,7 +54,7 @@ func ExampleManager() {
 		log.Fatal(err)
 	}
 	cookie := sessions.Cookie(s, true) // http.SetCookie(w, cookie)
-	fmt.Println(cookie.Name, cookie.HttpOnly, cookie.SameSite == http.SameSiteLaxMode, s.Token)
+	fmt.Println(cookie.Name, cookie.Secure, cookie.HttpOnly, cookie.SameSite == http.SameSiteLaxMode, s.Token)
 
 	browser := map[string]string{cookie.Name: cookie.Value}
 	who, err := sessions.Authenticate(ctx, authntest.Request{Cookies: browser})
@@ -78,7 +78,7 @@ func ExampleManager() {
 	_, err = sessions.Authenticate(ctx, authntest.Request{Cookies: browser})
 	fmt.Println(errors.Is(err, authn.ErrInvalidSession))
 	// Output:
-	// gatehouse_session true true [REDACTED]
+	// __Host-gatehouse_session true true true [REDACTED]
 	// user-42 session <nil>
 	// true
 	// user-42 <nil>
@@ -109,4 +109,95 @@ func ExampleManager_Create() {
 	// Output:
 	// planted: true
 	// victim: victim <nil>
+}
+
+// An application served over plain HTTP on a host other than localhost
+// names its cookie without the "__Host-" prefix, which browsers accept only
+// with Secure; one mounted under a path prefix scopes the cookie to it.
+func ExampleConfig() {
+	db, cleanup := openExampleDB()
+	defer cleanup()
+	sessions, err := session.New(context.Background(), db, session.Config{
+		CookieName: "gatehouse_session",
+		CookiePath: "/blog",
+	})
+	if err != nil {
+		log.Fatal(err)
+	}
+	fmt.Println(sessions.ExpiredCookie(false))
+
+	_, err = session.New(context.Background(), db, session.Config{CookiePath: "/blog"})
+	fmt.Println(errors.Is(err, session.ErrInvalidConfig))
+	// Output:
+	// gatehouse_session=; Path=/blog; Expires=Thu, 01 Jan 1970 00:00:00 GMT; Max-Age=0; HttpOnly; SameSite=Lax
+	// true
+}
+
+// A page of the user's sessions marks the one it is served on: Info.ID is
+// the CredentialID Authenticate returned for it.
+func ExampleManager_List() {
+	db, cleanup := openExampleDB()
+	defer cleanup()
+	ctx := context.Background()
+	sessions, err := session.New(ctx, db, session.Config{})
+	if err != nil {
+		log.Fatal(err)
+	}
+	laptop, _ := sessions.Create(ctx, "user-42", "")
+	if _, err := sessions.Create(ctx, "user-42", ""); err != nil { // the phone
+		log.Fatal(err)
+	}
+
+	// A request from the laptop.
+	who, err := sessions.Authenticate(ctx, authntest.Request{Cookies: map[string]string{sessions.CookieName(): laptop.Token.Reveal()}})
+	if err != nil {
+		log.Fatal(err)
+	}
+	infos, err := sessions.List(ctx, who.ID) // never a subject taken from the request
+	if err != nil {
+		log.Fatal(err)
+	}
+	for _, info := range infos {
+		device := "another device"
+		if info.ID == who.CredentialID {
+			device = "this device"
+		}
+		fmt.Println(device, "dies if unused for", info.ExpiresAt.Sub(info.LastSeenAt))
+	}
+	// Unordered output:
+	// this device dies if unused for 30m0s
+	// another device dies if unused for 30m0s
+}
+
+// "Log out that other device": the user, on their laptop, ends the session
+// of a phone they lost, by the id List showed them. Another user cannot end
+// it, nor learn that the id exists.
+func ExampleManager_DestroyByID() {
+	db, cleanup := openExampleDB()
+	defer cleanup()
+	ctx := context.Background()
+	sessions, err := session.New(ctx, db, session.Config{})
+	if err != nil {
+		log.Fatal(err)
+	}
+	laptop, _ := sessions.Create(ctx, "user-42", "")
+	phone, _ := sessions.Create(ctx, "user-42", "")
+	from := func(s session.Session) authntest.Request {
+		return authntest.Request{Cookies: map[string]string{sessions.CookieName(): s.Token.Reveal()}}
+	}
+
+	err = sessions.DestroyByID(ctx, "user-7", phone.ID)
+	fmt.Println("another user:", errors.Is(err, session.ErrSessionNotFound))
+
+	err = sessions.DestroyByID(ctx, "user-42", phone.ID)
+	fmt.Println("the owner:", err)
+	_, err = sessions.Authenticate(ctx, from(phone))
+	fmt.Println("phone:", errors.Is(err, authn.ErrInvalidSession))
+	who, err := sessions.Authenticate(ctx, from(laptop))
+	fmt.Println("laptop:", who.ID, err)
+	// Output:
+	// another user: true
+	// the owner: <nil>
+	// phone: true
+	// laptop: user-42 <nil>
 }

@@ -2,6 +2,7 @@ package session
 
 import (
 	"context"
+	"fmt"
 	"time"
 
 	"gorm.io/gorm"
@@ -26,11 +27,32 @@ type record struct {
 	ExpiresAt time.Time `gorm:"precision:6;not null;index"`
 }
 
+// expiry is when the session dies unless it is used again: the earlier of
+// its absolute expiry and the moment it would have been idle for
+// idleTimeout. It is in UTC whatever the database: PostgreSQL's driver reads
+// times back in the local zone.
+func (r record) expiry(idleTimeout time.Duration) time.Time {
+	expires := r.ExpiresAt
+	if idle := r.LastSeenAt.Add(idleTimeout); idle.Before(expires) {
+		expires = idle
+	}
+	return expires.UTC()
+}
+
 // TableName is the table sessions are kept in.
 func (record) TableName() string { return "gatehouse_sessions" }
 
 // maxSubjectLen is the width of the subject column.
 const maxSubjectLen = 255
+
+// checkSubject returns an error matching ErrInvalidSubject for a subject
+// that cannot be stored: empty, or wider than the column.
+func checkSubject(subject string) error {
+	if subject == "" || len(subject) > maxSubjectLen {
+		return fmt.Errorf("%w: length %d, want 1 to %d bytes", ErrInvalidSubject, len(subject), maxSubjectLen)
+	}
+	return nil
+}
 
 // migrate creates the session table and its indexes if they are missing.
 func migrate(ctx context.Context, db *gorm.DB) error {

@@ -19,6 +19,9 @@ var tokenLen = base64.RawURLEncoding.EncodedLen(tokenBytes)
 // another kind of credential id, nor for the token it is not.
 const idPrefix = "ses_"
 
+// idLen is the length of a session id: the prefix and 16 hex digits.
+const idLen = len(idPrefix) + 16
+
 // newToken returns a fresh cookie value and the random bytes it encodes.
 func newToken() (string, []byte, error) {
 	raw := make([]byte, tokenBytes)
@@ -57,4 +60,19 @@ func newID() (string, error) {
 		return "", fmt.Errorf("generate session id: %w", err)
 	}
 	return idPrefix + hex.EncodeToString(b), nil
+}
+
+// isID reports whether id is spelt as newID spells ids, so that anything
+// else (a token pasted by mistake, a probe) costs no query and cannot
+// match an id by a loose comparison.
+func isID(id string) bool {
+	if len(id) != idLen || id[:len(idPrefix)] != idPrefix {
+		return false
+	}
+	for i := len(idPrefix); i < len(id); i++ {
+		if c := id[i]; !('0' <= c && c <= '9' || 'a' <= c && c <= 'f') {
+			return false
+		}
+	}
+	return true
 }

@@ -4,7 +4,11 @@ import (
 	"bytes"
 	"encoding/base64"
 	"net/http"
+	"strings"
 	"testing"
+	"time"
+
+	"github.com/gatehouse-go/gatehouse/authn"
 )
 
 // A session cookie value is accepted only as the one spelling of 32 bytes
@@ -52,7 +56,9 @@ func FuzzSessionToken(f *testing.F) {
 // Every token newToken could draw survives the trip through a Set-Cookie
 // header and a Cookie header unchanged, under any cookie name Config
 // accepts, and decodes back to its bytes. A name Config accepts is one
-// net/http will write.
+// net/http will write, and one whose prefix browsers enforce gets a cookie
+// they accept: Secure, and for "__Host-" on Path "/", even when the caller
+// passes secure=false.
 func FuzzSessionCookie(f *testing.F) {
 	f.Add(bytes.Repeat([]byte{0xfb}, tokenBytes), "")
 	f.Add([]byte("a session"), "__Host-sid")
@@ -65,13 +71,19 @@ func FuzzSessionCookie(f *testing.F) {
 		if err != nil {
 			return
 		}
-		sent := &http.Cookie{Name: cfg.CookieName, Value: value, Path: "/", HttpOnly: true, SameSite: http.SameSiteLaxMode}
+		m := &Manager{cfg: cfg}
+		sent := m.Cookie(Session{Token: authn.Secret(value), ExpiresAt: m.now().Add(time.Hour)}, false)
 		if err := sent.Valid(); err != nil {
 			t.Fatalf("Config accepted cookie name %q, which net/http refuses: %v", name, err)
 		}
 		set, err := http.ParseSetCookie(sent.String())
 		if err != nil || set.Name != cfg.CookieName || set.Value != value {
 			t.Fatalf("Set-Cookie %q read back as %+v, %v", sent.String(), set, err)
+		}
+		lower := strings.ToLower(cfg.CookieName)
+		host, secure := strings.HasPrefix(lower, "__host-"), strings.HasPrefix(lower, "__secure-")
+		if (host || secure) && !set.Secure || host && (set.Path != "/" || set.Domain != "") {
+			t.Fatalf("Set-Cookie %q: browsers refuse it", sent.String())
 		}
 		req := &http.Request{Header: http.Header{"Cookie": {set.Name + "=" + set.Value}}}
 		got, err := req.Cookie(cfg.CookieName)
