@@ -32,7 +32,7 @@ type RepeatedCredentials interface {
 // name, so that the authenticator never works with one of two values.
 type unambiguous struct {
 	RepeatedCredentials
-	ambiguous string // "Authorization", "cookie gatehouse_session"; "" while none is
+	ambiguous string // "Authorization", "cookie __Host-gatehouse_session"; "" while none is
 }
 
 func (u *unambiguous) Header(name string) string {

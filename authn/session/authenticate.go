@@ -19,8 +19,9 @@ import (
 //
 // On success the session's last-seen time is written if it is TouchInterval
 // old or more, and the Subject has Method authn.MethodSession, the session's
-// id as CredentialID, and ExpiresAt the earlier of its absolute expiry and
-// the moment it would die idle.
+// id as CredentialID, ExpiresAt the earlier of its absolute expiry and the
+// moment it would die idle, and AuthenticatedAt the session's creation: the
+// login it began with.
 func (m *Manager) Authenticate(ctx context.Context, req authn.Credentials) (authn.Subject, error) {
 	token, ok := req.Cookie(m.cfg.CookieName)
 	if !ok || token == "" {
@@ -84,6 +85,8 @@ func (m *Manager) Authenticate(ctx context.Context, req authn.Credentials) (auth
 		Method:       authn.MethodSession,
 		CredentialID: rec.ID,
 		ExpiresAt:    rec.expiry(m.cfg.IdleTimeout),
+		// A session begins at a login and is never renewed without one.
+		AuthenticatedAt: rec.CreatedAt.UTC(),
 	}, nil
 }
 

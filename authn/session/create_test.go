@@ -43,6 +43,8 @@ func TestCreateAndAuthenticate(t *testing.T) {
 			Method:       authn.MethodSession,
 			CredentialID: s.ID,
 			ExpiresAt:    start.Add(10 * time.Minute), // idle expiry comes first
+			// The login that made the session.
+			AuthenticatedAt: start,
 		}, sub)
 
 		other := f.create(t, "alice")

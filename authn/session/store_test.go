@@ -91,6 +91,7 @@ func TestSessionsSurviveNewManager(t *testing.T) {
 		require.NoError(t, err)
 		assert.Equal(t, authn.Subject{
 			ID: "alice", Method: authn.MethodSession, CredentialID: s.ID, ExpiresAt: start.Add(15 * time.Minute),
+			AuthenticatedAt: start,
 		}, sub)
 		assert.Equal(t, s.CSRFToken, restarted.CSRFToken(s.Token.Reveal()), "CSRF tokens need no shared state")
 		_, err = restarted.Authenticate(ctx, f.request("GET", gone.Token.Reveal(), ""))
