@@ -243,7 +243,9 @@ func (a *App) seed(ctx context.Context) error {
 		if err := a.engine.SetRoles(ctx, u.ID, []string{d.role}); err != nil {
 			return fmt.Errorf("seed %s: %w", d.email, err)
 		}
-		a.log.Info("demo user", "email", d.email, "password", d.password, "role", d.role)
+		// Never the password, though the README publishes it: logs hold no
+		// credential of any kind.
+		a.log.Info("demo user", "email", d.email, "role", d.role)
 	}
 	return nil
 }

@@ -17,6 +17,10 @@ type Server struct {
 	// Stop stops the server and waits until it has exited, so that its
 	// database file is closed. Run calls it exactly once per Server.
 	Stop func()
+	// Logs returns everything the server has logged so far; nil when the
+	// Start cannot capture the server's logs, which leaves Run's check that
+	// no credential is logged undone.
+	Logs func() string
 }
 
 // Start starts the example's own server with the given environment (ADDR,
@@ -37,7 +41,9 @@ const (
 // Run drives the whole contract against servers made by start: every
 // endpoint, then a restart on the same database and secret, then the
 // checks that users, posts, policy edits, refresh tokens, API keys and
-// sessions survived it.
+// sessions survived it. Last it checks the secrets' hygiene over the whole
+// run (see checkSecrets): no credential or stored secret in the servers'
+// logs, and none in a response but the one that hands it out.
 func Run(t *testing.T, start Start) {
 	w := &world{
 		start: start,
@@ -59,6 +65,10 @@ func Run(t *testing.T, start Start) {
 		creds: map[string]credential{"garbage": {bearer: "abc.def.ghi"}},
 	}
 	w.startServer(t)
+	// The secrets are checked however far the run got: a leak is worth
+	// reporting beside the failure that cut the run short.
+	completed := false
+	defer func() { w.checkSecrets(t, completed) }()
 	for _, p := range beforeRestart() {
 		if !w.runPhase(t, p) {
 			t.FailNow()
@@ -67,6 +77,7 @@ func Run(t *testing.T, start Start) {
 	w.stopServer()
 	w.startServer(t)
 	w.runPhase(t, afterRestart())
+	completed = true
 }
 
 // beforeRestart is the contract in the order its steps build on each
@@ -101,6 +112,10 @@ type world struct {
 	vars map[string]string
 	// creds are the credentials steps present, by the name in step.who.
 	creds map[string]credential
+	// transcript is every exchange send made, in order.
+	transcript []exchange
+	// logs are the logs of the servers started so far, in order.
+	logs []serverLog
 }
 
 // startServer starts a server with w.env and makes sure it is stopped when
@@ -113,6 +128,11 @@ func (w *world) startServer(t *testing.T) {
 	}
 	srv := w.start(t, env)
 	require.NotNil(t, srv.Stop, "Start returned a Server without Stop")
+	logName := "the server log"
+	if len(w.logs) > 0 {
+		logName = "the server log after the restart"
+	}
+	w.logs = append(w.logs, serverLog{name: logName, read: srv.Logs})
 	require.True(t, strings.HasPrefix(srv.URL, "http://127.0.0.1:"), "Server.URL %q: want http://127.0.0.1:PORT", srv.URL)
 	srv.URL = strings.TrimSuffix(srv.URL, "/")
 	stopped := false

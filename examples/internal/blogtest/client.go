@@ -75,8 +75,9 @@ func (r *response) errorCode() string {
 	return code
 }
 
-// send makes one request with client and checks the rules that hold for
-// every response of the contract (see contractViolations).
+// send makes one request with client, records it in w.transcript and
+// checks the rules that hold for every response of the contract (see
+// contractViolations).
 func (w *world) send(t *testing.T, client *http.Client, method, path string, cred credential, body string) *response {
 	t.Helper()
 	var rd io.Reader
@@ -96,6 +97,7 @@ func (w *world) send(t *testing.T, client *http.Client, method, path string, cre
 	b, err := io.ReadAll(res.Body)
 	require.NoError(t, err, "%s %s: reading the body", method, path)
 	r := &response{status: res.StatusCode, header: res.Header, body: b, cookies: res.Cookies()}
+	w.transcript = append(w.transcript, exchange{method: method, path: path, body: body, response: r})
 	for _, v := range contractViolations(req, r) {
 		t.Errorf("%s %s → %d: %s", method, path, r.status, v)
 	}

@@ -123,6 +123,13 @@ func (h *hostile) setUp(t *testing.T) {
 	h.bobCookie = h.sessionCookie(t, "bob")
 }
 
+// cookieName is the name of the server's session cookie, read off the one
+// it set for bob.
+func (h *hostile) cookieName() string {
+	name, _, _ := strings.Cut(h.bobCookie, "=")
+	return name
+}
+
 // sessionCookie logs user in with a session and returns "name=value".
 func (h *hostile) sessionCookie(t *testing.T, user string) string {
 	res, err := h.client.http.Post(h.url+"/auth/session", "application/json", strings.NewReader(credentialsOf(user, user+"-password")))
@@ -286,13 +293,13 @@ func (h *hostile) credentialCases() []hostileCase {
 			header: [][2]string{{"Authorization", "Bearer " + h.bob + "\x00"}}}, byServer: true},
 		get("a token of 10,000 characters", "/me", []int{401}, "invalid_token", bearer(long)),
 		get("an API key of 10,000 characters", "/me", []int{401}, "", apiKey(long)),
-		get("a session cookie of 10,000 characters", "/me", []int{401}, "", cookie("gatehouse_session="+long)),
+		get("a session cookie of 10,000 characters", "/me", []int{401}, "", cookie(h.cookieName()+"="+long)),
 		get("bob's token and a 10,000-character header", "/me", []int{200}, "", bearer(h.bob), [2]string{"X-Padding", long}),
 		{name: "headers of 100 KiB", req: rawRequest{method: "GET", target: "/me",
 			header: [][2]string{bearer(h.bob), {"X-Padding", strings.Repeat("A", 100<<10)}}}, byServer: true},
 		get("a token not UTF-8", "/me", []int{401}, "invalid_token", bearer("\xff\xfe\xfd")),
 		get("an API key not UTF-8", "/me", []int{401}, "", apiKey("ghk_\xff\xfe")),
-		get("a session cookie not UTF-8", "/me", []int{401}, "", cookie("gatehouse_session=\xff\xfe")),
+		get("a session cookie not UTF-8", "/me", []int{401}, "", cookie(h.cookieName()+"=\xff\xfe")),
 		get("bob's token with trailing bytes not UTF-8", "/me", []int{401}, "invalid_token", bearer(h.bob+"\xff")),
 	}
 }

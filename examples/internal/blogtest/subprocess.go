@@ -116,5 +116,5 @@ func startProcess(t *testing.T, binary string, env map[string]string) Server {
 			}
 		})
 	}
-	return Server{URL: "http://" + addr, Stop: stop}
+	return Server{URL: "http://" + addr, Stop: stop, Logs: output}
 }
