@@ -25,6 +25,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/gatehouse-go/gatehouse/authn"
+	"github.com/gatehouse-go/gatehouse/authn/password"
 	"github.com/gatehouse-go/gatehouse/authn/purpose"
 	authtoken "github.com/gatehouse-go/gatehouse/authn/token"
 	"github.com/gatehouse-go/gatehouse/internal/testdb"
@@ -40,6 +41,8 @@ func TestShortSecretsAreRefused(t *testing.T) {
 	db := testdb.Open(t)
 	hub := watch.NewLocal()
 	t.Cleanup(func() { hub.Close() })
+	argon2id, err := password.NewArgon2id(password.DefaultArgon2idParams)
+	require.NoError(t, err)
 
 	cases := []struct {
 		name string
@@ -54,6 +57,10 @@ func TestShortSecretsAreRefused(t *testing.T) {
 		}, authn.ErrWeakSecret, false},
 		{"purpose.Config.Key", func(secret []byte) error {
 			_, err := purpose.New(ctx, db, purpose.Config{Purpose: purpose.PasswordReset, Key: secret, Issuer: "gatehouse-test"})
+			return err
+		}, authn.ErrWeakSecret, false},
+		{"password.Peppered pepper", func(secret []byte) error {
+			_, err := password.Peppered(argon2id, secret)
 			return err
 		}, authn.ErrWeakSecret, false},
 		{"watch.CasbinWatcherConfig.Key", func(secret []byte) error {

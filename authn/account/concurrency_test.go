@@ -103,7 +103,7 @@ func (a *accountRace) login(email, password string) (account.TokenPair, *issued,
 // with access tokens authenticated all the while, on one Service. Time is a
 // sequence counter: an authentication that took its number after a logout
 // took its own started after the logout had returned. It checks that
-//   - of racing refreshes of one token exactly one succeeds, the others are
+//   - of racing refreshes of one token at most one succeeds, the others are
 //     reuse (or, arriving late, find the family revoked), and afterwards
 //     no token of the family refreshes;
 //   - no refresh family ever has two live tokens;
@@ -304,7 +304,10 @@ func TestConcurrentAccountFlows(t *testing.T) {
 	}
 	require.NotZero(t, revokeEnd.Load(), "RevokeAll returned")
 
-	// Racing refreshes of one token: one winner, and a dead family.
+	// Racing refreshes of one token: the store lets one rotation through
+	// and takes the others for reuse, which revokes the family; the
+	// winner's pair is withheld if the revocation came before its check,
+	// so at most one refresh succeeds, and the family is dead.
 	for f := range families {
 		wins, reuses := 0, 0
 		var winner account.TokenPair
@@ -319,11 +322,13 @@ func TestConcurrentAccountFlows(t *testing.T) {
 				assert.ErrorIs(t, err, authn.ErrTokenRevoked, "family %d: a late presenter finds the family revoked", f)
 			}
 		}
-		require.Equal(t, 1, wins, "family %d: exactly one refresh succeeds", f)
+		require.LessOrEqual(t, wins, 1, "family %d: at most one refresh succeeds", f)
 		assert.GreaterOrEqual(t, reuses, 1, "family %d: a loser is reuse", f)
-		_, err := r.Refresh(ctx, winner.RefreshToken.Reveal())
-		assert.ErrorIs(t, err, authn.ErrTokenRevoked, "family %d: the winner's token died with its family", f)
-		_, err = r.Refresh(ctx, stolen[f].RefreshToken.Reveal())
+		if wins == 1 {
+			_, err := r.Refresh(ctx, winner.RefreshToken.Reveal())
+			assert.ErrorIs(t, err, authn.ErrTokenRevoked, "family %d: the winner's token died with its family", f)
+		}
+		_, err := r.Refresh(ctx, stolen[f].RefreshToken.Reveal())
 		assert.ErrorIs(t, err, authn.ErrTokenRevoked, "family %d: the presented token stays dead", f)
 	}
 	twice, err := liveFamiliesWithTwoTokens(db)

@@ -14,15 +14,15 @@ import (
 // a stolen session cannot be used to guess it: a wrong one fails with an
 // error matching authn.ErrInvalidCredentials and counts as a failed login,
 // and too many fail with a *authn.ThrottledError. The new password is
-// checked first, so a weak one is refused (users.Store.CheckPassword)
-// without spending an attempt. Nothing changes unless every check passes.
+// checked first, so a weak or breached one is refused
+// (users.Store.CheckNewPassword) without spending an attempt. Nothing changes unless every check passes.
 // address is the client's address ("" when unknown).
 func (s *Service) ChangePassword(ctx context.Context, userID, currentPassword, newPassword, address string) error {
 	user, err := s.cfg.Users.Get(ctx, userID)
 	if err != nil {
 		return err
 	}
-	if err := s.cfg.Users.CheckPassword(newPassword); err != nil {
+	if err := s.cfg.Users.CheckNewPassword(ctx, newPassword); err != nil {
 		return err
 	}
 	if _, err := s.checkPassword(ctx, user.Email, currentPassword, address); err != nil {

@@ -31,12 +31,13 @@ func (s *Service) RequestPasswordReset(ctx context.Context, email string) (purpo
 
 // ResetPassword sets a new password with a reset token and revokes every
 // credential the user held, since whoever forced a reset may hold some. The
-// new password is checked first, so a weak one does not spend the token.
+// new password is checked first (users.Store.CheckNewPassword, breached
+// passwords included), so a refused one does not spend the token.
 func (s *Service) ResetPassword(ctx context.Context, resetToken, newPassword string) error {
 	if s.cfg.PasswordResets == nil {
 		return fmt.Errorf("%w: password resets", ErrNotConfigured)
 	}
-	if err := s.cfg.Users.CheckPassword(newPassword); err != nil {
+	if err := s.cfg.Users.CheckNewPassword(ctx, newPassword); err != nil {
 		return err
 	}
 	userID, err := s.cfg.PasswordResets.Consume(ctx, resetToken, s.passwordFingerprint)

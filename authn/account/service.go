@@ -191,7 +191,11 @@ func (s *Service) pair(ctx context.Context, rt refresh.Token) (TokenPair, error)
 
 // Refresh exchanges a refresh token for a new pair; the presented token is
 // dead afterwards. A token presented twice revokes its whole family
-// (authn.ErrTokenReused). The user must still exist and not be locked, or
+// (authn.ErrTokenReused). Of refreshes racing with one token at most one
+// succeeds: the others are reuse, and when their revocation of the family
+// comes before the winner has checked its new token, the winner fails too
+// (authn.ErrTokenRevoked), rather than hand out a pair whose refresh token
+// is dead. The user must still exist and not be locked, or
 // the family is revoked. When the user cannot be looked up, the error says
 // so and matches no authn rejection: the account can be vouched for neither
 // way.

@@ -49,14 +49,18 @@ const (
 // stores.
 //
 // A wrong password is (false, nil). An error matching ErrMalformedHash means
-// encoded could not be read; for a bcrypt hash, a password longer than 72
-// bytes is refused with ErrTooLongForBcrypt. Either way no password matched.
+// encoded could not be read, which includes a hash made by a Peppered
+// hasher ("$pepper$…"): only that hasher, which holds the pepper, verifies
+// it. For a bcrypt hash, a password longer than 72 bytes is refused with
+// ErrTooLongForBcrypt. Either way no password matched.
 func Verify(encoded, password string) (bool, error) {
 	switch {
 	case strings.HasPrefix(encoded, argon2idPrefix):
 		return verifyArgon2id(encoded, password)
 	case isBcrypt(encoded):
 		return verifyBcrypt(encoded, password)
+	case strings.HasPrefix(encoded, pepperPrefix):
+		return false, fmt.Errorf("password: %w: peppered hash, which only the Peppered hasher with its pepper reads", ErrMalformedHash)
 	}
 	return false, fmt.Errorf("password: %w: unknown algorithm", ErrMalformedHash)
 }

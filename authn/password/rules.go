@@ -7,10 +7,13 @@ import (
 
 // Length bounds of Rules, in characters (Unicode code points).
 const (
-	// DefaultMinLength is the minimum length when Rules.MinLength is 0, and
-	// the lowest minimum Rules accepts: NIST SP 800-63B's floor for
-	// passwords chosen by their users.
-	DefaultMinLength = 8
+	// DefaultMinLength is the minimum length when Rules.MinLength is 0:
+	// OWASP ASVS 4.0.3 requirement 2.1.1 (level 2) asks for at least 12.
+	DefaultMinLength = 12
+	// LimitMinLength is the lowest MinLength Rules accepts: NIST SP
+	// 800-63B's floor for passwords chosen by their users. A minimum
+	// between 8 and 11 is legal but falls short of ASVS level 2.
+	LimitMinLength = 8
 	// DefaultMaxLength is the maximum length when Rules.MaxLength is 0.
 	// It leaves room for long passphrases (NIST SP 800-63B asks for at
 	// least 64) while bounding the work one login can demand.
@@ -20,11 +23,12 @@ const (
 )
 
 // Rules decides which new passwords are acceptable. The zero value applies
-// the defaults: 8 to 128 characters.
+// the defaults: 12 to 128 characters.
 //
 // Rules only bound length, as NIST SP 800-63B recommends: composition rules
 // ("a digit and a symbol") push users toward predictable passwords, and
-// every character is allowed, spaces and emoji included. Check does not
+// every character is allowed, spaces and emoji included. Whether a password
+// is known to attackers is a BreachChecker's question, not the Rules'. Check does not
 // normalize Unicode, so a password must be typed in the same composed or
 // decomposed form at every login; most keyboards and browsers produce the
 // same form each time.
@@ -36,8 +40,8 @@ const (
 // looking at its characters.
 type Rules struct {
 	// MinLength is the fewest characters a password may have. 0 means
-	// DefaultMinLength (8); lower values are refused by Validate, since
-	// shorter passwords fall quickly to guessing.
+	// DefaultMinLength (12); values below LimitMinLength (8) are refused
+	// by Validate, since shorter passwords fall quickly to guessing.
 	MinLength int
 	// MaxLength is the most characters a password may have. 0 means
 	// DefaultMaxLength (128), or MinLength when that is higher; it must be
@@ -63,8 +67,8 @@ func (r Rules) bounds() (minLen, maxLen int, err error) {
 		maxLen = max(DefaultMaxLength, minLen)
 	}
 	switch {
-	case minLen < DefaultMinLength:
-		return 0, 0, fmt.Errorf("password: %w: MinLength %d is below %d", ErrInvalidRules, r.MinLength, DefaultMinLength)
+	case minLen < LimitMinLength:
+		return 0, 0, fmt.Errorf("password: %w: MinLength %d is below %d", ErrInvalidRules, r.MinLength, LimitMinLength)
 	case maxLen > LimitMaxLength:
 		return 0, 0, fmt.Errorf("password: %w: MaxLength %d is above %d", ErrInvalidRules, r.MaxLength, LimitMaxLength)
 	case maxLen < minLen:

@@ -9,11 +9,14 @@ import (
 	"github.com/gatehouse-go/gatehouse/authn/password"
 )
 
-// CheckPassword reports, without hashing or storing anything, whether
-// SetPassword would accept newPassword: the Rules, and any limit of the
-// hasher (bcrypt's 72 bytes). Errors match password.ErrInvalidPassword. Use
-// it before spending something single-use, such as a reset token, on a
-// password change.
+// CheckPassword reports, without hashing, storing or asking anyone,
+// whether newPassword passes the Rules and any limit of the hasher
+// (bcrypt's 72 bytes). Errors match password.ErrInvalidPassword.
+//
+// It does not consult the BreachChecker, which may need a request to a
+// remote service, bounded by a context CheckPassword does not take, so
+// SetPassword may still refuse a password it accepts. Prefer
+// CheckNewPassword, which makes every check SetPassword makes.
 func (s *Store) CheckPassword(newPassword string) error {
 	if err := s.rules.Check(newPassword); err != nil {
 		return err
@@ -24,13 +27,44 @@ func (s *Store) CheckPassword(newPassword string) error {
 	return nil
 }
 
-// SetPassword replaces the user's password after checking it against the
-// Rules (errors match password.ErrInvalidPassword). An unknown id is
-// ErrNotFound. Sessions and tokens issued before the change are not revoked
-// here; callers should revoke them, and reset tokens bound to
+// CheckNewPassword reports, without hashing or storing anything, whether
+// SetPassword would accept newPassword: the checks of CheckPassword, then
+// the BreachChecker, if any. Use it before spending something single-use,
+// such as a reset token, on a password change.
+//
+// A refused password is an error matching password.ErrInvalidPassword,
+// and password.ErrBreached when the BreachChecker knows it. A failure of
+// the BreachChecker is returned wrapped, and matches neither.
+func (s *Store) CheckNewPassword(ctx context.Context, newPassword string) error {
+	if err := s.CheckPassword(newPassword); err != nil {
+		return err
+	}
+	return s.checkBreached(ctx, newPassword)
+}
+
+// checkBreached asks the BreachChecker, if any, about pw.
+func (s *Store) checkBreached(ctx context.Context, pw string) error {
+	if s.breaches == nil {
+		return nil
+	}
+	breached, err := s.breaches.Breached(ctx, pw)
+	switch {
+	case err != nil:
+		return fmt.Errorf("users: breached-password check: %w", err)
+	case breached:
+		return fmt.Errorf("users: %w", password.ErrBreached)
+	}
+	return nil
+}
+
+// SetPassword replaces the user's password after making the checks of
+// CheckNewPassword, whose errors it returns; a refused password, or a
+// failed BreachChecker, changes nothing. An unknown id is ErrNotFound.
+// Sessions and tokens issued before the change are not revoked here;
+// callers should revoke them, and reset tokens bound to
 // PasswordFingerprint stop working by themselves.
 func (s *Store) SetPassword(ctx context.Context, id, newPassword string) error {
-	if err := s.rules.Check(newPassword); err != nil {
+	if err := s.CheckNewPassword(ctx, newPassword); err != nil {
 		return err
 	}
 	hash, err := s.hasher.Hash(newPassword)

@@ -142,22 +142,31 @@ func TestCheckPasswordMirrorsSetPassword(t *testing.T) {
 	tests := []struct {
 		name   string
 		hasher password.Hasher
+		rules  password.Rules
 		pw     string
 		ok     bool
 	}{
-		{"argon2id, 8 characters", argon, "12345678", true},
-		{"argon2id, too short", argon, "1234567", false},
-		{"argon2id, 100 bytes", argon, strings.Repeat("p", 100), true},
-		{"bcrypt, 72 bytes", bcryptHasher, strings.Repeat("p", 72), true},
-		{"bcrypt, 73 bytes", bcryptHasher, strings.Repeat("p", 73), false},
+		{"argon2id, 12 characters", argon, password.Rules{}, "123456789012", true},
+		{"argon2id, 11 characters", argon, password.Rules{}, "12345678901", false},
+		{"argon2id, 8 characters", argon, password.Rules{}, "12345678", false},
+		{"NIST minimum, 8 characters", argon, password.Rules{MinLength: 8}, "12345678", true},
+		{"NIST minimum, 7 characters", argon, password.Rules{MinLength: 8}, "1234567", false},
+		{"argon2id, 100 bytes", argon, password.Rules{}, strings.Repeat("p", 100), true},
+		{"bcrypt, 72 bytes", bcryptHasher, password.Rules{}, strings.Repeat("p", 72), true},
+		{"bcrypt, 73 bytes", bcryptHasher, password.Rules{}, strings.Repeat("p", 73), false},
 	}
 	for _, tt := range tests {
-		s, _, _ := newStore(t, users.Config{Hasher: tt.hasher})
-		err := s.CheckPassword(tt.pw)
-		if tt.ok {
-			assert.NoError(t, err, tt.name)
-			continue
+		s, _, _ := newStore(t, users.Config{Hasher: tt.hasher, Rules: tt.rules})
+		for name, check := range map[string]func(string) error{
+			"CheckPassword":    s.CheckPassword,
+			"CheckNewPassword": func(pw string) error { return s.CheckNewPassword(context.Background(), pw) },
+		} {
+			err := check(tt.pw)
+			if tt.ok {
+				assert.NoError(t, err, "%s: %s", name, tt.name)
+				continue
+			}
+			assert.ErrorIs(t, err, password.ErrInvalidPassword, "%s: %s", name, tt.name)
 		}
-		assert.ErrorIs(t, err, password.ErrInvalidPassword, tt.name)
 	}
 }

@@ -5,11 +5,13 @@
 // A Store owns one table, gatehouse_users, which it creates at New. Emails
 // are stored normalized (NormalizeEmail: trimmed and lowercased) under a
 // unique index, so "Bob@Example.com" and "bob@example.com" are one account,
-// even when two registrations race. Passwords are checked against
-// password.Rules when they are set, and only their hashes are stored, made by
-// the configured password.Hasher (Argon2id by default). User, the value the
-// Store hands out, has no hash in it, so it can be logged or serialized
-// safely.
+// even when two registrations race. Passwords are checked when they are
+// set, against password.Rules (12 to 128 characters by default) and, if one
+// is configured, a password.BreachChecker that refuses those known from data
+// breaches. Only their hashes are stored, made by the configured
+// password.Hasher (Argon2id by default, optionally peppered). User, the
+// value the Store hands out, has no hash in it, so it can be logged or
+// serialized safely.
 //
 // Authenticate answers a login. It gives one error, matching
 // authn.ErrInvalidCredentials with the same message, for an unknown email, a

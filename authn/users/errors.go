@@ -9,8 +9,8 @@ import (
 
 // Errors returned by this package, matched with errors.Is. Returned errors
 // wrap these sentinels and add what was wrong. Rejected passwords match
-// password.ErrInvalidPassword; failed logins match
-// authn.ErrInvalidCredentials.
+// password.ErrInvalidPassword, breached ones password.ErrBreached as well;
+// failed logins match authn.ErrInvalidCredentials.
 var (
 	// ErrInvalidEmail reports an email address NormalizeEmail refuses.
 	ErrInvalidEmail = errors.New("invalid email")

@@ -13,6 +13,7 @@ import (
 	"gorm.io/gorm/logger"
 
 	"github.com/gatehouse-go/gatehouse/authn"
+	"github.com/gatehouse-go/gatehouse/authn/password"
 	"github.com/gatehouse-go/gatehouse/authn/users"
 )
 
@@ -29,7 +30,7 @@ func ExampleStore_Authenticate() {
 	}
 
 	ctx := context.Background()
-	store, err := users.New(ctx, db, users.Config{}) // Argon2id, 8 to 128 characters
+	store, err := users.New(ctx, db, users.Config{}) // Argon2id, 12 to 128 characters
 	if err != nil {
 		log.Fatal(err)
 	}
@@ -69,7 +70,7 @@ func ExampleStore_Register() {
 	fmt.Println(errors.Is(err, users.ErrInvalidEmail))
 	// Output:
 	// users: invalid email: domain must contain a dot
-	// password: password too short: 7 characters, at least 8
+	// password: password too short: 7 characters, at least 12
 	// true
 }
 
@@ -81,4 +82,75 @@ func ExampleNormalizeEmail() {
 	// Output:
 	// bob.smith@example.com <nil>
 	// users: invalid email: not a bare address such as name@example.com
+}
+
+// Refuse passwords known from data breaches (OWASP ASVS 2.1.7). In
+// production, use password.NewPwnedPasswords(password.PwnedPasswordsConfig{})
+// to ask Have I Been Pwned; here a short list stands in for it.
+func ExampleStore_Register_breachedPassword() {
+	dir, err := os.MkdirTemp("", "gatehouse-users")
+	if err != nil {
+		log.Fatal(err)
+	}
+	defer os.RemoveAll(dir)
+	db, err := gorm.Open(sqlite.Open(filepath.Join(dir, "app.db")), &gorm.Config{Logger: logger.Discard})
+	if err != nil {
+		log.Fatal(err)
+	}
+	ctx := context.Background()
+	store, err := users.New(ctx, db, users.Config{
+		BreachChecker: password.NewList([]string{"Password1234!", "qwertyuiop123"}),
+	})
+	if err != nil {
+		log.Fatal(err)
+	}
+
+	_, err = store.Register(ctx, "bob@example.com", "Password1234!", "Bob")
+	fmt.Println(err)
+	fmt.Println(errors.Is(err, password.ErrBreached), errors.Is(err, password.ErrInvalidPassword))
+	_, err = store.Register(ctx, "bob@example.com", "correct horse battery staple", "Bob")
+	fmt.Println(err)
+	// Output:
+	// users: password appears in a data breach
+	// true true
+	// <nil>
+}
+
+// Pepper the stored hashes (OWASP ASVS 2.4.5): any hasher wrapped by
+// password.Peppered will do. The pepper comes from outside the database,
+// such as a secrets manager, and never changes.
+func ExampleConfig_pepper() {
+	dir, err := os.MkdirTemp("", "gatehouse-users")
+	if err != nil {
+		log.Fatal(err)
+	}
+	defer os.RemoveAll(dir)
+	db, err := gorm.Open(sqlite.Open(filepath.Join(dir, "app.db")), &gorm.Config{Logger: logger.Discard})
+	if err != nil {
+		log.Fatal(err)
+	}
+	pepper := []byte("32+ random bytes from a secrets manager") // not a literal in real code
+	argon, err := password.NewArgon2id(password.DefaultArgon2idParams)
+	if err != nil {
+		log.Fatal(err)
+	}
+	// AcceptUnpeppered lets users registered before the pepper log in, and
+	// peppers their hashes as they do; drop it once all are.
+	hasher, err := password.Peppered(argon, pepper, password.AcceptUnpeppered())
+	if err != nil {
+		log.Fatal(err)
+	}
+
+	ctx := context.Background()
+	store, err := users.New(ctx, db, users.Config{Hasher: hasher})
+	if err != nil {
+		log.Fatal(err)
+	}
+	if _, err := store.Register(ctx, "bob@example.com", "correct horse battery staple", "Bob"); err != nil {
+		log.Fatal(err)
+	}
+	u, err := store.Authenticate(ctx, "bob@example.com", "correct horse battery staple")
+	fmt.Println(u.Email, err)
+	// Output:
+	// bob@example.com <nil>
 }

@@ -15,23 +15,28 @@ import (
 const idPrefix = "usr_"
 
 // Register creates an account and returns it. It validates everything
-// before writing, and reports every problem at once (joined, each matched
-// with errors.Is): an email NormalizeEmail refuses (ErrInvalidEmail), a
-// password the Rules refuse (password.ErrInvalidPassword), a name that is
-// empty after trimming, longer than 100 characters or holds control
-// characters (ErrInvalidName). A password the Hasher cannot take, such as
-// one over bcrypt's 72 bytes, is refused too (password.ErrTooLongForBcrypt,
-// which matches password.ErrInvalidPassword). An email that already has an
-// account, in any
-// letter case, is ErrEmailTaken — also when another registration for it
-// commits first, which the unique index catches.
+// before writing. It first reports every problem with the form at once
+// (joined, each matched with errors.Is): an email NormalizeEmail refuses
+// (ErrInvalidEmail), a password the Rules refuse or the Hasher cannot take,
+// such as one over bcrypt's 72 bytes (password.ErrInvalidPassword and,
+// more precisely, password.ErrTooShort, password.ErrTooLongForBcrypt, …),
+// a name that is empty after trimming, longer than 100 characters or holds
+// control characters (ErrInvalidName). An email that already has an
+// account, in any letter case, is ErrEmailTaken — also when another
+// registration for it commits first, which the unique index catches.
+//
+// Only then is the BreachChecker, if any, asked about the password, so
+// that a form refused anyway costs no request to a remote service. A
+// breached password is refused with an error matching password.ErrBreached
+// and password.ErrInvalidPassword; a checker that fails refuses the
+// registration with its error, wrapped. Either way nothing is created.
 //
 // Telling a caller that an email is taken reveals that it has an account;
 // applications that must not reveal this should accept the registration
 // form either way and tell the owner by email.
 func (s *Store) Register(ctx context.Context, email, pw, name string) (User, error) {
 	normalized, emailErr := NormalizeEmail(email)
-	pwErr := s.rules.Check(pw)
+	pwErr := s.CheckPassword(pw)
 	name, nameErr := normalizeName(name)
 	if err := errors.Join(emailErr, pwErr, nameErr); err != nil {
 		return User{}, err
@@ -43,6 +48,9 @@ func (s *Store) Register(ctx context.Context, email, pw, name string) (User, err
 		return User{}, fmt.Errorf("users: register: %w", ErrEmailTaken)
 	} else if !errors.Is(err, ErrNotFound) {
 		return User{}, fmt.Errorf("users: register: %w", err)
+	}
+	if err := s.checkBreached(ctx, pw); err != nil {
+		return User{}, err
 	}
 
 	hash, err := s.hasher.Hash(pw)

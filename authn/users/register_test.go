@@ -235,3 +235,33 @@ func TestEmailsAreComparedExactlyAfterNormalizing(t *testing.T) {
 		assert.Equal(t, bob, got)
 	})
 }
+
+// The zero Rules are OWASP ASVS level 2's: at least 12 characters. The
+// NIST floor of 8 can still be chosen explicitly.
+func TestRegisterDefaultMinimumLength(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	tests := []struct {
+		name  string
+		rules password.Rules
+		pw    string
+		ok    bool
+	}{
+		{"default, 11 characters", password.Rules{}, "elevenchars", false},
+		{"default, 12 characters", password.Rules{}, "twelve chars", true},
+		{"default, 8 characters", password.Rules{}, "8 chars!", false},
+		{"NIST floor, 8 characters", password.Rules{MinLength: 8}, "8 chars!", true},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			s, _, _ := newStore(t, users.Config{Rules: tt.rules})
+			_, err := s.Register(ctx, "bob@example.com", tt.pw, "Bob")
+			if tt.ok {
+				assert.NoError(t, err)
+				return
+			}
+			assert.ErrorIs(t, err, password.ErrTooShort)
+		})
+	}
+}

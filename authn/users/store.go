@@ -20,11 +20,31 @@ type Config struct {
 	// password.DefaultArgon2idParams. Changing it later is safe: hashes
 	// made by any hasher of package password keep verifying, and each is
 	// replaced by one of the new hasher at its owner's next login.
+	//
+	// To pepper the hashes (OWASP ASVS 2.4.5), give a hasher wrapped by
+	// password.Peppered; with password.AcceptUnpeppered the hashes stored
+	// before it keep verifying and are peppered at their owners' next
+	// logins. Once hashes are peppered, every Store must be given the same
+	// pepper, for ever.
 	Hasher password.Hasher
-	// Rules bound the length of new passwords; the zero value allows 8 to
+	// Rules bound the length of new passwords; the zero value allows 12 to
 	// 128 characters. They are not applied at login, so tightening them
 	// does not lock anyone out.
 	Rules password.Rules
+	// BreachChecker, when set, is asked about every new password, at
+	// Register, SetPassword and CheckNewPassword, once it has passed the
+	// Rules; a password it reports breached is refused with an error
+	// matching password.ErrBreached (and password.ErrInvalidPassword).
+	// nil means no check, which falls short of OWASP ASVS level 2 (2.1.7):
+	// use password.PwnedPasswords, or a password.List where no outside
+	// service may be asked. Passwords are not checked at login.
+	//
+	// A checker that fails refuses the password too (fail closed): its
+	// error, such as password.ErrBreachCheckUnavailable, is returned
+	// wrapped, matches no password error, and nothing is written. To fail
+	// open instead, give a checker that logs such errors and returns
+	// (false, nil).
+	BreachChecker password.BreachChecker
 	// Now returns the current time; nil means time.Now. Tests set it to
 	// control timestamps.
 	Now func() time.Time
@@ -37,11 +57,12 @@ type Config struct {
 // Store keeps user accounts in a GORM database. It is safe for concurrent
 // use.
 type Store struct {
-	db     *gorm.DB
-	hasher password.Hasher
-	rules  password.Rules
-	now    func() time.Time
-	logger *slog.Logger
+	db       *gorm.DB
+	hasher   password.Hasher
+	rules    password.Rules
+	breaches password.BreachChecker
+	now      func() time.Time
+	logger   *slog.Logger
 	// dummyHash is verified in place of a real hash when a login names no
 	// account, so that such a login costs what a real one does.
 	dummyHash string
@@ -60,7 +81,7 @@ func New(ctx context.Context, db *gorm.DB, cfg Config) (*Store, error) {
 	if err := cfg.Rules.Validate(); err != nil {
 		return nil, fmt.Errorf("users: %w: %w", ErrInvalidConfig, err)
 	}
-	s := &Store{db: db, hasher: cfg.Hasher, rules: cfg.Rules, now: cfg.Now, logger: cfg.Logger}
+	s := &Store{db: db, hasher: cfg.Hasher, rules: cfg.Rules, breaches: cfg.BreachChecker, now: cfg.Now, logger: cfg.Logger}
 	if s.hasher == nil {
 		h, err := password.NewArgon2id(password.DefaultArgon2idParams)
 		if err != nil {
