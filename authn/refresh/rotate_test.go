@@ -188,3 +188,27 @@ func TestCheck(t *testing.T) {
 	_, err = f.store.Rotate(ctx, live.Value.Reveal())
 	assert.NoError(t, err)
 }
+
+// TestLevel2Lifetimes runs the setting that meets OWASP ASVS V3.3.2 at
+// level 2 — log in again after 30 minutes idle, or after 12 hours however
+// active — and checks both bounds.
+func TestLevel2Lifetimes(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	f := newFixture(t, refresh.Config{TokenTTL: 30 * time.Minute, FamilyLifetime: 12 * time.Hour})
+
+	idle := f.issue(t, "alice")
+	f.clock.Advance(30 * time.Minute)
+	_, err := f.store.Rotate(ctx, idle.Value.Reveal())
+	assert.ErrorIs(t, err, authn.ErrTokenExpired, "30 minutes idle")
+
+	active := f.issue(t, "bob")
+	for elapsed := time.Duration(0); elapsed+20*time.Minute < 12*time.Hour; elapsed += 20 * time.Minute {
+		f.clock.Advance(20 * time.Minute)
+		active = f.rotate(t, active)
+	}
+	assert.Equal(t, start.Add(30*time.Minute+12*time.Hour), active.ExpiresAt, "the last token ends with the family")
+	f.clock.Advance(20 * time.Minute)
+	_, err = f.store.Rotate(ctx, active.Value.Reveal())
+	assert.ErrorIs(t, err, authn.ErrTokenExpired, "12 hours after the login, however active")
+}
