@@ -216,3 +216,43 @@ func (a *App) EndSession(ctx context.Context, r Request) Response {
 // SessionCookieName is the cookie the glue reads into
 // Request.SessionCookie.
 func (a *App) SessionCookieName() string { return a.sessions.CookieName() }
+
+// passwordChange is the body of POST /me/password.
+type passwordChange struct {
+	CurrentPassword *string `json:"current_password"`
+	NewPassword     *string `json:"new_password"`
+}
+
+// ChangePassword answers POST /me/password with 204 once the caller's
+// password is changed: the current one is checked like a login (a wrong one
+// is 403 invalid_credentials, since the caller's own credential is good,
+// and counts towards the throttle), a weak or
+// breached new one is 400, and afterwards every credential the caller held,
+// the one of this request included, is dead: log in again.
+func (a *App) ChangePassword(ctx context.Context, r Request) Response {
+	var in passwordChange
+	if err := decode(r.Body, &in); err != nil {
+		return fail(err)
+	}
+	if in.CurrentPassword == nil || in.NewPassword == nil {
+		return fail(guard.BadRequest("current_password and new_password are required"))
+	}
+	leave, err := a.passwords.enter(ctx)
+	if err != nil {
+		return fail(err)
+	}
+	err = a.accounts.ChangePassword(ctx, r.Subject.ID, *in.CurrentPassword, *in.NewPassword, r.ClientIP)
+	leave()
+	switch {
+	case errors.Is(err, password.ErrInvalidPassword):
+		return fail(guard.BadRequest(err.Error()))
+	case errors.Is(err, users.ErrNotFound):
+		return fail(authn.ErrNoCredentials) // the account is gone
+	case errors.Is(err, authn.ErrInvalidCredentials):
+		return fail(&guard.Error{Status: http.StatusForbidden, Code: codeInvalidCredentials,
+			Message: "the current password is wrong", Cause: err})
+	case err != nil:
+		return fail(err)
+	}
+	return Response{Status: http.StatusNoContent}
+}

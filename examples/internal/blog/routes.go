@@ -33,6 +33,7 @@ func (a *App) Routes() []Route {
 		{Method: "POST", Path: "/auth/session", Handle: a.StartSession},
 		{Method: "DELETE", Path: "/auth/session", Handle: a.EndSession},
 		{Method: "GET", Path: "/me", Handle: a.Me},
+		{Method: "POST", Path: "/me/password", Handle: a.ChangePassword},
 		{Method: "POST", Path: "/api-keys", Handle: a.CreateAPIKey},
 		{Method: "GET", Path: "/api-keys", Handle: a.ListAPIKeys},
 		{Method: "DELETE", Path: "/api-keys/{id}", Handle: a.DeleteAPIKey},

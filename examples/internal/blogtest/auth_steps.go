@@ -18,7 +18,7 @@ func healthSteps() []step {
 
 // The users the steps register, besides the seeded alice, carol and bob:
 // dave is an ordinary second user, erin is deleted by an admin, tess is
-// throttled. Every user's email is NAME@example.com and password
+// throttled, short changes its password. Every user's email is NAME@example.com and password
 // NAME-password, as for the seeded ones.
 func registerSteps() []step {
 	oversized := `{"email":"big@example.com","password":"big-password","name":"` + strings.Repeat("x", 1<<20) + `"}`
@@ -212,5 +212,33 @@ func meSteps() []step {
 		{"dave, registered, is a user", "GET", "/me", "dave", "", 200, "", isMe(me{user: "dave",
 			hasRoles: []string{"user"}, lacksRoles: []string{"moderator", "admin"},
 			hasPerms: []string{"posts:write"}, lacksPerms: []string{"users:read"}})},
+	}
+}
+
+// passwordChangeSteps change short's password: the current one is checked
+// like a login, a weak new one is refused, and a change ends every
+// credential short held.
+func passwordChangeSteps() []step {
+	change := func(current, next string) string {
+		return fmt.Sprintf(`{"current_password":%q,"new_password":%q}`, current, next)
+	}
+	return []step{
+		do("short logs in", login("short", "short")),
+		do("short logs in on a second device", login("short.device", "short")),
+		{"anonymous", "POST", "/me/password", "", change("short-password", "shorts-new-password"), 401, "unauthorized", nil},
+		{"wrong current password", "POST", "/me/password", "short", change("not-short-password", "shorts-new-password"),
+			403, "invalid_credentials", nil},
+		{"new password too short", "POST", "/me/password", "short", change("short-password", "tiny"), 400, "invalid_request", nil},
+		{"missing new password", "POST", "/me/password", "short", `{"current_password":"short-password"}`, 400, "invalid_request", nil},
+		{"the refusals changed nothing", "GET", "/me", "short.device", "", 200, "", meIs("short")},
+		{"change", "POST", "/me/password", "short", change("short-password", "shorts-new-password"), 204, "", nil},
+		{"the token that asked is dead", "GET", "/me", "short", "", 401, "invalid_token", nil},
+		{"so is the other device's", "GET", "/me", "short.device", "", 401, "invalid_token", nil},
+		{"and its refresh token", "POST", "/auth/refresh", "", `{"refresh_token":"{{short.device.refresh}}"}`, 401, "", nil},
+		{"the old password no longer logs in", "POST", "/auth/login", "", credentialsOf("short", "short-password"),
+			401, "invalid_credentials", nil},
+		{"the new one does", "POST", "/auth/login", "", credentialsOf("short", "shorts-new-password"), 200, "",
+			savePair("short", "short")},
+		{"with a token that works", "GET", "/me", "short", "", 200, "", meIs("short")},
 	}
 }

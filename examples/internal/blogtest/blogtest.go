@@ -91,6 +91,7 @@ func beforeRestart() []phase {
 		{"logout", logoutSteps()},
 		{"session", sessionSteps()},
 		{"me", meSteps()},
+		{"password change", passwordChangeSteps()},
 		{"posts", postSteps()},
 		{"api keys", apiKeySteps()},
 		{"admin users", adminUserSteps()},

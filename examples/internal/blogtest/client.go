@@ -108,7 +108,7 @@ func (w *world) send(t *testing.T, client *http.Client, method, path string, cre
 var errorCodes = map[int][]string{
 	http.StatusBadRequest:            {"invalid_request"},
 	http.StatusUnauthorized:          {"unauthorized", "invalid_credentials", "invalid_token"},
-	http.StatusForbidden:             {"forbidden", "csrf"},
+	http.StatusForbidden:             {"forbidden", "csrf", "invalid_credentials"},
 	http.StatusNotFound:              {"not_found"},
 	http.StatusConflict:              {"conflict"},
 	http.StatusRequestEntityTooLarge: {"payload_too_large"},

@@ -118,9 +118,11 @@ func sentPasswords(transcript []exchange) []secret {
 		if err != nil {
 			continue
 		}
-		if v, err := o.text("password"); err == nil && len(v) >= minPassword {
-			out = append(out, secret{kind: kindPassword, value: v,
-				origin: fmt.Sprintf("sent to %s %s (request %d)", e.method, e.path, i+1), issuedBy: -1})
+		for _, field := range []string{"password", "current_password", "new_password"} {
+			if v, err := o.text(field); err == nil && len(v) >= minPassword {
+				out = append(out, secret{kind: kindPassword, value: v,
+					origin: fmt.Sprintf("%s sent to %s %s (request %d)", field, e.method, e.path, i+1), issuedBy: -1})
+			}
 		}
 	}
 	return uniqueSecrets(out)
