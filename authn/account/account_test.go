@@ -3,6 +3,7 @@ package account_test
 import (
 	"context"
 	"errors"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -14,6 +15,7 @@ import (
 	"github.com/gatehouse-go/gatehouse/authn/authntest"
 	"github.com/gatehouse-go/gatehouse/authn/password"
 	"github.com/gatehouse-go/gatehouse/authn/users"
+	"github.com/gatehouse-go/gatehouse/internal/testdb"
 )
 
 const (
@@ -470,4 +472,43 @@ func TestChangePasswordIsThrottled(t *testing.T) {
 	assert.ErrorIs(t, err, authn.ErrThrottled, "even the right password waits")
 	_, err = r.Login(ctx, bobEmail, bobPassword, "192.0.2.8")
 	assert.ErrorIs(t, err, authn.ErrThrottled, "the account itself is throttled")
+}
+
+// countingChecker is a password.BreachChecker that knows one breached
+// password and counts the questions it is asked.
+type countingChecker struct {
+	breached string
+	asked    atomic.Int64
+}
+
+func (c *countingChecker) Breached(_ context.Context, pw string) (bool, error) {
+	c.asked.Add(1)
+	return pw == c.breached, nil
+}
+
+// TestChangePasswordAsksTheBreachCheckerOnce checks that a password change
+// makes one breached-password check, which may be a request to a remote
+// service, and refuses a breached password without changing anything.
+func TestChangePasswordAsksTheBreachCheckerOnce(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	db := testdb.Open(t)
+	r := newRigOn(t, db)
+	checker := &countingChecker{breached: "password1234"}
+	checked, err := users.New(ctx, db, users.Config{BreachChecker: checker})
+	require.NoError(t, err)
+	cfg := r.cfg
+	cfg.Users = checked
+	svc, err := account.New(cfg)
+	require.NoError(t, err)
+	id := r.register(t, bobEmail, bobPassword)
+
+	err = svc.ChangePassword(ctx, id, bobPassword, "password1234", "")
+	assert.ErrorIs(t, err, password.ErrBreached)
+	assert.EqualValues(t, 1, checker.asked.Load())
+	_, err = r.Login(ctx, bobEmail, bobPassword, "")
+	require.NoError(t, err, "a refused change changes nothing")
+
+	require.NoError(t, svc.ChangePassword(ctx, id, bobPassword, "bobs-brand-new-password", ""))
+	assert.EqualValues(t, 2, checker.asked.Load(), "one question per change")
 }

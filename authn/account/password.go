@@ -13,16 +13,18 @@ import (
 // The current password is checked like a login, throttle included, so that
 // a stolen session cannot be used to guess it: a wrong one fails with an
 // error matching authn.ErrInvalidCredentials and counts as a failed login,
-// and too many fail with a *authn.ThrottledError. The new password is
-// checked first, so a weak or breached one is refused
-// (users.Store.CheckNewPassword) without spending an attempt. Nothing changes unless every check passes.
+// and too many fail with a *authn.ThrottledError. The new password's
+// rules are checked first (users.Store.CheckPassword), so a weak one is
+// refused without spending an attempt; the breached-password check, which
+// may ask a remote service, is made once, by SetPassword, after the current
+// password is known to be right. Nothing changes unless every check passes.
 // address is the client's address ("" when unknown).
 func (s *Service) ChangePassword(ctx context.Context, userID, currentPassword, newPassword, address string) error {
 	user, err := s.cfg.Users.Get(ctx, userID)
 	if err != nil {
 		return err
 	}
-	if err := s.cfg.Users.CheckNewPassword(ctx, newPassword); err != nil {
+	if err := s.cfg.Users.CheckPassword(newPassword); err != nil {
 		return err
 	}
 	if _, err := s.checkPassword(ctx, user.Email, currentPassword, address); err != nil {
