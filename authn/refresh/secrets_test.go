@@ -3,8 +3,6 @@ package refresh_test
 import (
 	"bytes"
 	"context"
-	"crypto/sha256"
-	"encoding/hex"
 	"fmt"
 	"log/slog"
 	"os"
@@ -23,8 +21,7 @@ import (
 // or its stored hash.
 func secretForms(tok refresh.Token) []string {
 	value := tok.Value.Reveal()
-	sum := sha256.Sum256([]byte(value))
-	return []string{value, strings.TrimPrefix(value, refresh.TokenPrefix), hex.EncodeToString(sum[:])}
+	return []string{value, strings.TrimPrefix(value, refresh.TokenPrefix), hashOf(value)}
 }
 
 func TestDatabaseHoldsNoPlainToken(t *testing.T) {
