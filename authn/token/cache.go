@@ -26,6 +26,7 @@ const verifiedCacheSize = 16384
 type verifiedToken struct {
 	claims             *accessClaims
 	sub, jti           string
+	family             string // "" without sid
 	gen                int64
 	expires, notBefore time.Time
 	issued             time.Time

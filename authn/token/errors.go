@@ -17,6 +17,10 @@ var (
 	// MaxSubjectLength or not valid UTF-8. Such a subject could not be
 	// stored in a revocation, so no token is issued for it.
 	ErrInvalidSubject = errors.New("invalid subject")
+	// ErrInvalidFamily reports a refresh family id that is empty, longer
+	// than MaxSubjectLength or not valid UTF-8: a token could not be
+	// revoked with such a family, so none is issued for it.
+	ErrInvalidFamily = errors.New("invalid family id")
 	// ErrInvalidRevocation reports a token revocation without a token id or
 	// an expiry time.
 	ErrInvalidRevocation = errors.New("invalid revocation")

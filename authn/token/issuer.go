@@ -5,6 +5,7 @@ import (
 	"crypto/rand"
 	"encoding/base64"
 	"fmt"
+	"log/slog"
 	"slices"
 	"time"
 	"unicode/utf8"
@@ -29,6 +30,9 @@ const (
 	// MaxSubjectLength is the longest subject id, in bytes, a token is issued
 	// for: what the revocation tables store.
 	MaxSubjectLength = 255
+	// DefaultMaxLifetimeFactor is how many TTLs long Config.MaxLifetime
+	// is when it is zero.
+	DefaultMaxLifetimeFactor = 4
 	// TokenType is the "typ" header of the tokens issued (RFC 9068 §2.1). It
 	// keeps an access token from being confused with an ID token or another
 	// JWT signed with the same key.
@@ -55,6 +59,16 @@ type Config struct {
 	// second, since token times have one-second precision. Default
 	// DefaultTTL (15 minutes).
 	TTL time.Duration
+	// MaxLifetime is the longest a token may claim to live, from its "iat"
+	// to its "exp"; Verify refuses a token that claims longer, whoever
+	// signed it. It bounds what a leaked key, or another issuer sharing
+	// the keys that errs, can mint: no token good for a century. It also
+	// sets how long a revoked refresh family is remembered (LatestExpiry).
+	// Default DefaultMaxLifetimeFactor times TTL (an hour with the default
+	// TTL), which leaves room for tokens issued before TTL was changed, or
+	// by another issuer of the same keys with a somewhat longer TTL. At
+	// least TTL; rounded up to whole seconds, the precision of token times.
+	MaxLifetime time.Duration
 	// Leeway is the clock skew allowed when checking "exp", "nbf" and "iat".
 	// Default DefaultLeeway (30 seconds); at most MaxLeeway. It extends the
 	// life of every token by as much.
@@ -72,6 +86,12 @@ type Config struct {
 	Revocations *Revocations
 	// Now returns the current time. Default time.Now; tests inject a clock.
 	Now func() time.Time
+	// Logger receives, at debug level, why Verify refused a token: the
+	// reason, the kid and alg its header names, never the token nor what
+	// its claims say. Refused tokens are a public endpoint's daily lot,
+	// hence debug: switch it on to learn why a client's tokens are
+	// refused. Default slog.Default().
+	Logger *slog.Logger
 }
 
 // Issuer issues and verifies access tokens. It is safe for concurrent use.
@@ -79,11 +99,14 @@ type Issuer struct {
 	issuer      string
 	audience    []string
 	ttl         time.Duration
+	maxLifetime time.Duration
 	leeway      time.Duration
 	signer      Key
 	keys        map[string]verifier
+	only        *verifier // the one key, verifying tokens without a kid; nil with several
 	revocations *Revocations
 	now         func() time.Time
+	logger      *slog.Logger
 	cache       *verifiedCache
 }
 
@@ -100,9 +123,11 @@ func New(cfg Config) (*Issuer, error) {
 		issuer:      cfg.Issuer,
 		audience:    slices.Clone(cfg.Audience),
 		ttl:         cfg.TTL,
+		maxLifetime: cfg.MaxLifetime,
 		leeway:      cfg.Leeway,
 		revocations: cfg.Revocations,
 		now:         cfg.Now,
+		logger:      cfg.Logger,
 		cache:       newVerifiedCache(),
 		keys:        make(map[string]verifier, len(cfg.Keys)),
 	}
@@ -124,6 +149,17 @@ func New(cfg Config) (*Issuer, error) {
 		return nil, fmt.Errorf("token: TTL %v: want at least 1s: %w", i.ttl, ErrInvalidConfig)
 	}
 	switch {
+	case i.maxLifetime == 0:
+		i.maxLifetime = DefaultMaxLifetimeFactor * i.ttl
+	case i.maxLifetime < i.ttl:
+		return nil, fmt.Errorf("token: MaxLifetime %v: want at least TTL, %v: %w", i.maxLifetime, i.ttl, ErrInvalidConfig)
+	}
+	// Token times are whole seconds: a token issued at 0.9s for 1.5s says
+	// it lives from 0 to 2.
+	if rest := i.maxLifetime % time.Second; rest != 0 {
+		i.maxLifetime += time.Second - rest
+	}
+	switch {
 	case i.leeway == 0:
 		i.leeway = DefaultLeeway
 	case i.leeway < 0 || i.leeway > MaxLeeway:
@@ -131,6 +167,9 @@ func New(cfg Config) (*Issuer, error) {
 	}
 	if i.now == nil {
 		i.now = time.Now
+	}
+	if i.logger == nil {
+		i.logger = slog.Default()
 	}
 	if len(cfg.Keys) == 0 {
 		return nil, fmt.Errorf("token: Keys: at least one key is required: %w", ErrInvalidConfig)
@@ -143,6 +182,10 @@ func New(cfg Config) (*Issuer, error) {
 			return nil, fmt.Errorf("token: Keys: key id %q appears twice: %w", k.id, ErrInvalidConfig)
 		}
 		i.keys[k.id] = verifier{key: k, parser: i.parserFor(k)}
+	}
+	if len(cfg.Keys) == 1 {
+		only := i.keys[cfg.Keys[0].id]
+		i.only = &only
 	}
 	signing := cfg.SigningKey
 	if signing == "" {
@@ -195,7 +238,9 @@ type Token struct {
 type IssueOption func(*issueOptions)
 
 type issueOptions struct {
-	authTime int64 // Unix seconds; 0 for none
+	authTime  int64 // Unix seconds; 0 for none
+	family    string
+	hasFamily bool
 }
 
 // AuthTime stamps the token with the time its subject logged in, as the
@@ -208,6 +253,18 @@ func AuthTime(t time.Time) IssueOption {
 		if t.Unix() > 0 {
 			o.authTime = t.Unix()
 		}
+	}
+}
+
+// Family stamps the token with the refresh family it is issued with — the
+// login session its client keeps alive by refreshing — as the "sid"
+// claim, so that Revocations.RevokeFamily revokes it with the family:
+// when the family's refresh token is found stolen, the access tokens it
+// obtained die too. The id must be 1 to MaxSubjectLength bytes of UTF-8,
+// else Issue fails with an error matching ErrInvalidFamily.
+func Family(id string) IssueOption {
+	return func(o *issueOptions) {
+		o.family, o.hasFamily = id, true
 	}
 }
 
@@ -228,6 +285,11 @@ func (i *Issuer) Issue(ctx context.Context, subject string, opts ...IssueOption)
 	}
 	if err := checkSubject(subject); err != nil {
 		return Token{}, fmt.Errorf("token: issue: %w", err)
+	}
+	if o.hasFamily {
+		if err := checkFamilyID(o.family); err != nil {
+			return Token{}, fmt.Errorf("token: issue: %w", err)
+		}
 	}
 	if i.revocations != nil {
 		if err := i.revocations.Err(); err != nil {
@@ -253,6 +315,9 @@ func (i *Issuer) Issue(ctx context.Context, subject string, opts ...IssueOption)
 	if o.authTime > 0 {
 		claims[authTimeClaim] = o.authTime
 	}
+	if o.hasFamily {
+		claims[familyClaim] = o.family
+	}
 	if i.revocations != nil {
 		if gen := i.revocations.generation(subject); gen > 0 {
 			claims[generationClaim] = gen
@@ -268,9 +333,26 @@ func (i *Issuer) Issue(ctx context.Context, subject string, opts ...IssueOption)
 	return Token{Value: authn.Secret(signed), ID: jti, Subject: subject, IssuedAt: issuedAt, ExpiresAt: expiresAt}, nil
 }
 
+// LatestExpiry returns the latest "exp" of any token issued until now that
+// Verify may accept: now, plus the leeway an "iat" may run ahead, plus
+// MaxLifetime. A revocation that must outlast every token issued so far,
+// as Revocations.RevokeFamily's, is kept until then.
+func (i *Issuer) LatestExpiry() time.Time {
+	return i.now().Add(i.leeway + i.maxLifetime).UTC()
+}
+
 func checkSubject(subject string) error {
 	if subject == "" || len(subject) > MaxSubjectLength || !utf8.ValidString(subject) {
 		return fmt.Errorf("subject must be 1 to %d bytes of UTF-8: %w", MaxSubjectLength, ErrInvalidSubject)
+	}
+	return nil
+}
+
+// checkFamilyID accepts the refresh family ids a revocation can store: 1 to
+// MaxSubjectLength bytes of UTF-8.
+func checkFamilyID(id string) error {
+	if id == "" || len(id) > MaxSubjectLength || !utf8.ValidString(id) {
+		return fmt.Errorf("family id must be 1 to %d bytes of UTF-8: %w", MaxSubjectLength, ErrInvalidFamily)
 	}
 	return nil
 }

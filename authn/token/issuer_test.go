@@ -31,6 +31,8 @@ func TestNewRejectsBadConfig(t *testing.T) {
 		{"empty audience entry", func(c *token.Config) { c.Audience = []string{"api", ""} }, "Audience"},
 		{"negative TTL", func(c *token.Config) { c.TTL = -time.Minute }, "TTL"},
 		{"sub-second TTL", func(c *token.Config) { c.TTL = 500 * time.Millisecond }, "TTL"},
+		{"negative MaxLifetime", func(c *token.Config) { c.MaxLifetime = -time.Minute }, "MaxLifetime"},
+		{"MaxLifetime under the TTL", func(c *token.Config) { c.MaxLifetime = token.DefaultTTL - time.Second }, "MaxLifetime"},
 		{"negative leeway", func(c *token.Config) { c.Leeway = -time.Second }, "Leeway"},
 		{"leeway over 5m", func(c *token.Config) { c.Leeway = token.MaxLeeway + time.Second }, "Leeway"},
 		{"no keys", func(c *token.Config) { c.Keys = nil }, "Keys"},

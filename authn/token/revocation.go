@@ -61,8 +61,10 @@ type RevocationsConfig struct {
 // one database; each sees the others' revocations at once when they share
 // a Notifier, and otherwise after Reload.
 //
-// A token is revoked in one of two ways: by its id (RevokeToken), or with
-// every other token of its subject issued so far (RevokeSubject). The second
+// A token is revoked in one of three ways: by its id (RevokeToken), with
+// every other token of its subject issued so far (RevokeSubject), or with
+// every other token issued with its refresh family (RevokeFamily, for the
+// tokens whose "sid" claim names the family; see Family). The second
 // counts revocations per subject: each token carries the count at its issue
 // (the "gen" claim), and a token whose count is behind its subject's is
 // revoked. A counter, unlike a "revoked before" timestamp, separates tokens
@@ -79,6 +81,7 @@ type Revocations struct {
 
 	mu          sync.RWMutex
 	tokens      map[string]time.Time // jti → the token's expiry
+	families    map[string]time.Time // family id → the expiry of its last token
 	generations map[string]int64     // subject → revocation generation
 	storeID     string               // the store's identity, from its state row
 	sealKey     []byte               // seals messages to peers, from the state row
@@ -86,8 +89,8 @@ type Revocations struct {
 }
 
 // NewRevocations creates the tables gatehouse_revoked_tokens,
-// gatehouse_subject_revocations and gatehouse_revocation_state in db if
-// they are missing, and loads the revocations they hold. With a Notifier it
+// gatehouse_revoked_families, gatehouse_subject_revocations and
+// gatehouse_revocation_state in db if they are missing, and loads the revocations they hold. With a Notifier it
 // then follows its peers (see RevocationsConfig.Notifier), and fails with
 // an error matching watch.ErrUnavailable when ctx ends before memory has
 // first caught up.
@@ -105,6 +108,7 @@ func NewRevocations(ctx context.Context, db *gorm.DB, cfg RevocationsConfig) (*R
 		channel:     cfg.Channel,
 		logger:      cfg.Logger,
 		tokens:      make(map[string]time.Time),
+		families:    make(map[string]time.Time),
 		generations: make(map[string]int64),
 	}
 	if r.now == nil {
@@ -190,6 +194,10 @@ func (r *Revocations) Reload(ctx context.Context) error {
 	if err := db.Where("expires_at >= ?", cutoff).Find(&tokens).Error; err != nil {
 		return fmt.Errorf("token: load revoked tokens: %w: %w", ErrStore, err)
 	}
+	var families []revokedFamily
+	if err := db.Where("expires_at >= ?", cutoff).Find(&families).Error; err != nil {
+		return fmt.Errorf("token: load revoked families: %w: %w", ErrStore, err)
+	}
 	var subjects []subjectRevocation
 	if err := db.Find(&subjects).Error; err != nil {
 		return fmt.Errorf("token: load subject revocations: %w: %w", ErrStore, err)
@@ -199,6 +207,9 @@ func (r *Revocations) Reload(ctx context.Context) error {
 	r.forgetBefore(cutoff)
 	for _, t := range tokens {
 		r.rememberToken(t.JTI, t.ExpiresAt)
+	}
+	for _, f := range families {
+		r.rememberFamily(f.FamilyID, f.ExpiresAt)
 	}
 	for _, s := range subjects {
 		r.rememberGeneration(s.Subject, s.Generation)
@@ -317,32 +328,50 @@ func (r *Revocations) RevokeSubject(ctx context.Context, subject string) error {
 
 // IsRevoked reports whether the token with id jti, issued to subject at
 // revocation generation generation (its "gen" claim, 0 when absent), is
-// revoked. It reads memory only, and does not consult Err: an Issuer does.
+// revoked by its id or its subject; IsFamilyRevoked tells of its family.
+// It reads memory only, and does not consult Err: an Issuer does.
 func (r *Revocations) IsRevoked(jti, subject string, generation int64) bool {
+	return r.revoked(jti, subject, "", generation)
+}
+
+// revoked reports whether a token is revoked in any of the three ways:
+// by its id jti, by its subject's generation, or by its family ("" for
+// none). Verify asks it of every token, so it costs three map lookups
+// under one read lock, however many revocations there are.
+func (r *Revocations) revoked(jti, subject, family string, generation int64) bool {
 	r.mu.RLock()
 	defer r.mu.RUnlock()
 	if _, ok := r.tokens[jti]; ok {
+		return true
+	}
+	if _, ok := r.families[family]; ok && family != "" {
 		return true
 	}
 	return generation < r.generations[subject]
 }
 
 // Cleanup forgets revoked token ids whose tokens expired more than MaxLeeway
-// ago, from the database and from memory, and returns how many rows it
-// deleted. The margin covers the leeway with which an Issuer still accepts a
-// token after its "exp". Subject revocations are never deleted: their
-// generation is what the tokens issued since then carry. Every replica may
-// run it: one deletes the rows, and each forgets from its own memory.
+// ago, and revoked families whose last tokens did, from the database and
+// from memory, and returns how many rows it deleted. The margin covers the
+// leeway with which an Issuer still accepts a token after its "exp".
+// Subject revocations are never deleted: their generation is what the
+// tokens issued since then carry. Every replica may run it: one deletes
+// the rows, and each forgets from its own memory.
 func (r *Revocations) Cleanup(ctx context.Context) (int64, error) {
 	cutoff := r.cleanupCutoff()
-	res := r.db.WithContext(ctx).Where("expires_at < ?", cutoff).Delete(&revokedToken{})
-	if res.Error != nil {
-		return 0, fmt.Errorf("token: cleanup: %w: %w", ErrStore, res.Error)
+	db := r.db.WithContext(ctx)
+	tokens := db.Where("expires_at < ?", cutoff).Delete(&revokedToken{})
+	if tokens.Error != nil {
+		return 0, fmt.Errorf("token: cleanup: %w: %w", ErrStore, tokens.Error)
+	}
+	families := db.Where("expires_at < ?", cutoff).Delete(&revokedFamily{})
+	if families.Error != nil {
+		return tokens.RowsAffected, fmt.Errorf("token: cleanup: %w: %w", ErrStore, families.Error)
 	}
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	r.forgetBefore(cutoff)
-	return res.RowsAffected, nil
+	return tokens.RowsAffected + families.RowsAffected, nil
 }
 
 // generation returns subject's current revocation generation, which Issue
@@ -375,12 +404,17 @@ func (r *Revocations) rememberGeneration(subject string, generation int64) {
 	}
 }
 
-// forgetBefore forgets the revoked tokens that expired before cutoff; r.mu
-// must be held for writing.
+// forgetBefore forgets the revoked tokens, and families, that expired
+// before cutoff; r.mu must be held for writing.
 func (r *Revocations) forgetBefore(cutoff time.Time) {
 	for jti, exp := range r.tokens {
 		if exp.Before(cutoff) {
 			delete(r.tokens, jti)
+		}
+	}
+	for family, exp := range r.families {
+		if exp.Before(cutoff) {
+			delete(r.families, family)
 		}
 	}
 }

@@ -15,14 +15,16 @@ import (
 const publishTimeout = 2 * time.Second
 
 // revocationMessage is what a revocation publishes after it commits: the
-// store it was made in, the revision it made, and either the token revoked
-// (jti, subject, expiry) or the subject's new generation. It is small and
-// holds no token.
+// store it was made in, the revision it made, and one of: the token
+// revoked (jti, subject, expiry), the family revoked (sid, subject,
+// expiry), or the subject's new generation. It is small and holds no
+// token.
 type revocationMessage struct {
 	Store      string     `json:"store"`
 	Revision   int64      `json:"rev"`
 	Subject    string     `json:"sub"`
 	TokenID    string     `json:"jti,omitempty"`
+	FamilyID   string     `json:"sid,omitempty"`
 	ExpiresAt  *time.Time `json:"exp,omitempty"`
 	Generation int64      `json:"gen,omitempty"`
 }
@@ -43,15 +45,25 @@ func (m revocationMessage) validate() error {
 	if err := checkSubject(m.Subject); err != nil {
 		return err
 	}
-	isToken := m.TokenID != "" || m.ExpiresAt != nil
+	kinds := 0
+	for _, present := range []bool{m.TokenID != "", m.FamilyID != "", m.Generation != 0} {
+		if present {
+			kinds++
+		}
+	}
+	expires := m.ExpiresAt != nil && !m.ExpiresAt.IsZero()
 	switch {
-	case isToken && m.Generation != 0:
-		return errors.New("both a token and a generation")
-	case isToken && (len(m.TokenID) == 0 || len(m.TokenID) > 255):
+	case kinds != 1:
+		return errors.New("not exactly one of a token, a family and a generation")
+	case len(m.TokenID) > 255:
 		return errors.New("token id must be 1 to 255 bytes")
-	case isToken && (m.ExpiresAt == nil || m.ExpiresAt.IsZero()):
-		return errors.New("token without expiry")
-	case !isToken && m.Generation < 1:
+	case m.FamilyID != "" && checkFamilyID(m.FamilyID) != nil:
+		return checkFamilyID(m.FamilyID)
+	case m.Generation != 0 && m.ExpiresAt != nil:
+		return errors.New("a generation with an expiry")
+	case m.Generation == 0 && !expires:
+		return errors.New("revocation without expiry")
+	case m.Generation < 0:
 		return fmt.Errorf("generation %d", m.Generation)
 	}
 	return nil
@@ -77,7 +89,8 @@ func (r *Revocations) publish(ctx context.Context, m revocationMessage) {
 	r.mu.RUnlock()
 	if err := r.notifier.Publish(ctx, r.channel, watch.Seal(key, string(payload))); err != nil {
 		r.logger.WarnContext(ctx, "gatehouse: peers not told of a revocation; they find it at their next check",
-			"channel", r.channel, "revision", m.Revision, "subject", m.Subject, "token_id", m.TokenID, "error", err)
+			"channel", r.channel, "revision", m.Revision, "subject", m.Subject, "token_id", m.TokenID,
+			"family_id", m.FamilyID, "error", err)
 	}
 }
 
@@ -121,9 +134,12 @@ func (f *revocationFollower) Apply(_ context.Context, sealed string) error {
 	if err := m.validate(); err != nil {
 		return fmt.Errorf("%w: %w", errResync, err)
 	}
-	if m.TokenID != "" {
+	switch {
+	case m.TokenID != "":
 		r.rememberToken(m.TokenID, m.ExpiresAt.UTC())
-	} else {
+	case m.FamilyID != "":
+		r.rememberFamily(m.FamilyID, m.ExpiresAt.UTC())
+	default:
 		r.rememberGeneration(m.Subject, m.Generation)
 	}
 	if !r.advance(m.Revision) {

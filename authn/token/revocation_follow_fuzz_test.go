@@ -19,6 +19,9 @@ func FuzzRevocationMessage(f *testing.F) {
 	for _, seed := range []string{
 		`{"store":"s1","rev":1,"sub":"bob","jti":"t1","exp":"2030-01-02T03:04:05Z"}`,
 		`{"store":"s1","rev":1,"sub":"bob","gen":3}`,
+		`{"store":"s1","rev":1,"sub":"bob","sid":"f1","exp":"2030-01-02T03:04:05Z"}`,
+		`{"store":"s1","rev":1,"sub":"bob","sid":"f1"}`,
+		`{"store":"s1","rev":1,"sub":"bob","sid":"f1","jti":"t1","exp":"2030-01-02T03:04:05Z"}`,
 		`{"store":"s1","rev":5,"sub":"bob","gen":1}`,
 		`{"store":"s2","rev":1,"sub":"bob","gen":1}`,
 		`{"store":"s1","rev":1,"sub":"bob","jti":"t1"}`,
@@ -35,6 +38,7 @@ func FuzzRevocationMessage(f *testing.F) {
 		r := &Revocations{
 			now:         time.Now,
 			tokens:      map[string]time.Time{},
+			families:    map[string]time.Time{},
 			generations: map[string]int64{},
 			storeID:     "s1",
 			sealKey:     []byte("fuzz-sealing-key-0123456789abcdef"),
@@ -43,11 +47,11 @@ func FuzzRevocationMessage(f *testing.F) {
 		follower := &revocationFollower{r: r}
 		// Unsealed, whatever it says, it is ignored.
 		if err := follower.Apply(context.Background(), payload); err != nil ||
-			len(r.tokens)+len(r.generations) > 0 || r.revision != 0 {
+			len(r.tokens)+len(r.families)+len(r.generations) > 0 || r.revision != 0 {
 			t.Fatalf("an unsealed message was acted on: %v", err)
 		}
 		err := follower.Apply(context.Background(), watch.Seal(r.sealKey, payload))
-		changed := len(r.tokens) > 0 || len(r.generations) > 0
+		changed := len(r.tokens) > 0 || len(r.families) > 0 || len(r.generations) > 0
 		var m revocationMessage
 		valid := json.Unmarshal([]byte(payload), &m) == nil && m.Store == "s1" && m.validate() == nil
 		switch {
@@ -56,7 +60,7 @@ func FuzzRevocationMessage(f *testing.F) {
 		case err != nil && r.revision != 0:
 			t.Fatalf("revision moved for a message refused: %v", err)
 		case changed && !valid:
-			t.Fatalf("memory changed for a message that is not this store's: %v %v", r.tokens, r.generations)
+			t.Fatalf("memory changed for a message that is not this store's: %v %v %v", r.tokens, r.families, r.generations)
 		case valid && m.Revision == 1 && (err != nil || r.revision != 1):
 			t.Fatalf("the next revision was not applied: %v", err)
 		case valid && m.Revision > 1 && err == nil:

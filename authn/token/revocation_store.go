@@ -26,6 +26,17 @@ type revokedToken struct {
 // TableName is the table revoked token ids are kept in.
 func (revokedToken) TableName() string { return "gatehouse_revoked_tokens" }
 
+// revokedFamily is one refresh family whose access tokens are revoked,
+// kept until the last of them would have expired.
+type revokedFamily struct {
+	FamilyID  string    `gorm:"column:family_id;primaryKey;size:255"`
+	Subject   string    `gorm:"size:255;not null;index"`
+	ExpiresAt time.Time `gorm:"precision:6;not null;index"`
+}
+
+// TableName is the table revoked families are kept in.
+func (revokedFamily) TableName() string { return "gatehouse_revoked_families" }
+
 // subjectRevocation is a subject's revocation generation: every token issued
 // to the subject with a lower generation is revoked.
 type subjectRevocation struct {
@@ -63,7 +74,7 @@ const stateRow = 1
 // migrate creates the revocation tables if they are missing, and the state
 // row.
 func migrate(ctx context.Context, db *gorm.DB) error {
-	if err := schema.Migrate(ctx, db, &revokedToken{}, &subjectRevocation{}, &revocationState{}); err != nil {
+	if err := schema.Migrate(ctx, db, &revokedToken{}, &revokedFamily{}, &subjectRevocation{}, &revocationState{}); err != nil {
 		return err
 	}
 	_, err := ensureState(ctx, db)

@@ -28,6 +28,12 @@ const generationClaim = "gen"
 // authTimeClaim is the time the subject logged in (RFC 9068 §2.2.1).
 const authTimeClaim = "auth_time"
 
+// familyClaim is the private claim naming the refresh family, the login
+// session, a token was issued from; "sid" as OpenID Connect names a
+// session (OpenID Connect Front-Channel Logout 1.0 §3). RFC 9068 §2.2
+// leaves room for such claims.
+const familyClaim = "sid"
+
 // maxExactFloat is the largest integer a JSON number decoded as float64
 // holds exactly.
 const maxExactFloat = 1 << 53
@@ -36,12 +42,22 @@ const maxExactFloat = 1 << 53
 //
 // The token's header must name, by "kid", one of the configured keys, and
 // its "alg" must be that key's algorithm; the algorithm is never taken from
-// the token alone. Its "typ" must be "at+jwt" or "application/at+jwt". Its
+// the token alone. A token without a kid is verified with the only key
+// when exactly one is configured (RFC 7515 §4.1.4), and refused when there
+// are several. Its "typ" must be "at+jwt" or "application/at+jwt". Its
 // signature must hold; "iss" must be the configured issuer; "aud" must name
-// one of the configured audiences; "exp" and "iat" are required; "exp",
-// "nbf" and "iat" are checked with the configured leeway; "sub" and "jti"
-// must be present; "auth_time", when present, must be a time no later than
-// "iat".
+// one of the configured audiences; "exp" and "iat" are required, and "exp"
+// may be at most MaxLifetime after "iat"; "exp", "nbf" and "iat" are
+// checked with the configured leeway; "sub" and "jti" must be present;
+// "auth_time", when present, must be a time no later than "iat"; "sid",
+// when present, must be a non-empty string.
+//
+// The header and the claims must each be one JSON object that reads one
+// way only: no member may appear twice, in any object; no top-level member
+// may spell a parameter or claim Verify reads ("alg", "kid", "typ",
+// "crit", "sub", "exp", …) in another case, which encoding/json would take
+// for it; and "exp", "nbf", "iat" and "auth_time" must be JSON numbers,
+// not strings of digits.
 //
 // Errors match authn.ErrTokenExpired for a token whose lifetime is over or
 // has not begun (all else about it being right), authn.ErrTokenRevoked for a
@@ -49,11 +65,22 @@ const maxExactFloat = 1 << 53
 // token that is otherwise good is not accepted while the Revocations cannot
 // vouch for their memory (Revocations.Err): the error then matches
 // watch.ErrUnavailable and not authn.ErrInvalidCredentials, since the
-// token may be good, and the HTTP adapters answer 503, not 401. On
-// success the Subject's Claims hold the token's registered claims (iss, sub,
-// aud, exp, nbf, iat, jti), auth_time and gen; other claims are not read;
-// its AuthenticatedAt is auth_time's.
+// token may be good, and the HTTP adapters answer 503, not 401. Every
+// refusal is logged at debug level to Config.Logger with its reason,
+// never with the token. On success the Subject's Claims hold the token's
+// registered claims (iss, sub, aud, exp, nbf, iat, jti), auth_time, gen and
+// sid; other claims are not read; its AuthenticatedAt is auth_time's.
 func (i *Issuer) Verify(ctx context.Context, raw string) (authn.Subject, error) {
+	var h header
+	s, err := i.verify(ctx, raw, &h)
+	if err != nil {
+		i.logRefusal(ctx, err, h)
+	}
+	return s, err
+}
+
+// verify is Verify, noting in h what it read of the token's header.
+func (i *Issuer) verify(ctx context.Context, raw string, h *header) (authn.Subject, error) {
 	if err := ctx.Err(); err != nil {
 		return authn.Subject{}, err
 	}
@@ -67,13 +94,12 @@ func (i *Issuer) Verify(ctx context.Context, raw string) (authn.Subject, error) 
 	if cached, ok := i.cache.get(key); ok && cached.live(i.now(), i.leeway) {
 		return i.subject(cached)
 	}
-	kid, err := readHeader(raw)
-	if err != nil {
+	if err := readHeader(raw, h); err != nil {
 		return authn.Subject{}, err
 	}
-	v, ok := i.keys[kid]
-	if !ok {
-		return authn.Subject{}, fmt.Errorf("token: unknown key id: %w", authn.ErrInvalidToken)
+	v, err := i.verifierFor(h)
+	if err != nil {
+		return authn.Subject{}, err
 	}
 	claims := &accessClaims{}
 	_, parseErr := v.parser.ParseWithClaims(raw, claims, func(*jwt.Token) (any, error) { return v.key.verify, nil })
@@ -83,27 +109,33 @@ func (i *Issuer) Verify(ctx context.Context, raw string) (authn.Subject, error) 
 	// From here the signature is known to hold: claim validation runs only
 	// after it. A token out of its lifetime is still checked for shape, so
 	// that "expired" is only said of a token that would otherwise be good.
-	sub, jti, gen, authTime, err := readClaims(claims)
+	if err := checkPayload(raw); err != nil {
+		return authn.Subject{}, err
+	}
+	read, err := readClaims(claims)
 	if err != nil {
 		return authn.Subject{}, err
+	}
+	if claims.ExpiresAt == nil {
+		return authn.Subject{}, fmt.Errorf("token: missing exp: %w", authn.ErrInvalidToken)
+	}
+	// RFC 9068 §2.2 requires iat, and auth_time cannot follow it.
+	if claims.IssuedAt == nil {
+		return authn.Subject{}, fmt.Errorf("token: missing iat: %w", authn.ErrInvalidToken)
+	}
+	if read.authTime > claims.IssuedAt.Unix() {
+		return authn.Subject{}, fmt.Errorf("token: %s after iat: %w", authTimeClaim, authn.ErrInvalidToken)
+	}
+	if claims.ExpiresAt.Sub(claims.IssuedAt.Time) > i.maxLifetime {
+		return authn.Subject{}, fmt.Errorf("token: exp more than MaxLifetime after iat: %w", authn.ErrInvalidToken)
 	}
 	if parseErr != nil {
 		return authn.Subject{}, fmt.Errorf("token: %w: %w", authn.ErrTokenExpired, parseErr)
 	}
-	if claims.ExpiresAt == nil {
-		return authn.Subject{}, fmt.Errorf("token: exp: %w", authn.ErrInvalidToken)
-	}
-	// RFC 9068 §2.2 requires iat, and auth_time cannot follow it.
-	if claims.IssuedAt == nil {
-		return authn.Subject{}, fmt.Errorf("token: iat: %w", authn.ErrInvalidToken)
-	}
-	if authTime > claims.IssuedAt.Unix() {
-		return authn.Subject{}, fmt.Errorf("token: %s after iat: %w", authTimeClaim, authn.ErrInvalidToken)
-	}
-	verified := verifiedToken{claims: claims, sub: sub, jti: jti, gen: gen, expires: claims.ExpiresAt.Time,
-		issued: claims.IssuedAt.Time}
-	if authTime > 0 {
-		verified.authTime = time.Unix(authTime, 0).UTC()
+	verified := verifiedToken{claims: claims, sub: read.sub, jti: read.jti, gen: read.gen, family: read.family,
+		expires: claims.ExpiresAt.Time, issued: claims.IssuedAt.Time}
+	if read.authTime > 0 {
+		verified.authTime = time.Unix(read.authTime, 0).UTC()
 	}
 	if claims.NotBefore != nil {
 		verified.notBefore = claims.NotBefore.Time
@@ -120,7 +152,7 @@ func (i *Issuer) subject(v verifiedToken) (authn.Subject, error) {
 		if err := i.revocations.Err(); err != nil {
 			return authn.Subject{}, err
 		}
-		if i.revocations.IsRevoked(v.jti, v.sub, v.gen) {
+		if i.revocations.revoked(v.jti, v.sub, v.family, v.gen) {
 			return authn.Subject{}, fmt.Errorf("token: %w", authn.ErrTokenRevoked)
 		}
 	}
@@ -129,7 +161,7 @@ func (i *Issuer) subject(v verifiedToken) (authn.Subject, error) {
 		Method:       authn.MethodBearer,
 		CredentialID: v.jti,
 		ExpiresAt:    v.expires.UTC(),
-		Claims:       v.claims.asMap(v.gen, v.authTime),
+		Claims:       v.claims.asMap(v.gen, v.family, v.authTime),
 		// Zero when the token has no auth_time.
 		AuthenticatedAt: v.authTime,
 	}, nil
@@ -143,11 +175,13 @@ type accessClaims struct {
 	Generation json.RawMessage `json:"gen,omitempty"`
 	// AuthTime is the raw "auth_time" claim, checked by readClaims.
 	AuthTime json.RawMessage `json:"auth_time,omitempty"`
+	// Family is the raw "sid" claim, checked by readClaims.
+	Family json.RawMessage `json:"sid,omitempty"`
 }
 
 // asMap returns the verified claims as JSON decoding into a map would have
 // them (numbers as float64, aud as a list), for Subject.Claims.
-func (c *accessClaims) asMap(gen int64, authTime time.Time) map[string]any {
+func (c *accessClaims) asMap(gen int64, family string, authTime time.Time) map[string]any {
 	m := map[string]any{"iss": c.Issuer, "sub": c.Subject, "jti": c.ID}
 	if len(c.Audience) > 0 {
 		aud := make([]any, len(c.Audience))
@@ -170,6 +204,9 @@ func (c *accessClaims) asMap(gen int64, authTime time.Time) map[string]any {
 	if !authTime.IsZero() {
 		m[authTimeClaim] = float64(authTime.Unix())
 	}
+	if family != "" {
+		m[familyClaim] = family
+	}
 	return m
 }
 
@@ -189,58 +226,119 @@ func isCompact(raw string) bool {
 	return true
 }
 
-// readHeader returns the kid of raw's header after checking its typ, before
-// the token is parsed: the kid chooses the parser, and with it the one
-// algorithm allowed.
-func readHeader(raw string) (string, error) {
+// header is what Verify reads of a token's header.
+type header struct {
+	// kid is the key id; "" when the header has none.
+	kid string
+	// alg is the algorithm the header names, for the log only: the key's
+	// parser decides which algorithm is allowed.
+	alg string
+}
+
+// readHeader reads raw's header into h after checking its shape and typ,
+// before the token is parsed: the kid chooses the parser, and with it the
+// one algorithm allowed.
+func readHeader(raw string, h *header) error {
 	encoded, _, ok := strings.Cut(raw, ".")
 	if !ok {
-		return "", fmt.Errorf("token: malformed: %w", authn.ErrInvalidToken)
+		return fmt.Errorf("token: malformed: %w", authn.ErrInvalidToken)
 	}
 	decoded, err := base64.RawURLEncoding.Strict().DecodeString(encoded)
 	if err != nil {
-		return "", fmt.Errorf("token: malformed header: %w", authn.ErrInvalidToken)
+		return fmt.Errorf("token: malformed header: %w", authn.ErrInvalidToken)
 	}
-	var header struct {
+	if err := checkMembers(decoded, headerNames, nil); err != nil {
+		return fmt.Errorf("token: header: %s: %w", err, authn.ErrInvalidToken)
+	}
+	var fields struct {
+		Alg  any             `json:"alg"`
 		Typ  any             `json:"typ"`
-		Kid  any             `json:"kid"`
+		Kid  json.RawMessage `json:"kid"`
 		Crit json.RawMessage `json:"crit"`
 	}
-	if err := json.Unmarshal(decoded, &header); err != nil {
-		return "", fmt.Errorf("token: malformed header: %w", authn.ErrInvalidToken)
+	if err := json.Unmarshal(decoded, &fields); err != nil {
+		return fmt.Errorf("token: malformed header: %w", authn.ErrInvalidToken)
 	}
-	typ, _ := header.Typ.(string)
+	h.alg, _ = fields.Alg.(string)
+	// A kid that is there must be a key id: only its absence lets the one
+	// configured key stand in for it.
+	if fields.Kid != nil {
+		if json.Unmarshal(fields.Kid, &h.kid) != nil || h.kid == "" {
+			return fmt.Errorf("token: kid is not a key id: %w", authn.ErrInvalidToken)
+		}
+	}
+	typ, _ := fields.Typ.(string)
 	if !strings.EqualFold(typ, TokenType) && !strings.EqualFold(typ, "application/"+TokenType) {
-		return "", fmt.Errorf("token: typ is not %s: %w", TokenType, authn.ErrInvalidToken)
+		return fmt.Errorf("token: typ is not %s: %w", TokenType, authn.ErrInvalidToken)
 	}
 	// RFC 7515 §4.1.11: a verifier must refuse extensions it does not
 	// understand, and this one understands none.
-	if header.Crit != nil {
-		return "", fmt.Errorf("token: unsupported crit header: %w", authn.ErrInvalidToken)
+	if fields.Crit != nil {
+		return fmt.Errorf("token: unsupported crit header: %w", authn.ErrInvalidToken)
 	}
-	kid, _ := header.Kid.(string)
-	if kid == "" {
-		return "", fmt.Errorf("token: missing key id: %w", authn.ErrInvalidToken)
+	return nil
+}
+
+// verifierFor returns the key and parser for a token with header h: the
+// key its kid names or, when it names none, the only key there is.
+func (i *Issuer) verifierFor(h *header) (verifier, error) {
+	if h.kid == "" {
+		if i.only == nil {
+			return verifier{}, fmt.Errorf("token: missing key id, and more than one key: %w", authn.ErrInvalidToken)
+		}
+		return *i.only, nil
 	}
-	return kid, nil
+	v, ok := i.keys[h.kid]
+	if !ok {
+		return verifier{}, fmt.Errorf("token: unknown key id: %w", authn.ErrInvalidToken)
+	}
+	return v, nil
+}
+
+// checkPayload checks the shape of raw's payload (see checkMembers). The
+// parser has decoded it already, so it is well-formed base64url.
+func checkPayload(raw string) error {
+	_, rest, _ := strings.Cut(raw, ".")
+	encoded, _, _ := strings.Cut(rest, ".")
+	decoded, err := base64.RawURLEncoding.Strict().DecodeString(encoded)
+	if err != nil {
+		return fmt.Errorf("token: malformed claims: %w", authn.ErrInvalidToken)
+	}
+	if err := checkMembers(decoded, claimNames, dateNames); err != nil {
+		return fmt.Errorf("token: claims: %s: %w", err, authn.ErrInvalidToken)
+	}
+	return nil
+}
+
+// claimValues are the claims Verify needs beyond what golang-jwt checks.
+type claimValues struct {
+	sub, jti, family string
+	gen, authTime    int64
 }
 
 // readClaims returns the claims Verify needs beyond what golang-jwt checks.
-func readClaims(claims *accessClaims) (sub, jti string, gen, authTime int64, err error) {
-	sub, jti = claims.Subject, claims.ID
-	if sub == "" {
-		return "", "", 0, 0, fmt.Errorf("token: missing sub: %w", authn.ErrInvalidToken)
+func readClaims(claims *accessClaims) (claimValues, error) {
+	var r claimValues
+	r.sub, r.jti = claims.Subject, claims.ID
+	if r.sub == "" {
+		return claimValues{}, fmt.Errorf("token: missing sub: %w", authn.ErrInvalidToken)
 	}
-	if jti == "" {
-		return "", "", 0, 0, fmt.Errorf("token: missing jti: %w", authn.ErrInvalidToken)
+	if r.jti == "" {
+		return claimValues{}, fmt.Errorf("token: missing jti: %w", authn.ErrInvalidToken)
 	}
-	if gen, err = positiveInteger(generationClaim, claims.Generation); err != nil {
-		return "", "", 0, 0, err
+	var err error
+	if r.gen, err = positiveInteger(generationClaim, claims.Generation); err != nil {
+		return claimValues{}, err
 	}
-	if authTime, err = positiveInteger(authTimeClaim, claims.AuthTime); err != nil {
-		return "", "", 0, 0, err
+	if r.authTime, err = positiveInteger(authTimeClaim, claims.AuthTime); err != nil {
+		return claimValues{}, err
 	}
-	return sub, jti, gen, authTime, nil
+	if claims.Family != nil {
+		if json.Unmarshal(claims.Family, &r.family) != nil || checkFamilyID(r.family) != nil {
+			return claimValues{}, fmt.Errorf("token: malformed %s: %w", familyClaim, authn.ErrInvalidToken)
+		}
+	}
+	return r, nil
 }
 
 // positiveInteger decodes the raw claim name as a whole number from 1 to
