@@ -89,8 +89,16 @@ func (d Decision) String() string { return d.Reason() }
 // Decide answers req. It fails closed: when req is malformed, ctx is done or
 // the engine fails, the Decision denies and the error says why; callers that
 // only look at Decision.Allowed stay safe.
-func (e *Engine) Decide(ctx context.Context, req Request) (Decision, error) {
+//
+// A panic inside the engine is contained: the Decision denies and the error
+// matches ErrEngine.
+func (e *Engine) Decide(ctx context.Context, req Request) (d Decision, err error) {
 	denied := Decision{Request: req}
+	defer func() {
+		if r := recover(); r != nil {
+			d, err = denied, e.recovered(r, ErrEngine, "deciding")
+		}
+	}()
 	if err := ctx.Err(); err != nil {
 		return denied, err
 	}
@@ -110,9 +118,10 @@ func (e *Engine) Decide(ctx context.Context, req Request) (Decision, error) {
 // enforce answers req with Casbin's Enforce, for models the index does not
 // understand (and for the tests that prove the index equal to it).
 func (e *Engine) enforce(req Request) (Decision, error) {
+	asked := ownedRequest(req)
 	e.mu.RLock()
-	allowed, explain, err := e.enforcer.EnforceEx(req.Subject, string(req.Permission), req.Resource.Owner)
-	e.mu.RUnlock()
+	defer e.mu.RUnlock()
+	allowed, explain, err := e.enforcer.EnforceEx(asked.Subject, string(asked.Permission), asked.Resource.Owner)
 	if err != nil {
 		return Decision{Request: req}, fmt.Errorf("%w: %w", ErrEngine, err)
 	}

@@ -190,8 +190,13 @@ const editAttempts = 5
 func (e *Engine) edit(ctx context.Context, plan func() (change, error)) error {
 	e.editMu.Lock()
 	defer e.editMu.Unlock()
+	if e.failure() != nil {
+		if err := e.recoverLocked(ctx); err != nil {
+			return err
+		}
+	}
 	for attempt := 1; ; attempt++ {
-		c, err := plan()
+		c, err := e.plan(plan)
 		if err != nil {
 			return err
 		}
@@ -208,6 +213,12 @@ func (e *Engine) edit(ctx context.Context, plan func() (change, error)) error {
 	}
 }
 
+// plan runs an edit's plan, which reads Casbin, containing a panic.
+func (e *Engine) plan(plan func() (change, error)) (c change, err error) {
+	defer e.contain(&err, "planning an edit")
+	return plan()
+}
+
 // commit persists c, then applies it to the policy decisions read and tells
 // peers. The caller holds editMu, so the policy it checked c against is
 // still current in memory; the store checks that it is current there too.
@@ -218,10 +229,18 @@ func (e *Engine) commit(ctx context.Context, c change) error {
 	if err := ctx.Err(); err != nil {
 		return err
 	}
+	// Memory keeps c's names for as long as its rules stand.
+	c = c.owned()
 	revision := e.revision
 	if e.store != nil {
 		var err error
-		if revision, err = e.store.apply(ctx, c, e.revision); err != nil {
+		if revision, err = e.applyStore(ctx, c, e.revision); err != nil {
+			if e.failure() != nil {
+				// The store may or may not have c: read back what it has.
+				if recoverErr := e.recoverLocked(ctx); recoverErr != nil {
+					return fmt.Errorf("%w: %w (and reloading failed: %w)", ErrStore, err, recoverErr)
+				}
+			}
 			return fmt.Errorf("%w: %w", ErrStore, err)
 		}
 	}
@@ -230,24 +249,36 @@ func (e *Engine) commit(ctx context.Context, c change) error {
 		// Committed: peers must hear of it whatever memory made of it.
 		e.sync.publish(ctx, e.store, revision, c)
 	}
-	if err != nil && e.store != nil {
-		// The store has the change but memory may have part of it: start
-		// again from the store rather than decide on a policy nobody wrote.
-		if reloadErr := e.reloadLocked(context.WithoutCancel(ctx)); reloadErr != nil {
-			return fmt.Errorf("%w: %w (and reloading failed: %w)", ErrEngine, err, reloadErr)
-		}
-	}
 	if err != nil {
-		return fmt.Errorf("%w: %w", ErrEngine, err)
+		// Memory may hold part of c. With a store, which has all of it,
+		// start again from the store rather than decide on a policy nobody
+		// wrote; without one, go back to the policy before c.
+		if recoverErr := e.recoverLocked(ctx); recoverErr != nil {
+			err = fmt.Errorf("%w (and rebuilding the policy failed: %w)", err, recoverErr)
+		}
+		if !errors.Is(err, ErrEngine) {
+			err = fmt.Errorf("%w: %w", ErrEngine, err)
+		}
+		return err
 	}
 	return nil
 }
 
 // applyLocked applies c, which brings the store to revision, to the
 // enforcer and the index; the caller holds editMu.
-func (e *Engine) applyLocked(c change, revision int64) error {
+func (e *Engine) applyLocked(c change, revision int64) (err error) {
 	e.mu.Lock()
 	defer e.mu.Unlock()
+	// Runs before the unlock: no decision reads a half-applied policy
+	// without being failed.
+	defer func() {
+		if r := recover(); r != nil {
+			err = e.recovered(r, ErrEngine, "applying an edit")
+		}
+		if err != nil {
+			e.fail(err)
+		}
+	}()
 	if err := applyChange(e, c); err != nil {
 		return err
 	}

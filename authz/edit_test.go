@@ -107,6 +107,33 @@ func TestEditsRejectMalformedInputAndChangeNothing(t *testing.T) {
 		{"set roles of empty subject", func() error { return e.SetRoles(ctx, "", []string{"user"}) }, authz.ErrInvalidSubject},
 		{"remove empty subject", func() error { return e.RemoveSubject(ctx, "") }, authz.ErrInvalidSubject},
 	}
+	// Names that display like another name, or like nothing.
+	for _, name := range []string{
+		"user\u200b",      // zero-width space
+		"us\u00ader",      // soft hyphen
+		"a\u2028b",        // line separator
+		"a\u2029b",        // paragraph separator
+		"\u2060user",      // word joiner
+		"user\ufe0f",      // variation selector
+		"user\u202eadmin", // right-to-left override
+		"us\u00a0er",      // no-break space
+		"ｕser",            // fullwidth: NFKC makes it "user"
+		"cafe\u0301",      // decomposed: NFKC composes it
+		"\ufb01le",        // a ligature
+	} {
+		tests = append(tests, struct {
+			name string
+			edit func() error
+			want error
+		}{fmt.Sprintf("assign role %+q", name), func() error { return e.AssignRole(ctx, "bob", name) }, authz.ErrInvalidSubject},
+			struct {
+				name string
+				edit func() error
+				want error
+			}{fmt.Sprintf("grant to %+q", name), func() error {
+				return e.AddGrant(ctx, authz.Grant{Subject: name, Permission: "posts:read", Scope: permissions.Any})
+			}, authz.ErrInvalidSubject})
+	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			assert.ErrorIs(t, tt.edit(), tt.want)
@@ -242,4 +269,14 @@ func TestEditsHonourContext(t *testing.T) {
 	assert.ErrorIs(t, e.AddGrant(ctx, authz.Grant{Subject: "user", Permission: "x:y", Scope: permissions.Any}), context.Canceled)
 	assert.ErrorIs(t, e.AssignRole(ctx, "bob", "admin"), context.Canceled)
 	assert.False(t, allowed(t, e, "bob", "users:delete", ""))
+}
+
+func TestNamesInAnyScriptAreAccepted(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	e := newEngine(t)
+	for _, name := range []string{"josé", "Zoë Smith", "用户", "редактор", "user:42", "محرر"} {
+		require.NoError(t, e.AssignRole(ctx, name, "user"), name)
+		assert.True(t, allowed(t, e, name, permissions.PostsRead, name), name)
+	}
 }

@@ -3,6 +3,7 @@ package authz
 import (
 	"context"
 	"fmt"
+	"log/slog"
 	"os"
 	"sync"
 	"sync/atomic"
@@ -46,6 +47,11 @@ type Engine struct {
 	// sync, when the engine follows peers through a notifier, publishes
 	// edits and says whether the policy in memory can be vouched for.
 	sync *replication
+
+	// failed is set when a panic may have left memory inconsistent, and
+	// cleared by the next successful install (see contain.go).
+	failed atomic.Pointer[engineFailure]
+	logger *slog.Logger
 }
 
 // New builds an Engine. With no options it uses the model and policy
@@ -79,8 +85,12 @@ func New(ctx context.Context, opts ...Option) (*Engine, error) {
 		return nil, err
 	}
 
-	e := &Engine{model: m, indexed: indexable(m)}
-	policy := initial
+	e := &Engine{model: m, indexed: indexable(m), logger: c.logger}
+	if e.logger == nil {
+		e.logger = slog.Default()
+	}
+	// Without a store, the engine keeps the given policy's names.
+	policy := initial.owned()
 	if c.db != nil {
 		table := DefaultTable
 		if c.tableWasSet {
@@ -92,7 +102,7 @@ func New(ctx context.Context, opts ...Option) (*Engine, error) {
 		if err := e.store.seed(ctx, initial); err != nil {
 			return nil, err
 		}
-		if policy, e.revision, err = e.store.load(ctx, m); err != nil {
+		if policy, e.revision, err = e.loadStore(ctx); err != nil {
 			return nil, err
 		}
 	} else if c.tableWasSet || c.notifier != nil {
@@ -111,10 +121,16 @@ func New(ctx context.Context, opts ...Option) (*Engine, error) {
 
 // Err returns nil while the engine can vouch for the policy it decides on,
 // and otherwise an error matching ErrUnavailable that says why; decisions
-// fail with it meanwhile. Only an engine following its peers (WithNotifier)
-// can be unavailable: when its notifier is disconnected, its store does not
-// answer, or reloading failed. Use it for readiness checks.
+// fail with it meanwhile. An engine following its peers (WithNotifier) is
+// unavailable while its notifier is disconnected, its store does not
+// answer, or reloading failed. Any engine is unavailable after a panic
+// inside Casbin or its store may have left the policy in memory
+// inconsistent, until the next edit or Reload has rebuilt it. Use it for
+// readiness checks.
 func (e *Engine) Err() error {
+	if err := e.failure(); err != nil {
+		return err
+	}
 	if e.sync == nil {
 		return nil
 	}
@@ -132,19 +148,27 @@ func (e *Engine) Close() {
 }
 
 // install makes policy the one decisions read: a new Casbin enforcer and,
-// for an indexed model, a new index, swapped in together.
-func (e *Engine) install(policy Policy) error {
+// for an indexed model, a new index, swapped in together. The policy's
+// names must be the engine's own (see owned.go). On success memory is
+// whole again, whatever failure came before.
+func (e *Engine) install(policy Policy) (err error) {
+	defer e.contain(&err, "loading the policy")
 	enforcer, err := e.newEnforcer(policy)
 	if err != nil {
 		return err
+	}
+	var ix *index
+	if e.indexed {
+		ix = buildIndex(policy)
 	}
 	e.mu.Lock()
 	defer e.mu.Unlock()
 	e.enforcer = enforcer
 	if e.indexed {
-		e.index.Store(buildIndex(policy))
+		e.index.Store(ix)
 		e.nextSeq = uint64(len(policy.Grants))
 	}
+	e.failed.Store(nil)
 	return nil
 }
 
@@ -223,7 +247,7 @@ func (e *Engine) Reload(ctx context.Context) error {
 }
 
 func (e *Engine) reloadLocked(ctx context.Context) error {
-	policy, revision, err := e.store.load(ctx, e.model)
+	policy, revision, err := e.loadStore(ctx)
 	if err != nil {
 		return err
 	}

@@ -1,6 +1,12 @@
 package authz
 
-import "github.com/gatehouse-go/gatehouse"
+import (
+	"strings"
+
+	"github.com/casbin/casbin/v2/rbac"
+
+	"github.com/gatehouse-go/gatehouse"
+)
 
 func defaultModelForTest() string { return gatehouse.DefaultModel() }
 
@@ -16,3 +22,31 @@ func Revision(e *Engine) int64 {
 	defer e.editMu.Unlock()
 	return e.revision
 }
+
+// BreakCasbinIndexOf corrupts Casbin's own bookkeeping of g, as memory
+// reused under Casbin's keys once did: its map then points past the end of
+// its list, and Casbin panics when g is removed.
+func BreakCasbinIndexOf(e *Engine, g Grant) {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	e.enforcer.GetModel()["p"]["p"].PolicyMap[strings.Join(g.withDefaults().rule(), ",")] = 1 << 20
+}
+
+// BreakEnforcer corrupts e's enforcer so that Casbin panics on every call
+// that reads roles, lists or adds rules.
+func BreakEnforcer(e *Engine) {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	m := e.enforcer.GetModel()
+	m["p"]["p"].PolicyMap = nil
+	m["p"]["p"].Policy = append(m["p"]["p"].Policy, nil)
+	m["g"]["g"].Policy = append(m["g"]["g"].Policy, nil)
+	e.enforcer.SetRoleManager(panickingRoleManager{})
+}
+
+// panickingRoleManager panics on every call.
+type panickingRoleManager struct{ rbac.RoleManager }
+
+// BreakIndex swaps in an index with no hash seed, on which every decision
+// panics.
+func BreakIndex(e *Engine) { e.index.Store(&index{}) }

@@ -317,3 +317,25 @@ func withoutSpacing(expr string) string {
 	}
 	return b.String()
 }
+
+// policy returns the policy ix holds: grants in policy order, and role
+// assignments by member, each member's in the order it was given them.
+func (ix *index) policy() Policy {
+	var grants []indexedGrant
+	var p Policy
+	for _, s := range ix.shards {
+		for name, h := range s {
+			grants = append(grants, h.grants...)
+			for _, role := range h.parents {
+				p.Roles = append(p.Roles, RoleAssignment{Member: name, Role: role})
+			}
+		}
+	}
+	slices.SortFunc(grants, func(a, b indexedGrant) int { return cmp.Compare(a.seq, b.seq) })
+	p.Grants = make([]Grant, len(grants))
+	for i, g := range grants {
+		p.Grants[i] = g.grant
+	}
+	slices.SortStableFunc(p.Roles, func(a, b RoleAssignment) int { return strings.Compare(a.Member, b.Member) })
+	return p
+}

@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"unicode"
 	"unicode/utf8"
+
+	"golang.org/x/text/unicode/norm"
 )
 
 // MaxNameLength is the longest subject or role name accepted, in bytes. It
@@ -12,8 +14,13 @@ const MaxNameLength = 100
 
 // validateName checks a subject or role name. Names are compared exactly, so
 // the rules keep out what would be invisible or ambiguous: surrounding
-// spaces, control characters, and the comma and quote that delimit policy
-// files.
+// spaces, control characters, the comma and quote that delimit policy
+// files, characters that display as nothing or as a line break (format
+// characters such as the zero-width space and the soft hyphen, line and
+// paragraph separators, variation selectors, spaces other than U+0020),
+// and names not in Unicode normalization form NFKC, which another name
+// would display like ("ｕser" and "user", "e" with a combining accent and
+// "é").
 func validateName(kind, name string) error {
 	if name == "" {
 		return fmt.Errorf("%w: empty %s", ErrInvalidSubject, kind)
@@ -29,10 +36,30 @@ func validateName(kind, name string) error {
 	if unicode.IsSpace(first) || unicode.IsSpace(last) {
 		return fmt.Errorf("%w: %s %q has surrounding spaces", ErrInvalidSubject, kind, name)
 	}
+	ascii := true
 	for _, r := range name {
-		if unicode.IsControl(r) || r == ',' || r == '"' {
+		if unicode.IsControl(r) || r == ',' || r == '"' || r >= utf8.RuneSelf && invisible(r) {
 			return fmt.Errorf("%w: %s %q contains %q", ErrInvalidSubject, kind, name, r)
 		}
+		ascii = ascii && r < utf8.RuneSelf
+	}
+	// ASCII is its own NFKC form; decisions check every subject's name.
+	if !ascii && !norm.NFKC.IsNormalString(name) {
+		return fmt.Errorf("%w: %s %q is not in Unicode form NFKC; write %q", ErrInvalidSubject, kind, name,
+			norm.NFKC.String(name))
 	}
 	return nil
+}
+
+// invisible reports whether r displays as nothing, or as a break, so that a
+// name holding it looks like another name.
+func invisible(r rune) bool {
+	switch {
+	case r == ' ':
+		return false
+	case unicode.In(r, unicode.Cf, unicode.Zs, unicode.Zl, unicode.Zp,
+		unicode.Variation_Selector, unicode.Other_Default_Ignorable_Code_Point):
+		return true
+	}
+	return false
 }

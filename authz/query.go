@@ -4,14 +4,17 @@ import (
 	"context"
 	"fmt"
 	"slices"
+	"strings"
 )
 
 // Roles returns every role subject holds, directly or through other roles,
 // sorted by name; never nil. A subject the policy does not mention has none.
-func (e *Engine) Roles(ctx context.Context, subject string) ([]string, error) {
+func (e *Engine) Roles(ctx context.Context, subject string) (roles []string, err error) {
+	defer e.contain(&err, "listing roles")
 	if err := e.readable(ctx, subject); err != nil {
 		return nil, err
 	}
+	subject = strings.Clone(subject)
 	e.mu.RLock()
 	defer e.mu.RUnlock()
 	return e.transitiveRoles(subject), nil
@@ -19,26 +22,30 @@ func (e *Engine) Roles(ctx context.Context, subject string) ([]string, error) {
 
 // AssignedRoles returns the roles subject holds directly, sorted by name and
 // never nil: the ones AssignRole and SetRoles gave it.
-func (e *Engine) AssignedRoles(ctx context.Context, subject string) ([]string, error) {
+func (e *Engine) AssignedRoles(ctx context.Context, subject string) (roles []string, err error) {
+	defer e.contain(&err, "listing roles")
 	if err := e.readable(ctx, subject); err != nil {
 		return nil, err
 	}
+	subject = strings.Clone(subject)
 	e.mu.RLock()
 	defer e.mu.RUnlock()
-	roles := append([]string{}, e.directRoles(subject)...)
+	roles = append([]string{}, e.directRoles(subject)...)
 	slices.Sort(roles)
 	return roles, nil
 }
 
 // Members returns the subjects and roles that hold role directly, sorted by
 // name; never nil.
-func (e *Engine) Members(ctx context.Context, role string) ([]string, error) {
+func (e *Engine) Members(ctx context.Context, role string) (members []string, err error) {
+	defer e.contain(&err, "listing members")
 	if err := e.readable(ctx, role); err != nil {
 		return nil, err
 	}
+	role = strings.Clone(role)
 	e.mu.RLock()
 	defer e.mu.RUnlock()
-	members := append([]string{}, e.directMembers(role)...)
+	members = append([]string{}, e.directMembers(role)...)
 	slices.Sort(members)
 	return members, nil
 }
@@ -46,10 +53,12 @@ func (e *Engine) Members(ctx context.Context, role string) ([]string, error) {
 // Permissions returns every grant that applies to subject: its own and those
 // of every role it holds, directly or not, in policy order. Deny grants are
 // included, since they take part in subject's decisions.
-func (e *Engine) Permissions(ctx context.Context, subject string) ([]Grant, error) {
+func (e *Engine) Permissions(ctx context.Context, subject string) (grants []Grant, err error) {
+	defer e.contain(&err, "listing permissions")
 	if err := e.readable(ctx, subject); err != nil {
 		return nil, err
 	}
+	subject = strings.Clone(subject)
 	e.mu.RLock()
 	defer e.mu.RUnlock()
 	holders := map[string]bool{subject: true}
@@ -60,7 +69,6 @@ func (e *Engine) Permissions(ctx context.Context, subject string) ([]Grant, erro
 	if err != nil {
 		return nil, fmt.Errorf("%w: %w", ErrEngine, err)
 	}
-	var grants []Grant
 	for _, rule := range rules {
 		if holders[rule[0]] {
 			grants = append(grants, grantFromRule(rule))
@@ -71,7 +79,8 @@ func (e *Engine) Permissions(ctx context.Context, subject string) ([]Grant, erro
 
 // Policy returns the whole policy, grants and role assignments, in policy
 // order.
-func (e *Engine) Policy(ctx context.Context) (Policy, error) {
+func (e *Engine) Policy(ctx context.Context) (p Policy, err error) {
+	defer e.contain(&err, "reading the policy")
 	if err := ctx.Err(); err != nil {
 		return Policy{}, err
 	}

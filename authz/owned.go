@@ -1,0 +1,74 @@
+package authz
+
+import "strings"
+
+// The engine keeps the names of every rule it holds as keys of Casbin's maps
+// and of the decision index, for as long as the rule is in the policy. A
+// caller's string may not be the caller's to give: fasthttp, and with it
+// Fiber, hands out strings that alias request buffers it reuses once the
+// handler returns. A rule kept under such a key would turn into another
+// rule later. So whatever the engine keeps beyond a call, it copies first,
+// here; what it only reads during a call (a decision's request) it does not.
+
+// owned returns a copy of g whose strings share no memory with the caller's.
+func (g Grant) owned() Grant {
+	g.Subject = strings.Clone(g.Subject)
+	g.Permission = cloneString(g.Permission)
+	g.Scope = cloneString(g.Scope)
+	g.Effect = cloneString(g.Effect)
+	return g
+}
+
+// owned returns a copy of a whose strings share no memory with the caller's.
+func (a RoleAssignment) owned() RoleAssignment {
+	return RoleAssignment{Member: strings.Clone(a.Member), Role: strings.Clone(a.Role)}
+}
+
+// owned returns a copy of c whose strings share no memory with the caller's.
+func (c change) owned() change {
+	return change{
+		removeGrants: ownedGrants(c.removeGrants),
+		removeRoles:  ownedRoles(c.removeRoles),
+		addGrants:    ownedGrants(c.addGrants),
+		addRoles:     ownedRoles(c.addRoles),
+	}
+}
+
+// owned returns a copy of p whose strings share no memory with the caller's.
+func (p Policy) owned() Policy {
+	return Policy{Grants: ownedGrants(p.Grants), Roles: ownedRoles(p.Roles)}
+}
+
+func ownedGrants(grants []Grant) []Grant {
+	if grants == nil {
+		return nil
+	}
+	out := make([]Grant, len(grants))
+	for i, g := range grants {
+		out[i] = g.owned()
+	}
+	return out
+}
+
+func ownedRoles(roles []RoleAssignment) []RoleAssignment {
+	if roles == nil {
+		return nil
+	}
+	out := make([]RoleAssignment, len(roles))
+	for i, a := range roles {
+		out[i] = a.owned()
+	}
+	return out
+}
+
+// cloneString copies a string-typed value.
+func cloneString[S ~string](s S) S { return S(strings.Clone(string(s))) }
+
+// ownedRequest returns a copy of req for Casbin's Enforce, whose role
+// manager may keep a name it is asked about while it answers.
+func ownedRequest(req Request) Request {
+	req.Subject = strings.Clone(req.Subject)
+	req.Permission = cloneString(req.Permission)
+	req.Resource.Owner = strings.Clone(req.Resource.Owner)
+	return req
+}
