@@ -20,6 +20,10 @@ const maxIDLength = 64
 // authn.ErrInvalidToken.
 var errBadClaims = errors.New("bad claims")
 
+// errWrongType marks a token whose typ header is not its purpose's. It
+// never leaves the package either.
+var errWrongType = errors.New("wrong typ header")
+
 // claims are the claims of a purpose token.
 type claims struct {
 	jwt.RegisteredClaims

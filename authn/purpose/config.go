@@ -2,6 +2,7 @@ package purpose
 
 import (
 	"fmt"
+	"log/slog"
 	"regexp"
 	"time"
 	"unicode/utf8"
@@ -79,10 +80,20 @@ type Config struct {
 	// DefaultEmailVerificationTTL for EmailVerification,
 	// DefaultPasswordResetTTL for PasswordReset and DefaultTTL otherwise. It
 	// must be at least one second, the precision of a JWT's exp claim.
+	// Verify refuses a token whose exp is more than TTL after its iat, as
+	// Issue never makes one: so a token issued before TTL was shortened
+	// dies with the change.
 	TTL time.Duration
 	// Now returns the current time. Nil means time.Now; tests inject a clock
 	// so that they never sleep.
 	Now func() time.Time
+	// Logger receives, at debug level, why Verify or Consume refused a
+	// token: the reason and, for a token whose signature holds, its id;
+	// never the token itself, its subject or its binding. Refused links
+	// are common (clicked twice, expired in the inbox), hence debug.
+	// Failures of the database or of the binding function are the
+	// caller's to log. Default slog.Default().
+	Logger *slog.Logger
 }
 
 // defaultTTL returns the lifetime of tokens of purpose p when Config.TTL is
@@ -125,6 +136,9 @@ func (cfg Config) validate() (Config, error) {
 	}
 	if cfg.Now == nil {
 		cfg.Now = time.Now
+	}
+	if cfg.Logger == nil {
+		cfg.Logger = slog.Default()
 	}
 	cfg.Key = append([]byte(nil), cfg.Key...)
 	return cfg, nil

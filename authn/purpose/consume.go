@@ -17,6 +17,15 @@ import (
 // fails; on failure, issue a new token. A token Consume rejects is not
 // recorded as used.
 func (t *Tokens) Consume(ctx context.Context, raw string, binding BindingFunc) (string, error) {
+	subject, err := t.consume(ctx, raw, binding)
+	if err != nil {
+		t.logRefusal(ctx, err)
+	}
+	return subject, err
+}
+
+// consume is Consume, without the log.
+func (t *Tokens) consume(ctx context.Context, raw string, binding BindingFunc) (string, error) {
 	c, err := t.verify(ctx, raw, binding)
 	if err != nil {
 		return "", err

@@ -3,6 +3,7 @@ package purpose
 import (
 	"context"
 	"fmt"
+	"log/slog"
 	"time"
 
 	"github.com/golang-jwt/jwt/v5"
@@ -17,9 +18,13 @@ type Tokens struct {
 	key     []byte
 	issuer  string
 	ttl     time.Duration
-	now     func() time.Time
-	db      *gorm.DB
-	parser  *jwt.Parser
+	// maxLifetime is the longest exp - iat Verify accepts: the TTL, in
+	// whole seconds as token times are.
+	maxLifetime time.Duration
+	now         func() time.Time
+	logger      *slog.Logger
+	db          *gorm.DB
+	parser      *jwt.Parser
 }
 
 // New builds the Tokens of cfg.Purpose, recording used tokens in db. It
@@ -44,8 +49,11 @@ func New(ctx context.Context, db *gorm.DB, cfg Config) (*Tokens, error) {
 		key:     cfg.Key,
 		issuer:  cfg.Issuer,
 		ttl:     cfg.TTL,
-		now:     cfg.Now,
-		db:      db,
+		// A token issued at 0.9s for 1.5s says it lives from 0 to 2.
+		maxLifetime: (cfg.TTL + time.Second - 1).Truncate(time.Second),
+		now:         cfg.Now,
+		logger:      cfg.Logger,
+		db:          db,
 	}
 	t.parser = jwt.NewParser(
 		// Pinning the algorithm stops alg "none" and algorithm confusion:

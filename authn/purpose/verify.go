@@ -3,8 +3,10 @@ package purpose
 import (
 	"context"
 	"crypto/subtle"
+	"encoding/base64"
 	"errors"
 	"fmt"
+	"strings"
 
 	"github.com/golang-jwt/jwt/v5"
 
@@ -23,8 +25,11 @@ type BindingFunc = func(ctx context.Context, subject string) (string, error)
 //
 // raw must be a token of this Tokens' purpose: HS256 with this key, the typ
 // header "<purpose>+jwt", the purpose in its audience, this issuer, a
-// subject and an id, at most MaxTokenLength bytes, and within its lifetime
-// give or take Leeway. It must not have been consumed, and when it is bound
+// subject and an id, at most MaxTokenLength bytes, an exp at most TTL
+// after its iat, and within its lifetime give or take Leeway. Its header
+// and claims must read one way only: no member twice in any object, no
+// claim or header parameter ("sub", "typ", …) spelled in another case,
+// and exp, nbf and iat as JSON numbers, not strings. It must not have been consumed, and when it is bound
 // (see Issue), binding(ctx, subject) must return the value it was bound
 // to. binding may be nil only for tokens issued without a binding.
 //
@@ -36,6 +41,7 @@ type BindingFunc = func(ctx context.Context, subject string) (string, error)
 func (t *Tokens) Verify(ctx context.Context, raw string, binding BindingFunc) (string, error) {
 	c, err := t.verify(ctx, raw, binding)
 	if err != nil {
+		t.logRefusal(ctx, err)
 		return "", err
 	}
 	return c.Subject, nil
@@ -74,12 +80,42 @@ func (t *Tokens) parse(raw string) (*claims, error) {
 	if !isCompact(raw) {
 		return nil, fmt.Errorf("purpose %s: malformed token: %w", t.purpose, authn.ErrInvalidToken)
 	}
+	if err := checkSegment(raw, 0, headerNames, nil); err != nil {
+		return nil, fmt.Errorf("purpose %s: header: %w: %w", t.purpose, err, authn.ErrInvalidToken)
+	}
 	c := &claims{}
-	_, err := t.parser.ParseWithClaims(raw, c, t.keyFunc)
-	if err != nil {
-		return nil, fmt.Errorf("purpose %s: %w: %w", t.purpose, classify(err), err)
+	_, parseErr := t.parser.ParseWithClaims(raw, c, t.keyFunc)
+	if parseErr != nil && classify(parseErr) != authn.ErrTokenExpired {
+		return nil, fmt.Errorf("purpose %s: %w: %w", t.purpose, authn.ErrInvalidToken, parseErr)
+	}
+	// From here the signature is known to hold. A token out of its
+	// lifetime is still checked for shape, so that "expired" is only said
+	// of a token that would otherwise be good.
+	if err := checkSegment(raw, 1, claimNames, dateNames); err != nil {
+		return nil, fmt.Errorf("purpose %s: claims: %w: %w", t.purpose, err, authn.ErrInvalidToken)
+	}
+	// Issue never makes a token that lives longer than the TTL.
+	if c.ExpiresAt == nil || c.IssuedAt == nil || c.ExpiresAt.Sub(c.IssuedAt.Time) > t.maxLifetime {
+		return nil, fmt.Errorf("purpose %s: exp more than the TTL after iat: %w", t.purpose, authn.ErrInvalidToken)
+	}
+	if parseErr != nil {
+		return nil, fmt.Errorf("purpose %s: %w: %w", t.purpose, authn.ErrTokenExpired, parseErr)
 	}
 	return c, nil
+}
+
+// checkSegment checks the shape of segment n of raw (0 the header, 1 the
+// claims; see checkMembers).
+func checkSegment(raw string, n int, names, dates []string) error {
+	segments := strings.SplitN(raw, ".", 3)
+	if len(segments) != 3 {
+		return errors.New("not three segments")
+	}
+	decoded, err := base64.RawURLEncoding.Strict().DecodeString(segments[n])
+	if err != nil {
+		return errors.New("not base64url")
+	}
+	return checkMembers(decoded, names, dates)
 }
 
 // isCompact reports whether raw holds only base64url characters and the
@@ -104,7 +140,7 @@ func isCompact(raw string) bool {
 func (t *Tokens) keyFunc(tok *jwt.Token) (any, error) {
 	typ, ok := tok.Header["typ"].(string)
 	if !ok || typ != t.typ {
-		return nil, fmt.Errorf("typ header is not %q", t.typ)
+		return nil, fmt.Errorf("%w: not %q", errWrongType, t.typ)
 	}
 	return t.key, nil
 }
