@@ -5,23 +5,21 @@ import (
 	"fmt"
 	"time"
 
+	"gorm.io/gorm"
 	"gorm.io/gorm/clause"
 
 	"github.com/gatehouse-go/gatehouse/authn"
 )
 
-// Check reports whether a login to account from address may be attempted.
-// It returns nil, or a *authn.ThrottledError (matching authn.ErrThrottled)
-// when the account has Config.MaxFailures failures within the Window that
-// ends now, or the address has Config.MaxFailuresPerAddress. Its RetryAfter
-// is how long until enough of those failures have left the window for an
-// attempt to be allowed, at least a second.
+// Check reports whether Reserve would let a login to account from address
+// through now, without reserving anything: nil, or the *authn.ThrottledError
+// Reserve would return. Use it to tell a client before it tries (to show a
+// CAPTCHA, say), never to decide whether to check a password: between
+// Check and the check of the password, any number of other attempts may
+// pass the same Check. Reserve counts and reserves in one step.
 //
-// Call Check before verifying the password, and refuse the login on any
-// error: a throttled account is refused even with the right password.
-// address "" means the client's address is unknown; only the account is
-// then counted. account is compared exactly as given, so normalise it
-// (lower-case an email, say) the same way everywhere.
+// account and address are taken as Reserve takes them, and refused with
+// the same errors.
 func (l *Limiter) Check(ctx context.Context, account, address string) error {
 	acct, err := accountKey(account)
 	if err != nil {
@@ -31,13 +29,14 @@ func (l *Limiter) Check(ctx context.Context, account, address string) error {
 	if err != nil {
 		return err
 	}
+	db := l.db.WithContext(ctx)
 	now := l.now()
-	wait, err := l.wait(ctx, acct, l.cfg.MaxFailures, now)
+	wait, err := l.wait(db, acct, l.cfg.MaxFailures, now)
 	if err != nil {
 		return err
 	}
 	if addr != "" {
-		addrWait, err := l.wait(ctx, addr, l.cfg.MaxFailuresPerAddress, now)
+		addrWait, err := l.wait(db, addr, l.cfg.MaxFailuresPerAddress, now)
 		if err != nil {
 			return err
 		}
@@ -49,22 +48,38 @@ func (l *Limiter) Check(ctx context.Context, account, address string) error {
 	return nil
 }
 
-// wait returns how long until key has fewer than limit failures within the
-// window, or 0 if it has fewer now. Only the newest limit failures are read:
-// an attempt is allowed once the oldest of them leaves the window, however
-// many older ones there are.
-func (l *Limiter) wait(ctx context.Context, key string, limit int, now time.Time) (time.Duration, error) {
+// wait returns how long until key has fewer than limit failures and
+// attempts in progress within the window, or 0 if it has fewer now. Only
+// the newest limit failures are read: an attempt is allowed once the
+// oldest of them leaves the window, however many older ones there are.
+// When attempts in progress are what fill the limit, it returns a second:
+// they may succeed, and free their places, at any moment.
+func (l *Limiter) wait(db *gorm.DB, key string, limit int, now time.Time) (time.Duration, error) {
+	since := now.Add(-l.cfg.Window)
 	var times []time.Time
-	err := l.db.WithContext(ctx).Model(&failure{}).
-		Where(clause.Eq{Column: clause.Column{Name: "key"}, Value: key}).
-		Where("failed_at > ?", now.Add(-l.cfg.Window)).
+	err := db.Model(&failure{}).
+		Where(keyIs(key)).
+		Where(clause.Eq{Column: clause.Column{Name: "pending"}, Value: false}).
+		Where("failed_at > ?", since).
 		Order("failed_at DESC").Limit(limit).
 		Pluck("failed_at", &times).Error
 	if err != nil {
 		return 0, fmt.Errorf("throttle: count failures: %w", err)
 	}
-	if len(times) < limit {
+	if len(times) >= limit {
+		return times[limit-1].Add(l.cfg.Window).Sub(now), nil
+	}
+	var pending int64
+	err = db.Model(&failure{}).
+		Where(keyIs(key)).
+		Where(clause.Eq{Column: clause.Column{Name: "pending"}, Value: true}).
+		Where("failed_at > ?", since).
+		Count(&pending).Error
+	if err != nil {
+		return 0, fmt.Errorf("throttle: count attempts in progress: %w", err)
+	}
+	if int64(len(times))+pending < int64(limit) {
 		return 0, nil
 	}
-	return times[len(times)-1].Add(l.cfg.Window).Sub(now), nil
+	return time.Second, nil
 }

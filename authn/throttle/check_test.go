@@ -4,6 +4,7 @@ import (
 	"context"
 	"crypto/subtle"
 	"fmt"
+	"strings"
 	"testing"
 	"time"
 
@@ -15,19 +16,20 @@ import (
 	"github.com/gatehouse-go/gatehouse/internal/testdb"
 )
 
-// login is the handler flow the package documents: Check, then the
-// password, then RecordFailure or Reset.
+// login is the handler flow the package documents: Reserve, then the
+// password, then the attempt's outcome.
 func login(ctx context.Context, l *throttle.Limiter, account, address, password string) error {
-	if err := l.Check(ctx, account, address); err != nil {
+	attempt, err := l.Reserve(ctx, account, address)
+	if err != nil {
 		return err
 	}
 	if subtle.ConstantTimeCompare([]byte(password), []byte("correct horse")) != 1 {
-		if err := l.RecordFailure(ctx, account, address); err != nil {
+		if err := attempt.Failed(ctx); err != nil {
 			return err
 		}
 		return authn.ErrInvalidCredentials
 	}
-	return l.Reset(ctx, account)
+	return attempt.Succeeded(ctx)
 }
 
 func TestFifthFailureThrottles(t *testing.T) {
@@ -51,7 +53,7 @@ func TestFifthFailureThrottles(t *testing.T) {
 		assert.Equal(t, start.Add(15*time.Minute).Sub(f.clock.Now()), f.retryAfter(t, "alice@example.com", "192.0.2.1"))
 		assert.Equal(t, 11*time.Minute, f.retryAfter(t, "alice@example.com", ""), "the address does not matter")
 
-		// The right password does not get through: Check runs first.
+		// The right password does not get through: Reserve runs first.
 		err = login(ctx, f.limiter, "alice@example.com", "192.0.2.1", "correct horse")
 		assert.ErrorIs(t, err, authn.ErrThrottled)
 		assert.NotErrorIs(t, err, authn.ErrInvalidCredentials)
@@ -231,7 +233,8 @@ func TestInvalidInput(t *testing.T) {
 		assert.ErrorIs(t, f.limiter.Reset(ctx, ""), throttle.ErrInvalidAccount)
 		assert.Zero(t, f.rows(t), "nothing recorded")
 
-		require.NoError(t, f.limiter.RecordFailure(ctx, long(throttle.MaxAccountLength), long(throttle.MaxAddressLength)))
+		longest := "fe80::1%" + strings.Repeat("z", throttle.MaxAddressLength-len("fe80::1%")) // an IPv6 address with a long zone
+		require.NoError(t, f.limiter.RecordFailure(ctx, long(throttle.MaxAccountLength), longest))
 		assert.Equal(t, int64(2), f.rows(t), "the limits themselves are accepted")
 	})
 }

@@ -19,14 +19,16 @@ const (
 
 // Config configures a Limiter. The zero value is ready to use.
 type Config struct {
-	// MaxFailures is how many failed logins an account may have within
-	// Window before Check refuses it; default DefaultMaxFailures (5).
-	// Lower is safer against guessing and easier for others to use to keep
-	// the owner out.
+	// MaxFailures is how many failed logins, and attempts in progress, an
+	// account may have within Window before Reserve refuses it; default
+	// DefaultMaxFailures (5). Lower is safer against guessing and easier
+	// for others to use to keep the owner out.
 	MaxFailures int
-	// MaxFailuresPerAddress is how many failed logins one client address
-	// may have within Window, over all accounts, before Check refuses it;
-	// default DefaultMaxFailuresPerAddress (50).
+	// MaxFailuresPerAddress is how many failed logins, and attempts in
+	// progress, one client address may have within Window, over all
+	// accounts, before Reserve refuses it; default
+	// DefaultMaxFailuresPerAddress (50). An IPv6 address is counted with
+	// the rest of its /64.
 	MaxFailuresPerAddress int
 	// Window is how long a failure counts; default DefaultWindow (15
 	// minutes). It is also the longest a throttled caller waits.

@@ -3,8 +3,8 @@ package throttle
 import "errors"
 
 // Errors returned by this package for bad input, matched with errors.Is.
-// Check reports throttling with a *authn.ThrottledError instead, which
-// matches authn.ErrThrottled.
+// Reserve and Check report throttling with a *authn.ThrottledError
+// instead, which matches authn.ErrThrottled.
 var (
 	// ErrInvalidConfig reports a nil database or a Config that New cannot
 	// use, such as a negative limit.
@@ -12,7 +12,13 @@ var (
 	// ErrInvalidAccount reports an empty account, or one longer than
 	// MaxAccountLength bytes.
 	ErrInvalidAccount = errors.New("throttle: invalid account")
-	// ErrInvalidAddress reports a client address longer than
-	// MaxAddressLength bytes.
+	// ErrInvalidAddress reports a client address that is not an IP
+	// address, with or without a port, or is longer than MaxAddressLength
+	// bytes. It is the caller's mistake, not the client's: pass the
+	// connection's address (http.Request.RemoteAddr), or what a trusted
+	// proxy says it is, or "" when there is none.
 	ErrInvalidAddress = errors.New("throttle: invalid address")
+	// ErrAttemptFinished reports a second end to one Attempt: it has
+	// already failed, succeeded or been cancelled, and nothing is changed.
+	ErrAttemptFinished = errors.New("throttle: attempt already finished")
 )

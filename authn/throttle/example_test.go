@@ -17,9 +17,10 @@ import (
 	"github.com/gatehouse-go/gatehouse/authn/throttle"
 )
 
-// A login handler checks before it verifies the password, records each
-// failure, and resets the account after a success.
-func ExampleLimiter_Check() {
+// A login handler reserves an attempt before it verifies the password,
+// and ends it with the outcome. The address may carry a port, as
+// http.Request.RemoteAddr does: the port is not counted.
+func ExampleLimiter_Reserve() {
 	dir, err := os.MkdirTemp("", "gatehouse-example")
 	if err != nil {
 		log.Fatal(err)
@@ -37,26 +38,29 @@ func ExampleLimiter_Check() {
 		log.Fatal(err)
 	}
 
-	login := func(email, address, password string) error {
-		if err := limiter.Check(ctx, email, address); err != nil {
+	login := func(email, remoteAddr, password string) error {
+		attempt, err := limiter.Reserve(ctx, email, remoteAddr)
+		if err != nil {
 			return err // 429, before the password is looked at
 		}
 		if password != "correct horse" { // a real handler verifies a hash
-			_ = limiter.RecordFailure(ctx, email, address)
+			if err := attempt.Failed(ctx); err != nil {
+				return err
+			}
 			return authn.ErrInvalidCredentials
 		}
-		return limiter.Reset(ctx, email)
+		return attempt.Succeeded(ctx)
 	}
 
-	for i := 0; i < 5; i++ {
-		fmt.Println(login("alice@example.com", "192.0.2.1", "guess"))
+	for port := 40000; port < 40005; port++ {
+		fmt.Println(login("alice@example.com", fmt.Sprintf("192.0.2.1:%d", port), "guess"))
 	}
-	err = login("alice@example.com", "192.0.2.1", "correct horse")
+	err = login("alice@example.com", "192.0.2.1:40005", "correct horse")
 	var throttled *authn.ThrottledError
 	fmt.Println(err, errors.As(err, &throttled), authn.RetryAfterSeconds(throttled.RetryAfter))
 
 	now = now.Add(15 * time.Minute)
-	fmt.Println(login("alice@example.com", "192.0.2.1", "correct horse"))
+	fmt.Println(login("alice@example.com", "192.0.2.1:40006", "correct horse"))
 	// Output:
 	// invalid credentials
 	// invalid credentials
