@@ -19,7 +19,18 @@
 // restart.
 //
 // An Engine is safe for concurrent use. It fails closed: whenever it cannot
-// decide, Decide returns a denying Decision together with the error.
+// decide, Decide returns a denying Decision together with the error. A
+// panic inside Casbin or the store is contained: the call that met it
+// returns an error matching ErrEngine (a decision denies), and if memory
+// may have been left half-edited, decisions fail with ErrUnavailable until
+// the engine has rebuilt its policy from the store (or, without one, from
+// the policy before the edit).
+//
+// The engine never keeps memory it does not own: every name an edit
+// leaves in the policy is copied first. Strings that alias a buffer the
+// caller reuses — fasthttp's and Fiber's request values, which change once
+// the handler returns — are safe to pass as they are, without Fiber's
+// Immutable setting.
 //
 // Decisions do not scan the policy. For gatehouse's model — any model whose
 // matcher is the default one, whatever its spacing — the engine keeps an

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"runtime/debug"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -242,20 +243,35 @@ func (f *Follower) run() {
 	}
 }
 
-func (f *Follower) call(fn func(context.Context, string) error, payload string) error {
+// A panic in the state's methods is an error like any other: the state
+// is reloaded, and its owner fails closed meanwhile.
+
+func (f *Follower) call(fn func(context.Context, string) error, payload string) (err error) {
+	defer f.contain(&err, "apply")
 	ctx, cancel := context.WithTimeout(context.Background(), f.cfg.Timeout)
 	defer cancel()
 	return fn(ctx, payload)
 }
 
-func (f *Follower) check() (bool, error) {
+func (f *Follower) check() (current bool, err error) {
+	defer f.contain(&err, "check")
 	ctx, cancel := context.WithTimeout(context.Background(), f.cfg.Timeout)
 	defer cancel()
 	return f.state.Check(ctx)
 }
 
-func (f *Follower) reload() error {
+func (f *Follower) reload() (err error) {
+	defer f.contain(&err, "reload")
 	ctx, cancel := context.WithTimeout(context.Background(), f.cfg.Timeout)
 	defer cancel()
 	return f.state.Reload(ctx)
+}
+
+// contain recovers a panic into *err.
+func (f *Follower) contain(err *error, what string) {
+	if r := recover(); r != nil {
+		*err = fmt.Errorf("%s panicked: %v", what, r)
+		f.cfg.Logger.Error("gatehouse: recovered a panic while following peers", "channel", f.cfg.Channel,
+			"operation", what, "panic", fmt.Sprint(r), "stack", string(debug.Stack()))
+	}
 }

@@ -24,11 +24,22 @@ type fakeState struct {
 	failCheck error
 	failLoad  error
 	current   bool
+	// panicIn names the method ("apply", "check" or "reload") that panics,
+	// once.
+	panicIn string
+}
+
+func (s *fakeState) maybePanic(method string) {
+	if s.panicIn == method {
+		s.panicIn = ""
+		panic("boom in " + method)
+	}
 }
 
 func (s *fakeState) Apply(_ context.Context, payload string) error {
 	s.mu.Lock()
 	defer s.mu.Unlock()
+	s.maybePanic("apply")
 	if s.failApply {
 		return errors.New("cannot apply")
 	}
@@ -39,6 +50,7 @@ func (s *fakeState) Apply(_ context.Context, payload string) error {
 func (s *fakeState) Reload(context.Context) error {
 	s.mu.Lock()
 	defer s.mu.Unlock()
+	s.maybePanic("reload")
 	if s.failLoad != nil {
 		return s.failLoad
 	}
@@ -53,6 +65,7 @@ func (s *fakeState) Reload(context.Context) error {
 func (s *fakeState) Check(context.Context) (bool, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
+	s.maybePanic("check")
 	s.checks++
 	return s.current, s.failCheck
 }
@@ -143,6 +156,32 @@ func TestFollowerFailsClosedAndRecovers(t *testing.T) {
 	f.Close()
 	f.Close()
 	assert.ErrorIs(t, f.Err(), watch.ErrClosed)
+}
+
+func TestFollowerSurvivesAPanickingState(t *testing.T) {
+	hub := watch.NewLocal()
+	s := &fakeState{}
+	f := follow(t, hub, s)
+
+	// A message whose application panics: reloaded, as after any failure.
+	_, before := s.read()
+	s.with(func(s *fakeState) { s.panicIn = "apply" })
+	require.NoError(t, hub.Publish(context.Background(), "test", "poison"))
+	wait(t, func() bool { _, r := s.read(); return r == before+1 }, "no reload after a panicking apply")
+	require.NoError(t, f.Err())
+
+	// A check that panics, then a reload that panics: unavailable until a
+	// reload succeeds.
+	s.with(func(s *fakeState) { s.panicIn = "check" })
+	wait(t, func() bool { s.mu.Lock(); defer s.mu.Unlock(); return s.panicIn == "" }, "check never ran")
+	s.with(func(s *fakeState) { s.current = false; s.panicIn = "reload" })
+	wait(t, func() bool { return f.Err() != nil }, "a panicking reload went unreported")
+	assert.ErrorContains(t, f.Err(), "panicked")
+	wait(t, func() bool { return f.Err() == nil }, "never recovered from the panicking reload")
+
+	// The follower still applies messages.
+	require.NoError(t, hub.Publish(context.Background(), "test", "after"))
+	wait(t, func() bool { a, _ := s.read(); return len(a) > 0 && a[len(a)-1] == "after" }, "messages no longer applied")
 }
 
 func TestFollowWaitsForTheFirstSync(t *testing.T) {

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"strings"
 	"sync"
 
 	"github.com/gatehouse-go/gatehouse/watch/internal/deliver"
@@ -48,6 +49,8 @@ func (l *Local) Publish(ctx context.Context, channel, payload string) error {
 	if err := CheckPayload(payload); err != nil {
 		return err
 	}
+	// Subscribers read it after Publish has returned.
+	payload = strings.Clone(payload)
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	switch {
@@ -73,6 +76,8 @@ func (l *Local) Subscribe(channel string, handle func(Event)) (func(), error) {
 	if err := checkLocalChannel(channel); err != nil {
 		return nil, err
 	}
+	// The name is kept for as long as the subscription lasts.
+	channel = strings.Clone(channel)
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	if l.closed {

@@ -15,6 +15,12 @@
 //
 // Casbin wraps a Notifier as a Casbin persist.WatcherEx, for applications
 // that use a casbin.Enforcer of their own.
+//
+// Notifiers keep no memory they do not own: a channel name or payload that
+// outlives the call that passed it is copied, so strings aliasing a
+// caller's reused buffer (fasthttp's, Fiber's) are safe. A handler or
+// followed state that panics loses its event, not the process: the panic
+// is logged and a Follower reloads its state.
 package watch
 
 import (

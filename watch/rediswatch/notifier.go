@@ -152,6 +152,8 @@ func (n *Notifier) Subscribe(channel string, handle func(watch.Event)) (cancel f
 	if err := checkChannel(channel); err != nil {
 		return nil, err
 	}
+	// The name is kept for as long as the subscription lasts.
+	channel = strings.Clone(channel)
 	n.mu.Lock()
 	defer n.mu.Unlock()
 	if n.closed.Load() {

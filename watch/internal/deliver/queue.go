@@ -4,13 +4,19 @@
 // a slow handler delays only its own subscription.
 package deliver
 
-import "sync"
+import (
+	"fmt"
+	"log/slog"
+	"runtime/debug"
+	"sync"
+)
 
 // Queue calls a handler with the values pushed on it, one call at a time
 // and in the order of the Push calls, from a goroutine it starts for the
 // purpose. Push never waits for the handler: while the handler is busy,
 // values wait in the queue, which grows as needed. Create one with Start;
-// its methods are safe for concurrent use, from the handler too.
+// its methods are safe for concurrent use, from the handler too. A handler
+// that panics loses the value it was handed; delivery goes on.
 type Queue[T any] struct {
 	handle func(T)
 	wake   chan struct{} // holds a token while the goroutine has work
@@ -82,9 +88,21 @@ func (q *Queue[T]) run() {
 			if !ok {
 				break
 			}
-			q.handle(v)
+			q.call(v)
 		}
 	}
+}
+
+// call hands v to the handler. A handler that panics loses v, not the
+// process: the panic is logged and delivery goes on with the next value.
+func (q *Queue[T]) call(v T) {
+	defer func() {
+		if r := recover(); r != nil {
+			slog.Error("gatehouse: a notification handler panicked; the event is dropped",
+				"panic", fmt.Sprint(r), "stack", string(debug.Stack()))
+		}
+	}()
+	q.handle(v)
 }
 
 // take removes the first value from the queue. Reading stopped under the

@@ -297,3 +297,28 @@ func TestAtMostOneCallAfterStop(t *testing.T) {
 		require.LessOrEqual(t, after, before+1, "round %d: calls after Stop returned", round)
 	}
 }
+
+// A handler that panics loses the value it was handed, not the process,
+// and delivery goes on.
+func TestHandlerPanicLosesOneValue(t *testing.T) {
+	t.Parallel()
+	got := make(chan int, 3)
+	q := Start(func(v int) {
+		if v == 2 {
+			panic("boom")
+		}
+		got <- v
+	})
+	t.Cleanup(q.Stop)
+	for v := 1; v <= 3; v++ {
+		q.Push(v)
+	}
+	for _, want := range []int{1, 3} {
+		select {
+		case v := <-got:
+			assert.Equal(t, want, v)
+		case <-time.After(10 * time.Second):
+			t.Fatalf("value %d never delivered", want)
+		}
+	}
+}
