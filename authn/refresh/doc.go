@@ -7,7 +7,9 @@
 // token for a new one, and the presented token is dead from then on. A dead
 // token presented again means two parties held it — the client and a thief —
 // so the whole family is revoked and Rotate returns an error matching
-// authn.ErrTokenReused: whoever held the family must log in again. A family
+// authn.ErrTokenReused, a *ReuseError naming the family: whoever held the
+// family must log in again. The access tokens issued with the family are
+// not this package's; package account revokes them with it. A family
 // also has an absolute lifetime (Config.FamilyLifetime) that no rotation
 // extends, so a stolen family cannot be kept alive for ever.
 //

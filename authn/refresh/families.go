@@ -57,6 +57,11 @@ func (s *Store) Families(ctx context.Context, subject string) ([]Family, error) 
 // another subject's — fails with ErrFamilyNotFound alike, so that nobody
 // learns of other users' families; revoking a family already revoked is
 // not an error.
+//
+// It ends the family's refresh tokens only. The access tokens issued with
+// them live until they expire unless they are revoked with the family
+// (token.Revocations.RevokeFamily): account.Service.RevokeFamilyOf does
+// both.
 func (s *Store) RevokeFamilyOf(ctx context.Context, subject, familyID string) error {
 	if err := checkSubject(subject); err != nil {
 		return err

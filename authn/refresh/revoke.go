@@ -12,7 +12,8 @@ import (
 // empty) so the caller can check whose it was. Revoking a family that is
 // already revoked or expired is not an error: logging out twice is harmless.
 // A malformed or unknown token fails with an error matching
-// authn.ErrInvalidToken.
+// authn.ErrInvalidToken. As RevokeFamilyOf, it ends refresh tokens only:
+// account.Service.Logout revokes the family's access tokens too.
 func (s *Store) Revoke(ctx context.Context, value string) (Token, error) {
 	hash, err := parse(value)
 	if err != nil {

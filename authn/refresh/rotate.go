@@ -20,7 +20,8 @@ import (
 // for a token of a revoked family, and authn.ErrTokenReused for a token that
 // was already rotated: that is taken as theft, and the whole family is
 // revoked before Rotate returns, so the next use of any of its tokens fails
-// with authn.ErrTokenRevoked. All of them match authn.ErrInvalidCredentials.
+// with authn.ErrTokenRevoked. The error of a reuse is a *ReuseError, which
+// names the family. All of them match authn.ErrInvalidCredentials.
 //
 // Of two calls racing with the same token exactly one succeeds; the other is
 // reuse and revokes the family, the winner's new token with it. A client
@@ -162,5 +163,5 @@ func (s *Store) exchange(ctx context.Context, db *gorm.DB, rec, next record, now
 func (s *Store) reused(ctx context.Context, rec record) error {
 	s.log.WarnContext(ctx, "refresh token reused: family revoked",
 		"subject", rec.Subject, "family_id", rec.FamilyID)
-	return fmt.Errorf("refresh: family %s: %w", rec.FamilyID, authn.ErrTokenReused)
+	return &ReuseError{FamilyID: rec.FamilyID, Subject: rec.Subject}
 }
