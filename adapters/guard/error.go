@@ -11,6 +11,7 @@ import (
 
 	"github.com/gatehouse-go/gatehouse/authn"
 	"github.com/gatehouse-go/gatehouse/authz"
+	"github.com/gatehouse-go/gatehouse/permissions"
 	"github.com/gatehouse-go/gatehouse/watch"
 )
 
@@ -25,6 +26,7 @@ const (
 	CodeForbidden       = "forbidden"         // 403: authenticated, not allowed
 	CodeCSRF            = "csrf"              // 403: a cookie-authenticated unsafe request without its CSRF token
 	CodeNotFound        = "not_found"         // 404: no such resource
+	CodeConflict        = "conflict"          // 409: the edit contradicts the state (exists already, would make a cycle)
 	CodeTooManyRequests = "too_many_requests" // 429: throttled; see Retry-After
 	CodeUnavailable     = "unavailable"       // 503: the decision could not be made; try again
 )
@@ -91,13 +93,33 @@ func BadRequest(message string) *Error {
 	return &Error{Status: http.StatusBadRequest, Code: CodeInvalidRequest, Message: message}
 }
 
+// BadRequestFor is BadRequest with the error behind it, kept for logs.
+func BadRequestFor(cause error, message string) *Error {
+	e := BadRequest(message)
+	e.Cause = cause
+	return e
+}
+
 // ErrorFor turns any error into the refusal a client should see. It knows
-// the authn and authz errors, ErrNotFound and *Error (returned as is); a
-// replica that cannot vouch for its state (watch.ErrUnavailable,
-// authz.ErrUnavailable) is a 503 with Retry-After; anything else becomes a
-// 503, because an error nobody classified must not
-// turn into an allow nor leak its text.
+// the authn and authz errors, ErrNotFound and *Error (returned as is). The
+// errors of a policy edit are the client's: a malformed name, permission,
+// scope or effect is a 400, a rule that is not there a 404, one that is
+// already there or an assignment that would make a cycle or too deep a
+// chain a 409. A replica that cannot vouch for its state
+// (watch.ErrUnavailable, authz.ErrUnavailable) is a 503 with Retry-After;
+// anything else becomes a 503, because an error nobody classified must not
+// turn into an allow nor leak its text — and is logged, with its text, on
+// the Guard's logger, since it is a fault to look into.
 func (g *Guard) ErrorFor(err error) *Error {
+	e := g.classify(err)
+	if e.Code == CodeUnavailable && !errors.Is(err, watch.ErrUnavailable) && !errors.Is(err, authz.ErrUnavailable) &&
+		!errors.Is(err, context.Canceled) && !errors.Is(err, context.DeadlineExceeded) {
+		g.log.Error("gatehouse: answered 503 for an unexpected error", "error", err)
+	}
+	return e
+}
+
+func (g *Guard) classify(err error) *Error {
 	var e *Error
 	switch {
 	case errors.As(err, &e):
@@ -133,6 +155,25 @@ func (g *Guard) ErrorFor(err error) *Error {
 		return &Error{Status: http.StatusServiceUnavailable, Code: CodeUnavailable, Message: "request cancelled", Cause: err}
 	case errors.Is(err, authz.ErrInvalidRequest):
 		return &Error{Status: http.StatusForbidden, Code: CodeForbidden, Message: "forbidden", Cause: err}
+	case errors.Is(err, authz.ErrNotFound):
+		return &Error{Status: http.StatusNotFound, Code: CodeNotFound, Message: "no such rule", Cause: err}
+	case errors.Is(err, authz.ErrExists):
+		return &Error{Status: http.StatusConflict, Code: CodeConflict, Message: "the rule exists already", Cause: err}
+	case errors.Is(err, authz.ErrCycle):
+		return &Error{Status: http.StatusConflict, Code: CodeConflict, Message: "the role would inherit itself", Cause: err}
+	case errors.Is(err, authz.ErrTooDeep):
+		return &Error{Status: http.StatusConflict, Code: CodeConflict,
+			Message: fmt.Sprintf("the chain of roles would be longer than %d", authz.MaxRoleDepth), Cause: err}
+	case errors.Is(err, authz.ErrInvalidSubject):
+		return BadRequestFor(err, "malformed subject or role name")
+	case errors.Is(err, permissions.ErrInvalidPermission):
+		return BadRequestFor(err, "malformed permission")
+	case errors.Is(err, permissions.ErrInvalidScope):
+		return BadRequestFor(err, "malformed scope")
+	case errors.Is(err, authz.ErrInvalidEffect):
+		return BadRequestFor(err, "malformed effect: want allow or deny")
+	case errors.Is(err, authz.ErrInvalidPolicy):
+		return BadRequestFor(err, "malformed policy")
 	}
 	return &Error{Status: http.StatusServiceUnavailable, Code: CodeUnavailable, Message: "service unavailable", Cause: err}
 }

@@ -34,8 +34,9 @@ type Config struct {
 	// authentication is optional: a request without credentials goes
 	// through as anonymous, one with bad credentials is still refused.
 	OptionalPaths []string
-	// Logger records every denial with its reason: subject id, credential
-	// kind, permission, rule — never a credential. Nil discards.
+	// Logger records every denial with its reason (subject id, credential
+	// kind, permission, rule — never a credential) at Info, and every
+	// error ErrorFor could not classify at Error. Default slog.Default().
 	Logger *slog.Logger
 }
 
@@ -65,7 +66,7 @@ func New(cfg Config) (*Guard, error) {
 	}
 	log := cfg.Logger
 	if log == nil {
-		log = slog.New(slog.DiscardHandler)
+		log = slog.Default()
 	}
 	return &Guard{cfg: cfg, log: log}, nil
 }
