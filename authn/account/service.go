@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
-	"strings"
 	"time"
 
 	"github.com/gatehouse-go/gatehouse/authn"
@@ -110,43 +109,51 @@ func (s *Service) Authenticator() authn.Chain {
 }
 
 // checkPassword is the throttled password check every login flow shares.
-// address is the client's address ("" when unknown). A throttled account is
-// refused before its password is looked at, so the right password does not
-// help an attacker who has used up the attempts.
+// address is the client's address, with or without a port ("" when
+// unknown). The attempt is reserved with the throttle before the password
+// is looked at, so a throttled account is refused even with the right
+// password, and of attempts racing on one account no more than the limit
+// check a password.
+//
+// An email no account can have (users.NormalizeEmail refuses it) fails
+// with the very error of a wrong password, after the same hashing work
+// (users.Store.Authenticate), and writes nothing: there is nothing to
+// throttle. An address that is not an IP fails like a wrong password too,
+// without its password being checked: it is the caller's input, and must
+// not become a server error (503) or slip past the per-address count.
 func (s *Service) checkPassword(ctx context.Context, email, password, address string) (users.User, error) {
-	account := throttleAccount(email)
-	if err := s.cfg.Throttle.Check(ctx, account, address); err != nil {
-		if errors.Is(err, authn.ErrThrottled) {
-			s.log.WarnContext(ctx, "login throttled", "address", address)
-		}
+	account, err := users.NormalizeEmail(email)
+	if err != nil {
+		_, err := s.cfg.Users.Authenticate(ctx, email, password)
 		return users.User{}, err
+	}
+	attempt, err := s.cfg.Throttle.Reserve(ctx, account, address)
+	switch {
+	case errors.Is(err, authn.ErrThrottled):
+		s.log.WarnContext(ctx, "login throttled", "address", address)
+		return users.User{}, err
+	case errors.Is(err, throttle.ErrInvalidAddress):
+		return users.User{}, fmt.Errorf("account: login refused: %w: %w", authn.ErrInvalidCredentials, err)
+	case err != nil:
+		return users.User{}, fmt.Errorf("account: reserve login attempt: %w", err)
 	}
 	user, err := s.cfg.Users.Authenticate(ctx, email, password)
-	if err != nil {
-		if errors.Is(err, authn.ErrInvalidCredentials) {
-			if recErr := s.cfg.Throttle.RecordFailure(ctx, account, address); recErr != nil {
-				return users.User{}, fmt.Errorf("account: record failed login: %w", recErr)
-			}
+	switch {
+	case err == nil:
+		if err := attempt.Succeeded(ctx); err != nil {
+			return users.User{}, fmt.Errorf("account: reset login throttle: %w", err)
+		}
+		return user, nil
+	case errors.Is(err, authn.ErrInvalidCredentials):
+		if recErr := attempt.Failed(ctx); recErr != nil {
+			return users.User{}, fmt.Errorf("account: record failed login: %w", recErr)
 		}
 		return users.User{}, err
 	}
-	if err := s.cfg.Throttle.Reset(ctx, account); err != nil {
-		return users.User{}, fmt.Errorf("account: reset login throttle: %w", err)
-	}
-	return user, nil
-}
-
-// throttleAccount is the key failed logins are counted under: the
-// normalized email, or the trimmed, lowercased input when it is not an
-// email, so that malformed variants of one address still add up.
-func throttleAccount(email string) string {
-	if normalized, err := users.NormalizeEmail(email); err == nil {
-		return normalized
-	}
-	if account := strings.ToLower(strings.TrimSpace(email)); account != "" {
-		return account
-	}
-	return "(empty)"
+	// The user store did not answer, so no password was checked: the
+	// attempt is withdrawn. If even that fails, it stays counted as a
+	// failure, the safe side.
+	return users.User{}, errors.Join(err, attempt.Cancel(context.WithoutCancel(ctx)))
 }
 
 // Login checks email and password and issues a token pair. Unknown email
@@ -174,9 +181,10 @@ func (s *Service) Login(ctx context.Context, email, password, address string) (T
 
 // pair issues an access token to go with a refresh token, stamped with the
 // time of the family's login, so that a refreshed token still tells how
-// old the login is (authn.Subject.RequireRecentLogin).
+// old the login is (authn.Subject.RequireRecentLogin), and with the
+// family, so that it dies with it (revokeFamily).
 func (s *Service) pair(ctx context.Context, rt refresh.Token) (TokenPair, error) {
-	at, err := s.cfg.Tokens.Issue(ctx, rt.Subject, token.AuthTime(rt.LoginAt))
+	at, err := s.cfg.Tokens.Issue(ctx, rt.Subject, token.AuthTime(rt.LoginAt), token.Family(rt.FamilyID))
 	if err != nil {
 		return TokenPair{}, err
 	}
@@ -191,7 +199,8 @@ func (s *Service) pair(ctx context.Context, rt refresh.Token) (TokenPair, error)
 
 // Refresh exchanges a refresh token for a new pair; the presented token is
 // dead afterwards. A token presented twice revokes its whole family
-// (authn.ErrTokenReused). Of refreshes racing with one token at most one
+// (authn.ErrTokenReused), and every access token issued with it: whoever
+// stole the token may hold them too. Of refreshes racing with one token at most one
 // succeeds: the others are reuse, and when their revocation of the family
 // comes before the winner has checked its new token, the winner fails too
 // (authn.ErrTokenRevoked), rather than hand out a pair whose refresh token
@@ -206,6 +215,12 @@ func (s *Service) Refresh(ctx context.Context, refreshToken string) (TokenPair, 
 		return TokenPair{}, err
 	}
 	rt, err := s.cfg.Refresh.Rotate(ctx, refreshToken)
+	var reuse *refresh.ReuseError
+	if errors.As(err, &reuse) {
+		if revokeErr := s.revokeFamily(ctx, reuse.FamilyID, reuse.Subject); revokeErr != nil {
+			return TokenPair{}, revokeErr
+		}
+	}
 	if err != nil {
 		return TokenPair{}, err
 	}
@@ -213,6 +228,9 @@ func (s *Service) Refresh(ctx context.Context, refreshToken string) (TokenPair, 
 	switch {
 	case errors.Is(err, users.ErrNotFound), err == nil && user.LockedAt != nil:
 		if revokeErr := s.cfg.Refresh.RevokeFamily(ctx, rt.FamilyID); revokeErr != nil {
+			return TokenPair{}, revokeErr
+		}
+		if revokeErr := s.revokeFamily(ctx, rt.FamilyID, rt.Subject); revokeErr != nil {
 			return TokenPair{}, revokeErr
 		}
 		return TokenPair{}, fmt.Errorf("account: refresh for an unusable account: %w", authn.ErrTokenRevoked)
@@ -238,7 +256,8 @@ func (s *Service) Refresh(ctx context.Context, refreshToken string) (TokenPair, 
 
 // Logout revokes the access token that authenticated the request (subject
 // must come from a bearer token) and, when refreshToken is not "", the
-// refresh family it belongs to, which must be the same user's.
+// refresh family it belongs to, which must be the same user's, with every
+// access token issued with the family.
 func (s *Service) Logout(ctx context.Context, subject authn.Subject, refreshToken string) error {
 	if subject.Method != authn.MethodBearer || subject.CredentialID == "" {
 		return fmt.Errorf("account: logout needs a bearer token's subject: %w", authn.ErrInvalidToken)
@@ -248,6 +267,9 @@ func (s *Service) Logout(ctx context.Context, subject authn.Subject, refreshToke
 		if err != nil {
 			return err
 		}
+		if err := s.revokeFamily(ctx, rt.FamilyID, rt.Subject); err != nil {
+			return err
+		}
 		if rt.Subject != subject.ID {
 			// The family is revoked all the same: a token presented by
 			// somebody else is a stolen one.
@@ -255,6 +277,29 @@ func (s *Service) Logout(ctx context.Context, subject authn.Subject, refreshToke
 		}
 	}
 	return s.cfg.Revocations.RevokeToken(ctx, subject.CredentialID, subject.ID, subject.ExpiresAt)
+}
+
+// RevokeFamilyOf ends one login of userID: the refresh family familyID
+// (refresh.Store.RevokeFamilyOf; list them with refresh.Store.Families)
+// and every access token issued with it, as when a user logs out another
+// device. A family that is not userID's fails with refresh.ErrFamilyNotFound
+// and revokes nothing.
+func (s *Service) RevokeFamilyOf(ctx context.Context, userID, familyID string) error {
+	if err := s.cfg.Refresh.RevokeFamilyOf(ctx, userID, familyID); err != nil {
+		return err
+	}
+	return s.revokeFamily(ctx, familyID, userID)
+}
+
+// revokeFamily revokes the access tokens issued with a refresh family that
+// has just been revoked, until the last of them would have expired: the
+// family obtains no more, so none expires after LatestExpiry.
+func (s *Service) revokeFamily(ctx context.Context, familyID, subject string) error {
+	if err := s.cfg.Revocations.RevokeFamily(ctx, familyID, subject, s.cfg.Tokens.LatestExpiry()); err != nil {
+		return fmt.Errorf("account: revoke the access tokens of family %s: %w", familyID, err)
+	}
+	s.log.InfoContext(ctx, "access tokens of a refresh family revoked", "user", subject, "family_id", familyID)
+	return nil
 }
 
 // StartSession checks email and password like Login and starts a cookie

@@ -30,7 +30,8 @@ var dateNames = []string{"exp", "nbf", "iat", authTimeClaim}
 // to one of names under case folding but spelled otherwise, which
 // encoding/json matches to the field of that name; and a member of dates
 // that is not a number. It walks encoding/json's own tokens, so that
-// names are compared as encoding/json unescapes them.
+// names are compared as encoding/json unescapes them. Package purpose has
+// its twin, for the purpose tokens' verifier.
 //
 // The reasons it gives name no member that is not in names, since the
 // rest are whatever the token's author wrote.
