@@ -85,10 +85,7 @@ func newRigWith(t *testing.T, db *gorm.DB, rc token.RevocationsConfig) *rig {
 	logs := &syncBuffer{}
 	log := slog.New(slog.NewJSONHandler(logs, &slog.HandlerOptions{Level: slog.LevelDebug}))
 
-	// OWASP's cheapest accepted Argon2id setting: real hashing, faster tests.
-	hasher, err := password.NewArgon2id(password.Argon2idParams{Memory: 7168, Iterations: 5, Parallelism: 1, SaltLength: 16, KeyLength: 32})
-	require.NoError(t, err)
-	u, err := users.New(ctx, db, users.Config{Hasher: hasher, Now: c.Now})
+	u, err := users.New(ctx, db, users.Config{Hasher: argon2idForTests(t), Now: c.Now})
 	require.NoError(t, err)
 	rc.Now = c.Now
 	revocations, err := token.NewRevocations(ctx, db, rc)
@@ -120,6 +117,15 @@ func newRigWith(t *testing.T, db *gorm.DB, rc token.RevocationsConfig) *rig {
 	require.NoError(t, err)
 	return &rig{Service: svc, cfg: cfg, clock: c, logs: logs, users: u, tokens: tokens, apiKeys: keys,
 		sessions: sessions, resets: resets, verifies: verifies}
+}
+
+// argon2idForTests is OWASP's cheapest accepted Argon2id setting: real
+// hashing, faster tests.
+func argon2idForTests(t *testing.T) password.Hasher {
+	t.Helper()
+	hasher, err := password.NewArgon2id(password.Argon2idParams{Memory: 7168, Iterations: 5, Parallelism: 1, SaltLength: 16, KeyLength: 32})
+	require.NoError(t, err)
+	return hasher
 }
 
 // register creates a user and returns its id.

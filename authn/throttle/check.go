@@ -6,7 +6,6 @@ import (
 	"time"
 
 	"gorm.io/gorm"
-	"gorm.io/gorm/clause"
 
 	"github.com/gatehouse-go/gatehouse/authn"
 )
@@ -50,36 +49,28 @@ func (l *Limiter) Check(ctx context.Context, account, address string) error {
 
 // wait returns how long until key has fewer than limit failures and
 // attempts in progress within the window, or 0 if it has fewer now. Only
-// the newest limit failures are read: an attempt is allowed once the
-// oldest of them leaves the window, however many older ones there are.
-// When attempts in progress are what fill the limit, it returns a second:
-// they may succeed, and free their places, at any moment.
+// the newest limit of them are read, in one statement, so that an attempt
+// that fails meanwhile is counted once, as attempt or as failure: an
+// attempt is allowed once the oldest of them leaves the window, however
+// many older ones there are. When attempts in progress are among them, it
+// returns a second: they may succeed, and free their places, at any moment.
 func (l *Limiter) wait(db *gorm.DB, key string, limit int, now time.Time) (time.Duration, error) {
-	since := now.Add(-l.cfg.Window)
-	var times []time.Time
-	err := db.Model(&failure{}).
+	var newest []failure
+	err := db.Model(&failure{}).Select("failed_at", "pending").
 		Where(keyIs(key)).
-		Where(clause.Eq{Column: clause.Column{Name: "pending"}, Value: false}).
-		Where("failed_at > ?", since).
+		Where("failed_at > ?", now.Add(-l.cfg.Window)).
 		Order("failed_at DESC").Limit(limit).
-		Pluck("failed_at", &times).Error
+		Find(&newest).Error
 	if err != nil {
 		return 0, fmt.Errorf("throttle: count failures: %w", err)
 	}
-	if len(times) >= limit {
-		return times[limit-1].Add(l.cfg.Window).Sub(now), nil
-	}
-	var pending int64
-	err = db.Model(&failure{}).
-		Where(keyIs(key)).
-		Where(clause.Eq{Column: clause.Column{Name: "pending"}, Value: true}).
-		Where("failed_at > ?", since).
-		Count(&pending).Error
-	if err != nil {
-		return 0, fmt.Errorf("throttle: count attempts in progress: %w", err)
-	}
-	if int64(len(times))+pending < int64(limit) {
+	if len(newest) < limit {
 		return 0, nil
 	}
-	return time.Second, nil
+	for _, f := range newest {
+		if f.Pending {
+			return time.Second, nil
+		}
+	}
+	return newest[limit-1].FailedAt.Add(l.cfg.Window).Sub(now), nil
 }

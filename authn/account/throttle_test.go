@@ -1,0 +1,112 @@
+package account_test
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"runtime"
+	"sync"
+	"sync/atomic"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+	"gorm.io/gorm"
+
+	"github.com/gatehouse-go/gatehouse/authn"
+	"github.com/gatehouse-go/gatehouse/authn/account"
+	"github.com/gatehouse-go/gatehouse/authn/password"
+	"github.com/gatehouse-go/gatehouse/authn/throttle"
+	"github.com/gatehouse-go/gatehouse/authn/users"
+	"github.com/gatehouse-go/gatehouse/internal/testdb"
+)
+
+// countingHasher counts the passwords it verifies: each is a guess that
+// was actually checked.
+type countingHasher struct {
+	password.Hasher
+	verified atomic.Int64
+}
+
+func (h *countingHasher) Verify(encoded, pw string) (bool, error) {
+	h.verified.Add(1)
+	return h.Hasher.Verify(encoded, pw)
+}
+
+// countedReplica is a rig over db whose Service verifies passwords with
+// hasher: one replica of an application, with its own connection pool and
+// throttle, sharing the database with the others.
+func countedReplica(t *testing.T, db *gorm.DB, hasher password.Hasher) *rig {
+	t.Helper()
+	r := newRigOn(t, db)
+	u, err := users.New(context.Background(), db, users.Config{Hasher: hasher, Now: r.clock.Now})
+	require.NoError(t, err)
+	r.cfg.Users = u
+	r.users = u
+	svc, err := account.New(r.cfg)
+	require.NoError(t, err)
+	r.Service = svc
+	return r
+}
+
+// TestConcurrentGuessesStopAtTheLimit sends many wrong passwords for one
+// account at once, spread over two replicas on one database, with more
+// threads than cores: exactly MaxFailures (5) of them are checked against
+// the hash, and every other one is throttled before its password is
+// looked at. Checking the count and recording the failure as two steps let
+// every attempt that started before the fifth failure was written through.
+//
+// It raises GOMAXPROCS, which is process-wide, so it does not run in
+// parallel.
+func TestConcurrentGuessesStopAtTheLimit(t *testing.T) {
+	previous := runtime.GOMAXPROCS(max(16, runtime.NumCPU()))
+	t.Cleanup(func() { runtime.GOMAXPROCS(previous) })
+
+	testdb.Each(t, func(t *testing.T, b testdb.Backend) {
+		for _, n := range []int{20, 40} {
+			t.Run(fmt.Sprintf("%d guesses", n), func(t *testing.T) {
+				ctx := context.Background()
+				database := b.New(t)
+				hasher := &countingHasher{Hasher: argon2idForTests(t)}
+				replicas := []*rig{countedReplica(t, database.Open(t), hasher), countedReplica(t, database.Open(t), hasher)}
+				replicas[0].register(t, bobEmail, bobPassword)
+				hasher.verified.Store(0)
+
+				start := make(chan struct{})
+				errs := make([]error, n)
+				var wg sync.WaitGroup
+				for i := range n {
+					wg.Add(1)
+					go func() {
+						defer wg.Done()
+						<-start
+						_, errs[i] = replicas[i%2].Login(ctx, bobEmail, "not-bobs-password", "192.0.2.1")
+					}()
+				}
+				close(start)
+				wg.Wait()
+
+				var refused, throttled int
+				for _, err := range errs {
+					switch {
+					case errors.Is(err, authn.ErrThrottled):
+						throttled++
+					case errors.Is(err, authn.ErrInvalidCredentials):
+						refused++
+					default:
+						t.Errorf("unexpected error: %v", err)
+					}
+				}
+				assert.EqualValues(t, throttle.DefaultMaxFailures, hasher.verified.Load(), "passwords checked")
+				assert.Equal(t, throttle.DefaultMaxFailures, refused, "wrong passwords")
+				assert.Equal(t, n-throttle.DefaultMaxFailures, throttled, "throttled")
+
+				for i, r := range replicas {
+					_, err := r.Login(ctx, bobEmail, bobPassword, "198.51.100.1")
+					assert.ErrorIs(t, err, authn.ErrThrottled, "replica %d: the right password waits too", i)
+				}
+				assert.EqualValues(t, throttle.DefaultMaxFailures, hasher.verified.Load(), "and is not checked")
+			})
+		}
+	})
+}
