@@ -8,5 +8,12 @@
 // authn/token with revocations, API keys from authn/apikey and cookie
 // sessions from authn/session, all over a SQLite file, chained as an
 // account.Service would; decisions come from an authz.Engine on the default
-// policy.
+// policy, persisted in the same file.
+//
+// Besides the table, Run edits the policy at runtime through the
+// application, with names its handlers take straight from the framework,
+// for a few hundred rounds interleaved with requests that make the
+// framework reuse its buffers (large bodies, long paths and headers), then
+// checks that memory, the store and every decision agree with the edits,
+// and that no subject a handler kept has changed since.
 package adaptertest

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"log/slog"
 	"path/filepath"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -20,6 +21,7 @@ import (
 	"github.com/gatehouse-go/gatehouse/authn/session"
 	"github.com/gatehouse-go/gatehouse/authn/token"
 	"github.com/gatehouse-go/gatehouse/authz"
+	"github.com/gatehouse-go/gatehouse/permissions"
 )
 
 // Fixture is the world the suite's requests run in.
@@ -33,9 +35,15 @@ type Fixture struct {
 	// and the body {"custom": "<code>"} (see WriteCustomError).
 	CustomErrors bool
 
-	logs  *lockedBuffer
-	posts map[string]string // post id → owner
-	db    *gorm.DB
+	logs   *lockedBuffer
+	posts  map[string]string // post id → owner
+	db     *gorm.DB
+	engine *authz.Engine
+
+	// kept are the subjects handlers saw, with a copy taken at the time,
+	// to check that nothing gatehouse handed out changes afterwards.
+	keptMu sync.Mutex
+	kept   []keptSubject
 
 	// credentials, by name, for the cases
 	bearer      map[string]string // subject → valid access token
@@ -69,6 +77,39 @@ type Post struct {
 	ID    string
 	Owner string
 }
+
+// Edit makes the policy edit of kind (see Route.Edit) with subject and
+// name as the handler got them from the framework.
+func (f *Fixture) Edit(ctx context.Context, kind, subject, name string) error {
+	grant := authz.Grant{Subject: subject, Permission: permissions.Permission(name), Scope: permissions.Any}
+	switch kind {
+	case EditAssign:
+		return f.engine.AssignRole(ctx, subject, name)
+	case EditUnassign:
+		return f.engine.UnassignRole(ctx, subject, name)
+	case EditGrant:
+		return f.engine.AddGrant(ctx, grant)
+	case EditRevoke:
+		return f.engine.RemoveGrant(ctx, grant)
+	case EditRemove:
+		return f.engine.RemoveSubject(ctx, subject)
+	}
+	return fmt.Errorf("adaptertest: unknown edit %q", kind)
+}
+
+// Remember keeps s, as an application may keep the subject of a request
+// beyond it (in a log queue, a cache); the suite checks later that it has
+// not changed. Handlers call it for every authenticated request.
+func (f *Fixture) Remember(s authn.Subject) {
+	snapshot := s
+	snapshot.ID, snapshot.CredentialID = strings.Clone(s.ID), strings.Clone(s.CredentialID)
+	snapshot.Method = authn.Method(strings.Clone(string(s.Method)))
+	f.keptMu.Lock()
+	defer f.keptMu.Unlock()
+	f.kept = append(f.kept, keptSubject{kept: s, snapshot: snapshot})
+}
+
+type keptSubject struct{ kept, snapshot authn.Subject }
 
 // Logs returns what the Guard's logger has written so far.
 func (f *Fixture) Logs() string { return f.logs.String() }
@@ -108,7 +149,7 @@ func NewFixture(t testing.TB) *Fixture {
 		t.Cleanup(func() { _ = sqlDB.Close() })
 	}
 
-	engine, err := authz.New(ctx)
+	engine, err := authz.New(ctx, authz.WithDB(db))
 	must(err)
 	for subject, role := range map[string]string{"alice": "admin", "carol": "moderator", "bob": "user"} {
 		must(engine.AssignRole(ctx, subject, role))
@@ -140,6 +181,7 @@ func NewFixture(t testing.TB) *Fixture {
 		},
 		logs:        logs,
 		db:          db,
+		engine:      engine,
 		posts:       map[string]string{"p-bob": "bob", "p-carol": "carol"},
 		bearer:      map[string]string{},
 		sessionName: sessions.CookieName(),

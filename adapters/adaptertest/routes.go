@@ -25,7 +25,22 @@ type Route struct {
 	// Throttled makes the handler refuse with a *authn.ThrottledError of 90
 	// seconds, through the adapter's error helper, as a login handler does.
 	Throttled bool
+	// Edit, when set, makes the handler edit the policy with Fixture.Edit,
+	// passing this kind and the route's {subject} and {name} parameters as
+	// the framework hands them out (Fiber's alias its request buffer), and
+	// answer 204, or, on error, what the adapter's error helper makes of
+	// it.
+	Edit string
 }
+
+// The kinds of Route.Edit.
+const (
+	EditAssign   = "assign"   // AssignRole(subject, name)
+	EditUnassign = "unassign" // UnassignRole(subject, name)
+	EditGrant    = "grant"    // AddGrant: subject may do permission name to any resource
+	EditRevoke   = "revoke"   // RemoveGrant of the same
+	EditRemove   = "remove"   // RemoveSubject(subject)
+)
 
 func require(r guard.Requirement) *guard.Requirement { return &r }
 
@@ -44,6 +59,11 @@ var Routes = []Route{
 	{Method: "PUT", Path: "/posts/{id}", Owner: permissions.PostsUpdate},
 	{Method: "GET", Path: "/posts", Filter: permissions.PostsRead},
 	{Method: "POST", Path: "/public/login", Throttled: true},
+	{Method: "PUT", Path: "/public/roles/{subject}/{name}", Edit: EditAssign},
+	{Method: "DELETE", Path: "/public/roles/{subject}/{name}", Edit: EditUnassign},
+	{Method: "PUT", Path: "/public/grants/{subject}/{name}", Edit: EditGrant},
+	{Method: "DELETE", Path: "/public/grants/{subject}/{name}", Edit: EditRevoke},
+	{Method: "DELETE", Path: "/public/subjects/{subject}", Edit: EditRemove},
 }
 
 // Reply is the JSON body every route's handler answers with on success.

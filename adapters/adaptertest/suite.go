@@ -260,9 +260,6 @@ func Run(t *testing.T, build func(t *testing.T, f *Fixture) App) {
 			t.Fatal(err)
 		}
 		t.Cleanup(engine.Close)
-		if err := engine.AssignRole(ctx, "carol", "moderator"); err != nil {
-			t.Fatal(err)
-		}
 		rf.Guard.Engine = engine
 		replica := build(t, rf)
 		allowed := func(f *Fixture) request { return get("/users", bearer(f, "carol")) }
@@ -280,6 +277,10 @@ func Run(t *testing.T, build func(t *testing.T, f *Fixture) App) {
 		hub.Reconnect()
 		waitFor(t, func() bool { return engine.Err() == nil })
 		check(t, rf, do(t, replica, rf, allowed(rf)), want{status: 200, subject: "carol", method: "bearer"}, false)
+	})
+
+	t.Run("runtime edits with the framework's own strings, under churn", func(t *testing.T) {
+		runChurn(t, build)
 	})
 
 	t.Run("custom error writer", func(t *testing.T) {

@@ -1,24 +1,28 @@
 package fiberadapter
 
-import "github.com/gofiber/fiber/v3"
+import (
+	"strings"
+
+	"github.com/gofiber/fiber/v3"
+)
 
 // credentials reads a Fiber request for authn. Fiber returns strings that
-// alias its request buffer, valid only during the handler; authenticators
-// use them within the call, and anything they keep (a subject id) comes
-// from their own store.
+// alias its request buffer, valid only while the handler runs; the
+// credentials hand authn copies, so that nothing an authenticator derives
+// from them (a key id in Subject.CredentialID, a claim) changes once the
+// handler has returned, whoever keeps the Subject.
 type credentials struct{ c fiber.Ctx }
 
-func (r credentials) Header(name string) string { return r.c.Get(name) }
+func (r credentials) Header(name string) string { return strings.Clone(r.c.Get(name)) }
 
 func (r credentials) Cookie(name string) (string, bool) {
-	v := r.c.Cookies(name)
+	v := strings.Clone(r.c.Cookies(name))
 	return v, v != ""
 }
 
-func (r credentials) Method() string { return r.c.Method() }
+func (r credentials) Method() string { return strings.Clone(r.c.Method()) }
 
-// HeaderValues and CookieValues copy, so that the guard may compare them
-// whatever Fiber does with its buffers meanwhile.
+// HeaderValues and CookieValues copy too.
 func (r credentials) HeaderValues(name string) []string {
 	var values []string
 	for _, v := range r.c.Request().Header.PeekAll(name) {

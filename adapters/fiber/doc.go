@@ -15,4 +15,20 @@
 // authn.FromContext(c.Context())). Refusals are JSON {"error": code,
 // "message": text} with the statuses and headers of package guard;
 // Config.ErrorWriter replaces the writer.
+//
+// # Fiber's reused memory
+//
+// Fiber (fasthttp) hands out strings that alias its request buffers:
+// c.Params, c.Get, c.Cookies, c.Query, c.IP and c.Body return memory that
+// the next request on the connection overwrites once the handler has
+// returned. gatehouse is safe with them as they are: this adapter copies
+// the credentials it hands to authn, and authz, authn and watch copy every
+// string they keep beyond a call, so a handler may pass c.Params("id")
+// straight to Engine.AssignRole, without Fiber's Immutable setting.
+// Application code must do the same for what it keeps itself: copy a
+// value (strings.Clone, or Fiber's utils.CopyString) before storing it in a
+// map, a cache, a struct that outlives the request or a goroutine. A
+// resource loader given to RequireOwnership returns values the handler
+// reads after the guard: give them strings of your own (from your
+// database), not Fiber's.
 package fiberadapter

@@ -39,8 +39,16 @@ func build(t *testing.T, f *adaptertest.Fixture) adaptertest.App {
 			if route.Throttled {
 				return mw.WriteError(c, &authn.ThrottledError{RetryAfter: 90 * time.Second})
 			}
+			if route.Edit != "" {
+				// Fiber's own strings, aliasing its request buffer.
+				if err := f.Edit(c.Context(), route.Edit, c.Params("subject"), c.Params("name")); err != nil {
+					return mw.WriteError(c, err)
+				}
+				return c.SendStatus(http.StatusNoContent)
+			}
 			var reply adaptertest.Reply
 			if s, ok := fiberadapter.SubjectFrom(c); ok {
+				f.Remember(s)
 				reply.Subject, reply.Method = s.ID, string(s.Method)
 			}
 			if route.Owner != "" {

@@ -47,8 +47,17 @@ func build(t *testing.T, f *adaptertest.Fixture) adaptertest.App {
 				mw.WriteError(c, &authn.ThrottledError{RetryAfter: 90 * time.Second})
 				return
 			}
+			if route.Edit != "" {
+				if err := f.Edit(c.Request.Context(), route.Edit, c.Param("subject"), c.Param("name")); err != nil {
+					mw.WriteError(c, err)
+					return
+				}
+				c.Status(http.StatusNoContent)
+				return
+			}
 			var reply adaptertest.Reply
 			if s, ok := ginadapter.SubjectFrom(c); ok {
+				f.Remember(s)
 				reply.Subject, reply.Method = s.ID, string(s.Method)
 			}
 			if route.Owner != "" {

@@ -31,8 +31,17 @@ func build(t *testing.T, f *adaptertest.Fixture) adaptertest.App {
 				mw.WriteError(w, r, &authn.ThrottledError{RetryAfter: 90 * time.Second})
 				return
 			}
+			if route.Edit != "" {
+				if err := f.Edit(r.Context(), route.Edit, r.PathValue("subject"), r.PathValue("name")); err != nil {
+					mw.WriteError(w, r, err)
+					return
+				}
+				w.WriteHeader(http.StatusNoContent)
+				return
+			}
 			var reply adaptertest.Reply
 			if s, ok := httpadapter.SubjectFrom(r.Context()); ok {
+				f.Remember(s)
 				reply.Subject, reply.Method = s.ID, string(s.Method)
 			}
 			if route.Owner != "" {
