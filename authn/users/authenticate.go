@@ -6,12 +6,18 @@ import (
 	"fmt"
 
 	"github.com/gatehouse-go/gatehouse/authn"
+	"github.com/gatehouse-go/gatehouse/authn/password"
 )
 
 // errLoginFailed is the one error for an unknown email, a malformed email
 // and a wrong password: the same value, so not even its text tells them
 // apart.
 var errLoginFailed = fmt.Errorf("users: authenticate: %w", authn.ErrInvalidCredentials)
+
+// maxLoginPassword is the longest password Authenticate hashes, in bytes:
+// four bytes for each of the most characters any password.Rules accept
+// (password.LimitMaxLength), so no password set through a Store is longer.
+const maxLoginPassword = 4 * password.LimitMaxLength
 
 // Authenticate returns the user whose email and password these are.
 //
@@ -24,6 +30,9 @@ var errLoginFailed = fmt.Errorf("users: authenticate: %w", authn.ErrInvalidCrede
 // authn.ErrInvalidCredentials; given a wrong one, it fails as any account
 // would, so only someone who knows the password learns of the lock. A
 // failure to reach the database is returned as it is and matches neither.
+// A password longer than any Rules accept (4 KiB) fails like a wrong one,
+// after the same work, but is not itself hashed: a client sending
+// megabytes would otherwise make each attempt cost the server dearly.
 //
 // After a successful login, a hash the Hasher says needs rehashing (another
 // algorithm, weaker parameters) is replaced by a new one. If storing it
@@ -42,10 +51,14 @@ func (s *Store) Authenticate(ctx context.Context, email, pw string) (User, error
 			return User{}, fmt.Errorf("users: authenticate: %w", err)
 		}
 	}
+	tooLong := len(pw) > maxLoginPassword
+	if tooLong {
+		pw = "" // verified in its place, for the same work
+	}
 	// An error here is a hash that cannot be read or a password the
 	// algorithm cannot take; either way no password matched.
 	ok, err := s.hasher.Verify(encoded, pw)
-	if !found || err != nil || !ok {
+	if !found || tooLong || err != nil || !ok {
 		return User{}, errLoginFailed
 	}
 	if rec.LockedAt != nil {

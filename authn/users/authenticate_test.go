@@ -5,6 +5,7 @@ import (
 	"context"
 	"log/slog"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -13,6 +14,7 @@ import (
 
 	"github.com/gatehouse-go/gatehouse/authn"
 	"github.com/gatehouse-go/gatehouse/authn/authntest"
+	"github.com/gatehouse-go/gatehouse/authn/password"
 	"github.com/gatehouse-go/gatehouse/authn/users"
 	"github.com/gatehouse-go/gatehouse/internal/testdb"
 )
@@ -180,4 +182,45 @@ func TestRehashFailureIsLoggedNotFatal(t *testing.T) {
 	assert.NotContains(t, out, goodPassword)
 	assert.NotContains(t, out, stored)
 	assert.NotContains(t, out, "bob@example.com")
+}
+
+// lengthHasher records the length of the longest password it verified.
+type lengthHasher struct {
+	password.Hasher
+	mu      sync.Mutex
+	longest int
+	calls   int
+}
+
+func (h *lengthHasher) Verify(encoded, pw string) (bool, error) {
+	h.mu.Lock()
+	h.longest, h.calls = max(h.longest, len(pw)), h.calls+1
+	h.mu.Unlock()
+	return h.Hasher.Verify(encoded, pw)
+}
+
+// TestAuthenticateDoesNotHashHugePasswords checks that a login with a
+// password longer than any the Rules accept is refused like any wrong
+// password, after the same hashing work, but without hashing what was
+// sent: megabytes per attempt would otherwise cost the server dearly.
+func TestAuthenticateDoesNotHashHugePasswords(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	hasher := &lengthHasher{Hasher: fastHasher(t)}
+	s, _, _ := newStore(t, users.Config{Hasher: hasher})
+	register(t, s, "bob@example.com", goodPassword, "Bob")
+	_, wrong := s.Authenticate(ctx, "bob@example.com", "not the password")
+
+	for _, pw := range []string{strings.Repeat("p", 4*password.LimitMaxLength+1), goodPassword + strings.Repeat(" ", 1<<20)} {
+		for _, email := range []string{"bob@example.com", "nobody@example.com"} {
+			hasher.longest, hasher.calls = 0, 0
+			_, err := s.Authenticate(ctx, email, pw)
+			require.ErrorIs(t, err, authn.ErrInvalidCredentials)
+			assert.Equal(t, wrong.Error(), err.Error())
+			assert.Equal(t, 1, hasher.calls, "one hash verified, as for any login")
+			assert.LessOrEqual(t, hasher.longest, 4*password.LimitMaxLength, "but not the password sent")
+		}
+	}
+	_, err := s.Authenticate(ctx, "bob@example.com", goodPassword)
+	assert.NoError(t, err)
 }

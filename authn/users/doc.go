@@ -3,9 +3,11 @@
 // password, lock, email verification, deletion).
 //
 // A Store owns one table, gatehouse_users, which it creates at New. Emails
-// are stored normalized (NormalizeEmail: trimmed and lowercased) under a
-// unique index, so "Bob@Example.com" and "bob@example.com" are one account,
-// even when two registrations race. Passwords are checked when they are
+// are stored normalized (NormalizeEmail: trimmed, folded by NFKC and
+// lowercased, with invisible characters refused) under a unique index, so
+// "Bob@Example.com", "bob@example.com" and the fullwidth
+// "ｂｏｂ@example.com" are one account, even when two registrations race,
+// and "bob\u200b@example.com" is none. Passwords are checked when they are
 // set, against password.Rules (12 to 128 characters by default) and, if one
 // is configured, a password.BreachChecker that refuses those known from data
 // breaches. Only their hashes are stored, made by the configured

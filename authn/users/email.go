@@ -4,7 +4,10 @@ import (
 	"fmt"
 	"net/mail"
 	"strings"
+	"unicode"
 	"unicode/utf8"
+
+	"golang.org/x/text/unicode/norm"
 )
 
 // Length limits of an email address in bytes (RFC 5321 §4.5.3.1 and its
@@ -13,15 +16,35 @@ const (
 	maxEmailLength     = 254
 	maxEmailLocalPart  = 64
 	maxEmailDomainPart = 253
+	// maxEmailInput bounds the input before it is normalized, so that
+	// normalizing costs little whatever a client sends: four bytes for each
+	// of the 254 it may fold into.
+	maxEmailInput = 4 * maxEmailLength
 )
 
 // NormalizeEmail returns the form in which an email address is stored and
-// compared: trimmed of surrounding spaces and lowercased. It refuses, with
-// an error matching ErrInvalidEmail, anything but a bare address of at most
-// 254 bytes that net/mail parses as it stands: no display name, angle
-// brackets, comments or quoted local parts; exactly one '@'; a local part of
-// at most 64 bytes; and a domain that has a dot, is not an IP literal, and
-// has no label starting or ending with '-'.
+// compared: trimmed of surrounding spaces, folded by Unicode
+// compatibility normalization (NFKC) and lowercased. It refuses, with an
+// error matching ErrInvalidEmail, anything but a bare address of at most
+// 254 bytes once normalized that net/mail parses as it stands: no display
+// name, angle brackets, comments or quoted local parts; exactly one '@'; a
+// local part of at most 64 bytes; and a domain that has a dot, is not an IP
+// literal, and has no label starting or ending with '-'.
+//
+// NFKC folds characters that display like others into them, so that an
+// address cannot pass for another it looks like: fullwidth
+// "ａlice@example.com" and mathematical "𝐚lice@example.com" are
+// "alice@example.com", and a decomposed "o" with a combining diaeresis is
+// "ö". Characters that display as nothing, or move or hide the text around
+// them, are refused rather than removed: format characters (zero-width
+// spaces and joiners, soft hyphens, bidirectional marks, tags), control
+// characters, line and paragraph separators, spaces other than ASCII's,
+// variation selectors and the other default-ignorable characters (Hangul
+// fillers, the combining grapheme joiner), and noncharacters. Lookups
+// normalize the same way, so logging in as "ａlice@example.com" finds the
+// account of "alice@example.com". Addresses stored before this
+// normalization that it changes can no longer be found by email; see
+// Store.UsersWithUnnormalizedEmail.
 //
 // Lowercasing the local part is, strictly, not what RFC 5321 allows, but no
 // mail provider in use distinguishes case there, and treating
@@ -30,15 +53,25 @@ const (
 // Addresses are not otherwise rewritten: "bob+news@example.com" stays its own
 // account.
 func NormalizeEmail(email string) (string, error) {
-	normalized := strings.ToLower(strings.TrimSpace(email))
 	invalid := func(why string) (string, error) {
 		return "", fmt.Errorf("users: %w: %s", ErrInvalidEmail, why)
 	}
+	trimmed := strings.TrimSpace(email)
 	switch {
-	case !utf8.ValidString(email):
-		// Checked first: lowercasing would turn each invalid byte into
+	case len(trimmed) > maxEmailInput:
+		return invalid(fmt.Sprintf("longer than %d bytes", maxEmailLength))
+	case !utf8.ValidString(trimmed):
+		// Checked first: normalizing would turn each invalid byte into
 		// U+FFFD, and different inputs into one address.
 		return invalid("not valid UTF-8")
+	}
+	// Lowercasing may undo a composition (İ becomes i and a combining dot),
+	// so the result is normalized once more.
+	normalized := norm.NFKC.String(strings.ToLower(norm.NFKC.String(trimmed)))
+	if r, ok := invisible(normalized); ok {
+		return invalid(fmt.Sprintf("contains the invisible or control character %U", r))
+	}
+	switch {
 	case normalized == "":
 		return invalid("empty")
 	case len(normalized) > maxEmailLength:
@@ -67,4 +100,22 @@ func NormalizeEmail(email string) (string, error) {
 		}
 	}
 	return normalized, nil
+}
+
+// invisible returns the first character of s that does not show as itself
+// in an address, if any: a control or format character, a line or
+// paragraph separator, a space other than ASCII's, a default-ignorable
+// character or a noncharacter.
+func invisible(s string) (rune, bool) {
+	for _, r := range s {
+		if r == ' ' {
+			continue // refused where it matters, by the parser
+		}
+		if unicode.In(r, unicode.Cc, unicode.Cf, unicode.Zl, unicode.Zp, unicode.Zs,
+			unicode.Variation_Selector, unicode.Other_Default_Ignorable_Code_Point,
+			unicode.Noncharacter_Code_Point) {
+			return r, true
+		}
+	}
+	return 0, false
 }

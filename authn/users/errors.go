@@ -15,7 +15,8 @@ var (
 	// ErrInvalidEmail reports an email address NormalizeEmail refuses.
 	ErrInvalidEmail = errors.New("invalid email")
 	// ErrInvalidName reports a display name that is empty, longer than 100
-	// characters, or holds control characters.
+	// characters, has no visible character, or holds control characters or
+	// characters that display as nothing.
 	ErrInvalidName = errors.New("invalid name")
 	// ErrEmailTaken reports a registration for an email that already has an
 	// account, compared after normalization.

@@ -44,6 +44,30 @@ func (s *Store) List(ctx context.Context) ([]User, error) {
 	return list, nil
 }
 
+// UsersWithUnnormalizedEmail returns the users whose stored email is not
+// in the form NormalizeEmail gives today, oldest first: addresses stored by
+// an earlier version, which only trimmed and lowercased them, that hold
+// fullwidth or other compatibility characters, or invisible ones. Such an
+// account can no longer be found by its email, so its owner cannot log in
+// or reset the password, and it may be a look-alike of another account
+// (ａlice@example.com beside alice@example.com). Review each: change the
+// address of a genuine one to its normalized form, when no other account
+// holds that, or lock or delete an impostor. Like List, it reads the whole
+// table.
+func (s *Store) UsersWithUnnormalizedEmail(ctx context.Context) ([]User, error) {
+	all, err := s.List(ctx)
+	if err != nil {
+		return nil, err
+	}
+	var found []User
+	for _, u := range all {
+		if normalized, err := NormalizeEmail(u.Email); err != nil || normalized != u.Email {
+			found = append(found, u)
+		}
+	}
+	return found, nil
+}
+
 // Count returns the number of users.
 func (s *Store) Count(ctx context.Context) (int64, error) {
 	var n int64

@@ -88,6 +88,18 @@ func TestRegisterValidation(t *testing.T) {
 		{"line separator in name", "bob@example.com", goodPassword, "Bob\u2028Smith", []error{users.ErrInvalidName}},
 		{"right-to-left override in name", "bob@example.com", goodPassword, "Bob\u202Egpj.exe", []error{users.ErrInvalidName}},
 		{"name not UTF-8", "bob@example.com", goodPassword, "Bob\xc3", []error{users.ErrInvalidName}},
+		{"zero-width space in name", "bob@example.com", goodPassword, "Bo\u200bb", []error{users.ErrInvalidName}},
+		{"soft hyphen in name", "bob@example.com", goodPassword, "Bo\u00adb", []error{users.ErrInvalidName}},
+		{"byte order mark in name", "bob@example.com", goodPassword, "\ufeffBob", []error{users.ErrInvalidName}},
+		{"tag characters in name", "bob@example.com", goodPassword, "Bob\U000e0041\U000e0064", []error{users.ErrInvalidName}},
+		{"Hangul filler for a name", "bob@example.com", goodPassword, "\u3164", []error{users.ErrInvalidName}},
+		{"only joiners", "bob@example.com", goodPassword, "\u200d\u200c", []error{users.ErrInvalidName}},
+		{"only a combining mark", "bob@example.com", goodPassword, "\u0301", []error{users.ErrInvalidName}},
+		{"NUL in name", "bob@example.com", goodPassword, "Bob\x00", []error{users.ErrInvalidName}},
+		{"email with zero-width space", "bob\u200b@example.com", goodPassword, "Bob", []error{users.ErrInvalidEmail}},
+		{"email of megabytes", strings.Repeat("b", 1<<20) + "@example.com", goodPassword, "Bob", []error{users.ErrInvalidEmail}},
+		{"password of megabytes", "bob@example.com", strings.Repeat("p", 1<<20), "Bob", []error{password.ErrTooLong}},
+		{"name of megabytes", "bob@example.com", goodPassword, strings.Repeat("n", 1<<20), []error{users.ErrInvalidName}},
 		{"everything wrong at once", "bob", "pw123", "", []error{users.ErrInvalidEmail, password.ErrTooShort, users.ErrInvalidName}},
 	}
 	for _, tt := range tests {
@@ -111,6 +123,28 @@ func TestRegisterValidation(t *testing.T) {
 	// The limits themselves are accepted.
 	u := register(t, s, "bob@example.com", strings.Repeat("p", 10), strings.Repeat("é", 100))
 	assert.Equal(t, strings.Repeat("é", 100), u.Name)
+}
+
+// TestRegisterNames checks the names that are kept, in the form they are
+// stored: composed (NFC), with the joiners and variation selectors that
+// scripts and emoji need, and the spaces of other scripts.
+func TestRegisterNames(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	s, _, _ := newStore(t, users.Config{})
+	tests := []struct{ name, given, stored string }{
+		{"decomposed accent", "Rene\u0301e", "Ren\u00e9e"},
+		{"Persian with a zero-width non-joiner", "\u0646\u06cc\u0645\u200c\u062c\u0627\u0646", "\u0646\u06cc\u0645\u200c\u062c\u0627\u0646"},
+		{"emoji family with zero-width joiners", "\U0001f469\u200d\U0001f469\u200d\U0001f467", "\U0001f469\u200d\U0001f469\u200d\U0001f467"},
+		{"emoji with a variation selector", "Bob \u2764\ufe0f", "Bob \u2764\ufe0f"},
+		{"ideographic space", "\u5c71\u7530\u3000\u592a\u90ce", "\u5c71\u7530\u3000\u592a\u90ce"},
+		{"fullwidth letters, not folded", "\uff21lice", "\uff21lice"},
+	}
+	for i, tt := range tests {
+		u, err := s.Register(ctx, fmt.Sprintf("user-%d@example.com", i), goodPassword, tt.given)
+		require.NoError(t, err, tt.name)
+		assert.Equal(t, tt.stored, u.Name, tt.name)
+	}
 }
 
 func TestRegisterEmailIsCaseInsensitive(t *testing.T) {

@@ -11,7 +11,8 @@ type User struct {
 	// Email is the normalized email address (see NormalizeEmail), unique
 	// among users.
 	Email string
-	// Name is the display name, trimmed of surrounding spaces.
+	// Name is the display name, trimmed of surrounding spaces and composed
+	// (Unicode NFC).
 	Name string
 	// CreatedAt is when the user registered, in UTC.
 	CreatedAt time.Time
