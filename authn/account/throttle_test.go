@@ -110,3 +110,30 @@ func TestConcurrentGuessesStopAtTheLimit(t *testing.T) {
 		}
 	})
 }
+
+// TestLoginCountsTheAddressNotTheConnection checks that Login given
+// http.Request.RemoteAddr as it stands, port included, counts failures
+// per client IP: each connection has a port of its own, and counting them
+// apart would let one client guess without limit across accounts.
+func TestLoginCountsTheAddressNotTheConnection(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	db := testdb.Open(t)
+	r := newRigOn(t, db)
+	limiter, err := throttle.New(ctx, db, throttle.Config{MaxFailuresPerAddress: 3, Now: r.clock.Now})
+	require.NoError(t, err)
+	cfg := r.cfg
+	cfg.Throttle = limiter
+	svc, err := account.New(cfg)
+	require.NoError(t, err)
+	r.register(t, bobEmail, bobPassword)
+
+	for i, remoteAddr := range []string{"192.0.2.1:37198", "192.0.2.1:37199", "[::ffff:192.0.2.1]:40000"} {
+		_, err := svc.Login(ctx, fmt.Sprintf("user-%d@example.com", i), "a-guess-at-it", remoteAddr)
+		require.ErrorIs(t, err, authn.ErrInvalidCredentials)
+	}
+	_, err = svc.Login(ctx, bobEmail, bobPassword, "192.0.2.1:50000")
+	assert.ErrorIs(t, err, authn.ErrThrottled, "a fourth connection from the same client")
+	_, err = svc.Login(ctx, bobEmail, bobPassword, "198.51.100.7:50000")
+	assert.NoError(t, err, "another client")
+}
