@@ -23,6 +23,11 @@
 // account is locked (ErrLocked). Hashes made by an older hasher or weaker
 // parameters are replaced at their owner's next successful login.
 //
+// Register answers ErrEmailTaken for an email that has an account, which
+// tells whoever registers that the account exists. RegisterOrFind does the
+// same work whether or not the email is taken and tells only its caller,
+// for a sign-up that reveals nothing (account.Service.SignUp).
+//
 // The Store does not throttle logins (package throttle does), send email, or
 // issue sessions or tokens; it returns the User for the caller to do so.
 // Deleting a user does not revoke credentials kept by other packages.
