@@ -136,11 +136,13 @@ type fuzzClaims struct {
 }
 
 // A token signed with the right key is accepted only when it says what
-// Verify's documentation requires: the kid of that key and its alg, typ
-// at+jwt, this issuer, audience "api", a live exp, nbf and iat not in the
+// Verify's documentation requires: the kid of that key, or none since it
+// is the only key, and its alg, typ at+jwt, this issuer, audience "api", a
+// live exp at most MaxLifetime after an iat, nbf and iat not in the
 // future, a sub and a jti, and a gen, if any, that is a positive integer
-// below 2^53. The Subject then carries its sub, jti and exp. Whatever the
-// header and claims hold, Verify never panics and every refusal matches
+// below 2^53; header and claims read alike case-sensitively or not. The
+// Subject then carries its sub, jti and exp. Whatever the header and
+// claims hold, Verify never panics and every refusal matches
 // authn.ErrInvalidToken.
 func FuzzVerifySignedClaims(f *testing.F) {
 	now := fuzzNow.Unix()
@@ -160,6 +162,11 @@ func FuzzVerifySignedClaims(f *testing.F) {
 		{`{"alg":"HS256","kid":"hs-1","typ":"at+jwt"}`, `{"iss":"` + testIssuer + `","aud":["api"],"sub":"bob","jti":"j1","exp":1893553385,"nbf":1893553445}`},
 		{`{"alg":"HS256","kid":"hs-1","typ":"at+jwt"}`, `{"iss":"` + testIssuer + `","aud":["web"],"sub":"","jti":"j1","exp":"soon"}`},
 		{`{"alg":"HS256","kid":"hs-1","typ":"at+jwt"}`, `null`},
+		{`{"alg":"HS256","typ":"at+jwt"}`, good},
+		{`{"alg":"HS256","kid":null,"typ":"at+jwt"}`, good},
+		{`{"alg":"HS256","kid":"hs-1","typ":"at+jwt"}`, `{"iss":"` + testIssuer + `","aud":["api"],"sub":"bob","jti":"j1","iat":1893553445,"exp":4893554345}`},
+		{`{"alg":"HS256","kid":"hs-1","typ":"at+jwt"}`, `{"iss":"` + testIssuer + `","aud":["api"],"sub":"bob","Sub":"eve","jti":"j1","iat":1893553445,"exp":1893554345}`},
+		{`{"alg":"HS256","kid":"hs-1","typ":"at+jwt"}`, `{"iss":"` + testIssuer + `","aud":["api"],"sub":"bob","jti":"j1","iat":"1893553445","exp":1893554345}`},
 		{`[]`, `{}`},
 	} {
 		f.Add(seed[0], seed[1])
@@ -173,18 +180,19 @@ func FuzzVerifySignedClaims(f *testing.F) {
 			}
 			return
 		}
-		var h map[string]any
+		var h, m map[string]any
 		var hs struct{ Typ, Kid any }
 		var c fuzzClaims
 		if json.Unmarshal([]byte(header), &h) != nil || json.Unmarshal([]byte(header), &hs) != nil ||
-			json.Unmarshal([]byte(claims), &c) != nil {
+			json.Unmarshal([]byte(claims), &c) != nil || json.Unmarshal([]byte(claims), &m) != nil {
 			t.Fatalf("accepted a token whose header or claims do not decode:\n%s\n%s", header, claims)
 		}
+		kid, hasKid := h["kid"]
 		typ, _ := hs.Typ.(string)
 		leeway := int64(token.DefaultLeeway / time.Second)
 		notAfterNow := func(d *jwt.NumericDate) bool { return d == nil || d.Unix() <= now+leeway }
 		switch {
-		case h["alg"] != "HS256" || hs.Kid != "hs-1":
+		case h["alg"] != "HS256" || hasKid && kid != "hs-1" || hs.Kid != kid:
 			t.Fatalf("accepted alg %v, kid %v", h["alg"], hs.Kid)
 		case !strings.EqualFold(typ, token.TokenType) && !strings.EqualFold(typ, "application/"+token.TokenType):
 			t.Fatalf("accepted typ %v", hs.Typ)
@@ -196,10 +204,21 @@ func FuzzVerifySignedClaims(f *testing.F) {
 			t.Fatalf("accepted exp %v at %v", c.Exp, fuzzNow)
 		case !notAfterNow(c.Nbf) || !notAfterNow(c.Iat):
 			t.Fatalf("accepted nbf %v, iat %v at %v", c.Nbf, c.Iat, fuzzNow)
+		case c.Iat == nil || c.Exp.Sub(c.Iat.Time) > token.DefaultMaxLifetimeFactor*token.DefaultTTL:
+			t.Fatalf("accepted iat %v, exp %v", c.Iat, c.Exp)
 		case c.Sub == "" || c.Jti == "":
 			t.Fatalf("accepted sub %q, jti %q", c.Sub, c.Jti)
+		case m["sub"] != c.Sub || m["jti"] != c.Jti || m["iss"] != c.Iss:
+			t.Fatalf("claims read differently case-sensitively: %v, %+v", m, c)
 		case s.ID != c.Sub || s.CredentialID != c.Jti || !s.ExpiresAt.Equal(c.Exp.Time):
 			t.Fatalf("subject %+v for claims %+v", s, c)
+		}
+		for _, date := range []string{"exp", "nbf", "iat", "auth_time"} {
+			if v, ok := m[date]; ok {
+				if _, isNumber := v.(float64); !isNumber {
+					t.Fatalf("accepted %s %v, not a number", date, v)
+				}
+			}
 		}
 		if c.Gen != nil && string(*c.Gen) != "null" {
 			var gen float64
