@@ -47,6 +47,7 @@ func (b *syncBuffer) String() string {
 type rig struct {
 	*account.Service
 	cfg      account.Config
+	db       *gorm.DB
 	clock    *authntest.Clock
 	logs     *syncBuffer
 	users    *users.Store
@@ -115,7 +116,7 @@ func newRigWith(t *testing.T, db *gorm.DB, rc token.RevocationsConfig) *rig {
 	}
 	svc, err := account.New(cfg)
 	require.NoError(t, err)
-	return &rig{Service: svc, cfg: cfg, clock: c, logs: logs, users: u, tokens: tokens, apiKeys: keys,
+	return &rig{Service: svc, cfg: cfg, db: db, clock: c, logs: logs, users: u, tokens: tokens, apiKeys: keys,
 		sessions: sessions, resets: resets, verifies: verifies}
 }
 

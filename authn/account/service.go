@@ -42,6 +42,10 @@ type Config struct {
 	// EmailVerifications, when set, enables RequestEmailVerification and
 	// VerifyEmail. Give it its own key.
 	EmailVerifications *purpose.Tokens
+	// Registrations, when set, enables SignUp, the registration that does
+	// not reveal whether an email has an account, and is told what SignUp
+	// did so that it can tell the address's owner.
+	Registrations RegistrationNotifier
 	// Logger records security events (throttling, reuse, revocations) with
 	// user ids only, never credentials. Nil discards them.
 	Logger *slog.Logger
