@@ -12,14 +12,19 @@
 // may hold several keys at once, signing with one and verifying with all, so
 // keys rotate without logging anybody out: add the new key, make it the
 // SigningKey, and drop the old one once its last tokens have expired. Verify
-// never trusts the algorithm a token names: it looks up the key by kid and
-// accepts only that key's algorithm, which shuts out "alg":"none" and the
-// confusion of an RSA public key with an HMAC secret.
+// never trusts the algorithm a token names: it looks up the key by kid (or,
+// without one, takes the only key there is) and accepts only that key's
+// algorithm, which shuts out "alg":"none" and the confusion of an RSA
+// public key with an HMAC secret. Nor does it let a token be read two
+// ways: a member named twice, a claim in another case, a time written as a
+// string, all are refused; and no token may claim to live longer than
+// Config.MaxLifetime.
 //
 // Tokens are verified without a database, so revoking one before it expires
-// needs Revocations: a GORM-backed list of revoked token ids and, per
-// subject, a revocation generation that invalidates every token the subject
-// was issued before it. Both are held in memory, so verifying a token never
+// needs Revocations: a GORM-backed list of revoked token ids, of revoked
+// refresh families (whose tokens carry the family's id, see Family) and,
+// per subject, a revocation generation that invalidates every token the
+// subject was issued before it. Both are held in memory, so verifying a token never
 // queries the database; Reload brings in revocations made by other processes.
 // Replicas that share a watch.Notifier (RevocationsConfig.Notifier) tell
 // each other of every revocation as it is made, and fail closed — refuse to

@@ -172,6 +172,50 @@ func ExampleRevocations_RevokeSubject() {
 	// <nil>
 }
 
+// Access tokens issued with a refresh family carry its id, and die with
+// it: when the family's refresh token turns out stolen, so do the access
+// tokens its rotations gave.
+func ExampleRevocations_RevokeFamily() {
+	dir, err := os.MkdirTemp("", "gatehouse-example")
+	if err != nil {
+		log.Fatal(err)
+	}
+	defer os.RemoveAll(dir)
+	db, err := gorm.Open(sqlite.Open(filepath.Join(dir, "app.db")), &gorm.Config{Logger: logger.Discard})
+	if err != nil {
+		log.Fatal(err)
+	}
+	if sqlDB, err := db.DB(); err == nil {
+		defer sqlDB.Close()
+	}
+
+	ctx := context.Background()
+	revocations, err := token.NewRevocations(ctx, db, token.RevocationsConfig{})
+	if err != nil {
+		log.Fatal(err)
+	}
+	secret := make([]byte, 32)
+	_, _ = rand.Read(secret)
+	key, _ := token.HS256("hs-1", secret)
+	issuer, _ := token.New(token.Config{Issuer: "https://auth.example.com", Keys: []token.Key{key}, Revocations: revocations})
+
+	phone, _ := issuer.Issue(ctx, "user-42", token.Family("family-of-the-phone"))
+	laptop, _ := issuer.Issue(ctx, "user-42", token.Family("family-of-the-laptop"))
+	// The phone's refresh family was revoked: its access tokens go too,
+	// until the last one the family could have obtained would expire.
+	if err := revocations.RevokeFamily(ctx, "family-of-the-phone", "user-42", issuer.LatestExpiry()); err != nil {
+		log.Fatal(err)
+	}
+
+	_, err = issuer.Verify(ctx, phone.Value.Reveal())
+	fmt.Println(errors.Is(err, authn.ErrTokenRevoked))
+	_, err = issuer.Verify(ctx, laptop.Value.Reveal())
+	fmt.Println(err)
+	// Output:
+	// true
+	// <nil>
+}
+
 // Replicas sharing a database and a notifier see each other's revocations
 // as they are made. watch.Local carries them between replicas within one
 // process; across processes use package watch/pgwatch or watch/rediswatch.
