@@ -21,6 +21,30 @@ const MaxOwnerIDLength = 255
 // collides with a stored key's.
 const createAttempts = 3
 
+// CreateFor makes a key for subject, the caller of the request asking for
+// it, as Create does for subject.ID, and only if subject descends from a
+// login no older than Config.MaxLoginAge (15 minutes by default). Otherwise
+// it fails with subject.RequireRecentLogin's *authn.ReauthenticationError,
+// which matches authn.ErrReauthenticationRequired and
+// authn.ErrInvalidCredentials, and which the adapters answer with 401 and
+// a challenge carrying the age allowed (RFC 9470's max_age): the client
+// logs in again and retries. Nothing is stored then.
+//
+// A subject whose login time is unknown is refused: an API key's above
+// all, so that a key cannot mint another, and one from an authenticator
+// that does not set AuthenticatedAt. Handlers that create keys for the
+// caller should use CreateFor; Create, which takes an owner id alone and
+// checks nothing about who asks, is for administrators' tools and tests.
+func (s *Store) CreateFor(ctx context.Context, subject authn.Subject, name string, expiresAt *time.Time) (Key, authn.Secret, error) {
+	if err := checkOwner(subject.ID); err != nil {
+		return Key{}, "", err
+	}
+	if err := subject.RequireRecentLogin(s.cfg.Now(), s.cfg.MaxLoginAge); err != nil {
+		return Key{}, "", fmt.Errorf("apikey: create key: %w", err)
+	}
+	return s.Create(ctx, subject.ID, name, expiresAt)
+}
+
 // Create makes a key for ownerID, labelled name, that expires at expiresAt
 // (nil: never). It returns the key's description and the whole key, which
 // is shown to the owner now and never again: the store keeps only its hash.
@@ -30,6 +54,9 @@ const createAttempts = 3
 // without control characters (ErrInvalidName). An expiry that is not after
 // the current time is refused (ErrInvalidExpiry). Nothing is stored when
 // Create fails.
+//
+// Create does not ask how recently the owner logged in; a request handler
+// should call CreateFor instead, which does.
 func (s *Store) Create(ctx context.Context, ownerID, name string, expiresAt *time.Time) (Key, authn.Secret, error) {
 	if err := checkOwner(ownerID); err != nil {
 		return Key{}, "", err

@@ -1,0 +1,56 @@
+package account_test
+
+import (
+	"context"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/gatehouse-go/gatehouse/authn"
+	"github.com/gatehouse-go/gatehouse/authn/authntest"
+)
+
+// TestAPIKeysNeedARecentLogin follows each credential a user holds through
+// the authenticator to apikey.Store.CreateFor: a fresh login's bearer token
+// and session may mint a key; the same credentials kept alive past the
+// allowed age (a refresh does not renew the login) may not, and neither
+// may an API key.
+func TestAPIKeysNeedARecentLogin(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	r := newRig(t)
+	r.register(t, bobEmail, bobPassword)
+	h := r.holdEverything(t, bobEmail, bobPassword)
+	chain := r.Authenticator()
+	subjectOf := func(req authntest.Request) authn.Subject {
+		t.Helper()
+		s, err := chain.Authenticate(ctx, req)
+		require.NoError(t, err)
+		return s
+	}
+	session := authntest.Request{Cookies: map[string]string{r.sessions.CookieName(): h.cookie}}
+
+	for _, s := range []authn.Subject{subjectOf(authntest.Bearer(h.pair.AccessToken.Reveal())), subjectOf(session)} {
+		key, _, err := r.apiKeys.CreateFor(ctx, s, "laptop", nil)
+		require.NoError(t, err, s.Method)
+		assert.Equal(t, h.subject, key.OwnerID)
+	}
+	_, _, err := r.apiKeys.CreateFor(ctx, subjectOf(authntest.Request{Headers: map[string]string{"X-API-Key": h.apiKey}}), "another", nil)
+	assert.ErrorIs(t, err, authn.ErrReauthenticationRequired, "an API key cannot mint another")
+
+	r.clock.Advance(10 * time.Minute)
+	pair, err := r.Refresh(ctx, h.pair.RefreshToken.Reveal())
+	require.NoError(t, err)
+	_ = subjectOf(session) // in use, so not idle
+	r.clock.Advance(6 * time.Minute)
+	for _, s := range []authn.Subject{subjectOf(authntest.Bearer(pair.AccessToken.Reveal())), subjectOf(session)} {
+		_, _, err := r.apiKeys.CreateFor(ctx, s, "stolen", nil)
+		var reauth *authn.ReauthenticationError
+		require.ErrorAs(t, err, &reauth, s.Method)
+	}
+	keys, err := r.apiKeys.List(ctx, h.subject)
+	require.NoError(t, err)
+	assert.Len(t, keys, 3, "the one of holdEverything and the two of the fresh login")
+}
