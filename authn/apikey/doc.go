@@ -9,6 +9,13 @@
 // its SHA-256 hash: a copy of the database does not let anyone call the API.
 // A lost key cannot be shown again; create a new one and revoke the old.
 //
+// A key outlives the session or token of the request that created it, so
+// creating one needs a recent login: CreateFor takes the caller's
+// authn.Subject and refuses, with authn.ErrReauthenticationRequired, one
+// whose login is older than Config.MaxLoginAge (15 minutes by default), or
+// unknown, as an API key's is. Create, for an owner id alone, checks
+// nothing and is for administrators' tools.
+//
 // A key authenticates as its owner: Verify returns a Subject whose ID is the
 // owner's id, with Method authn.MethodAPIKey and the key's id as
 // CredentialID. The key therefore holds every permission its owner holds,

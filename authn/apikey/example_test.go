@@ -8,6 +8,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"time"
 
 	"gorm.io/driver/sqlite"
 	"gorm.io/gorm"
@@ -64,4 +65,38 @@ func ExampleStore_Create() {
 	// user-42 api_key true
 	// user-42 <nil>
 	// true
+}
+
+// A handler creating a key for its caller passes the caller's Subject: a
+// login older than MaxLoginAge must be renewed first.
+func ExampleStore_CreateFor() {
+	dir, err := os.MkdirTemp("", "gatehouse-example")
+	if err != nil {
+		log.Fatal(err)
+	}
+	defer os.RemoveAll(dir)
+	db, err := gorm.Open(sqlite.Open(filepath.Join(dir, "app.db")), &gorm.Config{Logger: logger.Discard})
+	if err != nil {
+		log.Fatal(err)
+	}
+
+	now := time.Date(2030, 1, 1, 12, 0, 0, 0, time.UTC)
+	ctx := context.Background()
+	keys, err := apikey.New(ctx, db, apikey.Config{Now: func() time.Time { return now }})
+	if err != nil {
+		log.Fatal(err)
+	}
+	// As a session or bearer token authenticates it.
+	caller := authn.Subject{ID: "user-42", Method: authn.MethodSession, AuthenticatedAt: now.Add(-time.Hour)}
+
+	_, _, err = keys.CreateFor(ctx, caller, "CI deploy", nil)
+	var reauth *authn.ReauthenticationError
+	fmt.Println(errors.As(err, &reauth), reauth.MaxAge) // 401: log in again
+
+	caller.AuthenticatedAt = now.Add(-time.Minute) // after logging in again
+	key, _, err := keys.CreateFor(ctx, caller, "CI deploy", nil)
+	fmt.Println(key.OwnerID, err)
+	// Output:
+	// true 15m0s
+	// user-42 <nil>
 }
