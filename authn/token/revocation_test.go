@@ -327,11 +327,14 @@ func TestRevocationTables(t *testing.T) {
 	t.Parallel()
 	testdb.Each(t, func(t *testing.T, b testdb.Backend) {
 		f := newRevocationFixtureOn(t, b)
-		for _, table := range []string{"gatehouse_revoked_tokens", "gatehouse_subject_revocations"} {
+		for _, table := range []string{"gatehouse_revoked_tokens", "gatehouse_revoked_families", "gatehouse_subject_revocations"} {
 			assert.True(t, f.db.Migrator().HasTable(table), table)
 		}
 		for _, col := range []string{"jti", "subject", "expires_at"} {
 			assert.True(t, f.db.Migrator().HasColumn("gatehouse_revoked_tokens", col), col)
+		}
+		for _, col := range []string{"family_id", "subject", "expires_at"} {
+			assert.True(t, f.db.Migrator().HasColumn("gatehouse_revoked_families", col), col)
 		}
 		for _, col := range []string{"subject", "generation", "revoked_at"} {
 			assert.True(t, f.db.Migrator().HasColumn("gatehouse_subject_revocations", col), col)
