@@ -162,8 +162,12 @@ func (s *Service) checkPassword(ctx context.Context, email, password, address st
 
 // Login checks email and password and issues a token pair. Unknown email
 // and wrong password fail alike, with an error matching
-// authn.ErrInvalidCredentials; too many failures fail with a
-// *authn.ThrottledError. A database that does not answer, or revocations
+// authn.ErrInvalidCredentials, and so do an email no account can have and
+// an address that is not an IP; too many failures fail with a
+// *authn.ThrottledError. address is the client's IP address, with or
+// without a port: http.Request.RemoteAddr as it stands, or, behind a
+// reverse proxy, guard.ClientAddress of package adapters/guard; "" when
+// unknown, which counts failures against the account alone. A database that does not answer, or revocations
 // that cannot be kept current, fail it with an error matching neither, so
 // that it is not taken for a wrong password.
 func (s *Service) Login(ctx context.Context, email, password, address string) (TokenPair, error) {
