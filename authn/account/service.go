@@ -167,9 +167,10 @@ func (s *Service) checkPassword(ctx context.Context, email, password, address st
 // *authn.ThrottledError. address is the client's IP address, with or
 // without a port: http.Request.RemoteAddr as it stands, or, behind a
 // reverse proxy, guard.ClientAddress of package adapters/guard; "" when
-// unknown, which counts failures against the account alone. A database that does not answer, or revocations
-// that cannot be kept current, fail it with an error matching neither, so
-// that it is not taken for a wrong password.
+// unknown, which counts failures against the account alone. A database
+// that does not answer, or revocations that cannot be kept current, fail
+// it with an error matching neither, so that it is not taken for a wrong
+// password.
 func (s *Service) Login(ctx context.Context, email, password, address string) (TokenPair, error) {
 	// No access token can be issued while revocations are unavailable;
 	// finding out first spares the user a refresh family never handed out.
