@@ -29,6 +29,15 @@ const (
 	CodeConflict        = "conflict"          // 409: the edit contradicts the state (exists already, would make a cycle)
 	CodeTooManyRequests = "too_many_requests" // 429: throttled; see Retry-After
 	CodeUnavailable     = "unavailable"       // 503: the decision could not be made; try again
+
+	// Codes of refusals written for the HTTP layer rather than gatehouse,
+	// so that applications answer them in the same JSON shape.
+	CodePayloadTooLarge     = "payload_too_large"          // 413: the body is over the limit
+	CodeHeadersTooLarge     = "headers_too_large"          // 431: the headers are over the limit
+	CodeTimeout             = "timeout"                    // 408: the request did not arrive in time
+	CodeMethodNotAllowed    = "method_not_allowed"         // 405: the route does not take the method
+	CodeNotImplemented      = "not_implemented"            // 501: an unknown method or transfer coding
+	CodeVersionNotSupported = "http_version_not_supported" // 505: not HTTP/1.x
 )
 
 // ErrNotFound is what a resource loader returns (wrapped or not) for a
@@ -91,6 +100,12 @@ func (e *Error) WriteTo(w http.ResponseWriter) {
 // handlers that find a request malformed (an id that is not a number).
 func BadRequest(message string) *Error {
 	return &Error{Status: http.StatusBadRequest, Code: CodeInvalidRequest, Message: message}
+}
+
+// NotImplemented is a 501 not_implemented with message, for a method or a
+// transfer coding the server does not know (RFC 9110 §15.6.2).
+func NotImplemented(message string) *Error {
+	return &Error{Status: http.StatusNotImplemented, Code: CodeNotImplemented, Message: message}
 }
 
 // BadRequestFor is BadRequest with the error behind it, kept for logs.

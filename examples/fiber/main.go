@@ -69,16 +69,30 @@ func run(ctx context.Context, getenv func(string) string, logs io.Writer, ready 
 		// Headers up to 64 KiB, as blog.Serve allows net/http and Gin;
 		// larger ones get 431.
 		ReadBufferSize: 64 << 10,
-		ErrorHandler:   func(c fiber.Ctx, err error) error { return mw.WriteError(c, fiberError(err)) },
+		// A request's head and body must arrive within 10 s, as blog.Serve
+		// has it for net/http and Gin; idle connections close after a
+		// minute.
+		ReadTimeout: 10 * time.Second,
+		IdleTimeout: time.Minute,
+		// Fiber's own errors as the API's JSON, never with their text.
+		ErrorHandler: func(c fiber.Ctx, err error) error { return mw.ErrorHandler(c, fiberError(err)) },
 		// Route like net/http and Gin: paths are case-sensitive and a
 		// trailing slash names another route.
 		CaseSensitive: true,
 		StrictRouting: true,
 	})
-	server.Use(mw.Authenticate())
+	// Refuse before routing what net/http refuses by itself (ambiguous
+	// framing, a missing Host, unknown methods and versions).
+	mw.Harden(server)
+	server.Use(refuseChunked(mw), mw.Authenticate())
 	for _, route := range app.Routes() {
 		handlers := endpoint(mw, app, route)
-		server.Add([]string{route.Method}, fiberPath(route.Path), handlers[0], handlers[1:]...)
+		methods := []string{route.Method}
+		if route.Method == fiber.MethodGet {
+			// HEAD is GET without the body, as net/http routes it.
+			methods = append(methods, fiber.MethodHead)
+		}
+		server.Add(methods, fiberPath(route.Path), handlers[0], handlers[1:]...)
 	}
 	server.Use(func(c fiber.Ctx) error { return mw.WriteError(c, blog.NotFound) })
 
@@ -173,8 +187,9 @@ func sameSite(s http.SameSite) string {
 	return fiber.CookieSameSiteLaxMode
 }
 
-// fiberError maps Fiber's own errors (unknown route, body too large) to the
-// API's JSON errors; any other error goes to the adapter as it is.
+// fiberError maps those of Fiber's own errors the API answers in its own
+// words (unknown route, body or headers too large); the adapter's
+// ErrorHandler answers the others, never with their text.
 func fiberError(err error) error {
 	var fe *fiber.Error
 	if !errors.As(err, &fe) {
@@ -188,7 +203,19 @@ func fiberError(err error) error {
 	case fiber.StatusRequestHeaderFieldsTooLarge:
 		return blog.ErrHeadersTooLarge
 	}
-	return guard.BadRequest(fe.Message)
+	return err
+}
+
+// refuseChunked refuses a chunked body and closes the connection, as
+// blog.Serve does for net/http and Gin (see blog.ErrChunkedBody).
+func refuseChunked(mw *fiberadapter.Middleware) fiber.Handler {
+	return func(c fiber.Ctx) error {
+		if c.Request().Header.ContentLength() == -1 || len(c.Request().Header.Peek(fiber.HeaderTransferEncoding)) > 0 {
+			c.Set(fiber.HeaderConnection, "close")
+			return mw.WriteError(c, blog.ErrChunkedBody)
+		}
+		return c.Next()
+	}
 }
 
 // fiberPath turns "/posts/{id}" into Fiber's "/posts/:id".

@@ -58,9 +58,16 @@ func run(ctx context.Context, getenv func(string) string, logs io.Writer, ready 
 	// and Fiber do, rather than redirecting to a path that may.
 	r.RedirectTrailingSlash = false
 	r.RedirectFixedPath = false
+	// Route on the path as sent: "/admin%2fusers" is not "/admin/users",
+	// as it is not for net/http and Fiber.
+	r.UseRawPath = true
 	r.Use(gin.Recovery(), mw.Authenticate())
 	for _, route := range app.Routes() {
 		r.Handle(route.Method, ginPath(route.Path), endpoint(mw, app, route)...)
+		if route.Method == http.MethodGet {
+			// HEAD is GET without the body, as net/http routes it.
+			r.Handle(http.MethodHead, ginPath(route.Path), endpoint(mw, app, route)...)
+		}
 	}
 	r.NoRoute(func(c *gin.Context) { mw.WriteError(c, blog.NotFound) })
 

@@ -64,6 +64,29 @@ var ErrPayloadTooLarge = &guard.Error{Status: http.StatusRequestEntityTooLarge, 
 var ErrHeadersTooLarge = &guard.Error{Status: http.StatusRequestHeaderFieldsTooLarge, Code: codeHeadersTooLarge,
 	Message: "the request headers are over 64 KiB"}
 
+// ErrChunkedBody refuses a request body sent in chunks. The API's bodies
+// are small JSON documents, sent with a Content-Length by every client in
+// use; a chunked one is refused, and its connection closed, because
+// Content-Length and Transfer-Encoding together are the classic way to
+// make a proxy and the server see different requests (request smuggling),
+// and net/http drops the Content-Length before a handler could tell.
+var ErrChunkedBody = &guard.Error{Status: http.StatusBadRequest, Code: guard.CodeInvalidRequest,
+	Message: "send the body with a Content-Length; chunked bodies are not accepted"}
+
+// ErrUnknownMethod is the 501 of a method HTTP does not define (RFC 9110
+// §9.1), answered before authentication, as Fiber does.
+var ErrUnknownMethod = guard.NotImplemented("unknown method")
+
+// KnownMethod reports whether method is one of HTTP's (RFC 9110 and PATCH).
+func KnownMethod(method string) bool {
+	switch method {
+	case http.MethodGet, http.MethodHead, http.MethodPost, http.MethodPut, http.MethodDelete,
+		http.MethodConnect, http.MethodOptions, http.MethodTrace, http.MethodPatch:
+		return true
+	}
+	return false
+}
+
 func conflict(message string) error {
 	return &guard.Error{Status: http.StatusConflict, Code: codeConflict, Message: message}
 }

@@ -64,7 +64,15 @@ func Serve(ctx context.Context, addr string, h http.Handler, log *slog.Logger, r
 	if err != nil {
 		return err
 	}
-	srv := &http.Server{Handler: h, ReadHeaderTimeout: 10 * time.Second, MaxHeaderBytes: 64 << 10}
+	srv := &http.Server{
+		Handler: strictHTTP(h),
+		// A request's head and body must arrive within 10 s, as Fiber's
+		// ReadTimeout has it; an idle connection is closed after a minute.
+		ReadHeaderTimeout: 10 * time.Second,
+		ReadTimeout:       10 * time.Second,
+		IdleTimeout:       time.Minute,
+		MaxHeaderBytes:    64 << 10,
+	}
 	log.Info("listening", "addr", "http://"+ln.Addr().String())
 	if ready != nil {
 		ready(ln.Addr().String())
@@ -85,6 +93,25 @@ func Serve(ctx context.Context, addr string, h http.Handler, log *slog.Logger, r
 		return err
 	}
 	return nil
+}
+
+// strictHTTP refuses, before authentication, what the API refuses on every
+// framework: a method HTTP does not define (501), and a chunked body (400,
+// then the connection is closed: see ErrChunkedBody). net/http refuses the
+// rest of what Fiber is hardened against (see fiberadapter's Harden) by
+// itself.
+func strictHTTP(h http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		switch {
+		case !KnownMethod(r.Method):
+			ErrUnknownMethod.WriteTo(w)
+		case len(r.TransferEncoding) > 0:
+			w.Header().Set("Connection", "close")
+			ErrChunkedBody.WriteTo(w)
+		default:
+			h.ServeHTTP(w, r)
+		}
+	})
 }
 
 // IsCleanPath reports whether p has no "." or ".." segments and no

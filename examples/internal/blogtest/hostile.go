@@ -65,6 +65,9 @@ func Hostile(t *testing.T, start Start) {
 			}
 		})
 	}
+	t.Run("framing", h.framing)
+	t.Run("what frameworks route differently", h.consistency)
+	t.Run("slow headers", h.slowHeaders)
 	t.Run("large bodies from a standard client", h.largeBodies)
 	t.Run("concurrent logins", h.concurrentLogins)
 
