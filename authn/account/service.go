@@ -209,14 +209,15 @@ func (s *Service) pair(ctx context.Context, rt refresh.Token) (TokenPair, error)
 // Refresh exchanges a refresh token for a new pair; the presented token is
 // dead afterwards. A token presented twice revokes its whole family
 // (authn.ErrTokenReused), and every access token issued with it: whoever
-// stole the token may hold them too. Of refreshes racing with one token at most one
-// succeeds: the others are reuse, and when their revocation of the family
-// comes before the winner has checked its new token, the winner fails too
-// (authn.ErrTokenRevoked), rather than hand out a pair whose refresh token
-// is dead. The user must still exist and not be locked, or
-// the family is revoked. When the user cannot be looked up, the error says
-// so and matches no authn rejection: the account can be vouched for neither
-// way.
+// stole the token may hold them too. Should the access tokens' revocation
+// fail, the error says so and matches no authn rejection. Of refreshes
+// racing with one token at most one succeeds: the others are reuse, and
+// when their revocation of the family comes before the winner has checked
+// its new token, the winner fails too (authn.ErrTokenRevoked), rather than
+// hand out a pair whose refresh token is dead. The user must still exist
+// and not be locked, or the family is revoked. When the user cannot be
+// looked up, the error says so and matches no authn rejection: the account
+// can be vouched for neither way.
 func (s *Service) Refresh(ctx context.Context, refreshToken string) (TokenPair, error) {
 	// Checked before the token is spent: once rotated, a token whose pair
 	// cannot be completed is lost to its client.
