@@ -56,11 +56,16 @@ type holderRecord struct {
 	// grant of one action ("posts:read"), the resource for a wildcard
 	// ("posts" for "posts:*"), so a lookup builds no string.
 	grants []indexedGrant
+	// members counts the names that hold this one directly: a name with
+	// members is a role.
+	members int
 }
 
 func (h holderRecord) clone() holderRecord {
-	return holderRecord{parents: slices.Clip(h.parents), grants: slices.Clip(h.grants)}
+	return holderRecord{parents: slices.Clip(h.parents), grants: slices.Clip(h.grants), members: h.members}
 }
+
+func (h holderRecord) empty() bool { return len(h.parents) == 0 && len(h.grants) == 0 && h.members == 0 }
 
 // add inserts e, keeping grants sorted by key and, within a key, by
 // policy order.
@@ -125,6 +130,10 @@ func buildIndex(p Policy) *index {
 		h := s[a.Member]
 		h.parents = append(h.parents, a.Role)
 		s[a.Member] = h
+		s = shardOf(a.Role)
+		r := s[a.Role]
+		r.members++
+		s[a.Role] = r
 	}
 	for _, s := range ix.shards {
 		for _, h := range s {
@@ -160,6 +169,7 @@ func (ix *index) apply(c change, next uint64) *index {
 	for _, a := range c.removeRoles {
 		h := edit(a.Member)
 		h.parents = slices.DeleteFunc(slices.Clone(h.parents), func(r string) bool { return r == a.Role })
+		edit(a.Role).members--
 	}
 	for _, g := range c.addGrants {
 		edit(g.Subject).add(newIndexedGrant(next, g))
@@ -168,10 +178,11 @@ func (ix *index) apply(c change, next uint64) *index {
 	for _, a := range c.addRoles {
 		h := edit(a.Member)
 		h.parents = append(slices.Clip(h.parents), a.Role)
+		edit(a.Role).members++
 	}
 	for name, h := range copiedRecords {
 		s := out.shards[maphash.String(out.seed, name)%shardCount]
-		if len(h.parents) == 0 && len(h.grants) == 0 {
+		if h.empty() {
 			delete(s, name)
 		} else {
 			s[name] = *h

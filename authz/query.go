@@ -148,3 +148,25 @@ func (e *Engine) transitiveRoles(subject string) []string {
 	slices.Sort(roles)
 	return roles
 }
+
+// IsRole reports whether some subject or role holds name: whether the
+// policy uses name as a role. Subjects and roles share one namespace, so
+// an authenticated id that is a role's name would hold that role's grants;
+// the HTTP guard refuses such ids. A role nobody holds yet is not known as
+// one: to tell subjects from roles for certain, give subjects ids of their
+// own shape (guard.Config.IsSubject). Like decisions, IsRole reads no lock
+// on gatehouse's own model.
+func (e *Engine) IsRole(ctx context.Context, name string) (held bool, err error) {
+	defer e.contain(&err, "looking up a role")
+	if err := e.readable(ctx, name); err != nil {
+		return false, err
+	}
+	if ix := e.index.Load(); ix != nil {
+		h, _ := ix.record(name)
+		return h.members > 0, nil
+	}
+	name = strings.Clone(name)
+	e.mu.RLock()
+	defer e.mu.RUnlock()
+	return len(e.directMembers(name)) > 0, nil
+}

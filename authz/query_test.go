@@ -2,6 +2,7 @@ package authz_test
 
 import (
 	"context"
+	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -98,4 +99,27 @@ func TestQueriesHonourContext(t *testing.T) {
 	assert.ErrorIs(t, err, context.Canceled)
 	_, err = e.AssignedRoles(ctx, "bob")
 	assert.ErrorIs(t, err, context.Canceled)
+}
+
+func TestIsRole(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	for _, opts := range [][]authz.Option{nil, {authz.WithModel(strings.Replace(defaultModelText(), "m = ", `m = r.sub == "root" || `, 1))}} {
+		e := newEngine(t, opts...)
+		for name, want := range map[string]bool{"user": true, "moderator": true, "admin": true, "bob": false, "nobody": false} {
+			got, err := e.IsRole(ctx, name)
+			require.NoError(t, err)
+			assert.Equal(t, want, got, name)
+		}
+		require.NoError(t, e.AssignRole(ctx, "dave", "editor"))
+		held, err := e.IsRole(ctx, "editor")
+		require.NoError(t, err)
+		assert.True(t, held, "a role becomes one when it is first held")
+		require.NoError(t, e.UnassignRole(ctx, "dave", "editor"))
+		held, err = e.IsRole(ctx, "editor")
+		require.NoError(t, err)
+		assert.False(t, held, "and stops when nobody holds it")
+		_, err = e.IsRole(ctx, "bad,name")
+		assert.ErrorIs(t, err, authz.ErrInvalidSubject)
+	}
 }

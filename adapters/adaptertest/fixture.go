@@ -186,7 +186,8 @@ func NewFixture(t testing.TB) *Fixture {
 		bearer:      map[string]string{},
 		sessionName: sessions.CookieName(),
 	}
-	for _, subject := range []string{"alice", "bob", "carol", "mallory"} {
+	// "admin" and "moderator" are roles: tokens naming them are refused.
+	for _, subject := range []string{"alice", "bob", "carol", "mallory", "admin", "moderator"} {
 		tok, err := issuer.Issue(ctx, subject)
 		must(err)
 		f.bearer[subject] = tok.Value.Reveal()

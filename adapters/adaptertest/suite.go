@@ -97,6 +97,10 @@ var cases = []testCase{
 	{"other scheme is no credentials", func(f *Fixture) request {
 		return get("/me", map[string]string{"Authorization": "Basic YWxpY2U6c2VjcmV0"})
 	}, want{status: 401, code: "unauthorized", header: map[string]string{"WWW-Authenticate": challenge}}},
+	{"a token whose subject is a role", func(f *Fixture) request { return get("/users", bearer(f, "admin")) },
+		want{status: 401, code: "invalid_token", header: map[string]string{"WWW-Authenticate": invalidChallenge}}},
+	{"a token whose subject is an inherited role", func(f *Fixture) request { return get("/me", bearer(f, "moderator")) },
+		want{status: 401, code: "invalid_token", header: map[string]string{"WWW-Authenticate": invalidChallenge}}},
 	{"valid bearer", func(f *Fixture) request { return get("/me", bearer(f, "alice")) },
 		want{status: 200, subject: "alice", method: "bearer"}},
 	{"expired bearer", func(f *Fixture) request {

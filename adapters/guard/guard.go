@@ -34,6 +34,16 @@ type Config struct {
 	// authentication is optional: a request without credentials goes
 	// through as anonymous, one with bad credentials is still refused.
 	OptionalPaths []string
+	// IsSubject, when set, says which authenticated ids are subjects, such
+	// as func(id string) bool { return strings.HasPrefix(id, "usr_") }.
+	// Subjects and roles share the policy's namespace, so a credential
+	// naming a role ("sub": "admin" in a token minted elsewhere with the
+	// key) would hold that role's grants: Authenticate refuses an id
+	// IsSubject rejects, and, with an Engine, any id the policy uses as a
+	// role (authz.Engine.IsRole), as invalid credentials (401). Default
+	// nil: only the Engine's role names are refused, which misses a role
+	// nobody holds yet.
+	IsSubject func(id string) bool
 	// Logger records every denial with its reason (subject id, credential
 	// kind, permission, rule — never a credential) at Info, and every
 	// error ErrorFor could not classify at Error. Default slog.Default().
@@ -105,6 +115,9 @@ func (g *Guard) Authenticate(ctx context.Context, creds authn.Credentials, mode 
 		return authn.Subject{}, e
 	}
 	if err == nil {
+		err = g.checkSubject(ctx, s)
+	}
+	if err == nil {
 		return s, nil
 	}
 	if mode == Optional && errors.Is(err, authn.ErrNoCredentials) {
@@ -113,6 +126,39 @@ func (g *Guard) Authenticate(ctx context.Context, creds authn.Credentials, mode 
 	e := g.ErrorFor(err)
 	g.log.InfoContext(ctx, "authentication refused", "code", e.Code, "reason", err.Error())
 	return authn.Subject{}, e
+}
+
+// ErrRoleAsSubject reports an authenticated id that names a role, or that
+// Config.IsSubject refuses. It matches authn.ErrInvalidCredentials.
+var ErrRoleAsSubject = fmt.Errorf("guard: the credential names a role, not a subject: %w", authn.ErrInvalidCredentials)
+
+// checkSubject refuses a subject whose id is not a subject's (see
+// Config.IsSubject); a bearer token naming one is an invalid token.
+func (g *Guard) checkSubject(ctx context.Context, s authn.Subject) error {
+	refused := ErrRoleAsSubject
+	if s.Method == authn.MethodBearer {
+		refused = fmt.Errorf("%w: %w", ErrRoleAsSubject, authn.ErrInvalidToken)
+	}
+	if g.cfg.IsSubject != nil && !g.cfg.IsSubject(s.ID) {
+		return refused
+	}
+	if g.cfg.Engine == nil {
+		return nil
+	}
+	role, err := g.cfg.Engine.IsRole(ctx, s.ID)
+	switch {
+	case errors.Is(err, authz.ErrInvalidSubject):
+		return fmt.Errorf("%w: %w", refused, err)
+	case errors.Is(err, authz.ErrUnavailable):
+		// Every decision fails closed meanwhile; what needs none (the
+		// caller's own profile) goes on working, as it does for subjects.
+		return nil
+	case err != nil:
+		return err
+	case role:
+		return refused
+	}
+	return nil
 }
 
 // ModeFor returns how a request for path is authenticated by a middleware

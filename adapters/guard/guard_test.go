@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"strings"
 	"testing"
 	"time"
 
@@ -260,4 +261,44 @@ func TestLoadedContext(t *testing.T) {
 	assert.Equal(t, 42, n)
 	_, ok = guard.LoadedFrom[string](ctx)
 	assert.False(t, ok)
+}
+
+func TestAuthenticateRefusesRolesAsSubjects(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	engine, err := authz.New(ctx)
+	require.NoError(t, err)
+	require.NoError(t, engine.AssignRole(ctx, "usr_1", "user"))
+	as := func(id string) authn.Authenticator {
+		return authn.AuthenticatorFunc(func(context.Context, authn.Credentials) (authn.Subject, error) {
+			return authn.Subject{ID: id, Method: authn.MethodBearer}, nil
+		})
+	}
+	tests := []struct {
+		name      string
+		id        string
+		isSubject func(string) bool
+		refused   bool
+	}{
+		{"a subject", "usr_1", nil, false},
+		{"a role somebody holds", "user", nil, true},
+		{"a role held by a role", "moderator", nil, true},
+		{"a role nobody holds, without a pattern", "suspended", nil, false},
+		{"a role nobody holds, with a pattern", "suspended", func(id string) bool { return strings.HasPrefix(id, "usr_") }, true},
+		{"a subject with a pattern", "usr_1", func(id string) bool { return strings.HasPrefix(id, "usr_") }, false},
+		{"a name no policy takes", "a,b", nil, true},
+	}
+	for _, tt := range tests {
+		g := newGuard(t, guard.Config{Authenticator: as(tt.id), Engine: engine, IsSubject: tt.isSubject})
+		s, e := g.Authenticate(ctx, authntest.Request{}, guard.Required)
+		if !tt.refused {
+			assert.Nil(t, e, tt.name)
+			assert.Equal(t, tt.id, s.ID, tt.name)
+			continue
+		}
+		require.NotNil(t, e, tt.name)
+		assert.Equal(t, 401, e.Status, tt.name)
+		assert.ErrorIs(t, e, guard.ErrRoleAsSubject, tt.name)
+		assert.True(t, s.IsZero(), tt.name)
+	}
 }

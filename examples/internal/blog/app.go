@@ -208,7 +208,10 @@ func (a *App) Guard() guard.Config {
 		Engine:        a.engine,
 		PublicPaths:   []string{"/healthz", "/auth/register", "/auth/login", "/auth/refresh"},
 		OptionalPaths: []string{"/posts", "/posts/*"},
-		Logger:        a.log,
+		// Every credential names a user; an id of another shape (a role's
+		// name in a token minted elsewhere with the key) is refused.
+		IsSubject: users.IsID,
+		Logger:    a.log,
 	}
 }
 

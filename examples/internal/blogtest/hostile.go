@@ -12,6 +12,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/golang-jwt/jwt/v5"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 )
@@ -55,7 +56,7 @@ func Hostile(t *testing.T, start Start) {
 	}{
 		{"bodies", h.bodyCases()},
 		{"content types", h.contentTypeCases()},
-		{"credentials", h.credentialCases()},
+		{"credentials", h.credentialCases(t)},
 		{"paths", h.pathCases()},
 		{"ids", h.idCases()},
 	} {
@@ -175,6 +176,20 @@ func (h *hostile) run(t *testing.T, c hostileCase) {
 	}
 }
 
+// mint signs an access token for sub with the servers' key, as another
+// service holding the key would: no kid, since the servers have one key.
+func mint(t *testing.T, sub string) string {
+	now := time.Now()
+	tok := jwt.NewWithClaims(jwt.SigningMethodHS256, jwt.RegisteredClaims{
+		Issuer: jwtIssuer, Audience: jwt.ClaimStrings{jwtIssuer}, Subject: sub, ID: "minted-" + sub,
+		IssuedAt: jwt.NewNumericDate(now), ExpiresAt: jwt.NewNumericDate(now.Add(5 * time.Minute)),
+	})
+	tok.Header["typ"] = "at+jwt"
+	signed, err := tok.SignedString([]byte(jwtSecret))
+	require.NoError(t, err)
+	return signed
+}
+
 // Header lines the cases combine.
 func bearer(token string) [2]string { return [2]string{"Authorization", "Bearer " + token} }
 func apiKey(key string) [2]string   { return [2]string{"X-API-Key", key} }
@@ -270,7 +285,7 @@ func (h *hostile) contentTypeCases() []hostileCase {
 	}
 }
 
-func (h *hostile) credentialCases() []hostileCase {
+func (h *hostile) credentialCases(t *testing.T) []hostileCase {
 	long := strings.Repeat("A", 10_000)
 	get := func(name, target string, status []int, code string, header ...[2]string) hostileCase {
 		return hostileCase{name: name, req: rawRequest{method: "GET", target: target, header: header}, status: status, code: code}
@@ -281,6 +296,11 @@ func (h *hostile) credentialCases() []hostileCase {
 		get("alice's then bob's token", "/me", ambiguous, "invalid_request", bearer(h.alice), bearer(h.bob)),
 		get("bob's token then garbage", "/me", ambiguous, "invalid_request", bearer(h.bob), bearer("abc.def.ghi")),
 		get("the same token twice", "/me", []int{200}, "", bearer(h.bob), bearer(h.bob)),
+		// Minted with the server's own key: only the subject is wrong.
+		get("a token whose subject is the admin role", "/admin/users", []int{401}, "invalid_token", bearer(mint(t, "admin"))),
+		get("a token whose subject is the user role", "/me", []int{401}, "invalid_token", bearer(mint(t, "user"))),
+		get("a token whose subject is not a user id", "/me", []int{401}, "invalid_token", bearer(mint(t, "suspended"))),
+		get("a token minted with the key for bob", "/me", []int{200}, "", bearer(mint(t, h.bobID))),
 		get("two tokens in one header", "/me", []int{401}, "invalid_token", [2]string{"Authorization", "Bearer " + h.bob + ", Bearer " + h.alice}),
 		get("bob's key then another", "/me", ambiguous, "invalid_request", apiKey(h.bobKey), apiKey("ghk_forged")),
 		get("another key then bob's", "/me", ambiguous, "invalid_request", apiKey("ghk_forged"), apiKey(h.bobKey)),
