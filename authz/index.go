@@ -65,7 +65,9 @@ func (h holderRecord) clone() holderRecord {
 	return holderRecord{parents: slices.Clip(h.parents), grants: slices.Clip(h.grants), members: h.members}
 }
 
-func (h holderRecord) empty() bool { return len(h.parents) == 0 && len(h.grants) == 0 && h.members == 0 }
+func (h holderRecord) empty() bool {
+	return len(h.parents) == 0 && len(h.grants) == 0 && h.members == 0
+}
 
 // add inserts e, keeping grants sorted by key and, within a key, by
 // policy order.
