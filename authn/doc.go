@@ -23,4 +23,11 @@
 // Roles never travel in credentials: the policy store is the one source of
 // truth, so a role change applies to the caller's next request without a new
 // login.
+//
+// No package here keeps memory it does not own: what outlives a call (a
+// revoked token id, a subject's revocation generation, a cache entry) is
+// copied or derived first, and a Subject's strings come from the verifier
+// or the store, not from the request. Strings that alias a buffer the
+// caller reuses — fasthttp's and Fiber's request values — are safe to pass
+// as they are, without Fiber's Immutable setting.
 package authn

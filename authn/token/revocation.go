@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"strings"
 	"sync"
 	"time"
 
@@ -391,7 +392,8 @@ func (r *Revocations) cleanupCutoff() time.Time {
 // rememberToken records a revoked token; r.mu must be held for writing.
 func (r *Revocations) rememberToken(jti string, expiresAt time.Time) {
 	if expiresAt.After(r.tokens[jti]) {
-		r.tokens[jti] = expiresAt
+		// The map keeps the key: never a caller's memory (see doc.go).
+		r.tokens[strings.Clone(jti)] = expiresAt
 	}
 }
 
@@ -400,7 +402,7 @@ func (r *Revocations) rememberToken(jti string, expiresAt time.Time) {
 // never undoes a newer one.
 func (r *Revocations) rememberGeneration(subject string, generation int64) {
 	if generation > r.generations[subject] {
-		r.generations[subject] = generation
+		r.generations[strings.Clone(subject)] = generation
 	}
 }
 

@@ -3,6 +3,7 @@ package token
 import (
 	"context"
 	"fmt"
+	"strings"
 	"time"
 
 	"gorm.io/gorm"
@@ -73,6 +74,6 @@ func (r *Revocations) IsFamilyRevoked(familyID string) bool {
 // rememberFamily records a revoked family; r.mu must be held for writing.
 func (r *Revocations) rememberFamily(familyID string, expiresAt time.Time) {
 	if expiresAt.After(r.families[familyID]) {
-		r.families[familyID] = expiresAt
+		r.families[strings.Clone(familyID)] = expiresAt
 	}
 }
