@@ -97,6 +97,7 @@ func beforeRestart() []phase {
 		{"admin users", adminUserSteps()},
 		{"admin policy", adminPolicySteps()},
 		{"delete user", deleteUserSteps()},
+		{"runtime edits under churn", churnSteps()},
 	}
 }
 

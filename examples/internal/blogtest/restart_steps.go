@@ -6,6 +6,8 @@ package blogtest
 func afterRestart() phase {
 	return phase{"after restart", []step{
 		{"healthz", "GET", "/healthz", "", "", 200, "", jsonEq(`{"status":"ok"}`)},
+		{"the store holds the policy memory held", "GET", "/admin/policy", "alice", "", 200, "",
+			policyAfterRestart("policy.before.restart")},
 
 		{"seeding did not run again", "GET", "/admin/users", "alice", "", 200, "",
 			listsUsers(map[string]string{"alice": "admin", "carol": "moderator", "bob": "user", "dave": "user"}, []string{"erin"})},
