@@ -56,18 +56,13 @@ type holderRecord struct {
 	// grant of one action ("posts:read"), the resource for a wildcard
 	// ("posts" for "posts:*"), so a lookup builds no string.
 	grants []indexedGrant
-	// members counts the names that hold this one directly: a name with
-	// members is a role.
-	members int
 }
 
 func (h holderRecord) clone() holderRecord {
-	return holderRecord{parents: slices.Clip(h.parents), grants: slices.Clip(h.grants), members: h.members}
+	return holderRecord{parents: slices.Clip(h.parents), grants: slices.Clip(h.grants)}
 }
 
-func (h holderRecord) empty() bool {
-	return len(h.parents) == 0 && len(h.grants) == 0 && h.members == 0
-}
+func (h holderRecord) empty() bool { return len(h.parents) == 0 && len(h.grants) == 0 }
 
 // add inserts e, keeping grants sorted by key and, within a key, by
 // policy order.
@@ -107,6 +102,15 @@ type shard map[string]holderRecord
 type index struct {
 	seed   maphash.Seed
 	shards [shardCount]shard
+	// members counts, per role, the names that hold it directly: a name
+	// with members is a role (Engine.IsRole). Apart from the records, so
+	// that decisions, which do not read it, touch less memory.
+	members [shardCount]map[string]int
+}
+
+// memberCount returns how many names hold name directly.
+func (ix *index) memberCount(name string) int {
+	return ix.members[maphash.String(ix.seed, name)%shardCount][name]
 }
 
 func (ix *index) record(name string) (holderRecord, bool) {
@@ -119,6 +123,7 @@ func buildIndex(p Policy) *index {
 	ix := &index{seed: maphash.MakeSeed()}
 	for i := range ix.shards {
 		ix.shards[i] = shard{}
+		ix.members[i] = map[string]int{}
 	}
 	shardOf := func(name string) shard { return ix.shards[maphash.String(ix.seed, name)%shardCount] }
 	for i, g := range p.Grants {
@@ -132,10 +137,7 @@ func buildIndex(p Policy) *index {
 		h := s[a.Member]
 		h.parents = append(h.parents, a.Role)
 		s[a.Member] = h
-		s = shardOf(a.Role)
-		r := s[a.Role]
-		r.members++
-		s[a.Role] = r
+		ix.members[maphash.String(ix.seed, a.Role)%shardCount][a.Role]++
 	}
 	for _, s := range ix.shards {
 		for _, h := range s {
@@ -165,13 +167,24 @@ func (ix *index) apply(c change, next uint64) *index {
 		copiedRecords[name] = &h
 		return &h
 	}
+	copiedMembers := map[uint64]bool{}
+	count := func(role string, delta int) {
+		n := maphash.String(out.seed, role) % shardCount
+		if !copiedMembers[n] {
+			out.members[n] = cloneMap(ix.members[n])
+			copiedMembers[n] = true
+		}
+		if out.members[n][role] += delta; out.members[n][role] <= 0 {
+			delete(out.members[n], role)
+		}
+	}
 	for _, g := range c.removeGrants {
 		edit(g.Subject).remove(g)
 	}
 	for _, a := range c.removeRoles {
 		h := edit(a.Member)
 		h.parents = slices.DeleteFunc(slices.Clone(h.parents), func(r string) bool { return r == a.Role })
-		edit(a.Role).members--
+		count(a.Role, -1)
 	}
 	for _, g := range c.addGrants {
 		edit(g.Subject).add(newIndexedGrant(next, g))
@@ -180,7 +193,7 @@ func (ix *index) apply(c change, next uint64) *index {
 	for _, a := range c.addRoles {
 		h := edit(a.Member)
 		h.parents = append(slices.Clip(h.parents), a.Role)
-		edit(a.Role).members++
+		count(a.Role, +1)
 	}
 	for name, h := range copiedRecords {
 		s := out.shards[maphash.String(out.seed, name)%shardCount]

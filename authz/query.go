@@ -162,8 +162,7 @@ func (e *Engine) IsRole(ctx context.Context, name string) (held bool, err error)
 		return false, err
 	}
 	if ix := e.index.Load(); ix != nil {
-		h, _ := ix.record(name)
-		return h.members > 0, nil
+		return ix.memberCount(name) > 0, nil
 	}
 	name = strings.Clone(name)
 	e.mu.RLock()
