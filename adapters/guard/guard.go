@@ -133,14 +133,21 @@ func (g *Guard) Authenticate(ctx context.Context, creds authn.Credentials, mode 
 var ErrRoleAsSubject = fmt.Errorf("guard: the credential names a role, not a subject: %w", authn.ErrInvalidCredentials)
 
 // checkSubject refuses a subject whose id is not a subject's (see
-// Config.IsSubject); a bearer token naming one is an invalid token.
+// Config.IsSubject); a bearer token naming one is an invalid token. It runs
+// on every authenticated request, so it allocates only to refuse.
 func (g *Guard) checkSubject(ctx context.Context, s authn.Subject) error {
-	refused := ErrRoleAsSubject
-	if s.Method == authn.MethodBearer {
-		refused = fmt.Errorf("%w: %w", ErrRoleAsSubject, authn.ErrInvalidToken)
+	refuse := func(cause error) error {
+		err := ErrRoleAsSubject
+		if s.Method == authn.MethodBearer {
+			err = fmt.Errorf("%w: %w", err, authn.ErrInvalidToken)
+		}
+		if cause != nil {
+			err = fmt.Errorf("%w: %w", err, cause)
+		}
+		return err
 	}
 	if g.cfg.IsSubject != nil && !g.cfg.IsSubject(s.ID) {
-		return refused
+		return refuse(nil)
 	}
 	if g.cfg.Engine == nil {
 		return nil
@@ -148,7 +155,7 @@ func (g *Guard) checkSubject(ctx context.Context, s authn.Subject) error {
 	role, err := g.cfg.Engine.IsRole(ctx, s.ID)
 	switch {
 	case errors.Is(err, authz.ErrInvalidSubject):
-		return fmt.Errorf("%w: %w", refused, err)
+		return refuse(err)
 	case errors.Is(err, authz.ErrUnavailable):
 		// Every decision fails closed meanwhile; what needs none (the
 		// caller's own profile) goes on working, as it does for subjects.
@@ -156,7 +163,7 @@ func (g *Guard) checkSubject(ctx context.Context, s authn.Subject) error {
 	case err != nil:
 		return err
 	case role:
-		return refused
+		return refuse(nil)
 	}
 	return nil
 }
