@@ -84,7 +84,10 @@ func (a *App) CreateAPIKey(ctx context.Context, r Request) Response {
 	if in.Name == nil {
 		return fail(guard.BadRequest(`field "name" is required`))
 	}
-	k, plain, err := a.keys.Create(ctx, r.Subject.ID, *in.Name, nil)
+	// A key outlives the login that made it: only a recent login makes one,
+	// and an API key makes none (a stolen token must not mint a key that
+	// stays when the token is revoked).
+	k, plain, err := a.keys.CreateFor(ctx, r.Subject, *in.Name, nil)
 	if errors.Is(err, apikey.ErrInvalidName) {
 		return fail(guard.BadRequest(err.Error()))
 	}

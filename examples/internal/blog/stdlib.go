@@ -17,7 +17,7 @@ import (
 // RequestFrom gathers a Request from a net/http request (as net/http and
 // Gin have it) whose body has been read, with id the {id} path parameter.
 func (a *App) RequestFrom(r *http.Request, id string, body []byte) Request {
-	req := Request{Body: body, ID: id, ClientIP: ClientIP(r.RemoteAddr), TLS: r.TLS != nil}
+	req := Request{Body: body, ID: id, ClientIP: ClientIP(r), TLS: r.TLS != nil}
 	req.Subject, _ = authn.FromContext(r.Context())
 	req.Loaded, _ = guard.LoadedFrom[Post](r.Context())
 	if c, err := r.Cookie(a.SessionCookieName()); err == nil {
@@ -26,15 +26,15 @@ func (a *App) RequestFrom(r *http.Request, id string, body []byte) Request {
 	return req
 }
 
-// ClientIP is the host part of a remote address. The example trusts no
-// proxy header: behind a proxy, configure the framework's trusted proxies
-// and pass the address it resolves.
-func ClientIP(remoteAddr string) string {
-	host, _, err := net.SplitHostPort(remoteAddr)
-	if err != nil {
-		return remoteAddr
+// ClientIP is the client's address as the throttle counts it, "" when the
+// peer's address is not an IP. The example trusts no proxy header: behind a
+// proxy, pass the proxies' networks to guard.ClientAddress, which then reads
+// X-Forwarded-For from them only.
+func ClientIP(r *http.Request) string {
+	if addr := guard.ClientAddress(r, nil); addr.IsValid() {
+		return addr.String()
 	}
-	return host
+	return ""
 }
 
 // WriteResponse writes a successful Response to an http.ResponseWriter:

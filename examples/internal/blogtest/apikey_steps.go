@@ -25,6 +25,8 @@ func apiKeySteps() []step {
 		{"the key reads bob's drafts", "GET", "/posts", "bob.key.ci", "", 200, "",
 			lists(listing{full: true, viewer: "bob", show: []string{"post.bob.draft"}})},
 		{"the key writes without a CSRF token", "POST", "/posts", "bob.key.ci", bobKeyPost.json(), 201, "", isPost(bobKeyPost)},
+		{"a key may not mint another key", "POST", "/api-keys", "bob.key.ci", `{"name":"minted"}`,
+			401, "insufficient_user_authentication", nil},
 		{"a mistyped key is refused", "GET", "/me", "bob.key.ci.mistyped", "", 401, "unauthorized", nil},
 		{"anonymous may not delete a key", "DELETE", "/api-keys/{{bob.key.laptop.id}}", "", "", 401, "unauthorized", nil},
 		{"owner deletes his key", "DELETE", "/api-keys/{{bob.key.laptop.id}}", "bob", "", 204, "", nil},

@@ -107,7 +107,7 @@ func (w *world) send(t *testing.T, client *http.Client, method, path string, cre
 // errorCodes are the codes the contract allows for each error status.
 var errorCodes = map[int][]string{
 	http.StatusBadRequest:            {"invalid_request"},
-	http.StatusUnauthorized:          {"unauthorized", "invalid_credentials", "invalid_token"},
+	http.StatusUnauthorized:          {"unauthorized", "invalid_credentials", "invalid_token", "insufficient_user_authentication"},
 	http.StatusForbidden:             {"forbidden", "csrf", "invalid_credentials"},
 	http.StatusNotFound:              {"not_found"},
 	http.StatusConflict:              {"conflict"},
@@ -117,13 +117,18 @@ var errorCodes = map[int][]string{
 	// before any handler runs (see Hostile).
 	http.StatusRequestHeaderFieldsTooLarge: {"headers_too_large"},
 	http.StatusTooManyRequests:             {"too_many_requests"},
+	http.StatusNotImplemented:              {"not_implemented"},
+	http.StatusHTTPVersionNotSupported:     {"http_version_not_supported"},
 }
 
 // The WWW-Authenticate challenges of a 401: the second when a bearer token
 // was presented and refused.
+// A good credential whose login is too old for the operation gets RFC
+// 9470's step-up challenge instead, which begins with stepUpChallenge.
 const (
 	challenge        = `Bearer realm="gatehouse"`
 	invalidChallenge = `Bearer realm="gatehouse", error="invalid_token"`
+	stepUpChallenge  = `Bearer realm="gatehouse", error="insufficient_user_authentication"`
 )
 
 // maxRetryAfter is the throttling window of the contract, 15 minutes: no
@@ -186,9 +191,13 @@ func contractViolations(req *http.Request, r *response) []string {
 	if r.status == http.StatusUnauthorized {
 		got := r.header.Values("WWW-Authenticate")
 		presentedBearer := strings.HasPrefix(req.Header.Get("Authorization"), "Bearer ")
+		stepUp := r.errorCode() == "insufficient_user_authentication"
 		switch {
 		case len(got) != 1:
 			add("WWW-Authenticate %q, want exactly one challenge", got)
+		case stepUp && !strings.HasPrefix(got[0], stepUpChallenge):
+			add("WWW-Authenticate %q for a login too old, want %q", got[0], stepUpChallenge+"…")
+		case stepUp:
 		case presentedBearer && got[0] != invalidChallenge:
 			add("WWW-Authenticate %q after a refused bearer token, want %q", got[0], invalidChallenge)
 		case got[0] != challenge && got[0] != invalidChallenge:
