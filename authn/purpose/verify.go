@@ -85,7 +85,7 @@ func (t *Tokens) parse(raw string) (*claims, error) {
 	}
 	c := &claims{}
 	_, parseErr := t.parser.ParseWithClaims(raw, c, t.keyFunc)
-	if parseErr != nil && classify(parseErr) != authn.ErrTokenExpired {
+	if parseErr != nil && !errors.Is(classify(parseErr), authn.ErrTokenExpired) {
 		return nil, fmt.Errorf("purpose %s: %w: %w", t.purpose, authn.ErrInvalidToken, parseErr)
 	}
 	// From here the signature is known to hold. A token out of its
