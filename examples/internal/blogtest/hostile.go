@@ -216,7 +216,7 @@ func (h *hostile) bodyCases() []hostileCase {
 	}
 	title := func(n int) string { return `{"title":"t","body":"` + strings.Repeat("x", n) + `"}` }
 	const mib = 1 << 20
-	return []hostileCase{
+	cases := []hostileCase{
 		post("body one byte over 1 MiB", title(mib-len(title(0))+1), 413, "payload_too_large"),
 		post("body of 3 MiB", title(3*mib), 413, "payload_too_large"),
 		// Past 4 MiB Fiber refuses before the handler; the API's 413 must
@@ -245,6 +245,16 @@ func (h *hostile) bodyCases() []hostileCase {
 		login("login naming two accounts", `{"email":"bob@example.com","password":"bob-password","email":"alice@example.com"}`),
 		login("login password not UTF-8", "{\"email\":\"bob@example.com\",\"password\":\"bob-password\xff\"}"),
 	}
+	// Emails no account can have fail like a wrong password: never a 5xx,
+	// and no hint that the input, not the password, was wrong.
+	for _, email := range []string{strings.Repeat("a", 330) + "@example.com", "bob\u200b@example.com", "ｂob@exa mple.com", "not an email"} {
+		for _, path := range []string{"/auth/login", "/auth/session"} {
+			body, _ := json.Marshal(map[string]string{"email": email, "password": "bob-password"})
+			cases = append(cases, hostileCase{name: fmt.Sprintf("%s with email %.20q…", path, email), req: rawRequest{method: "POST",
+				target: path, header: [][2]string{jsonType}, body: body}, status: []int{401}, code: "invalid_credentials"})
+		}
+	}
+	return cases
 }
 
 // contentTypeCases hold the contract for request bodies: a body is JSON,
