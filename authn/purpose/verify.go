@@ -11,6 +11,7 @@ import (
 	"github.com/golang-jwt/jwt/v5"
 
 	"github.com/gatehouse-go/gatehouse/authn"
+	"github.com/gatehouse-go/gatehouse/authn/internal/jwtshape"
 )
 
 // BindingFunc returns the current value a subject's tokens are bound to,
@@ -105,7 +106,7 @@ func (t *Tokens) parse(raw string) (*claims, error) {
 }
 
 // checkSegment checks the shape of segment n of raw (0 the header, 1 the
-// claims; see checkMembers).
+// claims; see jwtshape.CheckMembers).
 func checkSegment(raw string, n int, names, dates []string) error {
 	segments := strings.SplitN(raw, ".", 3)
 	if len(segments) != 3 {
@@ -115,7 +116,7 @@ func checkSegment(raw string, n int, names, dates []string) error {
 	if err != nil {
 		return errors.New("not base64url")
 	}
-	return checkMembers(decoded, names, dates)
+	return jwtshape.CheckMembers(decoded, names, dates)
 }
 
 // isCompact reports whether raw holds only base64url characters and the

@@ -14,6 +14,7 @@ import (
 	"github.com/golang-jwt/jwt/v5"
 
 	"github.com/gatehouse-go/gatehouse/authn"
+	"github.com/gatehouse-go/gatehouse/authn/internal/jwtshape"
 )
 
 // MaxTokenSize is the longest token Verify parses, in bytes. Access tokens
@@ -247,7 +248,7 @@ func readHeader(raw string, h *header) error {
 	if err != nil {
 		return fmt.Errorf("token: malformed header: %w", authn.ErrInvalidToken)
 	}
-	if err := checkMembers(decoded, headerNames, nil); err != nil {
+	if err := jwtshape.CheckMembers(decoded, headerNames, nil); err != nil {
 		return fmt.Errorf("token: header: %s: %w", err, authn.ErrInvalidToken)
 	}
 	var fields struct {
@@ -295,7 +296,7 @@ func (i *Issuer) verifierFor(h *header) (verifier, error) {
 	return v, nil
 }
 
-// checkPayload checks the shape of raw's payload (see checkMembers). The
+// checkPayload checks the shape of raw's payload (see jwtshape.CheckMembers). The
 // parser has decoded it already, so it is well-formed base64url.
 func checkPayload(raw string) error {
 	_, rest, _ := strings.Cut(raw, ".")
@@ -304,7 +305,7 @@ func checkPayload(raw string) error {
 	if err != nil {
 		return fmt.Errorf("token: malformed claims: %w", authn.ErrInvalidToken)
 	}
-	if err := checkMembers(decoded, claimNames, dateNames); err != nil {
+	if err := jwtshape.CheckMembers(decoded, claimNames, dateNames); err != nil {
 		return fmt.Errorf("token: claims: %s: %w", err, authn.ErrInvalidToken)
 	}
 	return nil
