@@ -27,27 +27,36 @@ func (a RoleAssignment) owned() RoleAssignment {
 // owned returns a copy of c whose strings share no memory with the caller's.
 func (c change) owned() change {
 	return change{
-		removeGrants: ownedAll(c.removeGrants),
-		removeRoles:  ownedAll(c.removeRoles),
-		addGrants:    ownedAll(c.addGrants),
-		addRoles:     ownedAll(c.addRoles),
+		removeGrants: ownedGrants(c.removeGrants),
+		removeRoles:  ownedRoles(c.removeRoles),
+		addGrants:    ownedGrants(c.addGrants),
+		addRoles:     ownedRoles(c.addRoles),
 	}
 }
 
 // owned returns a copy of p whose strings share no memory with the caller's.
 func (p Policy) owned() Policy {
-	return Policy{Grants: ownedAll(p.Grants), Roles: ownedAll(p.Roles)}
+	return Policy{Grants: ownedGrants(p.Grants), Roles: ownedRoles(p.Roles)}
 }
 
-// ownedAll returns copies of items whose strings share no memory with the
-// caller's; nil stays nil.
-func ownedAll[T interface{ owned() T }](items []T) []T {
-	if items == nil {
+func ownedGrants(grants []Grant) []Grant {
+	if grants == nil {
 		return nil
 	}
-	out := make([]T, len(items))
-	for i, item := range items {
-		out[i] = item.owned()
+	out := make([]Grant, len(grants))
+	for i, g := range grants {
+		out[i] = g.owned()
+	}
+	return out
+}
+
+func ownedRoles(roles []RoleAssignment) []RoleAssignment {
+	if roles == nil {
+		return nil
+	}
+	out := make([]RoleAssignment, len(roles))
+	for i, a := range roles {
+		out[i] = a.owned()
 	}
 	return out
 }

@@ -15,12 +15,12 @@ import (
 // state is what a subscription was last told of the connection.
 type state int
 
+// The zero state is the one a subscription starts in: it has heard
+// nothing yet.
 const (
-	// pending: the subscription has heard nothing yet.
-	pending state = iota
 	// connected: it has heard EventConnected; only such subscriptions hear
 	// messages.
-	connected
+	connected state = iota + 1
 	// disconnected: it has heard EventDisconnected and waits for the
 	// connection to be back.
 	disconnected
