@@ -3,6 +3,7 @@ package account_test
 import (
 	"context"
 	"errors"
+	"fmt"
 	"strings"
 	"testing"
 	"time"
@@ -51,22 +52,23 @@ func throttleRows(t *testing.T, db *gorm.DB) int64 {
 // a wrong password (authn.ErrInvalidCredentials, never an error the HTTP
 // layer would answer with 503), on every database. An email that cannot be
 // anyone's is refused with the very error of a wrong password, after the
-// same hashing work, and without writing anything.
+// same hashing work, and counted like one; an address that is not an IP
+// is refused before anything is checked or written.
 func TestBadLoginInputIsAnOrdinaryFailure(t *testing.T) {
 	t.Parallel()
 	long := strings.Repeat("a", 300) + "@example.com"
 	tests := []struct {
 		name, email, password, address string
-		writes                         bool // counted as a failed login of bob
+		writes                         bool // counted as a failed login
 	}{
-		{"email over 320 bytes", long + strings.Repeat("m", 20), bobPassword, "192.0.2.1", false},
-		{"email of 64 KiB", strings.Repeat("b", 64<<10) + "@example.com", bobPassword, "192.0.2.1", false},
-		{"email over 254 bytes", long, bobPassword, "192.0.2.1", false},
-		{"email with NUL", "bob\x00@example.com", bobPassword, "192.0.2.1", false},
-		{"email not UTF-8", "bob\xff@example.com", bobPassword, "192.0.2.1", false},
-		{"email with zero-width space", "bob\u200b@example.com", bobPassword, "192.0.2.1", false},
-		{"empty email", "", bobPassword, "192.0.2.1", false},
-		{"not an email", "bob", bobPassword, "192.0.2.1", false},
+		{"email over 320 bytes", long + strings.Repeat("m", 20), bobPassword, "192.0.2.1", true},
+		{"email of 64 KiB", strings.Repeat("b", 64<<10) + "@example.com", bobPassword, "192.0.2.1", true},
+		{"email over 254 bytes", long, bobPassword, "192.0.2.1", true},
+		{"email with NUL", "bob\x00@example.com", bobPassword, "192.0.2.1", true},
+		{"email not UTF-8", "bob\xff@example.com", bobPassword, "192.0.2.1", true},
+		{"email with zero-width space", "bob\u200b@example.com", bobPassword, "192.0.2.1", true},
+		{"empty email", "", bobPassword, "192.0.2.1", true},
+		{"not an email", "bob", bobPassword, "192.0.2.1", true},
 		{"address not an IP", bobEmail, bobPassword, "not an address", false},
 		{"address with NUL", bobEmail, bobPassword, "192.0.2.1\x00", false},
 		{"address not UTF-8", bobEmail, bobPassword, "192.0.2.\xff", false},
@@ -104,12 +106,11 @@ func TestBadLoginInputIsAnOrdinaryFailure(t *testing.T) {
 				err := flow.login(tt.email, tt.password, tt.address)
 				assert.ErrorIs(t, err, authn.ErrInvalidCredentials, "%s: %s", flow.name, tt.name)
 				assert.NotErrorIs(t, err, authn.ErrThrottled, "%s: %s", flow.name, tt.name)
-				if tt.writes {
-					continue
-				}
-				assert.Equal(t, before, throttleRows(t, db), "%s: %s: nothing written", flow.name, tt.name)
 				if tt.address == "192.0.2.1" {
 					assert.Equal(t, wrong.Error(), err.Error(), "%s: %s: a wrong password's very error", flow.name, tt.name)
+				}
+				if !tt.writes {
+					assert.Equal(t, before, throttleRows(t, db), "%s: %s: nothing written", flow.name, tt.name)
 				}
 			}
 		}
@@ -161,4 +162,21 @@ func TestBadInputElsewhereIsRefusedNotFailed(t *testing.T) {
 		require.NoError(t, err, "nothing changed bob's password")
 		require.NoError(t, r.ResetPassword(ctx, reset.Value.Reveal(), "bobs-brand-new-password"), "nor spent the token")
 	})
+}
+
+// TestMalformedEmailsCountAgainstTheAddress checks that logins with emails
+// no account can have, each costing a password hash, are held to the
+// per-address limit like wrong passwords.
+func TestMalformedEmailsCountAgainstTheAddress(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	r := newRig(t)
+	var err error
+	for i := 0; i < 60 && !errors.Is(err, authn.ErrThrottled); i++ {
+		_, err = r.Login(ctx, fmt.Sprintf("not an email %d", i), "any password", "192.0.2.9")
+	}
+	require.ErrorIs(t, err, authn.ErrThrottled, "the address is throttled within its limit")
+	_, err = r.Login(ctx, "not an email at all", "any password", "192.0.2.10")
+	assert.ErrorIs(t, err, authn.ErrInvalidCredentials, "another address is not")
+	assert.NotErrorIs(t, err, authn.ErrThrottled)
 }

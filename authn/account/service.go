@@ -2,6 +2,8 @@ package account
 
 import (
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"errors"
 	"fmt"
 	"log/slog"
@@ -121,15 +123,16 @@ func (s *Service) Authenticator() authn.Chain {
 //
 // An email no account can have (users.NormalizeEmail refuses it) fails
 // with the very error of a wrong password, after the same hashing work
-// (users.Store.Authenticate), and writes nothing: there is nothing to
-// throttle. An address that is not an IP fails like a wrong password too,
+// (users.Store.Authenticate), and is counted like one: against the
+// client's address, and against a digest of the input, so that malformed
+// emails cannot buy a client more password hashing than wrong passwords
+// can. An address that is not an IP fails like a wrong password too,
 // without its password being checked: it is the caller's input, and must
 // not become a server error (503) or slip past the per-address count.
 func (s *Service) checkPassword(ctx context.Context, email, password, address string) (users.User, error) {
 	account, err := users.NormalizeEmail(email)
 	if err != nil {
-		_, err := s.cfg.Users.Authenticate(ctx, email, password)
-		return users.User{}, err
+		account = malformedAccount(email)
 	}
 	attempt, err := s.cfg.Throttle.Reserve(ctx, account, address)
 	switch {
@@ -158,6 +161,13 @@ func (s *Service) checkPassword(ctx context.Context, email, password, address st
 	// attempt is withdrawn. If even that fails, it stays counted as a
 	// failure, the safe side.
 	return users.User{}, errors.Join(err, attempt.Cancel(context.WithoutCancel(ctx)))
+}
+
+// malformedAccount is the throttle's key for an email no account can
+// have: a digest, since the input may be of any length or bytes.
+func malformedAccount(email string) string {
+	digest := sha256.Sum256([]byte(email))
+	return "malformed:" + hex.EncodeToString(digest[:16])
 }
 
 // Login checks email and password and issues a token pair. Unknown email
