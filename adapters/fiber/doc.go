@@ -16,6 +16,19 @@
 // "message": text} with the statuses and headers of package guard;
 // Config.ErrorWriter replaces the writer.
 //
+// # Hardening
+//
+// fasthttp is more lenient than net/http and quotes requests in its
+// errors. Harden makes the server refuse ambiguous requests before Fiber
+// routes them (request smuggling), ErrorHandler answers Fiber's own errors
+// without their text, and Fiber's recover middleware, first in the chain,
+// turns a handler's panic into an error that ErrorHandler answers with a
+// logged 503, where fasthttp would let it end the process:
+//
+//	app := fiber.New(fiber.Config{ErrorHandler: mw.ErrorHandler})
+//	mw.Harden(app)
+//	app.Use(recover.New(), mw.Authenticate())
+//
 // # Fiber's reused memory
 //
 // Fiber (fasthttp) hands out strings that alias its request buffers:

@@ -24,6 +24,7 @@ import (
 	"time"
 
 	"github.com/gofiber/fiber/v3"
+	"github.com/gofiber/fiber/v3/middleware/recover"
 
 	fiberadapter "github.com/gatehouse-go/gatehouse/adapters/fiber"
 	"github.com/gatehouse-go/gatehouse/adapters/guard"
@@ -84,7 +85,10 @@ func run(ctx context.Context, getenv func(string) string, logs io.Writer, ready 
 	// Refuse before routing what net/http refuses by itself (ambiguous
 	// framing, a missing Host, unknown methods and versions).
 	mw.Harden(server)
-	server.Use(refuseChunked(mw), mw.Authenticate())
+	// A panic in a handler is a 503, logged by the ErrorHandler, not the
+	// end of the process (fasthttp does not recover handlers' panics, as
+	// net/http does).
+	server.Use(recover.New(), refuseChunked(mw), mw.Authenticate())
 	for _, route := range app.Routes() {
 		handlers := endpoint(mw, app, route)
 		methods := []string{route.Method}
