@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/gofiber/fiber/v3"
+	"github.com/gofiber/fiber/v3/middleware/recover"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
@@ -26,8 +27,9 @@ func hardened(t *testing.T) string {
 	require.NoError(t, err)
 	app := fiber.New(fiber.Config{ErrorHandler: mw.ErrorHandler})
 	mw.Harden(app)
-	app.Use(mw.Authenticate())
+	app.Use(recover.New(), mw.Authenticate())
 	app.Get("/healthz", func(c fiber.Ctx) error { return c.SendString("ok") })
+	app.Get("/public/panic", func(fiber.Ctx) error { panic("a bug in a handler") })
 	app.Post("/public/echo", func(c fiber.Ctx) error { return c.Send(c.Body()) })
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	require.NoError(t, err)
@@ -99,6 +101,15 @@ func TestHardenRefusesWhatNetHTTPRefuses(t *testing.T) {
 			assert.True(t, closed, "the connection stays open after a refused head")
 		})
 	}
+
+	t.Run("a handler's panic is a 503, and the server lives on", func(t *testing.T) {
+		res, body, _ := roundTrip(t, addr, "GET /public/panic HTTP/1.1\r\n"+host+"\r\n")
+		assert.Equal(t, 503, res.StatusCode, body)
+		assert.Contains(t, body, `"error":"unavailable"`)
+		assert.NotContains(t, body, "a bug in a handler", "the panic's text is not the client's")
+		res, _, _ = roundTrip(t, addr, "GET /healthz HTTP/1.1\r\n"+host+"\r\n")
+		assert.Equal(t, 200, res.StatusCode)
+	})
 
 	t.Run("a well-formed request passes", func(t *testing.T) {
 		res, body, _ := roundTrip(t, addr, "POST /public/echo HTTP/1.1\r\n"+host+"Content-Length: 5\r\n\r\nhello")
