@@ -244,26 +244,7 @@ func (r *Revocations) RevokeToken(ctx context.Context, jti, subject string, expi
 		return fmt.Errorf("token: revoke: expiry time is required: %w", ErrInvalidRevocation)
 	}
 	row := revokedToken{JTI: jti, Subject: subject, ExpiresAt: expiresAt.UTC().Truncate(time.Microsecond)}
-	var revision int64
-	// Revoking a token again keeps the later of the two expiry times, in the
-	// database as in memory. Every revocation writes the state row, and
-	// MySQL's upserts lock index gaps besides: a transaction the server
-	// rolls back to break a deadlock is tried again.
-	err := retry.OnDeadlock(ctx, func() error {
-		return r.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
-			if err := tx.Clauses(clause.OnConflict{DoNothing: true}).Create(&row).Error; err != nil {
-				return err
-			}
-			err := tx.Model(&revokedToken{}).
-				Where("jti = ? AND expires_at < ?", jti, row.ExpiresAt).
-				Update("expires_at", row.ExpiresAt).Error
-			if err != nil {
-				return err
-			}
-			revision, err = bumpRevision(tx)
-			return err
-		})
-	})
+	revision, err := r.keepLatest(ctx, &row, &revokedToken{}, "jti", jti, row.ExpiresAt)
 	if err != nil {
 		return fmt.Errorf("token: revoke token: %w: %w", ErrStore, err)
 	}
@@ -274,6 +255,35 @@ func (r *Revocations) RevokeToken(ctx context.Context, jti, subject string, expi
 	r.mu.Unlock()
 	r.publish(ctx, msg)
 	return nil
+}
+
+// keepLatest writes row, a revocation keyed by column = key, or, when one
+// is there already, raises its expiry to expiresAt if that is later: a
+// revocation repeated keeps the later of the two expiry times, in the
+// database as in memory. It bumps the store's revision in the same
+// transaction and returns it. Every revocation writes the state row, and
+// MySQL's upserts lock index gaps besides: a transaction the server rolls
+// back to break a deadlock is tried again. model is a zero value of row's
+// type.
+func (r *Revocations) keepLatest(ctx context.Context, row, model any, column, key string, expiresAt time.Time) (int64, error) {
+	var revision int64
+	err := retry.OnDeadlock(ctx, func() error {
+		return r.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+			if err := tx.Clauses(clause.OnConflict{DoNothing: true}).Create(row).Error; err != nil {
+				return err
+			}
+			err := tx.Model(model).
+				Where(clause.Eq{Column: clause.Column{Name: column}, Value: key}).
+				Where("expires_at < ?", expiresAt).
+				Update("expires_at", expiresAt).Error
+			if err != nil {
+				return err
+			}
+			revision, err = bumpRevision(tx)
+			return err
+		})
+	})
+	return revision, err
 }
 
 // RevokeSubject revokes every token issued to subject so far; tokens issued

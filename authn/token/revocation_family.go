@@ -5,11 +5,6 @@ import (
 	"fmt"
 	"strings"
 	"time"
-
-	"gorm.io/gorm"
-	"gorm.io/gorm/clause"
-
-	"github.com/gatehouse-go/gatehouse/authn/internal/retry"
 )
 
 // RevokeFamily revokes every access token issued with the refresh family
@@ -33,23 +28,7 @@ func (r *Revocations) RevokeFamily(ctx context.Context, familyID, subject string
 		return fmt.Errorf("token: revoke: expiry time is required: %w", ErrInvalidRevocation)
 	}
 	row := revokedFamily{FamilyID: familyID, Subject: subject, ExpiresAt: expiresAt.UTC().Truncate(time.Microsecond)}
-	var revision int64
-	// As in RevokeToken, a deadlock the server breaks is tried again.
-	err := retry.OnDeadlock(ctx, func() error {
-		return r.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
-			if err := tx.Clauses(clause.OnConflict{DoNothing: true}).Create(&row).Error; err != nil {
-				return err
-			}
-			err := tx.Model(&revokedFamily{}).
-				Where("family_id = ? AND expires_at < ?", familyID, row.ExpiresAt).
-				Update("expires_at", row.ExpiresAt).Error
-			if err != nil {
-				return err
-			}
-			revision, err = bumpRevision(tx)
-			return err
-		})
-	})
+	revision, err := r.keepLatest(ctx, &row, &revokedFamily{}, "family_id", familyID, row.ExpiresAt)
 	if err != nil {
 		return fmt.Errorf("token: revoke family: %w: %w", ErrStore, err)
 	}
