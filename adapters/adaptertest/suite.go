@@ -97,6 +97,11 @@ var cases = []testCase{
 	{"other scheme is no credentials", func(f *Fixture) request {
 		return get("/me", map[string]string{"Authorization": "Basic YWxpY2U6c2VjcmV0"})
 	}, want{status: 401, code: "unauthorized", header: map[string]string{"WWW-Authenticate": challenge}}},
+	{"an unknown method", func(f *Fixture) request { return request{method: "BREW", path: "/me"} },
+		want{status: 501, code: "not_implemented"}},
+	{"an unknown method on a public path, with credentials", func(f *Fixture) request {
+		return request{method: "PURGE", path: "/healthz", header: bearer(f, "alice")}
+	}, want{status: 501, code: "not_implemented"}},
 	{"a token whose subject is a role", func(f *Fixture) request { return get("/users", bearer(f, "admin")) },
 		want{status: 401, code: "invalid_token", header: map[string]string{"WWW-Authenticate": invalidChallenge}}},
 	{"a token whose subject is an inherited role", func(f *Fixture) request { return get("/me", bearer(f, "moderator")) },

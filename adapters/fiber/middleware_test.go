@@ -32,7 +32,10 @@ func build(t *testing.T, f *adaptertest.Fixture) adaptertest.App {
 	mw, err := fiberadapter.New(cfg)
 	require.NoError(t, err)
 
-	app := fiber.New()
+	app := fiber.New(fiber.Config{ErrorHandler: mw.ErrorHandler})
+	// Fiber answers unknown methods itself, in plain text, before any
+	// middleware: Harden answers them as the guard does elsewhere.
+	mw.Harden(app)
 	app.Use(mw.Authenticate())
 	for _, route := range adaptertest.Routes {
 		handler := func(c fiber.Ctx) error {

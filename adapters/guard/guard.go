@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"net/http"
 	"slices"
 	"strings"
 
@@ -98,8 +99,16 @@ const (
 // Authenticate runs the Authenticator on a request's credentials. It
 // returns the subject (the zero Subject for an anonymous caller in Optional
 // mode) or the refusal to write. A request carrying a credential twice
-// with different values is refused with 400 (see ErrAmbiguousCredentials).
+// with different values is refused with 400 (see ErrAmbiguousCredentials);
+// one whose method HTTP does not define, with 501, in every mode, so that
+// every framework answers it alike (see KnownMethod).
 func (g *Guard) Authenticate(ctx context.Context, creds authn.Credentials, mode Mode) (authn.Subject, *Error) {
+	if !KnownMethod(creds.Method()) {
+		// Before anything else, public paths included: frameworks answer
+		// such methods differently (Fiber 501, net/http's ServeMux 405,
+		// Gin 404), and none of them means anything to a route.
+		return authn.Subject{}, NotImplemented("unknown method")
+	}
 	if mode == Skip {
 		return authn.Subject{}, nil
 	}
@@ -126,6 +135,17 @@ func (g *Guard) Authenticate(ctx context.Context, creds authn.Credentials, mode 
 	e := g.ErrorFor(err)
 	g.log.InfoContext(ctx, "authentication refused", "code", e.Code, "reason", err.Error())
 	return authn.Subject{}, e
+}
+
+// KnownMethod reports whether method is one HTTP defines (RFC 9110 §9 and
+// PATCH, RFC 5789). Authenticate answers any other with 501.
+func KnownMethod(method string) bool {
+	switch method {
+	case http.MethodGet, http.MethodHead, http.MethodPost, http.MethodPut, http.MethodDelete,
+		http.MethodConnect, http.MethodOptions, http.MethodTrace, http.MethodPatch:
+		return true
+	}
+	return false
 }
 
 // ErrRoleAsSubject reports an authenticated id that names a role, or that

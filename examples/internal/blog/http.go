@@ -73,20 +73,6 @@ var ErrHeadersTooLarge = &guard.Error{Status: http.StatusRequestHeaderFieldsTooL
 var ErrChunkedBody = &guard.Error{Status: http.StatusBadRequest, Code: guard.CodeInvalidRequest,
 	Message: "send the body with a Content-Length; chunked bodies are not accepted"}
 
-// ErrUnknownMethod is the 501 of a method HTTP does not define (RFC 9110
-// §9.1), answered before authentication, as Fiber does.
-var ErrUnknownMethod = guard.NotImplemented("unknown method")
-
-// KnownMethod reports whether method is one of HTTP's (RFC 9110 and PATCH).
-func KnownMethod(method string) bool {
-	switch method {
-	case http.MethodGet, http.MethodHead, http.MethodPost, http.MethodPut, http.MethodDelete,
-		http.MethodConnect, http.MethodOptions, http.MethodTrace, http.MethodPatch:
-		return true
-	}
-	return false
-}
-
 func conflict(message string) error {
 	return &guard.Error{Status: http.StatusConflict, Code: codeConflict, Message: message}
 }

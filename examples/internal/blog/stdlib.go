@@ -95,22 +95,18 @@ func Serve(ctx context.Context, addr string, h http.Handler, log *slog.Logger, r
 	return nil
 }
 
-// strictHTTP refuses, before authentication, what the API refuses on every
-// framework: a method HTTP does not define (501), and a chunked body (400,
-// then the connection is closed: see ErrChunkedBody). net/http refuses the
-// rest of what Fiber is hardened against (see fiberadapter's Harden) by
-// itself.
+// strictHTTP refuses a chunked body before authentication (400, then the
+// connection is closed: see ErrChunkedBody), as the Fiber example does.
+// net/http refuses the rest of what Fiber is hardened against (see
+// fiberadapter's Harden) by itself, and the guard answers unknown methods.
 func strictHTTP(h http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		switch {
-		case !KnownMethod(r.Method):
-			ErrUnknownMethod.WriteTo(w)
-		case len(r.TransferEncoding) > 0:
+		if len(r.TransferEncoding) > 0 {
 			w.Header().Set("Connection", "close")
 			ErrChunkedBody.WriteTo(w)
-		default:
-			h.ServeHTTP(w, r)
+			return
 		}
+		h.ServeHTTP(w, r)
 	})
 }
 
