@@ -53,5 +53,6 @@
 // Subjects and roles share one namespace, as they do in Casbin: a subject
 // whose id equals a role's name holds that role's grants. Give subjects ids
 // that cannot be mistaken for role names (numbers, UUIDs, or a prefix such as
-// "user:").
+// "user:"). IsRole reports whether the policy holds a name as a role; the
+// HTTP guard (package adapters/guard) refuses credentials naming one.
 package authz
