@@ -30,6 +30,7 @@ import (
 	authtoken "github.com/gatehouse-go/gatehouse/authn/token"
 	"github.com/gatehouse-go/gatehouse/internal/testdb"
 	"github.com/gatehouse-go/gatehouse/watch"
+	"github.com/gatehouse-go/gatehouse/watch/casbinwatch"
 )
 
 // TestShortSecretsAreRefused gives every place that takes a secret one byte
@@ -63,8 +64,8 @@ func TestShortSecretsAreRefused(t *testing.T) {
 			_, err := password.Peppered(argon2id, secret)
 			return err
 		}, authn.ErrWeakSecret, false},
-		{"watch.CasbinWatcherConfig.Key", func(secret []byte) error {
-			w, err := watch.NewCasbinWatcher(hub, "secrets-test", watch.CasbinWatcherConfig{Key: secret, Timeout: 10 * time.Second})
+		{"casbinwatch.Config.Key", func(secret []byte) error {
+			w, err := casbinwatch.New(hub, "secrets-test", casbinwatch.Config{Key: secret, Timeout: 10 * time.Second})
 			if err == nil {
 				w.Close()
 			}

@@ -13,8 +13,9 @@
 // error, and the state's owner refuses to decide on it: decisions fail
 // closed.
 //
-// Casbin wraps a Notifier as a Casbin persist.WatcherEx, for applications
-// that use a casbin.Enforcer of their own.
+// Package watch/casbinwatch wraps a Notifier as a Casbin
+// persist.WatcherEx, for applications that use a casbin.Enforcer of their
+// own; watch itself links no Casbin.
 //
 // Notifiers keep no memory they do not own: a channel name or payload that
 // outlives the call that passed it is copied, so strings aliasing a

@@ -1,4 +1,4 @@
-package watch
+package casbinwatch
 
 import (
 	"context"
@@ -12,21 +12,23 @@ import (
 	"github.com/casbin/casbin/v2"
 	"github.com/casbin/casbin/v2/model"
 	"github.com/casbin/casbin/v2/persist"
+
+	"github.com/gatehouse-go/gatehouse/watch"
 )
 
-// CasbinWatcher is a Casbin persist.WatcherEx on a Notifier, for
+// Watcher is a Casbin persist.WatcherEx on a watch.Notifier, for
 // applications that keep a casbin.Enforcer of their own next to a store
 // several replicas share. (gatehouse's authz.Engine does not need it: it
 // follows its peers by itself with authz.WithNotifier.)
 //
 // Set it on each replica's enforcer with SetWatcher, then hand it the
-// callback that applies peers' edits, CasbinUpdateCallback(enforcer):
+// callback that applies peers' edits, UpdateCallback(enforcer):
 // Casbin announces each edit through the UpdateFor* methods, and every
 // other replica applies it to its model as it comes, without reloading.
 // After the notifier reconnects, when messages may have been lost, the
 // callback hears an "Update" and reloads the whole policy.
-type CasbinWatcher struct {
-	notifier Notifier
+type Watcher struct {
+	notifier watch.Notifier
 	channel  string
 	origin   string // marks this watcher's messages, which its callback skips
 	timeout  time.Duration
@@ -34,18 +36,18 @@ type CasbinWatcher struct {
 
 	mu        sync.Mutex
 	callback  func(string)
-	connected bool          // a first EventConnected has been heard
-	ready     chan struct{} // closed at the first EventConnected
+	connected bool          // a first watch.EventConnected has been heard
+	ready     chan struct{} // closed at the first watch.EventConnected
 	cancel    func()
 	closed    bool
 }
 
-var _ persist.WatcherEx = (*CasbinWatcher)(nil)
+var _ persist.WatcherEx = (*Watcher)(nil)
 
-// CasbinMessage is what a CasbinWatcher publishes: the WatcherEx method
+// Message is what a Watcher publishes: the WatcherEx method
 // that was called and its arguments. Method "Update" (and
 // "UpdateForSavePolicy") asks for a full reload.
-type CasbinMessage struct {
+type Message struct {
 	Method      string     `json:"method"`
 	Origin      string     `json:"origin"`
 	Sec         string     `json:"sec,omitempty"`
@@ -55,43 +57,43 @@ type CasbinMessage struct {
 	FieldValues []string   `json:"field_values,omitempty"`
 }
 
-// CasbinWatcherConfig configures NewCasbinWatcher.
-type CasbinWatcherConfig struct {
-	// Timeout bounds each publication. Default DefaultTimeout.
+// Config configures New.
+type Config struct {
+	// Timeout bounds each publication. Default watch.DefaultTimeout.
 	Timeout time.Duration
-	// Key, when set, seals every message (Seal) and makes the watcher
+	// Key, when set, seals every message (watch.Seal) and makes the watcher
 	// ignore messages not sealed with it, so that publishing on the
 	// channel is not enough to edit the replicas' policy. Share it between
-	// the replicas as a secret (NewKey makes one); a key shorter than
-	// KeySize is refused. Without it, only trusted processes may be able to
+	// the replicas as a secret (watch.NewKey makes one); a key shorter than
+	// watch.KeySize is refused. Without it, only trusted processes may be able to
 	// publish on the notifier.
 	Key []byte
 }
 
-// NewCasbinWatcher subscribes to channel on n and returns once the
+// New subscribes to channel on n and returns once the
 // subscription is established, so that every edit published afterwards
-// reaches it; it fails with ErrUnavailable when the notifier does not
+// reaches it; it fails with watch.ErrUnavailable when the notifier does not
 // connect within the timeout. Load the enforcer's policy after it returns:
 // an edit made between an earlier load and the subscription would be
 // missed.
-func NewCasbinWatcher(n Notifier, channel string, cfg CasbinWatcherConfig) (*CasbinWatcher, error) {
+func New(n watch.Notifier, channel string, cfg Config) (*Watcher, error) {
 	if n == nil || channel == "" {
-		return nil, fmt.Errorf("%w: NewCasbinWatcher needs a notifier and a channel", ErrInvalidConfig)
+		return nil, fmt.Errorf("%w: New needs a notifier and a channel", watch.ErrInvalidConfig)
 	}
 	if cfg.Key != nil {
-		if err := CheckKey(cfg.Key); err != nil {
-			return nil, fmt.Errorf("%w: CasbinWatcherConfig.Key: %w", ErrInvalidConfig, err)
+		if err := watch.CheckKey(cfg.Key); err != nil {
+			return nil, fmt.Errorf("%w: Config.Key: %w", watch.ErrInvalidConfig, err)
 		}
 	}
 	timeout := cfg.Timeout
 	if timeout <= 0 {
-		timeout = DefaultTimeout
+		timeout = watch.DefaultTimeout
 	}
 	origin := make([]byte, 12)
 	if _, err := rand.Read(origin); err != nil {
 		return nil, err
 	}
-	w := &CasbinWatcher{notifier: n, channel: channel, origin: hex.EncodeToString(origin), timeout: timeout, key: cfg.Key,
+	w := &Watcher{notifier: n, channel: channel, origin: hex.EncodeToString(origin), timeout: timeout, key: cfg.Key,
 		ready: make(chan struct{})}
 	cancel, err := n.Subscribe(channel, w.hear)
 	if err != nil {
@@ -103,33 +105,33 @@ func NewCasbinWatcher(n Notifier, channel string, cfg CasbinWatcherConfig) (*Cas
 		return w, nil
 	case <-time.After(timeout):
 		w.Close()
-		return nil, fmt.Errorf("%w: the notifier did not connect within %s", ErrUnavailable, timeout)
+		return nil, fmt.Errorf("%w: the notifier did not connect within %s", watch.ErrUnavailable, timeout)
 	}
 }
 
 // hear hands peers' messages to the callback, and an "Update" after every
 // reconnection.
-func (w *CasbinWatcher) hear(ev Event) {
+func (w *Watcher) hear(ev watch.Event) {
 	w.mu.Lock()
 	callback := w.callback
 	var payload string
 	switch ev.Kind {
-	case EventMessage:
+	case watch.EventMessage:
 		payload = ev.Payload
 		if w.key != nil {
-			opened, err := Open(w.key, payload)
+			opened, err := watch.Open(w.key, payload)
 			if err != nil {
 				w.mu.Unlock()
 				return // not sealed with the replicas' key: ignore it
 			}
 			payload = opened
 		}
-		var m CasbinMessage
+		var m Message
 		if json.Unmarshal([]byte(payload), &m) == nil && m.Origin == w.origin {
 			w.mu.Unlock()
 			return
 		}
-	case EventConnected:
+	case watch.EventConnected:
 		first := !w.connected
 		w.connected = true
 		if first {
@@ -137,7 +139,7 @@ func (w *CasbinWatcher) hear(ev Event) {
 			w.mu.Unlock()
 			return
 		}
-		payload = w.encode(CasbinMessage{Method: "Update"})
+		payload = w.encode(Message{Method: "Update"})
 	default:
 		w.mu.Unlock()
 		return
@@ -149,53 +151,53 @@ func (w *CasbinWatcher) hear(ev Event) {
 }
 
 // SetUpdateCallback sets the function peers' messages are handed to;
-// CasbinUpdateCallback(enforcer) is the one to use.
-func (w *CasbinWatcher) SetUpdateCallback(callback func(string)) error {
+// UpdateCallback(enforcer) is the one to use.
+func (w *Watcher) SetUpdateCallback(callback func(string)) error {
 	w.mu.Lock()
 	defer w.mu.Unlock()
 	if w.closed {
-		return ErrClosed
+		return watch.ErrClosed
 	}
 	w.callback = callback
 	return nil
 }
 
 // Update asks peers to reload their whole policy.
-func (w *CasbinWatcher) Update() error { return w.send(CasbinMessage{Method: "Update"}) }
+func (w *Watcher) Update() error { return w.send(Message{Method: "Update"}) }
 
 // UpdateForAddPolicy tells peers a rule was added.
-func (w *CasbinWatcher) UpdateForAddPolicy(sec, ptype string, params ...string) error {
-	return w.send(CasbinMessage{Method: "UpdateForAddPolicies", Sec: sec, Ptype: ptype, Rules: [][]string{params}})
+func (w *Watcher) UpdateForAddPolicy(sec, ptype string, params ...string) error {
+	return w.send(Message{Method: "UpdateForAddPolicies", Sec: sec, Ptype: ptype, Rules: [][]string{params}})
 }
 
 // UpdateForRemovePolicy tells peers a rule was removed.
-func (w *CasbinWatcher) UpdateForRemovePolicy(sec, ptype string, params ...string) error {
-	return w.send(CasbinMessage{Method: "UpdateForRemovePolicies", Sec: sec, Ptype: ptype, Rules: [][]string{params}})
+func (w *Watcher) UpdateForRemovePolicy(sec, ptype string, params ...string) error {
+	return w.send(Message{Method: "UpdateForRemovePolicies", Sec: sec, Ptype: ptype, Rules: [][]string{params}})
 }
 
 // UpdateForRemoveFilteredPolicy tells peers the rules matching a filter
 // were removed.
-func (w *CasbinWatcher) UpdateForRemoveFilteredPolicy(sec, ptype string, fieldIndex int, fieldValues ...string) error {
-	return w.send(CasbinMessage{Method: "UpdateForRemoveFilteredPolicy", Sec: sec, Ptype: ptype, FieldIndex: fieldIndex, FieldValues: fieldValues})
+func (w *Watcher) UpdateForRemoveFilteredPolicy(sec, ptype string, fieldIndex int, fieldValues ...string) error {
+	return w.send(Message{Method: "UpdateForRemoveFilteredPolicy", Sec: sec, Ptype: ptype, FieldIndex: fieldIndex, FieldValues: fieldValues})
 }
 
 // UpdateForSavePolicy asks peers to reload: the whole policy was saved.
-func (w *CasbinWatcher) UpdateForSavePolicy(model.Model) error {
-	return w.send(CasbinMessage{Method: "UpdateForSavePolicy"})
+func (w *Watcher) UpdateForSavePolicy(model.Model) error {
+	return w.send(Message{Method: "UpdateForSavePolicy"})
 }
 
 // UpdateForAddPolicies tells peers rules were added.
-func (w *CasbinWatcher) UpdateForAddPolicies(sec, ptype string, rules ...[]string) error {
-	return w.send(CasbinMessage{Method: "UpdateForAddPolicies", Sec: sec, Ptype: ptype, Rules: rules})
+func (w *Watcher) UpdateForAddPolicies(sec, ptype string, rules ...[]string) error {
+	return w.send(Message{Method: "UpdateForAddPolicies", Sec: sec, Ptype: ptype, Rules: rules})
 }
 
 // UpdateForRemovePolicies tells peers rules were removed.
-func (w *CasbinWatcher) UpdateForRemovePolicies(sec, ptype string, rules ...[]string) error {
-	return w.send(CasbinMessage{Method: "UpdateForRemovePolicies", Sec: sec, Ptype: ptype, Rules: rules})
+func (w *Watcher) UpdateForRemovePolicies(sec, ptype string, rules ...[]string) error {
+	return w.send(Message{Method: "UpdateForRemovePolicies", Sec: sec, Ptype: ptype, Rules: rules})
 }
 
 // Close ends the subscription; the callback is not called afterwards.
-func (w *CasbinWatcher) Close() {
+func (w *Watcher) Close() {
 	w.mu.Lock()
 	defer w.mu.Unlock()
 	if !w.closed {
@@ -206,45 +208,45 @@ func (w *CasbinWatcher) Close() {
 }
 
 // send publishes m, or an "Update" when m is too long for one message.
-func (w *CasbinWatcher) send(m CasbinMessage) error {
+func (w *Watcher) send(m Message) error {
 	w.mu.Lock()
 	closed := w.closed
 	w.mu.Unlock()
 	if closed {
-		return ErrClosed
+		return watch.ErrClosed
 	}
-	limit := MaxPayload
+	limit := watch.MaxPayload
 	if w.key != nil {
-		limit = SealedMaxPayload
+		limit = watch.SealedMaxPayload
 	}
 	payload := w.encode(m)
 	if len(payload) > limit {
-		payload = w.encode(CasbinMessage{Method: "Update"})
+		payload = w.encode(Message{Method: "Update"})
 	}
 	if w.key != nil {
-		payload = Seal(w.key, payload)
+		payload = watch.Seal(w.key, payload)
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), w.timeout)
 	defer cancel()
 	return w.notifier.Publish(ctx, w.channel, payload)
 }
 
-func (w *CasbinWatcher) encode(m CasbinMessage) string {
+func (w *Watcher) encode(m Message) string {
 	m.Origin = w.origin
 	b, _ := json.Marshal(m) // strings and slices of strings always marshal
 	return string(b)
 }
 
-// CasbinUpdateCallback returns the callback that applies a CasbinWatcher's
+// UpdateCallback returns the callback that applies a Watcher's
 // messages to e: rules added and removed are applied to e's model and role
 // links directly, under e's lock, without touching its adapter (the peer
 // that made the edit has stored it) and without reloading; "Update", and
 // any message it cannot apply, reloads the whole policy with e.LoadPolicy.
-func CasbinUpdateCallback(e *casbin.SyncedEnforcer) func(string) {
+func UpdateCallback(e *casbin.SyncedEnforcer) func(string) {
 	return func(payload string) {
 		lock := e.GetLock()
 		lock.Lock()
-		err := applyCasbinMessage(e.Enforcer, payload)
+		err := applyMessage(e.Enforcer, payload)
 		lock.Unlock()
 		if err != nil {
 			_ = e.LoadPolicy()
@@ -252,8 +254,8 @@ func CasbinUpdateCallback(e *casbin.SyncedEnforcer) func(string) {
 	}
 }
 
-func applyCasbinMessage(e *casbin.Enforcer, payload string) error {
-	var m CasbinMessage
+func applyMessage(e *casbin.Enforcer, payload string) error {
+	var m Message
 	if err := json.Unmarshal([]byte(payload), &m); err != nil {
 		return err
 	}

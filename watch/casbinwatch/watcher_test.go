@@ -1,4 +1,4 @@
-package watch_test
+package casbinwatch_test
 
 import (
 	"log/slog"
@@ -15,6 +15,7 @@ import (
 	"github.com/gatehouse-go/gatehouse"
 	"github.com/gatehouse-go/gatehouse/internal/testdb"
 	"github.com/gatehouse-go/gatehouse/watch"
+	"github.com/gatehouse-go/gatehouse/watch/casbinwatch"
 	"github.com/gatehouse-go/gatehouse/watch/pgwatch"
 	"github.com/gatehouse-go/gatehouse/watch/rediswatch"
 	"github.com/gatehouse-go/gatehouse/watch/watchtest"
@@ -26,7 +27,7 @@ func casbinReplica(t *testing.T, path string, hub watch.Notifier, channel string
 	t.Helper()
 	// The watcher first: once it returns, it hears every edit; the
 	// enforcer loads the policy after.
-	w, err := watch.NewCasbinWatcher(hub, channel, watch.CasbinWatcherConfig{Timeout: 10 * time.Second, Key: key})
+	w, err := casbinwatch.New(hub, channel, casbinwatch.Config{Timeout: 10 * time.Second, Key: key})
 	require.NoError(t, err)
 	adapter, err := gormadapter.NewAdapterByDB(testdb.OpenFile(t, path))
 	require.NoError(t, err)
@@ -36,7 +37,7 @@ func casbinReplica(t *testing.T, path string, hub watch.Notifier, channel string
 	require.NoError(t, err)
 	t.Cleanup(w.Close)
 	require.NoError(t, e.SetWatcher(w))
-	require.NoError(t, w.SetUpdateCallback(watch.CasbinUpdateCallback(e)))
+	require.NoError(t, w.SetUpdateCallback(casbinwatch.UpdateCallback(e)))
 	return e
 }
 
@@ -101,9 +102,9 @@ func TestCasbinWatcherKeepsPlainEnforcersInStep(t *testing.T) {
 func TestCasbinWatcherWaitsForItsNotifier(t *testing.T) {
 	hub := watch.NewLocal()
 	hub.Disconnect()
-	_, err := watch.NewCasbinWatcher(hub, "casbin_test", watch.CasbinWatcherConfig{Timeout: 50 * time.Millisecond})
+	_, err := casbinwatch.New(hub, "casbin_test", casbinwatch.Config{Timeout: 50 * time.Millisecond})
 	require.ErrorIs(t, err, watch.ErrUnavailable)
-	_, err = watch.NewCasbinWatcher(nil, "casbin_test", watch.CasbinWatcherConfig{})
+	_, err = casbinwatch.New(nil, "casbin_test", casbinwatch.Config{})
 	require.ErrorIs(t, err, watch.ErrInvalidConfig)
 }
 
