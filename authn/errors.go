@@ -55,6 +55,15 @@ var (
 	// that says when to retry.
 	ErrThrottled = errors.New("too many attempts")
 
+	// ErrUnavailable: a credential can be neither accepted nor rejected,
+	// because what it is checked against cannot be vouched for right now
+	// (revocations that a replica cannot keep current while its notifier
+	// or store does not answer). It matches neither ErrInvalidCredentials
+	// nor ErrNoCredentials: the credential may be good. Adapters answer 503
+	// with Retry-After. Packages below authn wrap their own unavailability
+	// (watch.ErrUnavailable) in it, so that callers need not import them.
+	ErrUnavailable = errors.New("credentials cannot be checked now")
+
 	// ErrWeakSecret: a signing secret or key is too short to be safe.
 	ErrWeakSecret = errors.New("secret too weak")
 )

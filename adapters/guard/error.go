@@ -12,7 +12,6 @@ import (
 	"github.com/gatehouse-go/gatehouse/authn"
 	"github.com/gatehouse-go/gatehouse/authz"
 	"github.com/gatehouse-go/gatehouse/permissions"
-	"github.com/gatehouse-go/gatehouse/watch"
 )
 
 // The error codes of the JSON body, one per kind of refusal.
@@ -121,13 +120,13 @@ func BadRequestFor(cause error, message string) *Error {
 // scope or effect is a 400, a rule that is not there a 404, one that is
 // already there or an assignment that would make a cycle or too deep a
 // chain a 409. A replica that cannot vouch for its state
-// (watch.ErrUnavailable, authz.ErrUnavailable) is a 503 with Retry-After;
+// (authn.ErrUnavailable, authz.ErrUnavailable) is a 503 with Retry-After;
 // anything else becomes a 503, because an error nobody classified must not
 // turn into an allow nor leak its text — and is logged, with its text, on
 // the Guard's logger, since it is a fault to look into.
 func (g *Guard) ErrorFor(err error) *Error {
 	e := g.classify(err)
-	if e.Code == CodeUnavailable && !errors.Is(err, watch.ErrUnavailable) && !errors.Is(err, authz.ErrUnavailable) &&
+	if e.Code == CodeUnavailable && !errors.Is(err, authn.ErrUnavailable) && !errors.Is(err, authz.ErrUnavailable) &&
 		!errors.Is(err, context.Canceled) && !errors.Is(err, context.DeadlineExceeded) {
 		g.log.Error("gatehouse: answered 503 for an unexpected error", "error", err)
 	}
@@ -161,7 +160,7 @@ func (g *Guard) classify(err error) *Error {
 		return e
 	case errors.Is(err, ErrNotFound):
 		return &Error{Status: http.StatusNotFound, Code: CodeNotFound, Message: "not found", Cause: err}
-	case errors.Is(err, watch.ErrUnavailable), errors.Is(err, authz.ErrUnavailable):
+	case errors.Is(err, authn.ErrUnavailable), errors.Is(err, authz.ErrUnavailable):
 		e := &Error{Status: http.StatusServiceUnavailable, Code: CodeUnavailable,
 			Message: "temporarily unavailable; try again", Cause: err, Header: http.Header{}}
 		e.Header.Set("Retry-After", "1")

@@ -76,6 +76,8 @@ func TestErrorFor(t *testing.T) {
 		{"bad request", guard.BadRequest("id must be a number"), 400, guard.CodeInvalidRequest, nil},
 		{"cancelled", context.Canceled, 503, guard.CodeUnavailable, nil},
 		{"engine failure", authz.ErrEngine, 503, guard.CodeUnavailable, nil},
+		{"revocations not current", fmt.Errorf("verify: %w", authn.ErrUnavailable), 503, guard.CodeUnavailable, map[string]string{"Retry-After": "1"}},
+		{"policy not current", fmt.Errorf("decide: %w", authz.ErrUnavailable), 503, guard.CodeUnavailable, map[string]string{"Retry-After": "1"}},
 		{"unclassified", errors.New("connection refused"), 503, guard.CodeUnavailable, nil},
 	}
 	for _, tt := range tests {

@@ -25,7 +25,7 @@ import (
 // a logout here is what verification consults. When the Revocations follow
 // their peers (token.RevocationsConfig.Notifier), the token flows fail
 // closed while they cannot: Login and Refresh refuse, before spending
-// anything, with an error matching watch.ErrUnavailable, as bearer tokens
+// anything, with an error matching authn.ErrUnavailable, as bearer tokens
 // do in Authenticator.
 type Config struct {
 	Users       *users.Store

@@ -16,7 +16,7 @@ const bearerScheme = "Bearer"
 // header, or with another scheme, has no credentials for it; a malformed
 // Bearer header or a rejected token is an error matching
 // authn.ErrInvalidToken. While the Revocations are unavailable a good token
-// is neither accepted nor rejected: the error matches watch.ErrUnavailable
+// is neither accepted nor rejected: the error matches authn.ErrUnavailable
 // (see Verify).
 func (i *Issuer) Authenticator() authn.Authenticator {
 	return authn.AuthenticatorFunc(func(ctx context.Context, req authn.Credentials) (authn.Subject, error) {

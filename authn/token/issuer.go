@@ -273,7 +273,7 @@ func Family(id string) IssueOption {
 // valid UTF-8, else the error matches ErrInvalidSubject. The token carries no
 // roles. While the Revocations cannot vouch for their memory (see
 // Revocations.Err) Issue refuses with an error matching
-// watch.ErrUnavailable: the generation it would stamp may be stale, and the
+// authn.ErrUnavailable: the generation it would stamp may be stale, and the
 // token would escape a revocation of its subject made elsewhere.
 func (i *Issuer) Issue(ctx context.Context, subject string, opts ...IssueOption) (Token, error) {
 	if err := ctx.Err(); err != nil {

@@ -12,6 +12,7 @@ import (
 	"gorm.io/gorm"
 	"gorm.io/gorm/clause"
 
+	"github.com/gatehouse-go/gatehouse/authn"
 	"github.com/gatehouse-go/gatehouse/authn/internal/retry"
 	"github.com/gatehouse-go/gatehouse/watch"
 )
@@ -144,7 +145,8 @@ func NewRevocations(ctx context.Context, db *gorm.DB, cfg RevocationsConfig) (*R
 }
 
 // Err returns nil while the revocations in memory are current, and
-// otherwise an error matching watch.ErrUnavailable that says why: the
+// otherwise an error matching authn.ErrUnavailable (and
+// watch.ErrUnavailable) that says why: the
 // notifier is disconnected, the database does not answer, a reload failed,
 // or Close was called. An Issuer refuses to verify or issue tokens while it
 // is not nil. Without a Notifier it is always nil: memory is then as
@@ -162,7 +164,7 @@ func (r *Revocations) Err() error {
 		// After Close: nobody vouches for memory any more.
 		err = fmt.Errorf("%w: %w", watch.ErrUnavailable, err)
 	}
-	return fmt.Errorf("token: revocations cannot be checked: %w", err)
+	return fmt.Errorf("token: revocations cannot be checked: %w: %w", authn.ErrUnavailable, err)
 }
 
 // Close stops following peers; Err reports an error afterwards. It is

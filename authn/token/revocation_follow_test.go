@@ -103,6 +103,7 @@ func (r replica) verify(tok token.Token) error {
 // credential bad: the HTTP adapters answer 503 for it, not 401.
 func assertUnavailable(t *testing.T, err error, msgAndArgs ...any) {
 	t.Helper()
+	assert.ErrorIs(t, err, authn.ErrUnavailable, msgAndArgs...)
 	assert.ErrorIs(t, err, watch.ErrUnavailable, msgAndArgs...)
 	assert.NotErrorIs(t, err, authn.ErrInvalidCredentials, msgAndArgs...)
 	assert.NotErrorIs(t, err, authn.ErrNoCredentials, msgAndArgs...)

@@ -65,7 +65,7 @@ const maxExactFloat = 1 << 53
 // revoked token, and authn.ErrInvalidToken for every other rejection. A
 // token that is otherwise good is not accepted while the Revocations cannot
 // vouch for their memory (Revocations.Err): the error then matches
-// watch.ErrUnavailable and not authn.ErrInvalidCredentials, since the
+// authn.ErrUnavailable and not authn.ErrInvalidCredentials, since the
 // token may be good, and the HTTP adapters answer 503, not 401. Every
 // refusal is logged at debug level to Config.Logger with its reason,
 // never with the token. On success the Subject's Claims hold the token's
