@@ -200,6 +200,8 @@ func TestLogoutRevokesAccessAndRefresh(t *testing.T) {
 		"logout revokes bearer tokens only")
 }
 
+// A logout with somebody else's refresh token revokes that family, which
+// is in the wrong hands, and the access tokens it obtained.
 func TestLogoutWithAnotherUsersRefreshToken(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
@@ -217,6 +219,7 @@ func TestLogoutWithAnotherUsersRefreshToken(t *testing.T) {
 	require.ErrorIs(t, err, authn.ErrInvalidToken)
 	_, err = r.Refresh(ctx, carol.RefreshToken.Reveal())
 	assert.ErrorIs(t, err, authn.ErrTokenRevoked, "a refresh token in the wrong hands is revoked")
+	assert.ErrorIs(t, r.authenticate(carol.AccessToken), authn.ErrTokenRevoked, "and so are the access tokens it obtained")
 	_, err = r.Authenticator().Authenticate(ctx, authntest.Bearer(bob.AccessToken.Reveal()))
 	assert.NoError(t, err, "bob's own token is not revoked by a failed logout")
 }
