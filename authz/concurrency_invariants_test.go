@@ -45,14 +45,14 @@ func TestConcurrentEditInvariants(t *testing.T) {
 			t.Run(m.name, func(t *testing.T) {
 				t.Parallel()
 				db := b.New(t)
-				e := newEngine(t, authz.WithDB(db.Open(t)), authz.WithModel(m.model))
+				e := newEngine(t, withDB(t, db.Open(t)), authz.WithModel(m.model))
 				require.Equal(t, m.name == "indexed", e.Indexed())
 				rounds := 6
 				if b.IsServer() {
 					rounds = 3
 				}
 				checkEditInvariants(t, e, func() *authz.Engine {
-					reopened, err := authz.New(context.Background(), authz.WithDB(db.Open(t)), authz.WithModel(m.model))
+					reopened, err := authz.New(context.Background(), withDB(t, db.Open(t)), authz.WithModel(m.model))
 					require.NoError(t, err)
 					return reopened
 				}, rounds)

@@ -27,7 +27,7 @@ func TestConcurrentDecisionsAndEdits(t *testing.T) {
 			var opts []authz.Option
 			rounds := 25
 			if store == "sqlite" {
-				opts = append(opts, authz.WithDB(testdb.Open(t)))
+				opts = append(opts, withDB(t, testdb.Open(t)))
 				rounds = 8
 			}
 			runConcurrently(t, newEngine(t, opts...), rounds)

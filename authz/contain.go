@@ -30,27 +30,43 @@ func (e *Engine) recovered(r any, kind error, what string) error {
 	return fmt.Errorf("%w: %s panicked: %v", kind, what, r)
 }
 
-// loadStore reads the whole policy from the store.
+// loadStore reads the whole policy from the store and validates it.
 func (e *Engine) loadStore(ctx context.Context) (policy Policy, revision int64, err error) {
 	defer func() {
 		if r := recover(); r != nil {
 			err = e.recovered(r, ErrStore, "loading the policy store")
 		}
 	}()
-	return e.store.load(ctx, e.model)
+	source := storeSource(e.store)
+	if policy, revision, err = e.store.Load(ctx); err != nil {
+		return Policy{}, 0, fmt.Errorf("%w: load %s: %w", ErrStore, source, err)
+	}
+	if err := validateStored(source, policy); err != nil {
+		return Policy{}, 0, err
+	}
+	return policy, revision, nil
 }
 
 // applyStore commits c to the store at the revision after base. A panic
 // leaves it unknown whether the store took c, so it marks memory failed,
-// to be reloaded.
-func (e *Engine) applyStore(ctx context.Context, c change, base int64) (revision int64, err error) {
+// to be reloaded. A store that answers with another revision than base+1
+// has not kept its contract: memory is marked failed too.
+func (e *Engine) applyStore(ctx context.Context, c Change, base int64) (revision int64, err error) {
 	defer func() {
 		if r := recover(); r != nil {
 			err = e.recovered(r, ErrStore, "committing an edit to the policy store")
 			e.fail(err)
 		}
 	}()
-	return e.store.apply(ctx, c, base)
+	if revision, err = e.store.Apply(ctx, c, base); err != nil {
+		return 0, err
+	}
+	if revision != base+1 {
+		err = fmt.Errorf("%s answered revision %d to an edit at revision %d", storeSource(e.store), revision, base)
+		e.fail(err)
+		return 0, err
+	}
+	return revision, nil
 }
 
 // engineFailure is why the policy in memory cannot be vouched for.

@@ -37,7 +37,7 @@ func TestAPanicInsideCasbinFailsTheEditNotTheProcess(t *testing.T) {
 		removed bool
 	}{
 		{"in memory", func(*testing.T) []authz.Option { return nil }, false},
-		{"with a store", func(t *testing.T) []authz.Option { return []authz.Option{authz.WithDB(testdb.Open(t))} }, true},
+		{"with a store", func(t *testing.T) []authz.Option { return []authz.Option{withDB(t, testdb.Open(t))} }, true},
 	}
 	for _, tt := range cases {
 		t.Run(tt.name, func(t *testing.T) {
@@ -131,7 +131,7 @@ func TestDecisionsFailClosedWhileMemoryCannotBeRebuilt(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
 	db := testdb.Open(t)
-	e := newEngine(t, authz.WithDB(db), authz.WithLogger(slog.New(slog.DiscardHandler)))
+	e := newEngine(t, withDB(t, db), authz.WithLogger(slog.New(slog.DiscardHandler)))
 	require.NoError(t, e.AddGrant(ctx, deletePosts))
 	authz.BreakCasbinIndexOf(e, deletePosts)
 

@@ -1,6 +1,6 @@
 // Package authz decides whether a subject may perform a permission on a
-// resource, with Casbin as the policy engine and, optionally, a GORM
-// database as the policy store.
+// resource, with Casbin as the policy engine and, optionally, a pluggable
+// store that persists the policy.
 //
 // An Engine holds one policy written against gatehouse's model: grants of
 // "resource:action" permissions to subjects or roles, each scoped to any
@@ -8,8 +8,15 @@
 // and role assignments, through which members inherit every grant of a role
 // and roles inherit roles. Built with New and no options, an Engine uses the
 // model and policy embedded in package gatehouse and keeps edits in memory;
-// WithDB persists every edit through Casbin's GORM adapter before the edit
-// returns.
+// WithStore persists every edit in a Store before the edit returns.
+//
+// A Store is a small interface — seed once, load with a revision, apply a
+// change at an expected revision, report the revision — whose contract its
+// comment spells out. Package authz/gormstore keeps the policy in Casbin's
+// GORM adapter table (SQLite, PostgreSQL, MySQL), NewMemoryStore in memory;
+// a store of one's own implements the interface and passes the conformance
+// suite of package authz/storetest. This package links no database: an
+// application links GORM and a driver only by importing authz/gormstore.
 //
 // Decide answers one request and says why (Decision.Reason); Filter answers
 // "which resources of this type may the subject see" as one condition for a
@@ -43,7 +50,7 @@
 // touch. A model with another matcher is detected (Indexed reports false)
 // and decided by Casbin's Enforce, whose cost grows with the policy.
 //
-// Several replicas of an application share one store with WithDB and
+// Several replicas of an application share one store with WithStore and
 // follow each other's edits with WithNotifier (package watch): each edit is
 // committed at the store's next revision and announced, peers apply it
 // incrementally, and a replica that cannot vouch for its policy (notifier

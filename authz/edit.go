@@ -7,17 +7,8 @@ import (
 	"slices"
 )
 
-// change is one atomic edit of the policy: removals are applied before
-// additions.
-type change struct {
-	removeGrants []Grant
-	removeRoles  []RoleAssignment
-	addGrants    []Grant
-	addRoles     []RoleAssignment
-}
-
-func (c change) empty() bool {
-	return len(c.removeGrants)+len(c.removeRoles)+len(c.addGrants)+len(c.addRoles) == 0
+func (c Change) empty() bool {
+	return len(c.RemoveGrants)+len(c.RemoveRoles)+len(c.AddGrants)+len(c.AddRoles) == 0
 }
 
 // AddGrant adds g to the policy. The zero Effect means Allow. It returns an
@@ -29,11 +20,11 @@ func (e *Engine) AddGrant(ctx context.Context, g Grant) error {
 	if err := g.Validate(); err != nil {
 		return err
 	}
-	return e.edit(ctx, func() (change, error) {
+	return e.edit(ctx, func() (Change, error) {
 		if e.hasGrant(g) {
-			return change{}, fmt.Errorf("%w: %s", ErrExists, g)
+			return Change{}, fmt.Errorf("%w: %s", ErrExists, g)
 		}
-		return change{addGrants: []Grant{g}}, nil
+		return Change{AddGrants: []Grant{g}}, nil
 	})
 }
 
@@ -44,11 +35,11 @@ func (e *Engine) RemoveGrant(ctx context.Context, g Grant) error {
 	if err := g.Validate(); err != nil {
 		return err
 	}
-	return e.edit(ctx, func() (change, error) {
+	return e.edit(ctx, func() (Change, error) {
 		if !e.hasGrant(g) {
-			return change{}, fmt.Errorf("%w: %s", ErrNotFound, g)
+			return Change{}, fmt.Errorf("%w: %s", ErrNotFound, g)
 		}
-		return change{removeGrants: []Grant{g}}, nil
+		return Change{RemoveGrants: []Grant{g}}, nil
 	})
 }
 
@@ -68,14 +59,14 @@ func (e *Engine) AssignRole(ctx context.Context, subject, role string) error {
 	if err := a.Validate(); err != nil {
 		return err
 	}
-	return e.edit(ctx, func() (change, error) {
+	return e.edit(ctx, func() (Change, error) {
 		if e.hasRole(a) {
-			return change{}, fmt.Errorf("%w: %s", ErrExists, a)
+			return Change{}, fmt.Errorf("%w: %s", ErrExists, a)
 		}
 		if err := e.checkAssignable(a); err != nil {
-			return change{}, err
+			return Change{}, err
 		}
-		return change{addRoles: []RoleAssignment{a}}, nil
+		return Change{AddRoles: []RoleAssignment{a}}, nil
 	})
 }
 
@@ -87,11 +78,11 @@ func (e *Engine) UnassignRole(ctx context.Context, subject, role string) error {
 	if err := a.Validate(); err != nil {
 		return err
 	}
-	return e.edit(ctx, func() (change, error) {
+	return e.edit(ctx, func() (Change, error) {
 		if !e.hasRole(a) {
-			return change{}, fmt.Errorf("%w: %s", ErrNotFound, a)
+			return Change{}, fmt.Errorf("%w: %s", ErrNotFound, a)
 		}
-		return change{removeRoles: []RoleAssignment{a}}, nil
+		return Change{RemoveRoles: []RoleAssignment{a}}, nil
 	})
 }
 
@@ -126,12 +117,12 @@ func (e *Engine) SetRoles(ctx context.Context, subject string, roles []string) e
 			want = append(want, a)
 		}
 	}
-	return e.edit(ctx, func() (change, error) {
-		var c change
+	return e.edit(ctx, func() (Change, error) {
+		var c Change
 		for _, role := range e.directRoles(subject) {
 			a := RoleAssignment{Member: subject, Role: role}
 			if !slices.Contains(want, a) {
-				c.removeRoles = append(c.removeRoles, a)
+				c.RemoveRoles = append(c.RemoveRoles, a)
 			}
 		}
 		for _, a := range want {
@@ -139,9 +130,9 @@ func (e *Engine) SetRoles(ctx context.Context, subject string, roles []string) e
 				continue
 			}
 			if err := e.checkAssignable(a); err != nil {
-				return change{}, err
+				return Change{}, err
 			}
-			c.addRoles = append(c.addRoles, a)
+			c.AddRoles = append(c.AddRoles, a)
 		}
 		return c, nil
 	})
@@ -156,22 +147,22 @@ func (e *Engine) RemoveSubject(ctx context.Context, name string) error {
 	if err := validateName("subject", name); err != nil {
 		return err
 	}
-	return e.edit(ctx, func() (change, error) {
-		var c change
+	return e.edit(ctx, func() (Change, error) {
+		var c Change
 		grants, err := e.enforcer.GetFilteredPolicy(0, name)
 		if err != nil {
-			return change{}, fmt.Errorf("%w: %w", ErrEngine, err)
+			return Change{}, fmt.Errorf("%w: %w", ErrEngine, err)
 		}
 		for _, rule := range grants {
-			c.removeGrants = append(c.removeGrants, grantFromRule(rule))
+			c.RemoveGrants = append(c.RemoveGrants, grantFromRule(rule))
 		}
 		for field := 0; field < 2; field++ {
 			roles, err := e.enforcer.GetFilteredGroupingPolicy(field, name)
 			if err != nil {
-				return change{}, fmt.Errorf("%w: %w", ErrEngine, err)
+				return Change{}, fmt.Errorf("%w: %w", ErrEngine, err)
 			}
 			for _, rule := range roles {
-				c.removeRoles = append(c.removeRoles, RoleAssignment{Member: rule[0], Role: rule[1]})
+				c.RemoveRoles = append(c.RemoveRoles, RoleAssignment{Member: rule[0], Role: rule[1]})
 			}
 		}
 		return c, nil
@@ -184,10 +175,10 @@ const editAttempts = 5
 
 // edit plans a change against the policy in memory and commits it, under
 // editMu. The store refuses the commit if a peer has edited the policy
-// since memory was loaded (errStale); the engine then reloads and plans
+// since memory was loaded (ErrStale); the engine then reloads and plans
 // again, so every check an edit makes (exists, cycle, depth) holds against
 // the policy it is actually applied to, whichever replica made it.
-func (e *Engine) edit(ctx context.Context, plan func() (change, error)) error {
+func (e *Engine) edit(ctx context.Context, plan func() (Change, error)) error {
 	e.editMu.Lock()
 	defer e.editMu.Unlock()
 	if e.failure() != nil {
@@ -201,7 +192,7 @@ func (e *Engine) edit(ctx context.Context, plan func() (change, error)) error {
 			return err
 		}
 		err = e.commit(ctx, c)
-		if !errors.Is(err, errStale) {
+		if !errors.Is(err, ErrStale) {
 			return err
 		}
 		if attempt == editAttempts {
@@ -214,7 +205,7 @@ func (e *Engine) edit(ctx context.Context, plan func() (change, error)) error {
 }
 
 // plan runs an edit's plan, which reads Casbin, containing a panic.
-func (e *Engine) plan(plan func() (change, error)) (c change, err error) {
+func (e *Engine) plan(plan func() (Change, error)) (c Change, err error) {
 	defer e.contain(&err, "planning an edit")
 	return plan()
 }
@@ -222,7 +213,7 @@ func (e *Engine) plan(plan func() (change, error)) (c change, err error) {
 // commit persists c, then applies it to the policy decisions read and tells
 // peers. The caller holds editMu, so the policy it checked c against is
 // still current in memory; the store checks that it is current there too.
-func (e *Engine) commit(ctx context.Context, c change) error {
+func (e *Engine) commit(ctx context.Context, c Change) error {
 	if c.empty() {
 		return nil
 	}
@@ -247,7 +238,7 @@ func (e *Engine) commit(ctx context.Context, c change) error {
 	err := e.applyLocked(c, revision)
 	if e.sync != nil {
 		// Committed: peers must hear of it whatever memory made of it.
-		e.sync.publish(ctx, e.store, revision, c)
+		e.sync.publish(ctx, revision, c)
 	}
 	if err != nil {
 		// Memory may hold part of c. With a store, which has all of it,
@@ -266,7 +257,7 @@ func (e *Engine) commit(ctx context.Context, c change) error {
 
 // applyLocked applies c, which brings the store to revision, to the
 // enforcer and the index; the caller holds editMu.
-func (e *Engine) applyLocked(c change, revision int64) (err error) {
+func (e *Engine) applyLocked(c Change, revision int64) (err error) {
 	e.mu.Lock()
 	defer e.mu.Unlock()
 	// Runs before the unlock: no decision reads a half-applied policy
@@ -284,31 +275,31 @@ func (e *Engine) applyLocked(c change, revision int64) (err error) {
 	}
 	if e.indexed {
 		e.index.Store(e.index.Load().apply(c, e.nextSeq))
-		e.nextSeq += uint64(len(c.addGrants))
+		e.nextSeq += uint64(len(c.AddGrants))
 	}
 	e.revision = revision
 	return nil
 }
 
 // applyChange applies c to the in-memory policy; the caller holds e.mu.
-func applyChange(e *Engine, c change) error {
-	if len(c.removeGrants) > 0 {
-		if _, err := e.enforcer.RemovePolicies(grantRules(c.removeGrants)); err != nil {
+func applyChange(e *Engine, c Change) error {
+	if len(c.RemoveGrants) > 0 {
+		if _, err := e.enforcer.RemovePolicies(grantRules(c.RemoveGrants)); err != nil {
 			return err
 		}
 	}
-	if len(c.removeRoles) > 0 {
-		if _, err := e.enforcer.RemoveGroupingPolicies(roleRules(c.removeRoles)); err != nil {
+	if len(c.RemoveRoles) > 0 {
+		if _, err := e.enforcer.RemoveGroupingPolicies(roleRules(c.RemoveRoles)); err != nil {
 			return err
 		}
 	}
-	if len(c.addGrants) > 0 {
-		if _, err := e.enforcer.AddPolicies(grantRules(c.addGrants)); err != nil {
+	if len(c.AddGrants) > 0 {
+		if _, err := e.enforcer.AddPolicies(grantRules(c.AddGrants)); err != nil {
 			return err
 		}
 	}
-	if len(c.addRoles) > 0 {
-		if _, err := e.enforcer.AddGroupingPolicies(roleRules(c.addRoles)); err != nil {
+	if len(c.AddRoles) > 0 {
+		if _, err := e.enforcer.AddGroupingPolicies(roleRules(c.AddRoles)); err != nil {
 			return err
 		}
 	}

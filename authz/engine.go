@@ -38,7 +38,7 @@ type Engine struct {
 	revision int64
 
 	model model.Model // the validated model, without policy
-	store *gormStore  // nil when the policy lives in memory only
+	store Store       // nil when the policy lives in memory only
 
 	// reloads counts full loads after New, for tests that tell incremental
 	// catching up from reloading.
@@ -57,7 +57,7 @@ type Engine struct {
 // New builds an Engine. With no options it uses the model and policy
 // embedded in package gatehouse, in memory. Options choose the model
 // (WithModel, WithModelFile), the initial policy (WithPolicy,
-// WithPolicyFile) and a database to persist it in (WithDB, WithTable).
+// WithPolicyFile) and a store to persist it in (WithStore).
 //
 // The model must have gatehouse's shape: requests "r = sub, perm, owner",
 // grants "p = sub, perm, scope, eft", one role definition "g = _, _", and
@@ -65,8 +65,8 @@ type Engine struct {
 // with ErrUnsupportedModel. Every policy line, from a file or a database, is
 // validated; the first bad one fails New with a *PolicyError.
 //
-// ctx bounds the work New does on the database: creating tables, seeding
-// and loading the policy.
+// ctx bounds the work New does on the store: seeding and loading the
+// policy.
 func New(ctx context.Context, opts ...Option) (*Engine, error) {
 	var c config
 	for _, opt := range opts {
@@ -91,28 +91,26 @@ func New(ctx context.Context, opts ...Option) (*Engine, error) {
 	}
 	// Without a store, the engine keeps the given policy's names.
 	policy := initial.owned()
-	if c.db != nil {
-		table := DefaultTable
-		if c.tableWasSet {
-			table = c.table
-		}
-		if e.store, err = openGormStore(ctx, c.db, table); err != nil {
-			return nil, err
-		}
-		if err := e.store.seed(ctx, initial); err != nil {
+	if c.store != nil {
+		e.store = c.store
+		if err := e.seedStore(ctx, initial); err != nil {
 			return nil, err
 		}
 		if policy, e.revision, err = e.loadStore(ctx); err != nil {
 			return nil, err
 		}
-	} else if c.tableWasSet || c.notifier != nil {
-		return nil, fmt.Errorf("%w: WithTable and WithNotifier need WithDB", ErrStore)
+	} else if c.notifier != nil {
+		return nil, fmt.Errorf("%w: WithNotifier needs WithStore", ErrStore)
 	}
 	if err := e.install(policy); err != nil {
 		return nil, err
 	}
 	if c.notifier != nil {
-		if e.sync, err = follow(ctx, e, c); err != nil {
+		shared, ok := c.store.(SharedStore)
+		if !ok {
+			return nil, fmt.Errorf("%w: WithNotifier needs a SharedStore, and %s has no Identity", ErrStore, storeSource(c.store))
+		}
+		if e.sync, err = follow(ctx, e, shared, c); err != nil {
 			return nil, err
 		}
 	}

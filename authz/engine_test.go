@@ -13,6 +13,7 @@ import (
 	"github.com/gatehouse-go/gatehouse"
 	"github.com/gatehouse-go/gatehouse/authz"
 	"github.com/gatehouse-go/gatehouse/permissions"
+	"github.com/gatehouse-go/gatehouse/watch"
 )
 
 func TestNewUsesEmbeddedDefaults(t *testing.T) {
@@ -148,10 +149,20 @@ func TestNewReportsFileAndLine(t *testing.T) {
 	assert.ErrorIs(t, err, authz.ErrUnsupportedModel)
 }
 
-func TestNewWithTableNeedsDB(t *testing.T) {
+// privateStore hides its store's Identity: a store processes cannot share.
+type privateStore struct{ authz.Store }
+
+func TestWithNotifierNeedsASharedStore(t *testing.T) {
 	t.Parallel()
-	_, err := authz.New(context.Background(), authz.WithTable("acl"))
+	hub := watch.NewLocal()
+	defer hub.Close()
+	memory, err := authz.NewMemoryStore()
+	require.NoError(t, err)
+	_, err = authz.New(context.Background(), authz.WithStore(privateStore{memory}), authz.WithNotifier(hub))
 	assert.ErrorIs(t, err, authz.ErrStore)
+	e, err := authz.New(context.Background(), authz.WithStore(memory), authz.WithNotifier(hub))
+	require.NoError(t, err)
+	e.Close()
 }
 
 func TestParsePolicyRoundTrip(t *testing.T) {

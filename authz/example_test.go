@@ -4,44 +4,32 @@ import (
 	"context"
 	"fmt"
 	"log"
-	"os"
-	"path/filepath"
 	"time"
-
-	"gorm.io/driver/sqlite"
-	"gorm.io/gorm"
-	"gorm.io/gorm/logger"
 
 	"github.com/gatehouse-go/gatehouse/authz"
 	"github.com/gatehouse-go/gatehouse/permissions"
 	"github.com/gatehouse-go/gatehouse/watch"
 )
 
-// Policies persist in any database GORM opens; SQLite needs no server.
-func ExampleWithDB() {
-	dir, err := os.MkdirTemp("", "gatehouse-example")
+// Engines given one store share its policy: each edit is written to the
+// store before it returns, and another engine sees it when it reloads, or
+// at once with WithNotifier. authz/gormstore keeps the policy in a SQL
+// database; a MemoryStore, as here, in memory.
+func ExampleWithStore() {
+	store, err := authz.NewMemoryStore()
 	if err != nil {
 		log.Fatal(err)
 	}
-	defer os.RemoveAll(dir)
-	open := func() *gorm.DB {
-		db, err := gorm.Open(sqlite.Open(filepath.Join(dir, "app.db")), &gorm.Config{Logger: logger.Discard})
-		if err != nil {
-			log.Fatal(err)
-		}
-		return db
-	}
-
 	ctx := context.Background()
-	engine, err := authz.New(ctx, authz.WithDB(open())) // seeded with the default policy
+	engine, err := authz.New(ctx, authz.WithStore(store)) // seeds the default policy, once
 	if err != nil {
 		log.Fatal(err)
 	}
-	if err := engine.AssignRole(ctx, "bob", "moderator"); err != nil { // written before it returns
+	if err := engine.AssignRole(ctx, "bob", "moderator"); err != nil { // in the store before it returns
 		log.Fatal(err)
 	}
 
-	restarted, err := authz.New(ctx, authz.WithDB(open()))
+	restarted, err := authz.New(ctx, authz.WithStore(store)) // loads the policy, edits and all
 	if err != nil {
 		log.Fatal(err)
 	}
@@ -109,22 +97,16 @@ func ExampleEngine_Permissions() {
 // pgwatch.New or rediswatch.New across machines, watch.NewLocal within one
 // process as here.
 func ExampleWithNotifier() {
-	dir, err := os.MkdirTemp("", "gatehouse-example")
+	store, err := authz.NewMemoryStore() // gormstore.New(ctx, db) across machines
 	if err != nil {
 		log.Fatal(err)
 	}
-	defer os.RemoveAll(dir)
-	path := filepath.Join(dir, "app.db") + "?_busy_timeout=5000&_txlock=immediate"
 	notifier := watch.NewLocal()
 	defer notifier.Close()
 
 	ctx := context.Background()
 	replica := func() *authz.Engine {
-		db, err := gorm.Open(sqlite.Open(path), &gorm.Config{Logger: logger.Discard})
-		if err != nil {
-			log.Fatal(err)
-		}
-		e, err := authz.New(ctx, authz.WithDB(db), authz.WithNotifier(notifier))
+		e, err := authz.New(ctx, authz.WithStore(store), authz.WithNotifier(notifier))
 		if err != nil {
 			log.Fatal(err)
 		}

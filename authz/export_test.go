@@ -14,7 +14,7 @@ func defaultModelForTest() string { return gatehouse.DefaultModel() }
 func Reloads(e *Engine) int64 { return e.reloads.Load() }
 
 // StoreID returns the id of e's store, which its messages carry.
-func StoreID(e *Engine) string { return e.store.id }
+func StoreID(e *Engine) string { return e.sync.storeID }
 
 // Revision returns the store revision e's policy is at.
 func Revision(e *Engine) int64 {

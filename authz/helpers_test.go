@@ -5,9 +5,11 @@ import (
 	"testing"
 
 	"github.com/stretchr/testify/require"
+	"gorm.io/gorm"
 
 	"github.com/gatehouse-go/gatehouse"
 	"github.com/gatehouse-go/gatehouse/authz"
+	"github.com/gatehouse-go/gatehouse/authz/gormstore"
 	"github.com/gatehouse-go/gatehouse/permissions"
 )
 
@@ -37,3 +39,12 @@ func allowed(t *testing.T, e *authz.Engine, subject string, perm permissions.Per
 
 // defaultModelText is the embedded model, for tests that vary it.
 func defaultModelText() string { return gatehouse.DefaultModel() }
+
+// withDB persists the policy in db, in Casbin's table, through
+// authz/gormstore.
+func withDB(t testing.TB, db *gorm.DB) authz.Option {
+	t.Helper()
+	s, err := gormstore.New(context.Background(), db)
+	require.NoError(t, err)
+	return authz.WithStore(s)
+}

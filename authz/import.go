@@ -42,24 +42,24 @@ func (e *Engine) importPolicy(ctx context.Context, p Policy, replace bool) error
 			want.Roles = append(want.Roles, a)
 		}
 	}
-	return e.edit(ctx, func() (change, error) {
+	return e.edit(ctx, func() (Change, error) {
 		current, err := e.currentPolicy()
 		if err != nil {
-			return change{}, err
+			return Change{}, err
 		}
-		var c change
+		var c Change
 		wantGrants := make(map[Grant]bool, len(want.Grants))
 		for _, g := range want.Grants {
 			wantGrants[g] = true
 			if !e.hasGrant(g) {
-				c.addGrants = append(c.addGrants, g)
+				c.AddGrants = append(c.AddGrants, g)
 			}
 		}
 		wantRoles := make(map[RoleAssignment]bool, len(want.Roles))
 		for _, a := range want.Roles {
 			wantRoles[a] = true
 			if !e.hasRole(a) {
-				c.addRoles = append(c.addRoles, a)
+				c.AddRoles = append(c.AddRoles, a)
 			}
 		}
 		result := slices.Clone(want.Roles)
@@ -67,7 +67,7 @@ func (e *Engine) importPolicy(ctx context.Context, p Policy, replace bool) error
 			switch {
 			case wantRoles[a]:
 			case replace:
-				c.removeRoles = append(c.removeRoles, a)
+				c.RemoveRoles = append(c.RemoveRoles, a)
 			default:
 				result = append(result, a)
 			}
@@ -75,12 +75,12 @@ func (e *Engine) importPolicy(ctx context.Context, p Policy, replace bool) error
 		if replace {
 			for _, g := range current.Grants {
 				if !wantGrants[g] {
-					c.removeGrants = append(c.removeGrants, g)
+					c.RemoveGrants = append(c.RemoveGrants, g)
 				}
 			}
 		}
 		if err := checkRoleGraph(result); err != nil {
-			return change{}, err
+			return Change{}, err
 		}
 		return c, nil
 	})

@@ -150,7 +150,7 @@ func buildIndex(p Policy) *index {
 // apply returns a new index with c applied, sharing every untouched shard
 // and record with ix. New grants are numbered from next on, after every
 // grant ix has, as Casbin appends them after the others.
-func (ix *index) apply(c change, next uint64) *index {
+func (ix *index) apply(c Change, next uint64) *index {
 	out := *ix
 	copiedShards := map[uint64]bool{}
 	copiedRecords := map[string]*holderRecord{}
@@ -178,19 +178,19 @@ func (ix *index) apply(c change, next uint64) *index {
 			delete(out.members[n], role)
 		}
 	}
-	for _, g := range c.removeGrants {
+	for _, g := range c.RemoveGrants {
 		edit(g.Subject).remove(g)
 	}
-	for _, a := range c.removeRoles {
+	for _, a := range c.RemoveRoles {
 		h := edit(a.Member)
 		h.parents = slices.DeleteFunc(slices.Clone(h.parents), func(r string) bool { return r == a.Role })
 		count(a.Role, -1)
 	}
-	for _, g := range c.addGrants {
+	for _, g := range c.AddGrants {
 		edit(g.Subject).add(newIndexedGrant(next, g))
 		next++
 	}
-	for _, a := range c.addRoles {
+	for _, a := range c.AddRoles {
 		h := edit(a.Member)
 		h.parents = append(slices.Clip(h.parents), a.Role)
 		count(a.Role, +1)

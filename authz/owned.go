@@ -25,12 +25,12 @@ func (a RoleAssignment) owned() RoleAssignment {
 }
 
 // owned returns a copy of c whose strings share no memory with the caller's.
-func (c change) owned() change {
-	return change{
-		removeGrants: ownedGrants(c.removeGrants),
-		removeRoles:  ownedRoles(c.removeRoles),
-		addGrants:    ownedGrants(c.addGrants),
-		addRoles:     ownedRoles(c.addRoles),
+func (c Change) owned() Change {
+	return Change{
+		RemoveGrants: ownedGrants(c.RemoveGrants),
+		RemoveRoles:  ownedRoles(c.RemoveRoles),
+		AddGrants:    ownedGrants(c.AddGrants),
+		AddRoles:     ownedRoles(c.AddRoles),
 	}
 }
 

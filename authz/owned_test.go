@@ -60,7 +60,7 @@ func TestEngineKeepsNoMemoryItDoesNotOwn(t *testing.T) {
 		steps int
 	}{
 		{"in memory", func(*testing.T) []authz.Option { return nil }, 1500},
-		{"with a store", func(t *testing.T) []authz.Option { return []authz.Option{authz.WithDB(testdb.Open(t))} }, 400},
+		{"with a store", func(t *testing.T) []authz.Option { return []authz.Option{withDB(t, testdb.Open(t))} }, 400},
 		{"custom matcher", func(*testing.T) []authz.Option {
 			return []authz.Option{authz.WithModel(strings.Replace(defaultModelText(), "m = ", `m = r.sub == "root" || `, 1))}
 		}, 600},

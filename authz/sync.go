@@ -20,7 +20,7 @@ const DefaultChannel = "gatehouse_policy"
 const publishTimeout = 2 * time.Second
 
 // WithNotifier makes the engine one of several replicas sharing the store
-// of WithDB (required): it publishes each of its edits on n, and applies
+// of WithStore (required, and a SharedStore): it publishes each of its edits on n, and applies
 // its peers' edits as they arrive, incrementally, to its Casbin model and
 // its index. After the notifier reconnects it reloads the whole policy,
 // since edits may have been missed; it also checks the store's revision
@@ -61,21 +61,35 @@ func WithLogger(l *slog.Logger) Option {
 
 // replication is an engine's part in a set of replicas.
 type replication struct {
+	// storeID and sealKey are the store's Identity: messages name the
+	// store and are sealed with its key.
+	storeID  string
+	sealKey  []byte
 	notifier watch.Notifier
 	channel  string
 	logger   *slog.Logger
 	follower *watch.Follower
 }
 
-func follow(ctx context.Context, e *Engine, c config) (*replication, error) {
-	r := &replication{notifier: c.notifier, channel: c.channel, logger: c.logger}
+func follow(ctx context.Context, e *Engine, store SharedStore, c config) (*replication, error) {
+	id, key, err := store.Identity(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("%w: read the store's identity: %w", ErrStore, err)
+	}
+	if id == "" {
+		return nil, fmt.Errorf("%w: the store's identity is empty", ErrStore)
+	}
+	if err := watch.CheckKey(key); err != nil {
+		return nil, fmt.Errorf("%w: the store's sealing key: %w", ErrStore, err)
+	}
+	r := &replication{storeID: id, sealKey: key, notifier: c.notifier, channel: c.channel, logger: c.logger}
 	if r.channel == "" {
 		r.channel = DefaultChannel
 	}
 	if r.logger == nil {
 		r.logger = slog.Default()
 	}
-	f, err := watch.Follow(ctx, c.notifier, &engineState{e: e, logger: r.logger, channel: r.channel}, watch.FollowConfig{
+	f, err := watch.Follow(ctx, c.notifier, &engineState{e: e, logger: r.logger, channel: r.channel, storeID: id, sealKey: key}, watch.FollowConfig{
 		Channel:  r.channel,
 		Interval: c.syncInterval,
 		Logger:   r.logger,
@@ -113,12 +127,12 @@ type wireEdit struct {
 	AddRoles     [][]string `json:"add_g,omitempty"`
 }
 
-func (r *replication) publish(ctx context.Context, store *gormStore, revision int64, c change) {
-	m := message{Store: store.id, Revision: revision, Change: &wireEdit{
-		RemoveGrants: grantRules(c.removeGrants),
-		RemoveRoles:  roleRules(c.removeRoles),
-		AddGrants:    grantRules(c.addGrants),
-		AddRoles:     roleRules(c.addRoles),
+func (r *replication) publish(ctx context.Context, revision int64, c Change) {
+	m := message{Store: r.storeID, Revision: revision, Change: &wireEdit{
+		RemoveGrants: grantRules(c.RemoveGrants),
+		RemoveRoles:  roleRules(c.RemoveRoles),
+		AddGrants:    grantRules(c.AddGrants),
+		AddRoles:     roleRules(c.AddRoles),
 	}}
 	payload, err := json.Marshal(m)
 	if err == nil && len(payload) > watch.SealedMaxPayload {
@@ -131,7 +145,7 @@ func (r *replication) publish(ctx context.Context, store *gormStore, revision in
 	}
 	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), publishTimeout)
 	defer cancel()
-	if err := r.notifier.Publish(ctx, r.channel, watch.Seal(store.key, string(payload))); err != nil {
+	if err := r.notifier.Publish(ctx, r.channel, watch.Seal(r.sealKey, string(payload))); err != nil {
 		r.logger.Warn("gatehouse: peers not told of a policy edit; they catch up at their next check",
 			"channel", r.channel, "revision", revision, "error", err)
 	}
@@ -145,6 +159,8 @@ type engineState struct {
 	e       *Engine
 	logger  *slog.Logger
 	channel string
+	storeID string
+	sealKey []byte
 	// lagMark is the store's revision at the last check that found memory
 	// behind it; only the Follower's goroutine touches it.
 	lagMark int64
@@ -157,7 +173,7 @@ type engineState struct {
 // that does not fit the policy in memory is not applied.
 func (s *engineState) Apply(_ context.Context, sealed string) error {
 	e := s.e
-	payload, err := watch.Open(e.store.key, sealed)
+	payload, err := watch.Open(s.sealKey, sealed)
 	if err != nil {
 		s.logger.Warn("gatehouse: ignored a policy message not sealed with this store's key (another store's, or forged)",
 			"channel", s.channel)
@@ -167,7 +183,7 @@ func (s *engineState) Apply(_ context.Context, sealed string) error {
 	if err := json.Unmarshal([]byte(payload), &m); err != nil {
 		return fmt.Errorf("%w: %w", errResync, err)
 	}
-	if m.Store != e.store.id {
+	if m.Store != s.storeID {
 		return nil
 	}
 	e.editMu.Lock()
@@ -197,7 +213,7 @@ func (s *engineState) Reload(ctx context.Context) error { return s.e.Reload(ctx)
 // the previous check: a lost message costs two check intervals at most,
 // and a message in flight costs no reload.
 func (s *engineState) Check(ctx context.Context) (bool, error) {
-	revision, err := s.e.store.revision(ctx)
+	revision, err := s.e.storeRevision(ctx)
 	if err != nil {
 		return false, err
 	}
@@ -217,30 +233,30 @@ func (s *engineState) Check(ctx context.Context) (bool, error) {
 }
 
 // decode validates every rule of w.
-func (w *wireEdit) decode() (change, error) {
-	var c change
+func (w *wireEdit) decode() (Change, error) {
+	var c Change
 	for _, rules := range []struct {
 		rules  [][]string
 		grants *[]Grant
 		roles  *[]RoleAssignment
 	}{
-		{w.RemoveGrants, &c.removeGrants, nil},
-		{w.RemoveRoles, nil, &c.removeRoles},
-		{w.AddGrants, &c.addGrants, nil},
-		{w.AddRoles, nil, &c.addRoles},
+		{w.RemoveGrants, &c.RemoveGrants, nil},
+		{w.RemoveRoles, nil, &c.RemoveRoles},
+		{w.AddGrants, &c.AddGrants, nil},
+		{w.AddRoles, nil, &c.AddRoles},
 	} {
 		for _, rule := range rules.rules {
 			if rules.grants != nil {
 				g, err := grantFromFields(rule)
 				if err != nil {
-					return change{}, fmt.Errorf("%w: %w", errResync, err)
+					return Change{}, fmt.Errorf("%w: %w", errResync, err)
 				}
 				*rules.grants = append(*rules.grants, g)
 				continue
 			}
 			a, err := roleFromFields(rule)
 			if err != nil {
-				return change{}, fmt.Errorf("%w: %w", errResync, err)
+				return Change{}, fmt.Errorf("%w: %w", errResync, err)
 			}
 			*rules.roles = append(*rules.roles, a)
 		}
@@ -250,23 +266,23 @@ func (w *wireEdit) decode() (change, error) {
 
 // fits reports whether c applies cleanly to the policy in memory: what it
 // removes is there, what it adds is not. The caller holds editMu.
-func (e *Engine) fits(c change) bool {
-	for _, g := range c.removeGrants {
+func (e *Engine) fits(c Change) bool {
+	for _, g := range c.RemoveGrants {
 		if !e.hasGrant(g) {
 			return false
 		}
 	}
-	for _, a := range c.removeRoles {
+	for _, a := range c.RemoveRoles {
 		if !e.hasRole(a) {
 			return false
 		}
 	}
-	for _, g := range c.addGrants {
+	for _, g := range c.AddGrants {
 		if e.hasGrant(g) {
 			return false
 		}
 	}
-	for _, a := range c.addRoles {
+	for _, a := range c.AddRoles {
 		if e.hasRole(a) {
 			return false
 		}

@@ -68,7 +68,7 @@ func (b backend) replica(t testing.TB, opts ...authz.Option) (*authz.Engine, wat
 	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
 	defer cancel()
 	opts = append([]authz.Option{
-		authz.WithDB(b.open(t)), authz.WithNotifier(n), authz.WithSyncInterval(syncInterval), authz.WithLogger(quiet),
+		withDB(t, b.open(t)), authz.WithNotifier(n), authz.WithSyncInterval(syncInterval), authz.WithLogger(quiet),
 	}, opts...)
 	e, err := authz.New(ctx, opts...)
 	require.NoError(t, err)
@@ -156,9 +156,9 @@ func runReplicaSuite(t *testing.T, b backend) {
 	t.Run("an edit on a stale replica is checked against the store's policy", func(t *testing.T) {
 		db := b.open(t)
 		// Two engines with no notifier: neither hears the other.
-		a, err := authz.New(ctx, authz.WithDB(db))
+		a, err := authz.New(ctx, withDB(t, db))
 		require.NoError(t, err)
-		stale, err := authz.New(ctx, authz.WithDB(b.open(t)))
+		stale, err := authz.New(ctx, withDB(t, b.open(t)))
 		require.NoError(t, err)
 		require.NoError(t, a.AssignRole(ctx, "ops", "admin"))
 		require.NoError(t, a.AddGrant(ctx, authz.Grant{Subject: "audit", Permission: "logs:read", Scope: permissions.Any}))
@@ -171,7 +171,7 @@ func runReplicaSuite(t *testing.T, b backend) {
 
 	t.Run("a lost message is caught up at the next check", func(t *testing.T) {
 		peer, _ := b.replica(t)
-		silent, err := authz.New(ctx, authz.WithDB(b.open(t))) // edits without telling anyone
+		silent, err := authz.New(ctx, withDB(t, b.open(t))) // edits without telling anyone
 		require.NoError(t, err)
 		require.NoError(t, silent.AddGrant(ctx, authz.Grant{Subject: "user", Permission: "audit:read", Scope: permissions.Any}))
 		require.NoError(t, silent.AssignRole(ctx, "erin", "user"))
@@ -266,7 +266,7 @@ func TestFollowingEngineFailsClosed(t *testing.T) {
 	b := sqliteBackend(t)
 	db := b.open(t)
 	hub := b.notifier(t).(*watch.Local)
-	e, err := authz.New(ctx, authz.WithDB(db), authz.WithNotifier(hub), authz.WithSyncInterval(syncInterval), authz.WithLogger(quiet))
+	e, err := authz.New(ctx, withDB(t, db), authz.WithNotifier(hub), authz.WithSyncInterval(syncInterval), authz.WithLogger(quiet))
 	require.NoError(t, err)
 	require.NoError(t, e.AssignRole(ctx, "bob", "admin"))
 	require.NoError(t, e.Err())
@@ -308,7 +308,7 @@ func TestNewWaitsForTheNotifier(t *testing.T) {
 	hub.Disconnect()
 	ctx, cancel := context.WithTimeout(context.Background(), 200*time.Millisecond)
 	defer cancel()
-	_, err := authz.New(ctx, authz.WithDB(testdb.Open(t)), authz.WithNotifier(hub))
+	_, err := authz.New(ctx, withDB(t, testdb.Open(t)), authz.WithNotifier(hub))
 	require.ErrorIs(t, err, authz.ErrUnavailable)
 }
 

@@ -106,7 +106,7 @@ func runChurn(t *testing.T, build func(t *testing.T, f *Fixture) App) {
 	}
 
 	// The store holds what memory holds.
-	reopened, err := authz.New(ctx, authz.WithDB(f.db))
+	reopened, err := authz.New(ctx, authz.WithStore(openPolicyStore(t, f.db)))
 	if err != nil {
 		t.Fatal(err)
 	}

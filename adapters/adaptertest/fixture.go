@@ -21,6 +21,7 @@ import (
 	"github.com/gatehouse-go/gatehouse/authn/session"
 	"github.com/gatehouse-go/gatehouse/authn/token"
 	"github.com/gatehouse-go/gatehouse/authz"
+	"github.com/gatehouse-go/gatehouse/authz/gormstore"
 	"github.com/gatehouse-go/gatehouse/permissions"
 )
 
@@ -149,7 +150,7 @@ func NewFixture(t testing.TB) *Fixture {
 		t.Cleanup(func() { _ = sqlDB.Close() })
 	}
 
-	engine, err := authz.New(ctx, authz.WithDB(db))
+	engine, err := authz.New(ctx, authz.WithStore(openPolicyStore(t, db)))
 	must(err)
 	for subject, role := range map[string]string{"alice": "admin", "carol": "moderator", "bob": "user"} {
 		must(engine.AssignRole(ctx, subject, role))
@@ -206,4 +207,15 @@ func NewFixture(t testing.TB) *Fixture {
 	must(err)
 	f.session, f.csrf = s.Token.Reveal(), s.CSRFToken.Reveal()
 	return f
+}
+
+// openPolicyStore opens a handle on the policy kept in db, as a restarted
+// process would.
+func openPolicyStore(t testing.TB, db *gorm.DB) authz.Store {
+	t.Helper()
+	s, err := gormstore.New(context.Background(), db)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return s
 }

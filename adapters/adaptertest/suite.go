@@ -263,7 +263,7 @@ func Run(t *testing.T, build func(t *testing.T, f *Fixture) App) {
 		hub := watch.NewLocal()
 		t.Cleanup(func() { _ = hub.Close() })
 		ctx := context.Background()
-		engine, err := authz.New(ctx, authz.WithDB(rf.db), authz.WithNotifier(hub),
+		engine, err := authz.New(ctx, authz.WithStore(openPolicyStore(t, rf.db)), authz.WithNotifier(hub),
 			authz.WithSyncInterval(20*time.Millisecond), authz.WithLogger(slog.New(slog.DiscardHandler)))
 		if err != nil {
 			t.Fatal(err)

@@ -7,6 +7,7 @@ import (
 	"os"
 
 	"github.com/gatehouse-go/gatehouse/authz"
+	"github.com/gatehouse-go/gatehouse/authz/gormstore"
 )
 
 // policyCommand is one "gatehouse policy NAME" subcommand.
@@ -88,7 +89,7 @@ type storeFlags struct {
 func (f *storeFlags) register(fs *flagSet, edits bool) {
 	fs.StringVar(&f.database, "database", "",
 		"the database `DSN`: sqlite:PATH, postgres://… or mysql://… (default $GATEHOUSE_DATABASE)")
-	fs.StringVar(&f.table, "table", "", "the policy `TABLE` (default "+authz.DefaultTable+")")
+	fs.StringVar(&f.table, "table", "", "the policy `TABLE` (default "+gormstore.DefaultTable+")")
 	if edits {
 		fs.StringVar(&f.redis, "redis", "",
 			"tell running replicas of the edit over the Redis server at `URL` (default $GATEHOUSE_REDIS);\nwithout it a postgres:// store tells them itself")

@@ -11,8 +11,10 @@ import (
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+	"gorm.io/gorm"
 
 	"github.com/gatehouse-go/gatehouse/authz"
+	"github.com/gatehouse-go/gatehouse/authz/gormstore"
 	"github.com/gatehouse-go/gatehouse/internal/testdb"
 	"github.com/gatehouse-go/gatehouse/permissions"
 	"github.com/gatehouse-go/gatehouse/watch"
@@ -48,7 +50,7 @@ func TestPolicyEditsReachARunningEngine(t *testing.T) {
 				t.Cleanup(func() { _ = n.Close() })
 				// An hour between checks of the store: only the notification
 				// can bring the edit within the test's time.
-				return d.DSN(), []authz.Option{authz.WithDB(d.Open(t)), authz.WithNotifier(n), authz.WithSyncInterval(time.Hour)}, nil
+				return d.DSN(), []authz.Option{withDB(t, d.Open(t)), authz.WithNotifier(n), authz.WithSyncInterval(time.Hour)}, nil
 			},
 		},
 		{
@@ -62,7 +64,7 @@ func TestPolicyEditsReachARunningEngine(t *testing.T) {
 				n, err := rediswatch.New(context.Background(), url, rediswatch.Config{Logger: quiet})
 				require.NoError(t, err)
 				t.Cleanup(func() { _ = n.Close() })
-				return d.DSN(), []authz.Option{authz.WithDB(d.Open(t)), authz.WithNotifier(n), authz.WithSyncInterval(time.Hour)},
+				return d.DSN(), []authz.Option{withDB(t, d.Open(t)), authz.WithNotifier(n), authz.WithSyncInterval(time.Hour)},
 					[]string{"GATEHOUSE_REDIS=" + url}
 			},
 		},
@@ -72,7 +74,7 @@ func TestPolicyEditsReachARunningEngine(t *testing.T) {
 				d := testdb.MySQL.New(t)
 				// Nothing carries the edit: the engine finds it at its
 				// check of the store.
-				return d.DSN(), []authz.Option{authz.WithDB(d.Open(t)), authz.WithNotifier(watch.NewLocal()), authz.WithSyncInterval(100 * time.Millisecond)}, nil
+				return d.DSN(), []authz.Option{withDB(t, d.Open(t)), authz.WithNotifier(watch.NewLocal()), authz.WithSyncInterval(100 * time.Millisecond)}, nil
 			},
 		},
 	}
@@ -131,4 +133,12 @@ func TestPolicyEditsReachARunningEngine(t *testing.T) {
 			assert.True(t, holds(listed), r)
 		})
 	}
+}
+
+// withDB keeps an engine's policy in db's default table.
+func withDB(t *testing.T, db *gorm.DB) authz.Option {
+	t.Helper()
+	s, err := gormstore.New(context.Background(), db)
+	require.NoError(t, err)
+	return authz.WithStore(s)
 }

@@ -15,6 +15,7 @@ import (
 
 	"github.com/gatehouse-go/gatehouse"
 	"github.com/gatehouse-go/gatehouse/authz"
+	"github.com/gatehouse-go/gatehouse/authz/gormstore"
 	"github.com/gatehouse-go/gatehouse/database"
 	"github.com/gatehouse-go/gatehouse/watch"
 	"github.com/gatehouse-go/gatehouse/watch/pgwatch"
@@ -47,7 +48,7 @@ func (src *sourceFlags) register(fs *flagSet, withDatabase bool) {
 	if withDatabase {
 		fs.StringVar(&src.database, "database", "",
 			"read the live policy of the database `DSN` (sqlite:PATH, postgres://… or mysql://…)\ninstead of a policy file; its rules are only read")
-		fs.StringVar(&src.table, "table", "", "the policy `TABLE` of --database (default "+authz.DefaultTable+")")
+		fs.StringVar(&src.table, "table", "", "the policy `TABLE` of --database (default "+gormstore.DefaultTable+")")
 	}
 }
 
@@ -136,7 +137,7 @@ type storeConfig struct {
 func openStore(ctx context.Context, cfg storeConfig, opts ...authz.Option) (_ *authz.Engine, _ func(), err error) {
 	table := cfg.table
 	if table == "" {
-		table = authz.DefaultTable
+		table = gormstore.DefaultTable
 	}
 	where := database.Redact(cfg.dsn)
 	if !cfg.create {
@@ -172,10 +173,11 @@ func openStore(ctx context.Context, cfg storeConfig, opts ...authz.Option) (_ *a
 	}
 
 	logger := slog.New(slog.NewTextHandler(cfg.stderr, &slog.HandlerOptions{Level: slog.LevelWarn}))
-	opts = append(opts, authz.WithDB(db), authz.WithPolicy(""), authz.WithLogger(logger))
-	if cfg.table != "" {
-		opts = append(opts, authz.WithTable(cfg.table))
+	store, err := gormstore.New(ctx, db, gormstore.WithTable(table))
+	if err != nil {
+		return nil, nil, fmt.Errorf("%s: %w", where, err)
 	}
+	opts = append(opts, authz.WithStore(store), authz.WithPolicy(""), authz.WithLogger(logger))
 	if cfg.follow {
 		notifier, err := openNotifier(ctx, cfg, logger)
 		if err != nil {

@@ -19,6 +19,7 @@ import (
 	"gorm.io/gorm/logger"
 
 	"github.com/gatehouse-go/gatehouse/authz"
+	"github.com/gatehouse-go/gatehouse/authz/gormstore"
 	"github.com/gatehouse-go/gatehouse/permissions"
 )
 
@@ -47,8 +48,13 @@ func run(ctx context.Context, out io.Writer, path string) error {
 		defer sqlDB.Close()
 	}
 
-	// The first start seeds the store with gatehouse's default policy.
-	engine, err := authz.New(ctx, authz.WithDB(db))
+	// The policy lives in Casbin's table casbin_rule; the first start seeds
+	// it with gatehouse's default policy.
+	store, err := gormstore.New(ctx, db)
+	if err != nil {
+		return err
+	}
+	engine, err := authz.New(ctx, authz.WithStore(store))
 	if err != nil {
 		return err
 	}

@@ -20,6 +20,7 @@ import (
 	"github.com/gatehouse-go/gatehouse/authn/token"
 	"github.com/gatehouse-go/gatehouse/authn/users"
 	"github.com/gatehouse-go/gatehouse/authz"
+	"github.com/gatehouse-go/gatehouse/authz/gormstore"
 	"github.com/gatehouse-go/gatehouse/database"
 	"github.com/gatehouse-go/gatehouse/watch"
 	"github.com/gatehouse-go/gatehouse/watch/pgwatch"
@@ -89,13 +90,16 @@ func (a *App) build(ctx context.Context, cfg Config) error {
 	if err := a.openNotifier(ctx, cfg); err != nil {
 		return err
 	}
-	engineOptions := []authz.Option{authz.WithDB(a.db)}
+	policyStore, err := gormstore.New(ctx, a.db)
+	if err != nil {
+		return err
+	}
+	engineOptions := []authz.Option{authz.WithStore(policyStore)}
 	revocationsConfig := token.RevocationsConfig{}
 	if a.notifier != nil {
 		engineOptions = append(engineOptions, authz.WithNotifier(a.notifier), authz.WithLogger(a.log))
 		revocationsConfig.Notifier, revocationsConfig.Logger = a.notifier, a.log
 	}
-	var err error
 	if a.engine, err = authz.New(ctx, engineOptions...); err != nil {
 		return err
 	}

@@ -1,4 +1,4 @@
-package authz_test
+package gormstore_test
 
 import (
 	"context"
@@ -10,6 +10,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/gatehouse-go/gatehouse/authz"
+	"github.com/gatehouse-go/gatehouse/authz/gormstore"
 	"github.com/gatehouse-go/gatehouse/internal/testdb"
 	"github.com/gatehouse-go/gatehouse/permissions"
 )
@@ -44,7 +45,7 @@ func TestPersistenceRoundTrip(t *testing.T) {
 		ctx := context.Background()
 		store := b.New(t)
 		db := store.Open(t)
-		e, err := authz.New(ctx, authz.WithDB(db))
+		e, err := authz.New(ctx, withDB(t, db))
 		require.NoError(t, err)
 
 		// Every kind of edit, including ones undone, so the store must follow
@@ -76,7 +77,7 @@ func TestPersistenceRoundTrip(t *testing.T) {
 		require.NoError(t, err)
 		require.NoError(t, sqlDB.Close())
 
-		reopened, err := authz.New(ctx, authz.WithDB(store.Open(t)))
+		reopened, err := authz.New(ctx, withDB(t, store.Open(t)))
 		require.NoError(t, err)
 		gotPolicy, err := reopened.Policy(ctx)
 		require.NoError(t, err)
@@ -90,7 +91,7 @@ func TestSeedsOnceAndNeverAgain(t *testing.T) {
 	testdb.Each(t, func(t *testing.T, b testdb.Backend) {
 		ctx := context.Background()
 		store := b.New(t)
-		e, err := authz.New(ctx, authz.WithDB(store.Open(t)))
+		e, err := authz.New(ctx, withDB(t, store.Open(t)))
 		require.NoError(t, err)
 		p, err := e.Policy(ctx)
 		require.NoError(t, err)
@@ -105,7 +106,7 @@ func TestSeedsOnceAndNeverAgain(t *testing.T) {
 		}
 
 		// ...and a restart must not bring the default grants back.
-		again, err := authz.New(ctx, authz.WithDB(store.Open(t)))
+		again, err := authz.New(ctx, withDB(t, store.Open(t)))
 		require.NoError(t, err)
 		p, err = again.Policy(ctx)
 		require.NoError(t, err)
@@ -125,7 +126,7 @@ func TestStoreWithRulesIsNotSeeded(t *testing.T) {
 		require.NoError(t, err)
 		require.NoError(t, adapter.AddPolicy("p", "p", []string{"editor", "articles:update", "any", "allow"}))
 
-		e, err := authz.New(ctx, authz.WithDB(db))
+		e, err := authz.New(ctx, withDB(t, db))
 		require.NoError(t, err)
 		p, err := e.Policy(ctx)
 		require.NoError(t, err)
@@ -138,11 +139,11 @@ func TestWithPolicySeedsTheStore(t *testing.T) {
 	testdb.Each(t, func(t *testing.T, b testdb.Backend) {
 		ctx := context.Background()
 		store := b.New(t)
-		_, err := authz.New(ctx, authz.WithDB(store.Open(t)), authz.WithPolicy("p, editor, articles:update, any, allow"))
+		_, err := authz.New(ctx, withDB(t, store.Open(t)), authz.WithPolicy("p, editor, articles:update, any, allow"))
 		require.NoError(t, err)
 
 		// Later starts read the store; their initial policy is not applied again.
-		e, err := authz.New(ctx, authz.WithDB(store.Open(t)), authz.WithPolicy("p, other, x:y, any, allow"))
+		e, err := authz.New(ctx, withDB(t, store.Open(t)), authz.WithPolicy("p, other, x:y, any, allow"))
 		require.NoError(t, err)
 		p, err := e.Policy(ctx)
 		require.NoError(t, err)
@@ -163,14 +164,14 @@ func TestConcurrentFirstStartsSeedOnce(t *testing.T) {
 			wg.Add(1)
 			go func() {
 				defer wg.Done()
-				engines[i], errs[i] = authz.New(ctx, authz.WithDB(store.Open(t)))
+				engines[i], errs[i] = authz.New(ctx, withDB(t, store.Open(t)))
 			}()
 		}
 		wg.Wait()
 		for i := range engines {
 			require.NoError(t, errs[i])
 		}
-		final, err := authz.New(ctx, authz.WithDB(store.Open(t)))
+		final, err := authz.New(ctx, withDB(t, store.Open(t)))
 		require.NoError(t, err)
 		p, err := final.Policy(ctx)
 		require.NoError(t, err)
@@ -184,9 +185,9 @@ func TestTablesAreIndependent(t *testing.T) {
 	testdb.Each(t, func(t *testing.T, b testdb.Backend) {
 		ctx := context.Background()
 		db := b.Open(t)
-		blog, err := authz.New(ctx, authz.WithDB(db), authz.WithTable("blog_policy"))
+		blog, err := authz.New(ctx, withDB(t, db, gormstore.WithTable("blog_policy")))
 		require.NoError(t, err)
-		shop, err := authz.New(ctx, authz.WithDB(db), authz.WithTable("shop_policy"), authz.WithPolicy(""))
+		shop, err := authz.New(ctx, withDB(t, db, gormstore.WithTable("shop_policy")), authz.WithPolicy(""))
 		require.NoError(t, err)
 
 		require.NoError(t, shop.AddGrant(ctx, authz.Grant{Subject: "clerk", Permission: "orders:read", Scope: permissions.Any}))
@@ -198,8 +199,8 @@ func TestTablesAreIndependent(t *testing.T) {
 		assert.Len(t, p.Grants, 1)
 
 		for _, bad := range []string{"", "policy; DROP TABLE users", "1table", "a-b", "schema.table"} {
-			_, err := authz.New(ctx, authz.WithDB(db), authz.WithTable(bad))
-			assert.ErrorIs(t, err, authz.ErrStore, "table %q", bad)
+			_, err := gormstore.New(ctx, db, gormstore.WithTable(bad))
+			assert.ErrorIs(t, err, gormstore.ErrInvalidTable, "table %q", bad)
 		}
 	})
 }
@@ -209,12 +210,12 @@ func TestStoreWithAMalformedRowIsRefused(t *testing.T) {
 	testdb.Each(t, func(t *testing.T, b testdb.Backend) {
 		ctx := context.Background()
 		db := b.Open(t)
-		_, err := authz.New(ctx, authz.WithDB(db))
+		_, err := authz.New(ctx, withDB(t, db))
 		require.NoError(t, err)
 
 		// Somebody writes a rule gatehouse cannot interpret straight into the table.
 		require.NoError(t, db.Exec("INSERT INTO casbin_rule (ptype, v0, v1, v2, v3) VALUES ('p', 'user', 'posts:read', 'everything', 'allow')").Error)
-		_, err = authz.New(ctx, authz.WithDB(db))
+		_, err = authz.New(ctx, withDB(t, db))
 		require.ErrorIs(t, err, authz.ErrInvalidPolicy)
 		require.ErrorIs(t, err, permissions.ErrInvalidScope)
 		var perr *authz.PolicyError
@@ -229,7 +230,7 @@ func TestStoreFailureChangesNothing(t *testing.T) {
 	testdb.Each(t, func(t *testing.T, b testdb.Backend) {
 		ctx := context.Background()
 		db := b.Open(t)
-		e := newEngine(t, authz.WithDB(db))
+		e := newEngine(t, withDB(t, db))
 		before, err := e.Policy(ctx)
 		require.NoError(t, err)
 
@@ -268,9 +269,9 @@ func TestReloadSeesOtherWriters(t *testing.T) {
 	testdb.Each(t, func(t *testing.T, backend testdb.Backend) {
 		ctx := context.Background()
 		store := backend.New(t)
-		a, err := authz.New(ctx, authz.WithDB(store.Open(t)))
+		a, err := authz.New(ctx, withDB(t, store.Open(t)))
 		require.NoError(t, err)
-		b, err := authz.New(ctx, authz.WithDB(store.Open(t)))
+		b, err := authz.New(ctx, withDB(t, store.Open(t)))
 		require.NoError(t, err)
 
 		require.NoError(t, a.AssignRole(ctx, "bob", "admin"))
@@ -298,7 +299,7 @@ func TestStoreComparesNamesExactly(t *testing.T) {
 	testdb.Each(t, func(t *testing.T, b testdb.Backend) {
 		ctx := context.Background()
 		store := b.New(t)
-		e, err := authz.New(ctx, authz.WithDB(store.Open(t)), authz.WithPolicy(""))
+		e, err := authz.New(ctx, withDB(t, store.Open(t)), authz.WithPolicy(""))
 		require.NoError(t, err)
 		for _, name := range []string{"bob", "Bob", "BOB", "böb"} {
 			require.NoError(t, e.AddGrant(ctx, authz.Grant{Subject: name, Permission: "posts:read", Scope: permissions.Any}), name)
@@ -311,7 +312,7 @@ func TestStoreComparesNamesExactly(t *testing.T) {
 		require.NoError(t, err)
 		assert.Len(t, want.Grants, 2)
 		assert.Len(t, want.Roles, 3)
-		restarted, err := authz.New(ctx, authz.WithDB(store.Open(t)))
+		restarted, err := authz.New(ctx, withDB(t, store.Open(t)))
 		require.NoError(t, err)
 		got, err := restarted.Policy(ctx)
 		require.NoError(t, err)

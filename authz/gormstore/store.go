@@ -1,0 +1,443 @@
+package gormstore
+
+import (
+	"context"
+	"crypto/rand"
+	"database/sql"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"regexp"
+	"strings"
+	"time"
+
+	"github.com/casbin/casbin/v2/model"
+	gormadapter "github.com/casbin/gorm-adapter/v3"
+	"gorm.io/gorm"
+	"gorm.io/gorm/clause"
+
+	"github.com/gatehouse-go/gatehouse"
+	"github.com/gatehouse-go/gatehouse/authz"
+	"github.com/gatehouse-go/gatehouse/internal/schema"
+	"github.com/gatehouse-go/gatehouse/permissions"
+	"github.com/gatehouse-go/gatehouse/watch"
+)
+
+// DefaultTable is the table the policy is kept in unless WithTable says
+// otherwise: the GORM adapter's own default, so that Casbin tools pointed
+// at the same database see the same policy.
+const DefaultTable = "casbin_rule"
+
+// ErrInvalidTable reports a table name that is not a plain SQL identifier.
+var ErrInvalidTable = errors.New("gormstore: invalid table")
+
+// tableNamePattern keeps table names to plain identifiers: the GORM adapter
+// writes them into SQL unquoted.
+var tableNamePattern = regexp.MustCompile(`^[A-Za-z_][A-Za-z0-9_]{0,62}$`)
+
+// Option configures New.
+type Option func(*Store)
+
+// WithTable names the table the policy is kept in: a plain SQL identifier
+// (letters, digits, underscore; not starting with a digit), at most 63
+// bytes. Default DefaultTable. Stores on different tables of one database
+// are independent.
+func WithTable(name string) Option {
+	return func(s *Store) { s.table = name }
+}
+
+// Store is an authz.SharedStore on a GORM database. Build one with New; it
+// is safe for concurrent use, and any number of Stores, in one process or
+// many, may share a database and table.
+type Store struct {
+	db    *gorm.DB
+	table string
+	// id names this store (database and table) in change notifications,
+	// so that engines on other stores sharing a channel ignore them.
+	id string
+	// key seals change notifications (watch.Seal): only processes that
+	// read it from the store can announce an edit.
+	key []byte
+	// shape is the model the adapter loads rows into.
+	shape model.Model
+}
+
+var _ authz.SharedStore = (*Store)(nil)
+
+// policyRevision numbers the states of a policy table: every edit, from any
+// process, raises revision by one in the transaction that writes it.
+type policyRevision struct {
+	PolicyTable string `gorm:"primaryKey;size:100"`
+	StoreID     string `gorm:"size:32;not null"`
+	Revision    int64  `gorm:"not null"`
+	SealKey     string `gorm:"size:64;not null;default:''"`
+}
+
+// TableName is the table gatehouse keeps policy revisions in.
+func (policyRevision) TableName() string { return "gatehouse_policy_revisions" }
+
+// policySeed records that a policy table has been seeded, so that a policy
+// emptied on purpose is not seeded again at the next start.
+type policySeed struct {
+	PolicyTable string `gorm:"primaryKey;size:100"`
+	SeededAt    time.Time
+}
+
+// TableName is the table gatehouse keeps seed records in.
+func (policySeed) TableName() string { return "gatehouse_policy_seeds" }
+
+// seedBatch bounds the rows inserted by one statement, well under the
+// bind-variable limits of SQLite, PostgreSQL and MySQL.
+const seedBatch = 500
+
+// seedAttempts bounds how often Seed tries again after losing a race.
+const seedAttempts = 5
+
+// New returns a Store on db, creating its tables if they are missing: the
+// policy table, with the unique index Casbin's adapter gives it, and
+// gatehouse's revision and seed tables. The first process to open a table
+// names the store and draws its sealing key. ctx bounds this work; db is
+// kept, and each call later runs with its own ctx.
+//
+// It returns an error matching ErrInvalidTable for a bad WithTable, and
+// one matching authz.ErrStore when the database refuses.
+func New(ctx context.Context, db *gorm.DB, opts ...Option) (*Store, error) {
+	if db == nil {
+		return nil, fmt.Errorf("%w: gormstore: nil *gorm.DB", authz.ErrStore)
+	}
+	s := &Store{db: db, table: DefaultTable}
+	for _, opt := range opts {
+		opt(s)
+	}
+	if !tableNamePattern.MatchString(s.table) {
+		return nil, fmt.Errorf("%w: table name %q: use letters, digits and underscores", ErrInvalidTable, s.table)
+	}
+	shape, err := model.NewModelFromString(gatehouse.DefaultModel())
+	if err != nil {
+		return nil, fmt.Errorf("%w: gormstore: %w", authz.ErrStore, err)
+	}
+	s.shape = shape
+	err = schema.Retry(ctx, func() error {
+		if err := schema.Migrate(ctx, db, &policySeed{}, &policyRevision{}); err != nil {
+			return fmt.Errorf("create seed and revision tables: %w", err)
+		}
+		// The adapter keeps the session it is given; one whose context
+		// cannot be cancelled keeps a cancelled ctx from breaking later
+		// calls, which pass their own.
+		if _, err := gormadapter.NewAdapterByDBUseTableName(db.WithContext(context.WithoutCancel(ctx)), "", s.table); err != nil {
+			return fmt.Errorf("create table %s: %w", s.table, err)
+		}
+		// Subjects, roles and permissions differing only in case are
+		// different names, in the store as in memory.
+		return schema.ExactText(ctx, db, s.table)
+	})
+	if err != nil {
+		return nil, fmt.Errorf("%w: gormstore: %w", authz.ErrStore, err)
+	}
+	if err := s.ensureRevision(ctx); err != nil {
+		return nil, fmt.Errorf("%w: gormstore: %w", authz.ErrStore, err)
+	}
+	return s, nil
+}
+
+// String names the store in errors: its table.
+func (s *Store) String() string { return s.table }
+
+// Table returns the name of the table the policy is kept in.
+func (s *Store) Table() string { return s.table }
+
+// ensureRevision creates the table's revision row if it is missing (the
+// first process to get there names the store and draws its sealing key),
+// and reads the store's id and key.
+func (s *Store) ensureRevision(ctx context.Context) error {
+	random := make([]byte, 16)
+	if _, err := rand.Read(random); err != nil {
+		return err
+	}
+	key, err := watch.NewKey()
+	if err != nil {
+		return err
+	}
+	row := policyRevision{PolicyTable: s.table, StoreID: hex.EncodeToString(random), SealKey: key}
+	db := s.db.WithContext(ctx)
+	err = schema.Retry(ctx, func() error {
+		if err := db.Clauses(clause.OnConflict{DoNothing: true}).Create(&row).Error; err != nil {
+			return err
+		}
+		// A row from before sealing has no key: the first process to see
+		// it sets one.
+		return db.Model(&policyRevision{}).Where("policy_table = ? AND seal_key = ?", s.table, "").
+			Update("seal_key", key).Error
+	})
+	if err != nil {
+		return fmt.Errorf("create revision of %s: %w", s.table, err)
+	}
+	var stored policyRevision
+	if err := db.Where("policy_table = ?", s.table).Take(&stored).Error; err != nil {
+		return fmt.Errorf("read revision of %s: %w", s.table, err)
+	}
+	if err := watch.CheckKey([]byte(stored.SealKey)); err != nil {
+		return fmt.Errorf("sealing key of %s: %w", s.table, err)
+	}
+	s.id, s.key = stored.StoreID, []byte(stored.SealKey)
+	return nil
+}
+
+// Identity returns the store's id and sealing key, read from its revision
+// row when New opened it: the same for every process on this table.
+func (s *Store) Identity(context.Context) (string, []byte, error) {
+	return s.id, append([]byte(nil), s.key...), nil
+}
+
+// Revision returns the store's current revision.
+func (s *Store) Revision(ctx context.Context) (int64, error) {
+	return readRevision(s.db.WithContext(ctx), s.table)
+}
+
+func readRevision(db *gorm.DB, table string) (int64, error) {
+	var row policyRevision
+	if err := db.Where("policy_table = ?", table).Take(&row).Error; err != nil {
+		return 0, fmt.Errorf("read revision of %s: %w", table, err)
+	}
+	return row.Revision, nil
+}
+
+// bumpRevision raises the table's revision within tx, which then holds the
+// row until it ends, so edits from every process are serialised, and
+// returns the new revision.
+func bumpRevision(tx *gorm.DB, table string) (int64, error) {
+	res := tx.Model(&policyRevision{}).Where("policy_table = ?", table).
+		Update("revision", gorm.Expr("revision + 1"))
+	if res.Error != nil {
+		return 0, res.Error
+	}
+	if res.RowsAffected != 1 {
+		return 0, fmt.Errorf("revision row of %s is missing", table)
+	}
+	return readRevision(tx, table)
+}
+
+// Seed writes initial into the policy table if the table has never been
+// seeded and is empty, and records the seeding either way, in one
+// transaction. When several processes race to seed, one wins; the others
+// fail, find its record and leave the table alone.
+func (s *Store) Seed(ctx context.Context, initial authz.Policy) error {
+	var err error
+	for attempt := 1; attempt <= seedAttempts; attempt++ {
+		if err = s.seedOnce(ctx, initial); err == nil {
+			return nil
+		}
+		if seeded, checkErr := s.seeded(s.db.WithContext(ctx)); checkErr == nil && seeded {
+			return nil
+		}
+		// Back off a little so the winner can commit (SQLite refuses a
+		// second writer at once rather than making it wait).
+		select {
+		case <-ctx.Done():
+			return fmt.Errorf("seed %s: %w", s.table, ctx.Err())
+		case <-time.After(time.Duration(attempt) * 20 * time.Millisecond):
+		}
+	}
+	return fmt.Errorf("seed %s: %w", s.table, err)
+}
+
+func (s *Store) seedOnce(ctx context.Context, initial authz.Policy) error {
+	return s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		if seeded, err := s.seeded(tx); err != nil || seeded {
+			return err
+		}
+		var rows int64
+		if err := tx.Table(s.table).Count(&rows).Error; err != nil {
+			return err
+		}
+		if rows == 0 && len(initial.Grants)+len(initial.Roles) > 0 {
+			adapter, err := s.txAdapter(tx)
+			if err != nil {
+				return err
+			}
+			if err := addInBatches(adapter, "p", grantRules(initial.Grants)); err != nil {
+				return err
+			}
+			if err := addInBatches(adapter, "g", roleRules(initial.Roles)); err != nil {
+				return err
+			}
+			if _, err := bumpRevision(tx, s.table); err != nil {
+				return err
+			}
+		}
+		return tx.Create(&policySeed{PolicyTable: s.table, SeededAt: time.Now().UTC()}).Error
+	})
+}
+
+// seeded reports whether the table has a seed record.
+func (s *Store) seeded(db *gorm.DB) (bool, error) {
+	var n int64
+	err := db.Model(&policySeed{}).Where("policy_table = ?", s.table).Count(&n).Error
+	return n > 0, err
+}
+
+func addInBatches(adapter *gormadapter.Adapter, ptype string, rules [][]string) error {
+	for len(rules) > 0 {
+		n := min(len(rules), seedBatch)
+		if err := adapter.AddPolicies(ptype, ptype, rules[:n]); err != nil {
+			return err
+		}
+		rules = rules[n:]
+	}
+	return nil
+}
+
+// Load reads the whole policy through the adapter, in the order it was
+// written, with the revision it is at, from one snapshot of the database.
+// A row that does not have a grant's or a role's number of values is
+// returned as a *authz.PolicyError.
+func (s *Store) Load(ctx context.Context) (authz.Policy, int64, error) {
+	scratch := s.shape.Copy()
+	scratch.ClearPolicy()
+	var revision int64
+	err := s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		var err error
+		if revision, err = readRevision(tx, s.table); err != nil {
+			return err
+		}
+		adapter, err := s.txAdapter(tx)
+		if err != nil {
+			return err
+		}
+		return adapter.LoadPolicyCtx(ctx, scratch)
+	}, s.snapshot())
+	if err != nil {
+		return authz.Policy{}, 0, fmt.Errorf("load %s: %w", s.table, err)
+	}
+	var p authz.Policy
+	for _, rule := range scratch["p"]["p"].Policy {
+		if len(rule) != 4 {
+			return authz.Policy{}, 0, s.badRow("p", rule, "a grant has 4 values (subject, permission, scope, effect)")
+		}
+		p.Grants = append(p.Grants, authz.Grant{Subject: rule[0], Permission: permissions.Permission(rule[1]),
+			Scope: permissions.Scope(rule[2]), Effect: authz.Effect(rule[3])})
+	}
+	for _, rule := range scratch["g"]["g"].Policy {
+		if len(rule) != 2 {
+			return authz.Policy{}, 0, s.badRow("g", rule, "a role assignment has 2 values (member, role)")
+		}
+		p.Roles = append(p.Roles, authz.RoleAssignment{Member: rule[0], Role: rule[1]})
+	}
+	return p, revision, nil
+}
+
+func (s *Store) badRow(ptype string, rule []string, want string) error {
+	return &authz.PolicyError{Source: s.table, Text: strings.Join(append([]string{ptype}, rule...), ", "),
+		Err: fmt.Errorf("%d values: %s", len(rule), want)}
+}
+
+// snapshot returns the options of a transaction whose reads all see one
+// state of the database. PostgreSQL reads committed data statement by
+// statement unless asked for repeatable read; MySQL does so by default;
+// SQLite's transactions are serialisable and take no options.
+func (s *Store) snapshot() *sql.TxOptions {
+	if s.db.Dialector.Name() == "sqlite" {
+		return nil
+	}
+	return &sql.TxOptions{Isolation: sql.LevelRepeatableRead, ReadOnly: true}
+}
+
+// Apply persists c in a single transaction, all of it or none, on a store
+// at revision base, and returns the revision the change makes. If the
+// store has moved past base, or c removes a line the table lacks or adds
+// one it has, it changes nothing and returns an error matching
+// authz.ErrStale.
+func (s *Store) Apply(ctx context.Context, c authz.Change, base int64) (int64, error) {
+	var revision int64
+	err := s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		var err error
+		if revision, err = bumpRevision(tx, s.table); err != nil {
+			return err
+		}
+		if revision != base+1 {
+			return fmt.Errorf("%w: %s is at revision %d, not %d", authz.ErrStale, s.table, revision-1, base)
+		}
+		adapter, err := s.txAdapter(tx)
+		if err != nil {
+			return err
+		}
+		for _, step := range []struct {
+			ptype  string
+			rules  [][]string
+			remove bool
+		}{
+			{"p", grantRules(c.RemoveGrants), true},
+			{"g", roleRules(c.RemoveRoles), true},
+			{"p", grantRules(c.AddGrants), false},
+			{"g", roleRules(c.AddRoles), false},
+		} {
+			for _, rule := range step.rules {
+				if err := s.applyRule(ctx, tx, adapter, step.ptype, rule, step.remove); err != nil {
+					return err
+				}
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		return 0, err
+	}
+	return revision, nil
+}
+
+// applyRule removes or adds one line within tx, after checking that the
+// table holds it, or does not.
+func (s *Store) applyRule(ctx context.Context, tx *gorm.DB, adapter *gormadapter.Adapter, ptype string, rule []string, remove bool) error {
+	n, err := s.count(tx, ptype, rule)
+	if err != nil {
+		return err
+	}
+	switch {
+	case remove && n == 0:
+		return fmt.Errorf("%w: %s holds no line %q", authz.ErrStale, s.table, strings.Join(append([]string{ptype}, rule...), ", "))
+	case !remove && n > 0:
+		return fmt.Errorf("%w: %s already holds %q", authz.ErrStale, s.table, strings.Join(append([]string{ptype}, rule...), ", "))
+	case remove:
+		return adapter.RemovePolicyCtx(ctx, ptype, ptype, rule)
+	}
+	return adapter.AddPolicyCtx(ctx, ptype, ptype, rule)
+}
+
+// count returns how many rows hold exactly the line ptype, rule.
+func (s *Store) count(tx *gorm.DB, ptype string, rule []string) (int64, error) {
+	values := [6]string{}
+	copy(values[:], rule)
+	var n int64
+	err := tx.Table(s.table).
+		Where("ptype = ? AND v0 = ? AND v1 = ? AND v2 = ? AND v3 = ? AND v4 = ? AND v5 = ?",
+			ptype, values[0], values[1], values[2], values[3], values[4], values[5]).
+		Count(&n).Error
+	return n, err
+}
+
+// txAdapter returns a GORM adapter bound to tx that skips migrations (the
+// tables exist since New).
+func (s *Store) txAdapter(tx *gorm.DB) (*gormadapter.Adapter, error) {
+	gormadapter.TurnOffAutoMigrate(tx)
+	adapter, err := gormadapter.NewAdapterByDBUseTableName(tx, "", s.table)
+	if err != nil {
+		return nil, fmt.Errorf("bind adapter to transaction: %w", err)
+	}
+	return adapter, nil
+}
+
+func grantRules(grants []authz.Grant) [][]string {
+	rules := make([][]string, len(grants))
+	for i, g := range grants {
+		rules[i] = []string{g.Subject, string(g.Permission), string(g.Scope), string(g.Effect)}
+	}
+	return rules
+}
+
+func roleRules(roles []authz.RoleAssignment) [][]string {
+	rules := make([][]string, len(roles))
+	for i, a := range roles {
+		rules[i] = []string{a.Member, a.Role}
+	}
+	return rules
+}

@@ -1,0 +1,143 @@
+package authz
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"fmt"
+	"slices"
+	"sync"
+
+	"github.com/gatehouse-go/gatehouse/watch"
+)
+
+// MemoryStore is a SharedStore that keeps a policy in memory, for the life
+// of the process. Engines given the same MemoryStore share its policy as
+// engines of several processes share a database: each sees the others'
+// edits when it reloads, or at once when they follow each other through a
+// notifier (watch.NewLocal). It serves tests and applications that run
+// several engines in one process; one engine alone needs no store.
+//
+// It is safe for concurrent use. Build one with NewMemoryStore.
+type MemoryStore struct {
+	mu       sync.Mutex
+	grants   []Grant
+	roles    []RoleAssignment
+	revision int64
+	seeded   bool
+	id       string
+	key      []byte
+}
+
+var _ SharedStore = (*MemoryStore)(nil)
+
+// NewMemoryStore returns an empty store, never seeded, at revision 0.
+func NewMemoryStore() (*MemoryStore, error) {
+	random := make([]byte, 16)
+	if _, err := rand.Read(random); err != nil {
+		return nil, fmt.Errorf("%w: %w", ErrStore, err)
+	}
+	key, err := watch.NewKey()
+	if err != nil {
+		return nil, fmt.Errorf("%w: %w", ErrStore, err)
+	}
+	return &MemoryStore{id: "memory-" + hex.EncodeToString(random), key: []byte(key)}, nil
+}
+
+// String names the store in errors.
+func (s *MemoryStore) String() string { return "memory store " + s.id }
+
+// Seed writes initial if the store has never been seeded and is empty, and
+// records the seeding either way.
+func (s *MemoryStore) Seed(_ context.Context, initial Policy) error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.seeded {
+		return nil
+	}
+	s.seeded = true
+	if len(s.grants)+len(s.roles) > 0 || len(initial.Grants)+len(initial.Roles) == 0 {
+		return nil
+	}
+	s.grants = ownedGrants(initial.Grants)
+	s.roles = ownedRoles(initial.Roles)
+	s.revision++
+	return nil
+}
+
+// Load returns a copy of the policy and its revision.
+func (s *MemoryStore) Load(_ context.Context) (Policy, int64, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	// The names are the store's own and never change; the slices are new.
+	return Policy{Grants: slices.Clone(s.grants), Roles: slices.Clone(s.roles)}, s.revision, nil
+}
+
+// Apply commits c if the store is at base and c fits the policy.
+func (s *MemoryStore) Apply(_ context.Context, c Change, base int64) (int64, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.revision != base {
+		return 0, fmt.Errorf("%w: the store is at revision %d, not %d", ErrStale, s.revision, base)
+	}
+	grants, err := applyLines(s.grants, c.RemoveGrants, c.AddGrants, Grant.owned)
+	if err != nil {
+		return 0, err
+	}
+	roles, err := applyLines(s.roles, c.RemoveRoles, c.AddRoles, RoleAssignment.owned)
+	if err != nil {
+		return 0, err
+	}
+	s.grants, s.roles = grants, roles
+	s.revision++
+	return s.revision, nil
+}
+
+// Revision returns the store's revision.
+func (s *MemoryStore) Revision(_ context.Context) (int64, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.revision, nil
+}
+
+// Identity returns the store's random id and sealing key.
+func (s *MemoryStore) Identity(_ context.Context) (string, []byte, error) {
+	return s.id, slices.Clone(s.key), nil
+}
+
+// applyLines returns lines with remove taken out and add, copied with own,
+// appended; or an error matching ErrStale, with lines untouched, if a
+// removed line is missing or an added one present.
+func applyLines[L comparable](lines, remove, add []L, own func(L) L) ([]L, error) {
+	if len(remove)+len(add) == 0 {
+		return lines, nil
+	}
+	gone := make(map[L]bool, len(remove))
+	for _, l := range remove {
+		gone[l] = true
+	}
+	kept := make([]L, 0, len(lines)+len(add))
+	present := make(map[L]bool, len(lines))
+	for _, l := range lines {
+		present[l] = true
+		if gone[l] {
+			delete(gone, l)
+			continue
+		}
+		kept = append(kept, l)
+	}
+	if len(gone) > 0 {
+		return nil, fmt.Errorf("%w: a line to remove is not in the store", ErrStale)
+	}
+	for _, l := range remove {
+		delete(present, l)
+	}
+	for _, l := range add {
+		if present[l] {
+			return nil, fmt.Errorf("%w: a line to add is already in the store", ErrStale)
+		}
+		present[l] = true
+		kept = append(kept, own(l))
+	}
+	return kept, nil
+}
