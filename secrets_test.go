@@ -23,10 +23,12 @@ import (
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+	"gorm.io/gorm"
 
 	"github.com/gatehouse-go/gatehouse/authn"
 	"github.com/gatehouse-go/gatehouse/authn/password"
 	"github.com/gatehouse-go/gatehouse/authn/purpose"
+	purposegorm "github.com/gatehouse-go/gatehouse/authn/purpose/gormstore"
 	authtoken "github.com/gatehouse-go/gatehouse/authn/token"
 	"github.com/gatehouse-go/gatehouse/internal/testdb"
 	"github.com/gatehouse-go/gatehouse/watch"
@@ -38,7 +40,6 @@ import (
 // the secret is too weak, the second accepted.
 func TestShortSecretsAreRefused(t *testing.T) {
 	t.Parallel()
-	ctx := context.Background()
 	db := testdb.Open(t)
 	hub := watch.NewLocal()
 	t.Cleanup(func() { hub.Close() })
@@ -57,7 +58,7 @@ func TestShortSecretsAreRefused(t *testing.T) {
 			return err
 		}, authn.ErrWeakSecret, false},
 		{"purpose.Config.Key", func(secret []byte) error {
-			_, err := purpose.New(ctx, db, purpose.Config{Purpose: purpose.PasswordReset, Key: secret, Issuer: "gatehouse-test"})
+			_, err := purpose.New(purposeStore(t, db), purpose.Config{Purpose: purpose.PasswordReset, Key: secret, Issuer: "gatehouse-test"})
 			return err
 		}, authn.ErrWeakSecret, false},
 		{"password.Peppered pepper", func(secret []byte) error {
@@ -242,4 +243,12 @@ func operandName(e ast.Expr) string {
 		return operandName(x.Fun) + "()"
 	}
 	return ""
+}
+
+// purposeStore keeps used purpose-token ids in db.
+func purposeStore(t testing.TB, db *gorm.DB) purpose.Store {
+	t.Helper()
+	s, err := purposegorm.New(context.Background(), db)
+	require.NoError(t, err)
+	return s
 }

@@ -16,6 +16,7 @@ import (
 	"github.com/gatehouse-go/gatehouse/authn/authntest"
 	"github.com/gatehouse-go/gatehouse/authn/password"
 	"github.com/gatehouse-go/gatehouse/authn/purpose"
+	purposegorm "github.com/gatehouse-go/gatehouse/authn/purpose/gormstore"
 	"github.com/gatehouse-go/gatehouse/authn/refresh"
 	"github.com/gatehouse-go/gatehouse/authn/session"
 	"github.com/gatehouse-go/gatehouse/authn/throttle"
@@ -104,9 +105,9 @@ func newRigWith(t *testing.T, db *gorm.DB, rc token.RevocationsConfig) *rig {
 	require.NoError(t, err)
 	sessions, err := session.New(ctx, db, session.Config{Now: c.Now})
 	require.NoError(t, err)
-	resets, err := purpose.New(ctx, db, purpose.Config{Purpose: purpose.PasswordReset, Key: resetKey, Issuer: "gatehouse-test", Now: c.Now})
+	resets, err := purpose.New(purposeStore(t, db), purpose.Config{Purpose: purpose.PasswordReset, Key: resetKey, Issuer: "gatehouse-test", Now: c.Now})
 	require.NoError(t, err)
-	verifies, err := purpose.New(ctx, db, purpose.Config{Purpose: purpose.EmailVerification, Key: verifyKey, Issuer: "gatehouse-test", Now: c.Now})
+	verifies, err := purpose.New(purposeStore(t, db), purpose.Config{Purpose: purpose.EmailVerification, Key: verifyKey, Issuer: "gatehouse-test", Now: c.Now})
 	require.NoError(t, err)
 
 	cfg := account.Config{
@@ -135,4 +136,12 @@ func (r *rig) register(t *testing.T, email, password string) string {
 	u, err := r.users.Register(context.Background(), email, password, "Test User")
 	require.NoError(t, err)
 	return u.ID
+}
+
+// purposeStore keeps used purpose-token ids in db.
+func purposeStore(t testing.TB, db *gorm.DB) purpose.Store {
+	t.Helper()
+	s, err := purposegorm.New(context.Background(), db)
+	require.NoError(t, err)
+	return s
 }

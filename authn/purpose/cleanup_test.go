@@ -21,7 +21,7 @@ func TestCleanup(t *testing.T) {
 		db := b.Open(t)
 		c := authntest.NewClock(start)
 		resets := newTokens(t, db, purpose.PasswordReset, c) // 30 minutes
-		verifications, err := purpose.New(ctx, db, purpose.Config{
+		verifications, err := purpose.New(usedStore(t, db), purpose.Config{
 			Purpose: purpose.EmailVerification, Key: verifyKey, Issuer: issuer, TTL: 10 * time.Minute, Now: c.Now,
 		})
 		require.NoError(t, err)

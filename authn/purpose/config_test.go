@@ -8,7 +8,6 @@ import (
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
-	"gorm.io/gorm"
 
 	"github.com/gatehouse-go/gatehouse/authn"
 	"github.com/gatehouse-go/gatehouse/authn/authntest"
@@ -19,6 +18,7 @@ import (
 func TestNewRefusesBadConfig(t *testing.T) {
 	t.Parallel()
 	db := testdb.Open(t)
+	store := usedStore(t, db)
 	good := purpose.Config{Purpose: purpose.PasswordReset, Key: resetKey, Issuer: issuer}
 	with := func(edit func(*purpose.Config)) purpose.Config {
 		cfg := good
@@ -27,27 +27,27 @@ func TestNewRefusesBadConfig(t *testing.T) {
 	}
 	tests := []struct {
 		name    string
-		db      *gorm.DB
+		store   purpose.Store
 		cfg     purpose.Config
 		wantErr []error
 	}{
-		{"nil db", nil, good, []error{purpose.ErrInvalidConfig}},
-		{"key one byte short", db, with(func(c *purpose.Config) { c.Key = resetKey[:purpose.MinKeyLength-1] }), []error{authn.ErrWeakSecret, purpose.ErrInvalidConfig}},
-		{"no key", db, with(func(c *purpose.Config) { c.Key = nil }), []error{authn.ErrWeakSecret, purpose.ErrInvalidConfig}},
-		{"no purpose", db, with(func(c *purpose.Config) { c.Purpose = "" }), []error{purpose.ErrInvalidConfig}},
-		{"upper-case purpose", db, with(func(c *purpose.Config) { c.Purpose = "Password_reset" }), []error{purpose.ErrInvalidConfig}},
-		{"purpose starting with a digit", db, with(func(c *purpose.Config) { c.Purpose = "2fa" }), []error{purpose.ErrInvalidConfig}},
-		{"purpose with a plus", db, with(func(c *purpose.Config) { c.Purpose = "reset+jwt" }), []error{purpose.ErrInvalidConfig}},
-		{"purpose of 33 characters", db, with(func(c *purpose.Config) { c.Purpose = "a" + strings.Repeat("b", 32) }), []error{purpose.ErrInvalidConfig}},
-		{"no issuer", db, with(func(c *purpose.Config) { c.Issuer = "" }), []error{purpose.ErrInvalidConfig}},
-		{"issuer too long", db, with(func(c *purpose.Config) { c.Issuer = strings.Repeat("i", purpose.MaxIssuerLength+1) }), []error{purpose.ErrInvalidConfig}},
-		{"issuer not UTF-8", db, with(func(c *purpose.Config) { c.Issuer = "https://\xff" }), []error{purpose.ErrInvalidConfig}},
-		{"negative TTL", db, with(func(c *purpose.Config) { c.TTL = -time.Minute }), []error{purpose.ErrInvalidConfig}},
-		{"TTL under a second", db, with(func(c *purpose.Config) { c.TTL = 500 * time.Millisecond }), []error{purpose.ErrInvalidConfig}},
+		{"nil store", nil, good, []error{purpose.ErrInvalidConfig}},
+		{"key one byte short", store, with(func(c *purpose.Config) { c.Key = resetKey[:purpose.MinKeyLength-1] }), []error{authn.ErrWeakSecret, purpose.ErrInvalidConfig}},
+		{"no key", store, with(func(c *purpose.Config) { c.Key = nil }), []error{authn.ErrWeakSecret, purpose.ErrInvalidConfig}},
+		{"no purpose", store, with(func(c *purpose.Config) { c.Purpose = "" }), []error{purpose.ErrInvalidConfig}},
+		{"upper-case purpose", store, with(func(c *purpose.Config) { c.Purpose = "Password_reset" }), []error{purpose.ErrInvalidConfig}},
+		{"purpose starting with a digit", store, with(func(c *purpose.Config) { c.Purpose = "2fa" }), []error{purpose.ErrInvalidConfig}},
+		{"purpose with a plus", store, with(func(c *purpose.Config) { c.Purpose = "reset+jwt" }), []error{purpose.ErrInvalidConfig}},
+		{"purpose of 33 characters", store, with(func(c *purpose.Config) { c.Purpose = "a" + strings.Repeat("b", 32) }), []error{purpose.ErrInvalidConfig}},
+		{"no issuer", store, with(func(c *purpose.Config) { c.Issuer = "" }), []error{purpose.ErrInvalidConfig}},
+		{"issuer too long", store, with(func(c *purpose.Config) { c.Issuer = strings.Repeat("i", purpose.MaxIssuerLength+1) }), []error{purpose.ErrInvalidConfig}},
+		{"issuer not UTF-8", store, with(func(c *purpose.Config) { c.Issuer = "https://\xff" }), []error{purpose.ErrInvalidConfig}},
+		{"negative TTL", store, with(func(c *purpose.Config) { c.TTL = -time.Minute }), []error{purpose.ErrInvalidConfig}},
+		{"TTL under a second", store, with(func(c *purpose.Config) { c.TTL = 500 * time.Millisecond }), []error{purpose.ErrInvalidConfig}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			tokens, err := purpose.New(context.Background(), tt.db, tt.cfg)
+			tokens, err := purpose.New(tt.store, tt.cfg)
 			require.Error(t, err)
 			assert.Nil(t, tokens)
 			for _, want := range tt.wantErr {
@@ -57,7 +57,7 @@ func TestNewRefusesBadConfig(t *testing.T) {
 	}
 
 	t.Run("longest purpose is accepted", func(t *testing.T) {
-		_, err := purpose.New(context.Background(), db, with(func(c *purpose.Config) { c.Purpose = "a" + strings.Repeat("b_9", 10) + "c" }))
+		_, err := purpose.New(usedStore(t, db), with(func(c *purpose.Config) { c.Purpose = "a" + strings.Repeat("b_9", 10) + "c" }))
 		assert.NoError(t, err)
 	})
 }
@@ -78,7 +78,7 @@ func TestDefaultTTL(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.purpose, func(t *testing.T) {
 			c := authntest.NewClock(start)
-			tokens, err := purpose.New(context.Background(), db, purpose.Config{Purpose: tt.purpose, Key: verifyKey, Issuer: issuer, TTL: tt.ttl, Now: c.Now})
+			tokens, err := purpose.New(usedStore(t, db), purpose.Config{Purpose: tt.purpose, Key: verifyKey, Issuer: issuer, TTL: tt.ttl, Now: c.Now})
 			require.NoError(t, err)
 			assert.Equal(t, tt.purpose, tokens.Purpose())
 			assert.Equal(t, tt.want, tokens.TTL())
@@ -93,7 +93,7 @@ func TestNewCopiesKey(t *testing.T) {
 	t.Parallel()
 	db := testdb.Open(t)
 	key := append([]byte(nil), resetKey...)
-	tokens, err := purpose.New(context.Background(), db, purpose.Config{Purpose: purpose.PasswordReset, Key: key, Issuer: issuer})
+	tokens, err := purpose.New(usedStore(t, db), purpose.Config{Purpose: purpose.PasswordReset, Key: key, Issuer: issuer})
 	require.NoError(t, err)
 	tok, err := tokens.Issue(context.Background(), "alice", "")
 	require.NoError(t, err)

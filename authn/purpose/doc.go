@@ -11,8 +11,15 @@
 // value such as a fingerprint of the current password hash, whose change
 // revokes every token bound to the old value. Verify checks a token without
 // using it up (to show a reset form); Consume checks it and records its id,
-// so that it works once. Used ids live in the gatehouse_used_purpose_tokens
-// table until Cleanup forgets those whose tokens can no longer verify.
+// so that it works once.
+//
+// Used ids live in a Store, a three-method interface: purpose/gormstore
+// keeps them in the SQL table gatehouse_used_purpose_tokens until Cleanup
+// forgets those whose tokens can no longer verify; purpose/redisstore in
+// Redis keys that expire by themselves (one round trip a check);
+// purpose/memstore in memory. A store of your own implements Store and
+// passes the conformance suite of purpose/storetest. This package links no
+// database: an application links only the store it uses.
 //
 // A JWT is signed, not encrypted: whoever holds a token can read its
 // subject, so use subjects that may appear in an email link. Its binding is
@@ -22,6 +29,7 @@
 // Errors match the authn sentinels: authn.ErrTokenExpired for a token whose
 // lifetime is over or has not begun, authn.ErrTokenRevoked for one already
 // used or whose binding changed, authn.ErrInvalidToken for anything else
-// wrong with the token. Any other error (a failing database or binding
-// function) is a system error; the token was not consumed.
+// wrong with the token. Any other error (a failing store, matching
+// ErrStore, or binding function) is a system error; the token was not
+// consumed.
 package purpose

@@ -15,6 +15,7 @@ import (
 
 	"github.com/gatehouse-go/gatehouse/authn"
 	"github.com/gatehouse-go/gatehouse/authn/purpose"
+	"github.com/gatehouse-go/gatehouse/authn/purpose/gormstore"
 )
 
 // A password reset: the link works once, and only while the password it was
@@ -31,7 +32,11 @@ func Example() {
 	}
 
 	ctx := context.Background()
-	resets, err := purpose.New(ctx, db, purpose.Config{
+	store, err := gormstore.New(ctx, db) // or redisstore.New, memstore.New
+	if err != nil {
+		log.Fatal(err)
+	}
+	resets, err := purpose.New(store, purpose.Config{
 		Purpose: purpose.PasswordReset,
 		Key:     []byte("example only: 32+ random bytes from your secret store"), // this purpose's own key
 		Issuer:  "https://example.com",
@@ -92,11 +97,15 @@ func ExampleNew() {
 	}
 
 	ctx := context.Background()
-	verifications, err := purpose.New(ctx, db, purpose.Config{Purpose: purpose.EmailVerification, Key: newKey(), Issuer: "https://example.com"})
+	store, err := gormstore.New(ctx, db) // or redisstore.New, memstore.New
 	if err != nil {
 		log.Fatal(err)
 	}
-	resets, err := purpose.New(ctx, db, purpose.Config{Purpose: purpose.PasswordReset, Key: newKey(), Issuer: "https://example.com"})
+	verifications, err := purpose.New(store, purpose.Config{Purpose: purpose.EmailVerification, Key: newKey(), Issuer: "https://example.com"})
+	if err != nil {
+		log.Fatal(err)
+	}
+	resets, err := purpose.New(store, purpose.Config{Purpose: purpose.PasswordReset, Key: newKey(), Issuer: "https://example.com"})
 	if err != nil {
 		log.Fatal(err)
 	}

@@ -11,6 +11,7 @@ import (
 
 	"github.com/gatehouse-go/gatehouse/authn/authntest"
 	"github.com/gatehouse-go/gatehouse/authn/purpose"
+	"github.com/gatehouse-go/gatehouse/authn/purpose/gormstore"
 )
 
 // Test keys, one per purpose, as the package asks.
@@ -33,7 +34,7 @@ func newTokens(t *testing.T, db *gorm.DB, p string, c *authntest.Clock) *purpose
 	if p == purpose.PasswordReset {
 		key = resetKey
 	}
-	tokens, err := purpose.New(context.Background(), db, purpose.Config{Purpose: p, Key: key, Issuer: issuer, Now: c.Now})
+	tokens, err := purpose.New(usedStore(t, db), purpose.Config{Purpose: p, Key: key, Issuer: issuer, Now: c.Now})
 	require.NoError(t, err)
 	return tokens
 }
@@ -47,4 +48,12 @@ func fixed(v string, calls *int) func(context.Context, string) (string, error) {
 		}
 		return v, nil
 	}
+}
+
+// usedStore keeps used token ids in db.
+func usedStore(t testing.TB, db *gorm.DB) purpose.Store {
+	t.Helper()
+	s, err := gormstore.New(context.Background(), db)
+	require.NoError(t, err)
+	return s
 }

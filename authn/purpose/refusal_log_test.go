@@ -27,7 +27,7 @@ func TestRefusalsAreLogged(t *testing.T) {
 	const subject, binding = "subject-6b0d", "binding-e27a"
 	var logs bytes.Buffer
 	c := authntest.NewClock(start)
-	tokens, err := purpose.New(context.Background(), testdb.Open(t), purpose.Config{
+	tokens, err := purpose.New(usedStore(t, testdb.Open(t)), purpose.Config{
 		Purpose: purpose.PasswordReset, Key: resetKey, Issuer: issuer, Now: c.Now,
 		Logger: slog.New(slog.NewJSONHandler(&logs, &slog.HandlerOptions{Level: slog.LevelDebug})),
 	})

@@ -1,13 +1,11 @@
 package purpose
 
 import (
-	"context"
 	"fmt"
 	"log/slog"
 	"time"
 
 	"github.com/golang-jwt/jwt/v5"
-	"gorm.io/gorm"
 )
 
 // Tokens issues and checks the tokens of one purpose. Build one per purpose
@@ -23,24 +21,20 @@ type Tokens struct {
 	maxLifetime time.Duration
 	now         func() time.Time
 	logger      *slog.Logger
-	db          *gorm.DB
+	store       Store
 	parser      *jwt.Parser
 }
 
-// New builds the Tokens of cfg.Purpose, recording used tokens in db. It
-// creates the gatehouse_used_purpose_tokens table if it is missing; Tokens
-// of every purpose share it. It refuses a nil db and a bad Config with an
-// error matching ErrInvalidConfig (and authn.ErrWeakSecret for a short
-// key). ctx bounds the table creation.
-func New(ctx context.Context, db *gorm.DB, cfg Config) (*Tokens, error) {
-	if db == nil {
-		return nil, fmt.Errorf("%w: nil db", ErrInvalidConfig)
+// New builds the Tokens of cfg.Purpose, recording used tokens in store;
+// Tokens of every purpose may share one store. It refuses a nil store and a
+// bad Config with an error matching ErrInvalidConfig (and
+// authn.ErrWeakSecret for a short key).
+func New(store Store, cfg Config) (*Tokens, error) {
+	if store == nil {
+		return nil, fmt.Errorf("%w: nil store", ErrInvalidConfig)
 	}
 	cfg, err := cfg.validate()
 	if err != nil {
-		return nil, err
-	}
-	if err := migrate(ctx, db); err != nil {
 		return nil, err
 	}
 	t := &Tokens{
@@ -53,7 +47,7 @@ func New(ctx context.Context, db *gorm.DB, cfg Config) (*Tokens, error) {
 		maxLifetime: (cfg.TTL + time.Second - 1).Truncate(time.Second),
 		now:         cfg.Now,
 		logger:      cfg.Logger,
-		db:          db,
+		store:       store,
 	}
 	t.parser = jwt.NewParser(
 		// Pinning the algorithm stops alg "none" and algorithm confusion:

@@ -25,7 +25,7 @@ import (
 func FuzzVerifyTamperedToken(f *testing.F) {
 	ctx := context.Background()
 	clock := authntest.NewClock(start)
-	tokens, err := purpose.New(ctx, testdb.SQLite.New(f).Open(f),
+	tokens, err := purpose.New(usedStore(f, testdb.SQLite.New(f).Open(f)),
 		purpose.Config{Purpose: purpose.PasswordReset, Key: resetKey, Issuer: issuer, Now: clock.Now})
 	if err != nil {
 		f.Fatal(err)

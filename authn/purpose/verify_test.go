@@ -163,9 +163,9 @@ func TestVerifyRefusesForeignTokens(t *testing.T) {
 	c := authntest.NewClock(start)
 	resets := newTokens(t, db, purpose.PasswordReset, c)
 	verifications := newTokens(t, db, purpose.EmailVerification, c)
-	sharedKey, err := purpose.New(ctx, db, purpose.Config{Purpose: purpose.EmailVerification, Key: resetKey, Issuer: issuer, Now: c.Now})
+	sharedKey, err := purpose.New(usedStore(t, db), purpose.Config{Purpose: purpose.EmailVerification, Key: resetKey, Issuer: issuer, Now: c.Now})
 	require.NoError(t, err)
-	otherIssuer, err := purpose.New(ctx, db, purpose.Config{Purpose: purpose.PasswordReset, Key: resetKey, Issuer: "https://evil.test", Now: c.Now})
+	otherIssuer, err := purpose.New(usedStore(t, db), purpose.Config{Purpose: purpose.PasswordReset, Key: resetKey, Issuer: "https://evil.test", Now: c.Now})
 	require.NoError(t, err)
 
 	genuine, err := resets.Issue(ctx, "alice", "")
