@@ -20,6 +20,7 @@ import (
 	"github.com/gatehouse-go/gatehouse/authn/refresh"
 	"github.com/gatehouse-go/gatehouse/authn/session"
 	"github.com/gatehouse-go/gatehouse/authn/throttle"
+	throttlegorm "github.com/gatehouse-go/gatehouse/authn/throttle/gormstore"
 	"github.com/gatehouse-go/gatehouse/authn/token"
 	"github.com/gatehouse-go/gatehouse/authn/users"
 	"github.com/gatehouse-go/gatehouse/internal/testdb"
@@ -99,7 +100,9 @@ func newRigWith(t *testing.T, db *gorm.DB, rc token.RevocationsConfig) *rig {
 	require.NoError(t, err)
 	refreshes, err := refresh.New(ctx, db, refresh.Config{Now: c.Now, Logger: log})
 	require.NoError(t, err)
-	limiter, err := throttle.New(ctx, db, throttle.Config{Now: c.Now})
+	throttleStore, err := throttlegorm.New(ctx, db)
+	require.NoError(t, err)
+	limiter, err := throttle.New(throttleStore, throttle.Config{Now: c.Now})
 	require.NoError(t, err)
 	keys, err := apikey.New(ctx, db, apikey.Config{Now: c.Now})
 	require.NoError(t, err)

@@ -2,13 +2,16 @@ package account_test
 
 import (
 	"context"
+	"crypto/rand"
 	"errors"
 	"fmt"
+	"os"
 	"runtime"
 	"sync"
 	"sync/atomic"
 	"testing"
 
+	"github.com/redis/go-redis/v9"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 	"gorm.io/gorm"
@@ -17,6 +20,8 @@ import (
 	"github.com/gatehouse-go/gatehouse/authn/account"
 	"github.com/gatehouse-go/gatehouse/authn/password"
 	"github.com/gatehouse-go/gatehouse/authn/throttle"
+	throttlegorm "github.com/gatehouse-go/gatehouse/authn/throttle/gormstore"
+	"github.com/gatehouse-go/gatehouse/authn/throttle/redisstore"
 	"github.com/gatehouse-go/gatehouse/authn/users"
 	"github.com/gatehouse-go/gatehouse/internal/testdb"
 )
@@ -35,18 +40,64 @@ func (h *countingHasher) Verify(encoded, pw string) (bool, error) {
 
 // countedReplica is a rig over db whose Service verifies passwords with
 // hasher: one replica of an application, with its own connection pool and
-// throttle, sharing the database with the others.
-func countedReplica(t *testing.T, db *gorm.DB, hasher password.Hasher) *rig {
+// throttle, sharing the database with the others. The throttle keeps its
+// counts in the database, or in the store throttleStore opens when it is
+// not nil.
+func countedReplica(t *testing.T, db *gorm.DB, hasher password.Hasher, throttleStore func(t *testing.T) throttle.Store) *rig {
 	t.Helper()
 	r := newRigOn(t, db)
 	u, err := users.New(context.Background(), db, users.Config{Hasher: hasher, Now: r.clock.Now})
 	require.NoError(t, err)
 	r.cfg.Users = u
 	r.users = u
+	if throttleStore != nil {
+		r.cfg.Throttle, err = throttle.New(throttleStore(t), throttle.Config{Now: r.clock.Now})
+		require.NoError(t, err)
+	}
 	svc, err := account.New(r.cfg)
 	require.NoError(t, err)
 	r.Service = svc
 	return r
+}
+
+// throttleStores are where TestConcurrentGuessesStopAtTheLimit keeps the
+// counts: in the database (nil), and in Redis when GATEHOUSE_TEST_REDIS is
+// set, each replica with a client of its own under one random prefix.
+func throttleStores(t *testing.T) map[string]func(t *testing.T) func(t *testing.T) throttle.Store {
+	stores := map[string]func(t *testing.T) func(t *testing.T) throttle.Store{
+		"the database": func(*testing.T) func(*testing.T) throttle.Store { return nil },
+	}
+	url := os.Getenv("GATEHOUSE_TEST_REDIS")
+	if url == "" {
+		t.Log("GATEHOUSE_TEST_REDIS is not set: the throttle is not tested on Redis")
+		return stores
+	}
+	stores["Redis"] = func(t *testing.T) func(t *testing.T) throttle.Store {
+		prefix := "gatehouse-test:account:" + rand.Text() + ":"
+		t.Cleanup(func() {
+			client := redisClient(t, url)
+			ctx := context.Background()
+			for iter := client.Scan(ctx, 0, prefix+"*", 500).Iterator(); iter.Next(ctx); {
+				_ = client.Del(ctx, iter.Val()).Err()
+			}
+		})
+		return func(t *testing.T) throttle.Store {
+			s, err := redisstore.New(redisClient(t, url), redisstore.Config{Prefix: prefix})
+			require.NoError(t, err)
+			return s
+		}
+	}
+	return stores
+}
+
+// redisClient opens a client on url, closed when t ends.
+func redisClient(t *testing.T, url string) *redis.Client {
+	t.Helper()
+	opts, err := redis.ParseURL(url)
+	require.NoError(t, err)
+	client := redis.NewClient(opts)
+	t.Cleanup(func() { _ = client.Close() })
+	return client
 }
 
 // TestConcurrentGuessesStopAtTheLimit sends many wrong passwords for one
@@ -62,51 +113,55 @@ func TestConcurrentGuessesStopAtTheLimit(t *testing.T) {
 	previous := runtime.GOMAXPROCS(max(16, runtime.NumCPU()))
 	t.Cleanup(func() { runtime.GOMAXPROCS(previous) })
 
+	stores := throttleStores(t)
 	testdb.Each(t, func(t *testing.T, b testdb.Backend) {
-		for _, n := range []int{20, 40} {
-			t.Run(fmt.Sprintf("%d guesses", n), func(t *testing.T) {
-				ctx := context.Background()
-				database := b.New(t)
-				hasher := &countingHasher{Hasher: argon2idForTests(t)}
-				replicas := []*rig{countedReplica(t, database.Open(t), hasher), countedReplica(t, database.Open(t), hasher)}
-				replicas[0].register(t, bobEmail, bobPassword)
-				hasher.verified.Store(0)
+		for name, newStore := range stores {
+			for _, n := range []int{20, 40} {
+				t.Run(fmt.Sprintf("throttle in %s, %d guesses", name, n), func(t *testing.T) {
+					ctx := context.Background()
+					database := b.New(t)
+					hasher := &countingHasher{Hasher: argon2idForTests(t)}
+					openStore := newStore(t)
+					replicas := []*rig{countedReplica(t, database.Open(t), hasher, openStore), countedReplica(t, database.Open(t), hasher, openStore)}
+					replicas[0].register(t, bobEmail, bobPassword)
+					hasher.verified.Store(0)
 
-				start := make(chan struct{})
-				errs := make([]error, n)
-				var wg sync.WaitGroup
-				for i := range n {
-					wg.Add(1)
-					go func() {
-						defer wg.Done()
-						<-start
-						_, errs[i] = replicas[i%2].Login(ctx, bobEmail, "not-bobs-password", "192.0.2.1")
-					}()
-				}
-				close(start)
-				wg.Wait()
-
-				var refused, throttled int
-				for _, err := range errs {
-					switch {
-					case errors.Is(err, authn.ErrThrottled):
-						throttled++
-					case errors.Is(err, authn.ErrInvalidCredentials):
-						refused++
-					default:
-						t.Errorf("unexpected error: %v", err)
+					start := make(chan struct{})
+					errs := make([]error, n)
+					var wg sync.WaitGroup
+					for i := range n {
+						wg.Add(1)
+						go func() {
+							defer wg.Done()
+							<-start
+							_, errs[i] = replicas[i%2].Login(ctx, bobEmail, "not-bobs-password", "192.0.2.1")
+						}()
 					}
-				}
-				assert.EqualValues(t, throttle.DefaultMaxFailures, hasher.verified.Load(), "passwords checked")
-				assert.Equal(t, throttle.DefaultMaxFailures, refused, "wrong passwords")
-				assert.Equal(t, n-throttle.DefaultMaxFailures, throttled, "throttled")
+					close(start)
+					wg.Wait()
 
-				for i, r := range replicas {
-					_, err := r.Login(ctx, bobEmail, bobPassword, "198.51.100.1")
-					assert.ErrorIs(t, err, authn.ErrThrottled, "replica %d: the right password waits too", i)
-				}
-				assert.EqualValues(t, throttle.DefaultMaxFailures, hasher.verified.Load(), "and is not checked")
-			})
+					var refused, throttled int
+					for _, err := range errs {
+						switch {
+						case errors.Is(err, authn.ErrThrottled):
+							throttled++
+						case errors.Is(err, authn.ErrInvalidCredentials):
+							refused++
+						default:
+							t.Errorf("unexpected error: %v", err)
+						}
+					}
+					assert.EqualValues(t, throttle.DefaultMaxFailures, hasher.verified.Load(), "passwords checked")
+					assert.Equal(t, throttle.DefaultMaxFailures, refused, "wrong passwords")
+					assert.Equal(t, n-throttle.DefaultMaxFailures, throttled, "throttled")
+
+					for i, r := range replicas {
+						_, err := r.Login(ctx, bobEmail, bobPassword, "198.51.100.1")
+						assert.ErrorIs(t, err, authn.ErrThrottled, "replica %d: the right password waits too", i)
+					}
+					assert.EqualValues(t, throttle.DefaultMaxFailures, hasher.verified.Load(), "and is not checked")
+				})
+			}
 		}
 	})
 }
@@ -120,7 +175,9 @@ func TestLoginCountsTheAddressNotTheConnection(t *testing.T) {
 	ctx := context.Background()
 	db := testdb.Open(t)
 	r := newRigOn(t, db)
-	limiter, err := throttle.New(ctx, db, throttle.Config{MaxFailuresPerAddress: 3, Now: r.clock.Now})
+	store, err := throttlegorm.New(ctx, db)
+	require.NoError(t, err)
+	limiter, err := throttle.New(store, throttle.Config{MaxFailuresPerAddress: 3, Now: r.clock.Now})
 	require.NoError(t, err)
 	cfg := r.cfg
 	cfg.Throttle = limiter

@@ -5,8 +5,6 @@ import (
 	"fmt"
 	"time"
 
-	"gorm.io/gorm"
-
 	"github.com/gatehouse-go/gatehouse/authn"
 )
 
@@ -18,59 +16,53 @@ import (
 // pass the same Check. Reserve counts and reserves in one step.
 //
 // account and address are taken as Reserve takes them, and refused with
-// the same errors.
+// the same errors. A failure of the store matches ErrStore.
 func (l *Limiter) Check(ctx context.Context, account, address string) error {
-	acct, err := accountKey(account)
+	keys, err := keysOf(account, address)
 	if err != nil {
 		return err
 	}
-	addr, err := addressKey(address)
-	if err != nil {
-		return err
-	}
-	db := l.db.WithContext(ctx)
+	limits := l.limitsOf(keys)
 	now := l.now()
-	wait, err := l.wait(db, acct, l.cfg.MaxFailures, now)
+	usage, err := l.store.Usage(ctx, limits, now, l.cfg.Window)
+	if err == nil {
+		err = answers(limits, usage)
+	}
 	if err != nil {
-		return err
+		return storeError("count failures", err)
 	}
-	if addr != "" {
-		addrWait, err := l.wait(db, addr, l.cfg.MaxFailuresPerAddress, now)
-		if err != nil {
-			return err
-		}
-		wait = max(wait, addrWait)
-	}
-	if wait > 0 {
-		return &authn.ThrottledError{RetryAfter: max(wait, time.Second)}
+	if wait := l.wait(limits, usage, now); wait > 0 {
+		return &authn.ThrottledError{RetryAfter: wait}
 	}
 	return nil
 }
 
-// wait returns how long until key has fewer than limit failures and
-// attempts in progress within the window, or 0 if it has fewer now. Only
-// the newest limit of them are read, in one statement, so that an attempt
-// that fails meanwhile is counted once, as attempt or as failure: an
-// attempt is allowed once the oldest of them leaves the window, however
-// many older ones there are. When attempts in progress are among them, it
-// returns a second: they may succeed, and free their places, at any moment.
-func (l *Limiter) wait(db *gorm.DB, key string, limit int, now time.Time) (time.Duration, error) {
-	var newest []failure
-	err := db.Model(&failure{}).Select("failed_at", "pending").
-		Where(keyIs(key)).
-		Where("failed_at > ?", now.Add(-l.cfg.Window)).
-		Order("failed_at DESC").Limit(limit).
-		Find(&newest).Error
-	if err != nil {
-		return 0, fmt.Errorf("throttle: count failures: %w", err)
-	}
-	if len(newest) < limit {
-		return 0, nil
-	}
-	for _, f := range newest {
-		if f.Pending {
-			return time.Second, nil
+// wait returns how long until every key has room, given what the store
+// counted at now, or 0 if each has room now; never less than a second
+// otherwise. A key is full when its count is at its limit: it has room
+// again once the oldest of the newest entries counted leaves the window,
+// however many older ones there are. When attempts in progress are among
+// them, the answer is a second: they may succeed, and free their places,
+// at any moment.
+func (l *Limiter) wait(limits []Limit, usage []Usage, now time.Time) time.Duration {
+	var wait time.Duration
+	for i, u := range usage {
+		switch {
+		case u.Count < limits[i].Max:
+			continue
+		case u.Pending:
+			wait = max(wait, time.Second)
+		default:
+			wait = max(wait, u.Oldest.Add(l.cfg.Window).Sub(now), time.Second)
 		}
 	}
-	return newest[limit-1].FailedAt.Add(l.cfg.Window).Sub(now), nil
+	return wait
+}
+
+// answers returns an error unless a store answered one Usage per limit.
+func answers(limits []Limit, usage []Usage) error {
+	if len(usage) != len(limits) {
+		return fmt.Errorf("%d counts for %d limits", len(usage), len(limits))
+	}
+	return nil
 }

@@ -2,22 +2,19 @@ package throttle
 
 import (
 	"context"
-	"fmt"
 )
 
 // Cleanup deletes the failures, and the attempts never ended, that have
-// left the window and no longer count, and returns how many it deleted. It
-// deletes the per-key locks unused for a Window too. Run it now and then
-// (say hourly) to keep the tables small; Reserve and Check are right
-// without it.
+// left the window and no longer count, and returns how many entries it
+// deleted (an attempt counted against an account and an address is two).
+// Run it now and then (say hourly) to keep the store small; Reserve and
+// Check are right without it. What a store drops on its own, as Redis
+// does by expiry, is not in the count. A failure of the store matches
+// ErrStore.
 func (l *Limiter) Cleanup(ctx context.Context) (int64, error) {
-	cutoff := l.now().Add(-l.cfg.Window)
-	res := l.db.WithContext(ctx).Where("failed_at <= ?", cutoff).Delete(&failure{})
-	if res.Error != nil {
-		return 0, fmt.Errorf("throttle: clean up: %w", res.Error)
+	n, err := l.store.Cleanup(ctx, l.now().Add(-l.cfg.Window))
+	if err != nil {
+		return n, storeError("clean up", err)
 	}
-	if err := l.db.WithContext(ctx).Where("locked_at <= ?", cutoff).Delete(&keyLock{}).Error; err != nil {
-		return res.RowsAffected, fmt.Errorf("throttle: clean up locks: %w", err)
-	}
-	return res.RowsAffected, nil
+	return n, nil
 }

@@ -2,11 +2,11 @@ package throttle
 
 import "errors"
 
-// Errors returned by this package for bad input, matched with errors.Is.
-// Reserve and Check report throttling with a *authn.ThrottledError
-// instead, which matches authn.ErrThrottled.
+// Errors returned by this package, matched with errors.Is. Reserve and
+// Check report throttling with a *authn.ThrottledError instead, which
+// matches authn.ErrThrottled.
 var (
-	// ErrInvalidConfig reports a nil database or a Config that New cannot
+	// ErrInvalidConfig reports a nil Store or a Config that New cannot
 	// use, such as a negative limit.
 	ErrInvalidConfig = errors.New("throttle: invalid config")
 	// ErrInvalidAccount reports an empty account, or one longer than
@@ -21,4 +21,13 @@ var (
 	// ErrAttemptFinished reports a second end to one Attempt: it has
 	// already failed, succeeded or been cancelled, and nothing is changed.
 	ErrAttemptFinished = errors.New("throttle: attempt already finished")
+	// ErrStore reports a failure of the Store: the Limiter cannot tell
+	// whether an attempt is allowed, so Reserve's caller must refuse the
+	// login, and the store's own error is wrapped with it. It never
+	// matches authn.ErrThrottled.
+	ErrStore = errors.New("throttle: store")
+	// ErrInvalidStoreCall is what a Store returns, wrapped, for arguments
+	// no Limiter passes (see Store); a Limiter that meets it reports it
+	// wrapped in ErrStore too.
+	ErrInvalidStoreCall = errors.New("throttle: invalid store call")
 )

@@ -5,35 +5,23 @@ import (
 	"errors"
 	"fmt"
 	"log"
-	"os"
-	"path/filepath"
 	"time"
-
-	"gorm.io/driver/sqlite"
-	"gorm.io/gorm"
-	"gorm.io/gorm/logger"
 
 	"github.com/gatehouse-go/gatehouse/authn"
 	"github.com/gatehouse-go/gatehouse/authn/throttle"
+	"github.com/gatehouse-go/gatehouse/authn/throttle/memstore"
 )
 
 // A login handler reserves an attempt before it verifies the password,
 // and ends it with the outcome. The address may carry a port, as
-// http.Request.RemoteAddr does: the port is not counted.
+// http.Request.RemoteAddr does: the port is not counted. The counts are
+// kept in memory here; several replicas share them through
+// gormstore.New(ctx, db) or redisstore.New(client, redisstore.Config{})
+// instead.
 func ExampleLimiter_Reserve() {
-	dir, err := os.MkdirTemp("", "gatehouse-example")
-	if err != nil {
-		log.Fatal(err)
-	}
-	defer os.RemoveAll(dir)
-	db, err := gorm.Open(sqlite.Open(filepath.Join(dir, "app.db")), &gorm.Config{Logger: logger.Discard})
-	if err != nil {
-		log.Fatal(err)
-	}
-
 	now := time.Date(2030, 1, 1, 12, 0, 0, 0, time.UTC)
 	ctx := context.Background()
-	limiter, err := throttle.New(ctx, db, throttle.Config{Now: func() time.Time { return now }})
+	limiter, err := throttle.New(memstore.New(), throttle.Config{Now: func() time.Time { return now }})
 	if err != nil {
 		log.Fatal(err)
 	}

@@ -6,13 +6,8 @@ import (
 	"encoding/hex"
 	"fmt"
 	"sync/atomic"
-	"time"
-
-	"gorm.io/gorm"
-	"gorm.io/gorm/clause"
 
 	"github.com/gatehouse-go/gatehouse/authn"
-	"github.com/gatehouse-go/gatehouse/authn/internal/retry"
 )
 
 // Reserve asks to try a login to account from address, and holds a place
@@ -21,7 +16,8 @@ import (
 // password has been checked. Until then the attempt counts against the
 // account and the address as a failure would, so that of attempts started
 // together no more than the limit go on to check a password, on this
-// process or any other sharing the database.
+// process or any other sharing the store's data. The count and the
+// reservation are one call to the store, which makes them one step.
 //
 // When the account has Config.MaxFailures failures and attempts in
 // progress within the Window that ends now, or the address has
@@ -40,14 +36,10 @@ import (
 // account is counted; an IPv6 address counts for its whole /64. An address
 // that is not an IP is refused with ErrInvalidAddress, an empty or too
 // long account with ErrInvalidAccount, before anything is read or written.
-// A failure of the database is returned wrapped and matches neither, nor
+// A failure of the store matches ErrStore, and neither of those nor
 // authn.ErrThrottled.
 func (l *Limiter) Reserve(ctx context.Context, account, address string) (*Attempt, error) {
-	acct, err := accountKey(account)
-	if err != nil {
-		return nil, err
-	}
-	addr, err := addressKey(address)
+	keys, err := keysOf(account, address)
 	if err != nil {
 		return nil, err
 	}
@@ -55,68 +47,19 @@ func (l *Limiter) Reserve(ctx context.Context, account, address string) (*Attemp
 	if err != nil {
 		return nil, err
 	}
-	a := &Attempt{l: l, id: id, account: acct, address: addr}
-	var wait time.Duration
-	err = retry.OnDeadlock(ctx, func() error {
-		wait = 0
-		return l.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
-			var err error
-			wait, err = l.reserve(tx, a)
-			return err
-		}, l.txOptions()...)
-	})
-	if err != nil {
-		return nil, fmt.Errorf("throttle: reserve attempt: %w", err)
-	}
-	if wait > 0 {
-		return nil, &authn.ThrottledError{RetryAfter: max(wait, time.Second)}
-	}
-	return a, nil
-}
-
-// reserve is Reserve's transaction. It locks the keys' rows first: the
-// lock is its first statement, so on SQLite it takes the write lock before
-// reading anything, and elsewhere an attempt on the same key waits here
-// until the one before has committed its reservation, then counts it. The
-// account's key sorts before the address's, so two attempts lock in the
-// same order and cannot wait for each other.
-func (l *Limiter) reserve(tx *gorm.DB, a *Attempt) (time.Duration, error) {
-	keys, limits := []string{a.account}, []int{l.cfg.MaxFailures}
-	if a.address != "" {
-		keys, limits = append(keys, a.address), append(limits, l.cfg.MaxFailuresPerAddress)
-	}
-	locks := make([]keyLock, len(keys))
-	for i, key := range keys {
-		locks[i] = keyLock{Key: key, LockedAt: l.now()}
-	}
-	err := tx.Clauses(clause.OnConflict{
-		Columns:   []clause.Column{{Name: "key"}},
-		DoUpdates: clause.AssignmentColumns([]string{"locked_at"}),
-	}).Create(&locks).Error
-	if err != nil {
-		return 0, fmt.Errorf("lock: %w", err)
-	}
-
+	limits := l.limitsOf(keys)
 	now := l.now()
-	var wait time.Duration
-	for i, key := range keys {
-		w, err := l.wait(tx, key, limits[i], now)
-		if err != nil {
-			return 0, err
-		}
-		wait = max(wait, w)
+	usage, err := l.store.Reserve(ctx, id, limits, now, l.cfg.Window)
+	if err == nil {
+		err = answers(limits, usage)
 	}
-	if wait > 0 {
-		return wait, nil
+	if err != nil {
+		return nil, storeError("reserve attempt", err)
 	}
-	rows := make([]failure, len(keys))
-	for i, key := range keys {
-		rows[i] = failure{Key: key, FailedAt: now, Attempt: a.id, Pending: true}
+	if wait := l.wait(limits, usage, now); wait > 0 {
+		return nil, &authn.ThrottledError{RetryAfter: wait}
 	}
-	if err := tx.Create(&rows).Error; err != nil {
-		return 0, fmt.Errorf("record attempt: %w", err)
-	}
-	return 0, nil
+	return &Attempt{l: l, id: id, keys: keys}, nil
 }
 
 // newAttemptID returns 128 random bits in hex.
@@ -136,24 +79,20 @@ func newAttemptID() (string, error) {
 type Attempt struct {
 	l        *Limiter
 	id       string
-	account  string
-	address  string
+	keys     []string // the account's, then the address's if known
 	finished atomic.Bool
 }
 
 // Failed records that the password was wrong, or the account unknown: the
 // attempt counts as a failure of the account and of the address for the
-// Window from now. When it returns an error the attempt still counts,
-// from when it was reserved.
+// Window from now. When it returns an error (matching ErrStore) the
+// attempt still counts, from when it was reserved.
 func (a *Attempt) Failed(ctx context.Context) error {
 	if !a.finished.CompareAndSwap(false, true) {
 		return ErrAttemptFinished
 	}
-	err := a.l.db.WithContext(ctx).Model(&failure{}).
-		Where(a.own()).
-		Updates(map[string]any{"pending": false, "failed_at": a.l.now()}).Error
-	if err != nil {
-		return fmt.Errorf("throttle: record failure: %w", err)
+	if err := a.l.store.Fail(ctx, a.id, a.keys, a.l.now(), a.l.cfg.Window); err != nil {
+		return storeError("record failure", err)
 	}
 	return nil
 }
@@ -162,15 +101,14 @@ func (a *Attempt) Failed(ctx context.Context) error {
 // and the account's failures are forgotten, as Reset forgets them. The
 // address's failures still count: a guesser who owns one account must not
 // clear its address's record by logging in to it. Attempts on the account
-// still in progress keep counting until they end.
+// still in progress keep counting until they end. A failure of the store
+// matches ErrStore.
 func (a *Attempt) Succeeded(ctx context.Context) error {
 	if !a.finished.CompareAndSwap(false, true) {
 		return ErrAttemptFinished
 	}
-	accountFailures := clause.And(keyIs(a.account), clause.Eq{Column: clause.Column{Name: "pending"}, Value: false})
-	err := a.l.db.WithContext(ctx).Where(clause.Or(a.own(), accountFailures)).Delete(&failure{}).Error
-	if err != nil {
-		return fmt.Errorf("throttle: record success: %w", err)
+	if err := a.l.store.Succeed(ctx, a.id, a.keys, a.keys[0]); err != nil {
+		return storeError("record success", err)
 	}
 	return nil
 }
@@ -178,30 +116,13 @@ func (a *Attempt) Succeeded(ctx context.Context) error {
 // Cancel withdraws the attempt as though it had never been made. Call it
 // only when no password was checked, as when the user store could not be
 // read: cancelling an attempt whose password was wrong would give a
-// guesser that guess for free.
+// guesser that guess for free. A failure of the store matches ErrStore.
 func (a *Attempt) Cancel(ctx context.Context) error {
 	if !a.finished.CompareAndSwap(false, true) {
 		return ErrAttemptFinished
 	}
-	if err := a.l.db.WithContext(ctx).Where(a.own()).Delete(&failure{}).Error; err != nil {
-		return fmt.Errorf("throttle: cancel attempt: %w", err)
+	if err := a.l.store.Cancel(ctx, a.id, a.keys); err != nil {
+		return storeError("cancel attempt", err)
 	}
 	return nil
-}
-
-// own selects the attempt's rows: its account's and its address's.
-func (a *Attempt) own() clause.Expression {
-	keys := []any{a.account}
-	if a.address != "" {
-		keys = append(keys, a.address)
-	}
-	return clause.And(
-		clause.IN{Column: clause.Column{Name: "key"}, Values: keys},
-		clause.Eq{Column: clause.Column{Name: "attempt"}, Value: a.id},
-	)
-}
-
-// keyIs selects the rows of key.
-func keyIs(key string) clause.Expression {
-	return clause.Eq{Column: clause.Column{Name: "key"}, Value: key}
 }

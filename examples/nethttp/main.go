@@ -5,9 +5,11 @@
 // Configuration comes from the environment: ADDR (default 127.0.0.1:8080),
 // GATEHOUSE_DATABASE (default sqlite:gatehouse-example.db; postgres://… and
 // mysql://… for several replicas), GATEHOUSE_REDIS (redis://…, to carry
-// changes between replicas by Redis rather than PostgreSQL LISTEN/NOTIFY),
-// GATEHOUSE_JWT_SECRET (at least 32 bytes; a random one when unset) and
-// GATEHOUSE_JWT_ISSUER (default gatehouse).
+// changes between replicas by Redis rather than PostgreSQL LISTEN/NOTIFY,
+// and to count failed logins there rather than in the database),
+// GATEHOUSE_REDIS_PREFIX (default gatehouse:, the start of the example's
+// Redis keys), GATEHOUSE_JWT_SECRET (at least 32 bytes; a random one when
+// unset) and GATEHOUSE_JWT_ISSUER (default gatehouse).
 package main
 
 import (

@@ -6,9 +6,11 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"net/url"
 	"strings"
 	"time"
 
+	"github.com/redis/go-redis/v9"
 	"gorm.io/gorm"
 
 	"github.com/gatehouse-go/gatehouse/adapters/guard"
@@ -17,6 +19,8 @@ import (
 	"github.com/gatehouse-go/gatehouse/authn/refresh"
 	"github.com/gatehouse-go/gatehouse/authn/session"
 	"github.com/gatehouse-go/gatehouse/authn/throttle"
+	throttlegorm "github.com/gatehouse-go/gatehouse/authn/throttle/gormstore"
+	throttleredis "github.com/gatehouse-go/gatehouse/authn/throttle/redisstore"
 	"github.com/gatehouse-go/gatehouse/authn/token"
 	"github.com/gatehouse-go/gatehouse/authn/users"
 	"github.com/gatehouse-go/gatehouse/authz"
@@ -32,6 +36,7 @@ type App struct {
 	cfg         Config
 	db          *gorm.DB
 	notifier    watch.Notifier // nil for a single replica
+	redis       *redis.Client  // of Config.Redis, for the notifier and the login throttle; nil without it
 	engine      *authz.Engine
 	revocations *token.Revocations
 	users       *users.Store
@@ -62,13 +67,34 @@ func Open(ctx context.Context, cfg Config, log *slog.Logger) (*App, error) {
 	return a, nil
 }
 
+// openRedis opens the client of cfg.Redis, if set, which the notifier and
+// the login throttle share.
+func (a *App) openRedis(cfg Config) error {
+	if cfg.Redis == "" {
+		return nil
+	}
+	opts, err := redis.ParseURL(cfg.Redis)
+	if err != nil {
+		var urlErr *url.Error
+		if errors.As(err, &urlErr) {
+			err = urlErr.Err // url.Error quotes the URL, password and all
+		}
+		return fmt.Errorf("GATEHOUSE_REDIS does not parse: %w", err)
+	}
+	if opts.ClientName == "" {
+		opts.ClientName = "gatehouse-example"
+	}
+	a.redis = redis.NewClient(opts)
+	return nil
+}
+
 // openNotifier connects to what carries changes between replicas: Redis
 // when configured, else a PostgreSQL store itself; nil otherwise.
 func (a *App) openNotifier(ctx context.Context, cfg Config) error {
 	var err error
 	switch {
-	case cfg.Redis != "":
-		a.notifier, err = rediswatch.New(ctx, cfg.Redis, rediswatch.Config{Logger: a.log})
+	case a.redis != nil:
+		a.notifier, err = rediswatch.NewFromClient(ctx, a.redis, rediswatch.Config{Logger: a.log})
 		if err == nil {
 			a.log.Info("replication on: changes travel by Redis pub/sub", "redis", database.Redact(cfg.Redis))
 		}
@@ -86,7 +112,20 @@ func (a *App) openNotifier(ctx context.Context, cfg Config) error {
 	return err
 }
 
+// throttleStore is where the login throttle counts failures, shared by
+// every replica: Redis when configured, which keeps that traffic off the
+// database, else the database.
+func (a *App) throttleStore(ctx context.Context) (throttle.Store, error) {
+	if a.redis != nil {
+		return throttleredis.New(a.redis, throttleredis.Config{Prefix: a.cfg.RedisPrefix + "throttle:"})
+	}
+	return throttlegorm.New(ctx, a.db)
+}
+
 func (a *App) build(ctx context.Context, cfg Config) error {
+	if err := a.openRedis(cfg); err != nil {
+		return err
+	}
 	if err := a.openNotifier(ctx, cfg); err != nil {
 		return err
 	}
@@ -122,7 +161,11 @@ func (a *App) build(ctx context.Context, cfg Config) error {
 	if err != nil {
 		return err
 	}
-	limiter, err := throttle.New(ctx, a.db, throttle.Config{})
+	throttleStore, err := a.throttleStore(ctx)
+	if err != nil {
+		return err
+	}
+	limiter, err := throttle.New(throttleStore, throttle.Config{})
 	if err != nil {
 		return err
 	}
@@ -184,8 +227,8 @@ func (a *App) Ready(ctx context.Context) error {
 	return sqlDB.PingContext(ctx)
 }
 
-// Close stops following the other replicas and closes the notifier and the
-// database.
+// Close stops following the other replicas and closes the notifier, the
+// Redis client and the database.
 func (a *App) Close() {
 	if a.engine != nil {
 		a.engine.Close()
@@ -195,6 +238,9 @@ func (a *App) Close() {
 	}
 	if a.notifier != nil {
 		_ = a.notifier.Close()
+	}
+	if a.redis != nil {
+		_ = a.redis.Close()
 	}
 	if sqlDB, err := a.db.DB(); err == nil {
 		_ = sqlDB.Close()

@@ -17,12 +17,18 @@ type Config struct {
 	// the working directory.
 	Database string
 	// Redis is the URL of a Redis server (GATEHOUSE_REDIS, redis://… or
-	// rediss://…) carrying policy edits and revocations between replicas.
-	// When it is unset, a postgres:// store carries them itself with
+	// rediss://…) carrying policy edits and revocations between replicas,
+	// and keeping the login throttle's counts (otherwise in the store,
+	// GATEHOUSE_DATABASE). When it is unset, a postgres:// store carries them itself with
 	// LISTEN/NOTIFY, and replicas on a mysql:// store notice each other's
 	// changes at their periodic check of the store (within two seconds); a
 	// sqlite: store serves one process.
 	Redis string
+	// RedisPrefix begins the name of every key the example keeps in Redis
+	// (GATEHOUSE_REDIS_PREFIX), default "gatehouse:": the login throttle's
+	// are under RedisPrefix+"throttle:". Give each application sharing a
+	// Redis its own, or their failed logins count together.
+	RedisPrefix string
 	// JWTSecret signs access tokens (GATEHOUSE_JWT_SECRET, at least 32
 	// bytes). When the variable is unset a random secret is generated and
 	// SecretGenerated is true: tokens then die with the process.
@@ -54,6 +60,10 @@ func ConfigFromEnv(getenv func(string) string) (Config, error) {
 	cfg.Redis = getenv("GATEHOUSE_REDIS")
 	if cfg.Redis != "" && !strings.HasPrefix(cfg.Redis, "redis://") && !strings.HasPrefix(cfg.Redis, "rediss://") {
 		return Config{}, fmt.Errorf("GATEHOUSE_REDIS: %q: use redis://host:port/db or rediss://…", database.Redact(cfg.Redis))
+	}
+	cfg.RedisPrefix = getenv("GATEHOUSE_REDIS_PREFIX")
+	if cfg.RedisPrefix == "" {
+		cfg.RedisPrefix = "gatehouse:"
 	}
 
 	secret := getenv("GATEHOUSE_JWT_SECRET")

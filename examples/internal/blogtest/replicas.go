@@ -2,6 +2,8 @@ package blogtest
 
 import (
 	"bytes"
+	"context"
+	"crypto/rand"
 	"encoding/json"
 	"io"
 	"net/http"
@@ -10,6 +12,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/redis/go-redis/v9"
 	"github.com/stretchr/testify/require"
 
 	"github.com/gatehouse-go/gatehouse/internal/testdb"
@@ -18,8 +21,9 @@ import (
 
 // Replicas runs two servers made by start on one store, as two replicas
 // behind a load balancer, once on PostgreSQL (changes travel by
-// LISTEN/NOTIFY) and once on MariaDB with Redis (changes travel by pub/sub),
-// each when the servers' DSNs are set: a role given on one replica governs
+// LISTEN/NOTIFY) and once on MariaDB with Redis (changes travel by pub/sub,
+// and failed logins are counted in Redis), each when the servers' DSNs are
+// set: a role given on one replica governs
 // the other, a token logged out on one fails on the other, failed logins on
 // both count together, and while the store does not answer both answer 503
 // and recover by themselves.
@@ -41,6 +45,7 @@ func Replicas(t *testing.T, start Start) {
 				if env["GATEHOUSE_REDIS"] = os.Getenv(pair.redis); env["GATEHOUSE_REDIS"] == "" {
 					t.Skipf("%s is not set: no Redis to carry changes", pair.redis)
 				}
+				env["GATEHOUSE_REDIS_PREFIX"] = redisPrefix(t, env["GATEHOUSE_REDIS"])
 			}
 			_, dsn := testdb.ServerDSN(t, pair.store)
 			// The store is reached through a proxy the test can cut.
@@ -163,4 +168,24 @@ func (c *replicaClient) eventually(status int, method, url, token, msg string) {
 	c.t.Helper()
 	require.Eventually(c.t, func() bool { return c.send(method, url, token, "", nil) == status },
 		15*time.Second, 10*time.Millisecond, msg)
+}
+
+// redisPrefix returns a key prefix of the test's own on the Redis at
+// rawURL, which other tests and runs share: the replicas' failed logins
+// must count together, and not with theirs. It deletes the prefix's keys
+// when the test ends.
+func redisPrefix(t *testing.T, rawURL string) string {
+	t.Helper()
+	prefix := "gatehouse-test:" + rand.Text() + ":"
+	opts, err := redis.ParseURL(rawURL)
+	require.NoError(t, err)
+	t.Cleanup(func() {
+		client := redis.NewClient(opts)
+		defer client.Close()
+		ctx := context.Background()
+		for iter := client.Scan(ctx, 0, prefix+"*", 500).Iterator(); iter.Next(ctx); {
+			_ = client.Del(ctx, iter.Val()).Err()
+		}
+	})
+	return prefix
 }

@@ -1,4 +1,4 @@
-package throttle_test
+package gormstore_test
 
 import (
 	"context"
@@ -11,6 +11,7 @@ import (
 	"github.com/gatehouse-go/gatehouse/authn"
 	"github.com/gatehouse-go/gatehouse/authn/authntest"
 	"github.com/gatehouse-go/gatehouse/authn/throttle"
+	"github.com/gatehouse-go/gatehouse/authn/throttle/gormstore"
 	"github.com/gatehouse-go/gatehouse/internal/schema"
 	"github.com/gatehouse-go/gatehouse/internal/testdb"
 )
@@ -25,7 +26,7 @@ type previousFailure struct {
 
 func (previousFailure) TableName() string { return "gatehouse_login_failures" }
 
-// TestUpgradeKeepsTheFailures checks that a Limiter opened on the table of
+// TestUpgradeKeepsTheFailures checks that a Store opened on the table of
 // the previous version adds what it needs and counts the failures already
 // stored as failures.
 func TestUpgradeKeepsTheFailures(t *testing.T) {
@@ -40,7 +41,9 @@ func TestUpgradeKeepsTheFailures(t *testing.T) {
 		}
 		clock.Advance(time.Minute)
 
-		limiter, err := throttle.New(ctx, db, throttle.Config{Now: clock.Now})
+		store, err := gormstore.New(ctx, db)
+		require.NoError(t, err)
+		limiter, err := throttle.New(store, throttle.Config{Now: clock.Now})
 		require.NoError(t, err)
 		_, err = limiter.Reserve(ctx, "alice", "192.0.2.1")
 		var throttled *authn.ThrottledError
@@ -53,5 +56,31 @@ func TestUpgradeKeepsTheFailures(t *testing.T) {
 		require.NoError(t, limiter.Reset(ctx, "alice"))
 		_, err = limiter.Reserve(ctx, "alice", "192.0.2.1")
 		assert.NoError(t, err, "the old failures are reset like new ones")
+	})
+}
+
+// TestTablesOfTheLimiterBefore checks that the tables keep the names and
+// columns the Limiter created when it kept them itself, so that a database
+// of an earlier version goes on working.
+func TestTablesOfTheLimiterBefore(t *testing.T) {
+	t.Parallel()
+	testdb.Each(t, func(t *testing.T, b testdb.Backend) {
+		ctx := context.Background()
+		db := b.Open(t)
+		_, err := gormstore.New(ctx, db)
+		require.NoError(t, err)
+		for table, columns := range map[string][]string{
+			"gatehouse_login_failures":      {"id", "key", "failed_at", "attempt", "pending"},
+			"gatehouse_login_attempt_locks": {"key", "locked_at"},
+		} {
+			require.True(t, db.Migrator().HasTable(table), table)
+			types, err := db.Migrator().ColumnTypes(table)
+			require.NoError(t, err)
+			var names []string
+			for _, c := range types {
+				names = append(names, c.Name())
+			}
+			assert.ElementsMatch(t, columns, names, table)
+		}
 	})
 }
