@@ -19,6 +19,7 @@ import (
 	"github.com/gatehouse-go/gatehouse/authn"
 	"github.com/gatehouse-go/gatehouse/authn/apikey"
 	"github.com/gatehouse-go/gatehouse/authn/session"
+	sessiongorm "github.com/gatehouse-go/gatehouse/authn/session/gormstore"
 	"github.com/gatehouse-go/gatehouse/authn/token"
 	"github.com/gatehouse-go/gatehouse/authz"
 	"github.com/gatehouse-go/gatehouse/authz/gormstore"
@@ -167,7 +168,9 @@ func NewFixture(t testing.TB) *Fixture {
 	must(err)
 	keys, err := apikey.New(ctx, db, apikey.Config{})
 	must(err)
-	sessions, err := session.New(ctx, db, session.Config{})
+	sessionStore, err := sessiongorm.New(ctx, db)
+	must(err)
+	sessions, err := session.New(sessionStore, session.Config{})
 	must(err)
 
 	logs := &lockedBuffer{}

@@ -19,6 +19,7 @@ import (
 	purposegorm "github.com/gatehouse-go/gatehouse/authn/purpose/gormstore"
 	"github.com/gatehouse-go/gatehouse/authn/refresh"
 	"github.com/gatehouse-go/gatehouse/authn/session"
+	"github.com/gatehouse-go/gatehouse/authn/session/gormstore"
 	"github.com/gatehouse-go/gatehouse/authn/throttle"
 	throttlegorm "github.com/gatehouse-go/gatehouse/authn/throttle/gormstore"
 	"github.com/gatehouse-go/gatehouse/authn/token"
@@ -106,7 +107,9 @@ func newRigWith(t *testing.T, db *gorm.DB, rc token.RevocationsConfig) *rig {
 	require.NoError(t, err)
 	keys, err := apikey.New(ctx, db, apikey.Config{Now: c.Now})
 	require.NoError(t, err)
-	sessions, err := session.New(ctx, db, session.Config{Now: c.Now})
+	sessionStore, err := gormstore.New(ctx, db)
+	require.NoError(t, err)
+	sessions, err := session.New(sessionStore, session.Config{Now: c.Now})
 	require.NoError(t, err)
 	resets, err := purpose.New(purposeStore(t, db), purpose.Config{Purpose: purpose.PasswordReset, Key: resetKey, Issuer: "gatehouse-test", Now: c.Now})
 	require.NoError(t, err)

@@ -17,7 +17,6 @@ import (
 	"github.com/gatehouse-go/gatehouse/authn"
 	"github.com/gatehouse-go/gatehouse/authn/authntest"
 	"github.com/gatehouse-go/gatehouse/authn/session"
-	"github.com/gatehouse-go/gatehouse/internal/testdb"
 )
 
 func TestAuthenticateWithoutCookie(t *testing.T) {
@@ -48,7 +47,7 @@ func TestAuthenticateWithoutCookie(t *testing.T) {
 
 func TestAuthenticateRejectsInventedTokens(t *testing.T) {
 	t.Parallel()
-	testdb.Each(t, func(t *testing.T, b testdb.Backend) {
+	eachStore(t, func(t *testing.T, b backend) {
 		f := newFixtureOn(t, b, session.Config{})
 		s := f.create(t, "alice")
 		token := s.Token.Reveal()
@@ -96,7 +95,7 @@ func nonCanonical(token string) string {
 
 func TestIdleTimeout(t *testing.T) {
 	t.Parallel()
-	testdb.Each(t, func(t *testing.T, b testdb.Backend) {
+	eachStore(t, func(t *testing.T, b backend) {
 		tests := []struct {
 			name    string
 			advance []time.Duration // requests after each advance succeed
@@ -128,7 +127,7 @@ func TestIdleTimeout(t *testing.T) {
 
 func TestActivityKeepsSessionAliveUntilLifetime(t *testing.T) {
 	t.Parallel()
-	testdb.Each(t, func(t *testing.T, b testdb.Backend) {
+	eachStore(t, func(t *testing.T, b backend) {
 		f := newFixtureOn(t, b, session.Config{IdleTimeout: 30 * time.Minute, Lifetime: 4 * time.Hour})
 		s := f.create(t, "alice")
 		for elapsed := 20 * time.Minute; elapsed < 4*time.Hour; elapsed += 20 * time.Minute {
@@ -152,11 +151,11 @@ func TestActivityKeepsSessionAliveUntilLifetime(t *testing.T) {
 
 func TestTouchInterval(t *testing.T) {
 	t.Parallel()
-	testdb.Each(t, func(t *testing.T, b testdb.Backend) {
+	eachStore(t, func(t *testing.T, b backend) {
 		f := newFixtureOn(t, b, session.Config{IdleTimeout: 30 * time.Minute, TouchInterval: 5 * time.Minute})
 		s := f.create(t, "alice")
 		token := s.Token.Reveal()
-		require.Equal(t, start, f.lastSeen(t, s.ID))
+		require.Equal(t, start, f.lastSeen(t, s))
 
 		steps := []struct {
 			advance    time.Duration
@@ -182,14 +181,14 @@ func TestTouchInterval(t *testing.T) {
 				require.NoError(t, err, "step %d", i)
 				assert.Equal(t, start.Add(st.wantExpiry), sub.ExpiresAt, "step %d", i)
 			}
-			assert.Equal(t, start.Add(st.wantSeen), f.lastSeen(t, s.ID), "step %d", i)
+			assert.Equal(t, start.Add(st.wantSeen), f.lastSeen(t, s), "step %d", i)
 		}
 	})
 }
 
 func TestAuthenticateConcurrently(t *testing.T) {
 	t.Parallel()
-	testdb.Each(t, func(t *testing.T, b testdb.Backend) {
+	eachStore(t, func(t *testing.T, b backend) {
 		f := newFixtureOn(t, b, session.Config{IdleTimeout: 10 * time.Minute, TouchInterval: time.Minute})
 		s := f.create(t, "alice")
 		f.clock.Advance(2 * time.Minute) // every request is due to touch
@@ -206,7 +205,7 @@ func TestAuthenticateConcurrently(t *testing.T) {
 		for i, err := range errs {
 			assert.NoError(t, err, "request %d", i)
 		}
-		assert.Equal(t, start.Add(2*time.Minute), f.lastSeen(t, s.ID))
+		assert.Equal(t, start.Add(2*time.Minute), f.lastSeen(t, s))
 	})
 }
 

@@ -1,7 +1,6 @@
 package session_test
 
 import (
-	"context"
 	"strings"
 	"testing"
 	"time"
@@ -10,12 +9,11 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/gatehouse-go/gatehouse/authn/session"
-	"github.com/gatehouse-go/gatehouse/internal/testdb"
+	"github.com/gatehouse-go/gatehouse/authn/session/memstore"
 )
 
 func TestNewRefusesBadConfig(t *testing.T) {
 	t.Parallel()
-	db := testdb.Open(t)
 	tests := []struct {
 		name string
 		cfg  session.Config
@@ -52,24 +50,19 @@ func TestNewRefusesBadConfig(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			m, err := session.New(context.Background(), db, tt.cfg)
+			m, err := session.New(memstore.New(), tt.cfg)
 			assert.ErrorIs(t, err, session.ErrInvalidConfig)
 			assert.Nil(t, m)
 		})
 	}
 
-	m, err := session.New(context.Background(), nil, session.Config{})
-	assert.ErrorIs(t, err, session.ErrInvalidConfig)
+	m, err := session.New(nil, session.Config{})
+	assert.ErrorIs(t, err, session.ErrInvalidConfig, "a nil store")
 	assert.Nil(t, m)
-
-	var tables int64
-	require.NoError(t, db.Raw("SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = 'gatehouse_sessions'").Scan(&tables).Error)
-	assert.Zero(t, tables, "a refused config creates no table")
 }
 
 func TestNewDefaultsAndNames(t *testing.T) {
 	t.Parallel()
-	db := testdb.Open(t)
 	tests := []struct {
 		name       string
 		cfg        session.Config
@@ -93,7 +86,7 @@ func TestNewDefaultsAndNames(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			m, err := session.New(context.Background(), db, tt.cfg)
+			m, err := session.New(memstore.New(), tt.cfg)
 			require.NoError(t, err)
 			assert.Equal(t, tt.cookie, m.CookieName())
 			assert.Equal(t, tt.csrfHeader, m.CSRFHeader())
@@ -104,7 +97,7 @@ func TestNewDefaultsAndNames(t *testing.T) {
 
 func TestDefaultTimeouts(t *testing.T) {
 	t.Parallel()
-	testdb.Each(t, func(t *testing.T, b testdb.Backend) {
+	eachStore(t, func(t *testing.T, b backend) {
 		f := newFixtureOn(t, b, session.Config{})
 		s := f.create(t, "alice")
 		assert.Equal(t, start, s.CreatedAt)
@@ -113,11 +106,11 @@ func TestDefaultTimeouts(t *testing.T) {
 		f.clock.Advance(59 * time.Second)
 		_, err := f.get(s.Token.Reveal())
 		require.NoError(t, err)
-		assert.Equal(t, start, f.lastSeen(t, s.ID), "default touch interval is a minute")
+		assert.Equal(t, start, f.lastSeen(t, s), "default touch interval is a minute")
 		f.clock.Advance(time.Second)
 		sub, err := f.get(s.Token.Reveal())
 		require.NoError(t, err)
-		assert.Equal(t, start.Add(time.Minute), f.lastSeen(t, s.ID))
+		assert.Equal(t, start.Add(time.Minute), f.lastSeen(t, s))
 		assert.Equal(t, start.Add(31*time.Minute), sub.ExpiresAt, "default idle timeout")
 	})
 }

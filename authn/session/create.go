@@ -5,10 +5,7 @@ import (
 	"fmt"
 	"time"
 
-	"gorm.io/gorm"
-
 	"github.com/gatehouse-go/gatehouse/authn"
-	"github.com/gatehouse-go/gatehouse/authn/internal/retry"
 )
 
 // Session is a newly created session, as handed to the client that logged
@@ -36,12 +33,13 @@ type Session struct {
 // Create starts a new session for subject, with a new id and token: call it
 // at every login. previousToken is the session cookie the login request
 // carried, or "": if it names a session, that session is destroyed in the
-// same transaction, so that a session planted in the browser before login
+// same atomic step, so that a session planted in the browser before login
 // (session fixation) never becomes an authenticated one. A previousToken
 // that names no session is ignored.
 //
 // An empty subject, or one longer than 255 bytes, is refused with an error
-// matching ErrInvalidSubject, and nothing changes.
+// matching ErrInvalidSubject, and nothing changes; a store failure returns
+// one matching ErrStore.
 func (m *Manager) Create(ctx context.Context, subject, previousToken string) (Session, error) {
 	if err := checkSubject(subject); err != nil {
 		return Session{}, fmt.Errorf("session: create: %w", err)
@@ -55,7 +53,7 @@ func (m *Manager) Create(ctx context.Context, subject, previousToken string) (Se
 		return Session{}, fmt.Errorf("session: create: %w", err)
 	}
 	now := stamp(m.now())
-	rec := record{
+	rec := Record{
 		ID:         id,
 		TokenHash:  hashToken(token),
 		Subject:    subject,
@@ -63,21 +61,13 @@ func (m *Manager) Create(ctx context.Context, subject, previousToken string) (Se
 		LastSeenAt: now,
 		ExpiresAt:  now.Add(m.cfg.Lifetime),
 	}
-	previous, err := m.sessionIDs(ctx, previousToken)
-	if err != nil {
-		return Session{}, fmt.Errorf("session: create: %w: look up previous session: %w", ErrStore, err)
+	// A malformed previous token cannot name a session: it costs no
+	// look-up.
+	var previous string
+	if _, ok := decodeToken(previousToken); ok {
+		previous = hashToken(previousToken)
 	}
-	err = retry.OnDeadlock(ctx, func() error {
-		return m.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
-			if len(previous) > 0 {
-				if err := tx.Where("id IN ?", previous).Delete(&record{}).Error; err != nil {
-					return fmt.Errorf("destroy previous session: %w", err)
-				}
-			}
-			return tx.Create(&rec).Error
-		})
-	})
-	if err != nil {
+	if err := m.store.Create(ctx, rec, m.cfg.IdleTimeout, previous); err != nil {
 		return Session{}, fmt.Errorf("session: create: %w: %w", ErrStore, err)
 	}
 	return Session{
@@ -88,20 +78,4 @@ func (m *Manager) Create(ctx context.Context, subject, previousToken string) (Se
 		CreatedAt: rec.CreatedAt,
 		ExpiresAt: rec.ExpiresAt,
 	}, nil
-}
-
-// sessionIDs returns the id of the session token names, if any. Create
-// deletes the previous session by id rather than by token hash: on MySQL a
-// delete by a hash that matches nothing locks the gap in the index where
-// the hash would be, and concurrent logins inserting their sessions there
-// deadlock. The look-up comes before the transaction, so that the
-// transaction's first statement writes: on SQLite a transaction that reads
-// first may be refused the write lock it asks for next.
-func (m *Manager) sessionIDs(ctx context.Context, token string) ([]string, error) {
-	if _, ok := decodeToken(token); !ok {
-		return nil, nil
-	}
-	var ids []string
-	err := m.db.WithContext(ctx).Model(&record{}).Where("token_hash = ?", hashToken(token)).Pluck("id", &ids).Error
-	return ids, err
 }

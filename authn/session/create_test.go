@@ -16,12 +16,11 @@ import (
 
 	"github.com/gatehouse-go/gatehouse/authn"
 	"github.com/gatehouse-go/gatehouse/authn/session"
-	"github.com/gatehouse-go/gatehouse/internal/testdb"
 )
 
 func TestCreateAndAuthenticate(t *testing.T) {
 	t.Parallel()
-	testdb.Each(t, func(t *testing.T, b testdb.Backend) {
+	eachStore(t, func(t *testing.T, b backend) {
 		f := newFixtureOn(t, b, session.Config{IdleTimeout: 10 * time.Minute, Lifetime: time.Hour})
 		s := f.create(t, "alice")
 
@@ -73,7 +72,7 @@ func TestCreateRefusesBadSubject(t *testing.T) {
 
 func TestCreateReplacesPreviousSession(t *testing.T) {
 	t.Parallel()
-	testdb.Each(t, func(t *testing.T, b testdb.Backend) {
+	eachStore(t, func(t *testing.T, b backend) {
 		tests := []struct {
 			name string
 			// previous returns the previousToken to log in with, given a
@@ -131,15 +130,15 @@ func TestSessionSecretsDoNotPrint(t *testing.T) {
 }
 
 // Logins racing on several replicas, each replacing the session its
-// browser held or naming one that is gone, all succeed: on MySQL each
-// transaction locks the gap its delete probes, and the server may roll one
-// back to break a deadlock, which Create tries again.
+// browser held or naming one that is gone, all succeed, on every store: on
+// MySQL each transaction locks the gap its delete probes, and the server
+// may roll one back to break a deadlock, which gormstore tries again.
 func TestConcurrentLoginsReplacingSessions(t *testing.T) {
 	t.Parallel()
-	testdb.Each(t, func(t *testing.T, b testdb.Backend) {
+	eachStore(t, func(t *testing.T, b backend) {
 		ctx := context.Background()
 		f := newFixtureOn(t, b, session.Config{})
-		other, err := session.New(ctx, f.database.Open(t), session.Config{Now: f.clock.Now})
+		other, err := session.New(f.data.open(t), session.Config{Now: f.clock.Now})
 		require.NoError(t, err)
 		managers := []*session.Manager{f.m, other}
 

@@ -13,7 +13,7 @@ func (m *Manager) Destroy(ctx context.Context, token string) error {
 	if _, ok := decodeToken(token); !ok {
 		return nil
 	}
-	if err := m.db.WithContext(ctx).Where("token_hash = ?", hashToken(token)).Delete(&record{}).Error; err != nil {
+	if err := m.store.Destroy(ctx, hashToken(token)); err != nil {
 		return fmt.Errorf("session: destroy: %w: %w", ErrStore, err)
 	}
 	return nil
@@ -30,12 +30,14 @@ func (m *Manager) Destroy(ctx context.Context, token string) error {
 // and the other subject's session lives on, so that a user cannot end, nor
 // find out about, anyone else's sessions. Call it with the id of the
 // subject Authenticate returned, not one taken from the request. A session
-// past its timeouts that Cleanup has not yet deleted is deleted without
-// error.
+// past its timeouts that the store still holds (Cleanup has not run) is
+// deleted without error; one the store has dropped already (redisstore
+// drops sessions as they expire) fails with ErrSessionNotFound. Either
+// way it is over.
 //
 // An id not spelt as session ids are is refused with an error matching
 // ErrInvalidSessionID, and a subject Create would refuse with one matching
-// ErrInvalidSubject; a database failure returns one matching ErrStore.
+// ErrInvalidSubject; a store failure returns one matching ErrStore.
 func (m *Manager) DestroyByID(ctx context.Context, subject, id string) error {
 	if err := checkSubject(subject); err != nil {
 		return fmt.Errorf("session: destroy by id: %w", err)
@@ -45,11 +47,11 @@ func (m *Manager) DestroyByID(ctx context.Context, subject, id string) error {
 		// errors end up in logs.
 		return fmt.Errorf("session: destroy by id: %w: %d bytes, want %q and 16 hex digits", ErrInvalidSessionID, len(id), idPrefix)
 	}
-	res := m.db.WithContext(ctx).Where("id = ? AND subject = ?", id, subject).Delete(&record{})
-	if res.Error != nil {
-		return fmt.Errorf("session: destroy %s: %w: %w", id, ErrStore, res.Error)
+	found, err := m.store.DestroyByID(ctx, subject, id)
+	if err != nil {
+		return fmt.Errorf("session: destroy %s: %w: %w", id, ErrStore, err)
 	}
-	if res.RowsAffected == 0 {
+	if !found {
 		return fmt.Errorf("session: destroy %s: %w", id, ErrSessionNotFound)
 	}
 	return nil
@@ -58,12 +60,13 @@ func (m *Manager) DestroyByID(ctx context.Context, subject, id string) error {
 // DestroySubject ends every session of subject, on every device: call it when
 // the subject's password is reset or changed, or the account is deleted or
 // locked, so that a stolen cookie does not outlive the change. An empty
-// subject is refused with an error matching ErrInvalidSubject.
+// subject is refused with an error matching ErrInvalidSubject; a store
+// failure returns one matching ErrStore.
 func (m *Manager) DestroySubject(ctx context.Context, subject string) error {
 	if subject == "" {
 		return fmt.Errorf("session: destroy subject: %w: empty", ErrInvalidSubject)
 	}
-	if err := m.db.WithContext(ctx).Where("subject = ?", subject).Delete(&record{}).Error; err != nil {
+	if err := m.store.DestroySubject(ctx, subject); err != nil {
 		return fmt.Errorf("session: destroy subject: %w: %w", ErrStore, err)
 	}
 	return nil
@@ -71,15 +74,14 @@ func (m *Manager) DestroySubject(ctx context.Context, subject string) error {
 
 // Cleanup deletes the sessions past their absolute or idle timeout and
 // returns how many it deleted. Expired sessions are already refused; Cleanup
-// only keeps the table small, so run it now and then (an hourly job will
-// do).
+// only keeps the store small, so run it now and then (an hourly job will
+// do). Sessions a store has dropped by itself are not counted: redisstore
+// lets Redis expire them, and its Cleanup mostly prunes its per-subject
+// indexes.
 func (m *Manager) Cleanup(ctx context.Context) (int64, error) {
-	now := stamp(m.now())
-	res := m.db.WithContext(ctx).
-		Where("expires_at <= ? OR last_seen_at <= ?", now, now.Add(-m.cfg.IdleTimeout)).
-		Delete(&record{})
-	if res.Error != nil {
-		return 0, fmt.Errorf("session: cleanup: %w: %w", ErrStore, res.Error)
+	n, err := m.store.Cleanup(ctx, m.now(), m.cfg.IdleTimeout)
+	if err != nil {
+		return n, fmt.Errorf("session: cleanup: %w: %w", ErrStore, err)
 	}
-	return res.RowsAffected, nil
+	return n, nil
 }

@@ -11,12 +11,11 @@ import (
 
 	"github.com/gatehouse-go/gatehouse/authn"
 	"github.com/gatehouse-go/gatehouse/authn/session"
-	"github.com/gatehouse-go/gatehouse/internal/testdb"
 )
 
 func TestDestroy(t *testing.T) {
 	t.Parallel()
-	testdb.Each(t, func(t *testing.T, b testdb.Backend) {
+	eachStore(t, func(t *testing.T, b backend) {
 		ctx := context.Background()
 		f := newFixtureOn(t, b, session.Config{})
 		s := f.create(t, "alice")
@@ -40,7 +39,7 @@ func TestDestroy(t *testing.T) {
 
 func TestDestroySubject(t *testing.T) {
 	t.Parallel()
-	testdb.Each(t, func(t *testing.T, b testdb.Backend) {
+	eachStore(t, func(t *testing.T, b backend) {
 		ctx := context.Background()
 		f := newFixtureOn(t, b, session.Config{})
 		alice1, alice2 := f.create(t, "alice"), f.create(t, "alice")
@@ -67,7 +66,7 @@ func TestDestroySubject(t *testing.T) {
 
 func TestDestroyByID(t *testing.T) {
 	t.Parallel()
-	testdb.Each(t, func(t *testing.T, b testdb.Backend) {
+	eachStore(t, func(t *testing.T, b backend) {
 		// devices holds alice's phone and laptop and bob's phone.
 		type devices struct{ alicePhone, aliceLaptop, bobPhone session.Session }
 		tests := []struct {
@@ -148,7 +147,7 @@ func TestDestroyByID(t *testing.T) {
 // without error: the user asked for it to end, and it has.
 func TestDestroyByIDOfExpiredSession(t *testing.T) {
 	t.Parallel()
-	testdb.Each(t, func(t *testing.T, b testdb.Backend) {
+	eachStore(t, func(t *testing.T, b backend) {
 		ctx := context.Background()
 		f := newFixtureOn(t, b, session.Config{IdleTimeout: 30 * time.Minute})
 		s := f.create(t, "alice")
@@ -163,7 +162,7 @@ func TestDestroyByIDOfExpiredSession(t *testing.T) {
 
 func TestCleanup(t *testing.T) {
 	t.Parallel()
-	testdb.Each(t, func(t *testing.T, b testdb.Backend) {
+	eachStore(t, func(t *testing.T, b backend) {
 		ctx := context.Background()
 		f := newFixtureOn(t, b, session.Config{IdleTimeout: 30 * time.Minute, Lifetime: 2 * time.Hour})
 
@@ -205,7 +204,7 @@ func TestCleanup(t *testing.T) {
 
 func TestCleanupAtTheBoundary(t *testing.T) {
 	t.Parallel()
-	testdb.Each(t, func(t *testing.T, b testdb.Backend) {
+	eachStore(t, func(t *testing.T, b backend) {
 		ctx := context.Background()
 		f := newFixtureOn(t, b, session.Config{IdleTimeout: 30 * time.Minute})
 		s := f.create(t, "alice")

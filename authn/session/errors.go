@@ -4,11 +4,11 @@ import "errors"
 
 // Errors returned by this package, matched with errors.Is. Authenticate
 // returns authn's errors instead (authn.ErrNoCredentials,
-// authn.ErrInvalidSession, authn.ErrCSRF), or ErrStore when the database
+// authn.ErrInvalidSession, authn.ErrCSRF), or ErrStore when the store
 // fails.
 var (
-	// ErrInvalidConfig reports a Config, or a database handle, that New
-	// refuses. No Manager is built.
+	// ErrInvalidConfig reports a Config, or a Store, that New refuses, and
+	// a store's constructor refusing its arguments. Nothing is built.
 	ErrInvalidConfig = errors.New("invalid session config")
 	// ErrInvalidSubject reports an empty or overlong subject id. Nothing is
 	// written.
@@ -22,7 +22,13 @@ var (
 	// which DestroyByID does not tell apart so that no one learns which ids
 	// other users hold.
 	ErrSessionNotFound = errors.New("session not found")
-	// ErrStore reports a failure of the session database. The operation that
+	// ErrSessionExists reports, from a Store's Create, a session whose ID
+	// or TokenHash the store already holds; nothing is written. The
+	// Manager draws both at random, from 64 and 256 bits, so it meets this
+	// only if its source of randomness has failed, and returns it wrapped
+	// in ErrStore.
+	ErrSessionExists = errors.New("session already stored")
+	// ErrStore reports a failure of the session store. The operation that
 	// met it changed nothing it had not committed, and Authenticate
 	// authenticates no one.
 	ErrStore = errors.New("session store")

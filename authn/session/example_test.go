@@ -16,6 +16,8 @@ import (
 	"github.com/gatehouse-go/gatehouse/authn"
 	"github.com/gatehouse-go/gatehouse/authn/authntest"
 	"github.com/gatehouse-go/gatehouse/authn/session"
+	"github.com/gatehouse-go/gatehouse/authn/session/gormstore"
+	"github.com/gatehouse-go/gatehouse/authn/session/memstore"
 )
 
 // openExampleDB opens a throwaway SQLite database; the returned function
@@ -38,12 +40,17 @@ func openExampleDB() (*gorm.DB, func()) {
 }
 
 // A login sets the cookie; reads need only the cookie; writes also need the
-// CSRF token; logout destroys the session.
+// CSRF token; logout destroys the session. The sessions are kept in a SQL
+// database through gormstore; the other examples keep them in memory.
 func ExampleManager() {
 	db, cleanup := openExampleDB()
 	defer cleanup()
 	ctx := context.Background()
-	sessions, err := session.New(ctx, db, session.Config{})
+	store, err := gormstore.New(ctx, db) // creates the table gatehouse_sessions
+	if err != nil {
+		log.Fatal(err)
+	}
+	sessions, err := session.New(store, session.Config{})
 	if err != nil {
 		log.Fatal(err)
 	}
@@ -88,10 +95,8 @@ func ExampleManager() {
 // Passing the cookie the login request carried defeats session fixation: a
 // session an attacker planted in the browser dies at the victim's login.
 func ExampleManager_Create() {
-	db, cleanup := openExampleDB()
-	defer cleanup()
 	ctx := context.Background()
-	sessions, err := session.New(ctx, db, session.Config{})
+	sessions, err := session.New(memstore.New(), session.Config{})
 	if err != nil {
 		log.Fatal(err)
 	}
@@ -115,9 +120,8 @@ func ExampleManager_Create() {
 // names its cookie without the "__Host-" prefix, which browsers accept only
 // with Secure; one mounted under a path prefix scopes the cookie to it.
 func ExampleConfig() {
-	db, cleanup := openExampleDB()
-	defer cleanup()
-	sessions, err := session.New(context.Background(), db, session.Config{
+	store := memstore.New()
+	sessions, err := session.New(store, session.Config{
 		CookieName: "gatehouse_session",
 		CookiePath: "/blog",
 	})
@@ -126,7 +130,7 @@ func ExampleConfig() {
 	}
 	fmt.Println(sessions.ExpiredCookie(false))
 
-	_, err = session.New(context.Background(), db, session.Config{CookiePath: "/blog"})
+	_, err = session.New(store, session.Config{CookiePath: "/blog"})
 	fmt.Println(errors.Is(err, session.ErrInvalidConfig))
 	// Output:
 	// gatehouse_session=; Path=/blog; Expires=Thu, 01 Jan 1970 00:00:00 GMT; Max-Age=0; HttpOnly; SameSite=Lax
@@ -136,10 +140,8 @@ func ExampleConfig() {
 // A page of the user's sessions marks the one it is served on: Info.ID is
 // the CredentialID Authenticate returned for it.
 func ExampleManager_List() {
-	db, cleanup := openExampleDB()
-	defer cleanup()
 	ctx := context.Background()
-	sessions, err := session.New(ctx, db, session.Config{})
+	sessions, err := session.New(memstore.New(), session.Config{})
 	if err != nil {
 		log.Fatal(err)
 	}
@@ -173,10 +175,8 @@ func ExampleManager_List() {
 // of a phone they lost, by the id List showed them. Another user cannot end
 // it, nor learn that the id exists.
 func ExampleManager_DestroyByID() {
-	db, cleanup := openExampleDB()
-	defer cleanup()
 	ctx := context.Background()
-	sessions, err := session.New(ctx, db, session.Config{})
+	sessions, err := session.New(memstore.New(), session.Config{})
 	if err != nil {
 		log.Fatal(err)
 	}

@@ -2,47 +2,175 @@ package session_test
 
 import (
 	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"os"
+	"sync"
 	"testing"
 	"time"
 
+	"github.com/redis/go-redis/v9"
 	"github.com/stretchr/testify/require"
-	"gorm.io/gorm"
 
 	"github.com/gatehouse-go/gatehouse/authn"
 	"github.com/gatehouse-go/gatehouse/authn/authntest"
 	"github.com/gatehouse-go/gatehouse/authn/session"
+	"github.com/gatehouse-go/gatehouse/authn/session/gormstore"
+	"github.com/gatehouse-go/gatehouse/authn/session/memstore"
+	"github.com/gatehouse-go/gatehouse/authn/session/redisstore"
 	"github.com/gatehouse-go/gatehouse/internal/testdb"
 )
 
 // start is where every test clock begins; whole seconds, as stored.
 var start = time.Date(2030, 1, 2, 3, 4, 5, 0, time.UTC)
 
-// fixture is a Manager on a fresh database, with its clock; database lets
-// a test open it again, as a restarted process or another replica would.
-type fixture struct {
-	m        *session.Manager
-	db       *gorm.DB
-	clock    *authntest.Clock
-	database testdb.Database
+// backend is a store the Manager's tests run on.
+type backend struct {
+	name string
+	// env names the variable that must hold a server's address; "" for
+	// stores that need none.
+	env string
+	// new returns new, empty data of the test's own.
+	new func(t *testing.T) data
 }
 
-// newFixture builds a Manager on a new SQLite file with cfg, whose Now is
+// data is one test's sessions on a backend.
+type data struct {
+	// open returns another handle on them, as a restarted process or
+	// another replica would have.
+	open func(t *testing.T) session.Store
+	// count returns how many sessions are stored, expired ones not yet
+	// deleted included.
+	count func(t *testing.T) int64
+}
+
+// memory is the store of the tests that are about the Manager alone.
+var memory = backend{name: "memory", new: func(*testing.T) data {
+	s := memstore.New()
+	return data{
+		open:  func(*testing.T) session.Store { return s },
+		count: func(*testing.T) int64 { return int64(s.Len()) },
+	}
+}}
+
+// backends are every store, on every database gormstore supports.
+func backends() []backend {
+	out := []backend{memory}
+	for _, db := range testdb.Backends() {
+		env := ""
+		if db.IsServer() {
+			env = map[string]string{"postgres": "GATEHOUSE_TEST_POSTGRES", "mysql": "GATEHOUSE_TEST_MYSQL"}[db.Name()]
+		}
+		out = append(out, backend{name: "gorm-" + db.Name(), env: env, new: func(t *testing.T) data {
+			database := db.New(t)
+			return data{
+				open: func(t *testing.T) session.Store {
+					s, err := gormstore.New(context.Background(), database.Open(t))
+					require.NoError(t, err)
+					return s
+				},
+				count: func(t *testing.T) int64 {
+					var n int64
+					require.NoError(t, database.Open(t).Table("gatehouse_sessions").Count(&n).Error)
+					return n
+				},
+			}
+		}})
+	}
+	return append(out, backend{name: "redis", env: "GATEHOUSE_TEST_REDIS", new: newRedisData})
+}
+
+// newRedisData gives the test a key prefix of its own on the shared
+// server, and deletes its keys when the test ends.
+func newRedisData(t *testing.T) data {
+	b := make([]byte, 8)
+	_, err := rand.Read(b)
+	require.NoError(t, err)
+	prefix := "gatehouse-test:" + hex.EncodeToString(b) + ":session:"
+	admin := redisClient(t)
+	keys := func() []string {
+		ctx := context.Background()
+		var out []string
+		iter := admin.Scan(ctx, 0, prefix+"*", 500).Iterator()
+		for iter.Next(ctx) {
+			out = append(out, iter.Val())
+		}
+		require.NoError(t, iter.Err())
+		return out
+	}
+	t.Cleanup(func() {
+		if ks := keys(); len(ks) > 0 {
+			_ = admin.Del(context.Background(), ks...).Err()
+		}
+	})
+	return data{
+		open: func(t *testing.T) session.Store {
+			s, err := redisstore.New(redisClient(t), redisstore.WithPrefix(prefix))
+			require.NoError(t, err)
+			return s
+		},
+		count: func(t *testing.T) int64 {
+			ks, err := admin.Keys(context.Background(), prefix+"token:*").Result()
+			require.NoError(t, err)
+			return int64(len(ks))
+		},
+	}
+}
+
+func redisClient(t *testing.T) *redis.Client {
+	t.Helper()
+	opts, err := redis.ParseURL(os.Getenv("GATEHOUSE_TEST_REDIS"))
+	require.NoError(t, err)
+	c := redis.NewClient(opts)
+	t.Cleanup(func() { _ = c.Close() })
+	return c
+}
+
+// eachStore runs run once per backend, each in a subtest named after it,
+// and returns when all are done; a server whose variable is not set is a
+// skipped subtest that says so. The subtests run from goroutines of their
+// own, as testdb.Each runs them: they wait on servers, not on CPUs.
+func eachStore(t *testing.T, run func(t *testing.T, b backend)) {
+	t.Helper()
+	var wg sync.WaitGroup
+	for _, b := range backends() {
+		wg.Go(func() {
+			t.Run(b.name, func(t *testing.T) {
+				if b.env != "" && os.Getenv(b.env) == "" {
+					t.Skipf("%s is not set: no server to test %s against", b.env, b.name)
+				}
+				run(t, b)
+			})
+		})
+	}
+	wg.Wait()
+}
+
+// fixture is a Manager on a store of its own, with its clock; data lets a
+// test open the store again, as a restarted process or another replica
+// would.
+type fixture struct {
+	m     *session.Manager
+	clock *authntest.Clock
+	data  data
+}
+
+// newFixture builds a Manager on a new memstore with cfg, whose Now is
 // replaced by a test clock.
 func newFixture(t *testing.T, cfg session.Config) fixture {
 	t.Helper()
-	return newFixtureOn(t, testdb.SQLite, cfg)
+	return newFixtureOn(t, memory, cfg)
 }
 
-// newFixtureOn is newFixture on a new database of backend b.
-func newFixtureOn(t *testing.T, b testdb.Backend, cfg session.Config) fixture {
+// newFixtureOn is newFixture on new data of backend b.
+func newFixtureOn(t *testing.T, b backend, cfg session.Config) fixture {
 	t.Helper()
-	database := b.New(t)
-	db := database.Open(t)
+	d := b.new(t)
 	c := authntest.NewClock(start)
 	cfg.Now = c.Now
-	m, err := session.New(context.Background(), db, cfg)
+	m, err := session.New(d.open(t), cfg)
 	require.NoError(t, err)
-	return fixture{m: m, db: db, clock: c, database: database}
+	return fixture{m: m, clock: c, data: d}
 }
 
 // create starts a session for subject and fails the test on error.
@@ -68,19 +196,23 @@ func (f fixture) get(token string) (authn.Subject, error) {
 	return f.m.Authenticate(context.Background(), f.request("GET", token, ""))
 }
 
-// lastSeen reads a session's last_seen_at straight from the table.
-func (f fixture) lastSeen(t *testing.T, id string) time.Time {
+// lastSeen returns the recorded last use of the live session s, as List
+// reports it.
+func (f fixture) lastSeen(t *testing.T, s session.Session) time.Time {
 	t.Helper()
-	var seen []time.Time
-	require.NoError(t, f.db.Table("gatehouse_sessions").Where("id = ?", id).Pluck("last_seen_at", &seen).Error)
-	require.Len(t, seen, 1, "session %s in the table", id)
-	return seen[0].UTC()
+	infos, err := f.m.List(context.Background(), s.Subject)
+	require.NoError(t, err)
+	for _, info := range infos {
+		if info.ID == s.ID {
+			return info.LastSeenAt
+		}
+	}
+	require.Failf(t, "session not listed", "%s", s.ID)
+	return time.Time{}
 }
 
-// count returns how many sessions the table holds.
+// count returns how many sessions the store holds.
 func (f fixture) count(t *testing.T) int64 {
 	t.Helper()
-	var n int64
-	require.NoError(t, f.db.Table("gatehouse_sessions").Count(&n).Error)
-	return n
+	return f.data.count(t)
 }

@@ -3,6 +3,8 @@ package session
 import (
 	"context"
 	"fmt"
+	"slices"
+	"strings"
 	"time"
 )
 
@@ -34,30 +36,34 @@ type Info struct {
 // List does not check who is asking: call it with the id of the subject
 // Authenticate returned, not one taken from the request. An empty subject,
 // or one longer than 255 bytes, is refused with an error matching
-// ErrInvalidSubject; a database failure returns one matching ErrStore.
+// ErrInvalidSubject; a store failure returns one matching ErrStore.
 func (m *Manager) List(ctx context.Context, subject string) ([]Info, error) {
 	if err := checkSubject(subject); err != nil {
 		return nil, fmt.Errorf("session: list: %w", err)
 	}
-	// Stored times are whole seconds, so comparing them with these
-	// truncated bounds draws the line exactly where Authenticate does.
 	now := m.now()
-	var recs []record
-	err := m.db.WithContext(ctx).
-		Where("subject = ? AND expires_at > ? AND last_seen_at > ?", subject, stamp(now), stamp(now.Add(-m.cfg.IdleTimeout))).
-		Order("created_at DESC").Order("id DESC").
-		Find(&recs).Error
+	recs, err := m.store.List(ctx, subject, now, m.cfg.IdleTimeout)
 	if err != nil {
 		return nil, fmt.Errorf("session: list: %w: %w", ErrStore, err)
 	}
-	infos := make([]Info, len(recs))
-	for i, r := range recs {
-		infos[i] = Info{
+	infos := make([]Info, 0, len(recs))
+	for _, r := range recs {
+		// The line Authenticate draws, whatever the store's.
+		if r.Subject != subject || !r.Live(now, m.cfg.IdleTimeout) {
+			continue
+		}
+		infos = append(infos, Info{
 			ID:         r.ID,
 			CreatedAt:  r.CreatedAt.UTC(),
 			LastSeenAt: r.LastSeenAt.UTC(),
-			ExpiresAt:  r.expiry(m.cfg.IdleTimeout),
-		}
+			ExpiresAt:  r.Expiry(m.cfg.IdleTimeout).UTC(),
+		})
 	}
+	slices.SortFunc(infos, func(a, b Info) int {
+		if c := b.CreatedAt.Compare(a.CreatedAt); c != 0 {
+			return c
+		}
+		return strings.Compare(b.ID, a.ID)
+	})
 	return infos, nil
 }

@@ -14,12 +14,11 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/gatehouse-go/gatehouse/authn/session"
-	"github.com/gatehouse-go/gatehouse/internal/testdb"
 )
 
 func TestList(t *testing.T) {
 	t.Parallel()
-	testdb.Each(t, func(t *testing.T, b testdb.Backend) {
+	eachStore(t, func(t *testing.T, b backend) {
 		ctx := context.Background()
 		f := newFixtureOn(t, b, session.Config{IdleTimeout: 30 * time.Minute, Lifetime: 2 * time.Hour, TouchInterval: time.Minute})
 		first := f.create(t, "alice")
@@ -70,7 +69,7 @@ func TestList(t *testing.T) {
 // A session is listed exactly while Authenticate would accept it.
 func TestListLeavesOutDeadSessions(t *testing.T) {
 	t.Parallel()
-	testdb.Each(t, func(t *testing.T, b testdb.Backend) {
+	eachStore(t, func(t *testing.T, b backend) {
 		tests := []struct {
 			name string
 			// then happens to the session after its creation.
@@ -142,7 +141,7 @@ func usedUntil(d time.Duration) func(*testing.T, fixture, session.Session) {
 
 func TestListRevealsNoSecret(t *testing.T) {
 	t.Parallel()
-	testdb.Each(t, func(t *testing.T, b testdb.Backend) {
+	eachStore(t, func(t *testing.T, b backend) {
 		f := newFixtureOn(t, b, session.Config{})
 		sessions := []session.Session{f.create(t, "alice"), f.create(t, "alice")}
 		infos, err := f.m.List(context.Background(), "alice")

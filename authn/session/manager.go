@@ -1,41 +1,34 @@
 package session
 
 import (
-	"context"
 	"fmt"
 	"time"
-
-	"gorm.io/gorm"
 
 	"github.com/gatehouse-go/gatehouse/authn"
 )
 
-// Manager creates, authenticates and destroys sessions kept in a database.
-// It implements authn.Authenticator. It is safe for concurrent use, and
-// several Managers (in one process or many) may share a database.
+// Manager creates, authenticates and destroys sessions kept in a Store. It
+// implements authn.Authenticator. It is safe for concurrent use, and
+// several Managers (in one process or many) may share a store's backend.
 type Manager struct {
-	db  *gorm.DB
-	cfg Config
+	store Store
+	cfg   Config
 }
 
 var _ authn.Authenticator = (*Manager)(nil)
 
-// New returns a Manager that keeps sessions in db, creating the table
-// gatehouse_sessions if it is missing. It refuses a nil db and an invalid
-// cfg with an error matching ErrInvalidConfig, and a failure to create the
-// table with one matching ErrStore.
-func New(ctx context.Context, db *gorm.DB, cfg Config) (*Manager, error) {
-	if db == nil {
-		return nil, fmt.Errorf("session: %w: db is nil", ErrInvalidConfig)
+// New returns a Manager that keeps sessions in store: gormstore.New,
+// redisstore.New or memstore.New, or a Store of one's own. It refuses a
+// nil store and an invalid cfg with an error matching ErrInvalidConfig.
+func New(store Store, cfg Config) (*Manager, error) {
+	if store == nil {
+		return nil, fmt.Errorf("session: %w: store is nil", ErrInvalidConfig)
 	}
 	resolved, err := cfg.resolve()
 	if err != nil {
 		return nil, fmt.Errorf("session: %w", err)
 	}
-	if err := migrate(ctx, db); err != nil {
-		return nil, fmt.Errorf("session: %w: create table %s: %w", ErrStore, record{}.TableName(), err)
-	}
-	return &Manager{db: db, cfg: resolved}, nil
+	return &Manager{store: store, cfg: resolved}, nil
 }
 
 // CookieName returns the name of the session cookie, for adapters that read

@@ -18,6 +18,8 @@ import (
 	"github.com/gatehouse-go/gatehouse/authn/apikey"
 	"github.com/gatehouse-go/gatehouse/authn/refresh"
 	"github.com/gatehouse-go/gatehouse/authn/session"
+	sessiongorm "github.com/gatehouse-go/gatehouse/authn/session/gormstore"
+	sessionredis "github.com/gatehouse-go/gatehouse/authn/session/redisstore"
 	"github.com/gatehouse-go/gatehouse/authn/throttle"
 	throttlegorm "github.com/gatehouse-go/gatehouse/authn/throttle/gormstore"
 	throttleredis "github.com/gatehouse-go/gatehouse/authn/throttle/redisstore"
@@ -36,7 +38,7 @@ type App struct {
 	cfg         Config
 	db          *gorm.DB
 	notifier    watch.Notifier // nil for a single replica
-	redis       *redis.Client  // of Config.Redis, for the notifier and the login throttle; nil without it
+	redis       *redis.Client  // of Config.Redis, for the notifier, the sessions and the login throttle; nil without it
 	engine      *authz.Engine
 	revocations *token.Revocations
 	users       *users.Store
@@ -67,8 +69,8 @@ func Open(ctx context.Context, cfg Config, log *slog.Logger) (*App, error) {
 	return a, nil
 }
 
-// openRedis opens the client of cfg.Redis, if set, which the notifier and
-// the login throttle share.
+// openRedis opens the client of cfg.Redis, if set, which the notifier, the
+// sessions and the login throttle share.
 func (a *App) openRedis(cfg Config) error {
 	if cfg.Redis == "" {
 		return nil
@@ -172,7 +174,11 @@ func (a *App) build(ctx context.Context, cfg Config) error {
 	if a.keys, err = apikey.New(ctx, a.db, apikey.Config{}); err != nil {
 		return err
 	}
-	if a.sessions, err = session.New(ctx, a.db, session.Config{}); err != nil {
+	sessionStore, err := a.sessionStore(ctx)
+	if err != nil {
+		return err
+	}
+	if a.sessions, err = session.New(sessionStore, session.Config{}); err != nil {
 		return err
 	}
 	a.accounts, err = account.New(account.Config{
@@ -186,6 +192,16 @@ func (a *App) build(ctx context.Context, cfg Config) error {
 		return err
 	}
 	return a.seed(ctx)
+}
+
+// sessionStore keeps the cookie sessions in Redis when one is configured,
+// where every replica finds them and Redis expires them by itself, and in
+// the database otherwise.
+func (a *App) sessionStore(ctx context.Context) (session.Store, error) {
+	if a.redis != nil {
+		return sessionredis.New(a.redis, sessionredis.WithPrefix(a.cfg.RedisPrefix+"session:"))
+	}
+	return sessiongorm.New(ctx, a.db)
 }
 
 // Start is what every example's main does first: read the configuration
@@ -210,7 +226,7 @@ func (a *App) Addr() string { return a.cfg.Addr }
 func (a *App) Logger() *slog.Logger { return a.log }
 
 // Ready returns nil when this replica can serve: its policy and revoked
-// tokens are current and its database answers.
+// tokens are current, and its database and Redis (if any) answer.
 func (a *App) Ready(ctx context.Context) error {
 	if err := a.engine.Err(); err != nil {
 		return err
@@ -224,6 +240,12 @@ func (a *App) Ready(ctx context.Context) error {
 	}
 	ctx, cancel := context.WithTimeout(ctx, time.Second)
 	defer cancel()
+	if a.redis != nil {
+		// Sessions and failed-login counts live there.
+		if err := a.redis.Ping(ctx).Err(); err != nil {
+			return fmt.Errorf("redis: %w", err)
+		}
+	}
 	return sqlDB.PingContext(ctx)
 }
 

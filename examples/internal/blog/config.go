@@ -18,11 +18,12 @@ type Config struct {
 	Database string
 	// Redis is the URL of a Redis server (GATEHOUSE_REDIS, redis://… or
 	// rediss://…) carrying policy edits and revocations between replicas,
-	// and keeping the login throttle's counts (otherwise in the store,
-	// GATEHOUSE_DATABASE). When it is unset, a postgres:// store carries them itself with
-	// LISTEN/NOTIFY, and replicas on a mysql:// store notice each other's
-	// changes at their periodic check of the store (within two seconds); a
-	// sqlite: store serves one process.
+	// and keeping the cookie sessions and the login throttle's counts
+	// (otherwise in the store, GATEHOUSE_DATABASE). When it is unset, a
+	// postgres:// store carries the changes itself with LISTEN/NOTIFY, and
+	// replicas on a mysql:// store notice each other's changes at their
+	// periodic check of the store (within two seconds); a sqlite: store
+	// serves one process.
 	Redis string
 	// RedisPrefix begins the name of every key the example keeps in Redis
 	// (GATEHOUSE_REDIS_PREFIX), default "gatehouse:": the login throttle's

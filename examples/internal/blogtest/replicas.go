@@ -22,11 +22,11 @@ import (
 // Replicas runs two servers made by start on one store, as two replicas
 // behind a load balancer, once on PostgreSQL (changes travel by
 // LISTEN/NOTIFY) and once on MariaDB with Redis (changes travel by pub/sub,
-// and failed logins are counted in Redis), each when the servers' DSNs are
-// set: a role given on one replica governs
-// the other, a token logged out on one fails on the other, failed logins on
-// both count together, and while the store does not answer both answer 503
-// and recover by themselves.
+// and sessions and failed logins are kept there), each when the servers'
+// DSNs are set: a role given on one replica governs the other, a token
+// logged out on one fails on the other, a cookie session serves on both and
+// ends on both, failed logins on both count together, and while the store
+// does not answer both answer 503 and recover by themselves.
 func Replicas(t *testing.T, start Start) {
 	pairs := []struct {
 		name, store, redis string
@@ -84,6 +84,14 @@ func replicasAgree(t *testing.T, a, b string) {
 	c.expect(204, "POST", a+"/auth/logout", bob, nil, `{}`)
 	c.eventually(401, "GET", b+"/me", bob, "a token logged out on replica a still works on replica b")
 
+	// A cookie session begun on a serves on b, and once ended on b it is
+	// over on a: sessions live in the shared store (Redis when it is
+	// configured, the database otherwise).
+	cookie, csrf := c.startSession(a, "carol@example.com", "carol-password")
+	require.Equal(t, 200, c.sendSession("GET", b+"/me", cookie, ""), "a session begun on replica a is unknown to replica b")
+	require.Equal(t, 204, c.sendSession("DELETE", b+"/auth/session", cookie, csrf))
+	require.Equal(t, 401, c.sendSession("GET", a+"/me", cookie, ""), "a session ended on replica b still works on replica a")
+
 	// Failed logins on both count together: five failures, spread over
 	// the replicas, lock the account on each.
 	for i, url := range []string{a, b, a, b, a} {
@@ -129,6 +137,44 @@ func (c *replicaClient) login(url, email, password string) string {
 	c.expect(200, "POST", url+"/auth/login", "", &tokens, `{"email":"`+email+`","password":"`+password+`"}`)
 	require.NotEmpty(c.t, tokens.AccessToken)
 	return tokens.AccessToken
+}
+
+// startSession logs in with a cookie session on url and returns the
+// cookie, as a Cookie header, and its CSRF token.
+func (c *replicaClient) startSession(url, email, password string) (cookie, csrf string) {
+	c.t.Helper()
+	req, err := http.NewRequest("POST", url+"/auth/session", bytes.NewBufferString(`{"email":"`+email+`","password":"`+password+`"}`))
+	require.NoError(c.t, err)
+	req.Header.Set("Content-Type", "application/json")
+	resp, err := c.http.Do(req)
+	require.NoError(c.t, err)
+	defer resp.Body.Close()
+	var out struct {
+		CSRFToken string `json:"csrf_token"`
+	}
+	require.Equal(c.t, 200, resp.StatusCode, "POST /auth/session")
+	require.NoError(c.t, json.NewDecoder(resp.Body).Decode(&out))
+	cookies := resp.Cookies()
+	require.Len(c.t, cookies, 1, "the session cookie")
+	return cookies[0].Name + "=" + cookies[0].Value, out.CSRFToken
+}
+
+// sendSession makes one request with the session cookie, and the CSRF
+// token unless it is "", and returns its status.
+func (c *replicaClient) sendSession(method, url, cookie, csrf string) int {
+	c.t.Helper()
+	req, err := http.NewRequest(method, url, nil)
+	require.NoError(c.t, err)
+	req.Header.Set("Cookie", cookie)
+	if csrf != "" {
+		req.Header.Set("X-CSRF-Token", csrf)
+	}
+	resp, err := c.http.Do(req)
+	require.NoError(c.t, err)
+	defer resp.Body.Close()
+	_, err = io.Copy(io.Discard, resp.Body)
+	require.NoError(c.t, err)
+	return resp.StatusCode
 }
 
 // send makes one request and returns its status, decoding a JSON body into
