@@ -5,11 +5,11 @@
 // A Notifier is the transport: PostgreSQL LISTEN/NOTIFY (package
 // watch/pgwatch) or Redis pub/sub (package watch/rediswatch), or Local for
 // replicas within one process. A Follower keeps one replica's in-memory
-// state (the policy of an authz.Engine, the revocations of a
-// token.Revocations) current: it applies peers' messages as they arrive,
-// reloads everything after the notifier reconnects, since messages may have
-// been missed meanwhile, and checks the store at a steady interval in case
-// a message was lost. While it cannot vouch for its state it reports an
+// state (the policy of an authz.Engine, the revocations of an
+// authn/token/gormstore.Store) current: it applies peers' messages as they
+// arrive, reloads everything after the notifier reconnects, since messages
+// may have been missed meanwhile, and checks the store at a steady
+// interval in case a message was lost. While it cannot vouch for its state it reports an
 // error, and the state's owner refuses to decide on it: decisions fail
 // closed.
 //

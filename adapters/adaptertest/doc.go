@@ -5,10 +5,10 @@
 // difference between frameworks is a failing test.
 //
 // The Fixture behind the application is real: JWT access tokens from
-// authn/token with revocations, API keys from authn/apikey and cookie
-// sessions from authn/session, all over a SQLite file, chained as an
-// account.Service would; decisions come from an authz.Engine on the default
-// policy, persisted in the same file.
+// authn/token with revocations held in memory (authn/token/memstore), API
+// keys from authn/apikey and cookie sessions from authn/session over a
+// SQLite file, chained as an account.Service would; decisions come from an
+// authz.Engine on the default policy, persisted in the same file.
 //
 // Besides the table, Run edits the policy at runtime through the
 // application, with names its handlers take straight from the framework,

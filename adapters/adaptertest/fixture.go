@@ -21,6 +21,7 @@ import (
 	"github.com/gatehouse-go/gatehouse/authn/session"
 	sessiongorm "github.com/gatehouse-go/gatehouse/authn/session/gormstore"
 	"github.com/gatehouse-go/gatehouse/authn/token"
+	"github.com/gatehouse-go/gatehouse/authn/token/memstore"
 	"github.com/gatehouse-go/gatehouse/authz"
 	"github.com/gatehouse-go/gatehouse/authz/gormstore"
 	"github.com/gatehouse-go/gatehouse/permissions"
@@ -157,8 +158,7 @@ func NewFixture(t testing.TB) *Fixture {
 		must(engine.AssignRole(ctx, subject, role))
 	}
 
-	revocations, err := token.NewRevocations(ctx, db, token.RevocationsConfig{})
-	must(err)
+	revocations := memstore.New(memstore.Config{})
 	key, err := token.HS256("test", []byte("adapter-conformance-signing-key-0123456789"))
 	must(err)
 	issuer, err := token.New(token.Config{Issuer: "gatehouse-test", Keys: []token.Key{key}, Revocations: revocations})

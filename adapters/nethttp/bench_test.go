@@ -11,8 +11,8 @@ import (
 	"github.com/gatehouse-go/gatehouse/adapters/guard"
 	httpadapter "github.com/gatehouse-go/gatehouse/adapters/nethttp"
 	"github.com/gatehouse-go/gatehouse/authn/token"
+	"github.com/gatehouse-go/gatehouse/authn/token/memstore"
 	"github.com/gatehouse-go/gatehouse/authz"
-	"github.com/gatehouse-go/gatehouse/internal/testdb"
 	"github.com/gatehouse-go/gatehouse/permissions"
 )
 
@@ -25,8 +25,7 @@ func BenchmarkRequest(b *testing.B) {
 	engine, err := authz.New(ctx)
 	require.NoError(b, err)
 	require.NoError(b, engine.AssignRole(ctx, "carol", "moderator"))
-	revocations, err := token.NewRevocations(ctx, testdb.Open(b), token.RevocationsConfig{})
-	require.NoError(b, err)
+	revocations := memstore.New(memstore.Config{})
 	key, err := token.HS256("k1", []byte("benchmark-signing-key-0123456789abcdef"))
 	require.NoError(b, err)
 	tokens, err := token.New(token.Config{Issuer: "bench", Keys: []token.Key{key}, Revocations: revocations})

@@ -14,7 +14,7 @@ import (
 	"github.com/gatehouse-go/gatehouse/authn"
 	"github.com/gatehouse-go/gatehouse/authn/account"
 	"github.com/gatehouse-go/gatehouse/authn/authntest"
-	"github.com/gatehouse-go/gatehouse/authn/token"
+	tokengorm "github.com/gatehouse-go/gatehouse/authn/token/gormstore"
 	"github.com/gatehouse-go/gatehouse/authn/users"
 	"github.com/gatehouse-go/gatehouse/database"
 	"github.com/gatehouse-go/gatehouse/internal/testdb"
@@ -71,7 +71,7 @@ func TestAuthenticationFailsClosedWhenTheDatabaseStopsAnswering(t *testing.T) {
 				db, fail := o.open(t, b.New(t))
 				n := watch.NewLocal()
 				t.Cleanup(func() { _ = n.Close() })
-				r := newRigWith(t, db, token.RevocationsConfig{
+				r := newRigWith(t, db, tokengorm.Config{
 					Notifier: n, SyncInterval: 50 * time.Millisecond, Logger: slog.New(slog.DiscardHandler),
 				})
 				ctx := context.Background()
@@ -217,7 +217,7 @@ func TestTokenFlowsWaitForRevocations(t *testing.T) {
 	ctx := context.Background()
 	n := watch.NewLocal()
 	t.Cleanup(func() { _ = n.Close() })
-	r := newRigWith(t, testdb.Open(t), token.RevocationsConfig{
+	r := newRigWith(t, testdb.Open(t), tokengorm.Config{
 		Notifier: n, SyncInterval: 50 * time.Millisecond, Logger: slog.New(slog.DiscardHandler),
 	})
 	r.register(t, bobEmail, bobPassword)

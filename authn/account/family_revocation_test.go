@@ -12,7 +12,7 @@ import (
 	"github.com/gatehouse-go/gatehouse/authn"
 	"github.com/gatehouse-go/gatehouse/authn/authntest"
 	"github.com/gatehouse-go/gatehouse/authn/refresh"
-	"github.com/gatehouse-go/gatehouse/authn/token"
+	tokengorm "github.com/gatehouse-go/gatehouse/authn/token/gormstore"
 	"github.com/gatehouse-go/gatehouse/internal/testdb"
 	"github.com/gatehouse-go/gatehouse/watch"
 )
@@ -113,7 +113,7 @@ func TestReuseRevokesAccessTokensOnPeers(t *testing.T) {
 	n := watch.NewLocal()
 	t.Cleanup(func() { _ = n.Close() })
 	database := testdb.SQLite.New(t)
-	rc := token.RevocationsConfig{Notifier: n, SyncInterval: time.Hour, Logger: slog.New(slog.DiscardHandler)}
+	rc := tokengorm.Config{Notifier: n, SyncInterval: time.Hour, Logger: slog.New(slog.DiscardHandler)}
 	a := newRigWith(t, database.Open(t), rc)
 	z := newRigWith(t, database.Open(t), rc)
 	a.register(t, bobEmail, bobPassword)

@@ -23,6 +23,7 @@ import (
 	"github.com/gatehouse-go/gatehouse/authn/throttle"
 	throttlegorm "github.com/gatehouse-go/gatehouse/authn/throttle/gormstore"
 	"github.com/gatehouse-go/gatehouse/authn/token"
+	tokengorm "github.com/gatehouse-go/gatehouse/authn/token/gormstore"
 	"github.com/gatehouse-go/gatehouse/authn/users"
 	"github.com/gatehouse-go/gatehouse/internal/testdb"
 )
@@ -76,13 +77,13 @@ func newRig(t *testing.T) *rig {
 // servers_test.go.
 func newRigOn(t *testing.T, db *gorm.DB) *rig {
 	t.Helper()
-	return newRigWith(t, db, token.RevocationsConfig{})
+	return newRigWith(t, db, tokengorm.Config{})
 }
 
 // newRigWith builds the rig over db with revocations configured by rc,
 // whose Now it sets: with a Notifier, the rig is one replica following its
 // peers.
-func newRigWith(t *testing.T, db *gorm.DB, rc token.RevocationsConfig) *rig {
+func newRigWith(t *testing.T, db *gorm.DB, rc tokengorm.Config) *rig {
 	t.Helper()
 	ctx := context.Background()
 	c := authntest.NewClock(time.Date(2026, 3, 1, 9, 0, 0, 0, time.UTC))
@@ -92,7 +93,7 @@ func newRigWith(t *testing.T, db *gorm.DB, rc token.RevocationsConfig) *rig {
 	u, err := users.New(ctx, db, users.Config{Hasher: argon2idForTests(t), Now: c.Now})
 	require.NoError(t, err)
 	rc.Now = c.Now
-	revocations, err := token.NewRevocations(ctx, db, rc)
+	revocations, err := tokengorm.New(ctx, db, rc)
 	require.NoError(t, err)
 	t.Cleanup(revocations.Close)
 	key, err := token.HS256("k1", accessKey)

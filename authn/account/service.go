@@ -22,15 +22,15 @@ import (
 // Config names the parts a Service composes. Users, Tokens, Revocations,
 // Refresh and Throttle are required; the others switch on the flows that
 // need them. Build Tokens with the same Revocations (token.Config), so that
-// a logout here is what verification consults. When the Revocations follow
-// their peers (token.RevocationsConfig.Notifier), the token flows fail
-// closed while they cannot: Login and Refresh refuse, before spending
-// anything, with an error matching authn.ErrUnavailable, as bearer tokens
-// do in Authenticator.
+// a logout here is what verification consults. While the Revocations know
+// they cannot answer (Revocations.Err: a gormstore.Store that lost its
+// peers or its database), the token flows fail closed: Login and Refresh
+// refuse, before spending anything, with an error matching
+// authn.ErrUnavailable, as bearer tokens do in Authenticator.
 type Config struct {
 	Users       *users.Store
 	Tokens      *token.Issuer
-	Revocations *token.Revocations
+	Revocations token.Revocations
 	Refresh     *refresh.Store
 	Throttle    *throttle.Limiter
 	// APIKeys, when set, authenticate X-API-Key requests and are revoked
@@ -195,7 +195,18 @@ func (s *Service) Login(ctx context.Context, email, password, address string) (T
 	if err != nil {
 		return TokenPair{}, err
 	}
-	return s.pair(ctx, rt)
+	pair, err := s.pair(ctx, rt)
+	if err != nil {
+		// Revocations that answer per call (Redis) may fail only now.
+		// The refresh token was never handed out: retire its family
+		// rather than leave it live in the store.
+		if revokeErr := s.cfg.Refresh.RevokeFamily(context.WithoutCancel(ctx), rt.FamilyID); revokeErr != nil {
+			s.log.Warn("account: a refresh family issued to a login that failed stays live until it expires",
+				"user", user.ID, "error", revokeErr)
+		}
+		return TokenPair{}, err
+	}
+	return pair, nil
 }
 
 // pair issues an access token to go with a refresh token, stamped with the

@@ -20,14 +20,34 @@
 // string, all are refused; and no token may claim to live longer than
 // Config.MaxLifetime.
 //
-// Tokens are verified without a database, so revoking one before it expires
-// needs Revocations: a GORM-backed list of revoked token ids, of revoked
+// Tokens are verified without a database, so revoking one before it
+// expires needs Revocations: a list of revoked token ids, of revoked
 // refresh families (whose tokens carry the family's id, see Family) and,
 // per subject, a revocation generation that invalidates every token the
-// subject was issued before it. Both are held in memory, so verifying a token never
-// queries the database; Reload brings in revocations made by other processes.
-// Replicas that share a watch.Notifier (RevocationsConfig.Notifier) tell
-// each other of every revocation as it is made, and fail closed — refuse to
-// verify or issue tokens — while they cannot be sure they have heard them
-// all.
+// subject was issued before it. Revocations is a small interface whose
+// comment is its contract; Verify asks it one question per token, and
+// while it cannot answer, tokens are refused with authn.ErrUnavailable
+// (fail closed), never accepted. Plug in the implementation that suits
+// the application, each in its own package so that only the one used is
+// linked:
+//
+//   - authn/token/memstore keeps the list in memory, for tests and
+//     applications of one process;
+//   - authn/token/gormstore keeps it in a SQL database (SQLite,
+//     PostgreSQL, MySQL or MariaDB) and answers from memory, so that
+//     verifying a token never waits on the database; replicas sharing a
+//     watch.Notifier tell each other of every revocation as it is made;
+//   - authn/token/redisstore keeps it on a Redis server every process
+//     shares, and answers in one round trip.
+//
+// Whichever it is, the Issuer takes it in its Config:
+//
+//	revocations := memstore.New(memstore.Config{})
+//	issuer, err := token.New(token.Config{Issuer: "https://auth.example.com", Keys: keys, Revocations: revocations})
+//
+// A list of one's own implements Revocations, checks its input with
+// ValidateTokenRevocation, ValidateFamilyRevocation and
+// ValidateSubjectRevocation, and passes the conformance suite of
+// authn/token/revocationtest, as the three above do. Package token itself
+// links no database driver, no Redis client and no replication.
 package token

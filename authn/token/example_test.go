@@ -7,18 +7,12 @@ import (
 	"errors"
 	"fmt"
 	"log"
-	"os"
-	"path/filepath"
 	"time"
-
-	"gorm.io/driver/sqlite"
-	"gorm.io/gorm"
-	"gorm.io/gorm/logger"
 
 	"github.com/gatehouse-go/gatehouse/authn"
 	"github.com/gatehouse-go/gatehouse/authn/authntest"
 	"github.com/gatehouse-go/gatehouse/authn/token"
-	"github.com/gatehouse-go/gatehouse/watch"
+	"github.com/gatehouse-go/gatehouse/authn/token/memstore"
 )
 
 // exampleNow is a fixed clock, so that the examples print the same times
@@ -132,26 +126,12 @@ func ExampleParseBearer() {
 }
 
 // Signing a user out everywhere revokes every token issued to them so far;
-// the tokens of their next login are good.
+// the tokens of their next login are good. The revocations here are kept
+// in memory (package memstore); gormstore and redisstore keep them where
+// several processes share them, and plug in the same way.
 func ExampleRevocations_RevokeSubject() {
-	dir, err := os.MkdirTemp("", "gatehouse-example")
-	if err != nil {
-		log.Fatal(err)
-	}
-	defer os.RemoveAll(dir)
-	db, err := gorm.Open(sqlite.Open(filepath.Join(dir, "app.db")), &gorm.Config{Logger: logger.Discard})
-	if err != nil {
-		log.Fatal(err)
-	}
-	if sqlDB, err := db.DB(); err == nil {
-		defer sqlDB.Close()
-	}
-
 	ctx := context.Background()
-	revocations, err := token.NewRevocations(ctx, db, token.RevocationsConfig{})
-	if err != nil {
-		log.Fatal(err)
-	}
+	revocations := memstore.New(memstore.Config{})
 	secret := make([]byte, 32)
 	_, _ = rand.Read(secret)
 	key, _ := token.HS256("hs-1", secret)
@@ -163,7 +143,7 @@ func ExampleRevocations_RevokeSubject() {
 	}
 	fresh, _ := issuer.Issue(ctx, "user-42")
 
-	_, err = issuer.Verify(ctx, stolen.Value.Reveal())
+	_, err := issuer.Verify(ctx, stolen.Value.Reveal())
 	fmt.Println(errors.Is(err, authn.ErrTokenRevoked))
 	_, err = issuer.Verify(ctx, fresh.Value.Reveal())
 	fmt.Println(err)
@@ -176,24 +156,8 @@ func ExampleRevocations_RevokeSubject() {
 // it: when the family's refresh token turns out stolen, so do the access
 // tokens its rotations gave.
 func ExampleRevocations_RevokeFamily() {
-	dir, err := os.MkdirTemp("", "gatehouse-example")
-	if err != nil {
-		log.Fatal(err)
-	}
-	defer os.RemoveAll(dir)
-	db, err := gorm.Open(sqlite.Open(filepath.Join(dir, "app.db")), &gorm.Config{Logger: logger.Discard})
-	if err != nil {
-		log.Fatal(err)
-	}
-	if sqlDB, err := db.DB(); err == nil {
-		defer sqlDB.Close()
-	}
-
 	ctx := context.Background()
-	revocations, err := token.NewRevocations(ctx, db, token.RevocationsConfig{})
-	if err != nil {
-		log.Fatal(err)
-	}
+	revocations := memstore.New(memstore.Config{})
 	secret := make([]byte, 32)
 	_, _ = rand.Read(secret)
 	key, _ := token.HS256("hs-1", secret)
@@ -207,58 +171,11 @@ func ExampleRevocations_RevokeFamily() {
 		log.Fatal(err)
 	}
 
-	_, err = issuer.Verify(ctx, phone.Value.Reveal())
+	_, err := issuer.Verify(ctx, phone.Value.Reveal())
 	fmt.Println(errors.Is(err, authn.ErrTokenRevoked))
 	_, err = issuer.Verify(ctx, laptop.Value.Reveal())
 	fmt.Println(err)
 	// Output:
 	// true
 	// <nil>
-}
-
-// Replicas sharing a database and a notifier see each other's revocations
-// as they are made. watch.Local carries them between replicas within one
-// process; across processes use package watch/pgwatch or watch/rediswatch.
-func ExampleNewRevocations_replicas() {
-	dir, err := os.MkdirTemp("", "gatehouse-example")
-	if err != nil {
-		log.Fatal(err)
-	}
-	defer os.RemoveAll(dir)
-	ctx := context.Background()
-	notifier := watch.NewLocal()
-	defer notifier.Close()
-
-	// Each replica has its own connection pool and its own Revocations.
-	var replicas []*token.Revocations
-	for range 2 {
-		db, err := gorm.Open(sqlite.Open(filepath.Join(dir, "app.db")+"?_busy_timeout=5000"), &gorm.Config{Logger: logger.Discard})
-		if err != nil {
-			log.Fatal(err)
-		}
-		if sqlDB, err := db.DB(); err == nil {
-			defer sqlDB.Close()
-		}
-		r, err := token.NewRevocations(ctx, db, token.RevocationsConfig{Notifier: notifier})
-		if err != nil {
-			log.Fatal(err)
-		}
-		defer r.Close()
-		replicas = append(replicas, r)
-	}
-	a, b := replicas[0], replicas[1]
-
-	if err := a.RevokeToken(ctx, "token-id-1", "user-42", time.Now().Add(time.Hour)); err != nil {
-		log.Fatal(err)
-	}
-	for deadline := time.Now().Add(10 * time.Second); !b.IsRevoked("token-id-1", "user-42", 0) && time.Now().Before(deadline); {
-		time.Sleep(time.Millisecond) // the message is on its way
-	}
-	fmt.Println(b.IsRevoked("token-id-1", "user-42", 0), b.Err())
-
-	b.Close()
-	fmt.Println(errors.Is(b.Err(), watch.ErrUnavailable))
-	// Output:
-	// true <nil>
-	// true
 }

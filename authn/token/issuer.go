@@ -4,6 +4,7 @@ import (
 	"context"
 	"crypto/rand"
 	"encoding/base64"
+	"errors"
 	"fmt"
 	"log/slog"
 	"slices"
@@ -80,10 +81,13 @@ type Config struct {
 	// SigningKey is the key id of the key that signs new tokens; it must be
 	// able to sign. Default: the first of Keys.
 	SigningKey string
-	// Revocations, when set, is consulted by Verify and stamps each issued
-	// token with its subject's revocation generation. Default nil: tokens
-	// cannot be revoked and live until they expire.
-	Revocations *Revocations
+	// Revocations, when set, is consulted by Verify, once per
+	// verification, and stamps each issued token with its subject's
+	// revocation generation; while it cannot answer, tokens are neither
+	// verified nor issued (authn.ErrUnavailable). Choose an implementation
+	// (authn/token/memstore, gormstore, redisstore) or write one. Default
+	// nil: tokens cannot be revoked and live until they expire.
+	Revocations Revocations
 	// Now returns the current time. Default time.Now; tests inject a clock.
 	Now func() time.Time
 	// Logger receives, at debug level, why Verify refused a token: the
@@ -104,7 +108,7 @@ type Issuer struct {
 	signer      Key
 	keys        map[string]verifier
 	only        *verifier // the one key, verifying tokens without a kid; nil with several
-	revocations *Revocations
+	revocations Revocations
 	now         func() time.Time
 	logger      *slog.Logger
 	cache       *verifiedCache
@@ -260,8 +264,8 @@ func AuthTime(t time.Time) IssueOption {
 // login session its client keeps alive by refreshing — as the "sid"
 // claim, so that Revocations.RevokeFamily revokes it with the family:
 // when the family's refresh token is found stolen, the access tokens it
-// obtained die too. The id must be 1 to MaxSubjectLength bytes of UTF-8,
-// else Issue fails with an error matching ErrInvalidFamily.
+// obtained die too. The id must be 1 to MaxSubjectLength bytes of UTF-8
+// without NUL, else Issue fails with an error matching ErrInvalidFamily.
 func Family(id string) IssueOption {
 	return func(o *issueOptions) {
 		o.family, o.hasFamily = id, true
@@ -270,11 +274,12 @@ func Family(id string) IssueOption {
 
 // Issue signs a new token for subject, valid from now for the configured TTL.
 // The subject must be a non-empty id of at most MaxSubjectLength bytes of
-// valid UTF-8, else the error matches ErrInvalidSubject. The token carries no
-// roles. While the Revocations cannot vouch for their memory (see
-// Revocations.Err) Issue refuses with an error matching
-// authn.ErrUnavailable: the generation it would stamp may be stale, and the
-// token would escape a revocation of its subject made elsewhere.
+// valid UTF-8 without NUL, else the error matches ErrInvalidSubject. The
+// token carries no roles. While the Revocations cannot tell the subject's
+// generation (see Revocations.Generation) Issue refuses with an error
+// matching authn.ErrUnavailable: the generation it would stamp may be
+// stale, and the token would escape a revocation of its subject made
+// elsewhere.
 func (i *Issuer) Issue(ctx context.Context, subject string, opts ...IssueOption) (Token, error) {
 	if err := ctx.Err(); err != nil {
 		return Token{}, err
@@ -291,9 +296,11 @@ func (i *Issuer) Issue(ctx context.Context, subject string, opts ...IssueOption)
 			return Token{}, fmt.Errorf("token: issue: %w", err)
 		}
 	}
+	var generation int64
 	if i.revocations != nil {
-		if err := i.revocations.Err(); err != nil {
-			return Token{}, err
+		var err error
+		if generation, err = i.revocations.Generation(ctx, subject); err != nil {
+			return Token{}, revocationsUnavailable(err)
 		}
 	}
 	jti, err := randomID()
@@ -318,10 +325,8 @@ func (i *Issuer) Issue(ctx context.Context, subject string, opts ...IssueOption)
 	if o.hasFamily {
 		claims[familyClaim] = o.family
 	}
-	if i.revocations != nil {
-		if gen := i.revocations.generation(subject); gen > 0 {
-			claims[generationClaim] = gen
-		}
+	if generation > 0 {
+		claims[generationClaim] = generation
 	}
 	t := jwt.NewWithClaims(i.signer.method, claims)
 	t.Header["typ"] = TokenType
@@ -341,20 +346,14 @@ func (i *Issuer) LatestExpiry() time.Time {
 	return i.now().Add(i.leeway + i.maxLifetime).UTC()
 }
 
-func checkSubject(subject string) error {
-	if subject == "" || len(subject) > MaxSubjectLength || !utf8.ValidString(subject) {
-		return fmt.Errorf("subject must be 1 to %d bytes of UTF-8: %w", MaxSubjectLength, ErrInvalidSubject)
+// revocationsUnavailable returns err, from the Revocations, as an error
+// matching authn.ErrUnavailable: a token whose revocations cannot be
+// checked is neither good nor bad, and the HTTP adapters answer 503.
+func revocationsUnavailable(err error) error {
+	if errors.Is(err, authn.ErrUnavailable) {
+		return err
 	}
-	return nil
-}
-
-// checkFamilyID accepts the refresh family ids a revocation can store: 1 to
-// MaxSubjectLength bytes of UTF-8.
-func checkFamilyID(id string) error {
-	if id == "" || len(id) > MaxSubjectLength || !utf8.ValidString(id) {
-		return fmt.Errorf("family id must be 1 to %d bytes of UTF-8: %w", MaxSubjectLength, ErrInvalidFamily)
-	}
-	return nil
+	return fmt.Errorf("token: revocations cannot be checked: %w: %w", authn.ErrUnavailable, err)
 }
 
 // randomID returns jtiBytes from crypto/rand, base64url without padding.

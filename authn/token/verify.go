@@ -64,7 +64,7 @@ const maxExactFloat = 1 << 53
 // has not begun (all else about it being right), authn.ErrTokenRevoked for a
 // revoked token, and authn.ErrInvalidToken for every other rejection. A
 // token that is otherwise good is not accepted while the Revocations cannot
-// vouch for their memory (Revocations.Err): the error then matches
+// answer (Revocations.Revoked returns an error): the error then matches
 // authn.ErrUnavailable and not authn.ErrInvalidCredentials, since the
 // token may be good, and the HTTP adapters answer 503, not 401. Every
 // refusal is logged at debug level to Config.Logger with its reason,
@@ -93,7 +93,7 @@ func (i *Issuer) verify(ctx context.Context, raw string, h *header) (authn.Subje
 	}
 	key := sha256.Sum256([]byte(raw))
 	if cached, ok := i.cache.get(key); ok && cached.live(i.now(), i.leeway) {
-		return i.subject(cached)
+		return i.subject(ctx, cached)
 	}
 	if err := readHeader(raw, h); err != nil {
 		return authn.Subject{}, err
@@ -142,18 +142,19 @@ func (i *Issuer) verify(ctx context.Context, raw string, h *header) (authn.Subje
 		verified.notBefore = claims.NotBefore.Time
 	}
 	i.cache.put(key, verified)
-	return i.subject(verified)
+	return i.subject(ctx, verified)
 }
 
-// subject checks a verified token against the revocations and returns its
-// subject. Both paths of Verify, the cached one included, come through
-// here, so neither decides on revocations that are not current.
-func (i *Issuer) subject(v verifiedToken) (authn.Subject, error) {
+// subject checks a verified token against the revocations, in one call,
+// and returns its subject. Both paths of Verify, the cached one included,
+// come through here, so neither decides on revocations that cannot answer.
+func (i *Issuer) subject(ctx context.Context, v verifiedToken) (authn.Subject, error) {
 	if i.revocations != nil {
-		if err := i.revocations.Err(); err != nil {
-			return authn.Subject{}, err
+		revoked, err := i.revocations.Revoked(ctx, v.jti, v.sub, v.family, v.gen)
+		if err != nil {
+			return authn.Subject{}, revocationsUnavailable(err)
 		}
-		if i.revocations.revoked(v.jti, v.sub, v.family, v.gen) {
+		if revoked {
 			return authn.Subject{}, fmt.Errorf("token: %w", authn.ErrTokenRevoked)
 		}
 	}

@@ -24,6 +24,8 @@ import (
 	throttlegorm "github.com/gatehouse-go/gatehouse/authn/throttle/gormstore"
 	throttleredis "github.com/gatehouse-go/gatehouse/authn/throttle/redisstore"
 	"github.com/gatehouse-go/gatehouse/authn/token"
+	tokengorm "github.com/gatehouse-go/gatehouse/authn/token/gormstore"
+	"github.com/gatehouse-go/gatehouse/authn/token/redisstore"
 	"github.com/gatehouse-go/gatehouse/authn/users"
 	"github.com/gatehouse-go/gatehouse/authz"
 	"github.com/gatehouse-go/gatehouse/authz/gormstore"
@@ -38,9 +40,9 @@ type App struct {
 	cfg         Config
 	db          *gorm.DB
 	notifier    watch.Notifier // nil for a single replica
-	redis       *redis.Client  // of Config.Redis, for the notifier, the sessions and the login throttle; nil without it
+	redis       *redis.Client  // of Config.Redis, for the notifier, the revoked tokens, the sessions and the login throttle; nil without it
 	engine      *authz.Engine
-	revocations *token.Revocations
+	revocations token.Revocations
 	users       *users.Store
 	accounts    *account.Service
 	keys        *apikey.Store
@@ -136,7 +138,7 @@ func (a *App) build(ctx context.Context, cfg Config) error {
 		return err
 	}
 	engineOptions := []authz.Option{authz.WithStore(policyStore)}
-	revocationsConfig := token.RevocationsConfig{}
+	revocationsConfig := tokengorm.Config{}
 	if a.notifier != nil {
 		engineOptions = append(engineOptions, authz.WithNotifier(a.notifier), authz.WithLogger(a.log))
 		revocationsConfig.Notifier, revocationsConfig.Logger = a.notifier, a.log
@@ -147,7 +149,7 @@ func (a *App) build(ctx context.Context, cfg Config) error {
 	if a.users, err = users.New(ctx, a.db, users.Config{Logger: a.log}); err != nil {
 		return err
 	}
-	if a.revocations, err = token.NewRevocations(ctx, a.db, revocationsConfig); err != nil {
+	if a.revocations, err = a.openRevocations(ctx, revocationsConfig); err != nil {
 		return err
 	}
 	revocations := a.revocations
@@ -192,6 +194,18 @@ func (a *App) build(ctx context.Context, cfg Config) error {
 		return err
 	}
 	return a.seed(ctx)
+}
+
+// openRevocations opens the list of revoked access tokens: in Redis when
+// one is configured, where every replica sees a logout at once without a
+// message to wait for and Redis expires them by itself; otherwise in the
+// database, each replica answering from memory and hearing the others'
+// logouts through the notifier, configured by cfg.
+func (a *App) openRevocations(ctx context.Context, cfg tokengorm.Config) (token.Revocations, error) {
+	if a.redis != nil {
+		return redisstore.New(a.redis, redisstore.Config{Prefix: a.cfg.RedisPrefix + "token:"})
+	}
+	return tokengorm.New(ctx, a.db, cfg)
 }
 
 // sessionStore keeps the cookie sessions in Redis when one is configured,
@@ -241,7 +255,7 @@ func (a *App) Ready(ctx context.Context) error {
 	ctx, cancel := context.WithTimeout(ctx, time.Second)
 	defer cancel()
 	if a.redis != nil {
-		// Sessions and failed-login counts live there.
+		// Revoked tokens, sessions and failed-login counts live there.
 		if err := a.redis.Ping(ctx).Err(); err != nil {
 			return fmt.Errorf("redis: %w", err)
 		}
@@ -255,8 +269,8 @@ func (a *App) Close() {
 	if a.engine != nil {
 		a.engine.Close()
 	}
-	if a.revocations != nil {
-		a.revocations.Close()
+	if follower, ok := a.revocations.(interface{ Close() }); ok {
+		follower.Close()
 	}
 	if a.notifier != nil {
 		_ = a.notifier.Close()

@@ -17,18 +17,19 @@ type Config struct {
 	// the working directory.
 	Database string
 	// Redis is the URL of a Redis server (GATEHOUSE_REDIS, redis://… or
-	// rediss://…) carrying policy edits and revocations between replicas,
-	// and keeping the cookie sessions and the login throttle's counts
-	// (otherwise in the store, GATEHOUSE_DATABASE). When it is unset, a
-	// postgres:// store carries the changes itself with LISTEN/NOTIFY, and
-	// replicas on a mysql:// store notice each other's changes at their
-	// periodic check of the store (within two seconds); a sqlite: store
-	// serves one process.
+	// rediss://…) carrying policy edits between replicas, and keeping the
+	// revoked access tokens every replica checks, the cookie sessions and
+	// the login throttle's counts (otherwise in the store,
+	// GATEHOUSE_DATABASE). When it is unset, a postgres:// store carries
+	// the changes itself with LISTEN/NOTIFY, and replicas on a mysql://
+	// store notice each other's changes at their periodic check of the
+	// store (within two seconds); a sqlite: store serves one process.
 	Redis string
 	// RedisPrefix begins the name of every key the example keeps in Redis
 	// (GATEHOUSE_REDIS_PREFIX), default "gatehouse:": the login throttle's
-	// are under RedisPrefix+"throttle:". Give each application sharing a
-	// Redis its own, or their failed logins count together.
+	// are under RedisPrefix+"throttle:", the revoked tokens' under
+	// RedisPrefix+"token:". Give each application sharing a Redis its own,
+	// or their failed logins count together.
 	RedisPrefix string
 	// JWTSecret signs access tokens (GATEHOUSE_JWT_SECRET, at least 32
 	// bytes). When the variable is unset a random secret is generated and

@@ -1,4 +1,4 @@
-package token
+package gormstore
 
 import (
 	"context"
@@ -35,7 +35,7 @@ func FuzzRevocationMessage(f *testing.F) {
 		f.Add(seed)
 	}
 	f.Fuzz(func(t *testing.T, payload string) {
-		r := &Revocations{
+		r := &Store{
 			now:         time.Now,
 			tokens:      map[string]time.Time{},
 			families:    map[string]time.Time{},

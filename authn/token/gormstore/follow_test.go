@@ -1,4 +1,4 @@
-package token_test
+package gormstore_test
 
 import (
 	"bytes"
@@ -15,6 +15,7 @@ import (
 	"github.com/gatehouse-go/gatehouse/authn"
 	"github.com/gatehouse-go/gatehouse/authn/authntest"
 	"github.com/gatehouse-go/gatehouse/authn/token"
+	"github.com/gatehouse-go/gatehouse/authn/token/gormstore"
 	"github.com/gatehouse-go/gatehouse/internal/testdb"
 	"github.com/gatehouse-go/gatehouse/watch"
 )
@@ -52,7 +53,7 @@ func (b *lockedBuffer) String() string {
 // and an Issuer on them.
 type replica struct {
 	db          *gorm.DB
-	revocations *token.Revocations
+	revocations *gormstore.Store
 	issuer      *token.Issuer
 	logs        *lockedBuffer
 }
@@ -61,7 +62,7 @@ type replica struct {
 func newReplica(t *testing.T, db *gorm.DB, n watch.Notifier, clk *authntest.Clock, interval time.Duration) replica {
 	t.Helper()
 	logs := &lockedBuffer{}
-	revocations, err := token.NewRevocations(context.Background(), db, token.RevocationsConfig{
+	revocations, err := gormstore.New(context.Background(), db, gormstore.Config{
 		Now:          clk.Now,
 		Notifier:     n,
 		SyncInterval: interval,
@@ -69,7 +70,7 @@ func newReplica(t *testing.T, db *gorm.DB, n watch.Notifier, clk *authntest.Cloc
 	})
 	require.NoError(t, err)
 	t.Cleanup(revocations.Close)
-	issuer := newIssuer(t, clk, token.Config{Keys: []token.Key{hsKey(t, "hs-1")}, Revocations: revocations})
+	issuer := newIssuer(t, clk, revocations)
 	return replica{db: db, revocations: revocations, issuer: issuer, logs: logs}
 }
 
@@ -123,11 +124,11 @@ func TestRevocationsReachPeersAtOnce(t *testing.T) {
 		require.NoError(t, z.verify(carol), "cached on z from now on")
 
 		require.NoError(t, a.revocations.RevokeToken(ctx, tok.ID, "bob", tok.ExpiresAt))
-		require.Eventually(t, func() bool { return z.revocations.IsRevoked(tok.ID, "bob", 0) }, waitFor, tick)
+		require.Eventually(t, func() bool { return heard(z.revocations, tok.ID, "bob", "", 0) }, waitFor, tick)
 		assert.ErrorIs(t, z.verify(tok), authn.ErrTokenRevoked)
 
 		require.NoError(t, z.revocations.RevokeSubject(ctx, "carol"))
-		require.Eventually(t, func() bool { return a.revocations.IsRevoked("any", "carol", 0) }, waitFor, tick)
+		require.Eventually(t, func() bool { return heard(a.revocations, "any", "carol", "", 0) }, waitFor, tick)
 		assert.ErrorIs(t, a.verify(carol), authn.ErrTokenRevoked)
 		assert.ErrorIs(t, z.verify(carol), authn.ErrTokenRevoked, "the cached token is checked again")
 		fresh := a.issue(t, "carol")
@@ -165,15 +166,17 @@ func TestRevocationsFailClosedWhileDisconnected(t *testing.T) {
 
 		// A's publish fails; the revocation is committed all the same.
 		require.NoError(t, a.revocations.RevokeToken(ctx, tok.ID, "bob", tok.ExpiresAt))
-		assert.True(t, a.revocations.IsRevoked(tok.ID, "bob", 0))
+		_, err = a.revocations.Revoked(ctx, tok.ID, "bob", "", 0)
+		assertUnavailable(t, err, "a is cut off too, and vouches for nothing")
 		assert.Equal(t, int64(1), countRows(t, a.db, "gatehouse_revoked_tokens"))
 		assert.Contains(t, a.logs.String(), "peers not told of a revocation")
 		assert.Contains(t, a.logs.String(), tok.ID)
 		assert.NotContains(t, a.logs.String(), tok.Value.Reveal())
 
 		n.Reconnect()
-		require.Eventually(t, func() bool { return z.revocations.Err() == nil }, waitFor, tick)
-		assert.True(t, z.revocations.IsRevoked(tok.ID, "bob", 0), "caught up by reloading")
+		require.Eventually(t, func() bool { return z.revocations.Err() == nil && a.revocations.Err() == nil }, waitFor, tick)
+		assert.True(t, revoked(t, a.revocations, tok.ID, "bob", "", 0))
+		assert.True(t, revoked(t, z.revocations, tok.ID, "bob", "", 0), "caught up by reloading")
 		assert.ErrorIs(t, z.verify(tok), authn.ErrTokenRevoked)
 		assert.NoError(t, z.verify(bystander))
 		assert.Contains(t, z.logs.String(), "unavailable")
@@ -234,24 +237,24 @@ func TestRevocationsShrugOffForeignAndMalformedMessages(t *testing.T) {
 		} {
 			// Unsealed, as anyone on the channel could send it, and sealed
 			// with the store's key, so that its contents are read.
-			require.NoError(t, n.Publish(ctx, token.DefaultRevocationsChannel, payload))
-			require.NoError(t, n.Publish(ctx, token.DefaultRevocationsChannel, watch.Seal(key, payload)))
+			require.NoError(t, n.Publish(ctx, gormstore.DefaultChannel, payload))
+			require.NoError(t, n.Publish(ctx, gormstore.DefaultChannel, watch.Seal(key, payload)))
 		}
 		// A well-formed revocation of bob's token, sealed with a key that
 		// is not the store's: forged.
 		forged := `{"store":"` + store + `","rev":1,"sub":"bob","jti":"` + tok.ID + `","exp":"` + exp + `"}`
-		require.NoError(t, n.Publish(ctx, token.DefaultRevocationsChannel, watch.Seal([]byte("not-the-store-key-0123456789abcdef"), forged)))
-		require.NoError(t, n.Publish(ctx, token.DefaultRevocationsChannel, forged))
+		require.NoError(t, n.Publish(ctx, gormstore.DefaultChannel, watch.Seal([]byte("not-the-store-key-0123456789abcdef"), forged)))
+		require.NoError(t, n.Publish(ctx, gormstore.DefaultChannel, forged))
 		// A revocation published after them arrives after them: once it is
 		// seen, they have all been handled.
 		marker := a.issue(t, "marker")
 		require.NoError(t, a.revocations.RevokeToken(ctx, marker.ID, "marker", marker.ExpiresAt))
 		require.Eventually(t, func() bool {
-			return z.revocations.IsRevoked(marker.ID, "marker", 0) && z.revocations.Err() == nil
+			return heard(z.revocations, marker.ID, "marker", "", 0)
 		}, waitFor, tick)
 
-		assert.False(t, z.revocations.IsRevoked(tok.ID, "bob", 0))
-		assert.False(t, z.revocations.IsRevoked("any", "bob", 1))
+		assert.False(t, revoked(t, z.revocations, tok.ID, "bob", "", 0))
+		assert.False(t, revoked(t, z.revocations, "any", "bob", "", 1))
 		assert.NoError(t, z.verify(tok))
 		assert.NoError(t, a.verify(tok))
 	})
@@ -273,7 +276,7 @@ func TestRevocationsCloseStopsFollowing(t *testing.T) {
 	assert.ErrorIs(t, a.verify(tok), authn.ErrTokenRevoked)
 
 	// Without a notifier there is nothing to follow or close.
-	alone, err := token.NewRevocations(ctx, testdb.Open(t), token.RevocationsConfig{})
+	alone, err := gormstore.New(ctx, testdb.Open(t), gormstore.Config{})
 	require.NoError(t, err)
 	assert.NoError(t, alone.Err())
 	alone.Close()
@@ -287,16 +290,16 @@ func TestNewRevocationsWaitsForTheNotifier(t *testing.T) {
 	t.Cleanup(func() { _ = n.Close() })
 	n.Disconnect()
 	db := testdb.Open(t)
-	_, err := token.NewRevocations(context.Background(), db, token.RevocationsConfig{})
+	_, err := gormstore.New(context.Background(), db, gormstore.Config{})
 	require.NoError(t, err, "the tables are in place: ctx runs out waiting for the notifier")
 	ctx, cancel := context.WithTimeout(context.Background(), time.Second)
 	defer cancel()
-	r, err := token.NewRevocations(ctx, db, token.RevocationsConfig{Notifier: n, Logger: slog.New(slog.DiscardHandler)})
+	r, err := gormstore.New(ctx, db, gormstore.Config{Notifier: n, Logger: slog.New(slog.DiscardHandler)})
 	assert.ErrorIs(t, err, watch.ErrUnavailable)
 	assert.NotErrorIs(t, err, authn.ErrInvalidCredentials)
 	assert.Nil(t, r)
 
-	_, err = token.NewRevocations(context.Background(), testdb.Open(t), token.RevocationsConfig{SyncInterval: -time.Second})
+	_, err = gormstore.New(context.Background(), testdb.Open(t), gormstore.Config{SyncInterval: -time.Second})
 	assert.ErrorIs(t, err, token.ErrInvalidConfig)
 }
 
@@ -331,7 +334,7 @@ func TestPeersCleanupCausesNoReloads(t *testing.T) {
 
 	tok := a.issue(t, "bob")
 	require.NoError(t, a.revocations.RevokeToken(ctx, tok.ID, "bob", tok.ExpiresAt))
-	require.Eventually(t, func() bool { return z.revocations.IsRevoked(tok.ID, "bob", 0) }, waitFor, tick)
+	require.Eventually(t, func() bool { return heard(z.revocations, tok.ID, "bob", "", 0) }, waitFor, tick)
 	clk.Set(tok.ExpiresAt.Add(token.MaxLeeway + time.Second))
 	deleted, err := a.revocations.Cleanup(ctx)
 	require.NoError(t, err)

@@ -1,4 +1,4 @@
-package token_test
+package gormstore_test
 
 import (
 	"context"
@@ -10,61 +10,12 @@ import (
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
-	"gorm.io/gorm"
 
 	"github.com/gatehouse-go/gatehouse/authn"
-	"github.com/gatehouse-go/gatehouse/authn/authntest"
 	"github.com/gatehouse-go/gatehouse/authn/token"
+	"github.com/gatehouse-go/gatehouse/authn/token/gormstore"
 	"github.com/gatehouse-go/gatehouse/internal/testdb"
 )
-
-// revocationFixture is an Issuer with Revocations on a fresh database, all
-// on one fake clock; database opens the database again, as another process
-// would.
-type revocationFixture struct {
-	clk         *authntest.Clock
-	db          *gorm.DB
-	database    testdb.Database
-	revocations *token.Revocations
-	issuer      *token.Issuer
-}
-
-// newRevocationFixture builds the fixture on a new SQLite file.
-func newRevocationFixture(t *testing.T) revocationFixture {
-	t.Helper()
-	return newRevocationFixtureOn(t, testdb.SQLite)
-}
-
-// newRevocationFixtureOn builds the fixture on a new database of backend b.
-func newRevocationFixtureOn(t *testing.T, b testdb.Backend) revocationFixture {
-	t.Helper()
-	f := revocationFixture{clk: authntest.NewClock(start), database: b.New(t)}
-	f.db = f.database.Open(t)
-	var err error
-	f.revocations, err = token.NewRevocations(context.Background(), f.db, token.RevocationsConfig{Now: f.clk.Now})
-	require.NoError(t, err)
-	f.issuer = newIssuer(t, f.clk, token.Config{Keys: []token.Key{hsKey(t, "hs-1")}, Revocations: f.revocations})
-	return f
-}
-
-func (f revocationFixture) issue(t *testing.T, subject string) token.Token {
-	t.Helper()
-	tok, err := f.issuer.Issue(context.Background(), subject)
-	require.NoError(t, err)
-	return tok
-}
-
-func (f revocationFixture) verify(tok token.Token) error {
-	_, err := f.issuer.Verify(context.Background(), tok.Value.Reveal())
-	return err
-}
-
-func countRows(t *testing.T, db *gorm.DB, table string) int64 {
-	t.Helper()
-	var n int64
-	require.NoError(t, db.Table(table).Count(&n).Error)
-	return n
-}
 
 func TestRevokeToken(t *testing.T) {
 	t.Parallel()
@@ -84,8 +35,8 @@ func TestRevokeToken(t *testing.T) {
 		assert.ErrorIs(t, err, authn.ErrInvalidToken)
 		assert.NotErrorIs(t, err, authn.ErrTokenReused)
 		assert.NoError(t, f.verify(sibling), "only the one token is revoked")
-		assert.True(t, f.revocations.IsRevoked(tok.ID, "bob", 0))
-		assert.True(t, f.revocations.IsRevoked(tok.ID, "someone-else", 0), "the id alone decides")
+		assert.True(t, revoked(t, f.revocations, tok.ID, "bob", "", 0))
+		assert.True(t, revoked(t, f.revocations, tok.ID, "someone-else", "", 0), "the id alone decides")
 
 		// Revoking again is harmless.
 		require.NoError(t, f.revocations.RevokeToken(ctx, tok.ID, "bob", tok.ExpiresAt))
@@ -97,13 +48,13 @@ func TestRevokeToken(t *testing.T) {
 		n, err := f.revocations.Cleanup(ctx)
 		require.NoError(t, err)
 		assert.Zero(t, n)
-		assert.True(t, f.revocations.IsRevoked(tok.ID, "bob", 0))
+		assert.True(t, revoked(t, f.revocations, tok.ID, "bob", "", 0))
 
 		f.clk.Advance(time.Second)
 		n, err = f.revocations.Cleanup(ctx)
 		require.NoError(t, err)
 		assert.Equal(t, int64(1), n)
-		assert.False(t, f.revocations.IsRevoked(tok.ID, "bob", 0), "forgotten in memory")
+		assert.False(t, revoked(t, f.revocations, tok.ID, "bob", "", 0), "forgotten in memory")
 		assert.Zero(t, countRows(t, f.db, "gatehouse_revoked_tokens"), "and in the database")
 		assert.ErrorIs(t, f.verify(tok), authn.ErrTokenExpired, "the token is dead anyway")
 	})
@@ -122,11 +73,11 @@ func TestRevokeTokenKeepsTheLaterExpiry(t *testing.T) {
 		n, err := f.revocations.Cleanup(ctx)
 		require.NoError(t, err)
 		assert.Zero(t, n)
-		assert.True(t, f.revocations.IsRevoked("jti-1", "bob", 0))
+		assert.True(t, revoked(t, f.revocations, "jti-1", "bob", "", 0))
 
-		reopened, err := token.NewRevocations(ctx, f.database.Open(t), token.RevocationsConfig{Now: f.clk.Now})
+		reopened, err := gormstore.New(ctx, f.database.Open(t), gormstore.Config{Now: f.clk.Now})
 		require.NoError(t, err)
-		assert.True(t, reopened.IsRevoked("jti-1", "bob", 0))
+		assert.True(t, revoked(t, reopened, "jti-1", "bob", "", 0))
 	})
 }
 
@@ -148,8 +99,8 @@ func TestRevokeSubject(t *testing.T) {
 		assert.ErrorIs(t, f.verify(alsoBefore), authn.ErrTokenRevoked)
 		assert.NoError(t, f.verify(after), "issued after the revocation")
 		assert.NoError(t, f.verify(carol), "another subject")
-		assert.Equal(t, float64(1), decodeSegment(t, after.Value.Reveal(), 1)["gen"])
-		_, hasGen := decodeSegment(t, carol.Value.Reveal(), 1)["gen"]
+		assert.Equal(t, float64(1), claimsOf(t, after.Value.Reveal())["gen"])
+		_, hasGen := claimsOf(t, carol.Value.Reveal())["gen"]
 		assert.False(t, hasGen)
 
 		require.NoError(t, f.revocations.RevokeSubject(ctx, "bob"))
@@ -161,17 +112,17 @@ func TestRevokeSubject(t *testing.T) {
 		assert.Equal(t, float64(2), s.Claims["gen"])
 
 		assert.Equal(t, []bool{true, true, false, false}, []bool{
-			f.revocations.IsRevoked("any", "bob", 0),
-			f.revocations.IsRevoked("any", "bob", 1),
-			f.revocations.IsRevoked("any", "bob", 2),
-			f.revocations.IsRevoked("any", "bob", 3),
+			revoked(t, f.revocations, "any", "bob", "", 0),
+			revoked(t, f.revocations, "any", "bob", "", 1),
+			revoked(t, f.revocations, "any", "bob", "", 2),
+			revoked(t, f.revocations, "any", "bob", "", 3),
 		})
 
 		// Cleanup never forgets subject revocations.
 		f.clk.Advance(365 * 24 * time.Hour)
 		_, err = f.revocations.Cleanup(ctx)
 		require.NoError(t, err)
-		assert.True(t, f.revocations.IsRevoked("any", "bob", 1))
+		assert.True(t, revoked(t, f.revocations, "any", "bob", "", 1))
 	})
 }
 
@@ -186,17 +137,17 @@ func TestRevocationsPersist(t *testing.T) {
 		require.NoError(t, f.revocations.RevokeSubject(ctx, "carol"))
 
 		// A restart: a new Revocations on the same database.
-		restarted, err := token.NewRevocations(ctx, f.database.Open(t), token.RevocationsConfig{Now: f.clk.Now})
+		restarted, err := gormstore.New(ctx, f.database.Open(t), gormstore.Config{Now: f.clk.Now})
 		require.NoError(t, err)
-		assert.True(t, restarted.IsRevoked(tok.ID, "bob", 0))
-		assert.True(t, restarted.IsRevoked(carol.ID, "carol", 0))
-		assert.False(t, restarted.IsRevoked(carol.ID, "carol", 1))
-		issuer := newIssuer(t, f.clk, token.Config{Keys: []token.Key{hsKey(t, "hs-1")}, Revocations: restarted})
+		assert.True(t, revoked(t, restarted, tok.ID, "bob", "", 0))
+		assert.True(t, revoked(t, restarted, carol.ID, "carol", "", 0))
+		assert.False(t, revoked(t, restarted, carol.ID, "carol", "", 1))
+		issuer := newIssuer(t, f.clk, restarted)
 		_, err = issuer.Verify(ctx, carol.Value.Reveal())
 		assert.ErrorIs(t, err, authn.ErrTokenRevoked)
 		fresh, err := issuer.Issue(ctx, "carol")
 		require.NoError(t, err)
-		assert.Equal(t, float64(1), decodeSegment(t, fresh.Value.Reveal(), 1)["gen"], "the generation survives too")
+		assert.Equal(t, float64(1), claimsOf(t, fresh.Value.Reveal())["gen"], "the generation survives too")
 	})
 }
 
@@ -205,7 +156,7 @@ func TestReloadPicksUpAnotherInstance(t *testing.T) {
 	testdb.Each(t, func(t *testing.T, b testdb.Backend) {
 		ctx := context.Background()
 		f := newRevocationFixtureOn(t, b)
-		other, err := token.NewRevocations(ctx, f.database.Open(t), token.RevocationsConfig{Now: f.clk.Now})
+		other, err := gormstore.New(ctx, f.database.Open(t), gormstore.Config{Now: f.clk.Now})
 		require.NoError(t, err)
 		tok := f.issue(t, "bob")
 		carol := f.issue(t, "carol")
@@ -232,14 +183,14 @@ func TestRevokeSubjectIsAtomic(t *testing.T) {
 	testdb.Each(t, func(t *testing.T, b testdb.Backend) {
 		ctx := context.Background()
 		f := newRevocationFixtureOn(t, b)
-		other, err := token.NewRevocations(ctx, f.database.Open(t), token.RevocationsConfig{Now: f.clk.Now})
+		other, err := gormstore.New(ctx, f.database.Open(t), gormstore.Config{Now: f.clk.Now})
 		require.NoError(t, err)
 		tok := f.issue(t, "bob")
 
 		const each = 5
 		var wg sync.WaitGroup
 		errs := make(chan error, 2*each)
-		for _, r := range []*token.Revocations{f.revocations, other} {
+		for _, r := range []*gormstore.Store{f.revocations, other} {
 			for range each {
 				wg.Add(1)
 				go func() {
@@ -262,8 +213,8 @@ func TestRevokeSubjectIsAtomic(t *testing.T) {
 		require.NoError(t, f.db.Table("gatehouse_subject_revocations").Where("subject = ?", "bob").Select("generation").Scan(&gen).Error)
 		assert.Equal(t, int64(2*each), gen, "no increment lost")
 		require.NoError(t, f.revocations.Reload(ctx))
-		assert.True(t, f.revocations.IsRevoked("x", "bob", 2*each-1))
-		assert.False(t, f.revocations.IsRevoked("x", "bob", 2*each))
+		assert.True(t, revoked(t, f.revocations, "x", "bob", "", 2*each-1))
+		assert.False(t, revoked(t, f.revocations, "x", "bob", "", 2*each))
 	})
 }
 
@@ -293,9 +244,9 @@ func TestRevocationsRejectBadInput(t *testing.T) {
 	}
 	assert.Zero(t, countRows(t, f.db, "gatehouse_revoked_tokens"), "nothing written")
 	assert.Zero(t, countRows(t, f.db, "gatehouse_subject_revocations"), "nothing written")
-	assert.False(t, f.revocations.IsRevoked("jti-1", "bob", 0))
+	assert.False(t, revoked(t, f.revocations, "jti-1", "bob", "", 0))
 
-	r, err := token.NewRevocations(ctx, nil, token.RevocationsConfig{})
+	r, err := gormstore.New(ctx, nil, gormstore.Config{})
 	assert.ErrorIs(t, err, token.ErrInvalidConfig)
 	assert.Nil(t, r)
 }
@@ -315,10 +266,10 @@ func TestFailedWritesChangeNothing(t *testing.T) {
 		assert.ErrorIs(t, f.revocations.Reload(ctx), token.ErrStore)
 		_, err = f.revocations.Cleanup(ctx)
 		assert.ErrorIs(t, err, token.ErrStore)
-		assert.False(t, f.revocations.IsRevoked(tok.ID, "bob", 0), "memory follows the database, never leads it")
+		assert.False(t, revoked(t, f.revocations, tok.ID, "bob", "", 0), "memory follows the database, never leads it")
 		assert.NoError(t, f.verify(tok))
 
-		_, err = token.NewRevocations(ctx, f.db, token.RevocationsConfig{})
+		_, err = gormstore.New(ctx, f.db, gormstore.Config{})
 		assert.ErrorIs(t, err, token.ErrStore)
 	})
 }
@@ -340,7 +291,7 @@ func TestRevocationTables(t *testing.T) {
 			assert.True(t, f.db.Migrator().HasColumn("gatehouse_subject_revocations", col), col)
 		}
 		// Creating the tables again, as every process start does, is harmless.
-		_, err := token.NewRevocations(context.Background(), f.db, token.RevocationsConfig{})
+		_, err := gormstore.New(context.Background(), f.db, gormstore.Config{})
 		assert.NoError(t, err)
 	})
 }
@@ -352,9 +303,9 @@ func TestConcurrentRevocationsAreAllCounted(t *testing.T) {
 	testdb.Each(t, func(t *testing.T, b testdb.Backend) {
 		ctx := context.Background()
 		f := newRevocationFixtureOn(t, b)
-		other, err := token.NewRevocations(ctx, f.database.Open(t), token.RevocationsConfig{Now: f.clk.Now})
+		other, err := gormstore.New(ctx, f.database.Open(t), gormstore.Config{Now: f.clk.Now})
 		require.NoError(t, err)
-		replicas := []*token.Revocations{f.revocations, other}
+		replicas := []*gormstore.Store{f.revocations, other}
 		exp := f.clk.Now().Add(time.Hour)
 
 		const each = 8

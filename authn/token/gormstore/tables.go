@@ -1,8 +1,6 @@
-package token
+package gormstore
 
 import (
-	"github.com/gatehouse-go/gatehouse/watch"
-
 	"context"
 	"crypto/rand"
 	"encoding/hex"
@@ -14,6 +12,7 @@ import (
 	"gorm.io/gorm/clause"
 
 	"github.com/gatehouse-go/gatehouse/internal/schema"
+	"github.com/gatehouse-go/gatehouse/watch"
 )
 
 // revokedToken is one token revoked by id, kept until it would have expired.

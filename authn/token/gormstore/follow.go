@@ -1,4 +1,4 @@
-package token
+package gormstore
 
 import (
 	"context"
@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"time"
 
+	"github.com/gatehouse-go/gatehouse/authn/token"
 	"github.com/gatehouse-go/gatehouse/watch"
 )
 
@@ -34,7 +35,9 @@ type revocationMessage struct {
 var errResync = errors.New("revocation message malformed or out of order")
 
 // validate checks a message heard on the channel, which anybody able to
-// publish there may have written.
+// publish there may have written: it must name a store and a revision, and
+// hold exactly one revocation that RevokeToken, RevokeFamily or
+// RevokeSubject would have accepted.
 func (m revocationMessage) validate() error {
 	switch {
 	case m.Store == "":
@@ -42,36 +45,34 @@ func (m revocationMessage) validate() error {
 	case m.Revision < 1:
 		return fmt.Errorf("revision %d", m.Revision)
 	}
-	if err := checkSubject(m.Subject); err != nil {
-		return err
-	}
 	kinds := 0
 	for _, present := range []bool{m.TokenID != "", m.FamilyID != "", m.Generation != 0} {
 		if present {
 			kinds++
 		}
 	}
-	expires := m.ExpiresAt != nil && !m.ExpiresAt.IsZero()
+	var expiresAt time.Time
+	if m.ExpiresAt != nil {
+		expiresAt = *m.ExpiresAt
+	}
 	switch {
 	case kinds != 1:
 		return errors.New("not exactly one of a token, a family and a generation")
-	case len(m.TokenID) > 255:
-		return errors.New("token id must be 1 to 255 bytes")
-	case m.FamilyID != "" && checkFamilyID(m.FamilyID) != nil:
-		return checkFamilyID(m.FamilyID)
-	case m.Generation != 0 && m.ExpiresAt != nil:
+	case m.TokenID != "":
+		return token.ValidateTokenRevocation(m.TokenID, m.Subject, expiresAt)
+	case m.FamilyID != "":
+		return token.ValidateFamilyRevocation(m.FamilyID, m.Subject, expiresAt)
+	case m.ExpiresAt != nil:
 		return errors.New("a generation with an expiry")
-	case m.Generation == 0 && !expires:
-		return errors.New("revocation without expiry")
 	case m.Generation < 0:
 		return fmt.Errorf("generation %d", m.Generation)
 	}
-	return nil
+	return token.ValidateSubjectRevocation(m.Subject)
 }
 
 // publish tells peers of a committed revocation. A failure is logged, not
 // returned: the revocation stands, and peers find it at their next check.
-func (r *Revocations) publish(ctx context.Context, m revocationMessage) {
+func (r *Store) publish(ctx context.Context, m revocationMessage) {
 	if r.notifier == nil {
 		return
 	}
@@ -94,9 +95,9 @@ func (r *Revocations) publish(ctx context.Context, m revocationMessage) {
 	}
 }
 
-// revocationFollower lets a watch.Follower keep a Revocations current.
+// revocationFollower lets a watch.Follower keep a Store current.
 type revocationFollower struct {
-	r *Revocations
+	r *Store
 	// lagMark is the store's revision at the last check that found memory
 	// behind it; only the Follower's goroutine touches it.
 	lagMark int64
