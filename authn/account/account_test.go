@@ -498,7 +498,7 @@ func TestChangePasswordAsksTheBreachCheckerOnce(t *testing.T) {
 	db := testdb.Open(t)
 	r := newRigOn(t, db)
 	checker := &countingChecker{breached: "password1234"}
-	checked, err := users.New(ctx, db, users.Config{BreachChecker: checker})
+	checked, err := users.New(usersStore(t, db), users.Config{BreachChecker: checker})
 	require.NoError(t, err)
 	cfg := r.cfg
 	cfg.Users = checked

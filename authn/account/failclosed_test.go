@@ -177,7 +177,7 @@ func TestUserLookupFailuresAreNotRejections(t *testing.T) {
 
 	// The same users, read through a pool of their own that then closes.
 	pool := d.Open(t)
-	usersDown, err := users.New(ctx, pool, users.Config{Now: r.clock.Now})
+	usersDown, err := users.New(usersStore(t, pool), users.Config{Now: r.clock.Now})
 	require.NoError(t, err)
 	sqlDB, err := pool.DB()
 	require.NoError(t, err)

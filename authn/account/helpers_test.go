@@ -25,6 +25,7 @@ import (
 	"github.com/gatehouse-go/gatehouse/authn/token"
 	tokengorm "github.com/gatehouse-go/gatehouse/authn/token/gormstore"
 	"github.com/gatehouse-go/gatehouse/authn/users"
+	usersgorm "github.com/gatehouse-go/gatehouse/authn/users/gormstore"
 	"github.com/gatehouse-go/gatehouse/internal/testdb"
 )
 
@@ -54,7 +55,7 @@ type rig struct {
 	db       *gorm.DB
 	clock    *authntest.Clock
 	logs     *syncBuffer
-	users    *users.Store
+	users    *users.Directory
 	tokens   *token.Issuer
 	apiKeys  *apikey.Store
 	sessions *session.Manager
@@ -67,6 +68,14 @@ var (
 	resetKey  = []byte("password-reset-signing-key-0123456789abcdef")
 	verifyKey = []byte("email-verification-key-0123456789abcdefgh")
 )
+
+// usersStore opens the users' store on db, creating its table.
+func usersStore(t *testing.T, db *gorm.DB) users.Store {
+	t.Helper()
+	s, err := usersgorm.New(context.Background(), db)
+	require.NoError(t, err)
+	return s
+}
 
 func newRig(t *testing.T) *rig {
 	t.Helper()
@@ -90,7 +99,7 @@ func newRigWith(t *testing.T, db *gorm.DB, rc tokengorm.Config) *rig {
 	logs := &syncBuffer{}
 	log := slog.New(slog.NewJSONHandler(logs, &slog.HandlerOptions{Level: slog.LevelDebug}))
 
-	u, err := users.New(ctx, db, users.Config{Hasher: argon2idForTests(t), Now: c.Now})
+	u, err := users.New(usersStore(t, db), users.Config{Hasher: argon2idForTests(t), Now: c.Now})
 	require.NoError(t, err)
 	rc.Now = c.Now
 	revocations, err := tokengorm.New(ctx, db, rc)

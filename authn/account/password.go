@@ -14,7 +14,7 @@ import (
 // a stolen session cannot be used to guess it: a wrong one fails with an
 // error matching authn.ErrInvalidCredentials and counts as a failed login,
 // and too many fail with a *authn.ThrottledError. The new password's
-// rules are checked first (users.Store.CheckPassword), so a weak one is
+// rules are checked first (users.Directory.CheckPassword), so a weak one is
 // refused without spending an attempt; the breached-password check, which
 // may ask a remote service, is made once, by SetPassword, after the current
 // password is known to be right. Nothing changes unless every check passes.

@@ -31,7 +31,7 @@ func (s *Service) RequestPasswordReset(ctx context.Context, email string) (purpo
 
 // ResetPassword sets a new password with a reset token and revokes every
 // credential the user held, since whoever forced a reset may hold some. The
-// new password is checked first (users.Store.CheckNewPassword, breached
+// new password is checked first (users.Directory.CheckNewPassword, breached
 // passwords included), so a refused one does not spend the token.
 func (s *Service) ResetPassword(ctx context.Context, resetToken, newPassword string) error {
 	if s.cfg.PasswordResets == nil {

@@ -28,7 +28,7 @@ import (
 // refuse, before spending anything, with an error matching
 // authn.ErrUnavailable, as bearer tokens do in Authenticator.
 type Config struct {
-	Users       *users.Store
+	Users       *users.Directory
 	Tokens      *token.Issuer
 	Revocations token.Revocations
 	Refresh     *refresh.Store
@@ -123,7 +123,7 @@ func (s *Service) Authenticator() authn.Chain {
 //
 // An email no account can have (users.NormalizeEmail refuses it) fails
 // with the very error of a wrong password, after the same hashing work
-// (users.Store.Authenticate), and is counted like one: against the
+// (users.Directory.Authenticate), and is counted like one: against the
 // client's address, and against a digest of the input, so that malformed
 // emails cannot buy a client more password hashing than wrong passwords
 // can. An address that is not an IP fails like a wrong password too,

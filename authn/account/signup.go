@@ -31,13 +31,13 @@ type RegistrationNotifier interface {
 // SignUp registers an account without telling the caller whether its email
 // already had one. It returns nil for a new email and for a taken one
 // alike, after the same work, hashing the password included
-// (users.Store.RegisterOrFind); the owner of the address is told which it
-// was through Config.Registrations: Registered, with an email-verification
-// token when EmailVerifications is configured, for a new account;
-// AlreadyRegistered for an existing one, whose password and name stay as
-// they were. Answer the client the same way in both cases ("check your
-// email"), so that registration cannot be used to find out who has an
-// account, as login cannot.
+// (users.Directory.RegisterOrFind); the owner of the address is told
+// which it was through Config.Registrations: Registered, with an
+// email-verification token when EmailVerifications is configured, for a
+// new account; AlreadyRegistered for an existing one, whose password and
+// name stay as they were. Answer the client the same way in both cases
+// ("check your email"), so that registration cannot be used to find out
+// who has an account, as login cannot.
 //
 // A form refused (ErrInvalidEmail, password.ErrInvalidPassword,
 // ErrInvalidName of package users) is refused with the same error whether
@@ -46,8 +46,8 @@ type RegistrationNotifier interface {
 // welcome is deleted again. Without Config.Registrations SignUp fails with
 // ErrNotConfigured.
 //
-// users.Store.Register is the other way to register: simpler, and it says
-// when an email is taken (users.ErrEmailTaken), which tells anyone who
+// users.Directory.Register is the other way to register: simpler, and it
+// says when an email is taken (users.ErrEmailTaken), which tells anyone who
 // tries that the account exists.
 func (s *Service) SignUp(ctx context.Context, email, password, name string) error {
 	if s.cfg.Registrations == nil {

@@ -72,7 +72,7 @@ func (h *hashingCounter) Hash(pw string) (string, error) {
 func signUpRig(t *testing.T, r *rig) (*recordingNotifier, *hashingCounter) {
 	t.Helper()
 	hasher := &hashingCounter{Hasher: argon2idForTests(t)}
-	u, err := users.New(context.Background(), r.db, users.Config{Hasher: hasher, Now: r.clock.Now})
+	u, err := users.New(usersStore(t, r.db), users.Config{Hasher: hasher, Now: r.clock.Now})
 	require.NoError(t, err)
 	notifier := &recordingNotifier{}
 	r.cfg.Users, r.users, r.cfg.Registrations = u, u, notifier

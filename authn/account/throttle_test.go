@@ -46,7 +46,7 @@ func (h *countingHasher) Verify(encoded, pw string) (bool, error) {
 func countedReplica(t *testing.T, db *gorm.DB, hasher password.Hasher, throttleStore func(t *testing.T) throttle.Store) *rig {
 	t.Helper()
 	r := newRigOn(t, db)
-	u, err := users.New(context.Background(), db, users.Config{Hasher: hasher, Now: r.clock.Now})
+	u, err := users.New(usersStore(t, db), users.Config{Hasher: hasher, Now: r.clock.Now})
 	require.NoError(t, err)
 	r.cfg.Users = u
 	r.users = u

@@ -13,125 +13,116 @@ import (
 	"github.com/gatehouse-go/gatehouse/authn"
 	"github.com/gatehouse-go/gatehouse/authn/password"
 	"github.com/gatehouse-go/gatehouse/authn/users"
-	"github.com/gatehouse-go/gatehouse/internal/testdb"
 )
 
 func TestSetPassword(t *testing.T) {
 	t.Parallel()
-	testdb.Each(t, func(t *testing.T, b testdb.Backend) {
-		ctx := context.Background()
-		s, _, clock := newStoreOn(t, b, users.Config{})
-		bob := register(t, s, "bob@example.com", goodPassword, "Bob")
-		print1, err := s.PasswordFingerprint(ctx, bob.ID)
-		require.NoError(t, err)
-		assert.Regexp(t, regexp.MustCompile(`^[0-9a-f]{64}$`), print1)
+	ctx := context.Background()
+	s, _, clock := newDirectory(t, users.Config{})
+	bob := register(t, s, "bob@example.com", goodPassword, "Bob")
+	print1, err := s.PasswordFingerprint(ctx, bob.ID)
+	require.NoError(t, err)
+	assert.Regexp(t, regexp.MustCompile(`^[0-9a-f]{64}$`), print1)
 
-		// A refused password changes nothing.
-		err = s.SetPassword(ctx, bob.ID, "short")
-		assert.ErrorIs(t, err, password.ErrTooShort)
-		assert.ErrorIs(t, err, password.ErrInvalidPassword)
-		same, err := s.PasswordFingerprint(ctx, bob.ID)
-		require.NoError(t, err)
-		assert.Equal(t, print1, same)
+	// A refused password changes nothing.
+	err = s.SetPassword(ctx, bob.ID, "short")
+	assert.ErrorIs(t, err, password.ErrTooShort)
+	assert.ErrorIs(t, err, password.ErrInvalidPassword)
+	same, err := s.PasswordFingerprint(ctx, bob.ID)
+	require.NoError(t, err)
+	assert.Equal(t, print1, same)
 
-		clock.Advance(time.Hour)
-		const newPassword = "a new and better passphrase"
-		require.NoError(t, s.SetPassword(ctx, bob.ID, newPassword))
-		print2, err := s.PasswordFingerprint(ctx, bob.ID)
-		require.NoError(t, err)
-		assert.NotEqual(t, print1, print2, "a reset token bound to the old password dies")
+	clock.Advance(time.Hour)
+	const newPassword = "a new and better passphrase"
+	require.NoError(t, s.SetPassword(ctx, bob.ID, newPassword))
+	print2, err := s.PasswordFingerprint(ctx, bob.ID)
+	require.NoError(t, err)
+	assert.NotEqual(t, print1, print2, "a reset token bound to the old password dies")
 
-		_, err = s.Authenticate(ctx, "bob@example.com", goodPassword)
-		assert.ErrorIs(t, err, authn.ErrInvalidCredentials)
-		u, err := s.Authenticate(ctx, "bob@example.com", newPassword)
-		require.NoError(t, err)
-		assert.True(t, u.UpdatedAt.Equal(clock.Now()))
-		assert.True(t, u.CreatedAt.Equal(bob.CreatedAt))
-	})
+	_, err = s.Authenticate(ctx, "bob@example.com", goodPassword)
+	assert.ErrorIs(t, err, authn.ErrInvalidCredentials)
+	u, err := s.Authenticate(ctx, "bob@example.com", newPassword)
+	require.NoError(t, err)
+	assert.True(t, u.UpdatedAt.Equal(clock.Now()))
+	assert.True(t, u.CreatedAt.Equal(bob.CreatedAt))
 }
 
 func TestMarkEmailVerified(t *testing.T) {
 	t.Parallel()
-	testdb.Each(t, func(t *testing.T, b testdb.Backend) {
-		ctx := context.Background()
-		s, _, clock := newStoreOn(t, b, users.Config{})
-		bob := register(t, s, "bob@example.com", goodPassword, "Bob")
+	ctx := context.Background()
+	s, _, clock := newDirectory(t, users.Config{})
+	bob := register(t, s, "bob@example.com", goodPassword, "Bob")
 
-		clock.Advance(time.Minute)
-		verifiedAt := clock.Now()
-		require.NoError(t, s.MarkEmailVerified(ctx, bob.ID))
-		clock.Advance(time.Minute)
-		require.NoError(t, s.MarkEmailVerified(ctx, bob.ID), "verifying again is not an error")
+	clock.Advance(time.Minute)
+	verifiedAt := clock.Now()
+	require.NoError(t, s.MarkEmailVerified(ctx, bob.ID))
+	clock.Advance(time.Minute)
+	require.NoError(t, s.MarkEmailVerified(ctx, bob.ID), "verifying again is not an error")
 
-		u, err := s.Get(ctx, bob.ID)
-		require.NoError(t, err)
-		require.NotNil(t, u.EmailVerifiedAt)
-		assert.True(t, u.Verified())
-		assert.True(t, u.EmailVerifiedAt.Equal(verifiedAt), "the first verification's time is kept")
-		assert.True(t, u.UpdatedAt.Equal(verifiedAt))
-	})
+	u, err := s.Get(ctx, bob.ID)
+	require.NoError(t, err)
+	require.NotNil(t, u.EmailVerifiedAt)
+	assert.True(t, u.Verified())
+	assert.True(t, u.EmailVerifiedAt.Equal(verifiedAt), "the first verification's time is kept")
+	assert.True(t, u.UpdatedAt.Equal(verifiedAt))
 }
 
 func TestDelete(t *testing.T) {
 	t.Parallel()
-	testdb.Each(t, func(t *testing.T, b testdb.Backend) {
-		ctx := context.Background()
-		s, _, _ := newStoreOn(t, b, users.Config{})
-		bob := register(t, s, "bob@example.com", goodPassword, "Bob")
-		alice := register(t, s, "alice@example.com", goodPassword, "Alice")
+	ctx := context.Background()
+	s, _, _ := newDirectory(t, users.Config{})
+	bob := register(t, s, "bob@example.com", goodPassword, "Bob")
+	alice := register(t, s, "alice@example.com", goodPassword, "Alice")
 
-		require.NoError(t, s.Delete(ctx, bob.ID))
-		_, err := s.Get(ctx, bob.ID)
-		assert.ErrorIs(t, err, users.ErrNotFound)
-		_, err = s.GetByEmail(ctx, "bob@example.com")
-		assert.ErrorIs(t, err, users.ErrNotFound)
-		assert.ErrorIs(t, s.Delete(ctx, bob.ID), users.ErrNotFound)
+	require.NoError(t, s.Delete(ctx, bob.ID))
+	_, err := s.Get(ctx, bob.ID)
+	assert.ErrorIs(t, err, users.ErrNotFound)
+	_, err = s.GetByEmail(ctx, "bob@example.com")
+	assert.ErrorIs(t, err, users.ErrNotFound)
+	assert.ErrorIs(t, s.Delete(ctx, bob.ID), users.ErrNotFound)
 
-		list, err := s.List(ctx)
-		require.NoError(t, err)
-		assert.Equal(t, []users.User{alice}, list, "only bob is gone")
+	list, err := s.List(ctx)
+	require.NoError(t, err)
+	assert.Equal(t, []users.User{alice}, list, "only bob is gone")
 
-		// The email is free again, for a new account with a new id.
-		again := register(t, s, "bob@example.com", goodPassword, "Bob")
-		assert.NotEqual(t, bob.ID, again.ID)
-	})
+	// The email is free again, for a new account with a new id.
+	again := register(t, s, "bob@example.com", goodPassword, "Bob")
+	assert.NotEqual(t, bob.ID, again.ID)
 }
 
 func TestUnknownUser(t *testing.T) {
 	t.Parallel()
-	testdb.Each(t, func(t *testing.T, b testdb.Backend) {
-		ctx := context.Background()
-		s, _, _ := newStoreOn(t, b, users.Config{})
-		register(t, s, "bob@example.com", goodPassword, "Bob")
-		const id = "usr_00000000000000000000000000000000"
+	ctx := context.Background()
+	s, _, _ := newDirectory(t, users.Config{})
+	register(t, s, "bob@example.com", goodPassword, "Bob")
+	const id = "usr_00000000000000000000000000000000"
 
-		tests := []struct {
-			name string
-			call func() error
-		}{
-			{"Get", func() error { _, err := s.Get(ctx, id); return err }},
-			{"Get empty id", func() error { _, err := s.Get(ctx, ""); return err }},
-			{"GetByEmail", func() error { _, err := s.GetByEmail(ctx, "alice@example.com"); return err }},
-			{"SetPassword", func() error { return s.SetPassword(ctx, id, goodPassword) }},
-			{"SetLocked true", func() error { return s.SetLocked(ctx, id, true) }},
-			{"SetLocked false", func() error { return s.SetLocked(ctx, id, false) }},
-			{"MarkEmailVerified", func() error { return s.MarkEmailVerified(ctx, id) }},
-			{"Delete", func() error { return s.Delete(ctx, id) }},
-			{"PasswordFingerprint", func() error { _, err := s.PasswordFingerprint(ctx, id); return err }},
-		}
-		for _, tt := range tests {
-			t.Run(tt.name, func(t *testing.T) {
-				t.Parallel()
-				assert.ErrorIs(t, tt.call(), users.ErrNotFound)
-			})
-		}
+	tests := []struct {
+		name string
+		call func() error
+	}{
+		{"Get", func() error { _, err := s.Get(ctx, id); return err }},
+		{"Get empty id", func() error { _, err := s.Get(ctx, ""); return err }},
+		{"GetByEmail", func() error { _, err := s.GetByEmail(ctx, "alice@example.com"); return err }},
+		{"SetPassword", func() error { return s.SetPassword(ctx, id, goodPassword) }},
+		{"SetLocked true", func() error { return s.SetLocked(ctx, id, true) }},
+		{"SetLocked false", func() error { return s.SetLocked(ctx, id, false) }},
+		{"MarkEmailVerified", func() error { return s.MarkEmailVerified(ctx, id) }},
+		{"Delete", func() error { return s.Delete(ctx, id) }},
+		{"PasswordFingerprint", func() error { _, err := s.PasswordFingerprint(ctx, id); return err }},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			assert.ErrorIs(t, tt.call(), users.ErrNotFound)
+		})
+	}
 
-		_, err := s.GetByEmail(ctx, "not an email")
-		assert.ErrorIs(t, err, users.ErrInvalidEmail)
-		n, err := s.Count(ctx)
-		require.NoError(t, err)
-		assert.Equal(t, int64(1), n, "nothing was created by the misses")
-	})
+	_, err := s.GetByEmail(ctx, "not an email")
+	assert.ErrorIs(t, err, users.ErrInvalidEmail)
+	n, err := s.Count(ctx)
+	require.NoError(t, err)
+	assert.Equal(t, int64(1), n, "nothing was created by the misses")
 }
 
 func TestCheckPasswordMirrorsSetPassword(t *testing.T) {
@@ -156,7 +147,7 @@ func TestCheckPasswordMirrorsSetPassword(t *testing.T) {
 		{"bcrypt, 73 bytes", bcryptHasher, password.Rules{}, strings.Repeat("p", 73), false},
 	}
 	for _, tt := range tests {
-		s, _, _ := newStore(t, users.Config{Hasher: tt.hasher, Rules: tt.rules})
+		s, _, _ := newDirectory(t, users.Config{Hasher: tt.hasher, Rules: tt.rules})
 		for name, check := range map[string]func(string) error{
 			"CheckPassword":    s.CheckPassword,
 			"CheckNewPassword": func(pw string) error { return s.CheckNewPassword(context.Background(), pw) },

@@ -2,7 +2,6 @@ package users
 
 import (
 	"context"
-	"errors"
 	"fmt"
 
 	"github.com/gatehouse-go/gatehouse/authn"
@@ -16,7 +15,8 @@ var errLoginFailed = fmt.Errorf("users: authenticate: %w", authn.ErrInvalidCrede
 
 // maxLoginPassword is the longest password Authenticate hashes, in bytes:
 // four bytes for each of the most characters any password.Rules accept
-// (password.LimitMaxLength), so no password set through a Store is longer.
+// (password.LimitMaxLength), so no password set through a Directory is
+// longer.
 const maxLoginPassword = 4 * password.LimitMaxLength
 
 // Authenticate returns the user whose email and password these are.
@@ -29,7 +29,9 @@ const maxLoginPassword = 4 * password.LimitMaxLength
 // fails with an error matching ErrLocked as well as
 // authn.ErrInvalidCredentials; given a wrong one, it fails as any account
 // would, so only someone who knows the password learns of the lock. A
-// failure to reach the database is returned as it is and matches neither.
+// failure of the Store matches ErrStore, and neither of those. The account
+// is looked up with one call to the Store.
+//
 // A password longer than any Rules accept (4 KiB) fails like a wrong one,
 // after the same work, but is not itself hashed: a client sending
 // megabytes would otherwise make each attempt cost the server dearly.
@@ -37,18 +39,21 @@ const maxLoginPassword = 4 * password.LimitMaxLength
 // After a successful login, a hash the Hasher says needs rehashing (another
 // algorithm, weaker parameters) is replaced by a new one. If storing it
 // fails the login still succeeds; the failure is logged and the next login
-// tries again.
+// tries again. A new hash is stored only over the one the login verified,
+// so a password changed meanwhile stays changed.
 //
 // Authenticate does not limit attempts; put package throttle in front of it.
-func (s *Store) Authenticate(ctx context.Context, email, pw string) (User, error) {
-	encoded := s.dummyHash
-	rec, found := userRecord{}, false
+func (d *Directory) Authenticate(ctx context.Context, email, pw string) (User, error) {
+	encoded := d.dummyHash
+	var rec Record
+	found := false
 	if normalized, err := NormalizeEmail(email); err == nil {
-		switch rec, err = s.find(ctx, "email = ?", normalized); {
-		case err == nil:
-			encoded, found = rec.PasswordHash, true
-		case !errors.Is(err, ErrNotFound):
-			return User{}, fmt.Errorf("users: authenticate: %w", err)
+		rec, found, err = d.store.GetByEmail(ctx, normalized)
+		if err != nil {
+			return User{}, storeError("authenticate", err)
+		}
+		if found {
+			encoded = rec.PasswordHash
 		}
 	}
 	tooLong := len(pw) > maxLoginPassword
@@ -57,15 +62,15 @@ func (s *Store) Authenticate(ctx context.Context, email, pw string) (User, error
 	}
 	// An error here is a hash that cannot be read or a password the
 	// algorithm cannot take; either way no password matched.
-	ok, err := s.hasher.Verify(encoded, pw)
+	ok, err := d.hasher.Verify(encoded, pw)
 	if !found || tooLong || err != nil || !ok {
 		return User{}, errLoginFailed
 	}
 	if rec.LockedAt != nil {
 		return User{}, fmt.Errorf("users: authenticate: %w", ErrLocked)
 	}
-	if s.hasher.NeedsRehash(rec.PasswordHash) {
-		s.rehash(ctx, rec, pw)
+	if d.hasher.NeedsRehash(rec.PasswordHash) {
+		d.rehash(ctx, rec, pw)
 	}
 	return rec.user(), nil
 }
@@ -73,16 +78,13 @@ func (s *Store) Authenticate(ctx context.Context, email, pw string) (User, error
 // rehash stores a new hash of pw for rec, unless the password has changed
 // since rec was read: a concurrent SetPassword must win over a login that
 // verified the old password.
-func (s *Store) rehash(ctx context.Context, rec userRecord, pw string) {
-	hash, err := s.hasher.Hash(pw)
+func (d *Directory) rehash(ctx context.Context, rec Record, pw string) {
+	hash, err := d.hasher.Hash(pw)
 	if err != nil {
-		s.logger.WarnContext(ctx, "users: rehash password", "user_id", rec.ID, "error", err)
+		d.logger.WarnContext(ctx, "users: rehash password", "user_id", rec.ID, "error", err)
 		return
 	}
-	err = s.db.WithContext(ctx).Model(&userRecord{}).
-		Where("id = ? AND password_hash = ?", rec.ID, rec.PasswordHash).
-		Update("password_hash", hash).Error
-	if err != nil {
-		s.logger.WarnContext(ctx, "users: store rehashed password", "user_id", rec.ID, "error", err)
+	if _, err := d.store.ReplacePasswordHash(ctx, rec.ID, rec.PasswordHash, hash); err != nil {
+		d.logger.WarnContext(ctx, "users: store rehashed password", "user_id", rec.ID, "error", err)
 	}
 }

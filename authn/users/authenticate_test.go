@@ -16,16 +16,16 @@ import (
 	"github.com/gatehouse-go/gatehouse/authn/authntest"
 	"github.com/gatehouse-go/gatehouse/authn/password"
 	"github.com/gatehouse-go/gatehouse/authn/users"
-	"github.com/gatehouse-go/gatehouse/internal/testdb"
+	"github.com/gatehouse-go/gatehouse/authn/users/memstore"
 )
 
 func TestAuthenticate(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
 	hasher := &recordingHasher{Hasher: fastHasher(t)}
-	s, db, _ := newStore(t, users.Config{Hasher: hasher})
+	s, store, _ := newDirectory(t, users.Config{Hasher: hasher})
 	bob := register(t, s, "bob@example.com", goodPassword, "Bob")
-	bobHash := storedHash(t, db, bob.ID)
+	bobHash := storedHash(t, store, bob.ID)
 	bobParams := bobHash[:strings.LastIndex(bobHash[:strings.LastIndex(bobHash, "$")], "$")]
 
 	t.Run("success", func(t *testing.T) {
@@ -77,86 +77,82 @@ func TestAuthenticate(t *testing.T) {
 
 func TestAuthenticateLocked(t *testing.T) {
 	t.Parallel()
-	testdb.Each(t, func(t *testing.T, b testdb.Backend) {
-		ctx := context.Background()
-		s, _, clock := newStoreOn(t, b, users.Config{})
-		bob := register(t, s, "bob@example.com", goodPassword, "Bob")
+	ctx := context.Background()
+	s, _, clock := newDirectory(t, users.Config{})
+	bob := register(t, s, "bob@example.com", goodPassword, "Bob")
 
-		lockedAt := clock.Now().Add(time.Minute)
-		clock.Advance(time.Minute)
-		require.NoError(t, s.SetLocked(ctx, bob.ID, true))
-		clock.Advance(time.Minute)
-		require.NoError(t, s.SetLocked(ctx, bob.ID, true), "locking again is not an error")
-		u, err := s.Get(ctx, bob.ID)
-		require.NoError(t, err)
-		require.NotNil(t, u.LockedAt)
-		assert.True(t, u.LockedAt.Equal(lockedAt), "the first lock's time is kept")
-		assert.True(t, u.Locked())
+	lockedAt := clock.Now().Add(time.Minute)
+	clock.Advance(time.Minute)
+	require.NoError(t, s.SetLocked(ctx, bob.ID, true))
+	clock.Advance(time.Minute)
+	require.NoError(t, s.SetLocked(ctx, bob.ID, true), "locking again is not an error")
+	u, err := s.Get(ctx, bob.ID)
+	require.NoError(t, err)
+	require.NotNil(t, u.LockedAt)
+	assert.True(t, u.LockedAt.Equal(lockedAt), "the first lock's time is kept")
+	assert.True(t, u.Locked())
 
-		// The right password learns of the lock, and is still refused.
-		u, err = s.Authenticate(ctx, "bob@example.com", goodPassword)
-		assert.ErrorIs(t, err, users.ErrLocked)
-		assert.ErrorIs(t, err, authn.ErrInvalidCredentials)
-		assert.Zero(t, u)
+	// The right password learns of the lock, and is still refused.
+	u, err = s.Authenticate(ctx, "bob@example.com", goodPassword)
+	assert.ErrorIs(t, err, users.ErrLocked)
+	assert.ErrorIs(t, err, authn.ErrInvalidCredentials)
+	assert.Zero(t, u)
 
-		// A wrong one learns nothing, not even that the account is locked.
-		_, wrong := s.Authenticate(ctx, "bob@example.com", "not the password")
-		_, unknown := s.Authenticate(ctx, "nobody@example.com", "not the password")
-		assert.NotErrorIs(t, wrong, users.ErrLocked)
-		assert.ErrorIs(t, wrong, authn.ErrInvalidCredentials)
-		assert.Equal(t, unknown.Error(), wrong.Error())
+	// A wrong one learns nothing, not even that the account is locked.
+	_, wrong := s.Authenticate(ctx, "bob@example.com", "not the password")
+	_, unknown := s.Authenticate(ctx, "nobody@example.com", "not the password")
+	assert.NotErrorIs(t, wrong, users.ErrLocked)
+	assert.ErrorIs(t, wrong, authn.ErrInvalidCredentials)
+	assert.Equal(t, unknown.Error(), wrong.Error())
 
-		clock.Advance(time.Minute)
-		require.NoError(t, s.SetLocked(ctx, bob.ID, false))
-		require.NoError(t, s.SetLocked(ctx, bob.ID, false), "unlocking again is not an error")
-		u, err = s.Authenticate(ctx, "bob@example.com", goodPassword)
-		require.NoError(t, err)
-		assert.Nil(t, u.LockedAt)
-		assert.True(t, u.UpdatedAt.Equal(clock.Now()))
-	})
+	clock.Advance(time.Minute)
+	require.NoError(t, s.SetLocked(ctx, bob.ID, false))
+	require.NoError(t, s.SetLocked(ctx, bob.ID, false), "unlocking again is not an error")
+	u, err = s.Authenticate(ctx, "bob@example.com", goodPassword)
+	require.NoError(t, err)
+	assert.Nil(t, u.LockedAt)
+	assert.True(t, u.UpdatedAt.Equal(clock.Now()))
 }
 
 // Switching from bcrypt to Argon2id keeps every user: old hashes verify, and
 // each is replaced at its owner's next login.
 func TestRehashOnLoginAfterSwitchingHashers(t *testing.T) {
 	t.Parallel()
-	testdb.Each(t, func(t *testing.T, b testdb.Backend) {
-		ctx := context.Background()
-		db := b.Open(t)
-		clock := authntest.NewClock(start)
-		before, err := users.New(ctx, db, users.Config{Hasher: cheapBcrypt{}, Now: clock.Now})
-		require.NoError(t, err)
-		bob := register(t, before, "bob@example.com", goodPassword, "Bob")
-		require.True(t, strings.HasPrefix(storedHash(t, db, bob.ID), "$2a$04$"))
-		oldPrint, err := before.PasswordFingerprint(ctx, bob.ID)
-		require.NoError(t, err)
+	ctx := context.Background()
+	store := memstore.New()
+	clock := authntest.NewClock(start)
+	before, err := users.New(store, users.Config{Hasher: cheapBcrypt{}, Now: clock.Now})
+	require.NoError(t, err)
+	bob := register(t, before, "bob@example.com", goodPassword, "Bob")
+	require.True(t, strings.HasPrefix(storedHash(t, store, bob.ID), "$2a$04$"))
+	oldPrint, err := before.PasswordFingerprint(ctx, bob.ID)
+	require.NoError(t, err)
 
-		after, err := users.New(ctx, db, users.Config{Hasher: fastHasher(t), Now: clock.Now})
-		require.NoError(t, err)
+	after, err := users.New(store, users.Config{Hasher: fastHasher(t), Now: clock.Now})
+	require.NoError(t, err)
 
-		// A wrong password rehashes nothing.
-		_, err = after.Authenticate(ctx, "bob@example.com", "not the password")
-		require.ErrorIs(t, err, authn.ErrInvalidCredentials)
-		assert.True(t, strings.HasPrefix(storedHash(t, db, bob.ID), "$2a$04$"))
+	// A wrong password rehashes nothing.
+	_, err = after.Authenticate(ctx, "bob@example.com", "not the password")
+	require.ErrorIs(t, err, authn.ErrInvalidCredentials)
+	assert.True(t, strings.HasPrefix(storedHash(t, store, bob.ID), "$2a$04$"))
 
-		clock.Advance(time.Hour)
-		u, err := after.Authenticate(ctx, "bob@example.com", goodPassword)
-		require.NoError(t, err)
-		assert.Equal(t, bob, u, "a rehash is not a change to the account")
-		rehashed := storedHash(t, db, bob.ID)
-		assert.True(t, strings.HasPrefix(rehashed, "$argon2id$v=19$m=7168,t=5,p=1$"), rehashed)
-		newPrint, err := after.PasswordFingerprint(ctx, bob.ID)
-		require.NoError(t, err)
-		assert.NotEqual(t, oldPrint, newPrint)
+	clock.Advance(time.Hour)
+	u, err := after.Authenticate(ctx, "bob@example.com", goodPassword)
+	require.NoError(t, err)
+	assert.Equal(t, bob, u, "a rehash is not a change to the account")
+	rehashed := storedHash(t, store, bob.ID)
+	assert.True(t, strings.HasPrefix(rehashed, "$argon2id$v=19$m=7168,t=5,p=1$"), rehashed)
+	newPrint, err := after.PasswordFingerprint(ctx, bob.ID)
+	require.NoError(t, err)
+	assert.NotEqual(t, oldPrint, newPrint)
 
-		// The new hash verifies and is kept.
-		_, err = after.Authenticate(ctx, "bob@example.com", goodPassword)
-		require.NoError(t, err)
-		assert.Equal(t, rehashed, storedHash(t, db, bob.ID))
-		got, err := after.Get(ctx, bob.ID)
-		require.NoError(t, err)
-		assert.True(t, got.UpdatedAt.Equal(bob.UpdatedAt))
-	})
+	// The new hash verifies and is kept.
+	_, err = after.Authenticate(ctx, "bob@example.com", goodPassword)
+	require.NoError(t, err)
+	assert.Equal(t, rehashed, storedHash(t, store, bob.ID))
+	got, err := after.Get(ctx, bob.ID)
+	require.NoError(t, err)
+	assert.True(t, got.UpdatedAt.Equal(bob.UpdatedAt))
 }
 
 // A rehash that cannot be made or stored does not fail the login; it is
@@ -166,15 +162,15 @@ func TestRehashFailureIsLoggedNotFatal(t *testing.T) {
 	ctx := context.Background()
 	var logs bytes.Buffer
 	hasher := &brokenRehasher{}
-	s, db, _ := newStore(t, users.Config{Hasher: hasher, Logger: slog.New(slog.NewJSONHandler(&logs, nil))})
+	s, store, _ := newDirectory(t, users.Config{Hasher: hasher, Logger: slog.New(slog.NewJSONHandler(&logs, nil))})
 	bob := register(t, s, "bob@example.com", goodPassword, "Bob")
-	stored := storedHash(t, db, bob.ID)
+	stored := storedHash(t, store, bob.ID)
 
 	hasher.broken.Store(true)
 	u, err := s.Authenticate(ctx, "bob@example.com", goodPassword)
 	require.NoError(t, err)
 	assert.Equal(t, bob.ID, u.ID)
-	assert.Equal(t, stored, storedHash(t, db, bob.ID), "the old hash still works")
+	assert.Equal(t, stored, storedHash(t, store, bob.ID), "the old hash still works")
 
 	out := logs.String()
 	assert.Contains(t, out, `"user_id":"`+bob.ID+`"`)
@@ -207,7 +203,7 @@ func TestAuthenticateDoesNotHashHugePasswords(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
 	hasher := &lengthHasher{Hasher: fastHasher(t)}
-	s, _, _ := newStore(t, users.Config{Hasher: hasher})
+	s, _, _ := newDirectory(t, users.Config{Hasher: hasher})
 	register(t, s, "bob@example.com", goodPassword, "Bob")
 	_, wrong := s.Authenticate(ctx, "bob@example.com", "not the password")
 

@@ -13,7 +13,6 @@ import (
 
 	"github.com/gatehouse-go/gatehouse/authn/password"
 	"github.com/gatehouse-go/gatehouse/authn/users"
-	"github.com/gatehouse-go/gatehouse/internal/testdb"
 )
 
 // breachedPassword passes the default Rules and is known to every test's
@@ -58,25 +57,23 @@ var errCheckerDown = fmt.Errorf("checker down: %w", password.ErrBreachCheckUnava
 
 func TestRegisterRefusesBreachedPasswords(t *testing.T) {
 	t.Parallel()
-	testdb.Each(t, func(t *testing.T, b testdb.Backend) {
-		ctx := context.Background()
-		checker := &fakeChecker{}
-		s, _, _ := newStoreOn(t, b, users.Config{BreachChecker: checker})
+	ctx := context.Background()
+	checker := &fakeChecker{}
+	s, _, _ := newDirectory(t, users.Config{BreachChecker: checker})
 
-		u, err := s.Register(ctx, "bob@example.com", breachedPassword, "Bob")
-		assert.ErrorIs(t, err, password.ErrBreached)
-		assert.ErrorIs(t, err, password.ErrInvalidPassword, "adapters answer it as they answer a short password")
-		assert.NotContains(t, err.Error(), breachedPassword)
-		assert.Zero(t, u)
-		assert.Equal(t, 1, checker.calls())
-		n, err := s.Count(ctx)
-		require.NoError(t, err)
-		assert.Zero(t, n, "nothing was created")
+	u, err := s.Register(ctx, "bob@example.com", breachedPassword, "Bob")
+	assert.ErrorIs(t, err, password.ErrBreached)
+	assert.ErrorIs(t, err, password.ErrInvalidPassword, "adapters answer it as they answer a short password")
+	assert.NotContains(t, err.Error(), breachedPassword)
+	assert.Zero(t, u)
+	assert.Equal(t, 1, checker.calls())
+	n, err := s.Count(ctx)
+	require.NoError(t, err)
+	assert.Zero(t, n, "nothing was created")
 
-		bob := register(t, s, "bob@example.com", goodPassword, "Bob")
-		assert.Equal(t, 1, checker.calls())
-		assert.Equal(t, "bob@example.com", bob.Email)
-	})
+	bob := register(t, s, "bob@example.com", goodPassword, "Bob")
+	assert.Equal(t, 1, checker.calls())
+	assert.Equal(t, "bob@example.com", bob.Email)
 }
 
 // A checker that cannot answer refuses the registration (fail closed), with
@@ -85,7 +82,7 @@ func TestRegisterRefusesBreachedPasswords(t *testing.T) {
 func TestRegisterFailsClosedWhenTheCheckerFails(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
-	s, _, _ := newStore(t, users.Config{BreachChecker: &fakeChecker{err: errCheckerDown}})
+	s, _, _ := newDirectory(t, users.Config{BreachChecker: &fakeChecker{err: errCheckerDown}})
 
 	u, err := s.Register(ctx, "bob@example.com", goodPassword, "Bob")
 	assert.ErrorIs(t, err, password.ErrBreachCheckUnavailable)
@@ -105,7 +102,7 @@ func TestRegisterFailsClosedWhenTheCheckerFails(t *testing.T) {
 func TestRegisterAsksTheCheckerLast(t *testing.T) {
 	t.Parallel()
 	checker := &fakeChecker{}
-	s, _, _ := newStore(t, users.Config{BreachChecker: checker})
+	s, _, _ := newDirectory(t, users.Config{BreachChecker: checker})
 	register(t, s, "taken@example.com", goodPassword, "Taken")
 	require.Equal(t, 1, checker.calls())
 
@@ -139,43 +136,41 @@ func TestRegisterAsksTheCheckerLast(t *testing.T) {
 
 func TestSetPasswordChecksBreaches(t *testing.T) {
 	t.Parallel()
-	testdb.Each(t, func(t *testing.T, b testdb.Backend) {
-		ctx := context.Background()
-		checker := &fakeChecker{}
-		s, _, _ := newStoreOn(t, b, users.Config{BreachChecker: checker})
-		bob := register(t, s, "bob@example.com", goodPassword, "Bob")
-		before, err := s.PasswordFingerprint(ctx, bob.ID)
+	ctx := context.Background()
+	checker := &fakeChecker{}
+	s, _, _ := newDirectory(t, users.Config{BreachChecker: checker})
+	bob := register(t, s, "bob@example.com", goodPassword, "Bob")
+	before, err := s.PasswordFingerprint(ctx, bob.ID)
+	require.NoError(t, err)
+	unchanged := func() {
+		t.Helper()
+		now, err := s.PasswordFingerprint(ctx, bob.ID)
 		require.NoError(t, err)
-		unchanged := func() {
-			t.Helper()
-			now, err := s.PasswordFingerprint(ctx, bob.ID)
-			require.NoError(t, err)
-			assert.Equal(t, before, now, "the password did not change")
-		}
+		assert.Equal(t, before, now, "the password did not change")
+	}
 
-		err = s.SetPassword(ctx, bob.ID, breachedPassword)
-		assert.ErrorIs(t, err, password.ErrBreached)
-		assert.ErrorIs(t, err, password.ErrInvalidPassword)
-		unchanged()
+	err = s.SetPassword(ctx, bob.ID, breachedPassword)
+	assert.ErrorIs(t, err, password.ErrBreached)
+	assert.ErrorIs(t, err, password.ErrInvalidPassword)
+	unchanged()
 
-		checker.err = errCheckerDown
-		err = s.SetPassword(ctx, bob.ID, "a new and better passphrase")
-		assert.ErrorIs(t, err, password.ErrBreachCheckUnavailable)
-		assert.NotErrorIs(t, err, password.ErrInvalidPassword)
-		unchanged()
+	checker.err = errCheckerDown
+	err = s.SetPassword(ctx, bob.ID, "a new and better passphrase")
+	assert.ErrorIs(t, err, password.ErrBreachCheckUnavailable)
+	assert.NotErrorIs(t, err, password.ErrInvalidPassword)
+	unchanged()
 
-		checker.err = nil
-		require.NoError(t, s.SetPassword(ctx, bob.ID, "a new and better passphrase"))
-		_, err = s.Authenticate(ctx, "bob@example.com", "a new and better passphrase")
-		assert.NoError(t, err)
-	})
+	checker.err = nil
+	require.NoError(t, s.SetPassword(ctx, bob.ID, "a new and better passphrase"))
+	_, err = s.Authenticate(ctx, "bob@example.com", "a new and better passphrase")
+	assert.NoError(t, err)
 }
 
 func TestCheckNewPassword(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
 	checker := &fakeChecker{}
-	s, _, _ := newStore(t, users.Config{BreachChecker: checker})
+	s, _, _ := newDirectory(t, users.Config{BreachChecker: checker})
 
 	tests := []struct {
 		name      string
@@ -219,7 +214,7 @@ func TestLoginDoesNotAskTheChecker(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
 	checker := &fakeChecker{}
-	s, _, _ := newStore(t, users.Config{BreachChecker: checker})
+	s, _, _ := newDirectory(t, users.Config{BreachChecker: checker})
 	register(t, s, "bob@example.com", goodPassword, "Bob")
 	checker.calls()
 
@@ -229,8 +224,8 @@ func TestLoginDoesNotAskTheChecker(t *testing.T) {
 	assert.Zero(t, checker.calls())
 }
 
-// The Store with the Pwned Passwords client, against a local stand-in for
-// the service.
+// The Directory with the Pwned Passwords client, against a local stand-in
+// for the service.
 func TestRegisterWithPwnedPasswords(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
@@ -252,7 +247,7 @@ func TestRegisterWithPwnedPasswords(t *testing.T) {
 	t.Cleanup(srv.Close)
 	checker, err := password.NewPwnedPasswords(password.PwnedPasswordsConfig{BaseURL: srv.URL})
 	require.NoError(t, err)
-	s, _, _ := newStore(t, users.Config{BreachChecker: checker})
+	s, _, _ := newDirectory(t, users.Config{BreachChecker: checker})
 
 	_, err = s.Register(ctx, "bob@example.com", breachedPassword, "Bob")
 	assert.ErrorIs(t, err, password.ErrBreached)

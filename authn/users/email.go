@@ -44,7 +44,7 @@ const (
 // normalize the same way, so logging in as "ａlice@example.com" finds the
 // account of "alice@example.com". Addresses stored before this
 // normalization that it changes can no longer be found by email; see
-// Store.UsersWithUnnormalizedEmail.
+// Directory.UsersWithUnnormalizedEmail.
 //
 // Lowercasing the local part is, strictly, not what RFC 5321 allows, but no
 // mail provider in use distinguishes case there, and treating

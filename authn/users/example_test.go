@@ -5,44 +5,29 @@ import (
 	"errors"
 	"fmt"
 	"log"
-	"os"
-	"path/filepath"
-
-	"gorm.io/driver/sqlite"
-	"gorm.io/gorm"
-	"gorm.io/gorm/logger"
 
 	"github.com/gatehouse-go/gatehouse/authn"
 	"github.com/gatehouse-go/gatehouse/authn/password"
 	"github.com/gatehouse-go/gatehouse/authn/users"
+	"github.com/gatehouse-go/gatehouse/authn/users/memstore"
 )
 
 // Register an account, then log in with it.
-func ExampleStore_Authenticate() {
-	dir, err := os.MkdirTemp("", "gatehouse-users")
-	if err != nil {
-		log.Fatal(err)
-	}
-	defer os.RemoveAll(dir)
-	db, err := gorm.Open(sqlite.Open(filepath.Join(dir, "app.db")), &gorm.Config{Logger: logger.Discard})
-	if err != nil {
-		log.Fatal(err)
-	}
-
+func ExampleDirectory_Authenticate() {
 	ctx := context.Background()
-	store, err := users.New(ctx, db, users.Config{}) // Argon2id, 12 to 128 characters
+	directory, err := users.New(memstore.New(), users.Config{}) // Argon2id, 12 to 128 characters
 	if err != nil {
 		log.Fatal(err)
 	}
-	if _, err := store.Register(ctx, "Bob@Example.com", "correct horse battery staple", "Bob"); err != nil {
+	if _, err := directory.Register(ctx, "Bob@Example.com", "correct horse battery staple", "Bob"); err != nil {
 		log.Fatal(err)
 	}
 
-	u, err := store.Authenticate(ctx, "bob@example.com", "correct horse battery staple")
+	u, err := directory.Authenticate(ctx, "bob@example.com", "correct horse battery staple")
 	fmt.Println(u.Email, u.Name, err)
 
-	_, wrongPassword := store.Authenticate(ctx, "bob@example.com", "Tr0ub4dor&3")
-	_, unknownEmail := store.Authenticate(ctx, "eve@example.com", "Tr0ub4dor&3")
+	_, wrongPassword := directory.Authenticate(ctx, "bob@example.com", "Tr0ub4dor&3")
+	_, unknownEmail := directory.Authenticate(ctx, "eve@example.com", "Tr0ub4dor&3")
 	fmt.Println(errors.Is(wrongPassword, authn.ErrInvalidCredentials), wrongPassword.Error() == unknownEmail.Error())
 	// Output:
 	// bob@example.com Bob <nil>
@@ -50,22 +35,13 @@ func ExampleStore_Authenticate() {
 }
 
 // Registration reports every problem with the form at once.
-func ExampleStore_Register() {
-	dir, err := os.MkdirTemp("", "gatehouse-users")
-	if err != nil {
-		log.Fatal(err)
-	}
-	defer os.RemoveAll(dir)
-	db, err := gorm.Open(sqlite.Open(filepath.Join(dir, "app.db")), &gorm.Config{Logger: logger.Discard})
-	if err != nil {
-		log.Fatal(err)
-	}
-	store, err := users.New(context.Background(), db, users.Config{})
+func ExampleDirectory_Register() {
+	directory, err := users.New(memstore.New(), users.Config{})
 	if err != nil {
 		log.Fatal(err)
 	}
 
-	_, err = store.Register(context.Background(), "bob@localhost", "hunter2", "Bob")
+	_, err = directory.Register(context.Background(), "bob@localhost", "hunter2", "Bob")
 	fmt.Println(err)
 	fmt.Println(errors.Is(err, users.ErrInvalidEmail))
 	// Output:
@@ -87,28 +63,19 @@ func ExampleNormalizeEmail() {
 // Refuse passwords known from data breaches (OWASP ASVS 2.1.7). In
 // production, use password.NewPwnedPasswords(password.PwnedPasswordsConfig{})
 // to ask Have I Been Pwned; here a short list stands in for it.
-func ExampleStore_Register_breachedPassword() {
-	dir, err := os.MkdirTemp("", "gatehouse-users")
-	if err != nil {
-		log.Fatal(err)
-	}
-	defer os.RemoveAll(dir)
-	db, err := gorm.Open(sqlite.Open(filepath.Join(dir, "app.db")), &gorm.Config{Logger: logger.Discard})
-	if err != nil {
-		log.Fatal(err)
-	}
+func ExampleDirectory_Register_breachedPassword() {
 	ctx := context.Background()
-	store, err := users.New(ctx, db, users.Config{
+	directory, err := users.New(memstore.New(), users.Config{
 		BreachChecker: password.NewList([]string{"Password1234!", "qwertyuiop123"}),
 	})
 	if err != nil {
 		log.Fatal(err)
 	}
 
-	_, err = store.Register(ctx, "bob@example.com", "Password1234!", "Bob")
+	_, err = directory.Register(ctx, "bob@example.com", "Password1234!", "Bob")
 	fmt.Println(err)
 	fmt.Println(errors.Is(err, password.ErrBreached), errors.Is(err, password.ErrInvalidPassword))
-	_, err = store.Register(ctx, "bob@example.com", "correct horse battery staple", "Bob")
+	_, err = directory.Register(ctx, "bob@example.com", "correct horse battery staple", "Bob")
 	fmt.Println(err)
 	// Output:
 	// users: password appears in a data breach
@@ -120,15 +87,6 @@ func ExampleStore_Register_breachedPassword() {
 // password.Peppered will do. The pepper comes from outside the database,
 // such as a secrets manager, and never changes.
 func ExampleConfig_pepper() {
-	dir, err := os.MkdirTemp("", "gatehouse-users")
-	if err != nil {
-		log.Fatal(err)
-	}
-	defer os.RemoveAll(dir)
-	db, err := gorm.Open(sqlite.Open(filepath.Join(dir, "app.db")), &gorm.Config{Logger: logger.Discard})
-	if err != nil {
-		log.Fatal(err)
-	}
 	pepper := []byte("32+ random bytes from a secrets manager") // not a literal in real code
 	argon, err := password.NewArgon2id(password.DefaultArgon2idParams)
 	if err != nil {
@@ -142,14 +100,14 @@ func ExampleConfig_pepper() {
 	}
 
 	ctx := context.Background()
-	store, err := users.New(ctx, db, users.Config{Hasher: hasher})
+	directory, err := users.New(memstore.New(), users.Config{Hasher: hasher})
 	if err != nil {
 		log.Fatal(err)
 	}
-	if _, err := store.Register(ctx, "bob@example.com", "correct horse battery staple", "Bob"); err != nil {
+	if _, err := directory.Register(ctx, "bob@example.com", "correct horse battery staple", "Bob"); err != nil {
 		log.Fatal(err)
 	}
-	u, err := store.Authenticate(ctx, "bob@example.com", "correct horse battery staple")
+	u, err := directory.Authenticate(ctx, "bob@example.com", "correct horse battery staple")
 	fmt.Println(u.Email, err)
 	// Output:
 	// bob@example.com <nil>

@@ -10,12 +10,11 @@ import (
 
 	"github.com/stretchr/testify/require"
 	"golang.org/x/crypto/bcrypt"
-	"gorm.io/gorm"
 
 	"github.com/gatehouse-go/gatehouse/authn/authntest"
 	"github.com/gatehouse-go/gatehouse/authn/password"
 	"github.com/gatehouse-go/gatehouse/authn/users"
-	"github.com/gatehouse-go/gatehouse/internal/testdb"
+	"github.com/gatehouse-go/gatehouse/authn/users/memstore"
 )
 
 // owaspMinimumArgon2id is the cheapest Argon2id OWASP accepts (7 MiB, 5
@@ -30,17 +29,13 @@ func fastHasher(t *testing.T) password.Hasher {
 	return h
 }
 
-// newStore returns a Store on a new SQLite database with a cheap hasher
-// and a clock of its own, unless cfg sets them. Tests of the Store's
-// bookkeeping hash with cheapBcrypt; those about hashing choose their
-// hasher.
-func newStore(t *testing.T, cfg users.Config) (*users.Store, *gorm.DB, *authntest.Clock) {
-	t.Helper()
-	return newStoreOn(t, testdb.SQLite, cfg)
-}
-
-// newStoreOn is newStore on a new database of backend b.
-func newStoreOn(t *testing.T, b testdb.Backend, cfg users.Config) (*users.Store, *gorm.DB, *authntest.Clock) {
+// newDirectory returns a Directory on a new memstore with a cheap hasher
+// and a clock of its own, unless cfg sets them, and the store, for tests
+// that look at what is stored. Tests of the Directory's bookkeeping hash
+// with cheapBcrypt; those about hashing choose their hasher. What every
+// store does with what it is given is users/storetest's to check, on every
+// store.
+func newDirectory(t *testing.T, cfg users.Config) (*users.Directory, *memstore.Store, *authntest.Clock) {
 	t.Helper()
 	c := authntest.NewClock(start)
 	if cfg.Hasher == nil {
@@ -49,27 +44,28 @@ func newStoreOn(t *testing.T, b testdb.Backend, cfg users.Config) (*users.Store,
 	if cfg.Now == nil {
 		cfg.Now = c.Now
 	}
-	db := b.Open(t)
-	s, err := users.New(context.Background(), db, cfg)
+	store := memstore.New()
+	d, err := users.New(store, cfg)
 	require.NoError(t, err)
-	return s, db, c
+	return d, store, c
 }
 
 // register registers a user and fails the test on error.
-func register(t *testing.T, s *users.Store, email, pw, name string) users.User {
+func register(t *testing.T, d *users.Directory, email, pw, name string) users.User {
 	t.Helper()
-	u, err := s.Register(context.Background(), email, pw, name)
+	u, err := d.Register(context.Background(), email, pw, name)
 	require.NoError(t, err)
 	return u
 }
 
-// storedHash reads a user's password hash straight from the table, for
-// tests that check what is stored.
-func storedHash(t *testing.T, db *gorm.DB, id string) string {
+// storedHash reads a user's password hash from the store, for tests that
+// check what is stored.
+func storedHash(t *testing.T, store users.Store, id string) string {
 	t.Helper()
-	var hash string
-	require.NoError(t, db.Raw("SELECT password_hash FROM gatehouse_users WHERE id = ?", id).Scan(&hash).Error)
-	return hash
+	rec, found, err := store.Get(context.Background(), id)
+	require.NoError(t, err)
+	require.True(t, found, "no account %s", id)
+	return rec.PasswordHash
 }
 
 // start is where every test clock begins.
@@ -108,7 +104,7 @@ func (h *brokenRehasher) NeedsRehash(string) bool { return true }
 
 // gatedHasher, once armed, holds each Hash call until every racer has made
 // one, so that racing registrations are all past their check for a taken
-// email before any of them inserts: the race the unique index must decide
+// email before any of them is stored: the race the store must decide
 // happens every time, not by luck of scheduling.
 type gatedHasher struct {
 	password.Hasher

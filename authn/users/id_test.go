@@ -12,7 +12,7 @@ import (
 
 func TestIsID(t *testing.T) {
 	t.Parallel()
-	store, _, _ := newStore(t, users.Config{})
+	store, _, _ := newDirectory(t, users.Config{})
 	u, err := store.Register(context.Background(), "ida@example.com", "a long enough password", "Ida")
 	require.NoError(t, err)
 	assert.True(t, users.IsID(u.ID), u.ID)

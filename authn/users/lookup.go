@@ -1,46 +1,56 @@
 package users
 
 import (
+	"cmp"
 	"context"
 	"fmt"
+	"slices"
 )
 
 // Get returns the user with the given id, or an error matching ErrNotFound.
-func (s *Store) Get(ctx context.Context, id string) (User, error) {
-	rec, err := s.find(ctx, "id = ?", id)
+// It is one call to the Store.
+func (d *Directory) Get(ctx context.Context, id string) (User, error) {
+	rec, err := d.get(ctx, "get", id)
 	if err != nil {
-		return User{}, fmt.Errorf("users: get %q: %w", id, err)
+		return User{}, err
 	}
 	return rec.user(), nil
 }
 
 // GetByEmail returns the user with the given email, in any letter case, or
 // an error matching ErrNotFound. An email NormalizeEmail refuses is
-// ErrInvalidEmail: it cannot belong to anyone.
-func (s *Store) GetByEmail(ctx context.Context, email string) (User, error) {
+// ErrInvalidEmail: it cannot belong to anyone. It is one call to the
+// Store.
+func (d *Directory) GetByEmail(ctx context.Context, email string) (User, error) {
 	normalized, err := NormalizeEmail(email)
 	if err != nil {
 		return User{}, err
 	}
-	rec, err := s.find(ctx, "email = ?", normalized)
-	if err != nil {
-		return User{}, fmt.Errorf("users: get by email: %w", err)
+	rec, found, err := d.store.GetByEmail(ctx, normalized)
+	switch {
+	case err != nil:
+		return User{}, storeError("get by email", err)
+	case !found:
+		return User{}, fmt.Errorf("users: get by email: %w", ErrNotFound)
 	}
 	return rec.user(), nil
 }
 
 // List returns every user, oldest first; users created at the same instant
-// are ordered by id. It loads the whole table, so it suits administration
+// are ordered by id. It loads every account, so it suits administration
 // of modest user bases rather than paging through millions.
-func (s *Store) List(ctx context.Context) ([]User, error) {
-	var recs []userRecord
-	if err := s.db.WithContext(ctx).Order("created_at, id").Find(&recs).Error; err != nil {
-		return nil, fmt.Errorf("users: list: %w", err)
+func (d *Directory) List(ctx context.Context) ([]User, error) {
+	recs, err := d.store.List(ctx)
+	if err != nil {
+		return nil, storeError("list", err)
 	}
 	list := make([]User, len(recs))
 	for i, r := range recs {
 		list[i] = r.user()
 	}
+	slices.SortFunc(list, func(a, b User) int {
+		return cmp.Or(a.CreatedAt.Compare(b.CreatedAt), cmp.Compare(a.ID, b.ID))
+	})
 	return list, nil
 }
 
@@ -52,10 +62,10 @@ func (s *Store) List(ctx context.Context) ([]User, error) {
 // or reset the password, and it may be a look-alike of another account
 // (ａlice@example.com beside alice@example.com). Review each: change the
 // address of a genuine one to its normalized form, when no other account
-// holds that, or lock or delete an impostor. Like List, it reads the whole
-// table.
-func (s *Store) UsersWithUnnormalizedEmail(ctx context.Context) ([]User, error) {
-	all, err := s.List(ctx)
+// holds that, or lock or delete an impostor. Like List, it reads every
+// account.
+func (d *Directory) UsersWithUnnormalizedEmail(ctx context.Context) ([]User, error) {
+	all, err := d.List(ctx)
 	if err != nil {
 		return nil, err
 	}
@@ -69,24 +79,23 @@ func (s *Store) UsersWithUnnormalizedEmail(ctx context.Context) ([]User, error) 
 }
 
 // Count returns the number of users.
-func (s *Store) Count(ctx context.Context) (int64, error) {
-	var n int64
-	if err := s.db.WithContext(ctx).Model(&userRecord{}).Count(&n).Error; err != nil {
-		return 0, fmt.Errorf("users: count: %w", err)
+func (d *Directory) Count(ctx context.Context) (int64, error) {
+	n, err := d.store.Count(ctx)
+	if err != nil {
+		return 0, storeError("count", err)
 	}
 	return n, nil
 }
 
-// find returns the one record matching the condition, or ErrNotFound. It
-// uses Find with a limit rather than First, which would log every miss.
-func (s *Store) find(ctx context.Context, query string, arg any) (userRecord, error) {
-	var rec userRecord
-	res := s.db.WithContext(ctx).Where(query, arg).Limit(1).Find(&rec)
-	if res.Error != nil {
-		return userRecord{}, res.Error
-	}
-	if res.RowsAffected == 0 {
-		return userRecord{}, ErrNotFound
+// get returns the record of id, or an error matching ErrNotFound or
+// ErrStore that names op.
+func (d *Directory) get(ctx context.Context, op, id string) (Record, error) {
+	rec, found, err := d.store.Get(ctx, id)
+	switch {
+	case err != nil:
+		return Record{}, storeError(fmt.Sprintf("%s %q", op, id), err)
+	case !found:
+		return Record{}, fmt.Errorf("users: %s %q: %w", op, id, ErrNotFound)
 	}
 	return rec, nil
 }

@@ -12,7 +12,7 @@ import (
 	"github.com/gatehouse-go/gatehouse/authn/authntest"
 	"github.com/gatehouse-go/gatehouse/authn/password"
 	"github.com/gatehouse-go/gatehouse/authn/users"
-	"github.com/gatehouse-go/gatehouse/internal/testdb"
+	"github.com/gatehouse-go/gatehouse/authn/users/memstore"
 )
 
 var testPepper = []byte("test pepper, 32 bytes or longer!")
@@ -24,20 +24,20 @@ func pepperedHasher(t *testing.T, inner password.Hasher, opts ...password.Pepper
 	return h
 }
 
-// A peppered hasher is a Hasher like any other: the Store stores its
+// A peppered hasher is a Hasher like any other: the Directory stores its
 // hashes, logs in with them, and spends the same work on unknown emails.
-func TestPepperedStore(t *testing.T) {
+func TestPepperedDirectory(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
 	hasher := &recordingHasher{Hasher: pepperedHasher(t, fastHasher(t))}
-	s, db, _ := newStore(t, users.Config{Hasher: hasher})
+	s, store, _ := newDirectory(t, users.Config{Hasher: hasher})
 	bob := register(t, s, "bob@example.com", goodPassword, "Bob")
-	stored := storedHash(t, db, bob.ID)
+	stored := storedHash(t, store, bob.ID)
 	assert.True(t, strings.HasPrefix(stored, "$pepper$$argon2id$v=19$m=7168,t=5,p=1$"), stored)
 
 	_, err := s.Authenticate(ctx, "bob@example.com", goodPassword)
 	require.NoError(t, err)
-	assert.Equal(t, stored, storedHash(t, db, bob.ID), "not rehashed")
+	assert.Equal(t, stored, storedHash(t, store, bob.ID), "not rehashed")
 	hasher.last()
 
 	_, err = s.Authenticate(ctx, "nobody@example.com", goodPassword)
@@ -46,8 +46,8 @@ func TestPepperedStore(t *testing.T) {
 	assert.Equal(t, 1, calls)
 	assert.True(t, strings.HasPrefix(encoded, "$pepper$$argon2id$v=19$m=7168,t=5,p=1$"), "the dummy hash is peppered too: %s", encoded)
 
-	// A Store without the pepper cannot use the hashes.
-	plain, err := users.New(ctx, db, users.Config{Hasher: fastHasher(t)})
+	// A Directory without the pepper cannot use the hashes.
+	plain, err := users.New(store, users.Config{Hasher: fastHasher(t)})
 	require.NoError(t, err)
 	_, err = plain.Authenticate(ctx, "bob@example.com", goodPassword)
 	assert.ErrorIs(t, err, authn.ErrInvalidCredentials)
@@ -58,41 +58,39 @@ func TestPepperedStore(t *testing.T) {
 // login; after that the pepper alone verifies it.
 func TestPepperIntroducedWithMigration(t *testing.T) {
 	t.Parallel()
-	testdb.Each(t, func(t *testing.T, b testdb.Backend) {
-		ctx := context.Background()
-		db := b.Open(t)
-		clock := authntest.NewClock(start)
-		before, err := users.New(ctx, db, users.Config{Hasher: cheapBcrypt{}, Now: clock.Now})
-		require.NoError(t, err)
-		bob := register(t, before, "bob@example.com", goodPassword, "Bob")
-		alice := register(t, before, "alice@example.com", goodPassword, "Alice")
-		require.True(t, strings.HasPrefix(storedHash(t, db, bob.ID), "$2a$04$"))
+	ctx := context.Background()
+	store := memstore.New()
+	clock := authntest.NewClock(start)
+	before, err := users.New(store, users.Config{Hasher: cheapBcrypt{}, Now: clock.Now})
+	require.NoError(t, err)
+	bob := register(t, before, "bob@example.com", goodPassword, "Bob")
+	alice := register(t, before, "alice@example.com", goodPassword, "Alice")
+	require.True(t, strings.HasPrefix(storedHash(t, store, bob.ID), "$2a$04$"))
 
-		// Without AcceptUnpeppered, the old hashes lock their owners out.
-		strict, err := users.New(ctx, db, users.Config{Hasher: pepperedHasher(t, cheapBcrypt{}), Now: clock.Now})
-		require.NoError(t, err)
-		_, err = strict.Authenticate(ctx, "bob@example.com", goodPassword)
-		assert.ErrorIs(t, err, authn.ErrInvalidCredentials)
+	// Without AcceptUnpeppered, the old hashes lock their owners out.
+	strict, err := users.New(store, users.Config{Hasher: pepperedHasher(t, cheapBcrypt{}), Now: clock.Now})
+	require.NoError(t, err)
+	_, err = strict.Authenticate(ctx, "bob@example.com", goodPassword)
+	assert.ErrorIs(t, err, authn.ErrInvalidCredentials)
 
-		migrating, err := users.New(ctx, db, users.Config{Hasher: pepperedHasher(t, cheapBcrypt{}, password.AcceptUnpeppered()), Now: clock.Now})
-		require.NoError(t, err)
-		_, err = migrating.Authenticate(ctx, "bob@example.com", "not the password")
-		assert.ErrorIs(t, err, authn.ErrInvalidCredentials)
-		assert.True(t, strings.HasPrefix(storedHash(t, db, bob.ID), "$2a$04$"), "a wrong password rehashes nothing")
+	migrating, err := users.New(store, users.Config{Hasher: pepperedHasher(t, cheapBcrypt{}, password.AcceptUnpeppered()), Now: clock.Now})
+	require.NoError(t, err)
+	_, err = migrating.Authenticate(ctx, "bob@example.com", "not the password")
+	assert.ErrorIs(t, err, authn.ErrInvalidCredentials)
+	assert.True(t, strings.HasPrefix(storedHash(t, store, bob.ID), "$2a$04$"), "a wrong password rehashes nothing")
 
-		u, err := migrating.Authenticate(ctx, "bob@example.com", goodPassword)
-		require.NoError(t, err)
-		assert.Equal(t, bob, u)
-		rehashed := storedHash(t, db, bob.ID)
-		assert.True(t, strings.HasPrefix(rehashed, "$pepper$$2a$04$"), rehashed)
-		assert.True(t, strings.HasPrefix(storedHash(t, db, alice.ID), "$2a$04$"), "alice has not logged in yet")
+	u, err := migrating.Authenticate(ctx, "bob@example.com", goodPassword)
+	require.NoError(t, err)
+	assert.Equal(t, bob, u)
+	rehashed := storedHash(t, store, bob.ID)
+	assert.True(t, strings.HasPrefix(rehashed, "$pepper$$2a$04$"), rehashed)
+	assert.True(t, strings.HasPrefix(storedHash(t, store, alice.ID), "$2a$04$"), "alice has not logged in yet")
 
-		// Bob's hash is now peppered: the strict Store logs him in, and
-		// one without the pepper does not.
-		_, err = strict.Authenticate(ctx, "bob@example.com", goodPassword)
-		require.NoError(t, err)
-		_, err = before.Authenticate(ctx, "bob@example.com", goodPassword)
-		assert.ErrorIs(t, err, authn.ErrInvalidCredentials)
-		assert.Equal(t, rehashed, storedHash(t, db, bob.ID))
-	})
+	// Bob's hash is now peppered: the strict Directory logs him in, and
+	// one without the pepper does not.
+	_, err = strict.Authenticate(ctx, "bob@example.com", goodPassword)
+	require.NoError(t, err)
+	_, err = before.Authenticate(ctx, "bob@example.com", goodPassword)
+	assert.ErrorIs(t, err, authn.ErrInvalidCredentials)
+	assert.Equal(t, rehashed, storedHash(t, store, bob.ID))
 }

@@ -6,8 +6,6 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
-
-	"gorm.io/gorm"
 )
 
 // idPrefix marks user ids, so they cannot be mistaken for role names or
@@ -23,8 +21,8 @@ const idPrefix = "usr_"
 // a name that is empty after trimming, longer than 100 characters, shows
 // nothing or holds control or invisible characters (ErrInvalidName). An
 // email that already has an account, in any letter case or compatibility
-// form, is ErrEmailTaken — also when another registration for it commits
-// first, which the unique index catches.
+// form, is ErrEmailTaken — also when another registration for it is
+// stored first, which the Store's uniqueness of emails catches.
 //
 // Only then is the BreachChecker, if any, asked about the password, so
 // that a form refused anyway costs no request to a remote service. A
@@ -40,23 +38,24 @@ const idPrefix = "usr_"
 // that do not should use RegisterOrFind, or account.Service.SignUp, which
 // answers the client the same way whether or not the email was free and
 // tells the owner of an existing account by email instead.
-func (s *Store) Register(ctx context.Context, email, pw, name string) (User, error) {
-	normalized, name, err := s.checkForm(email, pw, name)
+func (d *Directory) Register(ctx context.Context, email, pw, name string) (User, error) {
+	normalized, name, err := d.checkForm(email, pw, name)
 	if err != nil {
 		return User{}, err
 	}
 
 	// Checked before hashing so that the common case costs no hash; the
-	// unique index decides races.
-	if _, err := s.find(ctx, "email = ?", normalized); err == nil {
+	// Store's uniqueness of emails decides races.
+	switch _, found, err := d.store.GetByEmail(ctx, normalized); {
+	case err != nil:
+		return User{}, storeError("register", err)
+	case found:
 		return User{}, fmt.Errorf("users: register: %w", ErrEmailTaken)
-	} else if !errors.Is(err, ErrNotFound) {
-		return User{}, fmt.Errorf("users: register: %w", err)
 	}
-	if err := s.checkBreached(ctx, pw); err != nil {
+	if err := d.checkBreached(ctx, pw); err != nil {
 		return User{}, err
 	}
-	rec, err := s.create(ctx, normalized, pw, name)
+	rec, err := d.create(ctx, normalized, pw, name)
 	if err != nil {
 		return User{}, err
 	}
@@ -69,24 +68,28 @@ func (s *Store) Register(ctx context.Context, email, pw, name string) (User, err
 // way, so that its time does not tell the cases apart: it validates the
 // form (refusing it with Register's errors, the same whether or not the
 // email is taken), asks the BreachChecker, hashes the password and tries
-// the insert, and only the unique index on emails decides which case it
-// is. The password given for a taken email is hashed and thrown away.
+// the Store's Create, and only the Store's uniqueness of emails decides
+// which case it is. The password given for a taken email is hashed and thrown away.
 //
 // Its result tells the caller whether the account is new; the caller must
 // not tell the client. account.Service.SignUp is the flow built on it.
-func (s *Store) RegisterOrFind(ctx context.Context, email, pw, name string) (user User, created bool, err error) {
-	normalized, name, err := s.checkForm(email, pw, name)
+func (d *Directory) RegisterOrFind(ctx context.Context, email, pw, name string) (user User, created bool, err error) {
+	normalized, name, err := d.checkForm(email, pw, name)
 	if err != nil {
 		return User{}, false, err
 	}
-	if err := s.checkBreached(ctx, pw); err != nil {
+	if err := d.checkBreached(ctx, pw); err != nil {
 		return User{}, false, err
 	}
-	rec, err := s.create(ctx, normalized, pw, name)
+	rec, err := d.create(ctx, normalized, pw, name)
 	if errors.Is(err, ErrEmailTaken) {
-		rec, err = s.find(ctx, "email = ?", normalized)
-		if err != nil {
-			return User{}, false, fmt.Errorf("users: register: find the account of a taken email: %w", err)
+		rec, found, err := d.store.GetByEmail(ctx, normalized)
+		switch {
+		case err != nil:
+			return User{}, false, storeError("register: find the account of a taken email", err)
+		case !found:
+			// Deleted between the two calls.
+			return User{}, false, fmt.Errorf("users: register: find the account of a taken email: %w", ErrNotFound)
 		}
 		return rec.user(), false, nil
 	}
@@ -98,9 +101,9 @@ func (s *Store) RegisterOrFind(ctx context.Context, email, pw, name string) (use
 
 // checkForm returns the normalized email and name of a registration, or
 // every problem with the form, joined.
-func (s *Store) checkForm(email, pw, name string) (normalizedEmail, normalizedName string, err error) {
+func (d *Directory) checkForm(email, pw, name string) (normalizedEmail, normalizedName string, err error) {
 	normalizedEmail, emailErr := NormalizeEmail(email)
-	pwErr := s.CheckPassword(pw)
+	pwErr := d.CheckPassword(pw)
 	normalizedName, nameErr := normalizeName(name)
 	if err := errors.Join(emailErr, pwErr, nameErr); err != nil {
 		return "", "", err
@@ -108,29 +111,24 @@ func (s *Store) checkForm(email, pw, name string) (normalizedEmail, normalizedNa
 	return normalizedEmail, normalizedName, nil
 }
 
-// create hashes pw and inserts the account, or fails with ErrEmailTaken
+// create hashes pw and stores the account, or fails with ErrEmailTaken
 // when the email has one.
-func (s *Store) create(ctx context.Context, email, pw, name string) (userRecord, error) {
-	hash, err := s.hasher.Hash(pw)
+func (d *Directory) create(ctx context.Context, email, pw, name string) (Record, error) {
+	hash, err := d.hasher.Hash(pw)
 	if err != nil {
-		return userRecord{}, fmt.Errorf("users: register: %w", err)
+		return Record{}, fmt.Errorf("users: register: %w", err)
 	}
 	id, err := newID()
 	if err != nil {
-		return userRecord{}, fmt.Errorf("users: register: %w", err)
+		return Record{}, fmt.Errorf("users: register: %w", err)
 	}
-	now := s.timestamp()
-	rec := userRecord{ID: id, Email: email, Name: name, PasswordHash: hash, CreatedAt: now, UpdatedAt: now}
-	if err := s.db.WithContext(ctx).Create(&rec).Error; err != nil {
-		// Drivers report a unique violation in their own words, and GORM
-		// translates it only when asked to, so look for the winner instead.
-		if errors.Is(err, gorm.ErrDuplicatedKey) {
-			return userRecord{}, fmt.Errorf("users: register: %w", ErrEmailTaken)
+	now := d.timestamp()
+	rec := Record{User: User{ID: id, Email: email, Name: name, CreatedAt: now, UpdatedAt: now}, PasswordHash: hash}
+	if err := d.store.Create(ctx, rec); err != nil {
+		if errors.Is(err, ErrEmailTaken) {
+			return Record{}, fmt.Errorf("users: register: %w", ErrEmailTaken)
 		}
-		if _, findErr := s.find(ctx, "email = ?", email); findErr == nil {
-			return userRecord{}, fmt.Errorf("users: register: %w", ErrEmailTaken)
-		}
-		return userRecord{}, fmt.Errorf("users: register: %w", err)
+		return Record{}, storeError("register", err)
 	}
 	return rec, nil
 }

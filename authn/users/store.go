@@ -2,126 +2,105 @@ package users
 
 import (
 	"context"
-	"crypto/rand"
-	"encoding/base64"
-	"fmt"
-	"log/slog"
 	"time"
-
-	"gorm.io/gorm"
-
-	"github.com/gatehouse-go/gatehouse/authn/password"
-	"github.com/gatehouse-go/gatehouse/internal/schema"
 )
 
-// Config configures a Store. The zero value is ready to use.
-type Config struct {
-	// Hasher hashes new passwords. nil means Argon2id with
-	// password.DefaultArgon2idParams. Changing it later is safe: hashes
-	// made by any hasher of package password keep verifying, and each is
-	// replaced by one of the new hasher at its owner's next login.
-	//
-	// To pepper the hashes (OWASP ASVS 2.4.5), give a hasher wrapped by
-	// password.Peppered; with password.AcceptUnpeppered the hashes stored
-	// before it keep verifying and are peppered at their owners' next
-	// logins. Once hashes are peppered, every Store must be given the same
-	// pepper, for ever.
-	Hasher password.Hasher
-	// Rules bound the length of new passwords; the zero value allows 12 to
-	// 128 characters. They are not applied at login, so tightening them
-	// does not lock anyone out.
-	Rules password.Rules
-	// BreachChecker, when set, is asked about every new password, at
-	// Register, SetPassword and CheckNewPassword, once it has passed the
-	// Rules; a password it reports breached is refused with an error
-	// matching password.ErrBreached (and password.ErrInvalidPassword).
-	// nil means no check, which falls short of OWASP ASVS level 2 (2.1.7):
-	// use password.PwnedPasswords, or a password.List where no outside
-	// service may be asked. Passwords are not checked at login.
-	//
-	// A checker that fails refuses the password too (fail closed): its
-	// error, such as password.ErrBreachCheckUnavailable, is returned
-	// wrapped, matches no password error, and nothing is written. To fail
-	// open instead, give a checker that logs such errors and returns
-	// (false, nil).
-	BreachChecker password.BreachChecker
-	// Now returns the current time; nil means time.Now. Tests set it to
-	// control timestamps.
-	Now func() time.Time
-	// Logger receives warnings the caller cannot act on at once, such as a
-	// failure to store a rehashed password, naming users only by id. nil
-	// discards them.
-	Logger *slog.Logger
-}
-
-// Store keeps user accounts in a GORM database. It is safe for concurrent
-// use.
-type Store struct {
-	db       *gorm.DB
-	hasher   password.Hasher
-	rules    password.Rules
-	breaches password.BreachChecker
-	now      func() time.Time
-	logger   *slog.Logger
-	// dummyHash is verified in place of a real hash when a login names no
-	// account, so that such a login costs what a real one does.
-	dummyHash string
-}
-
-// New returns a Store over db, creating the gatehouse_users table and its
-// indexes if they are missing. It refuses a nil db or invalid Rules with an
-// error matching ErrInvalidConfig.
+// Store keeps a Directory's accounts. gatehouse has two, each in a package
+// of its own so that an application links only the one it uses:
+// users/gormstore (SQLite, PostgreSQL, MySQL/MariaDB, in the table
+// gatehouse_users) and users/memstore (one process, tests). Another backend
+// implements Store and proves it with users/storetest.
 //
-// New hashes a random password with the configured hasher once, so
-// Authenticate can spend the same work on unknown emails as on known ones.
-func New(ctx context.Context, db *gorm.DB, cfg Config) (*Store, error) {
-	if db == nil {
-		return nil, fmt.Errorf("users: %w: nil *gorm.DB", ErrInvalidConfig)
-	}
-	if err := cfg.Rules.Validate(); err != nil {
-		return nil, fmt.Errorf("users: %w: %w", ErrInvalidConfig, err)
-	}
-	s := &Store{db: db, hasher: cfg.Hasher, rules: cfg.Rules, breaches: cfg.BreachChecker, now: cfg.Now, logger: cfg.Logger}
-	if s.hasher == nil {
-		h, err := password.NewArgon2id(password.DefaultArgon2idParams)
-		if err != nil {
-			return nil, fmt.Errorf("users: default hasher: %w", err)
-		}
-		s.hasher = h
-	}
-	if s.now == nil {
-		s.now = time.Now
-	}
-	if s.logger == nil {
-		s.logger = slog.New(slog.DiscardHandler)
-	}
-	if err := migrate(ctx, db); err != nil {
-		return nil, err
-	}
-	dummy := make([]byte, 32)
-	if _, err := rand.Read(dummy); err != nil {
-		return nil, fmt.Errorf("users: dummy password: %w", err)
-	}
-	h, err := s.hasher.Hash(base64.RawURLEncoding.EncodeToString(dummy))
-	if err != nil {
-		return nil, fmt.Errorf("users: dummy hash: %w", err)
-	}
-	s.dummyHash = h
-	return s, nil
-}
+// The Directory keeps the logic: ids, the normalization of emails and
+// names, password rules, hashing and rehashing, the clock, and the errors
+// applications see. A store only persists Records, finds them by id or by
+// email, and makes the few conditional changes below in one atomic step.
+// It never reads a clock of its own: every time it keeps is one it is
+// given.
+//
+// The contract, which storetest checks:
+//
+//   - Not found is not an error. Get and GetByEmail report it with false,
+//     and so do SetPasswordHash, ReplacePasswordHash, SetLocked,
+//     MarkEmailVerified and Delete, which then change nothing.
+//   - Emails are unique. Of any number of Creates with one Email, racing
+//     or not, through one handle or many (as several processes of an
+//     application have), exactly one succeeds and every other returns an
+//     error matching ErrEmailTaken and writes nothing. Ids and emails are
+//     compared byte for byte: the Directory normalizes emails before they
+//     reach the store, so a store must not fold letter case, accents or
+//     trailing spaces as some database collations do.
+//   - Every other failure is an error: the backend's, wrapped with %w, or
+//     ctx's error when ctx is done (then nothing changes). The Directory
+//     wraps them in ErrStore. A store never panics, whatever the strings it
+//     is given: a value it cannot keep (longer than its column, a byte its
+//     backend refuses) gets an error and writes nothing; any other is kept
+//     and given back byte for byte. The Directory gives ids of 36 bytes,
+//     emails of at most 254, names of at most 400 and hashes of at most 255.
+//   - Every method is safe for concurrent use with every other, from one
+//     process or, for a shared backend, from many, and each change is one
+//     atomic step: ReplacePasswordHash compares and sets, so that a rehash
+//     at login never undoes a password change made meanwhile; SetLocked and
+//     MarkEmailVerified keep the time of the first change.
+//   - A store copies what it keeps: the strings it is given may be views of
+//     memory the caller reuses after the call returns, and the times a
+//     Record points to may change. What it returns is the caller's to
+//     change, without effect on what the store keeps.
+//   - Times are kept to the microsecond (the Directory passes UTC times
+//     truncated to it) and may come back in any location.
+//
+// Login looks an account up by email, and every request of a signed-in
+// user by id: GetByEmail and Get are therefore one round trip each.
+type Store interface {
+	// Create stores rec, a new account. If an account with rec.Email is
+	// stored, Create changes nothing and returns an error matching
+	// ErrEmailTaken. If one with rec.ID is stored (and none with
+	// rec.Email), it changes nothing and returns an error that does not
+	// match ErrEmailTaken; the Directory draws 128 random bits for each id,
+	// so this does not happen unless something else writes ids.
+	Create(ctx context.Context, rec Record) error
 
-// migrate creates the table and its indexes if they are missing.
-func migrate(ctx context.Context, db *gorm.DB) error {
-	if err := schema.Migrate(ctx, db, &userRecord{}); err != nil {
-		return fmt.Errorf("users: create table gatehouse_users: %w", err)
-	}
-	return nil
-}
+	// Get returns the account whose ID is id, and false, with no error,
+	// when there is none.
+	Get(ctx context.Context, id string) (rec Record, found bool, err error)
 
-// timestamp returns the clock's time as stored: UTC, to the microsecond,
-// which every database keeps exactly (the columns declare that precision,
-// or MySQL would keep milliseconds), so a User returned by a write equals
-// the one read back.
-func (s *Store) timestamp() time.Time {
-	return s.now().UTC().Truncate(time.Microsecond)
+	// GetByEmail returns the account whose Email is email, byte for byte,
+	// and false, with no error, when there is none.
+	GetByEmail(ctx context.Context, email string) (rec Record, found bool, err error)
+
+	// List returns every account, in any order.
+	List(ctx context.Context) ([]Record, error)
+
+	// Count returns the number of accounts.
+	Count(ctx context.Context) (int64, error)
+
+	// SetPasswordHash sets the PasswordHash of the account with id to hash
+	// and its UpdatedAt to at, and reports whether there is such an
+	// account.
+	SetPasswordHash(ctx context.Context, id, hash string, at time.Time) (found bool, err error)
+
+	// ReplacePasswordHash sets the PasswordHash of the account with id to
+	// newHash if it is oldHash, in one atomic step, leaving UpdatedAt as it
+	// is, and reports whether the account had oldHash. Of any number of
+	// calls racing with one oldHash, at most one reports true (unless
+	// newHash is oldHash). It is the rehash at login: a SetPasswordHash
+	// made after the login read oldHash wins over it.
+	ReplacePasswordHash(ctx context.Context, id, oldHash, newHash string) (replaced bool, err error)
+
+	// SetLocked locks the account with id, setting its LockedAt and
+	// UpdatedAt to at, unless it is locked already; or, when locked is
+	// false, unlocks it, clearing LockedAt and setting UpdatedAt to at,
+	// unless it is not locked. An account already as asked is left
+	// exactly as it is. It reports whether there is such an account.
+	SetLocked(ctx context.Context, id string, locked bool, at time.Time) (found bool, err error)
+
+	// MarkEmailVerified sets the EmailVerifiedAt and UpdatedAt of the
+	// account with id to at, unless EmailVerifiedAt is set already (then
+	// it changes nothing), and reports whether there is such an account.
+	MarkEmailVerified(ctx context.Context, id string, at time.Time) (found bool, err error)
+
+	// Delete removes the account with id, freeing its email, and reports
+	// whether there was one. Of any number of calls racing for one
+	// account, exactly one reports true.
+	Delete(ctx context.Context, id string) (found bool, err error)
 }

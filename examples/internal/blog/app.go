@@ -27,6 +27,7 @@ import (
 	tokengorm "github.com/gatehouse-go/gatehouse/authn/token/gormstore"
 	"github.com/gatehouse-go/gatehouse/authn/token/redisstore"
 	"github.com/gatehouse-go/gatehouse/authn/users"
+	usersgorm "github.com/gatehouse-go/gatehouse/authn/users/gormstore"
 	"github.com/gatehouse-go/gatehouse/authz"
 	"github.com/gatehouse-go/gatehouse/authz/gormstore"
 	"github.com/gatehouse-go/gatehouse/database"
@@ -43,7 +44,7 @@ type App struct {
 	redis       *redis.Client  // of Config.Redis, for the notifier, the revoked tokens, the sessions and the login throttle; nil without it
 	engine      *authz.Engine
 	revocations token.Revocations
-	users       *users.Store
+	users       *users.Directory
 	accounts    *account.Service
 	keys        *apikey.Store
 	sessions    *session.Manager
@@ -146,7 +147,12 @@ func (a *App) build(ctx context.Context, cfg Config) error {
 	if a.engine, err = authz.New(ctx, engineOptions...); err != nil {
 		return err
 	}
-	if a.users, err = users.New(ctx, a.db, users.Config{Logger: a.log}); err != nil {
+	// Accounts stay in the database, Redis or not.
+	usersStore, err := usersgorm.New(ctx, a.db)
+	if err != nil {
+		return err
+	}
+	if a.users, err = users.New(usersStore, users.Config{Logger: a.log}); err != nil {
 		return err
 	}
 	if a.revocations, err = a.openRevocations(ctx, revocationsConfig); err != nil {
