@@ -18,6 +18,7 @@ import (
 	"github.com/gatehouse-go/gatehouse/adapters/guard"
 	"github.com/gatehouse-go/gatehouse/authn"
 	"github.com/gatehouse-go/gatehouse/authn/apikey"
+	apikeygorm "github.com/gatehouse-go/gatehouse/authn/apikey/gormstore"
 	"github.com/gatehouse-go/gatehouse/authn/session"
 	sessiongorm "github.com/gatehouse-go/gatehouse/authn/session/gormstore"
 	"github.com/gatehouse-go/gatehouse/authn/token"
@@ -166,7 +167,9 @@ func NewFixture(t testing.TB) *Fixture {
 	past, err := token.New(token.Config{Issuer: "gatehouse-test", Keys: []token.Key{key},
 		Now: func() time.Time { return time.Now().Add(-time.Hour) }})
 	must(err)
-	keys, err := apikey.New(ctx, db, apikey.Config{})
+	apikeyStore, err := apikeygorm.New(ctx, db)
+	must(err)
+	keys, err := apikey.New(apikeyStore, apikey.Config{})
 	must(err)
 	sessionStore, err := sessiongorm.New(ctx, db)
 	must(err)

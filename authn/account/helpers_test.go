@@ -13,11 +13,13 @@ import (
 
 	"github.com/gatehouse-go/gatehouse/authn/account"
 	"github.com/gatehouse-go/gatehouse/authn/apikey"
+	apikeygorm "github.com/gatehouse-go/gatehouse/authn/apikey/gormstore"
 	"github.com/gatehouse-go/gatehouse/authn/authntest"
 	"github.com/gatehouse-go/gatehouse/authn/password"
 	"github.com/gatehouse-go/gatehouse/authn/purpose"
 	purposegorm "github.com/gatehouse-go/gatehouse/authn/purpose/gormstore"
 	"github.com/gatehouse-go/gatehouse/authn/refresh"
+	refreshgorm "github.com/gatehouse-go/gatehouse/authn/refresh/gormstore"
 	"github.com/gatehouse-go/gatehouse/authn/session"
 	"github.com/gatehouse-go/gatehouse/authn/session/gormstore"
 	"github.com/gatehouse-go/gatehouse/authn/throttle"
@@ -57,7 +59,7 @@ type rig struct {
 	logs     *syncBuffer
 	users    *users.Directory
 	tokens   *token.Issuer
-	apiKeys  *apikey.Store
+	apiKeys  *apikey.Keys
 	sessions *session.Manager
 	resets   *purpose.Tokens
 	verifies *purpose.Tokens
@@ -109,13 +111,17 @@ func newRigWith(t *testing.T, db *gorm.DB, rc tokengorm.Config) *rig {
 	require.NoError(t, err)
 	tokens, err := token.New(token.Config{Issuer: "gatehouse-test", Keys: []token.Key{key}, Revocations: revocations, Now: c.Now})
 	require.NoError(t, err)
-	refreshes, err := refresh.New(ctx, db, refresh.Config{Now: c.Now, Logger: log})
+	refreshStore, err := refreshgorm.New(ctx, db)
+	require.NoError(t, err)
+	refreshes, err := refresh.New(refreshStore, refresh.Config{Now: c.Now, Logger: log})
 	require.NoError(t, err)
 	throttleStore, err := throttlegorm.New(ctx, db)
 	require.NoError(t, err)
 	limiter, err := throttle.New(throttleStore, throttle.Config{Now: c.Now})
 	require.NoError(t, err)
-	keys, err := apikey.New(ctx, db, apikey.Config{Now: c.Now})
+	apikeyStore, err := apikeygorm.New(ctx, db)
+	require.NoError(t, err)
+	keys, err := apikey.New(apikeyStore, apikey.Config{Now: c.Now})
 	require.NoError(t, err)
 	sessionStore, err := gormstore.New(ctx, db)
 	require.NoError(t, err)

@@ -13,7 +13,7 @@ import (
 )
 
 // TestAPIKeysNeedARecentLogin follows each credential a user holds through
-// the authenticator to apikey.Store.CreateFor: a fresh login's bearer token
+// the authenticator to apikey.Keys.CreateFor: a fresh login's bearer token
 // and session may mint a key; the same credentials kept alive past the
 // allowed age (a refresh does not renew the login) may not, and neither
 // may an API key.

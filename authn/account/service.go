@@ -31,11 +31,11 @@ type Config struct {
 	Users       *users.Directory
 	Tokens      *token.Issuer
 	Revocations token.Revocations
-	Refresh     *refresh.Store
+	Refresh     *refresh.Tokens
 	Throttle    *throttle.Limiter
 	// APIKeys, when set, authenticate X-API-Key requests and are revoked
 	// with everything else a user holds.
-	APIKeys *apikey.Store
+	APIKeys *apikey.Keys
 	// Sessions, when set, enables StartSession and cookie authentication.
 	Sessions *session.Manager
 	// PasswordResets, when set, enables RequestPasswordReset and
@@ -311,7 +311,7 @@ func (s *Service) Logout(ctx context.Context, subject authn.Subject, refreshToke
 }
 
 // RevokeFamilyOf ends one login of userID: the refresh family familyID
-// (refresh.Store.RevokeFamilyOf; list them with refresh.Store.Families)
+// (refresh.Tokens.RevokeFamilyOf; list them with refresh.Tokens.Families)
 // and every access token issued with it, as when a user logs out another
 // device. A family that is not userID's fails with refresh.ErrFamilyNotFound
 // and revokes nothing.

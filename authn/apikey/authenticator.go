@@ -11,12 +11,12 @@ import (
 // the header yields authn.ErrNoCredentials, so an authn.Chain moves on to
 // its next authenticator; a request with it is decided by Verify, and a bad
 // key is a rejection, never passed over.
-func (s *Store) Authenticator() authn.Authenticator {
+func (k *Keys) Authenticator() authn.Authenticator {
 	return authn.AuthenticatorFunc(func(ctx context.Context, req authn.Credentials) (authn.Subject, error) {
-		plain := req.Header(s.cfg.Header)
+		plain := req.Header(k.cfg.Header)
 		if plain == "" {
 			return authn.Subject{}, authn.ErrNoCredentials
 		}
-		return s.Verify(ctx, plain)
+		return k.Verify(ctx, plain)
 	})
 }

@@ -10,16 +10,15 @@ import (
 	"github.com/gatehouse-go/gatehouse/authn"
 	"github.com/gatehouse-go/gatehouse/authn/apikey"
 	"github.com/gatehouse-go/gatehouse/authn/authntest"
-	"github.com/gatehouse-go/gatehouse/internal/testdb"
 )
 
 func TestAuthenticator(t *testing.T) {
 	t.Parallel()
-	testdb.Each(t, func(t *testing.T, b testdb.Backend) {
+	eachStore(t, func(t *testing.T, b backend) {
 		ctx := context.Background()
 		f := newFixtureOn(t, b)
 		key, plain := f.create(t, "alice", "CI")
-		custom, err := apikey.New(ctx, f.db, apikey.Config{Header: "X-Service-Key", Now: f.clock.Now})
+		custom, err := apikey.New(f.open(t), apikey.Config{Header: "X-Service-Key", Now: f.clock.Now})
 		require.NoError(t, err)
 
 		tests := []struct {
@@ -29,16 +28,16 @@ func TestAuthenticator(t *testing.T) {
 			want    string
 			wantErr error
 		}{
-			{"absent header", f.store.Authenticator(), nil, "", authn.ErrNoCredentials},
-			{"empty header", f.store.Authenticator(), map[string]string{"X-API-Key": ""}, "", authn.ErrNoCredentials},
-			{"other header only", f.store.Authenticator(), map[string]string{"Authorization": "Bearer " + plain}, "", authn.ErrNoCredentials},
-			{"bad key", f.store.Authenticator(), map[string]string{"X-API-Key": "ghk_nope"}, "", authn.ErrInvalidAPIKey},
-			{"mistyped key", f.store.Authenticator(), map[string]string{"X-API-Key": replaceAt(plain, 20)}, "", authn.ErrInvalidAPIKey},
-			{"good key", f.store.Authenticator(), map[string]string{"X-API-Key": plain}, "alice", nil},
-			{"header names ignore case", f.store.Authenticator(), map[string]string{"x-api-key": plain}, "alice", nil},
+			{"absent header", f.keys.Authenticator(), nil, "", authn.ErrNoCredentials},
+			{"empty header", f.keys.Authenticator(), map[string]string{"X-API-Key": ""}, "", authn.ErrNoCredentials},
+			{"other header only", f.keys.Authenticator(), map[string]string{"Authorization": "Bearer " + plain}, "", authn.ErrNoCredentials},
+			{"bad key", f.keys.Authenticator(), map[string]string{"X-API-Key": "ghk_nope"}, "", authn.ErrInvalidAPIKey},
+			{"mistyped key", f.keys.Authenticator(), map[string]string{"X-API-Key": replaceAt(plain, 20)}, "", authn.ErrInvalidAPIKey},
+			{"good key", f.keys.Authenticator(), map[string]string{"X-API-Key": plain}, "alice", nil},
+			{"header names ignore case", f.keys.Authenticator(), map[string]string{"x-api-key": plain}, "alice", nil},
 			{"custom header", custom.Authenticator(), map[string]string{"X-Service-Key": plain}, "alice", nil},
 			{"custom header ignores the default", custom.Authenticator(), map[string]string{"X-API-Key": plain}, "", authn.ErrNoCredentials},
-			{"bad key in a chain is not passed over", authn.Chain{f.store.Authenticator(), custom.Authenticator()},
+			{"bad key in a chain is not passed over", authn.Chain{f.keys.Authenticator(), custom.Authenticator()},
 				map[string]string{"X-API-Key": "bad", "X-Service-Key": plain}, "", authn.ErrInvalidAPIKey},
 		}
 		for _, tt := range tests {

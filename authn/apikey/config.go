@@ -15,7 +15,7 @@ const DefaultHeader = "X-API-Key"
 // minutes, the life of an access token.
 const DefaultMaxLoginAge = 15 * time.Minute
 
-// Config configures a Store. The zero value is ready to use.
+// Config configures Keys. The zero value is ready to use.
 type Config struct {
 	// Header is the request header that carries the key; default
 	// DefaultHeader ("X-API-Key"). A dedicated header, rather than a query

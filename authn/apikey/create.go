@@ -2,6 +2,7 @@ package apikey
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"strings"
 	"time"
@@ -17,8 +18,8 @@ const MaxNameLength = 100
 // MaxOwnerIDLength is the longest owner id, in bytes.
 const MaxOwnerIDLength = 255
 
-// createAttempts bounds how often Create draws a new prefix after one
-// collides with a stored key's.
+// createAttempts bounds how often Create draws a new id and prefix after
+// one collides with a stored key's.
 const createAttempts = 3
 
 // CreateFor makes a key for subject, the caller of the request asking for
@@ -35,14 +36,14 @@ const createAttempts = 3
 // that does not set AuthenticatedAt. Handlers that create keys for the
 // caller should use CreateFor; Create, which takes an owner id alone and
 // checks nothing about who asks, is for administrators' tools and tests.
-func (s *Store) CreateFor(ctx context.Context, subject authn.Subject, name string, expiresAt *time.Time) (Key, authn.Secret, error) {
+func (k *Keys) CreateFor(ctx context.Context, subject authn.Subject, name string, expiresAt *time.Time) (Key, authn.Secret, error) {
 	if err := checkOwner(subject.ID); err != nil {
 		return Key{}, "", err
 	}
-	if err := subject.RequireRecentLogin(s.cfg.Now(), s.cfg.MaxLoginAge); err != nil {
+	if err := subject.RequireRecentLogin(k.cfg.Now(), k.cfg.MaxLoginAge); err != nil {
 		return Key{}, "", fmt.Errorf("apikey: create key: %w", err)
 	}
-	return s.Create(ctx, subject.ID, name, expiresAt)
+	return k.Create(ctx, subject.ID, name, expiresAt)
 }
 
 // Create makes a key for ownerID, labelled name, that expires at expiresAt
@@ -52,12 +53,12 @@ func (s *Store) CreateFor(ctx context.Context, subject authn.Subject, name strin
 // ownerID must be non-empty (ErrInvalidOwner). name is trimmed of
 // surrounding space and must then be 1 to MaxNameLength characters of UTF-8
 // without control characters (ErrInvalidName). An expiry that is not after
-// the current time is refused (ErrInvalidExpiry). Nothing is stored when
-// Create fails.
+// the current time is refused (ErrInvalidExpiry). A failing store yields an
+// error matching ErrStore. Nothing is stored when Create fails.
 //
 // Create does not ask how recently the owner logged in; a request handler
 // should call CreateFor instead, which does.
-func (s *Store) Create(ctx context.Context, ownerID, name string, expiresAt *time.Time) (Key, authn.Secret, error) {
+func (k *Keys) Create(ctx context.Context, ownerID, name string, expiresAt *time.Time) (Key, authn.Secret, error) {
 	if err := checkOwner(ownerID); err != nil {
 		return Key{}, "", err
 	}
@@ -65,14 +66,13 @@ func (s *Store) Create(ctx context.Context, ownerID, name string, expiresAt *tim
 	if err != nil {
 		return Key{}, "", err
 	}
-	now := s.now()
-	var expiry *time.Time
+	now := k.now()
+	var expiry time.Time
 	if expiresAt != nil {
-		e := expiresAt.UTC().Truncate(time.Microsecond)
-		if !e.After(now) {
-			return Key{}, "", fmt.Errorf("%w: %s is not in the future", ErrInvalidExpiry, e.Format(time.RFC3339))
+		expiry = expiresAt.UTC().Truncate(time.Microsecond)
+		if !expiry.After(now) {
+			return Key{}, "", fmt.Errorf("%w: %s is not in the future", ErrInvalidExpiry, expiry.Format(time.RFC3339))
 		}
-		expiry = &e
 	}
 
 	for attempt := 1; ; attempt++ {
@@ -84,27 +84,20 @@ func (s *Store) Create(ctx context.Context, ownerID, name string, expiresAt *tim
 		if err != nil {
 			return Key{}, "", err
 		}
-		row := keyRow{
+		rec := Record{
 			ID: id, Prefix: prefix, Hash: hashKey(plain), OwnerID: ownerID, Name: name,
 			CreatedAt: now, ExpiresAt: expiry,
 		}
-		err = s.db.WithContext(ctx).Create(&row).Error
+		err = k.store.Insert(ctx, rec)
 		if err == nil {
-			return row.key(), authn.Secret(plain), nil
+			return rec.key(), authn.Secret(plain), nil
 		}
-		// Whether the insert failed on a taken prefix or id is asked of the
-		// table, not read from the error, whose form differs by database.
-		if attempt == createAttempts || ctx.Err() != nil || !s.taken(ctx, id, prefix) {
-			return Key{}, "", fmt.Errorf("apikey: create key: %w", err)
+		// A taken id or prefix is bad luck (40 bits of prefix); anything
+		// else, or bad luck three times running, is the store's failure.
+		if !errors.Is(err, ErrKeyExists) || attempt == createAttempts || ctx.Err() != nil {
+			return Key{}, "", fmt.Errorf("apikey: create key: %w: %w", ErrStore, err)
 		}
 	}
-}
-
-// taken reports whether a stored key has this id or prefix.
-func (s *Store) taken(ctx context.Context, id, prefix string) bool {
-	var n int64
-	err := s.db.WithContext(ctx).Model(&keyRow{}).Where("id = ? OR prefix = ?", id, prefix).Count(&n).Error
-	return err == nil && n > 0
 }
 
 func checkOwner(ownerID string) error {

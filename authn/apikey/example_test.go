@@ -16,12 +16,15 @@ import (
 
 	"github.com/gatehouse-go/gatehouse/authn"
 	"github.com/gatehouse-go/gatehouse/authn/apikey"
+	"github.com/gatehouse-go/gatehouse/authn/apikey/gormstore"
+	"github.com/gatehouse-go/gatehouse/authn/apikey/memstore"
 	"github.com/gatehouse-go/gatehouse/authn/authntest"
 )
 
 // A key is shown once, at creation; afterwards only its hash is stored, and
-// it authenticates as its owner.
-func ExampleStore_Create() {
+// it authenticates as its owner. The keys are kept in a SQL database
+// through gormstore; the other example keeps them in memory.
+func ExampleKeys_Create() {
 	dir, err := os.MkdirTemp("", "gatehouse-example")
 	if err != nil {
 		log.Fatal(err)
@@ -33,7 +36,11 @@ func ExampleStore_Create() {
 	}
 
 	ctx := context.Background()
-	keys, err := apikey.New(ctx, db, apikey.Config{})
+	store, err := gormstore.New(ctx, db) // creates the table gatehouse_api_keys
+	if err != nil {
+		log.Fatal(err)
+	}
+	keys, err := apikey.New(store, apikey.Config{})
 	if err != nil {
 		log.Fatal(err)
 	}
@@ -68,21 +75,12 @@ func ExampleStore_Create() {
 }
 
 // A handler creating a key for its caller passes the caller's Subject: a
-// login older than MaxLoginAge must be renewed first.
-func ExampleStore_CreateFor() {
-	dir, err := os.MkdirTemp("", "gatehouse-example")
-	if err != nil {
-		log.Fatal(err)
-	}
-	defer os.RemoveAll(dir)
-	db, err := gorm.Open(sqlite.Open(filepath.Join(dir, "app.db")), &gorm.Config{Logger: logger.Discard})
-	if err != nil {
-		log.Fatal(err)
-	}
-
+// login older than MaxLoginAge must be renewed first. The keys are kept in
+// memory, as a test or a single process may.
+func ExampleKeys_CreateFor() {
 	now := time.Date(2030, 1, 1, 12, 0, 0, 0, time.UTC)
 	ctx := context.Background()
-	keys, err := apikey.New(ctx, db, apikey.Config{Now: func() time.Time { return now }})
+	keys, err := apikey.New(memstore.New(), apikey.Config{Now: func() time.Time { return now }})
 	if err != nil {
 		log.Fatal(err)
 	}

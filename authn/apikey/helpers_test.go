@@ -2,58 +2,138 @@ package apikey_test
 
 import (
 	"context"
+	"os"
+	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
 	"github.com/stretchr/testify/require"
-	"gorm.io/gorm"
 
 	"github.com/gatehouse-go/gatehouse/authn/apikey"
+	"github.com/gatehouse-go/gatehouse/authn/apikey/gormstore"
+	"github.com/gatehouse-go/gatehouse/authn/apikey/memstore"
 	"github.com/gatehouse-go/gatehouse/authn/authntest"
 	"github.com/gatehouse-go/gatehouse/internal/testdb"
 )
 
-// fixture is a store on a fresh database with a fake clock; database lets
-// a test open it again as a restarted process would.
-type fixture struct {
-	store    *apikey.Store
-	db       *gorm.DB
-	clock    *authntest.Clock
-	database testdb.Database
+// backend is a store the tests of Keys run on.
+type backend struct {
+	name string
+	// env names the variable that must hold a server's address; "" for
+	// stores that need none.
+	env string
+	// new returns the opener of new, empty data of the test's own: each
+	// call of it is another handle on that data, as a restarted process
+	// or another replica would have.
+	new func(t *testing.T) func(t *testing.T) apikey.Store
 }
 
-// newFixture builds a store on a new SQLite file.
+// memory is the store of the tests that are about Keys alone.
+var memory = backend{name: "memory", new: func(*testing.T) func(*testing.T) apikey.Store {
+	s := memstore.New()
+	return func(*testing.T) apikey.Store { return s }
+}}
+
+// backends are every store, on every database gormstore supports.
+func backends() []backend {
+	out := []backend{memory}
+	for _, db := range testdb.Backends() {
+		env := ""
+		if db.IsServer() {
+			env = map[string]string{"postgres": "GATEHOUSE_TEST_POSTGRES", "mysql": "GATEHOUSE_TEST_MYSQL"}[db.Name()]
+		}
+		out = append(out, backend{name: "gorm-" + db.Name(), env: env, new: func(t *testing.T) func(*testing.T) apikey.Store {
+			database := db.New(t)
+			return func(t *testing.T) apikey.Store {
+				s, err := gormstore.New(context.Background(), database.Open(t))
+				require.NoError(t, err)
+				return s
+			}
+		}})
+	}
+	return out
+}
+
+// eachStore runs run once per backend, each in a subtest named after it,
+// and returns when all are done; a server whose variable is not set is a
+// skipped subtest that says so. The subtests run from goroutines of their
+// own, as testdb.Each runs them: they wait on servers, not on CPUs.
+func eachStore(t *testing.T, run func(t *testing.T, b backend)) {
+	t.Helper()
+	var wg sync.WaitGroup
+	for _, b := range backends() {
+		wg.Go(func() {
+			t.Run(b.name, func(t *testing.T) {
+				if b.env != "" && os.Getenv(b.env) == "" {
+					t.Skipf("%s is not set: no server to test %s against", b.env, b.name)
+				}
+				run(t, b)
+			})
+		})
+	}
+	wg.Wait()
+}
+
+// countingStore counts the calls Keys makes of its store, and keeps the
+// records it is asked to insert.
+type countingStore struct {
+	apikey.Store
+	inserts, lookups, uses atomic.Int64
+	mu                     sync.Mutex
+	inserted               []apikey.Record
+}
+
+func (c *countingStore) Insert(ctx context.Context, rec apikey.Record) error {
+	c.inserts.Add(1)
+	c.mu.Lock()
+	c.inserted = append(c.inserted, rec)
+	c.mu.Unlock()
+	return c.Store.Insert(ctx, rec)
+}
+
+func (c *countingStore) Lookup(ctx context.Context, prefix string) (apikey.Record, bool, error) {
+	c.lookups.Add(1)
+	return c.Store.Lookup(ctx, prefix)
+}
+
+func (c *countingStore) RecordUse(ctx context.Context, id string, at, staleAt time.Time) (bool, error) {
+	c.uses.Add(1)
+	return c.Store.RecordUse(ctx, id, at, staleAt)
+}
+
+// fixture is Keys on a store of its own with a fake clock; open gives
+// another handle on the store's data, as a restarted process would have.
+type fixture struct {
+	keys  *apikey.Keys
+	store *countingStore
+	clock *authntest.Clock
+	open  func(t *testing.T) apikey.Store
+}
+
+// newFixture builds Keys on a new memstore.
 func newFixture(t *testing.T) fixture {
 	t.Helper()
-	return newFixtureOn(t, testdb.SQLite)
+	return newFixtureOn(t, memory)
 }
 
-// newFixtureOn builds a store on a new database of backend b.
-func newFixtureOn(t *testing.T, b testdb.Backend) fixture {
+// newFixtureOn builds Keys on new data of backend b.
+func newFixtureOn(t *testing.T, b backend) fixture {
 	t.Helper()
-	database := b.New(t)
-	db := database.Open(t)
+	open := b.new(t)
 	clock := authntest.NewClock(time.Date(2030, 1, 2, 3, 4, 5, 0, time.UTC))
-	store, err := apikey.New(context.Background(), db, apikey.Config{Now: clock.Now})
+	store := &countingStore{Store: open(t)}
+	keys, err := apikey.New(store, apikey.Config{Now: clock.Now})
 	require.NoError(t, err)
-	return fixture{store: store, db: db, clock: clock, database: database}
+	return fixture{keys: keys, store: store, clock: clock, open: open}
 }
 
 // create makes a key for owner that does not expire.
 func (f fixture) create(t *testing.T, owner, name string) (apikey.Key, string) {
 	t.Helper()
-	key, secret, err := f.store.Create(context.Background(), owner, name, nil)
+	key, secret, err := f.keys.Create(context.Background(), owner, name, nil)
 	require.NoError(t, err)
 	return key, secret.Reveal()
-}
-
-// row reads the stored row of key id as column → value.
-func (f fixture) row(t *testing.T, id string) map[string]any {
-	t.Helper()
-	var rows []map[string]any
-	require.NoError(t, f.db.Raw("SELECT * FROM gatehouse_api_keys WHERE id = ?", id).Scan(&rows).Error)
-	require.Len(t, rows, 1)
-	return rows[0]
 }
 
 func ptr[T any](v T) *T { return &v }

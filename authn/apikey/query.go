@@ -3,25 +3,33 @@ package apikey
 import (
 	"context"
 	"fmt"
+	"slices"
+	"strings"
 )
 
 // List returns ownerID's keys, newest first, including revoked and expired
 // ones so that the owner sees what each key was and when it stopped
 // working. An owner with no keys gets an empty list.
-func (s *Store) List(ctx context.Context, ownerID string) ([]Key, error) {
+func (k *Keys) List(ctx context.Context, ownerID string) ([]Key, error) {
 	if err := checkOwner(ownerID); err != nil {
 		return nil, err
 	}
-	var rows []keyRow
-	err := s.db.WithContext(ctx).Where("owner_id = ?", ownerID).
-		Order("created_at DESC").Order("id DESC").Find(&rows).Error
+	recs, err := k.store.List(ctx, ownerID)
 	if err != nil {
-		return nil, fmt.Errorf("apikey: list keys: %w", err)
+		return nil, fmt.Errorf("apikey: list keys: %w: %w", ErrStore, err)
 	}
-	keys := make([]Key, len(rows))
-	for i, r := range rows {
-		keys[i] = r.key()
+	keys := make([]Key, 0, len(recs))
+	for _, r := range recs {
+		if r.OwnerID == ownerID {
+			keys = append(keys, r.key())
+		}
 	}
+	slices.SortFunc(keys, func(a, b Key) int {
+		if c := b.CreatedAt.Compare(a.CreatedAt); c != 0 {
+			return c
+		}
+		return strings.Compare(b.ID, a.ID)
+	})
 	return keys, nil
 }
 
@@ -29,26 +37,16 @@ func (s *Store) List(ctx context.Context, ownerID string) ([]Key, error) {
 //
 // Get does not check ownership: before acting for a user on a key they
 // name, compare Key.OwnerID with the user's id.
-func (s *Store) Get(ctx context.Context, id string) (Key, error) {
-	row, err := s.find(ctx, id)
-	if err != nil {
-		return Key{}, err
-	}
-	return row.key(), nil
-}
-
-// find reads the row with this id.
-func (s *Store) find(ctx context.Context, id string) (keyRow, error) {
+func (k *Keys) Get(ctx context.Context, id string) (Key, error) {
 	if !isID(id) {
-		return keyRow{}, fmt.Errorf("%w: %q", ErrNotFound, id)
+		return Key{}, fmt.Errorf("%w: %q", ErrNotFound, id)
 	}
-	var row keyRow
-	res := s.db.WithContext(ctx).Where("id = ?", id).Limit(1).Find(&row)
-	if res.Error != nil {
-		return keyRow{}, fmt.Errorf("apikey: get key %s: %w", id, res.Error)
+	rec, found, err := k.store.Get(ctx, id)
+	if err != nil {
+		return Key{}, fmt.Errorf("apikey: get key %s: %w: %w", id, ErrStore, err)
 	}
-	if res.RowsAffected == 0 {
-		return keyRow{}, fmt.Errorf("%w: %s", ErrNotFound, id)
+	if !found || rec.ID != id {
+		return Key{}, fmt.Errorf("%w: %s", ErrNotFound, id)
 	}
-	return row, nil
+	return rec.key(), nil
 }

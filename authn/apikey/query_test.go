@@ -9,27 +9,26 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/gatehouse-go/gatehouse/authn/apikey"
-	"github.com/gatehouse-go/gatehouse/internal/testdb"
 )
 
 func TestListNewestFirstWithRevokedAndExpired(t *testing.T) {
 	t.Parallel()
-	testdb.Each(t, func(t *testing.T, b testdb.Backend) {
+	eachStore(t, func(t *testing.T, b backend) {
 		ctx := context.Background()
 		f := newFixtureOn(t, b)
 
 		oldest, _ := f.create(t, "alice", "laptop")
 		f.clock.Advance(time.Minute)
-		expiring, _, err := f.store.Create(ctx, "alice", "short-lived", ptr(f.clock.Now().Add(time.Hour)))
+		expiring, _, err := f.keys.Create(ctx, "alice", "short-lived", ptr(f.clock.Now().Add(time.Hour)))
 		require.NoError(t, err)
 		f.clock.Advance(time.Minute)
 		newest, _ := f.create(t, "alice", "CI")
 		f.create(t, "bob", "bob's key")
 
-		require.NoError(t, f.store.Revoke(ctx, oldest.ID))
+		require.NoError(t, f.keys.Revoke(ctx, oldest.ID))
 		f.clock.Advance(2 * time.Hour) // expiring has expired
 
-		keys, err := f.store.List(ctx, "alice")
+		keys, err := f.keys.List(ctx, "alice")
 		require.NoError(t, err)
 		require.Len(t, keys, 3)
 		assert.Equal(t, []string{newest.ID, expiring.ID, oldest.ID}, []string{keys[0].ID, keys[1].ID, keys[2].ID})
@@ -39,23 +38,23 @@ func TestListNewestFirstWithRevokedAndExpired(t *testing.T) {
 			assert.Equal(t, "alice", k.OwnerID)
 		}
 
-		none, err := f.store.List(ctx, "carol")
+		none, err := f.keys.List(ctx, "carol")
 		require.NoError(t, err)
 		assert.Empty(t, none)
 
-		_, err = f.store.List(ctx, "")
+		_, err = f.keys.List(ctx, "")
 		assert.ErrorIs(t, err, apikey.ErrInvalidOwner)
 	})
 }
 
 func TestGet(t *testing.T) {
 	t.Parallel()
-	testdb.Each(t, func(t *testing.T, b testdb.Backend) {
+	eachStore(t, func(t *testing.T, b backend) {
 		ctx := context.Background()
 		f := newFixtureOn(t, b)
 		created, _ := f.create(t, "alice", "laptop")
 
-		got, err := f.store.Get(ctx, created.ID)
+		got, err := f.keys.Get(ctx, created.ID)
 		require.NoError(t, err)
 		assert.Equal(t, created, got)
 
@@ -67,7 +66,7 @@ func TestGet(t *testing.T) {
 			created.Prefix,                // a prefix is not an id
 			"key_00000000000000zz",        // not hex
 		} {
-			_, err := f.store.Get(ctx, id)
+			_, err := f.keys.Get(ctx, id)
 			assert.ErrorIs(t, err, apikey.ErrNotFound, "Get(%q)", id)
 		}
 	})

@@ -10,7 +10,7 @@ import (
 
 	"github.com/gatehouse-go/gatehouse/authn"
 	"github.com/gatehouse-go/gatehouse/authn/apikey"
-	"github.com/gatehouse-go/gatehouse/internal/testdb"
+	"github.com/gatehouse-go/gatehouse/authn/apikey/memstore"
 )
 
 // TestCreateForNeedsARecentLogin checks that CreateFor mints a key only for
@@ -36,7 +36,7 @@ func TestCreateForNeedsARecentLogin(t *testing.T) {
 		{"nobody", authn.Subject{AuthenticatedAt: now}, apikey.ErrInvalidOwner},
 	}
 	for _, tt := range tests {
-		key, secret, err := f.store.CreateFor(ctx, tt.subject, "laptop", nil)
+		key, secret, err := f.keys.CreateFor(ctx, tt.subject, "laptop", nil)
 		if tt.want != nil {
 			assert.ErrorIs(t, err, tt.want, tt.name)
 			assert.Zero(t, key, tt.name)
@@ -45,15 +45,15 @@ func TestCreateForNeedsARecentLogin(t *testing.T) {
 		}
 		require.NoError(t, err, tt.name)
 		assert.Equal(t, tt.subject.ID, key.OwnerID, tt.name)
-		verified, err := f.store.Verify(ctx, secret.Reveal())
+		verified, err := f.keys.Verify(ctx, secret.Reveal())
 		require.NoError(t, err, tt.name)
 		assert.Equal(t, tt.subject.ID, verified.ID)
 	}
-	keys, err := f.store.List(ctx, "usr_1")
+	keys, err := f.keys.List(ctx, "usr_1")
 	require.NoError(t, err)
 	assert.Len(t, keys, 3, "only the allowed ones were stored")
 
-	_, _, err = f.store.CreateFor(ctx, authn.Subject{ID: "usr_1", AuthenticatedAt: now.Add(-time.Hour)}, "laptop", nil)
+	_, _, err = f.keys.CreateFor(ctx, authn.Subject{ID: "usr_1", AuthenticatedAt: now.Add(-time.Hour)}, "laptop", nil)
 	var reauth *authn.ReauthenticationError
 	require.ErrorAs(t, err, &reauth)
 	assert.Equal(t, apikey.DefaultMaxLoginAge, reauth.MaxAge, "the challenge says how recent a login must be")
@@ -63,16 +63,15 @@ func TestCreateForNeedsARecentLogin(t *testing.T) {
 func TestMaxLoginAgeConfig(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
-	db := testdb.Open(t)
-	_, err := apikey.New(ctx, db, apikey.Config{MaxLoginAge: -time.Minute})
+	_, err := apikey.New(memstore.New(), apikey.Config{MaxLoginAge: -time.Minute})
 	assert.ErrorIs(t, err, apikey.ErrInvalidConfig)
 
 	f := newFixture(t)
-	store, err := apikey.New(ctx, f.db, apikey.Config{MaxLoginAge: time.Hour, Now: f.clock.Now})
+	store, err := apikey.New(f.open(t), apikey.Config{MaxLoginAge: time.Hour, Now: f.clock.Now})
 	require.NoError(t, err)
 	old := authn.Subject{ID: "usr_1", Method: authn.MethodSession, AuthenticatedAt: f.clock.Now().Add(-30 * time.Minute)}
 	_, _, err = store.CreateFor(ctx, old, "laptop", nil)
 	assert.NoError(t, err, "a longer MaxLoginAge allows an older login")
-	_, _, err = f.store.CreateFor(ctx, old, "laptop", nil)
+	_, _, err = f.keys.CreateFor(ctx, old, "laptop", nil)
 	assert.ErrorIs(t, err, authn.ErrReauthenticationRequired, "the default does not")
 }

@@ -10,67 +10,66 @@ import (
 
 	"github.com/gatehouse-go/gatehouse/authn"
 	"github.com/gatehouse-go/gatehouse/authn/apikey"
-	"github.com/gatehouse-go/gatehouse/internal/testdb"
 )
 
 func TestRevoke(t *testing.T) {
 	t.Parallel()
-	testdb.Each(t, func(t *testing.T, b testdb.Backend) {
+	eachStore(t, func(t *testing.T, b backend) {
 		ctx := context.Background()
 		f := newFixtureOn(t, b)
 		key, plain := f.create(t, "alice", "laptop")
 		_, other := f.create(t, "alice", "CI")
 
-		_, err := f.store.Verify(ctx, plain)
+		_, err := f.keys.Verify(ctx, plain)
 		require.NoError(t, err)
 		revokedAt := f.clock.Now()
-		require.NoError(t, f.store.Revoke(ctx, key.ID))
+		require.NoError(t, f.keys.Revoke(ctx, key.ID))
 
-		_, err = f.store.Verify(ctx, plain)
+		_, err = f.keys.Verify(ctx, plain)
 		assert.ErrorIs(t, err, authn.ErrInvalidAPIKey)
-		_, err = f.store.Verify(ctx, other)
+		_, err = f.keys.Verify(ctx, other)
 		assert.NoError(t, err, "revoking one key leaves the owner's others alone")
 
 		f.clock.Advance(time.Hour)
-		assert.NoError(t, f.store.Revoke(ctx, key.ID), "revoking twice is not an error")
-		got, err := f.store.Get(ctx, key.ID)
+		assert.NoError(t, f.keys.Revoke(ctx, key.ID), "revoking twice is not an error")
+		got, err := f.keys.Get(ctx, key.ID)
 		require.NoError(t, err)
 		require.NotNil(t, got.RevokedAt)
 		assert.True(t, got.RevokedAt.Equal(revokedAt), "the first revocation time is kept")
 
 		for _, id := range []string{"key_0000000000000000", "", "not-an-id"} {
-			assert.ErrorIs(t, f.store.Revoke(ctx, id), apikey.ErrNotFound, "Revoke(%q)", id)
+			assert.ErrorIs(t, f.keys.Revoke(ctx, id), apikey.ErrNotFound, "Revoke(%q)", id)
 		}
 	})
 }
 
 func TestRevokeOwner(t *testing.T) {
 	t.Parallel()
-	testdb.Each(t, func(t *testing.T, b testdb.Backend) {
+	eachStore(t, func(t *testing.T, b backend) {
 		ctx := context.Background()
 		f := newFixtureOn(t, b)
 		_, alice1 := f.create(t, "alice", "laptop")
 		_, alice2 := f.create(t, "alice", "CI")
 		_, bob := f.create(t, "bob", "laptop")
 
-		require.NoError(t, f.store.RevokeOwner(ctx, "alice"))
+		require.NoError(t, f.keys.RevokeOwner(ctx, "alice"))
 		for _, plain := range []string{alice1, alice2} {
-			_, err := f.store.Verify(ctx, plain)
+			_, err := f.keys.Verify(ctx, plain)
 			assert.ErrorIs(t, err, authn.ErrInvalidAPIKey)
 		}
-		subject, err := f.store.Verify(ctx, bob)
+		subject, err := f.keys.Verify(ctx, bob)
 		require.NoError(t, err, "other owners' keys keep working")
 		assert.Equal(t, "bob", subject.ID)
 
-		keys, err := f.store.List(ctx, "alice")
+		keys, err := f.keys.List(ctx, "alice")
 		require.NoError(t, err)
 		require.Len(t, keys, 2)
 		for _, k := range keys {
 			assert.NotNil(t, k.RevokedAt, k.Name)
 		}
 
-		assert.NoError(t, f.store.RevokeOwner(ctx, "alice"), "again: nothing left to revoke")
-		assert.NoError(t, f.store.RevokeOwner(ctx, "carol"), "an owner without keys")
-		assert.ErrorIs(t, f.store.RevokeOwner(ctx, ""), apikey.ErrInvalidOwner)
+		assert.NoError(t, f.keys.RevokeOwner(ctx, "alice"), "again: nothing left to revoke")
+		assert.NoError(t, f.keys.RevokeOwner(ctx, "carol"), "an owner without keys")
+		assert.ErrorIs(t, f.keys.RevokeOwner(ctx, ""), apikey.ErrInvalidOwner)
 	})
 }

@@ -4,26 +4,14 @@ import (
 	"context"
 	"strings"
 	"sync"
-	"sync/atomic"
 	"testing"
 	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
-	"gorm.io/gorm"
 
 	"github.com/gatehouse-go/gatehouse/authn"
-	"github.com/gatehouse-go/gatehouse/internal/testdb"
 )
-
-// countQueries counts the SELECTs and UPDATEs GORM runs on db from now on.
-func countQueries(t *testing.T, db *gorm.DB) (selects, updates *atomic.Int64) {
-	t.Helper()
-	selects, updates = new(atomic.Int64), new(atomic.Int64)
-	require.NoError(t, db.Callback().Query().Before("gorm:query").Register("test:count_selects", func(*gorm.DB) { selects.Add(1) }))
-	require.NoError(t, db.Callback().Update().Before("gorm:update").Register("test:count_updates", func(*gorm.DB) { updates.Add(1) }))
-	return selects, updates
-}
 
 // replaceAt returns s with the byte at i replaced by a different character
 // of the same alphabet, so the result keeps the key's shape.
@@ -37,24 +25,24 @@ func replaceAt(s string, i int) string {
 
 func TestVerifyRejects(t *testing.T) {
 	t.Parallel()
-	testdb.Each(t, func(t *testing.T, b testdb.Backend) {
+	eachStore(t, func(t *testing.T, b backend) {
 		ctx := context.Background()
 		f := newFixtureOn(t, b)
 		_, good := f.create(t, "alice", "good")
 		revoked, revokedPlain := f.create(t, "alice", "revoked")
-		require.NoError(t, f.store.Revoke(ctx, revoked.ID))
-		_, expiringSecret, err := f.store.Create(ctx, "alice", "expiring", ptr(f.clock.Now().Add(time.Hour)))
+		require.NoError(t, f.keys.Revoke(ctx, revoked.ID))
+		_, expiringSecret, err := f.keys.Create(ctx, "alice", "expiring", ptr(f.clock.Now().Add(time.Hour)))
 		require.NoError(t, err)
 		expiring := expiringSecret.Reveal()
 		f.clock.Advance(time.Hour) // the key's expiry, to the nanosecond
-		selects, _ := countQueries(t, f.db)
+		lookups := &f.store.lookups
 
 		const prefixStart, secretStart = len("ghk_"), len("ghk_12345678_")
 		tests := []struct {
 			name    string
 			plain   string
 			reason  string // in the error message
-			queries int64  // SELECTs Verify runs; -1: either way
+			lookups int64  // store calls Verify makes; -1: either way
 		}{
 			{"revoked", revokedPlain, "revoked", 1},
 			{"expired", expiring, "expired", 1},
@@ -80,48 +68,48 @@ func TestVerifyRejects(t *testing.T) {
 		}
 		for _, tt := range tests {
 			t.Run(tt.name, func(t *testing.T) {
-				before := selects.Load()
-				subject, err := f.store.Verify(ctx, tt.plain)
+				before := lookups.Load()
+				subject, err := f.keys.Verify(ctx, tt.plain)
 				assert.ErrorIs(t, err, authn.ErrInvalidAPIKey)
 				assert.ErrorIs(t, err, authn.ErrInvalidCredentials)
 				assert.Contains(t, err.Error(), tt.reason)
 				assert.True(t, subject.IsZero(), "no subject with an error")
-				if tt.queries >= 0 {
-					assert.Equal(t, tt.queries, selects.Load()-before, "queries run")
+				if tt.lookups >= 0 {
+					assert.Equal(t, tt.lookups, lookups.Load()-before, "store calls")
 				}
 			})
 		}
 
-		_, err = f.store.Verify(ctx, good)
+		_, err = f.keys.Verify(ctx, good)
 		assert.NoError(t, err, "the original key still works")
 	})
 }
 
 func TestExpiryBoundary(t *testing.T) {
 	t.Parallel()
-	testdb.Each(t, func(t *testing.T, b testdb.Backend) {
+	eachStore(t, func(t *testing.T, b backend) {
 		ctx := context.Background()
 		f := newFixtureOn(t, b)
-		_, secret, err := f.store.Create(ctx, "alice", "expiring", ptr(f.clock.Now().Add(time.Hour)))
+		_, secret, err := f.keys.Create(ctx, "alice", "expiring", ptr(f.clock.Now().Add(time.Hour)))
 		require.NoError(t, err)
 
 		f.clock.Advance(time.Hour - time.Microsecond)
-		_, err = f.store.Verify(ctx, secret.Reveal())
+		_, err = f.keys.Verify(ctx, secret.Reveal())
 		require.NoError(t, err, "valid until its expiry")
 
 		f.clock.Advance(time.Microsecond)
-		_, err = f.store.Verify(ctx, secret.Reveal())
+		_, err = f.keys.Verify(ctx, secret.Reveal())
 		assert.ErrorIs(t, err, authn.ErrInvalidAPIKey, "refused from its expiry on")
 	})
 }
 
 func TestLastUsedIsRecordedAtMostOncePerMinute(t *testing.T) {
 	t.Parallel()
-	testdb.Each(t, func(t *testing.T, b testdb.Backend) {
+	eachStore(t, func(t *testing.T, b backend) {
 		ctx := context.Background()
 		f := newFixtureOn(t, b)
 		key, plain := f.create(t, "alice", "CI")
-		_, updates := countQueries(t, f.db)
+		updates := &f.store.uses
 		start := f.clock.Now()
 
 		steps := []struct {
@@ -138,9 +126,9 @@ func TestLastUsedIsRecordedAtMostOncePerMinute(t *testing.T) {
 		}
 		for i, step := range steps {
 			f.clock.Advance(step.advance)
-			_, err := f.store.Verify(ctx, plain)
+			_, err := f.keys.Verify(ctx, plain)
 			require.NoError(t, err)
-			got, err := f.store.Get(ctx, key.ID)
+			got, err := f.keys.Get(ctx, key.ID)
 			require.NoError(t, err)
 			require.NotNil(t, got.LastUsedAt, "step %d", i)
 			assert.True(t, got.LastUsedAt.Equal(step.wantLastUsed), "step %d: last used %v, want %v", i, got.LastUsedAt, step.wantLastUsed)
@@ -149,9 +137,9 @@ func TestLastUsedIsRecordedAtMostOncePerMinute(t *testing.T) {
 
 		// Failed verifications are not uses.
 		f.clock.Advance(time.Hour)
-		require.NoError(t, f.store.Revoke(ctx, key.ID))
+		require.NoError(t, f.keys.Revoke(ctx, key.ID))
 		written := updates.Load()
-		_, err := f.store.Verify(ctx, plain)
+		_, err := f.keys.Verify(ctx, plain)
 		require.Error(t, err)
 		assert.Equal(t, written, updates.Load())
 	})
@@ -159,7 +147,7 @@ func TestLastUsedIsRecordedAtMostOncePerMinute(t *testing.T) {
 
 func TestConcurrentVerify(t *testing.T) {
 	t.Parallel()
-	testdb.Each(t, func(t *testing.T, b testdb.Backend) {
+	eachStore(t, func(t *testing.T, b backend) {
 		ctx := context.Background()
 		f := newFixtureOn(t, b)
 		key, plain := f.create(t, "alice", "CI")
@@ -170,14 +158,14 @@ func TestConcurrentVerify(t *testing.T) {
 			wg.Add(1)
 			go func() {
 				defer wg.Done()
-				_, errs[i] = f.store.Verify(ctx, plain)
+				_, errs[i] = f.keys.Verify(ctx, plain)
 			}()
 		}
 		wg.Wait()
 		for _, err := range errs {
 			assert.NoError(t, err)
 		}
-		got, err := f.store.Get(ctx, key.ID)
+		got, err := f.keys.Get(ctx, key.ID)
 		require.NoError(t, err)
 		require.NotNil(t, got.LastUsedAt)
 		assert.True(t, got.LastUsedAt.Equal(f.clock.Now()))

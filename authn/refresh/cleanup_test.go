@@ -10,12 +10,11 @@ import (
 
 	"github.com/gatehouse-go/gatehouse/authn"
 	"github.com/gatehouse-go/gatehouse/authn/refresh"
-	"github.com/gatehouse-go/gatehouse/internal/testdb"
 )
 
 func TestCleanup(t *testing.T) {
 	t.Parallel()
-	testdb.Each(t, func(t *testing.T, backend testdb.Backend) {
+	eachStore(t, func(t *testing.T, backend backend) {
 		const day = 24 * time.Hour
 		ctx := context.Background()
 		f := newFixtureOn(t, backend, refresh.Config{TokenTTL: 2 * day, FamilyLifetime: 5 * day})
@@ -42,31 +41,31 @@ func TestCleanup(t *testing.T) {
 		at(6 * day)
 		fresh := f.issue(t, "erin")
 		revoked := f.issue(t, "frank")
-		_, err := f.store.Revoke(ctx, revoked.Value.Reveal())
+		_, err := f.tokens.Revoke(ctx, revoked.Value.Reveal())
 		require.NoError(t, err)
 
 		at(7 * day)
-		deleted, err := f.store.Cleanup(ctx)
+		deleted, err := f.tokens.Cleanup(ctx)
 		require.NoError(t, err)
 		assert.EqualValues(t, 4+1, deleted, "the ended family's four tokens and the idle family's one")
 
 		for _, tok := range []refresh.Token{ended, endedLast, idle} {
-			_, err := f.store.Rotate(ctx, tok.Value.Reveal())
+			_, err := f.tokens.Rotate(ctx, tok.Value.Reveal())
 			assert.ErrorIs(t, err, authn.ErrInvalidToken)
 			assert.NotErrorIs(t, err, authn.ErrTokenExpired, "deleted, so unknown")
 		}
-		assert.EqualValues(t, 2, f.rows(t, "family_id = ?", living.FamilyID), "a used token is kept while its family may live")
-		_, err = f.store.Rotate(ctx, living.Value.Reveal())
+		assert.EqualValues(t, 2, f.count(t, ofFamily(living.FamilyID)), "a used token is kept while its family may live")
+		_, err = f.tokens.Rotate(ctx, living.Value.Reveal())
 		assert.ErrorIs(t, err, authn.ErrTokenReused, "so its reuse is still caught")
-		_, err = f.store.Rotate(ctx, livingNext.Value.Reveal())
+		_, err = f.tokens.Rotate(ctx, livingNext.Value.Reveal())
 		assert.ErrorIs(t, err, authn.ErrTokenRevoked)
-		_, err = f.store.Rotate(ctx, recent.Value.Reveal())
+		_, err = f.tokens.Rotate(ctx, recent.Value.Reveal())
 		assert.ErrorIs(t, err, authn.ErrTokenExpired, "expired less than a day ago: kept")
-		_, err = f.store.Rotate(ctx, revoked.Value.Reveal())
+		_, err = f.tokens.Rotate(ctx, revoked.Value.Reveal())
 		assert.ErrorIs(t, err, authn.ErrTokenRevoked, "a revoked family is kept until it ends")
 		f.rotate(t, fresh)
 
-		again, err := f.store.Cleanup(ctx)
+		again, err := f.tokens.Cleanup(ctx)
 		require.NoError(t, err)
 		assert.Zero(t, again)
 	})

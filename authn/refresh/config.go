@@ -14,7 +14,7 @@ const (
 	DefaultFamilyLifetime = 90 * 24 * time.Hour
 )
 
-// Config configures a Store. Its zero value is ready to use.
+// Config configures Tokens. Its zero value is ready to use.
 type Config struct {
 	// TokenTTL is how long one refresh token stays usable if it is not
 	// rotated: a client idle for longer must log in again. Zero means

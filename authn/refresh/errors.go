@@ -13,8 +13,9 @@ import (
 // authn.ErrTokenReused), so that adapters map them to HTTP like any other
 // credential.
 var (
-	// ErrInvalidConfig reports a nil database or a Config that cannot work,
-	// such as a negative lifetime. New returns no Store with it.
+	// ErrInvalidConfig reports a nil Store or a Config that cannot work,
+	// such as a negative lifetime, and a store's constructor refusing its
+	// arguments. Nothing is built.
 	ErrInvalidConfig = errors.New("refresh: invalid config")
 	// ErrInvalidSubject reports an empty subject, or one longer than
 	// MaxSubjectLength.
@@ -24,6 +25,17 @@ var (
 	// ErrFamilyNotFound reports a family id that names no family, perhaps
 	// because Cleanup has deleted it.
 	ErrFamilyNotFound = errors.New("refresh: family not found")
+	// ErrTokenExists reports, from a Store's Insert or Rotate, a token
+	// whose ID or TokenHash the store already holds; nothing is written.
+	// Tokens draws both at random, from 128 and 256 bits, so it meets
+	// this only if its source of randomness has failed, and returns it
+	// wrapped in ErrStore.
+	ErrTokenExists = errors.New("refresh: token already stored")
+	// ErrStore reports a failure of the refresh-token store. The
+	// operation that met it changed nothing it had not committed; a
+	// Rotate that met it handed out no token, and the presented token may
+	// or may not have been spent.
+	ErrStore = errors.New("refresh: token store")
 )
 
 // ReuseError is Rotate's error for a token that had been rotated already:

@@ -3,9 +3,9 @@ package refresh
 import (
 	"context"
 	"fmt"
+	"slices"
+	"strings"
 	"time"
-
-	"github.com/gatehouse-go/gatehouse/authn/internal/retry"
 )
 
 // Family is one live refresh family: a login on one device that its
@@ -29,23 +29,28 @@ type Family struct {
 // V3.3.4) and end one with RevokeFamilyOf. A family is live while its
 // newest token is neither used, revoked nor expired. An empty or over-long
 // subject fails with ErrInvalidSubject.
-func (s *Store) Families(ctx context.Context, subject string) ([]Family, error) {
+func (t *Tokens) Families(ctx context.Context, subject string) ([]Family, error) {
 	if err := checkSubject(subject); err != nil {
 		return nil, err
 	}
-	now := s.now()
-	var live []record
-	err := s.db.WithContext(ctx).
-		Where("subject = ? AND used_at IS NULL AND revoked_at IS NULL AND expires_at > ? AND family_expires_at > ?", subject, now, now).
-		Order("created_at DESC").Order("id").
-		Find(&live).Error
+	now := t.now()
+	live, err := t.store.LiveTokens(ctx, subject, now)
 	if err != nil {
-		return nil, fmt.Errorf("refresh: list families: %w", err)
+		return nil, fmt.Errorf("refresh: list families: %w: %w", ErrStore, err)
 	}
+	slices.SortFunc(live, func(a, b Record) int {
+		if c := b.CreatedAt.Compare(a.CreatedAt); c != 0 {
+			return c
+		}
+		return strings.Compare(a.ID, b.ID)
+	})
 	families := make([]Family, 0, len(live))
 	for _, rec := range live {
+		if rec.Subject != subject || !rec.Live(now) {
+			continue
+		}
 		families = append(families, Family{
-			ID: rec.FamilyID, LoginAt: rec.loginAt(),
+			ID: rec.FamilyID, LoginAt: rec.LoginAt.UTC(),
 			RefreshedAt: rec.CreatedAt.UTC(), ExpiresAt: rec.ExpiresAt.UTC(),
 		})
 	}
@@ -62,25 +67,14 @@ func (s *Store) Families(ctx context.Context, subject string) ([]Family, error) 
 // them live until they expire unless they are revoked with the family
 // (token.Revocations.RevokeFamily): account.Service.RevokeFamilyOf does
 // both.
-func (s *Store) RevokeFamilyOf(ctx context.Context, subject, familyID string) error {
+func (t *Tokens) RevokeFamilyOf(ctx context.Context, subject, familyID string) error {
 	if err := checkSubject(subject); err != nil {
 		return err
 	}
 	if err := checkFamilyID(familyID); err != nil {
 		return err
 	}
-	db := s.db.WithContext(ctx)
-	var rows int64
-	if err := db.Model(&record{}).Where("family_id = ? AND subject = ?", familyID, subject).Count(&rows).Error; err != nil {
-		return fmt.Errorf("refresh: look up family %s: %w", familyID, err)
-	}
-	if rows == 0 {
-		return fmt.Errorf("%w: %s", ErrFamilyNotFound, familyID)
-	}
-	return retry.OnDeadlock(ctx, func() error {
-		_, err := revokeFamily(db, familyID, s.now())
-		return err
-	})
+	return t.revokeFamily(ctx, familyID, subject)
 }
 
 // checkSubject refuses an empty subject, or one longer than

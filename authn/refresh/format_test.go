@@ -2,6 +2,7 @@ package refresh_test
 
 import (
 	"context"
+	"errors"
 	"strings"
 	"testing"
 
@@ -12,18 +13,16 @@ import (
 	"github.com/gatehouse-go/gatehouse/authn/refresh"
 )
 
-func TestMalformedValuesNeverReachTheDatabase(t *testing.T) {
+func TestMalformedValuesNeverReachTheStore(t *testing.T) {
 	t.Parallel()
 	f := newFixture(t, refresh.Config{})
 	valid := f.issue(t, "alice").Value.Reveal()
 	body := strings.TrimPrefix(valid, refresh.TokenPrefix)
 
-	// A store whose database is closed fails every query; a value that
-	// still gets authn.ErrInvalidToken from it was rejected before any.
-	closed := newFixture(t, refresh.Config{})
-	sqlDB, err := closed.db.DB()
+	// A store that fails every call; a value that still gets
+	// authn.ErrInvalidToken from it was rejected before any.
+	failing, err := refresh.New(failingStore{err: errors.New("store down")}, refresh.Config{})
 	require.NoError(t, err)
-	require.NoError(t, sqlDB.Close())
 
 	tests := []struct {
 		name  string
@@ -50,7 +49,7 @@ func TestMalformedValuesNeverReachTheDatabase(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
 			ctx := context.Background()
-			for name, s := range map[string]*refresh.Store{"open": f.store, "closed": closed.store} {
+			for name, s := range map[string]*refresh.Tokens{"working": f.tokens, "failing": failing} {
 				_, err := s.Rotate(ctx, tt.value)
 				assert.ErrorIs(t, err, authn.ErrInvalidToken, "Rotate, %s store", name)
 				assert.NotErrorIs(t, err, authn.ErrTokenExpired)
@@ -60,7 +59,7 @@ func TestMalformedValuesNeverReachTheDatabase(t *testing.T) {
 		})
 	}
 
-	_, err = closed.store.Rotate(context.Background(), valid)
-	assert.Error(t, err)
-	assert.NotErrorIs(t, err, authn.ErrInvalidToken, "a well-formed token does reach the database")
+	_, err = failing.Rotate(context.Background(), valid)
+	assert.ErrorIs(t, err, refresh.ErrStore, "a well-formed token does reach the store")
+	assert.NotErrorIs(t, err, authn.ErrInvalidToken)
 }

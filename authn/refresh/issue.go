@@ -8,8 +8,9 @@ import (
 
 // Issue starts a new family for subject, as at login, and returns its first
 // token. It refuses an empty subject, or one longer than MaxSubjectLength,
-// with an error matching ErrInvalidSubject.
-func (s *Store) Issue(ctx context.Context, subject string) (Token, error) {
+// with an error matching ErrInvalidSubject; a failing store yields one
+// matching ErrStore.
+func (t *Tokens) Issue(ctx context.Context, subject string) (Token, error) {
 	if err := checkSubject(subject); err != nil {
 		return Token{}, err
 	}
@@ -17,48 +18,30 @@ func (s *Store) Issue(ctx context.Context, subject string) (Token, error) {
 	if err != nil {
 		return Token{}, err
 	}
-	now := s.now()
-	value, rec, err := s.newRecord(familyID, subject, now, now.Add(s.cfg.FamilyLifetime), now)
+	now := t.now()
+	value, next, err := t.newRecord(now)
 	if err != nil {
 		return Token{}, err
 	}
-	if err := s.db.WithContext(ctx).Create(&rec).Error; err != nil {
-		return Token{}, fmt.Errorf("refresh: issue: %w", err)
+	family := Record{FamilyID: familyID, Subject: subject, FamilyExpiresAt: now.Add(t.cfg.FamilyLifetime), LoginAt: now}
+	rec := family.Successor(next)
+	if err := t.store.Insert(ctx, rec); err != nil {
+		return Token{}, fmt.Errorf("refresh: issue: %w: %w", ErrStore, err)
 	}
 	return rec.token(value), nil
 }
 
-// newRecord makes a fresh token of a family and the record that stores it.
-// loginAt is when the family's login happened; zero when unknown.
-func (s *Store) newRecord(familyID, subject string, now, familyExpiresAt, loginAt time.Time) (string, record, error) {
+// newRecord draws a fresh token and returns it with the parts of its
+// record that are its own: ID, TokenHash, CreatedAt and an ExpiresAt of
+// TokenTTL from now, which Record.Successor cuts down to the family's end.
+func (t *Tokens) newRecord(now time.Time) (string, Record, error) {
 	value, err := newValue()
 	if err != nil {
-		return "", record{}, err
+		return "", Record{}, err
 	}
 	id, err := newID()
 	if err != nil {
-		return "", record{}, err
+		return "", Record{}, err
 	}
-	expiresAt := now.Add(s.cfg.TokenTTL)
-	if expiresAt.After(familyExpiresAt) {
-		expiresAt = familyExpiresAt
-	}
-	return value, record{
-		ID:              id,
-		FamilyID:        familyID,
-		Subject:         subject,
-		TokenHash:       hashOf(value),
-		CreatedAt:       now,
-		ExpiresAt:       expiresAt,
-		FamilyExpiresAt: familyExpiresAt,
-		LoginAt:         timeOrNil(loginAt),
-	}, nil
-}
-
-// timeOrNil returns &t, or nil for the zero time.
-func timeOrNil(t time.Time) *time.Time {
-	if t.IsZero() {
-		return nil
-	}
-	return &t
+	return value, Record{ID: id, TokenHash: hashOf(value), CreatedAt: now, ExpiresAt: now.Add(t.cfg.TokenTTL)}, nil
 }

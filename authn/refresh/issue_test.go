@@ -11,12 +11,11 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/gatehouse-go/gatehouse/authn/refresh"
-	"github.com/gatehouse-go/gatehouse/internal/testdb"
 )
 
 func TestIssue(t *testing.T) {
 	t.Parallel()
-	testdb.Each(t, func(t *testing.T, backend testdb.Backend) {
+	eachStore(t, func(t *testing.T, backend backend) {
 		tests := []struct {
 			name       string
 			cfg        refresh.Config
@@ -40,7 +39,7 @@ func TestIssue(t *testing.T) {
 				assert.Equal(t, "alice", tok.Subject)
 				assert.Len(t, tok.FamilyID, 32)
 				assert.Equal(t, start.Add(tt.wantExpiry), tok.ExpiresAt)
-				assert.EqualValues(t, 1, f.rows(t, "family_id = ? AND used_at IS NULL AND revoked_at IS NULL", tok.FamilyID))
+				assert.EqualValues(t, 1, f.count(t, ofFamily(tok.FamilyID, isUnused, isNotRevoked)))
 			})
 		}
 	})
@@ -48,7 +47,7 @@ func TestIssue(t *testing.T) {
 
 func TestIssueStartsANewFamilyEachTime(t *testing.T) {
 	t.Parallel()
-	testdb.Each(t, func(t *testing.T, backend testdb.Backend) {
+	eachStore(t, func(t *testing.T, backend backend) {
 		f := newFixtureOn(t, backend, refresh.Config{})
 		a, b := f.issue(t, "alice"), f.issue(t, "alice")
 		assert.NotEqual(t, a.Value.Reveal(), b.Value.Reveal())
@@ -60,10 +59,10 @@ func TestIssueRefusesBadSubject(t *testing.T) {
 	t.Parallel()
 	f := newFixture(t, refresh.Config{})
 	for _, subject := range []string{"", strings.Repeat("x", refresh.MaxSubjectLength+1)} {
-		tok, err := f.store.Issue(context.Background(), subject)
+		tok, err := f.tokens.Issue(context.Background(), subject)
 		assert.ErrorIs(t, err, refresh.ErrInvalidSubject)
 		assert.Equal(t, refresh.Token{}, tok)
 	}
-	assert.Zero(t, f.rows(t, "1 = 1"), "a refused subject stores nothing")
+	assert.Zero(t, f.rec.inserted, "a refused subject stores nothing")
 	f.issue(t, strings.Repeat("x", refresh.MaxSubjectLength))
 }

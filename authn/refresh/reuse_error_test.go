@@ -21,7 +21,7 @@ func TestReuseNamesTheFamily(t *testing.T) {
 	first := f.issue(t, "alice")
 	f.rotate(t, first)
 
-	_, err := f.store.Rotate(ctx, first.Value.Reveal())
+	_, err := f.tokens.Rotate(ctx, first.Value.Reveal())
 	var reuse *refresh.ReuseError
 	require.ErrorAs(t, err, &reuse)
 	assert.Equal(t, first.FamilyID, reuse.FamilyID)
@@ -32,7 +32,7 @@ func TestReuseNamesTheFamily(t *testing.T) {
 	assert.NotContains(t, err.Error(), first.Value.Reveal())
 
 	// Once the family is revoked, a token of it is revoked, not reused.
-	_, err = f.store.Rotate(ctx, first.Value.Reveal())
+	_, err = f.tokens.Rotate(ctx, first.Value.Reveal())
 	assert.ErrorIs(t, err, authn.ErrTokenRevoked)
 	assert.False(t, errors.As(err, &reuse))
 }
@@ -43,7 +43,7 @@ func TestRacingReuseNamesTheFamily(t *testing.T) {
 	f := newFixture(t, refresh.Config{})
 	for round := range 10 {
 		tok := f.issue(t, "alice")
-		_, errs := rotateAtOnce(f.store, tok.Value.Reveal(), 2)
+		_, errs := rotateAtOnce(f.tokens, tok.Value.Reveal(), 2)
 		for _, err := range errs {
 			if errors.Is(err, authn.ErrTokenReused) {
 				var reuse *refresh.ReuseError

@@ -10,7 +10,6 @@ import (
 
 	"github.com/gatehouse-go/gatehouse/authn"
 	"github.com/gatehouse-go/gatehouse/authn/refresh"
-	"github.com/gatehouse-go/gatehouse/internal/testdb"
 )
 
 // tokens holds live families of two subjects, for checking that a
@@ -27,7 +26,7 @@ func issueTokens(t *testing.T, f fixture) tokens {
 
 func TestRevoke(t *testing.T) {
 	t.Parallel()
-	testdb.Each(t, func(t *testing.T, backend testdb.Backend) {
+	eachStore(t, func(t *testing.T, backend backend) {
 		tests := []struct {
 			name    string
 			revoke  func(t *testing.T, f fixture, tk tokens) error
@@ -37,7 +36,7 @@ func TestRevoke(t *testing.T) {
 			{
 				name: "by a live token",
 				revoke: func(t *testing.T, f fixture, tk tokens) error {
-					got, err := f.store.Revoke(context.Background(), tk.alice1.Value.Reveal())
+					got, err := f.tokens.Revoke(context.Background(), tk.alice1.Value.Reveal())
 					if err == nil {
 						assert.Equal(t, refresh.Token{FamilyID: tk.alice1.FamilyID, Subject: "alice"}, got)
 					}
@@ -49,7 +48,7 @@ func TestRevoke(t *testing.T) {
 			{
 				name: "by a used token",
 				revoke: func(t *testing.T, f fixture, tk tokens) error {
-					got, err := f.store.Revoke(context.Background(), tk.alice1Used.Value.Reveal())
+					got, err := f.tokens.Revoke(context.Background(), tk.alice1Used.Value.Reveal())
 					if err == nil {
 						assert.Equal(t, tk.alice1.FamilyID, got.FamilyID)
 						assert.Empty(t, got.Value.Reveal())
@@ -62,7 +61,7 @@ func TestRevoke(t *testing.T) {
 			{
 				name: "by family",
 				revoke: func(t *testing.T, f fixture, tk tokens) error {
-					return f.store.RevokeFamily(context.Background(), tk.alice2.FamilyID)
+					return f.tokens.RevokeFamily(context.Background(), tk.alice2.FamilyID)
 				},
 				revoked: func(tk tokens) []refresh.Token { return []refresh.Token{tk.alice2} },
 				live:    func(tk tokens) []refresh.Token { return []refresh.Token{tk.alice1, tk.bob} },
@@ -70,7 +69,7 @@ func TestRevoke(t *testing.T) {
 			{
 				name: "by subject",
 				revoke: func(t *testing.T, f fixture, tk tokens) error {
-					return f.store.RevokeSubject(context.Background(), "alice")
+					return f.tokens.RevokeSubject(context.Background(), "alice")
 				},
 				revoked: func(tk tokens) []refresh.Token { return []refresh.Token{tk.alice1, tk.alice2} },
 				live:    func(tk tokens) []refresh.Token { return []refresh.Token{tk.bob} },
@@ -86,8 +85,8 @@ func TestRevoke(t *testing.T) {
 				require.NoError(t, tt.revoke(t, f, tk), "revoking again is harmless")
 
 				for _, tok := range tt.revoked(tk) {
-					assert.Zero(t, f.rows(t, "family_id = ? AND revoked_at IS NULL", tok.FamilyID), "every token of the family is revoked")
-					_, err := f.store.Rotate(ctx, tok.Value.Reveal())
+					assert.Zero(t, f.count(t, ofFamily(tok.FamilyID, isNotRevoked)), "every token of the family is revoked")
+					_, err := f.tokens.Rotate(ctx, tok.Value.Reveal())
 					assert.ErrorIs(t, err, authn.ErrTokenRevoked)
 					assert.NotErrorIs(t, err, authn.ErrTokenReused)
 				}
@@ -111,20 +110,20 @@ func TestRevokeRejectsBadInput(t *testing.T) {
 		revoke  func() error
 		wantErr error
 	}{
-		{"unknown token", func() error { _, err := f.store.Revoke(ctx, stranger.Value.Reveal()); return err }, authn.ErrInvalidToken},
-		{"malformed token", func() error { _, err := f.store.Revoke(ctx, "not-a-token"); return err }, authn.ErrInvalidToken},
-		{"empty token", func() error { _, err := f.store.Revoke(ctx, ""); return err }, authn.ErrInvalidToken},
-		{"unknown family", func() error { return f.store.RevokeFamily(ctx, stranger.FamilyID) }, refresh.ErrFamilyNotFound},
-		{"empty family", func() error { return f.store.RevokeFamily(ctx, "") }, refresh.ErrInvalidFamilyID},
-		{"over-long family", func() error { return f.store.RevokeFamily(ctx, strings.Repeat("a", 33)) }, refresh.ErrInvalidFamilyID},
-		{"empty subject", func() error { return f.store.RevokeSubject(ctx, "") }, refresh.ErrInvalidSubject},
-		{"over-long subject", func() error { return f.store.RevokeSubject(ctx, strings.Repeat("a", 256)) }, refresh.ErrInvalidSubject},
+		{"unknown token", func() error { _, err := f.tokens.Revoke(ctx, stranger.Value.Reveal()); return err }, authn.ErrInvalidToken},
+		{"malformed token", func() error { _, err := f.tokens.Revoke(ctx, "not-a-token"); return err }, authn.ErrInvalidToken},
+		{"empty token", func() error { _, err := f.tokens.Revoke(ctx, ""); return err }, authn.ErrInvalidToken},
+		{"unknown family", func() error { return f.tokens.RevokeFamily(ctx, stranger.FamilyID) }, refresh.ErrFamilyNotFound},
+		{"empty family", func() error { return f.tokens.RevokeFamily(ctx, "") }, refresh.ErrInvalidFamilyID},
+		{"over-long family", func() error { return f.tokens.RevokeFamily(ctx, strings.Repeat("a", 33)) }, refresh.ErrInvalidFamilyID},
+		{"empty subject", func() error { return f.tokens.RevokeSubject(ctx, "") }, refresh.ErrInvalidSubject},
+		{"over-long subject", func() error { return f.tokens.RevokeSubject(ctx, strings.Repeat("a", 256)) }, refresh.ErrInvalidSubject},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			assert.ErrorIs(t, tt.revoke(), tt.wantErr)
 		})
 	}
-	assert.NoError(t, f.store.RevokeSubject(ctx, "nobody"), "a subject without tokens has nothing to revoke")
+	assert.NoError(t, f.tokens.RevokeSubject(ctx, "nobody"), "a subject without tokens has nothing to revoke")
 	f.rotate(t, live)
 }

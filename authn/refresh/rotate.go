@@ -2,13 +2,10 @@ package refresh
 
 import (
 	"context"
+	"crypto/subtle"
 	"fmt"
-	"time"
-
-	"gorm.io/gorm"
 
 	"github.com/gatehouse-go/gatehouse/authn"
-	"github.com/gatehouse-go/gatehouse/authn/internal/retry"
 )
 
 // Rotate exchanges a live token for a new one of the same family, which
@@ -21,59 +18,51 @@ import (
 // was already rotated: that is taken as theft, and the whole family is
 // revoked before Rotate returns, so the next use of any of its tokens fails
 // with authn.ErrTokenRevoked. The error of a reuse is a *ReuseError, which
-// names the family. All of them match authn.ErrInvalidCredentials.
+// names the family. All of them match authn.ErrInvalidCredentials. A
+// failing store yields an error matching ErrStore.
 //
-// Of two calls racing with the same token exactly one succeeds; the other is
-// reuse and revokes the family, the winner's new token with it. A client
-// must not send a refresh request twice.
-func (s *Store) Rotate(ctx context.Context, value string) (Token, error) {
+// Rotate is one call of the store (Store.Rotate), which decides and
+// applies all of this atomically: of two calls racing with the same token
+// exactly one succeeds; the other is reuse and revokes the family, the
+// winner's new token with it. A client must not send a refresh request
+// twice.
+func (t *Tokens) Rotate(ctx context.Context, value string) (Token, error) {
 	hash, err := parse(value)
 	if err != nil {
 		return Token{}, err
 	}
-	// Racing rotations deadlock on MySQL now and then: the winner inserts
-	// the successor into the gap of the family index that a loser's
-	// revocation of the family has locked. The server rolls one back;
-	// trying it again reads what the other committed.
-	var next Token
-	err = retry.OnDeadlock(ctx, func() error {
-		next, err = s.rotate(ctx, hash)
-		return err
-	})
-	return next, err
-}
-
-// rotate is one attempt at Rotate, for the token with this hash.
-func (s *Store) rotate(ctx context.Context, hash string) (Token, error) {
-	db := s.db.WithContext(ctx)
-	rec, err := lookup(db, hash)
+	now := t.now()
+	nextValue, next, err := t.newRecord(now)
 	if err != nil {
 		return Token{}, err
 	}
-	now := s.now()
-	switch {
-	case rec.RevokedAt != nil:
-		return Token{}, fmt.Errorf("refresh: family %s: %w", rec.FamilyID, authn.ErrTokenRevoked)
-	case rec.UsedAt != nil:
-		// Reuse is detected even after the token's expiry: a rotated token
-		// in anybody's hands but the client's is a stolen one.
-		if _, err := revokeFamily(db, rec.FamilyID, now); err != nil {
+	rot, err := t.store.Rotate(ctx, hash, next, now)
+	if err != nil {
+		return Token{}, fmt.Errorf("refresh: rotate: %w: %w", ErrStore, err)
+	}
+	presented := rot.Presented
+	if rot.Outcome != NotFound && subtle.ConstantTimeCompare([]byte(presented.TokenHash), []byte(hash)) != 1 {
+		return Token{}, fmt.Errorf("refresh: rotate: %w: the store answered for another token", ErrStore)
+	}
+	switch rot.Outcome {
+	case NotFound:
+		return Token{}, fmt.Errorf("refresh: unknown token: %w", authn.ErrInvalidToken)
+	case Revoked:
+		return Token{}, fmt.Errorf("refresh: family %s: %w", presented.FamilyID, authn.ErrTokenRevoked)
+	case Reused:
+		return Token{}, t.reused(ctx, presented)
+	case Expired:
+		if err := presented.expired(now); err != nil {
 			return Token{}, err
 		}
-		return Token{}, s.reused(ctx, rec)
+		return Token{}, fmt.Errorf("refresh: family %s: %w", presented.FamilyID, authn.ErrTokenExpired)
+	case Rotated:
+		if subtle.ConstantTimeCompare([]byte(rot.Next.TokenHash), []byte(next.TokenHash)) != 1 {
+			return Token{}, fmt.Errorf("refresh: rotate: %w: the store stored another successor", ErrStore)
+		}
+		return rot.Next.token(nextValue), nil
 	}
-	if err := rec.expired(now); err != nil {
-		return Token{}, err
-	}
-
-	nextValue, next, err := s.newRecord(rec.FamilyID, rec.Subject, now, rec.FamilyExpiresAt, rec.loginAt())
-	if err != nil {
-		return Token{}, err
-	}
-	if err := s.exchange(ctx, db, rec, next, now); err != nil {
-		return Token{}, err
-	}
-	return next.token(nextValue), nil
+	return Token{}, fmt.Errorf("refresh: rotate: %w: %v", ErrStore, rot.Outcome)
 }
 
 // Check reports whether a token is live, as Rotate would find it, without
@@ -88,80 +77,45 @@ func (s *Store) rotate(ctx context.Context, hash string) (Token, error) {
 // hands out something else along with the token, as an access token,
 // checks it afterwards to be sure nothing it hands out outlives the
 // revocation.
-func (s *Store) Check(ctx context.Context, value string) (Token, error) {
+func (t *Tokens) Check(ctx context.Context, value string) (Token, error) {
 	hash, err := parse(value)
 	if err != nil {
 		return Token{}, err
 	}
-	rec, err := lookup(s.db.WithContext(ctx), hash)
+	rec, err := t.lookup(ctx, hash)
 	if err != nil {
 		return Token{}, err
 	}
 	switch {
-	case rec.RevokedAt != nil:
+	case !rec.RevokedAt.IsZero():
 		return Token{}, fmt.Errorf("refresh: family %s: %w", rec.FamilyID, authn.ErrTokenRevoked)
-	case rec.UsedAt != nil:
+	case !rec.UsedAt.IsZero():
 		return Token{}, fmt.Errorf("refresh: family %s: token already used: %w", rec.FamilyID, authn.ErrInvalidToken)
 	}
-	if err := rec.expired(s.now()); err != nil {
+	if err := rec.expired(t.now()); err != nil {
 		return Token{}, err
 	}
 	return rec.token(""), nil
 }
 
-// exchange marks the token of rec used and stores next as its successor, in
-// one transaction. When the token has died since it was read, it returns
-// why, and revokes the family if a concurrent rotation used it.
-func (s *Store) exchange(ctx context.Context, db *gorm.DB, rec, next record, now time.Time) error {
-	// rejected is the token's death found inside the transaction, which
-	// still commits so that a revocation for reuse is kept.
-	var rejected error
-	reuse := false
-	err := db.Transaction(func(tx *gorm.DB) error {
-		// The conditional update is the first statement, so it takes the
-		// write lock before reading anything: of two racing calls one marks
-		// the token used and the other finds nothing to mark.
-		res := tx.Model(&record{}).
-			Where("id = ? AND used_at IS NULL AND revoked_at IS NULL", rec.ID).
-			Update("used_at", now)
-		if res.Error != nil {
-			return fmt.Errorf("refresh: mark token used: %w", res.Error)
-		}
-		if res.RowsAffected == 1 {
-			if err := tx.Create(&next).Error; err != nil {
-				return fmt.Errorf("refresh: store successor: %w", err)
-			}
-			return nil
-		}
-		// Revoked, deleted or used since it was read.
-		current, found, err := find(tx, rec.TokenHash)
-		switch {
-		case err != nil:
-			return err
-		case !found:
-			rejected = fmt.Errorf("refresh: unknown token: %w", authn.ErrInvalidToken)
-		case current.RevokedAt != nil:
-			rejected = fmt.Errorf("refresh: family %s: %w", rec.FamilyID, authn.ErrTokenRevoked)
-		default:
-			if _, err := revokeFamily(tx, rec.FamilyID, now); err != nil {
-				return err
-			}
-			reuse = true
-		}
-		return nil
-	})
-	switch {
-	case err != nil:
-		return err
-	case reuse:
-		return s.reused(ctx, rec)
+// lookup returns the record of the token with this hash, or an error
+// matching authn.ErrInvalidToken when there is none. The store matched
+// the hash; the check in constant time keeps a store that compares
+// loosely from letting another token pass.
+func (t *Tokens) lookup(ctx context.Context, hash string) (Record, error) {
+	rec, found, err := t.store.Find(ctx, hash)
+	if err != nil {
+		return Record{}, fmt.Errorf("refresh: look up token: %w: %w", ErrStore, err)
 	}
-	return rejected
+	if !found || subtle.ConstantTimeCompare([]byte(rec.TokenHash), []byte(hash)) != 1 {
+		return Record{}, fmt.Errorf("refresh: unknown token: %w", authn.ErrInvalidToken)
+	}
+	return rec, nil
 }
 
 // reused logs the revocation of a family for reuse and returns its error.
-func (s *Store) reused(ctx context.Context, rec record) error {
-	s.log.WarnContext(ctx, "refresh token reused: family revoked",
+func (t *Tokens) reused(ctx context.Context, rec Record) error {
+	t.log.WarnContext(ctx, "refresh token reused: family revoked",
 		"subject", rec.Subject, "family_id", rec.FamilyID)
 	return &ReuseError{FamilyID: rec.FamilyID, Subject: rec.Subject}
 }

@@ -11,12 +11,11 @@ import (
 
 	"github.com/gatehouse-go/gatehouse/authn"
 	"github.com/gatehouse-go/gatehouse/authn/refresh"
-	"github.com/gatehouse-go/gatehouse/internal/testdb"
 )
 
 func TestRotateChain(t *testing.T) {
 	t.Parallel()
-	testdb.Each(t, func(t *testing.T, backend testdb.Backend) {
+	eachStore(t, func(t *testing.T, backend backend) {
 		f := newFixtureOn(t, backend, refresh.Config{TokenTTL: 24 * time.Hour})
 		a := f.issue(t, "alice")
 		f.clock.Advance(time.Hour)
@@ -32,15 +31,15 @@ func TestRotateChain(t *testing.T) {
 		assert.Equal(t, start.Add(1*time.Hour+24*time.Hour), b.ExpiresAt, "each token gets a full TTL from its rotation")
 		assert.Equal(t, start.Add(2*time.Hour+24*time.Hour), c.ExpiresAt)
 		assert.Len(t, map[string]bool{a.Value.Reveal(): true, b.Value.Reveal(): true, c.Value.Reveal(): true}, 3)
-		assert.EqualValues(t, 2, f.rows(t, "family_id = ? AND used_at IS NOT NULL", a.FamilyID), "A and B are used")
-		assert.EqualValues(t, 1, f.rows(t, "family_id = ? AND used_at IS NULL", a.FamilyID), "only C is live")
+		assert.EqualValues(t, 2, f.count(t, ofFamily(a.FamilyID, isUsed)), "A and B are used")
+		assert.EqualValues(t, 1, f.count(t, ofFamily(a.FamilyID, isUnused)), "only C is live")
 		f.rotate(t, c)
 	})
 }
 
 func TestRotatedTokenIsDead(t *testing.T) {
 	t.Parallel()
-	testdb.Each(t, func(t *testing.T, backend testdb.Backend) {
+	eachStore(t, func(t *testing.T, backend backend) {
 		// Each case builds the chain A→B→C and presents one of its tokens
 		// again; every earlier token is dead, and presenting it kills the
 		// family.
@@ -62,19 +61,19 @@ func TestRotatedTokenIsDead(t *testing.T) {
 				c := f.rotate(t, b)
 				chain := []refresh.Token{a, b, c}
 
-				tok, err := f.store.Rotate(ctx, chain[tt.again].Value.Reveal())
+				tok, err := f.tokens.Rotate(ctx, chain[tt.again].Value.Reveal())
 				assert.Equal(t, refresh.Token{}, tok)
 				assert.ErrorIs(t, err, authn.ErrTokenReused)
 				assert.ErrorIs(t, err, authn.ErrTokenRevoked)
 				assert.ErrorIs(t, err, authn.ErrInvalidToken)
 				assert.ErrorIs(t, err, authn.ErrInvalidCredentials)
-				assert.EqualValues(t, 3, f.rows(t, "family_id = ? AND revoked_at IS NOT NULL", a.FamilyID), "every token of the family is revoked")
+				assert.EqualValues(t, 3, f.count(t, ofFamily(a.FamilyID, isRevoked)), "every token of the family is revoked")
 
 				for i, tok := range chain {
-					_, err := f.store.Rotate(ctx, tok.Value.Reveal())
+					_, err := f.tokens.Rotate(ctx, tok.Value.Reveal())
 					assert.ErrorIs(t, err, authn.ErrTokenRevoked, "chain[%d]", i)
 				}
-				_, err = f.store.Rotate(ctx, c.Value.Reveal())
+				_, err = f.tokens.Rotate(ctx, c.Value.Reveal())
 				assert.NotErrorIs(t, err, authn.ErrTokenReused, "a live token of a revoked family is revoked, not reused")
 				f.rotate(t, other)
 			})
@@ -84,7 +83,7 @@ func TestRotatedTokenIsDead(t *testing.T) {
 
 func TestRotateExpiry(t *testing.T) {
 	t.Parallel()
-	testdb.Each(t, func(t *testing.T, backend testdb.Backend) {
+	eachStore(t, func(t *testing.T, backend backend) {
 		const day = 24 * time.Hour
 		cfg := refresh.Config{TokenTTL: 10 * day, FamilyLifetime: 15 * day}
 		tests := []struct {
@@ -119,7 +118,7 @@ func TestRotateExpiry(t *testing.T) {
 				f.clock.Advance(tt.wait)
 				before := f.clock.Now().Add(-tt.wait)
 
-				next, err := f.store.Rotate(ctx, tok.Value.Reveal())
+				next, err := f.tokens.Rotate(ctx, tok.Value.Reveal())
 				if tt.wantErr == nil {
 					require.NoError(t, err)
 					assert.Equal(t, tok.FamilyID, next.FamilyID)
@@ -139,11 +138,11 @@ func TestRotateExpiry(t *testing.T) {
 
 func TestRotateRejectsUnknownToken(t *testing.T) {
 	t.Parallel()
-	testdb.Each(t, func(t *testing.T, backend testdb.Backend) {
+	eachStore(t, func(t *testing.T, backend backend) {
 		f := newFixtureOn(t, backend, refresh.Config{})
 		other := newFixtureOn(t, backend, refresh.Config{})
 		stranger := other.issue(t, "alice") // well formed, but not this store's
-		_, err := f.store.Rotate(context.Background(), stranger.Value.Reveal())
+		_, err := f.tokens.Rotate(context.Background(), stranger.Value.Reveal())
 		assert.ErrorIs(t, err, authn.ErrInvalidToken)
 		assert.NotErrorIs(t, err, authn.ErrTokenRevoked)
 	})
@@ -156,17 +155,17 @@ func TestCheck(t *testing.T) {
 	used := f.issue(t, "alice")
 	live := f.rotate(t, used)
 	revoked := f.issue(t, "bob")
-	_, err := f.store.Revoke(ctx, revoked.Value.Reveal())
+	_, err := f.tokens.Revoke(ctx, revoked.Value.Reveal())
 	require.NoError(t, err)
 	idle := f.issue(t, "carol")
 	f.clock.Advance(59 * time.Minute)
 	live = f.rotate(t, live)
 	f.clock.Advance(2 * time.Minute) // idle has now been idle past its hour
 
-	got, err := f.store.Check(ctx, live.Value.Reveal())
+	got, err := f.tokens.Check(ctx, live.Value.Reveal())
 	require.NoError(t, err)
 	assert.Equal(t, refresh.Token{FamilyID: live.FamilyID, Subject: "alice", ExpiresAt: live.ExpiresAt, LoginAt: start}, got, "everything but the value")
-	_, err = f.store.Check(ctx, live.Value.Reveal())
+	_, err = f.tokens.Check(ctx, live.Value.Reveal())
 	require.NoError(t, err, "checking spends nothing")
 
 	for _, tc := range []struct {
@@ -180,12 +179,12 @@ func TestCheck(t *testing.T) {
 		{"malformed", "not-a-token", authn.ErrInvalidToken},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			_, err := f.store.Check(ctx, tc.value)
+			_, err := f.tokens.Check(ctx, tc.value)
 			assert.ErrorIs(t, err, tc.want)
 		})
 	}
 	// Checking a used token is not reuse: the family lives on.
-	_, err = f.store.Rotate(ctx, live.Value.Reveal())
+	_, err = f.tokens.Rotate(ctx, live.Value.Reveal())
 	assert.NoError(t, err)
 }
 
@@ -199,7 +198,7 @@ func TestLevel2Lifetimes(t *testing.T) {
 
 	idle := f.issue(t, "alice")
 	f.clock.Advance(30 * time.Minute)
-	_, err := f.store.Rotate(ctx, idle.Value.Reveal())
+	_, err := f.tokens.Rotate(ctx, idle.Value.Reveal())
 	assert.ErrorIs(t, err, authn.ErrTokenExpired, "30 minutes idle")
 
 	active := f.issue(t, "bob")
@@ -209,6 +208,6 @@ func TestLevel2Lifetimes(t *testing.T) {
 	}
 	assert.Equal(t, start.Add(30*time.Minute+12*time.Hour), active.ExpiresAt, "the last token ends with the family")
 	f.clock.Advance(20 * time.Minute)
-	_, err = f.store.Rotate(ctx, active.Value.Reveal())
+	_, err = f.tokens.Rotate(ctx, active.Value.Reveal())
 	assert.ErrorIs(t, err, authn.ErrTokenExpired, "12 hours after the login, however active")
 }

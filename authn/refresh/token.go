@@ -14,7 +14,7 @@ import (
 
 // Token is a refresh token on its way to its client.
 type Token struct {
-	// Value is the token itself, shown only once: the Store keeps its hash.
+	// Value is the token itself, shown only once: the store keeps its hash.
 	// It redacts itself when printed or logged; call Value.Reveal() to hand
 	// it to the client. Revoke leaves it empty.
 	Value authn.Secret

@@ -16,7 +16,9 @@ import (
 	"github.com/gatehouse-go/gatehouse/adapters/guard"
 	"github.com/gatehouse-go/gatehouse/authn/account"
 	"github.com/gatehouse-go/gatehouse/authn/apikey"
+	apikeygorm "github.com/gatehouse-go/gatehouse/authn/apikey/gormstore"
 	"github.com/gatehouse-go/gatehouse/authn/refresh"
+	refreshgorm "github.com/gatehouse-go/gatehouse/authn/refresh/gormstore"
 	"github.com/gatehouse-go/gatehouse/authn/session"
 	sessiongorm "github.com/gatehouse-go/gatehouse/authn/session/gormstore"
 	sessionredis "github.com/gatehouse-go/gatehouse/authn/session/redisstore"
@@ -46,7 +48,7 @@ type App struct {
 	revocations token.Revocations
 	users       *users.Directory
 	accounts    *account.Service
-	keys        *apikey.Store
+	keys        *apikey.Keys
 	sessions    *session.Manager
 	posts       *postStore
 	passwords   *passwordGate
@@ -167,7 +169,11 @@ func (a *App) build(ctx context.Context, cfg Config) error {
 	if err != nil {
 		return err
 	}
-	refreshes, err := refresh.New(ctx, a.db, refresh.Config{Logger: a.log})
+	refreshStore, err := refreshgorm.New(ctx, a.db)
+	if err != nil {
+		return err
+	}
+	refreshes, err := refresh.New(refreshStore, refresh.Config{Logger: a.log})
 	if err != nil {
 		return err
 	}
@@ -179,7 +185,11 @@ func (a *App) build(ctx context.Context, cfg Config) error {
 	if err != nil {
 		return err
 	}
-	if a.keys, err = apikey.New(ctx, a.db, apikey.Config{}); err != nil {
+	apikeyStore, err := apikeygorm.New(ctx, a.db)
+	if err != nil {
+		return err
+	}
+	if a.keys, err = apikey.New(apikeyStore, apikey.Config{}); err != nil {
 		return err
 	}
 	sessionStore, err := a.sessionStore(ctx)
