@@ -17,4 +17,7 @@
 //
 // Databases created by earlier versions of gatehouse, whose
 // authn/throttle kept these same tables itself, are used as they are.
+//
+// A store of one's own implements throttle.Store and passes the
+// conformance suite of package throttle/storetest, as this one does.
 package gormstore

@@ -24,4 +24,7 @@
 // On Redis Cluster, or a Ring, give a prefix with a hash tag (Config.Prefix)
 // so that an account's and an address's sets are on one server: New
 // refuses one without.
+//
+// A store of one's own implements throttle.Store and passes the
+// conformance suite of package throttle/storetest, as this one does.
 package redisstore
