@@ -2,12 +2,9 @@ package redisstore_test
 
 import (
 	"context"
-	"crypto/rand"
 	"encoding/hex"
 	"net"
-	"os"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
@@ -20,49 +17,8 @@ import (
 	"github.com/gatehouse-go/gatehouse/authn/session"
 	"github.com/gatehouse-go/gatehouse/authn/session/redisstore"
 	"github.com/gatehouse-go/gatehouse/authn/session/storetest"
+	"github.com/gatehouse-go/gatehouse/internal/testredis"
 )
-
-// envURL names the environment variable with the URL of the Redis server
-// the tests run against.
-const envURL = "GATEHOUSE_TEST_REDIS"
-
-// client returns a client of the test's own on the server of envURL,
-// closed when the test ends, or skips the test when none is set.
-func client(t *testing.T) *redis.Client {
-	t.Helper()
-	u := os.Getenv(envURL)
-	if u == "" {
-		t.Skipf("%s is not set: no Redis server to test against", envURL)
-	}
-	opts, err := redis.ParseURL(u)
-	require.NoError(t, err)
-	c := redis.NewClient(opts)
-	t.Cleanup(func() { _ = c.Close() })
-	return c
-}
-
-// prefix returns a key prefix of the test's own, and deletes every key
-// under it when the test ends: the tests share one server.
-func prefix(t *testing.T) string {
-	t.Helper()
-	b := make([]byte, 8)
-	_, err := rand.Read(b)
-	require.NoError(t, err)
-	p := "gatehouse-test:" + hex.EncodeToString(b) + ":session:"
-	admin := client(t)
-	t.Cleanup(func() {
-		ctx := context.Background()
-		iter := admin.Scan(ctx, 0, p+"*", 500).Iterator()
-		var keys []string
-		for iter.Next(ctx) {
-			keys = append(keys, iter.Val())
-		}
-		if len(keys) > 0 {
-			_ = admin.Del(ctx, keys...).Err()
-		}
-	})
-	return p
-}
 
 func newStore(t *testing.T, c redis.UniversalClient, p string) *redisstore.Store {
 	t.Helper()
@@ -76,10 +32,10 @@ func newStore(t *testing.T, c redis.UniversalClient, p string) *redisstore.Store
 // of its own, as another process would have.
 func TestConformance(t *testing.T) {
 	t.Parallel()
-	client(t) // skips without a server
+	testredis.URL(t) // skips without a server
 	storetest.Run(t, func(t *testing.T) storetest.Open {
-		p := prefix(t)
-		return func(t *testing.T) session.Store { return newStore(t, client(t), p) }
+		p := testredis.Prefix(t, testredis.Client(t))
+		return func(t *testing.T) session.Store { return newStore(t, testredis.Client(t), p) }
 	})
 }
 
@@ -116,8 +72,8 @@ func keyTTLs(t *testing.T, c *redis.Client, p string) map[string]time.Duration {
 // id's and its subject's set until its absolute expiry.
 func TestTimesToLiveFollowTheCallersClock(t *testing.T) {
 	t.Parallel()
-	c := client(t)
-	p := prefix(t)
+	c := testredis.Client(t)
+	p := testredis.Prefix(t, testredis.Client(t))
 	s := newStore(t, c, p)
 	ctx := context.Background()
 	// Years away from the server's clock: only the durations count.
@@ -171,51 +127,13 @@ func touchEach(ctx context.Context, s session.Store, rec session.Record, times .
 	return nil
 }
 
-// roundTrips counts the commands a client sends to the server: one per
-// Process, one per pipeline or transaction.
-type roundTrips struct {
-	mu    sync.Mutex
-	count int
-	cmds  []string
-}
-
-func (r *roundTrips) DialHook(next redis.DialHook) redis.DialHook { return next }
-
-func (r *roundTrips) ProcessHook(next redis.ProcessHook) redis.ProcessHook {
-	return func(ctx context.Context, cmd redis.Cmder) error {
-		r.mu.Lock()
-		r.count++
-		r.cmds = append(r.cmds, cmd.Name())
-		r.mu.Unlock()
-		return next(ctx, cmd)
-	}
-}
-
-func (r *roundTrips) ProcessPipelineHook(next redis.ProcessPipelineHook) redis.ProcessPipelineHook {
-	return func(ctx context.Context, cmds []redis.Cmder) error {
-		r.mu.Lock()
-		r.count++
-		r.cmds = append(r.cmds, "pipeline")
-		r.mu.Unlock()
-		return next(ctx, cmds)
-	}
-}
-
-func (r *roundTrips) take() (int, []string) {
-	r.mu.Lock()
-	defer r.mu.Unlock()
-	n, cmds := r.count, r.cmds
-	r.count, r.cmds = 0, nil
-	return n, cmds
-}
-
 // Every operation but Cleanup is one round trip, once the server holds the
 // scripts; authenticating a request, the hot path, above all.
 func TestOneRoundTripPerOperation(t *testing.T) {
 	t.Parallel()
-	c := client(t)
-	p := prefix(t)
-	counter := &roundTrips{}
+	c := testredis.Client(t)
+	p := testredis.Prefix(t, testredis.Client(t))
+	counter := &testredis.Commands{}
 	c.AddHook(counter)
 	clock := authntest.NewClock(time.Date(2030, 1, 2, 3, 4, 5, 0, time.UTC))
 	m, err := session.New(newStore(t, c, p), session.Config{Now: clock.Now})
@@ -236,12 +154,12 @@ func TestOneRoundTripPerOperation(t *testing.T) {
 	require.ErrorIs(t, m.DestroyByID(ctx, "warm", "ses_0000000000000000"), session.ErrSessionNotFound)
 	require.NoError(t, m.DestroySubject(ctx, "nobody"))
 	require.NoError(t, m.Destroy(ctx, warm.Token.Reveal()))
-	counter.take()
+	counter.Reset()
 
 	s, err := m.Create(ctx, "alice", "")
 	require.NoError(t, err)
-	n, cmds := counter.take()
-	assert.Equal(t, 1, n, "Create: %v", cmds)
+	cmds := counter.Take()
+	assert.Len(t, cmds, 1, "Create: %v", cmds)
 
 	for _, step := range []struct {
 		name    string
@@ -263,39 +181,39 @@ func TestOneRoundTripPerOperation(t *testing.T) {
 		} else {
 			require.ErrorIs(t, err, step.wantErr, step.name)
 		}
-		n, cmds := counter.take()
-		assert.Equal(t, 1, n, "Authenticate, %s: %v", step.name, cmds)
+		cmds := counter.Take()
+		assert.Len(t, cmds, 1, "Authenticate, %s: %v", step.name, cmds)
 	}
 
 	other, err := m.Create(ctx, "alice", s.Token.Reveal())
 	require.NoError(t, err)
-	n, cmds = counter.take()
-	assert.Equal(t, 1, n, "Create replacing a session: %v", cmds)
+	cmds = counter.Take()
+	assert.Len(t, cmds, 1, "Create replacing a session: %v", cmds)
 
 	_, err = m.List(ctx, "alice")
 	require.NoError(t, err)
-	n, cmds = counter.take()
-	assert.Equal(t, 1, n, "List: %v", cmds)
+	cmds = counter.Take()
+	assert.Len(t, cmds, 1, "List: %v", cmds)
 
 	require.NoError(t, m.DestroyByID(ctx, "alice", other.ID))
-	n, cmds = counter.take()
-	assert.Equal(t, 1, n, "DestroyByID: %v", cmds)
+	cmds = counter.Take()
+	assert.Len(t, cmds, 1, "DestroyByID: %v", cmds)
 
 	require.NoError(t, m.Destroy(ctx, other.Token.Reveal()))
-	n, cmds = counter.take()
-	assert.Equal(t, 1, n, "Destroy: %v", cmds)
+	cmds = counter.Take()
+	assert.Len(t, cmds, 1, "Destroy: %v", cmds)
 
 	require.NoError(t, m.DestroySubject(ctx, "alice"))
-	n, cmds = counter.take()
-	assert.Equal(t, 1, n, "DestroySubject: %v", cmds)
+	cmds = counter.Take()
+	assert.Len(t, cmds, 1, "DestroySubject: %v", cmds)
 }
 
 // The per-subject sets do not grow forever: ids of sessions Redis expired
 // by itself are pruned by the next login, by List, and by Cleanup.
 func TestSubjectSetsArePruned(t *testing.T) {
 	t.Parallel()
-	c := client(t)
-	p := prefix(t)
+	c := testredis.Client(t)
+	p := testredis.Prefix(t, testredis.Client(t))
 	s := newStore(t, c, p)
 	ctx := context.Background()
 	at := time.Date(2030, 1, 2, 3, 4, 5, 0, time.UTC)

@@ -2,11 +2,8 @@ package redisstore_test
 
 import (
 	"context"
-	"crypto/rand"
-	"encoding/hex"
 	"errors"
 	"os"
-	"sync"
 	"testing"
 	"time"
 
@@ -19,6 +16,7 @@ import (
 	"github.com/gatehouse-go/gatehouse/authn/throttle"
 	"github.com/gatehouse-go/gatehouse/authn/throttle/redisstore"
 	"github.com/gatehouse-go/gatehouse/authn/throttle/storetest"
+	"github.com/gatehouse-go/gatehouse/internal/testredis"
 )
 
 // TestMain silences go-redis's log of connections it cannot make, which
@@ -32,99 +30,20 @@ type quiet struct{}
 
 func (quiet) Printf(context.Context, string, ...any) {}
 
-// redisURL returns the URL of the Redis the tests share, or skips the test.
-func redisURL(t *testing.T) string {
-	t.Helper()
-	url := os.Getenv("GATEHOUSE_TEST_REDIS")
-	if url == "" {
-		t.Skip("GATEHOUSE_TEST_REDIS is not set: no Redis server to test against (redis://127.0.0.1:6379/0, say)")
-	}
-	return url
-}
-
-// newClient opens a client of the test's own on the shared Redis, closed
-// when the test ends.
-func newClient(t *testing.T, url string, hooks ...redis.Hook) *redis.Client {
-	t.Helper()
-	opts, err := redis.ParseURL(url)
-	require.NoError(t, err)
-	client := redis.NewClient(opts)
-	for _, h := range hooks {
-		client.AddHook(h)
-	}
-	t.Cleanup(func() { _ = client.Close() })
-	return client
-}
-
-// newPrefix returns a random key prefix, so that tests sharing the Redis
-// never meet, and deletes the prefix's keys when the test ends.
-func newPrefix(t *testing.T, url string) string {
-	t.Helper()
-	b := make([]byte, 8)
-	_, err := rand.Read(b)
-	require.NoError(t, err)
-	prefix := "gatehouse-test:throttle:" + hex.EncodeToString(b) + ":"
-	admin := newClient(t, url)
-	t.Cleanup(func() {
-		ctx := context.Background()
-		iter := admin.Scan(ctx, 0, prefix+"*", 500).Iterator()
-		for iter.Next(ctx) {
-			_ = admin.Del(ctx, iter.Val()).Err()
-		}
-	})
-	return prefix
-}
-
 // TestConformance runs the conformance suite on the Redis of
 // GATEHOUSE_TEST_REDIS: a random prefix per test, and a new client per
 // handle, as each process has its own.
 func TestConformance(t *testing.T) {
 	t.Parallel()
-	url := redisURL(t)
+	testredis.URL(t) // skips without a server
 	storetest.Run(t, func(t *testing.T) storetest.Open {
-		prefix := newPrefix(t, url)
+		prefix := testredis.Prefix(t, testredis.Client(t))
 		return func(t *testing.T) throttle.Store {
-			s, err := redisstore.New(newClient(t, url), redisstore.Config{Prefix: prefix})
+			s, err := redisstore.New(testredis.Client(t), redisstore.Config{Prefix: prefix})
 			require.NoError(t, err)
 			return s
 		}
 	})
-}
-
-// roundTrips counts the round trips a client makes: each command, and
-// each pipeline, is one.
-type roundTrips struct {
-	mu    sync.Mutex
-	names []string
-}
-
-func (h *roundTrips) DialHook(next redis.DialHook) redis.DialHook { return next }
-
-func (h *roundTrips) ProcessHook(next redis.ProcessHook) redis.ProcessHook {
-	return func(ctx context.Context, cmd redis.Cmder) error {
-		h.mu.Lock()
-		h.names = append(h.names, cmd.Name())
-		h.mu.Unlock()
-		return next(ctx, cmd)
-	}
-}
-
-func (h *roundTrips) ProcessPipelineHook(next redis.ProcessPipelineHook) redis.ProcessPipelineHook {
-	return func(ctx context.Context, cmds []redis.Cmder) error {
-		h.mu.Lock()
-		h.names = append(h.names, "pipeline")
-		h.mu.Unlock()
-		return next(ctx, cmds)
-	}
-}
-
-// take returns the round trips made since the last take.
-func (h *roundTrips) take() []string {
-	h.mu.Lock()
-	defer h.mu.Unlock()
-	names := h.names
-	h.names = nil
-	return names
 }
 
 // TestOneRoundTripPerCall counts the round trips of each call a login
@@ -132,9 +51,8 @@ func (h *roundTrips) take() []string {
 // scripts.
 func TestOneRoundTripPerCall(t *testing.T) {
 	t.Parallel()
-	url := redisURL(t)
-	hook := &roundTrips{}
-	store, err := redisstore.New(newClient(t, url, hook), redisstore.Config{Prefix: newPrefix(t, url)})
+	hook := &testredis.Commands{}
+	store, err := redisstore.New(testredis.Client(t, hook), redisstore.Config{Prefix: testredis.Prefix(t, testredis.Client(t))})
 	require.NoError(t, err)
 	clock := authntest.NewClock(time.Date(2030, 1, 2, 3, 4, 5, 0, time.UTC))
 	limiter, err := throttle.New(store, throttle.Config{Now: clock.Now})
@@ -145,7 +63,7 @@ func TestOneRoundTripPerCall(t *testing.T) {
 	var reserved []string
 	reserve := func(account string) (*throttle.Attempt, error) {
 		a, err := limiter.Reserve(ctx, account, "192.0.2.1")
-		reserved = hook.take()
+		reserved = hook.Take()
 		return a, err
 	}
 	calls := []struct {
@@ -186,10 +104,10 @@ func TestOneRoundTripPerCall(t *testing.T) {
 		require.NoError(t, c.call(), "%s, the first time", c.name)
 	}
 	for _, c := range calls {
-		hook.take()
+		hook.Reset()
 		reserved = nil
 		require.NoError(t, c.call(), c.name)
-		assert.Equal(t, []string{c.want}, hook.take(), "%s: one round trip", c.name)
+		assert.Equal(t, []string{c.want}, hook.Take(), "%s: one round trip", c.name)
 		if reserved != nil {
 			assert.Equal(t, []string{"evalsha"}, reserved, "%s: one round trip for Reserve", c.name)
 		}
@@ -201,9 +119,8 @@ func TestOneRoundTripPerCall(t *testing.T) {
 // story, in 2001, do not shorten it, since they are not the server's.
 func TestTimeToLiveIsTheWindow(t *testing.T) {
 	t.Parallel()
-	url := redisURL(t)
-	client := newClient(t, url)
-	prefix := newPrefix(t, url)
+	client := testredis.Client(t)
+	prefix := testredis.Prefix(t, client)
 	store, err := redisstore.New(client, redisstore.Config{Prefix: prefix})
 	require.NoError(t, err)
 	ctx := context.Background()
@@ -260,9 +177,8 @@ func TestFailsClosed(t *testing.T) {
 // patterns to SCAN count and clean up only their own keys.
 func TestPrefixesKeepApart(t *testing.T) {
 	t.Parallel()
-	url := redisURL(t)
-	base := newPrefix(t, url)
-	client := newClient(t, url)
+	client := testredis.Client(t)
+	base := testredis.Prefix(t, client)
 	ctx := context.Background()
 	now := time.Date(2030, 1, 2, 3, 4, 5, 0, time.UTC)
 	var stores []*redisstore.Store

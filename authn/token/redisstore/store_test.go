@@ -4,7 +4,6 @@ import (
 	"context"
 	"net/url"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
@@ -17,6 +16,7 @@ import (
 	"github.com/gatehouse-go/gatehouse/authn/token"
 	"github.com/gatehouse-go/gatehouse/authn/token/redisstore"
 	"github.com/gatehouse-go/gatehouse/authn/token/revocationtest"
+	"github.com/gatehouse-go/gatehouse/internal/testredis"
 	"github.com/gatehouse-go/gatehouse/watch/watchtest"
 )
 
@@ -29,51 +29,21 @@ var start = time.Date(2030, 1, 2, 3, 4, 0, 0, time.UTC)
 // revocation at once, so the suite needs no Sync.
 func TestConformance(t *testing.T) {
 	t.Parallel()
-	rawURL := serverURL(t)
+	testredis.URL(t) // skips without a server
 	revocationtest.Run(t, func(t *testing.T, now func() time.Time) revocationtest.Backend {
-		prefix := newPrefix(t, rawURL)
+		prefix := testredis.Prefix(t, testredis.Client(t))
 		return revocationtest.Backend{Open: func(t *testing.T) token.Revocations {
-			return newStore(t, rawURL, redisstore.Config{Prefix: prefix, Now: now})
+			return newStore(t, redisstore.Config{Prefix: prefix, Now: now})
 		}}
 	})
 }
 
-// roundTrips counts what a client sends the server: one per command, one
-// per pipeline.
-type roundTrips struct {
-	mu    sync.Mutex
-	names []string
-}
-
-func (h *roundTrips) DialHook(next redis.DialHook) redis.DialHook { return next }
-
-func (h *roundTrips) ProcessHook(next redis.ProcessHook) redis.ProcessHook {
-	return func(ctx context.Context, cmd redis.Cmder) error {
-		h.record(cmd.Name())
-		return next(ctx, cmd)
-	}
-}
-
-func (h *roundTrips) ProcessPipelineHook(next redis.ProcessPipelineHook) redis.ProcessPipelineHook {
-	return func(ctx context.Context, cmds []redis.Cmder) error {
-		h.record("pipeline")
-		return next(ctx, cmds)
-	}
-}
-
-func (h *roundTrips) record(name string) {
-	h.mu.Lock()
-	defer h.mu.Unlock()
-	h.names = append(h.names, name)
-}
-
-// take returns what was sent since the last take.
-func (h *roundTrips) take() []string {
-	h.mu.Lock()
-	defer h.mu.Unlock()
-	names := h.names
-	h.names = nil
-	return names
+// newStore returns a Store on a client of its own.
+func newStore(t testing.TB, cfg redisstore.Config) *redisstore.Store {
+	t.Helper()
+	s, err := redisstore.New(testredis.Client(t), cfg)
+	require.NoError(t, err)
+	return s
 }
 
 // Verifying a token costs exactly one round trip, an MGET, with a family
@@ -81,14 +51,13 @@ func (h *roundTrips) take() []string {
 // once the server knows the script.
 func TestOneRoundTripPerCall(t *testing.T) {
 	t.Parallel()
-	rawURL := serverURL(t)
 	ctx := context.Background()
 	clk := authntest.NewClock(start)
-	client := newClient(t, rawURL)
+	client := testredis.Client(t)
 	require.NoError(t, client.Ping(ctx).Err(), "connected before counting")
-	hook := &roundTrips{}
+	hook := &testredis.Commands{}
 	client.AddHook(hook)
-	s, err := redisstore.New(client, redisstore.Config{Prefix: newPrefix(t, rawURL), Now: clk.Now})
+	s, err := redisstore.New(client, redisstore.Config{Prefix: testredis.Prefix(t, testredis.Client(t)), Now: clk.Now})
 	require.NoError(t, err)
 	key, err := token.HS256("k1", []byte("0123456789abcdef0123456789abcdef"))
 	require.NoError(t, err)
@@ -97,7 +66,7 @@ func TestOneRoundTripPerCall(t *testing.T) {
 	// The server learns the script on the first revocation it sees (EVALSHA,
 	// then EVAL): a second round trip, once per server.
 	require.NoError(t, s.RevokeToken(ctx, "warm-up", "bob", clk.Now().Add(time.Hour)))
-	hook.take()
+	hook.Take()
 
 	for _, tt := range []struct {
 		name string
@@ -112,22 +81,22 @@ func TestOneRoundTripPerCall(t *testing.T) {
 		{"RevokeFamily", func() error { return s.RevokeFamily(ctx, "fam-1", "bob", clk.Now().Add(time.Hour)) }, []string{"evalsha"}},
 	} {
 		require.NoError(t, tt.call(), tt.name)
-		assert.Equal(t, tt.want, hook.take(), tt.name)
+		assert.Equal(t, tt.want, hook.Take(), tt.name)
 	}
 
 	tok, err := issuer.Issue(ctx, "carol", token.Family("fam-2"))
 	require.NoError(t, err)
-	assert.Equal(t, []string{"get"}, hook.take(), "Issue reads the generation")
+	assert.Equal(t, []string{"get"}, hook.Take(), "Issue reads the generation")
 	for _, sight := range []string{"first", "cached"} {
 		_, err := issuer.Verify(ctx, tok.Value.Reveal())
 		require.NoError(t, err)
-		assert.Equal(t, []string{"mget"}, hook.take(), "Verify, %s sight: one round trip", sight)
+		assert.Equal(t, []string{"mget"}, hook.Take(), "Verify, %s sight: one round trip", sight)
 	}
 	require.NoError(t, s.RevokeFamily(ctx, "fam-2", "carol", issuer.LatestExpiry()))
-	hook.take()
+	hook.Take()
 	_, err = issuer.Verify(ctx, tok.Value.Reveal())
 	assert.ErrorIs(t, err, authn.ErrTokenRevoked)
-	assert.Equal(t, []string{"mget"}, hook.take(), "a revoked token costs one too")
+	assert.Equal(t, []string{"mget"}, hook.Take(), "a revoked token costs one too")
 }
 
 // Times to live come from the caller's times and the Store's clock, years
@@ -135,12 +104,11 @@ func TestOneRoundTripPerCall(t *testing.T) {
 // keeps the later of two, and a generation never expires.
 func TestTimeToLiveFollowsTheGivenClock(t *testing.T) {
 	t.Parallel()
-	rawURL := serverURL(t)
 	ctx := context.Background()
 	clk := authntest.NewClock(start)
-	prefix := newPrefix(t, rawURL)
-	s := newStore(t, rawURL, redisstore.Config{Prefix: prefix, Now: clk.Now})
-	admin := newClient(t, rawURL)
+	admin := testredis.Client(t)
+	prefix := testredis.Prefix(t, admin)
+	s := newStore(t, redisstore.Config{Prefix: prefix, Now: clk.Now})
 	ttl := func(key string) time.Duration {
 		t.Helper()
 		d, err := admin.PTTL(ctx, prefix+key).Result()
@@ -179,10 +147,9 @@ func TestTimeToLiveFollowsTheGivenClock(t *testing.T) {
 // back, the Store answers again.
 func TestFailsClosedWhileTheServerIsDown(t *testing.T) {
 	t.Parallel()
-	rawURL := serverURL(t)
 	ctx := context.Background()
 	clk := authntest.NewClock(start)
-	u, err := url.Parse(rawURL)
+	u, err := url.Parse(testredis.URL(t))
 	require.NoError(t, err)
 	proxy := watchtest.NewProxy(t, u.Host)
 	u.Host = proxy.Addr()
@@ -191,7 +158,7 @@ func TestFailsClosedWhileTheServerIsDown(t *testing.T) {
 	opts.MaxRetries, opts.DialTimeout, opts.ReadTimeout = -1, time.Second, time.Second
 	client := redis.NewClient(opts)
 	t.Cleanup(func() { _ = client.Close() })
-	s, err := redisstore.New(client, redisstore.Config{Prefix: newPrefix(t, rawURL), Now: clk.Now})
+	s, err := redisstore.New(client, redisstore.Config{Prefix: testredis.Prefix(t, testredis.Client(t)), Now: clk.Now})
 	require.NoError(t, err)
 	key, err := token.HS256("k1", []byte("0123456789abcdef0123456789abcdef"))
 	require.NoError(t, err)
@@ -229,11 +196,11 @@ func TestFailsClosedWhileTheServerIsDown(t *testing.T) {
 // fails the check rather than passing the token.
 func TestCorruptGenerationFailsClosed(t *testing.T) {
 	t.Parallel()
-	rawURL := serverURL(t)
 	ctx := context.Background()
-	prefix := newPrefix(t, rawURL)
-	s := newStore(t, rawURL, redisstore.Config{Prefix: prefix})
-	require.NoError(t, newClient(t, rawURL).Set(ctx, prefix+"gen:bob", "many", 0).Err())
+	admin := testredis.Client(t)
+	prefix := testredis.Prefix(t, admin)
+	s := newStore(t, redisstore.Config{Prefix: prefix})
+	require.NoError(t, admin.Set(ctx, prefix+"gen:bob", "many", 0).Err())
 	_, err := s.Revoked(ctx, "jti-1", "bob", "", 0)
 	assert.ErrorIs(t, err, token.ErrStore)
 	_, err = s.Generation(ctx, "bob")
@@ -265,7 +232,6 @@ func TestNewRefusesWhatItCannotUse(t *testing.T) {
 }
 
 func BenchmarkVerify(b *testing.B) {
-	rawURL := serverURL(b)
-	s := newStore(b, rawURL, redisstore.Config{Prefix: newPrefix(b, rawURL)})
+	s := newStore(b, redisstore.Config{Prefix: testredis.Prefix(b, testredis.Client(b))})
 	revocationtest.BenchmarkVerify(b, s)
 }
