@@ -2,7 +2,6 @@ package apikey_test
 
 import (
 	"context"
-	"os"
 	"sync"
 	"sync/atomic"
 	"testing"
@@ -20,9 +19,9 @@ import (
 // backend is a store the tests of Keys run on.
 type backend struct {
 	name string
-	// env names the variable that must hold a server's address; "" for
-	// stores that need none.
-	env string
+	// skip skips a test whose store needs a server that is not
+	// configured; nil for stores that need none.
+	skip func(testing.TB)
 	// new returns the opener of new, empty data of the test's own: each
 	// call of it is another handle on that data, as a restarted process
 	// or another replica would have.
@@ -39,11 +38,7 @@ var memory = backend{name: "memory", new: func(*testing.T) func(*testing.T) apik
 func backends() []backend {
 	out := []backend{memory}
 	for _, db := range testdb.Backends() {
-		env := ""
-		if db.IsServer() {
-			env = map[string]string{"postgres": "GATEHOUSE_TEST_POSTGRES", "mysql": "GATEHOUSE_TEST_MYSQL"}[db.Name()]
-		}
-		out = append(out, backend{name: "gorm-" + db.Name(), env: env, new: func(t *testing.T) func(*testing.T) apikey.Store {
+		out = append(out, backend{name: "gorm-" + db.Name(), skip: db.SkipUnlessConfigured, new: func(t *testing.T) func(*testing.T) apikey.Store {
 			database := db.New(t)
 			return func(t *testing.T) apikey.Store {
 				s, err := gormstore.New(context.Background(), database.Open(t))
@@ -61,18 +56,12 @@ func backends() []backend {
 // own, as testdb.Each runs them: they wait on servers, not on CPUs.
 func eachStore(t *testing.T, run func(t *testing.T, b backend)) {
 	t.Helper()
-	var wg sync.WaitGroup
-	for _, b := range backends() {
-		wg.Go(func() {
-			t.Run(b.name, func(t *testing.T) {
-				if b.env != "" && os.Getenv(b.env) == "" {
-					t.Skipf("%s is not set: no server to test %s against", b.env, b.name)
-				}
-				run(t, b)
-			})
-		})
-	}
-	wg.Wait()
+	testdb.Concurrently(t, backends(), func(b backend) string { return b.name }, func(t *testing.T, b backend) {
+		if b.skip != nil {
+			b.skip(t)
+		}
+		run(t, b)
+	})
 }
 
 // countingStore counts the calls Keys makes of its store, and keeps the

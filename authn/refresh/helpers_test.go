@@ -4,7 +4,6 @@ import (
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
-	"os"
 	"sync"
 	"testing"
 	"time"
@@ -25,9 +24,9 @@ var start = time.Date(2025, 3, 1, 12, 0, 0, 0, time.UTC)
 // backend is a store the tests of Tokens run on.
 type backend struct {
 	name string
-	// env names the variable that must hold a server's address; "" for
-	// stores that need none.
-	env string
+	// skip skips a test whose store needs a server that is not
+	// configured; nil for stores that need none.
+	skip func(testing.TB)
 	// new returns the opener of new, empty data of the test's own: each
 	// call of it is another handle on that data, as a restarted process
 	// or another replica would have.
@@ -44,11 +43,7 @@ var memory = backend{name: "memory", new: func(*testing.T) func(*testing.T) refr
 func backends() []backend {
 	out := []backend{memory}
 	for _, db := range testdb.Backends() {
-		env := ""
-		if db.IsServer() {
-			env = map[string]string{"postgres": "GATEHOUSE_TEST_POSTGRES", "mysql": "GATEHOUSE_TEST_MYSQL"}[db.Name()]
-		}
-		out = append(out, backend{name: "gorm-" + db.Name(), env: env, new: func(t *testing.T) func(*testing.T) refresh.Store {
+		out = append(out, backend{name: "gorm-" + db.Name(), skip: db.SkipUnlessConfigured, new: func(t *testing.T) func(*testing.T) refresh.Store {
 			database := db.New(t)
 			return func(t *testing.T) refresh.Store {
 				s, err := gormstore.New(context.Background(), database.Open(t))
@@ -66,18 +61,12 @@ func backends() []backend {
 // own, as testdb.Each runs them: they wait on servers, not on CPUs.
 func eachStore(t *testing.T, run func(t *testing.T, b backend)) {
 	t.Helper()
-	var wg sync.WaitGroup
-	for _, b := range backends() {
-		wg.Go(func() {
-			t.Run(b.name, func(t *testing.T) {
-				if b.env != "" && os.Getenv(b.env) == "" {
-					t.Skipf("%s is not set: no server to test %s against", b.env, b.name)
-				}
-				run(t, b)
-			})
-		})
-	}
-	wg.Wait()
+	testdb.Concurrently(t, backends(), func(b backend) string { return b.name }, func(t *testing.T, b backend) {
+		if b.skip != nil {
+			b.skip(t)
+		}
+		run(t, b)
+	})
 }
 
 // recordingStore remembers every token Tokens stores through it, so that

@@ -2,14 +2,9 @@ package session_test
 
 import (
 	"context"
-	"crypto/rand"
-	"encoding/hex"
-	"os"
-	"sync"
 	"testing"
 	"time"
 
-	"github.com/redis/go-redis/v9"
 	"github.com/stretchr/testify/require"
 
 	"github.com/gatehouse-go/gatehouse/authn"
@@ -19,6 +14,7 @@ import (
 	"github.com/gatehouse-go/gatehouse/authn/session/memstore"
 	"github.com/gatehouse-go/gatehouse/authn/session/redisstore"
 	"github.com/gatehouse-go/gatehouse/internal/testdb"
+	"github.com/gatehouse-go/gatehouse/internal/testredis"
 )
 
 // start is where every test clock begins; whole seconds, as stored.
@@ -27,9 +23,9 @@ var start = time.Date(2030, 1, 2, 3, 4, 5, 0, time.UTC)
 // backend is a store the Manager's tests run on.
 type backend struct {
 	name string
-	// env names the variable that must hold a server's address; "" for
-	// stores that need none.
-	env string
+	// skip skips a test whose store needs a server that is not
+	// configured; nil for stores that need none.
+	skip func(testing.TB)
 	// new returns new, empty data of the test's own.
 	new func(t *testing.T) data
 }
@@ -57,11 +53,7 @@ var memory = backend{name: "memory", new: func(*testing.T) data {
 func backends() []backend {
 	out := []backend{memory}
 	for _, db := range testdb.Backends() {
-		env := ""
-		if db.IsServer() {
-			env = map[string]string{"postgres": "GATEHOUSE_TEST_POSTGRES", "mysql": "GATEHOUSE_TEST_MYSQL"}[db.Name()]
-		}
-		out = append(out, backend{name: "gorm-" + db.Name(), env: env, new: func(t *testing.T) data {
+		out = append(out, backend{name: "gorm-" + db.Name(), skip: db.SkipUnlessConfigured, new: func(t *testing.T) data {
 			database := db.New(t)
 			return data{
 				open: func(t *testing.T) session.Store {
@@ -77,35 +69,17 @@ func backends() []backend {
 			}
 		}})
 	}
-	return append(out, backend{name: "redis", env: "GATEHOUSE_TEST_REDIS", new: newRedisData})
+	return append(out, backend{name: "redis", skip: func(t testing.TB) { testredis.URL(t) }, new: newRedisData})
 }
 
 // newRedisData gives the test a key prefix of its own on the shared
-// server, and deletes its keys when the test ends.
+// server, whose keys are deleted when the test ends.
 func newRedisData(t *testing.T) data {
-	b := make([]byte, 8)
-	_, err := rand.Read(b)
-	require.NoError(t, err)
-	prefix := "gatehouse-test:" + hex.EncodeToString(b) + ":session:"
-	admin := redisClient(t)
-	keys := func() []string {
-		ctx := context.Background()
-		var out []string
-		iter := admin.Scan(ctx, 0, prefix+"*", 500).Iterator()
-		for iter.Next(ctx) {
-			out = append(out, iter.Val())
-		}
-		require.NoError(t, iter.Err())
-		return out
-	}
-	t.Cleanup(func() {
-		if ks := keys(); len(ks) > 0 {
-			_ = admin.Del(context.Background(), ks...).Err()
-		}
-	})
+	admin := testredis.Client(t)
+	prefix := testredis.Prefix(t, admin) + "session:"
 	return data{
 		open: func(t *testing.T) session.Store {
-			s, err := redisstore.New(redisClient(t), redisstore.WithPrefix(prefix))
+			s, err := redisstore.New(testredis.Client(t), redisstore.WithPrefix(prefix))
 			require.NoError(t, err)
 			return s
 		},
@@ -117,33 +91,18 @@ func newRedisData(t *testing.T) data {
 	}
 }
 
-func redisClient(t *testing.T) *redis.Client {
-	t.Helper()
-	opts, err := redis.ParseURL(os.Getenv("GATEHOUSE_TEST_REDIS"))
-	require.NoError(t, err)
-	c := redis.NewClient(opts)
-	t.Cleanup(func() { _ = c.Close() })
-	return c
-}
-
 // eachStore runs run once per backend, each in a subtest named after it,
 // and returns when all are done; a server whose variable is not set is a
 // skipped subtest that says so. The subtests run from goroutines of their
 // own, as testdb.Each runs them: they wait on servers, not on CPUs.
 func eachStore(t *testing.T, run func(t *testing.T, b backend)) {
 	t.Helper()
-	var wg sync.WaitGroup
-	for _, b := range backends() {
-		wg.Go(func() {
-			t.Run(b.name, func(t *testing.T) {
-				if b.env != "" && os.Getenv(b.env) == "" {
-					t.Skipf("%s is not set: no server to test %s against", b.env, b.name)
-				}
-				run(t, b)
-			})
-		})
-	}
-	wg.Wait()
+	testdb.Concurrently(t, backends(), func(b backend) string { return b.name }, func(t *testing.T, b backend) {
+		if b.skip != nil {
+			b.skip(t)
+		}
+		run(t, b)
+	})
 }
 
 // fixture is a Manager on a store of its own, with its clock; data lets a

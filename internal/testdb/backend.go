@@ -46,16 +46,23 @@ func Backends() []Backend { return []Backend{SQLite, Postgres, MySQL} }
 // three.
 func Each(t *testing.T, run func(t *testing.T, b Backend)) {
 	t.Helper()
+	Concurrently(t, Backends(), Backend.Name, func(t *testing.T, b Backend) {
+		b.SkipUnlessConfigured(t)
+		run(t, b)
+	})
+}
+
+// Concurrently runs run once per item, each in a subtest named by name,
+// from goroutines of their own as Each runs its backends, and returns when
+// all are done: for suites that run on a package's own list of stores
+// (memory, GORM on every backend, Redis).
+func Concurrently[I any](t *testing.T, items []I, name func(I) string, run func(t *testing.T, item I)) {
+	t.Helper()
 	var wg sync.WaitGroup
-	for _, b := range Backends() {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			t.Run(b.name, func(t *testing.T) {
-				b.skipUnlessConfigured(t)
-				run(t, b)
-			})
-		}()
+	for _, item := range items {
+		wg.Go(func() {
+			t.Run(name(item), func(t *testing.T) { run(t, item) })
+		})
 	}
 	wg.Wait()
 }
@@ -86,11 +93,13 @@ func (b Backend) New(t testing.TB) Database {
 	if !b.IsServer() {
 		return Database{backend: b, path: Path(t)}
 	}
-	b.skipUnlessConfigured(t)
+	b.SkipUnlessConfigured(t)
 	return Database{backend: b, dsn: newServerDatabase(t, b.env)}
 }
 
-func (b Backend) skipUnlessConfigured(t testing.TB) {
+// SkipUnlessConfigured skips the test, saying why, when b is a server
+// whose environment variable is not set.
+func (b Backend) SkipUnlessConfigured(t testing.TB) {
 	t.Helper()
 	if b.IsServer() && os.Getenv(b.env) == "" {
 		t.Skipf("%s is not set: no %s server to test against", b.env, b.name)
