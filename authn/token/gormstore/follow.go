@@ -137,11 +137,11 @@ func (f *revocationFollower) Apply(_ context.Context, sealed string) error {
 	}
 	switch {
 	case m.TokenID != "":
-		r.rememberToken(m.TokenID, m.ExpiresAt.UTC())
+		r.set.KeepToken(m.TokenID, m.ExpiresAt.UTC())
 	case m.FamilyID != "":
-		r.rememberFamily(m.FamilyID, m.ExpiresAt.UTC())
+		r.set.KeepFamily(m.FamilyID, m.ExpiresAt.UTC())
 	default:
-		r.rememberGeneration(m.Subject, m.Generation)
+		r.set.RaiseGeneration(m.Subject, m.Generation)
 	}
 	if !r.advance(m.Revision) {
 		return fmt.Errorf("%w: revision %d after %d", errResync, m.Revision, r.revision)

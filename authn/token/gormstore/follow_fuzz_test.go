@@ -7,6 +7,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/gatehouse-go/gatehouse/authn/token/internal/revset"
 	"github.com/gatehouse-go/gatehouse/watch"
 )
 
@@ -36,22 +37,20 @@ func FuzzRevocationMessage(f *testing.F) {
 	}
 	f.Fuzz(func(t *testing.T, payload string) {
 		r := &Store{
-			now:         time.Now,
-			tokens:      map[string]time.Time{},
-			families:    map[string]time.Time{},
-			generations: map[string]int64{},
-			storeID:     "s1",
-			sealKey:     []byte("fuzz-sealing-key-0123456789abcdef"),
-			logger:      slog.New(slog.DiscardHandler),
+			now:     time.Now,
+			set:     revset.New(),
+			storeID: "s1",
+			sealKey: []byte("fuzz-sealing-key-0123456789abcdef"),
+			logger:  slog.New(slog.DiscardHandler),
 		}
 		follower := &revocationFollower{r: r}
 		// Unsealed, whatever it says, it is ignored.
 		if err := follower.Apply(context.Background(), payload); err != nil ||
-			len(r.tokens)+len(r.families)+len(r.generations) > 0 || r.revision != 0 {
+			!r.set.Empty() || r.revision != 0 {
 			t.Fatalf("an unsealed message was acted on: %v", err)
 		}
 		err := follower.Apply(context.Background(), watch.Seal(r.sealKey, payload))
-		changed := len(r.tokens) > 0 || len(r.families) > 0 || len(r.generations) > 0
+		changed := !r.set.Empty()
 		var m revocationMessage
 		valid := json.Unmarshal([]byte(payload), &m) == nil && m.Store == "s1" && m.validate() == nil
 		switch {
@@ -60,7 +59,7 @@ func FuzzRevocationMessage(f *testing.F) {
 		case err != nil && r.revision != 0:
 			t.Fatalf("revision moved for a message refused: %v", err)
 		case changed && !valid:
-			t.Fatalf("memory changed for a message that is not this store's: %v %v %v", r.tokens, r.families, r.generations)
+			t.Fatalf("memory changed for a message that is not this store's: %+v", r.set)
 		case valid && m.Revision == 1 && (err != nil || r.revision != 1):
 			t.Fatalf("the next revision was not applied: %v", err)
 		case valid && m.Revision > 1 && err == nil:

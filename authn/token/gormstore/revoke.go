@@ -30,7 +30,7 @@ func (r *Store) RevokeToken(ctx context.Context, jti, subject string, expiresAt 
 		return fmt.Errorf("gormstore: revoke token: %w: %w", token.ErrStore, err)
 	}
 	r.mu.Lock()
-	r.rememberToken(jti, row.ExpiresAt)
+	r.set.KeepToken(jti, row.ExpiresAt)
 	r.advance(revision)
 	msg := revocationMessage{Store: r.storeID, Revision: revision, Subject: subject, TokenID: jti, ExpiresAt: &row.ExpiresAt}
 	r.mu.Unlock()
@@ -58,7 +58,7 @@ func (r *Store) RevokeFamily(ctx context.Context, familyID, subject string, expi
 		return fmt.Errorf("gormstore: revoke family: %w: %w", token.ErrStore, err)
 	}
 	r.mu.Lock()
-	r.rememberFamily(familyID, row.ExpiresAt)
+	r.set.KeepFamily(familyID, row.ExpiresAt)
 	r.advance(revision)
 	msg := revocationMessage{Store: r.storeID, Revision: revision, Subject: subject, FamilyID: familyID, ExpiresAt: &row.ExpiresAt}
 	r.mu.Unlock()
@@ -138,7 +138,7 @@ func (r *Store) RevokeSubject(ctx context.Context, subject string) error {
 		return fmt.Errorf("gormstore: revoke subject: %w: %w", token.ErrStore, err)
 	}
 	r.mu.Lock()
-	r.rememberGeneration(subject, generation)
+	r.set.RaiseGeneration(subject, generation)
 	r.advance(revision)
 	msg := revocationMessage{Store: r.storeID, Revision: revision, Subject: subject, Generation: generation}
 	r.mu.Unlock()

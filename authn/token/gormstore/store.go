@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
-	"strings"
 	"sync"
 	"time"
 
@@ -13,6 +12,7 @@ import (
 
 	"github.com/gatehouse-go/gatehouse/authn"
 	"github.com/gatehouse-go/gatehouse/authn/token"
+	"github.com/gatehouse-go/gatehouse/authn/token/internal/revset"
 	"github.com/gatehouse-go/gatehouse/watch"
 )
 
@@ -73,13 +73,11 @@ type Store struct {
 	logger   *slog.Logger
 	follower *watch.Follower
 
-	mu          sync.RWMutex
-	tokens      map[string]time.Time // jti → the token's expiry
-	families    map[string]time.Time // family id → the expiry of its last token
-	generations map[string]int64     // subject → revocation generation
-	storeID     string               // the store's identity, from its state row
-	sealKey     []byte               // seals messages to peers, from the state row
-	revision    int64                // every revocation up to it is in memory
+	mu       sync.RWMutex
+	set      *revset.Set // what memory holds of the database's revocations
+	storeID  string      // the store's identity, from its state row
+	sealKey  []byte      // seals messages to peers, from the state row
+	revision int64       // every revocation up to it is in memory
 }
 
 var _ token.Revocations = (*Store)(nil)
@@ -100,14 +98,12 @@ func New(ctx context.Context, db *gorm.DB, cfg Config) (*Store, error) {
 		return nil, fmt.Errorf("gormstore: New: negative SyncInterval %v: %w", cfg.SyncInterval, token.ErrInvalidConfig)
 	}
 	r := &Store{
-		db:          db,
-		now:         cfg.Now,
-		notifier:    cfg.Notifier,
-		channel:     cfg.Channel,
-		logger:      cfg.Logger,
-		tokens:      make(map[string]time.Time),
-		families:    make(map[string]time.Time),
-		generations: make(map[string]int64),
+		db:       db,
+		now:      cfg.Now,
+		notifier: cfg.Notifier,
+		channel:  cfg.Channel,
+		logger:   cfg.Logger,
+		set:      revset.New(),
 	}
 	if r.now == nil {
 		r.now = time.Now
@@ -183,13 +179,7 @@ func (r *Store) Revoked(_ context.Context, jti, subject, family string, generati
 	}
 	r.mu.RLock()
 	defer r.mu.RUnlock()
-	if _, ok := r.tokens[jti]; ok {
-		return true, nil
-	}
-	if _, ok := r.families[family]; ok && family != "" {
-		return true, nil
-	}
-	return generation < r.generations[subject], nil
+	return r.set.Revoked(jti, subject, family, generation), nil
 }
 
 // Generation returns subject's revocation generation from memory, which
@@ -201,7 +191,7 @@ func (r *Store) Generation(_ context.Context, subject string) (int64, error) {
 	}
 	r.mu.RLock()
 	defer r.mu.RUnlock()
-	return r.generations[subject], nil
+	return r.set.Generation(subject), nil
 }
 
 // Reload reads the revocations in the database into memory, so that those
@@ -236,15 +226,15 @@ func (r *Store) Reload(ctx context.Context) error {
 	}
 	r.mu.Lock()
 	defer r.mu.Unlock()
-	r.forgetBefore(cutoff)
+	r.set.ForgetBefore(cutoff)
 	for _, t := range tokens {
-		r.rememberToken(t.JTI, t.ExpiresAt)
+		r.set.KeepToken(t.JTI, t.ExpiresAt)
 	}
 	for _, f := range families {
-		r.rememberFamily(f.FamilyID, f.ExpiresAt)
+		r.set.KeepFamily(f.FamilyID, f.ExpiresAt)
 	}
 	for _, s := range subjects {
-		r.rememberGeneration(s.Subject, s.Generation)
+		r.set.RaiseGeneration(s.Subject, s.Generation)
 	}
 	if state.StoreID != r.storeID {
 		// A new store (its state row was made again): its revisions count
@@ -277,7 +267,7 @@ func (r *Store) Cleanup(ctx context.Context) (int64, error) {
 	}
 	r.mu.Lock()
 	defer r.mu.Unlock()
-	r.forgetBefore(cutoff)
+	r.set.ForgetBefore(cutoff)
 	return tokens.RowsAffected + families.RowsAffected, nil
 }
 
@@ -285,45 +275,6 @@ func (r *Store) Cleanup(ctx context.Context) (int64, error) {
 // accepted by any Issuer, whatever its leeway.
 func (r *Store) cleanupCutoff() time.Time {
 	return r.now().Add(-token.MaxLeeway).UTC()
-}
-
-// rememberToken records a revoked token; r.mu must be held for writing.
-func (r *Store) rememberToken(jti string, expiresAt time.Time) {
-	if expiresAt.After(r.tokens[jti]) {
-		// The map keeps the key: never a caller's memory.
-		r.tokens[strings.Clone(jti)] = expiresAt
-	}
-}
-
-// rememberFamily records a revoked family; r.mu must be held for writing.
-func (r *Store) rememberFamily(familyID string, expiresAt time.Time) {
-	if expiresAt.After(r.families[familyID]) {
-		r.families[strings.Clone(familyID)] = expiresAt
-	}
-}
-
-// rememberGeneration raises subject's generation to at least generation;
-// r.mu must be held for writing. Generations only grow, so an older reading
-// never undoes a newer one.
-func (r *Store) rememberGeneration(subject string, generation int64) {
-	if generation > r.generations[subject] {
-		r.generations[strings.Clone(subject)] = generation
-	}
-}
-
-// forgetBefore forgets the revoked tokens, and families, that expired
-// before cutoff; r.mu must be held for writing.
-func (r *Store) forgetBefore(cutoff time.Time) {
-	for jti, exp := range r.tokens {
-		if exp.Before(cutoff) {
-			delete(r.tokens, jti)
-		}
-	}
-	for family, exp := range r.families {
-		if exp.Before(cutoff) {
-			delete(r.families, family)
-		}
-	}
 }
 
 // advance records that memory holds revision, when it is the next one; r.mu

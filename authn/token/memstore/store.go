@@ -2,11 +2,11 @@ package memstore
 
 import (
 	"context"
-	"strings"
 	"sync"
 	"time"
 
 	"github.com/gatehouse-go/gatehouse/authn/token"
+	"github.com/gatehouse-go/gatehouse/authn/token/internal/revset"
 )
 
 // sweepFloor is the number of revoked tokens and families below which a
@@ -31,24 +31,16 @@ type Config struct {
 type Store struct {
 	now func() time.Time
 
-	mu          sync.RWMutex
-	tokens      map[string]time.Time // jti → the token's expiry
-	families    map[string]time.Time // family id → the expiry of its last token
-	generations map[string]int64     // subject → revocation generation
-	sweepAt     int                  // the size at which a revocation sweeps
+	mu      sync.RWMutex
+	set     *revset.Set
+	sweepAt int // the size at which a revocation sweeps
 }
 
 var _ token.Revocations = (*Store)(nil)
 
 // New returns an empty Store.
 func New(cfg Config) *Store {
-	s := &Store{
-		now:         cfg.Now,
-		tokens:      make(map[string]time.Time),
-		families:    make(map[string]time.Time),
-		generations: make(map[string]int64),
-		sweepAt:     sweepFloor,
-	}
+	s := &Store{now: cfg.Now, set: revset.New(), sweepAt: sweepFloor}
 	if s.now == nil {
 		s.now = time.Now
 	}
@@ -61,20 +53,14 @@ func New(cfg Config) *Store {
 func (s *Store) Revoked(_ context.Context, jti, subject, family string, generation int64) (bool, error) {
 	s.mu.RLock()
 	defer s.mu.RUnlock()
-	if _, ok := s.tokens[jti]; ok {
-		return true, nil
-	}
-	if _, ok := s.families[family]; ok && family != "" {
-		return true, nil
-	}
-	return generation < s.generations[subject], nil
+	return s.set.Revoked(jti, subject, family, generation), nil
 }
 
 // Generation returns subject's revocation generation. It never fails.
 func (s *Store) Generation(_ context.Context, subject string) (int64, error) {
 	s.mu.RLock()
 	defer s.mu.RUnlock()
-	return s.generations[subject], nil
+	return s.set.Generation(subject), nil
 }
 
 // RevokeToken revokes the token named by jti until MaxLeeway after
@@ -86,7 +72,7 @@ func (s *Store) RevokeToken(_ context.Context, jti, subject string, expiresAt ti
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	keepLater(s.tokens, jti, expiresAt)
+	s.set.KeepToken(jti, expiresAt)
 	s.sweepIfGrown()
 	return nil
 }
@@ -100,7 +86,7 @@ func (s *Store) RevokeFamily(_ context.Context, familyID, subject string, expire
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	keepLater(s.families, familyID, expiresAt)
+	s.set.KeepFamily(familyID, expiresAt)
 	s.sweepIfGrown()
 	return nil
 }
@@ -114,9 +100,7 @@ func (s *Store) RevokeSubject(_ context.Context, subject string) error {
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	// Every assignment stores its key, even over an existing one: never a
-	// caller's memory.
-	s.generations[strings.Clone(subject)]++
+	s.set.IncrementGeneration(subject)
 	return nil
 }
 
@@ -132,39 +116,19 @@ func (s *Store) Cleanup(_ context.Context) (int64, error) {
 	return s.sweep(), nil
 }
 
-// keepLater records a revocation of id until expiresAt, or keeps the one
-// already there when it lasts longer.
-func keepLater(m map[string]time.Time, id string, expiresAt time.Time) {
-	if kept, ok := m[id]; !ok || expiresAt.After(kept) {
-		// Every assignment stores its key, even over an existing one:
-		// never a caller's memory.
-		m[strings.Clone(id)] = expiresAt
-	}
-}
-
 // sweepIfGrown sweeps when the list has doubled since the last sweep, so
 // that each revocation pays for the sweep in constant time on average;
 // s.mu must be held for writing.
 func (s *Store) sweepIfGrown() {
-	if len(s.tokens)+len(s.families) < s.sweepAt {
+	if s.set.Expiring() < s.sweepAt {
 		return
 	}
 	s.sweep()
-	s.sweepAt = max(sweepFloor, 2*(len(s.tokens)+len(s.families)))
+	s.sweepAt = max(sweepFloor, 2*s.set.Expiring())
 }
 
 // sweep forgets what Cleanup forgets and returns how many; s.mu must be
 // held for writing.
 func (s *Store) sweep() int64 {
-	cutoff := s.now().Add(-token.MaxLeeway)
-	var n int64
-	for _, m := range []map[string]time.Time{s.tokens, s.families} {
-		for id, exp := range m {
-			if exp.Before(cutoff) {
-				delete(m, id)
-				n++
-			}
-		}
-	}
-	return n
+	return s.set.ForgetBefore(s.now().Add(-token.MaxLeeway))
 }
