@@ -135,11 +135,18 @@ func (f *revocationFollower) Apply(_ context.Context, sealed string) error {
 	if err := m.validate(); err != nil {
 		return fmt.Errorf("%w: %w", errResync, err)
 	}
+	// A message arriving late, after a Cleanup, must not bring back what
+	// Cleanup forgot: memory keeps what Reload would load, no more.
+	expired := m.ExpiresAt != nil && m.ExpiresAt.Before(r.cleanupCutoff())
 	switch {
 	case m.TokenID != "":
-		r.set.KeepToken(m.TokenID, m.ExpiresAt.UTC())
+		if !expired {
+			r.set.KeepToken(m.TokenID, m.ExpiresAt.UTC())
+		}
 	case m.FamilyID != "":
-		r.set.KeepFamily(m.FamilyID, m.ExpiresAt.UTC())
+		if !expired {
+			r.set.KeepFamily(m.FamilyID, m.ExpiresAt.UTC())
+		}
 	default:
 		r.set.RaiseGeneration(m.Subject, m.Generation)
 	}
