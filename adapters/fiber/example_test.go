@@ -51,7 +51,7 @@ func Example() {
 			log.Fatal(err)
 		}
 		body, _ := io.ReadAll(resp.Body)
-		fmt.Println(resp.StatusCode, string(body))
+		fmt.Print(resp.StatusCode, " ", string(body))
 	}
 	// Output:
 	// 401 {"error":"unauthorized","message":"authentication required"}

@@ -77,7 +77,7 @@ func (m *Middleware) Authenticate() fiber.Handler {
 		if m.cfg.Skip != nil && m.cfg.Skip(c) {
 			return guard.Skip
 		}
-		return m.guard.ModeFor(c.Path())
+		return m.guard.ModeFor(c.Method(), c.Path())
 	})
 }
 

@@ -67,7 +67,7 @@ func (m *Middleware) Authenticate() gin.HandlerFunc {
 		if m.cfg.Skip != nil && m.cfg.Skip(c) {
 			return guard.Skip
 		}
-		return m.guard.ModeFor(c.Request.URL.Path)
+		return m.guard.ModeFor(c.Request.Method, c.Request.URL.Path)
 	})
 }
 

@@ -66,13 +66,14 @@ type body struct {
 	Message string `json:"message"`
 }
 
-// Body returns the JSON body: {"error": Code, "message": Message}.
+// Body returns the JSON body: {"error": Code, "message": Message} and a
+// newline, as json.Encoder ends the bodies of successful answers.
 func (e *Error) Body() []byte {
 	b, err := json.Marshal(body{Code: e.Code, Message: e.Message})
 	if err != nil { // two strings always marshal; keep the response well formed regardless
-		return []byte(`{"error":"unavailable","message":"error encoding failed"}`)
+		b = []byte(`{"error":"unavailable","message":"error encoding failed"}`)
 	}
-	return b
+	return append(b, '\n')
 }
 
 // SetHeaders sets e's protocol headers (WWW-Authenticate, Retry-After) on

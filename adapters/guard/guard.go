@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"log/slog"
 	"net/http"
+	"net/netip"
 	"slices"
 	"strings"
 
@@ -28,13 +29,23 @@ type Config struct {
 	Realm string
 	// PublicPaths are request paths that skip authentication entirely:
 	// exact paths ("/healthz") or prefixes ending in "/*" ("/auth/*" matches
-	// "/auth/login" but not "/auth" nor "/authors"). Paths are compared as
-	// given after cleaning, so "/auth/../admin" is not public.
+	// "/auth/login" but not "/auth" nor "/authors"), for every method or,
+	// written "METHOD /path" as net/http's ServeMux patterns are, for one
+	// ("POST /auth/session": a login that must work whatever cookie the
+	// browser still holds, while DELETE /auth/session needs it; a GET
+	// entry covers HEAD too). Paths are compared as given after cleaning,
+	// so "/auth/../admin" is not public.
 	PublicPaths []string
 	// OptionalPaths are request paths, written like PublicPaths, where
 	// authentication is optional: a request without credentials goes
 	// through as anonymous, one with bad credentials is still refused.
 	OptionalPaths []string
+	// TrustedProxies are the networks of the proxies in front of the
+	// application, whose X-Forwarded-For the adapters read for the
+	// client's address (see ClientAddress), which login throttling counts
+	// by. Default none: the address is the connection's peer, and the
+	// header, which any client can send, is ignored.
+	TrustedProxies []netip.Prefix
 	// IsSubject, when set, says which authenticated ids are subjects, such
 	// as func(id string) bool { return strings.HasPrefix(id, "usr_") }.
 	// Subjects and roles share the policy's namespace, so a credential
@@ -71,8 +82,12 @@ func New(cfg Config) (*Guard, error) {
 		}
 	}
 	for _, p := range append(slices.Clone(cfg.PublicPaths), cfg.OptionalPaths...) {
-		if !strings.HasPrefix(p, "/") {
+		method, path := splitPattern(p)
+		if !strings.HasPrefix(path, "/") {
 			return nil, fmt.Errorf("guard: path %q must start with /", p)
+		}
+		if method != "" && !KnownMethod(method) {
+			return nil, fmt.Errorf("guard: path %q: %q is not an HTTP method", p, method)
 		}
 	}
 	log := cfg.Logger
@@ -188,23 +203,37 @@ func (g *Guard) checkSubject(ctx context.Context, s authn.Subject) error {
 	return nil
 }
 
-// ModeFor returns how a request for path is authenticated by a middleware
+// ModeFor returns how a request of method for path is authenticated by a middleware
 // covering many routes: Skip for Config.PublicPaths, Optional for
 // Config.OptionalPaths, Required otherwise.
-func (g *Guard) ModeFor(path string) Mode {
+func (g *Guard) ModeFor(method, path string) Mode {
 	path = cleanPath(path)
 	switch {
-	case matchAny(g.cfg.PublicPaths, path):
+	case matchAny(g.cfg.PublicPaths, method, path):
 		return Skip
-	case matchAny(g.cfg.OptionalPaths, path):
+	case matchAny(g.cfg.OptionalPaths, method, path):
 		return Optional
 	}
 	return Required
 }
 
-// matchAny reports whether the cleaned path matches one of patterns.
-func matchAny(patterns []string, path string) bool {
+// splitPattern splits "METHOD /path" into its method and path; a pattern
+// without a method has method "".
+func splitPattern(pattern string) (method, path string) {
+	if m, p, ok := strings.Cut(pattern, " "); ok && !strings.HasPrefix(pattern, "/") {
+		return m, strings.TrimLeft(p, " ")
+	}
+	return "", pattern
+}
+
+// matchAny reports whether a request of method for the cleaned path
+// matches one of patterns.
+func matchAny(patterns []string, method, path string) bool {
 	for _, p := range patterns {
+		m, p := splitPattern(p)
+		if m != "" && m != method && (m != "GET" || method != "HEAD") {
+			continue
+		}
 		if prefix, ok := strings.CutSuffix(p, "*"); ok {
 			if strings.HasPrefix(path, prefix) && len(path) > len(prefix) {
 				return true

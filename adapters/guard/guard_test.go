@@ -46,6 +46,12 @@ func TestNewValidatesConfig(t *testing.T) {
 	assert.Error(t, err)
 	_, err = guard.New(guard.Config{Authenticator: nobody, OptionalPaths: []string{"feed"}})
 	assert.Error(t, err)
+	for _, p := range []string{"POST healthz", "BREW /coffee", "POST  "} {
+		_, err = guard.New(guard.Config{Authenticator: nobody, PublicPaths: []string{p}})
+		assert.Error(t, err, p)
+	}
+	_, err = guard.New(guard.Config{Authenticator: nobody, PublicPaths: []string{"POST /auth/session", "GET /status"}})
+	assert.NoError(t, err)
 }
 
 func TestErrorFor(t *testing.T) {
@@ -95,29 +101,39 @@ func TestErrorFor(t *testing.T) {
 
 func TestModeFor(t *testing.T) {
 	t.Parallel()
-	g := newGuard(t, guard.Config{PublicPaths: []string{"/healthz", "/auth/*"}, OptionalPaths: []string{"/posts", "/posts/*"}})
+	g := newGuard(t, guard.Config{
+		PublicPaths:   []string{"/healthz", "/auth/*", "POST /session", "GET /status"},
+		OptionalPaths: []string{"/posts", "/posts/*"},
+	})
 	tests := []struct {
-		path string
-		want guard.Mode
+		method, path string
+		want         guard.Mode
 	}{
-		{"/healthz", guard.Skip},
-		{"/healthz/", guard.Required}, // a different route to most routers: not public
-		{"/HEALTHZ", guard.Required},
-		{"/auth/login", guard.Skip},
-		{"/auth/", guard.Required},
-		{"/auth", guard.Required},
-		{"/authors", guard.Required},
-		{"/auth/../admin/users", guard.Required},
-		{"/auth/./login", guard.Skip},
-		{"//auth//login", guard.Skip},
-		{"/posts", guard.Optional},
-		{"/posts/7", guard.Optional},
-		{"/posts/../admin", guard.Required},
-		{"/admin", guard.Required},
-		{"", guard.Required},
+		{"POST", "/session", guard.Skip},
+		{"DELETE", "/session", guard.Required},
+		{"post", "/session", guard.Required}, // methods are case-sensitive, as in HTTP
+		{"GET", "/status", guard.Skip},
+		{"HEAD", "/status", guard.Skip}, // a GET entry covers HEAD, as in ServeMux
+		{"POST", "/status", guard.Required},
+		{"DELETE", "/healthz", guard.Skip}, // no method: every method
+		{"GET", "/healthz", guard.Skip},
+		{"GET", "/healthz/", guard.Required}, // a different route to most routers: not public
+		{"GET", "/HEALTHZ", guard.Required},
+		{"GET", "/auth/login", guard.Skip},
+		{"GET", "/auth/", guard.Required},
+		{"GET", "/auth", guard.Required},
+		{"GET", "/authors", guard.Required},
+		{"GET", "/auth/../admin/users", guard.Required},
+		{"GET", "/auth/./login", guard.Skip},
+		{"GET", "//auth//login", guard.Skip},
+		{"GET", "/posts", guard.Optional},
+		{"GET", "/posts/7", guard.Optional},
+		{"GET", "/posts/../admin", guard.Required},
+		{"GET", "/admin", guard.Required},
+		{"GET", "", guard.Required},
 	}
 	for _, tt := range tests {
-		assert.Equal(t, tt.want, g.ModeFor(tt.path), tt.path)
+		assert.Equal(t, tt.want, g.ModeFor(tt.method, tt.path), tt.method+" "+tt.path)
 	}
 }
 

@@ -47,7 +47,7 @@ func Example() {
 		}
 		rec := httptest.NewRecorder()
 		app.ServeHTTP(rec, req)
-		fmt.Println(rec.Code, rec.Body.String())
+		fmt.Print(rec.Code, " ", rec.Body.String())
 	}
 	// Output:
 	// 401 {"error":"unauthorized","message":"authentication required"}

@@ -65,7 +65,7 @@ func (m *Middleware) Authenticate(next http.Handler) http.Handler {
 		if m.cfg.Skip != nil && m.cfg.Skip(r) {
 			return guard.Skip
 		}
-		return m.guard.ModeFor(r.URL.Path)
+		return m.guard.ModeFor(r.Method, r.URL.Path)
 	})
 }
 

@@ -1,0 +1,46 @@
+// Package accountapi is the HTTP API of the account flows — register,
+// log in, refresh, log out, cookie sessions, change the password, API keys,
+// and who am I — ready to mount in net/http, Gin or Fiber, so that an
+// application does not write these handlers again.
+//
+// To accept logins in an application, build an API from the account
+// service and mount its routes with the application's adapter:
+//
+//	api, err := accountapi.New(accountapi.Config{Accounts: accounts, Users: directory, Engine: engine})
+//	mw, err := httpadapter.New(httpadapter.Config{Guard: guard.Config{
+//		Authenticator: accounts.Authenticator(), Engine: engine,
+//		PublicPaths: api.PublicPaths(), // login, registration, refresh: no credentials needed
+//	}})
+//	mw.Mount(mux, api.Routes()...)
+//
+// Package stack builds all of it, the API included, from one database.
+//
+// The routes, their JSON and their answers:
+//
+//	POST   /auth/register  {"email","password","name"}     201 {"id","email","name"}; 409 conflict when the email has an account
+//	POST   /auth/login     {"email","password"}            200 {"access_token","refresh_token","token_type","expires_in"}
+//	POST   /auth/refresh   {"refresh_token"}               200 a new pair; the old refresh token dies, and reusing it kills its family
+//	POST   /auth/logout    {"refresh_token"} (optional)    204; the bearer token of the request dies, and the refresh token's family
+//	POST   /auth/session   {"email","password"}            200 {"csrf_token"} and the session cookie
+//	DELETE /auth/session                                   204; the session ends and its cookie is cleared
+//	GET    /me                                             200 {"id","email","name","roles","permissions"}
+//	POST   /me/password    {"current_password","new_password"}  204; every credential the caller held dies
+//	POST   /api-keys       {"name"}                        201 {"id","name","key"}: the key, shown this once
+//	GET    /api-keys                                       200 {"api_keys":[…]} without the secrets
+//	DELETE /api-keys/{id}                                  204; the owner's, or anyone's with users:write
+//
+// Errors are the JSON of package guard, {"error": code, "message": text}:
+// invalid_request 400 (malformed JSON, unknown or repeated fields, a weak
+// password), invalid_credentials 401 (one body for an unknown email and a
+// wrong password; 403 for a wrong current password on /me/password),
+// too_many_requests 429 with Retry-After (five failed logins for one email
+// in 15 minutes, or password hashing saturated), unsupported_media_type
+// 415 (a body not declared as JSON), payload_too_large 413. Every answer
+// carries Cache-Control: no-store.
+//
+// Registration answers 409 for an email that has an account, so it tells
+// anyone whether an address is registered, although login is careful not to.
+// An application that must not reveal its users leaves the route out and
+// registers with account.Service.SignUp, which answers alike either way and
+// mails the address's owner.
+package accountapi

@@ -1,0 +1,55 @@
+package accountapi
+
+import (
+	"context"
+	"net/http"
+
+	"github.com/gatehouse-go/gatehouse/adapters/endpoint"
+	"github.com/gatehouse-go/gatehouse/adapters/guard"
+	"github.com/gatehouse-go/gatehouse/authn"
+)
+
+// StartSession answers POST /auth/session with a cookie session and, in
+// the body, its CSRF token, which unsafe requests send back in the
+// session manager's CSRF header. The session cookie the request carried,
+// if any, is destroyed, so a cookie planted before the login is not the
+// one that logs in (session fixation).
+func (a *API) StartSession(ctx context.Context, r endpoint.Request) endpoint.Response {
+	var in loginInput
+	if err := endpoint.DecodeJSON(r.Body, &in); err != nil {
+		return endpoint.Fail(err)
+	}
+	email, pw, err := in.required()
+	if err != nil {
+		return endpoint.Fail(err)
+	}
+	leave, err := a.passwords.enter(ctx)
+	if err != nil {
+		return endpoint.Fail(err)
+	}
+	s, err := a.cfg.Accounts.StartSession(ctx, email, pw, r.ClientIP, r.CookieValue(a.cfg.Sessions.CookieName()))
+	leave()
+	if err != nil {
+		return loginError(err)
+	}
+	return endpoint.Response{
+		Status:  http.StatusOK,
+		Body:    map[string]string{"csrf_token": s.CSRFToken.Reveal()},
+		Cookies: []*http.Cookie{a.cfg.Sessions.Cookie(s, r.TLS)},
+	}
+}
+
+// EndSession answers DELETE /auth/session with 204: the session is
+// destroyed on the server and its cookie cleared.
+func (a *API) EndSession(ctx context.Context, r endpoint.Request) endpoint.Response {
+	if r.Subject.IsZero() {
+		return endpoint.Fail(authn.ErrNoCredentials)
+	}
+	if r.Subject.Method != authn.MethodSession {
+		return endpoint.Fail(guard.BadRequest("no session: DELETE /auth/session needs the session cookie"))
+	}
+	if err := a.cfg.Accounts.EndSession(ctx, r.CookieValue(a.cfg.Sessions.CookieName())); err != nil {
+		return endpoint.Fail(err)
+	}
+	return endpoint.Response{Status: http.StatusNoContent, Cookies: []*http.Cookie{a.cfg.Sessions.ExpiredCookie(r.TLS)}}
+}

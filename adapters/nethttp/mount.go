@@ -1,0 +1,85 @@
+package httpadapter
+
+import (
+	"encoding/json"
+	"net/http"
+
+	"github.com/gatehouse-go/gatehouse/adapters/endpoint"
+	"github.com/gatehouse-go/gatehouse/adapters/guard"
+	"github.com/gatehouse-go/gatehouse/authn"
+)
+
+// Mount registers routes on mux, each at its "METHOD PATH" pattern and
+// served by Endpoint: the routes of an accountapi.API, say. Authentication
+// is the mux's wrapper's: wrap mux in Authenticate, with the routes'
+// endpoint.PublicPaths among Guard.PublicPaths.
+func (m *Middleware) Mount(mux *http.ServeMux, routes ...endpoint.Route) {
+	for _, route := range routes {
+		mux.Handle(route.Pattern(), m.Endpoint(route.Handler))
+	}
+}
+
+// Endpoint serves a framework-neutral endpoint: it reads the body (413
+// past endpoint.MaxBodyBytes, 415 unless declared as JSON), hands h the
+// request with the subject Authenticate stored, and writes h's response
+// as JSON, or its error as WriteError does, with Cache-Control: no-store.
+// Path parameters are read with r.PathValue, so mount it on a ServeMux
+// pattern that names them.
+func (m *Middleware) Endpoint(h endpoint.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Cache-Control", "no-store")
+		body, err := endpoint.ReadBody(http.MaxBytesReader(w, r.Body, endpoint.MaxBodyBytes))
+		if err == nil {
+			err = endpoint.CheckContentType(r.Header.Values("Content-Type"), body)
+		}
+		if err != nil {
+			m.WriteError(w, r, err)
+			return
+		}
+		req := endpoint.Request{
+			Body:      body,
+			TLS:       r.TLS != nil,
+			PathValue: r.PathValue,
+			Cookie: func(name string) string {
+				if c, err := r.Cookie(name); err == nil {
+					return c.Value
+				}
+				return ""
+			},
+		}
+		if addr := guard.ClientAddress(r, m.cfg.Guard.TrustedProxies); addr.IsValid() {
+			req.ClientIP = addr.String()
+		}
+		req.Subject, _ = authn.FromContext(r.Context())
+		resp := h(r.Context(), req)
+		if resp.Err != nil {
+			m.WriteError(w, r, resp.Err)
+			return
+		}
+		m.writeResponse(w, r, resp)
+	})
+}
+
+// writeResponse writes a successful endpoint response: cookies, status,
+// JSON body.
+func (m *Middleware) writeResponse(w http.ResponseWriter, r *http.Request, resp endpoint.Response) {
+	var body []byte
+	if resp.Body != nil {
+		b, err := json.Marshal(resp.Body)
+		if err != nil {
+			m.WriteError(w, r, err)
+			return
+		}
+		body = append(b, '\n')
+	}
+	for _, c := range resp.Cookies {
+		http.SetCookie(w, c)
+	}
+	if body == nil {
+		w.WriteHeader(resp.Status)
+		return
+	}
+	w.Header().Set("Content-Type", "application/json; charset=utf-8")
+	w.WriteHeader(resp.Status)
+	_, _ = w.Write(body)
+}

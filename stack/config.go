@@ -1,0 +1,97 @@
+package stack
+
+import (
+	"log/slog"
+
+	"github.com/redis/go-redis/v9"
+	"gorm.io/gorm"
+
+	"github.com/gatehouse-go/gatehouse/authn/apikey"
+	"github.com/gatehouse-go/gatehouse/authn/refresh"
+	"github.com/gatehouse-go/gatehouse/authn/session"
+	"github.com/gatehouse-go/gatehouse/authn/throttle"
+	"github.com/gatehouse-go/gatehouse/authn/token"
+	"github.com/gatehouse-go/gatehouse/authn/users"
+	"github.com/gatehouse-go/gatehouse/authz"
+	"github.com/gatehouse-go/gatehouse/watch"
+)
+
+// DefaultIssuer is the issuer of access tokens when Config.Issuer is
+// empty.
+const DefaultIssuer = "gatehouse"
+
+// DefaultRedisPrefix starts the stack's Redis keys when
+// Config.RedisPrefix is empty.
+const DefaultRedisPrefix = "gatehouse:"
+
+// Config configures a Stack. Zero-value fields take the documented
+// defaults; every part keeps its own package's defaults unless set here.
+type Config struct {
+	// DB keeps the policy, users, refresh families, API keys and, without
+	// Redis, the sessions, failed-login counts and revoked access tokens,
+	// in tables created on first start. Open it with database.Open, whose
+	// logger is silenced: GORM's default logger would write password
+	// hashes and token digests to the log. Default nil: everything in
+	// memory, lost when the process ends.
+	DB *gorm.DB
+	// Redis, when set, keeps the cookie sessions, failed-login counts and
+	// revoked access tokens, which every replica reads on every request or
+	// login and Redis expires by itself. Configure it with the noeviction
+	// policy: an evicted revocation would bring a token back.
+	Redis redis.UniversalClient
+	// RedisPrefix starts every key the stack writes to Redis, one per
+	// application sharing a server. Default DefaultRedisPrefix.
+	RedisPrefix string
+	// Notifier, when set, makes this process one of several replicas on
+	// DB: policy edits and revocations travel on it (watch/pgwatch on
+	// PostgreSQL, watch/rediswatch on Redis), and while it is down
+	// decisions and token checks fail closed. The stack does not close it.
+	Notifier watch.Notifier
+
+	// Secret signs access tokens with HS256, with key id "k1": at least 32
+	// random bytes, the same on every replica. Required unless
+	// Tokens.Keys is set.
+	Secret []byte
+	// Issuer is the access tokens' "iss". Default DefaultIssuer.
+	Issuer string
+	// Tokens configures the access tokens (TTL, Audience, Keys for RS256
+	// or EdDSA and rotation, …). Issuer, Keys and Revocations are filled
+	// from the fields above when empty.
+	Tokens token.Config
+	// Users configures the directory (password rules, hasher, breach
+	// checker). Logger is filled when nil.
+	Users users.Config
+	// Refresh configures refresh tokens (lifetime). Logger is filled when
+	// nil.
+	Refresh refresh.Config
+	// Throttle configures the login throttle (failures allowed, window).
+	Throttle throttle.Config
+	// APIKeys configures API keys (prefix, recent-login age).
+	APIKeys apikey.Config
+	// Sessions configures cookie sessions (cookie name, lifetimes).
+	Sessions session.Config
+	// NewUserRoles are the roles of users registered through the HTTP API.
+	// Default ["user"], the default policy's role for signed-up users.
+	NewUserRoles []string
+	// Authz are more options for the policy engine (authz.WithModelFile,
+	// authz.WithPolicyFile, …). The store, notifier and logger are the
+	// stack's.
+	Authz []authz.Option
+	// Stores replace the default stores one by one.
+	Stores Stores
+	// Logger records security events and replication reports, never a
+	// credential. Default slog.Default().
+	Logger *slog.Logger
+}
+
+// Stores are stores to use instead of the defaults; each nil one is
+// chosen from Config.DB and Config.Redis.
+type Stores struct {
+	Policy      authz.Store
+	Users       users.Store
+	Refresh     refresh.Store
+	APIKeys     apikey.Store
+	Sessions    session.Store
+	Throttle    throttle.Store
+	Revocations token.Revocations
+}
