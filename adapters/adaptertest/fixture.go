@@ -5,6 +5,7 @@ import (
 	"context"
 	"fmt"
 	"log/slog"
+	"net/netip"
 	"path/filepath"
 	"strings"
 	"sync"
@@ -32,7 +33,8 @@ import (
 type Fixture struct {
 	// Guard configures the adapter under test: authenticator chain, engine,
 	// realm "gatehouse-test", public paths /healthz and /public/*, optional
-	// path /feed, and a logger writing to Logs.
+	// path /feed, trusted proxies 192.0.2.0/28 and 0.0.0.0, and a logger
+	// writing to Logs.
 	Guard guard.Config
 	// CustomErrors asks the adapter to install an error writer that answers
 	// every refusal with status e.Status, header "X-Custom-Error: <code>"
@@ -184,7 +186,11 @@ func NewFixture(t testing.TB) *Fixture {
 			Realm:         Realm,
 			PublicPaths:   []string{"/healthz", "/public/*"},
 			OptionalPaths: []string{"/feed"},
-			Logger:        slog.New(slog.NewJSONHandler(logs, nil)),
+			// The suite's requests come from 192.0.2.7 (net/http and Gin)
+			// or 0.0.0.0 (Fiber's in-memory connection), both proxies
+			// whose X-Forwarded-For is read.
+			TrustedProxies: []netip.Prefix{netip.MustParsePrefix("192.0.2.0/28"), netip.MustParsePrefix("0.0.0.0/32")},
+			Logger:         slog.New(slog.NewJSONHandler(logs, nil)),
 		},
 		logs:        logs,
 		db:          db,

@@ -292,6 +292,10 @@ func Run(t *testing.T, build func(t *testing.T, f *Fixture) App) {
 		runChurn(t, build)
 	})
 
+	t.Run("framework-neutral endpoints, mounted", func(t *testing.T) {
+		runEndpoints(t, build)
+	})
+
 	t.Run("custom error writer", func(t *testing.T) {
 		cf := NewFixture(t)
 		cf.CustomErrors = true

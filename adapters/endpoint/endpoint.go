@@ -56,26 +56,28 @@ type Request struct {
 	// ClientIP is the caller's address as the adapter's ClientAddress
 	// reads it, "" when it is not an IP. Login throttling counts by it.
 	ClientIP string
-	// PathValue returns the path parameter name, "" when absent.
-	PathValue func(name string) string
-	// Cookie returns the value of the cookie name, "" when absent.
-	Cookie func(name string) string
+	// PathValues are the route's path parameters by name.
+	PathValues map[string]string
+	// Cookies are the request's cookies by name; of a name sent twice, the
+	// first.
+	Cookies map[string]string
 }
 
 // Param returns the path parameter name, "" when there is none.
-func (r Request) Param(name string) string {
-	if r.PathValue == nil {
-		return ""
-	}
-	return r.PathValue(name)
-}
+func (r Request) Param(name string) string { return r.PathValues[name] }
 
 // CookieValue returns the value of the cookie name, "" when there is none.
-func (r Request) CookieValue(name string) string {
-	if r.Cookie == nil {
-		return ""
+func (r Request) CookieValue(name string) string { return r.Cookies[name] }
+
+// CookieMap returns cookies by name, the first of a name sent twice.
+func CookieMap(cookies []*http.Cookie) map[string]string {
+	out := make(map[string]string, len(cookies))
+	for _, c := range cookies {
+		if _, seen := out[c.Name]; !seen {
+			out[c.Name] = c.Value
+		}
 	}
-	return r.Cookie(name)
+	return out
 }
 
 // Response is an endpoint's answer. When Err is set the adapter writes it

@@ -37,6 +37,7 @@ func build(t *testing.T, f *adaptertest.Fixture) adaptertest.App {
 	// middleware: Harden answers them as the guard does elsewhere.
 	mw.Harden(app)
 	app.Use(mw.Authenticate())
+	mw.Mount(app, adaptertest.Endpoints(f)...)
 	for _, route := range adaptertest.Routes {
 		handler := func(c fiber.Ctx) error {
 			if route.Throttled {

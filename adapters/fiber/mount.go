@@ -5,6 +5,7 @@ import (
 	"errors"
 	"io"
 	"net/http"
+	"net/url"
 	"strings"
 
 	"github.com/gofiber/fiber/v3"
@@ -56,12 +57,17 @@ func (m *Middleware) Endpoint(h endpoint.Handler) fiber.Handler {
 		if err != nil {
 			return m.WriteError(c, err)
 		}
-		req := endpoint.Request{
-			Body:      body,
-			TLS:       c.Secure(),
-			ClientIP:  m.clientIP(c),
-			PathValue: func(name string) string { return strings.Clone(c.Params(name)) },
-			Cookie:    func(name string) string { return strings.Clone(c.Cookies(name)) },
+		req := endpoint.Request{Body: body, TLS: c.Secure(), ClientIP: m.clientIP(c), Cookies: map[string]string{}}
+		if names := c.Route().Params; len(names) > 0 {
+			req.PathValues = make(map[string]string, len(names))
+			for _, name := range names {
+				req.PathValues[strings.Clone(name)] = m.pathValue(c, name)
+			}
+		}
+		for name, value := range c.Request().Header.Cookies() {
+			if _, seen := req.Cookies[string(name)]; !seen {
+				req.Cookies[string(name)] = string(value)
+			}
 		}
 		req.Subject, _ = SubjectFrom(c)
 		resp := h(c.Context(), req)
@@ -85,6 +91,18 @@ func (m *Middleware) Endpoint(h endpoint.Handler) fiber.Handler {
 		c.Set(fiber.HeaderContentType, fiber.MIMEApplicationJSONCharsetUTF8)
 		return c.Status(resp.Status).Send(out)
 	}
+}
+
+// pathValue is the path parameter name, a copy, unescaped as net/http
+// and Gin hand them out unless the app unescapes paths itself.
+func (m *Middleware) pathValue(c fiber.Ctx, name string) string {
+	v := c.Params(name)
+	if !c.App().Config().UnescapePath {
+		if unescaped, err := url.PathUnescape(v); err == nil {
+			v = unescaped // v itself when there was nothing to unescape
+		}
+	}
+	return strings.Clone(v)
 }
 
 // clientIP is the caller's address as guard.ClientAddress reads it, with

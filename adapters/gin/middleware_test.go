@@ -32,6 +32,7 @@ func build(t *testing.T, f *adaptertest.Fixture) adaptertest.App {
 	gin.SetMode(gin.TestMode)
 	r := gin.New()
 	r.Use(mw.Authenticate())
+	mw.Mount(r, adaptertest.Endpoints(f)...)
 	for _, route := range adaptertest.Routes {
 		handlers := []gin.HandlerFunc{}
 		switch {

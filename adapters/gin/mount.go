@@ -3,6 +3,7 @@ package ginadapter
 import (
 	"encoding/json"
 	"net/http"
+	"strings"
 
 	"github.com/gin-gonic/gin"
 
@@ -43,16 +44,14 @@ func (m *Middleware) Endpoint(h endpoint.Handler) gin.HandlerFunc {
 			m.WriteError(c, err)
 			return
 		}
-		req := endpoint.Request{
-			Body:      body,
-			TLS:       c.Request.TLS != nil,
-			PathValue: c.Param,
-			Cookie: func(name string) string {
-				if ck, err := c.Request.Cookie(name); err == nil {
-					return ck.Value
-				}
-				return ""
-			},
+		req := endpoint.Request{Body: body, TLS: c.Request.TLS != nil, Cookies: endpoint.CookieMap(c.Request.Cookies())}
+		if len(c.Params) > 0 {
+			// Gin reuses its Context, Params included, once the handler
+			// returns: copy them.
+			req.PathValues = make(map[string]string, len(c.Params))
+			for _, p := range c.Params {
+				req.PathValues[p.Key] = strings.Clone(p.Value)
+			}
 		}
 		if addr := guard.ClientAddress(c.Request, m.cfg.Guard.TrustedProxies); addr.IsValid() {
 			req.ClientIP = addr.String()
@@ -76,6 +75,12 @@ func (m *Middleware) Endpoint(h endpoint.Handler) gin.HandlerFunc {
 			http.SetCookie(c.Writer, ck)
 		}
 		if out == nil {
+			c.Status(resp.Status)
+			c.Writer.WriteHeaderNow()
+			return
+		}
+		if c.Request.Method == http.MethodHead {
+			c.Header("Content-Type", "application/json; charset=utf-8")
 			c.Status(resp.Status)
 			c.Writer.WriteHeaderNow()
 			return

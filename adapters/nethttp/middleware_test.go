@@ -69,6 +69,7 @@ func build(t *testing.T, f *adaptertest.Fixture) adaptertest.App {
 		}
 		mux.Handle(route.Method+" "+route.Path, h)
 	}
+	mw.Mount(mux, adaptertest.Endpoints(f)...)
 	app := mw.Authenticate(mux)
 	return func(r *http.Request) (*http.Response, error) {
 		rec := httptest.NewRecorder()

@@ -3,6 +3,7 @@ package httpadapter
 import (
 	"encoding/json"
 	"net/http"
+	"strings"
 
 	"github.com/gatehouse-go/gatehouse/adapters/endpoint"
 	"github.com/gatehouse-go/gatehouse/adapters/guard"
@@ -36,16 +37,12 @@ func (m *Middleware) Endpoint(h endpoint.Handler) http.Handler {
 			m.WriteError(w, r, err)
 			return
 		}
-		req := endpoint.Request{
-			Body:      body,
-			TLS:       r.TLS != nil,
-			PathValue: r.PathValue,
-			Cookie: func(name string) string {
-				if c, err := r.Cookie(name); err == nil {
-					return c.Value
-				}
-				return ""
-			},
+		req := endpoint.Request{Body: body, TLS: r.TLS != nil, Cookies: endpoint.CookieMap(r.Cookies())}
+		if names := m.pathNames(r); len(names) > 0 {
+			req.PathValues = make(map[string]string, len(names))
+			for _, name := range names {
+				req.PathValues[name] = r.PathValue(name)
+			}
 		}
 		if addr := guard.ClientAddress(r, m.cfg.Guard.TrustedProxies); addr.IsValid() {
 			req.ClientIP = addr.String()
@@ -58,6 +55,23 @@ func (m *Middleware) Endpoint(h endpoint.Handler) http.Handler {
 		}
 		m.writeResponse(w, r, resp)
 	})
+}
+
+// pathNames are the names of the path parameters of the ServeMux pattern
+// that routed r, if any.
+func (m *Middleware) pathNames(r *http.Request) []string {
+	if r.Pattern == "" {
+		return nil
+	}
+	_, path, _ := strings.Cut(r.Pattern, " ")
+	if path == "" {
+		path = r.Pattern
+	}
+	names := endpoint.Params(path)
+	for i, name := range names {
+		names[i] = strings.TrimSuffix(name, "...")
+	}
+	return names
 }
 
 // writeResponse writes a successful endpoint response: cookies, status,
@@ -81,5 +95,7 @@ func (m *Middleware) writeResponse(w http.ResponseWriter, r *http.Request, resp 
 	}
 	w.Header().Set("Content-Type", "application/json; charset=utf-8")
 	w.WriteHeader(resp.Status)
-	_, _ = w.Write(body)
+	if r.Method != http.MethodHead {
+		_, _ = w.Write(body)
+	}
 }
