@@ -21,11 +21,17 @@ func newPasswordGate(n int, wait time.Duration) *passwordGate {
 
 // enter waits for a turn and returns the function that ends it.
 func (g *passwordGate) enter(ctx context.Context) (func(), error) {
+	leave := func() { <-g.turns }
+	select {
+	case g.turns <- struct{}{}:
+		return leave, nil
+	default:
+	}
 	timer := time.NewTimer(g.wait)
 	defer timer.Stop()
 	select {
 	case g.turns <- struct{}{}:
-		return func() { <-g.turns }, nil
+		return leave, nil
 	case <-timer.C:
 		return nil, &authn.ThrottledError{RetryAfter: time.Second}
 	case <-ctx.Done():
