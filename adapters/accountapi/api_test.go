@@ -81,7 +81,9 @@ func (w *world) login(email, password string) (access, refresh string) {
 	return a.body["access_token"].(string), a.body["refresh_token"].(string)
 }
 
-func bearer(token string) map[string]string { return map[string]string{"Authorization": "Bearer " + token} }
+func bearer(token string) map[string]string {
+	return map[string]string{"Authorization": "Bearer " + token}
+}
 
 func TestRefusals(t *testing.T) {
 	w := newWorld(t)

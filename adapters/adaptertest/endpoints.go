@@ -121,7 +121,7 @@ type endpointRequest struct {
 func (f *Fixture) sendEndpoint(t *testing.T, app App, r endpointRequest) (*http.Response, []byte) {
 	t.Helper()
 	req := httptest.NewRequest(r.method, r.path, bytes.NewReader(r.body))
-	req.RemoteAddr = "192.0.2.7:41000" // a trusted proxy of the fixture
+	req.RemoteAddr = "192.0.2.7:41000"                           // a trusted proxy of the fixture
 	req.Header.Set("X-Forwarded-For", "198.51.100.9, 192.0.2.9") // another trusted proxy
 	for k, v := range r.header {
 		req.Header.Set(k, v)
