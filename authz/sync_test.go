@@ -306,7 +306,9 @@ func TestWithNotifierNeedsAStore(t *testing.T) {
 func TestNewWaitsForTheNotifier(t *testing.T) {
 	hub := watch.NewLocal()
 	hub.Disconnect()
-	ctx, cancel := context.WithTimeout(context.Background(), 200*time.Millisecond)
+	// Long enough for the store's first load on a loaded machine, so that
+	// what times out is the wait for the notifier.
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
 	defer cancel()
 	_, err := authz.New(ctx, withDB(t, testdb.Open(t)), authz.WithNotifier(hub))
 	require.ErrorIs(t, err, authz.ErrUnavailable)
