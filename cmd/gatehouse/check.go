@@ -17,7 +17,10 @@ on the second: the rule that decided, or that none matched.
 Exit status: 0 allowed, 1 denied, 2 the request or the policy is malformed.`
 
 func runCheck(ctx context.Context, s streams, args []string) int {
-	fs := newFlagSet("check", "[--model FILE] [--policy FILE | --database DSN [--table NAME]] --subject S --permission P [--owner O]", checkAbout)
+	fs := newFlagSet("check", "--subject S --permission P [--owner O] [--model FILE] [--policy FILE | --database DSN [--table NAME]]", checkAbout,
+		"gatehouse check --subject bob --permission posts:delete --owner carol",
+		"gatehouse check --policy policy.csv --subject alice --permission posts:read",
+		`gatehouse check --database "$DSN" --subject bob --permission users:read`)
 	var src sourceFlags
 	src.register(fs, true)
 	subject := fs.String("subject", "", "who is asking: a user id, or a role `NAME` to ask about the role itself")

@@ -21,7 +21,8 @@ Exit status: 0 allowed, 1 denied, 2 unreadable or malformed files, or
 values that do not fit the model.`
 
 func runEnforce(ctx context.Context, s streams, args []string) int {
-	fs := newFlagSet("enforce", "--model FILE [--policy FILE] VALUE...", enforceAbout)
+	fs := newFlagSet("enforce", "--model FILE [--policy FILE] VALUE...", enforceAbout,
+		"gatehouse enforce --model rbac_model.conf --policy rbac_policy.csv alice data1 read")
 	modelFile := fs.String("model", "", "the Casbin model `FILE` (required)")
 	policyFile := fs.String("policy", "", "the policy `FILE`, in Casbin's CSV format (none: the model decides alone)")
 	values, status, done := fs.parse(s, args)

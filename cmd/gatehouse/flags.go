@@ -17,12 +17,16 @@ type flagSet struct {
 	synopsis string
 	// about describes the command, its output and its exit status.
 	about string
+	// examples are command lines help shows, one an entry, each starting
+	// with "gatehouse"; a long one goes on over lines that end in a
+	// backslash, the lines after indented by six spaces.
+	examples []string
 }
 
-func newFlagSet(name, synopsis, about string) *flagSet {
+func newFlagSet(name, synopsis, about string, examples ...string) *flagSet {
 	fs := flag.NewFlagSet(name, flag.ContinueOnError)
 	fs.SetOutput(io.Discard)
-	return &flagSet{FlagSet: fs, name: name, synopsis: synopsis, about: about}
+	return &flagSet{FlagSet: fs, name: name, synopsis: synopsis, about: about, examples: examples}
 }
 
 // parse reads flags and positional arguments in any order, so that
@@ -31,6 +35,9 @@ func newFlagSet(name, synopsis, about string) *flagSet {
 // command — --help, or a command line that does not parse — done is true
 // and status is the exit status, the usage or error printed.
 func (fs *flagSet) parse(s streams, args []string) (positional []string, status int, done bool) {
+	if err := fs.checkNames(args); err != nil {
+		return nil, fail(s, fs.name, err), true
+	}
 	for {
 		err := fs.Parse(args)
 		if errors.Is(err, flag.ErrHelp) {
@@ -52,9 +59,68 @@ func (fs *flagSet) parse(s streams, args []string) (positional []string, status 
 	}
 }
 
-// usage prints the command's help: synopsis, description and flags.
+// checkNames reads args as package flag will and refuses, before it does,
+// a flag the command does not have — with the flag it most likely meant —
+// and a flag left without its value at the end. Package flag's own
+// messages name neither the way the help does.
+func (fs *flagSet) checkNames(args []string) error {
+	for i := 0; i < len(args); i++ {
+		arg := args[i]
+		if arg == "--" {
+			return nil
+		}
+		if len(arg) < 2 || arg[0] != '-' {
+			continue // a positional argument, "-" among them
+		}
+		name := strings.TrimPrefix(arg[1:], "-")
+		name, _, hasValue := strings.Cut(name, "=")
+		if name == "" || name[0] == '-' || name[0] == '=' {
+			continue // bad syntax, which package flag reports
+		}
+		f := fs.Lookup(name)
+		if f == nil {
+			if name == "h" || name == "help" {
+				continue
+			}
+			return usagef("unknown flag %s%s", flagName(name), didYouMean(name, fs.flagNames(), flagName))
+		}
+		if hasValue || isBoolFlag(f) {
+			continue
+		}
+		if i++; i == len(args) {
+			return usagef("%s needs a value", flagName(name))
+		}
+	}
+	return nil
+}
+
+// flagNames returns the names of the command's flags, help among them.
+func (fs *flagSet) flagNames() []string {
+	names := []string{"help"}
+	fs.VisitAll(func(f *flag.Flag) { names = append(names, f.Name) })
+	return names
+}
+
+// isBoolFlag reports whether f takes no value, as package flag decides it.
+func isBoolFlag(f *flag.Flag) bool {
+	b, ok := f.Value.(interface{ IsBoolFlag() bool })
+	return ok && b.IsBoolFlag()
+}
+
+// usage prints the command's help: synopsis, description, examples and
+// flags, wrapped to helpWidth.
 func (fs *flagSet) usage(w io.Writer) {
-	fmt.Fprintf(w, "Usage: gatehouse %s %s\n\n%s\n", fs.name, fs.synopsis, strings.TrimSpace(fs.about))
+	usage := "Usage: gatehouse " + fs.name
+	if fs.synopsis != "" {
+		usage = wrapSynopsis(usage+" ", fs.synopsis)
+	}
+	fmt.Fprintf(w, "%s\n\n%s\n", usage, strings.TrimSpace(fs.about))
+	if len(fs.examples) > 0 {
+		fmt.Fprint(w, "\nExamples:\n")
+		for _, example := range fs.examples {
+			fmt.Fprintln(w, listIndent+example)
+		}
+	}
 	first := true
 	fs.VisitAll(func(f *flag.Flag) {
 		if first {
@@ -65,11 +131,10 @@ func (fs *flagSet) usage(w io.Writer) {
 		if value != "" {
 			value = " " + value
 		}
-		fmt.Fprintf(w, "  --%s%s\n\t%s", f.Name, value, strings.ReplaceAll(text, "\n", "\n\t"))
-		if f.DefValue != "" && f.DefValue != "false" {
-			fmt.Fprintf(w, " (default %q)", f.DefValue)
+		if f.DefValue != "" && f.DefValue != "false" && f.DefValue != "0" {
+			text += fmt.Sprintf(" (default: %s)", f.DefValue)
 		}
-		fmt.Fprintln(w)
+		fmt.Fprintf(w, "  --%s%s\n%s", f.Name, value, wrap(text, flagIndent, helpWidth))
 	})
 }
 

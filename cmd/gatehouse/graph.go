@@ -20,7 +20,9 @@ quoted, so any policy renders.
 Exit status: 0 drawn, 2 the policy is malformed.`
 
 func runGraph(ctx context.Context, s streams, args []string) int {
-	fs := newFlagSet("graph", "[--format dot|mermaid] [--model FILE] [--policy FILE | --database DSN [--table NAME]]", graphAbout)
+	fs := newFlagSet("graph", "[--format dot|mermaid] [--model FILE] [--policy FILE | --database DSN [--table NAME]]", graphAbout,
+		"gatehouse graph | dot -Tsvg > policy.svg",
+		"gatehouse graph --format mermaid --policy policy.csv")
 	var src sourceFlags
 	src.register(fs, true)
 	format := fs.String("format", "dot", "the output `FORMAT`: dot (Graphviz) or mermaid")

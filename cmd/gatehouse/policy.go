@@ -6,7 +6,6 @@ import (
 	"io"
 	"os"
 
-	"github.com/gatehouse-go/gatehouse/authz"
 	"github.com/gatehouse-go/gatehouse/authz/gormstore"
 )
 
@@ -20,13 +19,13 @@ type policyCommand struct {
 func policyCommands() []policyCommand {
 	return []policyCommand{
 		{"list", "print the policy, one rule a line", runPolicyList},
-		{"export", "print the policy in Casbin's CSV format, for import to read back", runPolicyExport},
-		{"grant", "add a grant that allows: --subject S --permission P [--scope any|own]", runPolicyGrant},
-		{"deny", "add a grant that denies: --subject S --permission P [--scope any|own]", runPolicyDeny},
-		{"revoke", "remove a grant: --subject S --permission P [--scope any|own] [--effect allow|deny]", runPolicyRevoke},
+		{"export", "print the policy as a CSV file, for import to read back", runPolicyExport},
+		{"grant", "add a grant that allows: --subject S --permission P", runPolicyGrant},
+		{"deny", "add a grant that denies: --subject S --permission P", runPolicyDeny},
+		{"revoke", "remove a grant: --subject S --permission P [--effect deny]", runPolicyRevoke},
 		{"assign", "make a subject or role hold a role: --subject S --role R", runPolicyAssign},
-		{"unassign", "remove a role a subject or role holds directly: --subject S --role R", runPolicyUnassign},
-		{"import", "add every rule of a policy file, or replace the policy with it: FILE [--replace]", runPolicyImport},
+		{"unassign", "remove a role held directly: --subject S --role R", runPolicyUnassign},
+		{"import", "add a policy file's rules; with --replace, make it the policy", runPolicyImport},
 	}
 }
 
@@ -41,12 +40,24 @@ a postgres:// store, over Redis with --redis URL (or $GATEHOUSE_REDIS);
 otherwise at its next periodic check of the store.
 
 Commands:
-
 `)
+	var names, summaries []string
 	for _, c := range policyCommands() {
-		fmt.Fprintf(w, "\t%-9s %s\n", c.name, c.summary)
+		names, summaries = append(names, c.name), append(summaries, c.summary)
 	}
+	printCommandList(w, names, summaries)
 	fmt.Fprint(w, `
+On a database with no policy store yet, grant, deny, revoke, assign and
+unassign create one seeded with gatehouse's default policy, as an
+application's authz.New would seed it, and import creates one holding
+just the file's rules; each says so, naming the store.
+
+Examples:
+  gatehouse policy list --database sqlite:app.db
+  gatehouse policy grant --database sqlite:app.db --subject editor \
+      --permission pages:update
+  gatehouse policy import --database "$DSN" --replace policy.csv
+
 Exit status: 0 done; 1 the policy refused the edit (the rule exists
 already, is not there to remove, or would make a role inherit itself or a
 chain too deep); 2 the command could not run (usage, a malformed file, a
@@ -66,13 +77,14 @@ func runPolicy(ctx context.Context, s streams, args []string) int {
 		printPolicyCommands(s.stdout)
 		return exitOK
 	}
+	var names []string
 	for _, c := range policyCommands() {
 		if c.name == args[0] {
 			return c.run(ctx, s, args[1:])
 		}
+		names = append(names, c.name)
 	}
-	fmt.Fprintf(s.stderr, "gatehouse policy: unknown command %q\nRun 'gatehouse policy --help' for the list of commands.\n", args[0])
-	return exitError
+	return unknownCommand(s, "gatehouse policy", args[0], names, "gatehouse policy --help")
 }
 
 // storeFlags choose the store a policy command works on.
@@ -88,11 +100,11 @@ type storeFlags struct {
 // --help.
 func (f *storeFlags) register(fs *flagSet, edits bool) {
 	fs.StringVar(&f.database, "database", "",
-		"the database `DSN`: sqlite:PATH, postgres://… or mysql://… (default $GATEHOUSE_DATABASE)")
-	fs.StringVar(&f.table, "table", "", "the policy `TABLE` (default "+gormstore.DefaultTable+")")
+		"the database `DSN`: sqlite:PATH, postgres://… or mysql://… (default: $GATEHOUSE_DATABASE)")
+	fs.StringVar(&f.table, "table", "", "the policy `TABLE` (default: "+gormstore.DefaultTable+")")
 	if edits {
 		fs.StringVar(&f.redis, "redis", "",
-			"tell running replicas of the edit over the Redis server at `URL` (default $GATEHOUSE_REDIS);\nwithout it a postgres:// store tells them itself")
+			"tell running replicas of the edit over the Redis server at `URL` (default: $GATEHOUSE_REDIS); without it a postgres:// store tells them itself")
 	}
 }
 
@@ -107,18 +119,18 @@ func (f *storeFlags) fromEnvironment(edits bool) {
 	}
 }
 
-// open opens an engine on the store; create makes the store if the
+// config says how to open the store: create says what to do if the
 // database has none, follow connects the notifier edits reach replicas by.
-func (f *storeFlags) open(ctx context.Context, s streams, create, follow bool) (*authz.Engine, func(), error) {
-	return openStore(ctx, storeConfig{
+func (f *storeFlags) config(s streams, create storeCreation, follow bool) storeConfig {
+	return storeConfig{
 		dsn: f.database, table: f.table, redis: f.redis,
 		create: create, follow: follow, stderr: s.stderr,
-	})
+	}
 }
 
 // policyFlagSet returns the flag set of "policy name" with the store flags.
-func policyFlagSet(name, synopsis, about string, edits bool) (*flagSet, *storeFlags) {
-	fs := newFlagSet("policy "+name, synopsis, about)
+func policyFlagSet(name, synopsis, about string, edits bool, examples ...string) (*flagSet, *storeFlags) {
+	fs := newFlagSet("policy "+name, synopsis, about, examples...)
 	store := &storeFlags{}
 	store.register(fs, edits)
 	return fs, store
@@ -142,27 +154,30 @@ func (f *storeFlags) requireDatabase() error {
 
 const policyListAbout = `
 Prints the policy of the store in Casbin's CSV format, grants first, each in
-the order the engine evaluates them. The store must exist.
+the order the engine evaluates them. The store must exist; when it holds no
+rules, a line saying so goes to standard error.
 
 Exit status: 0 printed, 2 no store or a database error.`
 
 func runPolicyList(ctx context.Context, s streams, args []string) int {
-	return printPolicy(ctx, s, "list", policyListAbout, args)
+	return printPolicy(ctx, s, "list", policyListAbout, args, "gatehouse policy list --database sqlite:app.db")
 }
 
 const policyExportAbout = `
 Prints the policy of the store in Casbin's CSV format, as list does, for
 "gatehouse policy import --replace" to read back into this store or
 another, and for "gatehouse test" and "gatehouse lint" to read as a file.
+Standard output is the policy and nothing else.
 
 Exit status: 0 printed, 2 no store or a database error.`
 
 func runPolicyExport(ctx context.Context, s streams, args []string) int {
-	return printPolicy(ctx, s, "export", policyExportAbout, args)
+	return printPolicy(ctx, s, "export", policyExportAbout, args,
+		"gatehouse policy export --database \"$DSN\" > policy.csv")
 }
 
-func printPolicy(ctx context.Context, s streams, name, about string, args []string) int {
-	fs, store := policyFlagSet(name, "--database DSN [--table NAME]", about, false)
+func printPolicy(ctx context.Context, s streams, name, about string, args []string, examples ...string) int {
+	fs, store := policyFlagSet(name, "--database DSN [--table NAME]", about, false, examples...)
 	positional, status, done := fs.parse(s, args)
 	if done {
 		return status
@@ -171,7 +186,7 @@ func printPolicy(ctx context.Context, s streams, name, about string, args []stri
 	if err := noArguments(fs, store, positional); err != nil {
 		return fail(s, fs.name, err)
 	}
-	e, closeEngine, err := store.open(ctx, s, false, false)
+	e, closeEngine, err := openStore(ctx, store.config(s, mustExist, false))
 	if err != nil {
 		return fail(s, fs.name, err)
 	}
@@ -181,5 +196,8 @@ func printPolicy(ctx context.Context, s streams, name, about string, args []stri
 		return fail(s, fs.name, err)
 	}
 	fmt.Fprint(s.stdout, p.String())
+	if len(p.Grants)+len(p.Roles) == 0 {
+		fmt.Fprintf(s.stderr, "the policy store (table %s) in %s holds no rules\n", store.config(s, mustExist, false).tableName(), storeLocation(store.database))
+	}
 	return exitOK
 }

@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"fmt"
+	"strconv"
 
 	"github.com/gatehouse-go/gatehouse/authz"
 	"github.com/gatehouse-go/gatehouse/permissions"
@@ -10,8 +11,15 @@ import (
 
 const editExit = `
 
-Exit status: 0 done, 1 refused by the policy (nothing changed), 2 usage,
-no store, or a database error.`
+On a database with no policy store yet, the edit creates one, seeded with
+gatehouse's default policy as an application's authz.New would seed it,
+and prints a line saying so with the store's table and place (a SQLite
+file by its absolute path). An edit that policy refuses creates nothing.
+To start from a policy of your own instead, run "gatehouse policy import"
+first.
+
+Exit status: 0 done, 1 refused by the policy (nothing changed), 2 usage
+or a database error.`
 
 const policyGrantAbout = `
 Adds "p, SUBJECT, PERMISSION, SCOPE, allow" to the store: SUBJECT (a subject
@@ -20,7 +28,11 @@ action) on any resource of its type, or only on its own with --scope own.
 Refused if the store has the grant already.` + editExit
 
 func runPolicyGrant(ctx context.Context, s streams, args []string) int {
-	return editGrant(ctx, s, "grant", policyGrantAbout, authz.Allow, args)
+	return editGrant(ctx, s, "grant", policyGrantAbout, authz.Allow, args,
+		`gatehouse policy grant --database sqlite:app.db --subject editor \
+      --permission pages:update`,
+		`gatehouse policy grant --database "$DSN" --subject user \
+      --permission posts:update --scope own`)
 }
 
 const policyDenyAbout = `
@@ -29,7 +41,8 @@ member of it if it is a role, may not perform PERMISSION, whatever else
 allows it. Refused if the store has the grant already.` + editExit
 
 func runPolicyDeny(ctx context.Context, s streams, args []string) int {
-	return editGrant(ctx, s, "deny", policyDenyAbout, authz.Deny, args)
+	return editGrant(ctx, s, "deny", policyDenyAbout, authz.Deny, args,
+		`gatehouse policy deny --database "$DSN" --subject suspended --permission posts:write`)
 }
 
 const policyRevokeAbout = `
@@ -37,17 +50,21 @@ Removes the grant "p, SUBJECT, PERMISSION, SCOPE, EFFECT" from the store.
 Refused if the store does not have it.` + editExit
 
 func runPolicyRevoke(ctx context.Context, s streams, args []string) int {
-	return editGrant(ctx, s, "revoke", policyRevokeAbout, "", args)
+	return editGrant(ctx, s, "revoke", policyRevokeAbout, "", args,
+		`gatehouse policy revoke --database "$DSN" --subject editor --permission pages:update`,
+		`gatehouse policy revoke --database "$DSN" --subject suspended \
+      --permission posts:write --effect deny`)
 }
 
 // editGrant adds a grant with effect, or removes one when effect is ""
 // (revoke, whose effect is a flag).
-func editGrant(ctx context.Context, s streams, name, about string, effect authz.Effect, args []string) int {
-	synopsis := "--database DSN [--table NAME] [--redis URL] --subject S --permission P [--scope any|own]"
+func editGrant(ctx context.Context, s streams, name, about string, effect authz.Effect, args []string, examples ...string) int {
+	synopsis := "--subject S --permission P [--scope any|own]"
 	if effect == "" {
 		synopsis += " [--effect allow|deny]"
 	}
-	fs, store := policyFlagSet(name, synopsis, about, true)
+	synopsis += " --database DSN [--table NAME] [--redis URL]"
+	fs, store := policyFlagSet(name, synopsis, about, true, examples...)
 	subject := fs.String("subject", "", "the subject or role `NAME` the grant is for")
 	permission := fs.String("permission", "", "the `PERMISSION` granted, resource:action or resource:*")
 	scope := fs.String("scope", string(permissions.Any), "the `SCOPE`: any resource of the permission's type, or only the subject's own")
@@ -74,33 +91,28 @@ func editGrant(ctx context.Context, s streams, name, about string, effect authz.
 		return fail(s, fs.name, usagef("%v", err))
 	}
 
-	e, closeEngine, err := store.open(ctx, s, false, true)
-	if err != nil {
-		return fail(s, fs.name, err)
-	}
-	defer closeEngine()
 	verb := "added"
+	edit := func(ctx context.Context, e *authz.Engine) error { return e.AddGrant(ctx, g) }
 	if effect == "" {
 		verb = "removed"
-		err = e.RemoveGrant(ctx, g)
-	} else {
-		err = e.AddGrant(ctx, g)
+		edit = func(ctx context.Context, e *authz.Engine) error { return e.RemoveGrant(ctx, g) }
 	}
-	if err != nil {
+	if err := applyEdit(ctx, s, store, edit); err != nil {
 		return fail(s, fs.name, err)
 	}
 	fmt.Fprintf(s.stdout, "%s: %s\n", verb, g)
 	return exitOK
 }
 
-const policyAssignAbout = `
+var policyAssignAbout = `
 Adds "g, SUBJECT, ROLE" to the store: SUBJECT (a subject, or a role that
 then inherits ROLE) holds ROLE and every grant of it. Refused if SUBJECT
 holds ROLE directly already, if ROLE holds SUBJECT (a cycle), or if the
-chain of roles would grow longer than authz.MaxRoleDepth.` + editExit
+chain of roles would grow longer than ` + maxRoleDepth + ` roles.` + editExit
 
 func runPolicyAssign(ctx context.Context, s streams, args []string) int {
-	return editRole(ctx, s, "assign", policyAssignAbout, true, args)
+	return editRole(ctx, s, "assign", policyAssignAbout, true, args,
+		`gatehouse policy assign --database "$DSN" --subject alice --role moderator`)
 }
 
 const policyUnassignAbout = `
@@ -109,12 +121,13 @@ other roles are not affected. Refused if SUBJECT does not hold ROLE
 directly.` + editExit
 
 func runPolicyUnassign(ctx context.Context, s streams, args []string) int {
-	return editRole(ctx, s, "unassign", policyUnassignAbout, false, args)
+	return editRole(ctx, s, "unassign", policyUnassignAbout, false, args,
+		`gatehouse policy unassign --database "$DSN" --subject alice --role moderator`)
 }
 
 // editRole assigns or unassigns a role.
-func editRole(ctx context.Context, s streams, name, about string, assign bool, args []string) int {
-	fs, store := policyFlagSet(name, "--database DSN [--table NAME] [--redis URL] --subject S --role R", about, true)
+func editRole(ctx context.Context, s streams, name, about string, assign bool, args []string, examples ...string) int {
+	fs, store := policyFlagSet(name, "--subject S --role R --database DSN [--table NAME] [--redis URL]", about, true, examples...)
 	subject := fs.String("subject", "", "the subject or role `NAME` that holds the role")
 	role := fs.String("role", "", "the `ROLE` held")
 	positional, status, done := fs.parse(s, args)
@@ -136,21 +149,67 @@ func editRole(ctx context.Context, s streams, name, about string, assign bool, a
 		return fail(s, fs.name, usagef("%v", err))
 	}
 
-	e, closeEngine, err := store.open(ctx, s, false, true)
-	if err != nil {
-		return fail(s, fs.name, err)
-	}
-	defer closeEngine()
 	verb := "added"
-	if assign {
-		err = e.AssignRole(ctx, a.Member, a.Role)
-	} else {
+	edit := func(ctx context.Context, e *authz.Engine) error { return e.AssignRole(ctx, a.Member, a.Role) }
+	if !assign {
 		verb = "removed"
-		err = e.UnassignRole(ctx, a.Member, a.Role)
+		edit = func(ctx context.Context, e *authz.Engine) error { return e.UnassignRole(ctx, a.Member, a.Role) }
 	}
-	if err != nil {
+	if err := applyEdit(ctx, s, store, edit); err != nil {
 		return fail(s, fs.name, err)
 	}
 	fmt.Fprintf(s.stdout, "%s: %s\n", verb, a)
 	return exitOK
+}
+
+// maxRoleDepth is authz.MaxRoleDepth, for help texts.
+var maxRoleDepth = strconv.Itoa(authz.MaxRoleDepth)
+
+// applyEdit makes edit on the store. On a database with no store yet, it
+// makes edit on gatehouse's default policy in memory first, so that an
+// edit the policy refuses creates nothing, then creates the store seeded
+// with that policy, prints a line saying so, and makes edit there.
+func applyEdit(ctx context.Context, s streams, store *storeFlags, edit func(context.Context, *authz.Engine) error) error {
+	cfg := store.config(s, createSeeded, true)
+	cfg.created = func(where string, seed authz.Policy) {
+		fmt.Fprintf(s.stdout, "created the policy store %s, seeded with gatehouse's default policy (%d rules)\n",
+			where, len(seed.Grants)+len(seed.Roles))
+	}
+	return editStore(ctx, cfg, edit)
+}
+
+// editStore opens the store cfg names and makes edit on it. Where the
+// database has no store yet, edit is first made on the policy the store
+// would be created with, in memory, so that an edit the policy refuses
+// creates nothing.
+func editStore(ctx context.Context, cfg storeConfig, edit func(context.Context, *authz.Engine) error) error {
+	exists, err := storeExists(ctx, cfg)
+	if err != nil {
+		return err
+	}
+	if !exists {
+		seed, err := cfg.seed()
+		if err != nil {
+			return err
+		}
+		trial, err := authz.New(ctx, authz.WithPolicy(seed.String()))
+		if err != nil {
+			return err
+		}
+		err = edit(ctx, trial)
+		trial.Close()
+		if err != nil && cfg.create == createSeeded {
+			return fmt.Errorf("%w, in gatehouse's default policy, which a new store in %s would start from; nothing was created",
+				err, storeLocation(cfg.dsn))
+		}
+		if err != nil {
+			return fmt.Errorf("%w; nothing was created in %s", err, storeLocation(cfg.dsn))
+		}
+	}
+	e, closeEngine, err := openStore(ctx, cfg)
+	if err != nil {
+		return err
+	}
+	defer closeEngine()
+	return edit(ctx, e)
 }

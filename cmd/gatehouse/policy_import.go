@@ -14,14 +14,19 @@ Reads FILE ("-" for standard input), a policy in Casbin's CSV format, and
 adds every rule of it the store does not have; with --replace, the store's
 policy becomes exactly FILE's. Either way it is one atomic edit: every line
 is checked first, then role assignments as a whole (no role may inherit
-itself, no chain may be too deep), and on any error nothing changes. It
-creates the store, empty, if the database has none.
+itself, no chain may be too deep), and on any error nothing changes. On a
+database with no policy store yet, it creates one holding just FILE's rules
+(not gatehouse's default policy), and prints a line saying so with the
+store's table and place (a SQLite file by its absolute path).
 
 Exit status: 0 imported, 1 refused by the policy (a cycle, a chain too
 deep), 2 usage, a malformed line (named file:line), or a database error.`
 
 func runPolicyImport(ctx context.Context, s streams, args []string) int {
-	fs, store := policyFlagSet("import", "--database DSN [--table NAME] [--redis URL] [--replace] FILE", policyImportAbout, true)
+	fs, store := policyFlagSet("import", "--database DSN [--table NAME] [--redis URL] [--replace] FILE", policyImportAbout, true,
+		"gatehouse policy import --database sqlite:app.db policy.csv",
+		`gatehouse policy export --database "$FROM" | gatehouse policy import \
+      --database "$TO" --replace -`)
 	replace := fs.Bool("replace", false, "make FILE the whole policy: also remove the rules FILE does not have")
 	positional, status, done := fs.parse(s, args)
 	if done {
@@ -43,24 +48,27 @@ func runPolicyImport(ctx context.Context, s streams, args []string) int {
 		return fail(s, fs.name, err)
 	}
 
-	e, closeEngine, err := store.open(ctx, s, true, true)
-	if err != nil {
-		return fail(s, fs.name, err)
+	cfg := store.config(s, createEmpty, true)
+	cfg.created = func(where string, _ authz.Policy) {
+		fmt.Fprintf(s.stdout, "created the policy store %s\n", where)
 	}
-	defer closeEngine()
-	before, err := e.Policy(ctx)
-	if err != nil {
-		return fail(s, fs.name, err)
-	}
-	if *replace {
-		err = e.Replace(ctx, p)
-	} else {
-		err = e.Import(ctx, p)
-	}
-	if err != nil {
-		return fail(s, fs.name, err)
-	}
-	after, err := e.Policy(ctx)
+	var before, after authz.Policy
+	err = editStore(ctx, cfg, func(ctx context.Context, e *authz.Engine) error {
+		var err error
+		if before, err = e.Policy(ctx); err != nil {
+			return err
+		}
+		if *replace {
+			err = e.Replace(ctx, p)
+		} else {
+			err = e.Import(ctx, p)
+		}
+		if err != nil {
+			return err
+		}
+		after, err = e.Policy(ctx)
+		return err
+	})
 	if err != nil {
 		return fail(s, fs.name, err)
 	}

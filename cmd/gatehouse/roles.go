@@ -10,25 +10,45 @@ import (
 const rolesAbout = `
 Lists, one a line and sorted, every role SUBJECT holds: those assigned to
 it and those inherited through them, as its decisions honour them. A
-subject the policy does not mention holds none and prints nothing.
+subject that holds none lists nothing, and "SUBJECT holds no roles" goes
+to standard error, so that standard output stays a list a script can
+read. When the policy does not mention SUBJECT at all, that line says so
+and suggests the name SUBJECT may be a misspelling of.
 
 Exit status: 0 listed, 2 the subject or the policy is malformed.`
 
 func runRoles(ctx context.Context, s streams, args []string) int {
-	return runSubjectQuery(ctx, s, args, "roles", rolesAbout, "the subject or role `NAME` to list the roles of",
-		func(ctx context.Context, e *authz.Engine, subject string) ([]string, error) {
-			return e.Roles(ctx, subject)
-		})
+	return runSubjectQuery(ctx, s, args, subjectQuery{
+		name: "roles", about: rolesAbout, subjectHelp: "the subject or role `NAME` to list the roles of",
+		none: "%s holds no roles",
+		examples: []string{
+			"gatehouse roles --subject admin",
+			"gatehouse roles --database sqlite:app.db --subject alice",
+		},
+	}, func(ctx context.Context, e *authz.Engine, subject string) ([]string, error) {
+		return e.Roles(ctx, subject)
+	})
+}
+
+// subjectQuery describes a command that lists what a query answers about
+// one subject of a policy.
+type subjectQuery struct {
+	name, about, subjectHelp string
+	// none is the line standard error gets when the list is empty, with
+	// the subject for its %s; a note follows when the policy does not
+	// mention the subject.
+	none     string
+	examples []string
 }
 
 // runSubjectQuery runs a command that lists, one a line, what query
 // answers about one subject of a policy: roles and permissions.
-func runSubjectQuery(ctx context.Context, s streams, args []string, name, about, subjectHelp string,
+func runSubjectQuery(ctx context.Context, s streams, args []string, q subjectQuery,
 	query func(context.Context, *authz.Engine, string) ([]string, error)) int {
-	fs := newFlagSet(name, "[--model FILE] [--policy FILE | --database DSN [--table NAME]] --subject S", about)
+	fs := newFlagSet(q.name, "--subject S [--model FILE] [--policy FILE | --database DSN [--table NAME]]", q.about, q.examples...)
 	var src sourceFlags
 	src.register(fs, true)
-	subject := fs.String("subject", "", subjectHelp)
+	subject := fs.String("subject", "", q.subjectHelp)
 	positional, status, done := fs.parse(s, args)
 	if done {
 		return status
@@ -48,7 +68,43 @@ func runSubjectQuery(ctx context.Context, s streams, args []string, name, about,
 	for _, line := range lines {
 		fmt.Fprintln(s.stdout, line)
 	}
+	if len(lines) == 0 {
+		note, err := unmentioned(ctx, e, *subject)
+		if err != nil {
+			return fail(s, fs.name, err)
+		}
+		fmt.Fprintf(s.stderr, q.none+"%s\n", *subject, note)
+	}
 	return exitOK
+}
+
+// unmentioned returns, for a subject the policy does not name, a note
+// saying so with the name it most likely meant, since a mistyped subject
+// holds nothing; "" for a subject the policy names.
+func unmentioned(ctx context.Context, e *authz.Engine, subject string) (string, error) {
+	p, err := e.Policy(ctx)
+	if err != nil {
+		return "", err
+	}
+	var names []string
+	seen := map[string]bool{}
+	add := func(name string) {
+		if !seen[name] {
+			seen[name] = true
+			names = append(names, name)
+		}
+	}
+	for _, a := range p.Roles {
+		add(a.Member)
+		add(a.Role)
+	}
+	for _, g := range p.Grants {
+		add(g.Subject)
+	}
+	if seen[subject] {
+		return "", nil
+	}
+	return "; the policy does not mention " + subject + didYouMean(subject, names, quoteName), nil
 }
 
 // subjectCommandArgs checks the command line of roles and permissions.

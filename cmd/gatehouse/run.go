@@ -45,7 +45,7 @@ type command struct {
 // commands returns every command, in the order help lists them.
 func commands() []command {
 	return []command{
-		{"check", "decide one request against a gatehouse policy and explain the answer", runCheck},
+		{"check", "decide one request with a gatehouse policy and explain the answer", runCheck},
 		{"enforce", "decide one request with Casbin, for any Casbin model and policy", runEnforce},
 		{"test", "run YAML decision tables against a policy, with its coverage", runTest},
 		{"lint", "report suspicious lines of a policy", runLint},
@@ -53,8 +53,18 @@ func commands() []command {
 		{"permissions", "list the grants that apply to a subject, denies marked", runPermissions},
 		{"graph", "draw role inheritance and grants as Graphviz DOT or Mermaid", runGraph},
 		{"policy", "list, export, import and edit the policy of a database", runPolicy},
+		{"version", "print the version of gatehouse and of Go that built it", runVersion},
 		{"help", "describe the commands, or one command", nil},
 	}
+}
+
+// commandNames returns the names of the commands, for suggestions.
+func commandNames() []string {
+	var names []string
+	for _, c := range commands() {
+		names = append(names, c.name)
+	}
+	return names
 }
 
 // run is the whole program: it runs the command args[0] names with the
@@ -71,13 +81,29 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	switch name {
 	case "help", "-h", "-help", "--help":
 		return runHelp(ctx, s, rest)
+	case "-version", "--version":
+		return runVersion(ctx, s, rest)
 	}
 	for _, c := range commands() {
 		if c.name == name && c.run != nil {
 			return c.run(ctx, s, rest)
 		}
 	}
-	fmt.Fprintf(stderr, "gatehouse: unknown command %q\nRun 'gatehouse help' for the list of commands.\n", name)
+	return unknownCommand(s, "gatehouse", name, commandNames(), "gatehouse help")
+}
+
+// unknownCommand reports a command name that is not one of names, with
+// the one it most likely meant, and returns the exit status of a usage
+// error. where is what was run ("gatehouse", "gatehouse policy"), list
+// the command that lists the commands.
+func unknownCommand(s streams, where, name string, names []string, list string) int {
+	hint := didYouMean(name, names, quoteName)
+	if strings.HasPrefix(name, "-") {
+		hint = didYouMean(strings.TrimLeft(name, "-"), names, quoteName)
+		fmt.Fprintf(s.stderr, "%s: %s is not a command%s\nRun '%s' for the list of commands.\n", where, name, hint, list)
+		return exitError
+	}
+	fmt.Fprintf(s.stderr, "%s: unknown command %q%s\nRun '%s' for the list of commands.\n", where, name, hint, list)
 	return exitError
 }
 
@@ -93,27 +119,31 @@ func runHelp(ctx context.Context, s streams, args []string) int {
 			return c.run(ctx, s, append(append([]string{}, args[1:]...), "--help"))
 		}
 	}
-	fmt.Fprintf(s.stderr, "gatehouse help: unknown command %q\nRun 'gatehouse help' for the list of commands.\n", args[0])
-	return exitError
+	return unknownCommand(s, "gatehouse help", args[0], commandNames(), "gatehouse help")
 }
 
 func printCommands(w io.Writer) {
 	fmt.Fprint(w, `gatehouse checks, tests, lints, draws and edits gatehouse policies.
 
-Usage:
-
-	gatehouse COMMAND [flags] [arguments]
+Usage: gatehouse COMMAND [flags] [arguments]
 
 Commands:
-
 `)
+	var names, summaries []string
 	for _, c := range commands() {
-		fmt.Fprintf(w, "\t%-12s %s\n", c.name, c.summary)
+		names, summaries = append(names, c.name), append(summaries, c.summary)
 	}
+	printCommandList(w, names, summaries)
 	fmt.Fprint(w, `
 Without --model and --policy, commands use the model and policy embedded
 in gatehouse; with --database DSN (sqlite:PATH, postgres://… or mysql://…)
 they use the live policy of that database.
+
+Examples:
+  gatehouse check --subject bob --permission posts:delete --owner carol
+  gatehouse lint --policy policy.csv
+  gatehouse policy grant --database sqlite:app.db --subject editor \
+      --permission pages:update
 
 Exit status: 0 yes (allowed, tests passed, no findings, edit made);
 1 no (denied, a test failed, findings, edit refused by the policy);

@@ -8,6 +8,7 @@ import (
 	"io/fs"
 	"log/slog"
 	"os"
+	"path/filepath"
 	"strings"
 
 	"github.com/redis/go-redis/v9/logging"
@@ -47,8 +48,8 @@ func (src *sourceFlags) register(fs *flagSet, withDatabase bool) {
 	fs.StringVar(&src.policy, "policy", "", "the policy `FILE`, in Casbin's CSV format (default: gatehouse's embedded policy.csv)")
 	if withDatabase {
 		fs.StringVar(&src.database, "database", "",
-			"read the live policy of the database `DSN` (sqlite:PATH, postgres://… or mysql://…)\ninstead of a policy file; its rules are only read")
-		fs.StringVar(&src.table, "table", "", "the policy `TABLE` of --database (default "+gormstore.DefaultTable+")")
+			"read the live policy of the database `DSN` (sqlite:PATH, postgres://… or mysql://…) instead of a policy file; its rules are only read")
+		fs.StringVar(&src.table, "table", "", "the policy `TABLE` of --database (default: "+gormstore.DefaultTable+")")
 	}
 }
 
@@ -114,13 +115,33 @@ func newFileEngine(ctx context.Context, modelOpts []authz.Option, source, text s
 	return authz.New(ctx, append(modelOpts, authz.WithPolicy(text))...)
 }
 
+// storeCreation says what opening a database that has no policy store
+// does.
+type storeCreation int
+
+const (
+	// mustExist refuses with errNoStore, and creates no file: a command
+	// that only reads must not leave a store where a DSN was mistyped.
+	mustExist storeCreation = iota
+	// createEmpty creates the store holding no rules, and seeded, so that
+	// applications opening it later find it seeded already: import does,
+	// since the file it reads is the policy wanted.
+	createEmpty
+	// createSeeded creates the store seeded with gatehouse's default
+	// policy, as authz.New seeds a new store: the edits do, since an
+	// application opening a new store would start from that policy.
+	createSeeded
+)
+
 // storeConfig says how to open a database's policy store.
 type storeConfig struct {
 	dsn   string
 	table string
-	// create makes a store where the database has none; otherwise a
-	// missing store is errNoStore.
-	create bool
+	// create says what to do where the database has no store.
+	create storeCreation
+	// created, when set, is called once the store has been created,
+	// with what it was seeded with.
+	created func(where string, seed authz.Policy)
 	// redis, when set, is the URL of the Redis server that carries edits
 	// to running replicas; otherwise a postgres:// store carries them
 	// itself, and other stores none.
@@ -131,21 +152,35 @@ type storeConfig struct {
 	stderr io.Writer
 }
 
-// openStore opens an engine on the policy store of cfg.dsn. The engine
-// seeds nothing: a store it creates starts empty, and applications opening
-// it later find it seeded already.
-func openStore(ctx context.Context, cfg storeConfig, opts ...authz.Option) (_ *authz.Engine, _ func(), err error) {
-	table := cfg.table
-	if table == "" {
-		table = gormstore.DefaultTable
+// tableName returns the store's table, the default when none was given.
+func (cfg storeConfig) tableName() string {
+	if cfg.table == "" {
+		return gormstore.DefaultTable
 	}
+	return cfg.table
+}
+
+// seed returns the policy a store this config creates starts with.
+func (cfg storeConfig) seed() (authz.Policy, error) {
+	if cfg.create != createSeeded {
+		return authz.Policy{}, nil
+	}
+	return authz.ParsePolicy(embeddedPolicySource, gatehouse.DefaultPolicy())
+}
+
+// openStore opens an engine on the policy store of cfg.dsn, creating the
+// store as cfg.create says when the database has none.
+func openStore(ctx context.Context, cfg storeConfig, opts ...authz.Option) (_ *authz.Engine, _ func(), err error) {
+	table := cfg.tableName()
 	where := database.Redact(cfg.dsn)
-	if !cfg.create {
+	if cfg.create == mustExist {
 		if err := sqliteFileExists(cfg.dsn); err != nil {
 			return nil, nil, err
 		}
+	} else if err := sqliteDirExists(cfg.dsn); err != nil {
+		return nil, nil, err
 	}
-	db, err := database.Open(cfg.dsn)
+	db, err := openDatabase(cfg.dsn)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -168,8 +203,13 @@ func openStore(ctx context.Context, cfg storeConfig, opts ...authz.Option) (_ *a
 	if err := sqlDB.PingContext(ctx); err != nil {
 		return nil, nil, fmt.Errorf("%s: %w", where, err)
 	}
-	if !cfg.create && !hasTable(ctx, db, table) {
-		return nil, nil, fmt.Errorf("%w: %s has no table %s; create it with 'gatehouse policy import'", errNoStore, where, table)
+	existed := hasTable(ctx, db, table)
+	if cfg.create == mustExist && !existed {
+		return nil, nil, fmt.Errorf("%w: %s has no table %s; %s", errNoStore, storeLocation(cfg.dsn), table, createHint)
+	}
+	seed, err := cfg.seed()
+	if err != nil {
+		return nil, nil, err
 	}
 
 	logger := slog.New(slog.NewTextHandler(cfg.stderr, &slog.HandlerOptions{Level: slog.LevelWarn}))
@@ -177,7 +217,14 @@ func openStore(ctx context.Context, cfg storeConfig, opts ...authz.Option) (_ *a
 	if err != nil {
 		return nil, nil, fmt.Errorf("%s: %w", where, err)
 	}
-	opts = append(opts, authz.WithStore(store), authz.WithPolicy(""), authz.WithLogger(logger))
+	// The engine seeds an existing store with nothing: a store is seeded
+	// once, by whoever creates it, and a table that predates its seed
+	// record is taken as it is.
+	initial := ""
+	if !existed {
+		initial = seed.String()
+	}
+	opts = append(opts, authz.WithStore(store), authz.WithPolicy(initial), authz.WithLogger(logger))
 	if cfg.follow {
 		notifier, err := openNotifier(ctx, cfg, logger)
 		if err != nil {
@@ -193,7 +240,47 @@ func openStore(ctx context.Context, cfg storeConfig, opts ...authz.Option) (_ *a
 		return nil, nil, fmt.Errorf("%s: %w", where, err)
 	}
 	closers = append(closers, e.Close)
+	if !existed && cfg.created != nil {
+		cfg.created(fmt.Sprintf("(table %s) in %s", table, storeLocation(cfg.dsn)), seed)
+	}
 	return e, release, nil
+}
+
+// createHint says how a policy store comes to be, after errNoStore.
+const createHint = "'gatehouse policy import FILE' creates one holding FILE's rules, " +
+	"and 'gatehouse policy grant' one seeded with the default policy"
+
+// storeExists reports whether the database of cfg.dsn has a policy store,
+// creating nothing: a missing SQLite file has none.
+func storeExists(ctx context.Context, cfg storeConfig) (bool, error) {
+	if err := sqliteFileExists(cfg.dsn); errors.Is(err, errNoStore) {
+		return false, sqliteDirExists(cfg.dsn)
+	} else if err != nil {
+		return false, err
+	}
+	db, err := openDatabase(cfg.dsn)
+	if err != nil {
+		return false, err
+	}
+	sqlDB, err := db.DB()
+	if err != nil {
+		return false, fmt.Errorf("%s: %w", database.Redact(cfg.dsn), err)
+	}
+	defer func() { _ = sqlDB.Close() }()
+	if err := sqlDB.PingContext(ctx); err != nil {
+		return false, fmt.Errorf("%s: %w", database.Redact(cfg.dsn), err)
+	}
+	return hasTable(ctx, db, cfg.tableName()), nil
+}
+
+// openDatabase opens dsn; a DSN with no scheme at all reads as a file
+// name, and the error says how to write it.
+func openDatabase(dsn string) (*gorm.DB, error) {
+	db, err := database.Open(dsn)
+	if errors.Is(err, database.ErrInvalidDSN) && !strings.Contains(dsn, ":") {
+		return nil, fmt.Errorf("%w; for the SQLite file %s, write --database sqlite:%s", err, dsn, dsn)
+	}
+	return db, err
 }
 
 // openNotifier connects what carries edits to running replicas: Redis
@@ -220,22 +307,66 @@ func openNotifier(ctx context.Context, cfg storeConfig, logger *slog.Logger) (wa
 	return nil, nil
 }
 
-// sqliteFileExists refuses a sqlite: DSN whose file is missing, which
-// opening it would create.
-func sqliteFileExists(dsn string) error {
+// sqlitePath returns the file a sqlite: DSN names, "" for any other DSN
+// and for SQLite's in-memory and URI forms.
+func sqlitePath(dsn string) string {
 	path, ok := strings.CutPrefix(dsn, "sqlite:")
-	if !ok || path == "" {
-		return nil
+	if !ok {
+		return ""
 	}
 	path, _, _ = strings.Cut(path, "?")
 	if path == ":memory:" || strings.HasPrefix(path, "file:") {
+		return ""
+	}
+	return path
+}
+
+// storeLocation names where a store is for messages: a SQLite file by its
+// absolute path, so that a mistyped or relative path shows where it
+// lands; another database by its DSN without password.
+func storeLocation(dsn string) string {
+	path := sqlitePath(dsn)
+	if path == "" {
+		return database.Redact(dsn)
+	}
+	if abs, err := filepath.Abs(path); err == nil {
+		return abs
+	}
+	return path
+}
+
+// sqliteFileExists refuses a sqlite: DSN whose file is missing, which
+// opening it would create.
+func sqliteFileExists(dsn string) error {
+	path := sqlitePath(dsn)
+	if path == "" {
 		return nil
 	}
 	_, err := os.Stat(path)
 	if errors.Is(err, fs.ErrNotExist) {
-		return fmt.Errorf("%w: %s does not exist; create it with 'gatehouse policy import'", errNoStore, path)
+		return fmt.Errorf("%w: %s does not exist; %s", errNoStore, storeLocation(dsn), createHint)
 	}
 	return err
+}
+
+// sqliteDirExists refuses a sqlite: DSN whose file could not be created:
+// its directory is missing, most likely mistyped.
+func sqliteDirExists(dsn string) error {
+	path := sqlitePath(dsn)
+	if path == "" {
+		return nil
+	}
+	dir := filepath.Dir(storeLocation(dsn))
+	info, err := os.Stat(dir)
+	switch {
+	case errors.Is(err, fs.ErrNotExist):
+		return fmt.Errorf("%s: the directory %s does not exist", dsn, dir)
+	case err != nil:
+		return err
+	case !info.IsDir():
+		return fmt.Errorf("%s: %s is not a directory", dsn, dir)
+	}
+	return nil
 }
 
 // hasTable reports whether db has table. An error reads as no table; the

@@ -33,21 +33,25 @@ printed with its file:line and what went wrong, then "N passed, N failed".
 --coverage then lists the policy lines no case exercised and the share of
 lines that some case did: a line nobody tests is a line an edit can break
 unnoticed. --threshold PCT (implies --coverage) fails the run when the
-coverage is below PCT percent, as opa test --threshold does. --json prints one JSON document instead, for machines: results,
-summary, and coverage with --coverage.
+coverage is below PCT percent, as opa test --threshold does. --json prints
+one JSON document instead, for machines: results, summary, and coverage
+with --coverage.
 
 Exit status: 0 every case passed, 1 some case failed or the coverage is
 below --threshold, 2 a table, model or policy file cannot be read or is
 malformed.`
 
 func runTest(ctx context.Context, s streams, args []string) int {
-	fs := newFlagSet("test", "[--model FILE] [--policy FILE] [--coverage] [--threshold PCT] [--json] [--verbose] TESTFILE...", testAbout)
+	fs := newFlagSet("test", "[--model FILE] [--policy FILE] [--coverage] [--threshold PCT] [--json] [--verbose] TESTFILE...", testAbout,
+		"gatehouse test policy_test.yaml",
+		"gatehouse test --policy policy.csv --coverage testdata/*.yaml",
+		"gatehouse test --policy policy.csv --threshold 90 --json testdata/*.yaml")
 	var src sourceFlags
 	src.register(fs, false)
 	coverage := fs.Bool("coverage", false, "list the policy lines no case exercised, and the coverage")
 	asJSON := fs.Bool("json", false, "print one JSON document instead of text")
 	verbose := fs.Bool("verbose", false, "print passing cases too")
-	threshold := fs.Float64("threshold", 0, "fail when coverage is below this percentage (implies --coverage)")
+	threshold := fs.Float64("threshold", 0, "fail when the coverage is below `PCT` percent (implies --coverage)")
 	files, status, done := fs.parse(s, args)
 	if done {
 		return status
