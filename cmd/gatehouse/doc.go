@@ -8,12 +8,31 @@
 //	gatehouse lint --policy policy.csv
 //	gatehouse graph --format mermaid
 //	gatehouse policy grant --database sqlite:app.db --subject user --permission posts:write
+//	gatehouse version
 //
 // Commands read a Casbin model (--model) and a policy in Casbin's CSV
 // format (--policy), the ones embedded in package gatehouse when neither is
 // given, or the live policy of a database (--database sqlite:PATH,
 // postgres://… or mysql://…). "gatehouse help" lists the commands and
-// "gatehouse COMMAND --help" describes one.
+// "gatehouse COMMAND --help" describes one, with examples. A mistyped
+// command or flag is answered with the nearest one, when one is near.
+// "gatehouse version" (or --version) prints the version of gatehouse and of
+// Go the program was built with.
+//
+// Every command that succeeds says so in at least one line. Lists — roles,
+// permissions, policy list and export — print only their items on standard
+// output, so that scripts can read them; when a list is empty, a line
+// saying so goes to standard error. test --json prints one JSON document
+// and nothing else.
+//
+// Commands that only read a database never create anything in it: a
+// missing SQLite file or policy table is an error. The policy edits (grant,
+// deny, revoke, assign, unassign) on a database with no policy store create
+// one seeded with gatehouse's default policy, as authz.New seeds a new
+// store, and policy import creates one holding just its file's rules; each
+// prints a line naming the table and the place, a SQLite file by its
+// absolute path. An edit is tried first on the policy the new store would
+// start from, so one the policy refuses creates nothing.
 //
 // Exit status: 0 when the command succeeded and the answer is yes; 1 when
 // the answer is no (a request denied, a test failed, lint found

@@ -22,7 +22,7 @@ values that do not fit the model.`
 
 func runEnforce(ctx context.Context, s streams, args []string) int {
 	fs := newFlagSet("enforce", "--model FILE [--policy FILE] VALUE...", enforceAbout,
-		"gatehouse enforce --model rbac_model.conf --policy rbac_policy.csv alice data1 read")
+		"gatehouse enforce --model model.conf --policy policy.csv alice data1 read")
 	modelFile := fs.String("model", "", "the Casbin model `FILE` (required)")
 	policyFile := fs.String("policy", "", "the policy `FILE`, in Casbin's CSV format (none: the model decides alone)")
 	values, status, done := fs.parse(s, args)
@@ -56,6 +56,9 @@ func runEnforce(ctx context.Context, s streams, args []string) int {
 		}
 		return fail(s, fs.name, fmt.Errorf("%s: %w", where, err))
 	}
+	if err := checkRequestSize(enforcer, values); err != nil {
+		return fail(s, fs.name, err)
+	}
 	request := make([]any, len(values))
 	for i, v := range values {
 		request[i] = v
@@ -84,4 +87,16 @@ func explainRule(allowed bool, rule []string) string {
 		return "allowed by the model's matcher, no rule"
 	}
 	return "denied: no rule matched"
+}
+
+// checkRequestSize refuses as many values as the model's request
+// definition does not have, saying what it wants; Casbin's own message
+// does not name the fields.
+func checkRequestSize(enforcer *casbin.Enforcer, values []string) error {
+	request, ok := enforcer.GetModel()["r"]["r"]
+	if !ok || len(request.Tokens) == len(values) {
+		return nil
+	}
+	return usagef("the model's request definition \"r = %s\" takes %d values, got %d: %s",
+		request.Value, len(request.Tokens), len(values), strings.Join(values, " "))
 }

@@ -140,5 +140,5 @@ func TestEnforceRefusesValuesThatDoNotFitTheModel(t *testing.T) {
 	r := cli(t, "enforce", "--model", "testdata/casbin/rbac_model.conf", "--policy", "testdata/casbin/rbac_policy.csv", "alice", "data1")
 	assert.Equal(t, exitError, r.code, r)
 	assert.Empty(t, r.stdout, r)
-	assert.Contains(t, r.stderr, "invalid request size: expected 3, got 2", r)
+	assert.Contains(t, r.stderr, `the model's request definition "r = sub, obj, act" takes 3 values, got 2: alice data1`, r)
 }

@@ -58,6 +58,8 @@ type invocation struct {
 	// env is added to the environment, from which GATEHOUSE_DATABASE and
 	// GATEHOUSE_REDIS are removed so that the tests' own cannot leak in.
 	env []string
+	// dir is the working directory, the package's when empty.
+	dir string
 }
 
 // cli runs the command with args and returns what it did.
@@ -78,6 +80,7 @@ func (in invocation) run(t *testing.T, args ...string) result {
 	}
 	cmd.Env = append(cmd.Env, in.env...)
 	cmd.Stdin = strings.NewReader(in.stdin)
+	cmd.Dir = in.dir
 	var stdout, stderr bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &stdout, &stderr
 	err := cmd.Run()

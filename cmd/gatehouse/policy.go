@@ -77,14 +77,22 @@ func runPolicy(ctx context.Context, s streams, args []string) int {
 		printPolicyCommands(s.stdout)
 		return exitOK
 	}
-	var names []string
 	for _, c := range policyCommands() {
 		if c.name == args[0] {
 			return c.run(ctx, s, args[1:])
 		}
+	}
+	return unknownCommand(s, "gatehouse policy", args[0], policyCommandNames(), "gatehouse policy --help")
+}
+
+// policyCommandNames returns the names of the policy commands, for
+// suggestions.
+func policyCommandNames() []string {
+	var names []string
+	for _, c := range policyCommands() {
 		names = append(names, c.name)
 	}
-	return unknownCommand(s, "gatehouse policy", args[0], names, "gatehouse policy --help")
+	return names
 }
 
 // storeFlags choose the store a policy command works on.

@@ -42,7 +42,8 @@ allows it. Refused if the store has the grant already.` + editExit
 
 func runPolicyDeny(ctx context.Context, s streams, args []string) int {
 	return editGrant(ctx, s, "deny", policyDenyAbout, authz.Deny, args,
-		`gatehouse policy deny --database "$DSN" --subject suspended --permission posts:write`)
+		`gatehouse policy deny --database "$DSN" --subject suspended \
+      --permission posts:write`)
 }
 
 const policyRevokeAbout = `
@@ -51,7 +52,8 @@ Refused if the store does not have it.` + editExit
 
 func runPolicyRevoke(ctx context.Context, s streams, args []string) int {
 	return editGrant(ctx, s, "revoke", policyRevokeAbout, "", args,
-		`gatehouse policy revoke --database "$DSN" --subject editor --permission pages:update`,
+		`gatehouse policy revoke --database "$DSN" --subject bob \
+      --permission users:read`,
 		`gatehouse policy revoke --database "$DSN" --subject suspended \
       --permission posts:write --effect deny`)
 }

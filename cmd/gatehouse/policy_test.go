@@ -64,8 +64,10 @@ func TestPolicyEditsOnSQLite(t *testing.T) {
 		{name: "list before the store exists", args: []string{"policy", "list", "--database", db},
 			wantCode: exitError, wantErr: "no policy store"},
 		{name: "check before the store exists", args: []string{"check", "--database", db, "--subject", "bob", "--permission", "posts:read"},
+			wantCode: exitError, wantErr: "no policy store: " + path + " does not exist"},
+		{name: "roles before the store exists", args: []string{"roles", "--database", db, "--subject", "bob"},
 			wantCode: exitError, wantErr: "no policy store"},
-		{name: "grant before the store exists", args: []string{"policy", "grant", "--database", db, "--subject", "bob", "--permission", "posts:read"},
+		{name: "export before the store exists", args: []string{"policy", "export", "--database", db},
 			wantCode: exitError, wantErr: "no policy store"},
 	})
 	_, err := os.Stat(path)
@@ -73,7 +75,8 @@ func TestPolicyEditsOnSQLite(t *testing.T) {
 
 	runSteps(t, []step{
 		{name: "import creates the store", args: []string{"policy", "import", "--database", db, "testdata/policy.csv"},
-			wantOut: out("imported testdata/policy.csv: 12 rules added, 0 removed; the policy has 12 rules\n")},
+			wantOut: out("created the policy store (table casbin_rule) in " + path + "\n" +
+				"imported testdata/policy.csv: 12 rules added, 0 removed; the policy has 12 rules\n")},
 		{name: "list", args: []string{"policy", "list", "--database", db}, wantOut: &blog},
 		{name: "import again adds nothing", args: []string{"policy", "import", "--database", db, "testdata/policy.csv"},
 			wantOut: out("imported testdata/policy.csv: 0 rules added, 0 removed; the policy has 12 rules\n")},
@@ -147,7 +150,8 @@ func TestPolicyExportImportRoundTrip(t *testing.T) {
 	from, to := "sqlite:"+filepath.Join(dir, "from.db"), "sqlite:"+filepath.Join(dir, "to.db")
 	runSteps(t, []step{
 		{name: "seed", args: []string{"policy", "import", "--database", from, "testdata/graph_names.csv"},
-			wantOut: out("imported testdata/graph_names.csv: 12 rules added, 0 removed; the policy has 12 rules\n")},
+			wantOut: out("created the policy store (table casbin_rule) in " + filepath.Join(dir, "from.db") + "\n" +
+				"imported testdata/graph_names.csv: 12 rules added, 0 removed; the policy has 12 rules\n")},
 		{name: "edit", args: []string{"policy", "deny", "--database", from, "--subject", "x#y&z`q", "--permission", "users:delete"},
 			wantOut: out("added: p, x#y&z`q, users:delete, any, deny\n")},
 	})
@@ -165,10 +169,12 @@ func TestPolicyExportImportRoundTrip(t *testing.T) {
 
 func TestPolicyTable(t *testing.T) {
 	t.Parallel()
-	db := "sqlite:" + filepath.Join(t.TempDir(), "tables.db")
+	path := filepath.Join(t.TempDir(), "tables.db")
+	db := "sqlite:" + path
 	runSteps(t, []step{
 		{name: "import into a table", args: []string{"policy", "import", "--database", db, "--table", "blog_rules", "testdata/policy.csv"},
-			wantOut: out("imported testdata/policy.csv: 12 rules added, 0 removed; the policy has 12 rules\n")},
+			wantOut: out("created the policy store (table blog_rules) in " + path + "\n" +
+				"imported testdata/policy.csv: 12 rules added, 0 removed; the policy has 12 rules\n")},
 		{name: "the default table is not there", args: []string{"policy", "list", "--database", db},
 			wantCode: exitError, wantErr: "has no table casbin_rule"},
 		{name: "roles from the table", args: []string{"roles", "--database", db, "--table", "blog_rules", "--subject", "carol"},

@@ -45,7 +45,7 @@ type command struct {
 // commands returns every command, in the order help lists them.
 func commands() []command {
 	return []command{
-		{"check", "decide one request with a gatehouse policy and explain the answer", runCheck},
+		{"check", "decide one request with a gatehouse policy, and say why", runCheck},
 		{"enforce", "decide one request with Casbin, for any Casbin model and policy", runEnforce},
 		{"test", "run YAML decision tables against a policy, with its coverage", runTest},
 		{"lint", "report suspicious lines of a policy", runLint},
@@ -110,7 +110,7 @@ func unknownCommand(s streams, where, name string, names []string, list string) 
 // runHelp prints the list of commands, or one command's usage: "gatehouse
 // help policy grant" is "gatehouse policy grant --help".
 func runHelp(ctx context.Context, s streams, args []string) int {
-	if len(args) == 0 || args[0] == "help" {
+	if len(args) == 0 || args[0] == "help" || args[0] == "-h" || args[0] == "-help" || args[0] == "--help" {
 		printCommands(s.stdout)
 		return exitOK
 	}

@@ -33,9 +33,7 @@ func TestHelpListsTheCommands(t *testing.T) {
 			}
 			assert.Empty(t, other, r)
 			assert.Contains(t, out, "Usage:")
-			for _, c := range commands() {
-				assert.Contains(t, out, "\t"+c.name+" ", "help lists %s", c.name)
-			}
+			assert.Equal(t, commandNames(), listedCommands(t, out))
 			assert.Contains(t, out, "Exit status")
 		})
 	}
@@ -49,6 +47,7 @@ func TestUnknownCommand(t *testing.T) {
 		assert.Empty(t, r.stdout, r)
 		if len(args) > 1 || args[0] != "policy" {
 			assert.Contains(t, r.stderr, `unknown command "frobnicate"`, r)
+			assert.NotContains(t, r.stderr, "did you mean", "nothing is near frobnicate")
 		} else {
 			assert.Contains(t, r.stderr, "Usage: gatehouse policy COMMAND", r)
 		}
@@ -83,7 +82,8 @@ func TestEveryCommandHasHelp(t *testing.T) {
 				r := cli(t, args...)
 				require.Equal(t, exitOK, r.code, r)
 				assert.Empty(t, r.stderr, r)
-				assert.True(t, strings.HasPrefix(r.stdout, "Usage: gatehouse "+name+" "), r)
+				usage, _, _ := strings.Cut(r.stdout, "\n")
+				assert.True(t, usage == "Usage: gatehouse "+name || strings.HasPrefix(usage, "Usage: gatehouse "+name+" "), r)
 				assert.Contains(t, r.stdout, "Exit status", r)
 			}
 		})
@@ -97,8 +97,11 @@ func TestUsageErrors(t *testing.T) {
 		args []string
 		want string
 	}{
-		{"unknown flag", []string{"check", "--subject", "bob", "--permission", "posts:read", "--colour"}, "flag provided but not defined: -colour"},
-		{"flag without its value", []string{"check", "--subject"}, "flag needs an argument: -subject"},
+		{"unknown flag", []string{"check", "--subject", "bob", "--permission", "posts:read", "--colour"}, "unknown flag --colour\n"},
+		{"flag without its value", []string{"check", "--subject"}, "--subject needs a value"},
+		{"bool flag with a bad value", []string{"test", "--coverage=maybe", "x.yaml"}, `invalid boolean value "maybe" for -coverage`},
+		{"float flag with a bad value", []string{"test", "--threshold", "high", "x.yaml"}, `invalid value "high" for flag -threshold`},
+		{"version with an argument", []string{"version", "now"}, `unexpected argument "now"`},
 		{"check without subject", []string{"check", "--permission", "posts:read"}, "--subject is required"},
 		{"check without permission", []string{"check", "--subject", "bob"}, "--permission is required"},
 		{"check with a wildcard", []string{"check", "--subject", "bob", "--permission", "posts:*"}, "a request names one action"},

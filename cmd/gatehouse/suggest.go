@@ -23,11 +23,12 @@ func suggest(typed string, names []string) []string {
 		limit = 2
 	}
 	var best []string
-	bestDist := limit + 1
+	bestDist := limit
 	for _, name := range names {
 		d := editDistance(word, strings.ToLower(name))
 		switch {
-		case d < bestDist:
+		case d > limit:
+		case d < bestDist || best == nil:
 			best, bestDist = []string{name}, d
 		case d == bestDist:
 			best = append(best, name)
