@@ -31,7 +31,7 @@ func runCheck(ctx context.Context, s streams, args []string) int {
 		return status
 	}
 	if len(positional) > 0 {
-		return fail(s, fs.name, usagef("unexpected argument %q", positional[0]))
+		return fail(s, fs.name, unexpectedArgument(fs, positional[0]))
 	}
 	if err := fs.require("subject", "permission"); err != nil {
 		return fail(s, fs.name, err)

@@ -5,6 +5,7 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"path/filepath"
 	"strings"
 )
 
@@ -147,4 +148,18 @@ func (fs *flagSet) require(names ...string) error {
 		}
 	}
 	return nil
+}
+
+// unexpectedArgument refuses an argument a command takes no argument for,
+// saying which flag a file of policy or model would be given with, when
+// the command has it.
+func unexpectedArgument(fs *flagSet, arg string) error {
+	hint := ""
+	switch ext := strings.ToLower(filepath.Ext(arg)); {
+	case ext == ".csv" && fs.Lookup("policy") != nil:
+		hint = "; give the policy file with --policy"
+	case ext == ".conf" && fs.Lookup("model") != nil:
+		hint = "; give the model file with --model"
+	}
+	return usagef("unexpected argument %q%s", arg, hint)
 }

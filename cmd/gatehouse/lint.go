@@ -31,7 +31,7 @@ func runLint(ctx context.Context, s streams, args []string) int {
 		return status
 	}
 	if len(positional) > 0 {
-		return fail(s, fs.name, usagef("unexpected argument %q; give the policy file with --policy", positional[0]))
+		return fail(s, fs.name, unexpectedArgument(fs, positional[0]))
 	}
 	modelOpts, err := src.modelOptions()
 	if err != nil {

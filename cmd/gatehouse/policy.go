@@ -147,7 +147,7 @@ func policyFlagSet(name, synopsis, about string, edits bool, examples ...string)
 // noArguments refuses positional arguments and checks --database.
 func noArguments(fs *flagSet, store *storeFlags, positional []string) error {
 	if len(positional) > 0 {
-		return usagef("unexpected argument %q", positional[0])
+		return unexpectedArgument(fs, positional[0])
 	}
 	return store.requireDatabase()
 }

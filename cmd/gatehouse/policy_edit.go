@@ -14,7 +14,7 @@ const editExit = `
 On a database with no policy store yet, the edit creates one, seeded with
 gatehouse's default policy as an application's authz.New would seed it,
 and prints a line saying so with the store's table and place (a SQLite
-file by its absolute path). An edit that policy refuses creates nothing.
+file by its absolute path). An edit refused by that policy creates nothing.
 To start from a policy of your own instead, run "gatehouse policy import"
 first.
 

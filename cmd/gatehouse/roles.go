@@ -110,7 +110,7 @@ func unmentioned(ctx context.Context, e *authz.Engine, subject string) (string, 
 // subjectCommandArgs checks the command line of roles and permissions.
 func subjectCommandArgs(fs *flagSet, src *sourceFlags, positional []string) error {
 	if len(positional) > 0 {
-		return usagef("unexpected argument %q", positional[0])
+		return unexpectedArgument(fs, positional[0])
 	}
 	if err := fs.require("subject"); err != nil {
 		return err

@@ -28,7 +28,7 @@ func runVersion(_ context.Context, s streams, args []string) int {
 		return status
 	}
 	if len(positional) > 0 {
-		return fail(s, fs.name, usagef("unexpected argument %q", positional[0]))
+		return fail(s, fs.name, unexpectedArgument(fs, positional[0]))
 	}
 	info, _ := debug.ReadBuildInfo()
 	fmt.Fprintln(s.stdout, versionLine(info, runtime.Version(), runtime.GOOS+"/"+runtime.GOARCH))
