@@ -5,10 +5,13 @@ import (
 	"fmt"
 	"io"
 	"log"
+	"net/http"
 	"net/http/httptest"
+	"strings"
 
 	"github.com/gofiber/fiber/v3"
 
+	"github.com/gatehouse-go/gatehouse/adapters/endpoint"
 	fiberadapter "github.com/gatehouse-go/gatehouse/adapters/fiber"
 	"github.com/gatehouse-go/gatehouse/adapters/guard"
 	"github.com/gatehouse-go/gatehouse/authn/token"
@@ -57,4 +60,74 @@ func Example() {
 	// 401 {"error":"unauthorized","message":"authentication required"}
 	// 403 {"error":"forbidden","message":"you may not users:read"}
 	// 200 users, for carol
+}
+
+// Endpoints written once, without a framework, are mounted with Mount, on
+// an app or a group: the account API of package accountapi is made of such
+// routes. {name} parameters become Fiber's :name, and what a handler gets
+// is copied out of Fiber's reused buffers first. Public routes go into
+// PublicPaths; the others need credentials, which Authenticate checks
+// before the handler runs.
+func ExampleMiddleware_Mount() {
+	ctx := context.Background()
+	engine, _ := authz.New(ctx)
+	key, _ := token.HS256("k1", []byte("an example secret of at least 32 bytes!"))
+	tokens, _ := token.New(token.Config{Issuer: "example", Keys: []token.Key{key}})
+
+	routes := []endpoint.Route{
+		{Method: "GET", Path: "/status", Public: true,
+			Handler: func(ctx context.Context, r endpoint.Request) endpoint.Response {
+				return endpoint.JSON(http.StatusOK, map[string]string{"status": "ok"})
+			}},
+		{Method: "POST", Path: "/boards/{board}/notes",
+			Handler: func(ctx context.Context, r endpoint.Request) endpoint.Response {
+				var note struct {
+					Text string `json:"text"`
+				}
+				if err := endpoint.DecodeJSON(r.Body, &note); err != nil {
+					return endpoint.Fail(err) // a 400 naming what is wrong
+				}
+				return endpoint.JSON(http.StatusCreated, map[string]string{
+					"author": r.Subject.ID, "board": r.Param("board"), "text": note.Text,
+				})
+			}},
+	}
+
+	mw, err := fiberadapter.New(fiberadapter.Config{Guard: guard.Config{
+		Authenticator: tokens.Authenticator(),
+		Engine:        engine,
+		PublicPaths:   endpoint.PublicPaths(routes), // "GET /status"
+	}})
+	if err != nil {
+		log.Fatal(err)
+	}
+	app := fiber.New(fiber.Config{ErrorHandler: mw.ErrorHandler})
+	app.Use(mw.Authenticate())
+	mw.Mount(app, routes...)
+
+	carol, _ := tokens.Issue(ctx, "carol")
+	send := func(method, path, auth, body string) {
+		req := httptest.NewRequest(method, path, strings.NewReader(body))
+		if body != "" {
+			req.Header.Set("Content-Type", "application/json")
+		}
+		if auth != "" {
+			req.Header.Set("Authorization", auth)
+		}
+		resp, err := app.Test(req)
+		if err != nil {
+			log.Fatal(err)
+		}
+		got, _ := io.ReadAll(resp.Body)
+		fmt.Print(resp.StatusCode, " ", string(got))
+	}
+	send("GET", "/status", "", "")
+	send("POST", "/boards/news/notes", "", `{"text":"hi"}`)
+	send("POST", "/boards/news/notes", "Bearer "+carol.Value.Reveal(), `{"text":"hi"}`)
+	send("POST", "/boards/news/notes", "Bearer "+carol.Value.Reveal(), `{"text":42}`)
+	// Output:
+	// 200 {"status":"ok"}
+	// 401 {"error":"unauthorized","message":"authentication required"}
+	// 201 {"author":"carol","board":"news","text":"hi"}
+	// 400 {"error":"invalid_request","message":"field \"text\" must be a string"}
 }
