@@ -1,5 +1,10 @@
-// Package authn answers "who is calling": it turns credentials into a
-// Subject, which package authz then judges.
+// To find out who is calling — a user who logged in with a password, a
+// program with an API key, a browser with a session cookie — build an
+// account.Service from the sub-packages below and put its Authenticator in
+// front of the routes, as the guard of package adapters/guard and the
+// net/http, Gin and Fiber adapters do; package stack builds all of it from
+// one database. Package authn answers "who is calling": whatever the
+// credential, it turns it into a Subject, which package authz then judges.
 //
 // This package holds what every kind of credential shares: the Subject, the
 // Authenticator interface that bearer tokens, API keys and session cookies
@@ -8,7 +13,9 @@
 // them prints "[REDACTED]". Each kind of credential lives in a sub-package:
 //
 //   - password: hashing with argon2id (default) or bcrypt, and password rules;
-//   - users: accounts in a GORM store, registration and login;
+//   - users: accounts, registration and login with email and password, kept
+//     in a Store (users/gormstore in a SQL database, users/memstore in
+//     memory);
 //   - token: JWT access tokens (RFC 9068) signed with rotating keys, and their
 //     revocation;
 //   - refresh: opaque refresh tokens that rotate on use, with reuse detection;

@@ -1,5 +1,8 @@
-// Package apikey issues, stores and verifies API keys: long-lived secrets
-// that programs send in a request header instead of logging in.
+// To accept API keys — long-lived secrets that programs send in a header
+// (X-API-Key) instead of logging in — create them with Keys.CreateFor and
+// authenticate requests with Keys.Authenticator, which account.Service puts
+// in its chain when account.Config.APIKeys is set. Package apikey issues,
+// stores and verifies them.
 //
 // A key reads "ghk_<prefix>_<secret>". The scheme "ghk_" lets secret
 // scanners and people recognise a gatehouse key; the prefix is eight random

@@ -1,5 +1,10 @@
-// Package password hashes passwords for storage and checks new ones; it
-// stores nothing itself (package users does).
+// To store passwords so that a stolen database does not give them away, and
+// to refuse weak or breached new ones, hash them with a Hasher (NewArgon2id,
+// the default), check a login with Verify, and check a new password with
+// Rules and a BreachChecker. Package users does all of this for its
+// accounts, so most applications only choose the parts in users.Config.
+// Package password hashes passwords and checks new ones; it stores nothing
+// itself.
 //
 // A Hasher turns a password into a self-describing encoded string and
 // verifies a password against one. Two are provided: Argon2id, the default,

@@ -1,6 +1,10 @@
-// Package purpose issues and checks short-lived, single-purpose,
-// single-use tokens: the links in "verify your email address" and "reset
-// your password" messages.
+// To send "verify your email" and "reset your password" links, issue a
+// token with Tokens.Issue, put it in the link, and spend it with
+// Tokens.Consume when the link is followed;
+// account.Service.RequestPasswordReset, ResetPassword,
+// RequestEmailVerification and VerifyEmail do this for you, given
+// account.Config.PasswordResets and EmailVerifications. Package purpose
+// issues and checks these short-lived, single-purpose, single-use tokens.
 //
 // A Tokens serves one purpose (EmailVerification, PasswordReset, or any name
 // of your own) with its own HS256 key. Its tokens are JWTs whose header says

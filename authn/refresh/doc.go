@@ -1,7 +1,10 @@
-// Package refresh keeps opaque refresh tokens that rotate on every use and
-// detect reuse, as the OAuth 2.0 Security Best Current Practice (RFC 9700
-// §4.14) recommends for refresh tokens held by clients that cannot keep a
-// secret.
+// To keep clients logged in for days while their access tokens live
+// minutes, give them a refresh token at login (Tokens.Issue) and exchange it
+// for the next one whenever they need a new access token (Tokens.Rotate);
+// account.Service.Login and Refresh do both, with the access tokens. Package
+// refresh keeps opaque refresh tokens that rotate on every use and detect
+// reuse, as the OAuth 2.0 Security Best Current Practice (RFC 9700 §4.14)
+// recommends for refresh tokens held by clients that cannot keep a secret.
 //
 // A login starts a family with Issue. Each Rotate exchanges the family's live
 // token for a new one, and the presented token is dead from then on. A dead

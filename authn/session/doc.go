@@ -1,5 +1,10 @@
-// Package session keeps server-side sessions behind a cookie, with CSRF
-// protection, in the spirit of alexedwards/scs.
+// To log browsers in with a cookie rather than hand them tokens, start a
+// session at login with Manager.Create, set the cookie of Manager.Cookie on
+// the response, and authenticate later requests with the Manager, which is
+// an authn.Authenticator; account.Service.StartSession checks the password,
+// with throttling, before it creates one. Package session keeps server-side
+// sessions behind a cookie, with CSRF protection, in the spirit of
+// alexedwards/scs.
 //
 // A Manager keeps sessions in a Store. Create starts one at every login and
 // returns its cookie value — 32 random bytes, base64url-encoded, carrying

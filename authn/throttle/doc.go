@@ -1,6 +1,8 @@
-// Package throttle slows down password guessing: it counts failed logins
-// per account and per client address in a Store, and refuses further
-// attempts while either count is at its limit. With a store that every
+// To stop password guessing, reserve an attempt with Limiter.Reserve before
+// checking a password and end it with the outcome; account.Service.Login
+// and the other password flows of package account do so for you. Package
+// throttle counts failed logins per account and per client address in a
+// Store, and refuses further attempts while either count is at its limit. With a store that every
 // process shares (gormstore in a database, redisstore in Redis) the counts
 // are shared by every replica and survive restarts; memstore keeps them in
 // one process's memory.

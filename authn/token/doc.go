@@ -1,10 +1,12 @@
-// Package token issues and verifies JWT access tokens (RFC 9068) and revokes
-// them before they expire.
+// To accept JWT access tokens — the short-lived credential a client sends
+// as "Authorization: Bearer …" after logging in — build an Issuer with New,
+// sign a token for a subject with Issuer.Issue, and authenticate requests
+// with Issuer.Authenticator; account.Service.Login issues them together with
+// a refresh token. Package token issues and verifies JWT access tokens (RFC
+// 9068) and revokes them before they expire.
 //
-// An Issuer signs short-lived tokens (15 minutes by default) for a subject id
-// and verifies them on every request; its Authenticator reads them from an
-// "Authorization: Bearer" header. A token says who the caller is and nothing
-// more: roles are never put in tokens, because the policy in package authz is
+// Tokens are short-lived (Config.TTL, 15 minutes by default) and verified on
+// every request. A token says who the caller is and nothing more: roles are never put in tokens, because the policy in package authz is
 // the one source of truth and a role change must apply to the next request,
 // not to the next login.
 //

@@ -1,6 +1,9 @@
-// Package users keeps user accounts: registration, login with email and
-// password, and the account changes around them (new password, lock, email
-// verification, deletion).
+// To register users and check their email and password, build a Directory
+// with New over a Store and call Directory.Register and
+// Directory.Authenticate; account.Service wraps them in throttled login,
+// sign-up and password-reset flows. Package users keeps user accounts:
+// registration, login with email and password, and the account changes
+// around them (new password, lock, email verification, deletion).
 //
 // A Directory is the service; the Store given to New keeps the accounts.
 // users/gormstore keeps them in a SQL database (SQLite, PostgreSQL,
