@@ -1,6 +1,11 @@
-// Package authz decides whether a subject may perform a permission on a
-// resource, with Casbin as the policy engine and, optionally, a pluggable
-// store that persists the policy.
+// To decide whether a subject may do something — read any post, edit only
+// its own, delete a user — build an Engine with New, grant permissions to
+// roles and roles to subjects (AddGrant and AssignRole, or a policy file
+// given to WithPolicyFile), and ask Engine.Decide, whose Decision says yes or
+// no and why; the guards of the HTTP adapters ask it on every protected
+// route. Package authz decides whether a subject may perform a permission
+// on a resource, with Casbin as the policy engine and, optionally, a
+// pluggable store that persists the policy.
 //
 // An Engine holds one policy written against gatehouse's model: grants of
 // "resource:action" permissions to subjects or roles, each scoped to any
