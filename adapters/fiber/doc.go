@@ -1,13 +1,21 @@
-// Package fiberadapter puts gatehouse in front of Fiber v3 handlers: every
-// guard is a fiber.Handler that answers a refusal itself and stops the
-// chain.
+// To guard Fiber v3 routes, build a Middleware with New from a
+// guard.Config, use Authenticate on the app, and put a requirement such as
+// RequirePermission before each protected handler. Endpoints written
+// without a framework, such as the account API of package accountapi, go
+// on the app or a group in one line with mw.Mount(app, routes...). Package
+// stack builds everything behind them from one database: the guard.Config
+// (Stack.Guard) and the account API's routes (Stack.Routes). Package
+// fiberadapter puts gatehouse in front of Fiber v3 handlers: every guard is
+// a fiber.Handler that answers a refusal itself and stops the chain.
 //
+//	api, err := accountapi.New(accountapi.Config{Accounts: accounts, Users: directory, Engine: engine})
 //	mw, err := fiberadapter.New(fiberadapter.Config{Guard: guard.Config{
 //		Authenticator: accounts.Authenticator(), Engine: engine,
-//		PublicPaths: []string{"/healthz", "/auth/*"},
+//		PublicPaths: append(api.PublicPaths(), "/healthz"), // login, registration, refresh, health
 //	}})
-//	app := fiber.New()
+//	app := fiber.New(fiber.Config{ErrorHandler: mw.ErrorHandler})
 //	app.Use(mw.Authenticate())
+//	mw.Mount(app, api.Routes()...) // /auth/login, /auth/refresh, /me, /api-keys, …
 //	app.Get("/admin/users", mw.RequirePermission(permissions.UsersRead), listUsers)
 //
 // Fiber runs a route's handlers in the order they are given: put the guard

@@ -1,12 +1,21 @@
-// Package ginadapter puts gatehouse in front of Gin handlers: every guard is
-// a gin.HandlerFunc that aborts the chain with a JSON refusal.
+// To guard Gin routes, build a Middleware with New from a guard.Config,
+// use Authenticate on the engine, and put a requirement such as
+// RequirePermission before each protected handler. Endpoints written
+// without a framework, such as the account API of package accountapi, go
+// on the engine or a group in one line with mw.Mount(r, routes...). Package
+// stack builds everything behind them from one database: the guard.Config
+// (Stack.Guard) and the account API's routes (Stack.Routes). Package
+// ginadapter puts gatehouse in front of Gin handlers: every guard is a
+// gin.HandlerFunc that aborts the chain with a JSON refusal.
 //
+//	api, err := accountapi.New(accountapi.Config{Accounts: accounts, Users: directory, Engine: engine})
 //	mw, err := ginadapter.New(ginadapter.Config{Guard: guard.Config{
 //		Authenticator: accounts.Authenticator(), Engine: engine,
-//		PublicPaths: []string{"/healthz", "/auth/*"},
+//		PublicPaths: append(api.PublicPaths(), "/healthz"), // login, registration, refresh, health
 //	}})
 //	r := gin.New()
 //	r.Use(mw.Authenticate())
+//	mw.Mount(r, api.Routes()...) // /auth/login, /auth/refresh, /me, /api-keys, …
 //	r.GET("/admin/users", mw.RequirePermission(permissions.UsersRead), listUsers)
 //
 // Handlers find the subject with SubjectFrom(c) (or authn.FromContext on

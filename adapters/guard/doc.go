@@ -1,5 +1,14 @@
-// Package guard is what the framework adapters share: the decisions a
-// middleware makes about a request, made once and without a framework.
+// To set how routes are guarded — which credentials are accepted
+// (Config.Authenticator), which engine decides (Config.Engine), which paths
+// need no credentials or may go without (Config.PublicPaths,
+// Config.OptionalPaths), which proxies to trust for the client's address
+// (Config.TrustedProxies) — fill in a Config and give it to the adapter of
+// net/http, Gin or Fiber; package stack fills one in for its whole stack
+// (Stack.Guard). To guard routes in a framework with no adapter, build a
+// Guard with New and call its ModeFor, Authenticate, Check and ErrorFor
+// from the framework's middleware. Package guard is what the framework
+// adapters share: the decisions a middleware makes about a request, made
+// once and without a framework.
 //
 // A Guard authenticates a request's credentials through an
 // authn.Authenticator, checks requirements (permissions, all or any of
