@@ -1,7 +1,10 @@
-// Package casbinwatch carries a plain Casbin enforcer's policy edits
-// between replicas over a watch.Notifier (PostgreSQL LISTEN/NOTIFY, Redis
-// pub/sub, or watch.Local): a Casbin persist.WatcherEx, for applications
-// that keep a casbin.Enforcer of their own beside gatehouse.
+// To run several replicas of an application that keeps a Casbin enforcer
+// of its own beside gatehouse, and have a policy edit made on one reach the
+// others, make a Watcher with New over a watch.Notifier (PostgreSQL
+// LISTEN/NOTIFY, Redis pub/sub, or watch.Local), set it on each replica's
+// casbin.SyncedEnforcer and give it UpdateCallback. Package casbinwatch
+// carries a plain Casbin enforcer's policy edits between replicas: its
+// Watcher is a Casbin persist.WatcherEx.
 //
 //	w, err := casbinwatch.New(notifier, "casbin", casbinwatch.Config{Key: secret})
 //	_ = enforcer.SetWatcher(w)

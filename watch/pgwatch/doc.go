@@ -1,6 +1,11 @@
-// Package pgwatch is a watch.Notifier on PostgreSQL LISTEN/NOTIFY, for
-// replicas of an application that share a PostgreSQL database and so need
-// no other server to hear each other's changes.
+// To run several replicas of an application that share a PostgreSQL
+// database and no other server, connect a Notifier to that database with
+// New on every replica and give it to authz.WithNotifier and to the token
+// revocations of authn/token/gormstore, or to package stack's
+// Config.Notifier: each replica then hears the others' policy edits and
+// revocations. Package pgwatch is a watch.Notifier on PostgreSQL
+// LISTEN/NOTIFY: replicas that share a PostgreSQL database need no other
+// server to hear each other's changes.
 //
 // A Notifier keeps one dedicated listener connection for all its
 // subscriptions and publishes through a small pool of other connections,

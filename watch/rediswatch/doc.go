@@ -1,5 +1,10 @@
-// Package rediswatch is a watch.Notifier on Redis pub/sub, for replicas of
-// an application that already share a Redis server.
+// To run several replicas of an application that already share a Redis
+// server, connect a Notifier to it with New (or NewFromClient, to share the
+// application's client) on every replica and give it to
+// authz.WithNotifier and to the token revocations of authn/token/gormstore,
+// or to package stack's Config.Notifier: each replica then hears the
+// others' policy edits and revocations. Package rediswatch is a
+// watch.Notifier on Redis pub/sub.
 //
 // A Notifier subscribes to all its channels on one pub/sub connection and
 // publishes through the client's ordinary connection pool. A message
