@@ -33,8 +33,9 @@ type Config struct {
 	// written "METHOD /path" as net/http's ServeMux patterns are, for one
 	// ("POST /auth/session": a login that must work whatever cookie the
 	// browser still holds, while DELETE /auth/session needs it; a GET
-	// entry covers HEAD too). Paths are compared as given after cleaning,
-	// so "/auth/../admin" is not public.
+	// entry covers HEAD too). A segment written "{name}" matches any one
+	// segment ("GET /invites/{code}"), as in ServeMux patterns. Paths are
+	// compared as given after cleaning, so "/auth/../admin" is not public.
 	PublicPaths []string
 	// OptionalPaths are request paths, written like PublicPaths, where
 	// authentication is optional: a request without credentials goes
@@ -240,9 +241,32 @@ func matchAny(patterns []string, method, path string) bool {
 			}
 			continue
 		}
-		if path == p {
+		if path == p || (strings.Contains(p, "{") && matchSegments(p, path)) {
 			return true
 		}
 	}
 	return false
+}
+
+// matchSegments reports whether path matches pattern segment by segment,
+// where a segment "{name}" of pattern matches any one non-empty segment,
+// as net/http's ServeMux patterns (and the Route paths of package
+// endpoint) have it.
+func matchSegments(pattern, path string) bool {
+	want, got := strings.Split(pattern, "/"), strings.Split(path, "/")
+	if len(want) != len(got) {
+		return false
+	}
+	for i, w := range want {
+		if strings.HasPrefix(w, "{") && strings.HasSuffix(w, "}") {
+			if got[i] == "" {
+				return false
+			}
+			continue
+		}
+		if w != got[i] {
+			return false
+		}
+	}
+	return true
 }

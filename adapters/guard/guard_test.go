@@ -102,7 +102,7 @@ func TestErrorFor(t *testing.T) {
 func TestModeFor(t *testing.T) {
 	t.Parallel()
 	g := newGuard(t, guard.Config{
-		PublicPaths:   []string{"/healthz", "/auth/*", "POST /session", "GET /status"},
+		PublicPaths:   []string{"/healthz", "/auth/*", "POST /session", "GET /status", "GET /invites/{code}", "/a/{x}/b"},
 		OptionalPaths: []string{"/posts", "/posts/*"},
 	})
 	tests := []struct {
@@ -115,7 +115,15 @@ func TestModeFor(t *testing.T) {
 		{"GET", "/status", guard.Skip},
 		{"HEAD", "/status", guard.Skip}, // a GET entry covers HEAD, as in ServeMux
 		{"POST", "/status", guard.Required},
-		{"DELETE", "/healthz", guard.Skip}, // no method: every method
+		{"DELETE", "/healthz", guard.Skip},  // no method: every method
+		{"GET", "/invites/abc", guard.Skip}, // a {name} segment matches any one segment
+		{"GET", "/invites/", guard.Required},
+		{"GET", "/invites/abc/more", guard.Required},
+		{"GET", "/invites", guard.Required},
+		{"POST", "/invites/abc", guard.Required},
+		{"PUT", "/a/1/b", guard.Skip},
+		{"PUT", "/a/1/c", guard.Required},
+		{"PUT", "/a/../b", guard.Required},
 		{"GET", "/healthz", guard.Skip},
 		{"GET", "/healthz/", guard.Required}, // a different route to most routers: not public
 		{"GET", "/HEALTHZ", guard.Required},
