@@ -6,16 +6,16 @@ import (
 
 	"github.com/gofiber/fiber/v3"
 
-	"github.com/gatehouse-go/gatehouse/examples/internal/blog"
+	"github.com/gatehouse-go/gatehouse/adapters/endpoint"
 )
 
-// maxDiscard is how much of a body over blog.MaxBodyBytes is read and
+// maxDiscard is how much of a body over endpoint.MaxBodyBytes is read and
 // dropped before the 413 is sent.
 const maxDiscard = 64 << 20
 
-// readBody reads the request body of at most blog.MaxBodyBytes, as the
+// readBody reads the request body of at most endpoint.MaxBodyBytes, as the
 // net/http glue does, from the stream Fiber hands over (the server streams
-// request bodies; see run). A larger body gets blog.ErrPayloadTooLarge.
+// request bodies; see run). A larger body gets endpoint.ErrPayloadTooLarge.
 //
 // Fiber closes the connection after answering a body it did not read to
 // the end, and a client still sending it then sees a reset instead of the
@@ -25,13 +25,13 @@ func readBody(c fiber.Ctx) ([]byte, error) {
 	stream := c.Request().BodyStream()
 	if stream == nil {
 		body := c.Request().Body()
-		if len(body) > blog.MaxBodyBytes {
-			return nil, blog.ErrPayloadTooLarge
+		if len(body) > endpoint.MaxBodyBytes {
+			return nil, endpoint.ErrPayloadTooLarge
 		}
 		return append([]byte(nil), body...), nil
 	}
-	body, err := blog.ReadBody(stream)
-	if errors.Is(err, blog.ErrPayloadTooLarge) {
+	body, err := endpoint.ReadBody(stream)
+	if errors.Is(err, endpoint.ErrPayloadTooLarge) {
 		_, _ = io.CopyN(io.Discard, stream, maxDiscard)
 		c.Set(fiber.HeaderConnection, "close")
 	}

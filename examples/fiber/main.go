@@ -18,7 +18,6 @@ import (
 	"fmt"
 	"io"
 	"net"
-	"net/http"
 	"os"
 	"os/signal"
 	"strings"
@@ -28,6 +27,7 @@ import (
 	"github.com/gofiber/fiber/v3"
 	"github.com/gofiber/fiber/v3/middleware/recover"
 
+	"github.com/gatehouse-go/gatehouse/adapters/endpoint"
 	fiberadapter "github.com/gatehouse-go/gatehouse/adapters/fiber"
 	"github.com/gatehouse-go/gatehouse/adapters/guard"
 	"github.com/gatehouse-go/gatehouse/examples/internal/blog"
@@ -51,10 +51,7 @@ func run(ctx context.Context, getenv func(string) string, logs io.Writer, ready 
 	}
 	defer app.Close()
 
-	mw, err := fiberadapter.New(fiberadapter.Config{
-		Guard: app.Guard(),
-		Skip:  func(c fiber.Ctx) bool { return blog.SkipsAuthentication(c.Method(), c.Path()) },
-	})
+	mw, err := fiberadapter.New(fiberadapter.Config{Guard: app.Guard()})
 	if err != nil {
 		return err
 	}
@@ -65,7 +62,7 @@ func run(ctx context.Context, getenv func(string) string, logs io.Writer, ready 
 		// only what is read ahead, and answer the API's 413 in the
 		// handler (see readBody).
 		StreamRequestBody: true,
-		BodyLimit:         blog.MaxBodyBytes,
+		BodyLimit:         endpoint.MaxBodyBytes,
 		// Multipart bodies are not parsed ahead: the API reads JSON only
 		// and answers others 415, as net/http and Gin do.
 		DisablePreParseMultipartForm: true,
@@ -91,8 +88,9 @@ func run(ctx context.Context, getenv func(string) string, logs io.Writer, ready 
 	// end of the process (fasthttp does not recover handlers' panics, as
 	// net/http does).
 	server.Use(recover.New(), refuseChunked(mw), mw.Authenticate())
+	mw.Mount(server, app.Auth.Routes()...)
 	for _, route := range app.Routes() {
-		handlers := endpoint(mw, app, route)
+		handlers := serveRoute(mw, app, route)
 		methods := []string{route.Method}
 		if route.Method == fiber.MethodGet {
 			// HEAD is GET without the body, as net/http routes it.
@@ -125,9 +123,9 @@ func run(ctx context.Context, getenv func(string) string, logs io.Writer, ready 
 	return <-done
 }
 
-// endpoint mounts one route: its guard first (Fiber runs a route's
+// serveRoute mounts one route: its guard first (Fiber runs a route's
 // handlers in order), then the endpoint with the request gathered.
-func endpoint(mw *fiberadapter.Middleware, app *blog.App, route blog.Route) []any {
+func serveRoute(mw *fiberadapter.Middleware, app *blog.App, route blog.Route) []any {
 	var handlers []any
 	switch {
 	case route.Permission != "":
@@ -146,24 +144,15 @@ func endpoint(mw *fiberadapter.Middleware, app *blog.App, route blog.Route) []an
 		for _, ct := range c.Request().Header.PeekAll(fiber.HeaderContentType) {
 			contentTypes = append(contentTypes, string(ct))
 		}
-		if err := blog.CheckContentType(contentTypes, body); err != nil {
+		if err := endpoint.CheckContentType(contentTypes, body); err != nil {
 			return mw.WriteError(c, err)
 		}
-		req := blog.Request{
-			Body:          body,
-			ID:            c.Params("id"),
-			ClientIP:      c.IP(),
-			SessionCookie: c.Cookies(app.SessionCookieName()),
-			TLS:           c.Secure(),
-		}
+		req := blog.Request{Body: body, ID: c.Params("id")}
 		req.Subject, _ = fiberadapter.SubjectFrom(c)
 		req.Loaded, _ = fiberadapter.Loaded[blog.Post](c)
 		resp := route.Handle(c.Context(), req)
 		if resp.Err != nil {
 			return mw.WriteError(c, resp.Err)
-		}
-		for _, ck := range resp.Cookies {
-			c.Cookie(fiberCookie(ck))
 		}
 		if resp.Body == nil {
 			return c.SendStatus(resp.Status)
@@ -171,26 +160,6 @@ func endpoint(mw *fiberadapter.Middleware, app *blog.App, route blog.Route) []an
 		c.Set(fiber.HeaderCacheControl, "no-store")
 		return c.Status(resp.Status).JSON(resp.Body)
 	})
-}
-
-// fiberCookie converts a net/http cookie, as the session manager makes
-// them, into Fiber's.
-func fiberCookie(ck *http.Cookie) *fiber.Cookie {
-	return &fiber.Cookie{
-		Name: ck.Name, Value: ck.Value, Path: ck.Path, Domain: ck.Domain,
-		MaxAge: ck.MaxAge, Expires: ck.Expires, Secure: ck.Secure, HTTPOnly: ck.HttpOnly,
-		SameSite: sameSite(ck.SameSite),
-	}
-}
-
-func sameSite(s http.SameSite) string {
-	switch s {
-	case http.SameSiteStrictMode:
-		return fiber.CookieSameSiteStrictMode
-	case http.SameSiteNoneMode:
-		return fiber.CookieSameSiteNoneMode
-	}
-	return fiber.CookieSameSiteLaxMode
 }
 
 // fiberError maps those of Fiber's own errors the API answers in its own
@@ -205,7 +174,7 @@ func fiberError(err error) error {
 	case fiber.StatusNotFound, fiber.StatusMethodNotAllowed:
 		return blog.NotFound
 	case fiber.StatusRequestEntityTooLarge:
-		return blog.ErrPayloadTooLarge
+		return endpoint.ErrPayloadTooLarge
 	case fiber.StatusRequestHeaderFieldsTooLarge:
 		return blog.ErrHeadersTooLarge
 	}

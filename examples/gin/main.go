@@ -24,6 +24,7 @@ import (
 
 	"github.com/gin-gonic/gin"
 
+	"github.com/gatehouse-go/gatehouse/adapters/endpoint"
 	ginadapter "github.com/gatehouse-go/gatehouse/adapters/gin"
 	"github.com/gatehouse-go/gatehouse/adapters/guard"
 	"github.com/gatehouse-go/gatehouse/examples/internal/blog"
@@ -47,10 +48,7 @@ func run(ctx context.Context, getenv func(string) string, logs io.Writer, ready 
 	}
 	defer app.Close()
 
-	mw, err := ginadapter.New(ginadapter.Config{
-		Guard: app.Guard(),
-		Skip:  func(c *gin.Context) bool { return blog.SkipsAuthentication(c.Request.Method, c.Request.URL.Path) },
-	})
+	mw, err := ginadapter.New(ginadapter.Config{Guard: app.Guard()})
 	if err != nil {
 		return err
 	}
@@ -64,11 +62,12 @@ func run(ctx context.Context, getenv func(string) string, logs io.Writer, ready 
 	// as it is not for net/http and Fiber.
 	r.UseRawPath = true
 	r.Use(gin.Recovery(), mw.Authenticate())
+	mw.Mount(r, app.Auth.Routes()...)
 	for _, route := range app.Routes() {
-		r.Handle(route.Method, ginPath(route.Path), endpoint(mw, app, route)...)
+		r.Handle(route.Method, ginPath(route.Path), serveRoute(mw, app, route)...)
 		if route.Method == http.MethodGet {
 			// HEAD is GET without the body, as net/http routes it.
-			r.Handle(http.MethodHead, ginPath(route.Path), endpoint(mw, app, route)...)
+			r.Handle(http.MethodHead, ginPath(route.Path), serveRoute(mw, app, route)...)
 		}
 	}
 	r.NoRoute(func(c *gin.Context) { mw.WriteError(c, blog.NotFound) })
@@ -76,9 +75,9 @@ func run(ctx context.Context, getenv func(string) string, logs io.Writer, ready 
 	return blog.Serve(ctx, app.Addr(), r, app.Logger(), ready)
 }
 
-// endpoint mounts one route: its guard, then the endpoint with the body
+// serveRoute mounts one route: its guard, then the endpoint with the body
 // read and the request gathered.
-func endpoint(mw *ginadapter.Middleware, app *blog.App, route blog.Route) []gin.HandlerFunc {
+func serveRoute(mw *ginadapter.Middleware, app *blog.App, route blog.Route) []gin.HandlerFunc {
 	var handlers []gin.HandlerFunc
 	switch {
 	case route.Permission != "":
@@ -89,15 +88,15 @@ func endpoint(mw *ginadapter.Middleware, app *blog.App, route blog.Route) []gin.
 		}))
 	}
 	return append(handlers, func(c *gin.Context) {
-		body, err := blog.ReadBody(http.MaxBytesReader(c.Writer, c.Request.Body, blog.MaxBodyBytes))
+		body, err := endpoint.ReadBody(http.MaxBytesReader(c.Writer, c.Request.Body, endpoint.MaxBodyBytes))
 		if err == nil {
-			err = blog.CheckContentType(c.Request.Header.Values("Content-Type"), body)
+			err = endpoint.CheckContentType(c.Request.Header.Values("Content-Type"), body)
 		}
 		if err != nil {
 			mw.WriteError(c, err)
 			return
 		}
-		resp := route.Handle(c.Request.Context(), app.RequestFrom(c.Request, c.Param("id"), body))
+		resp := route.Handle(c.Request.Context(), blog.RequestFrom(c.Request, c.Param("id"), body))
 		if resp.Err != nil {
 			mw.WriteError(c, resp.Err)
 			return

@@ -21,6 +21,7 @@ import (
 	"os/signal"
 	"syscall"
 
+	"github.com/gatehouse-go/gatehouse/adapters/endpoint"
 	"github.com/gatehouse-go/gatehouse/adapters/guard"
 	httpadapter "github.com/gatehouse-go/gatehouse/adapters/nethttp"
 	"github.com/gatehouse-go/gatehouse/examples/internal/blog"
@@ -44,16 +45,14 @@ func run(ctx context.Context, getenv func(string) string, logs io.Writer, ready 
 	}
 	defer app.Close()
 
-	mw, err := httpadapter.New(httpadapter.Config{
-		Guard: app.Guard(),
-		Skip:  func(r *http.Request) bool { return blog.SkipsAuthentication(r.Method, r.URL.Path) },
-	})
+	mw, err := httpadapter.New(httpadapter.Config{Guard: app.Guard()})
 	if err != nil {
 		return err
 	}
 	mux := http.NewServeMux()
+	mw.Mount(mux, app.Auth.Routes()...)
 	for _, route := range app.Routes() {
-		mux.Handle(route.Method+" "+route.Path, endpoint(mw, app, route))
+		mux.Handle(route.Method+" "+route.Path, serveRoute(mw, app, route))
 	}
 	notFound := func(w http.ResponseWriter, r *http.Request) { mw.WriteError(w, r, blog.NotFound) }
 	mux.HandleFunc("/", notFound)
@@ -70,19 +69,19 @@ func run(ctx context.Context, getenv func(string) string, logs io.Writer, ready 
 	return blog.Serve(ctx, app.Addr(), mw.Authenticate(routes), app.Logger(), ready)
 }
 
-// endpoint mounts one route: its guard, then the endpoint with the body
+// serveRoute mounts one route: its guard, then the endpoint with the body
 // read and the request gathered.
-func endpoint(mw *httpadapter.Middleware, app *blog.App, route blog.Route) http.Handler {
+func serveRoute(mw *httpadapter.Middleware, app *blog.App, route blog.Route) http.Handler {
 	var h http.Handler = http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		body, err := blog.ReadBody(http.MaxBytesReader(w, r.Body, blog.MaxBodyBytes))
+		body, err := endpoint.ReadBody(http.MaxBytesReader(w, r.Body, endpoint.MaxBodyBytes))
 		if err == nil {
-			err = blog.CheckContentType(r.Header.Values("Content-Type"), body)
+			err = endpoint.CheckContentType(r.Header.Values("Content-Type"), body)
 		}
 		if err != nil {
 			mw.WriteError(w, r, err)
 			return
 		}
-		resp := route.Handle(r.Context(), app.RequestFrom(r, r.PathValue("id"), body))
+		resp := route.Handle(r.Context(), blog.RequestFrom(r, r.PathValue("id"), body))
 		if resp.Err != nil {
 			mw.WriteError(w, r, resp.Err)
 			return

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"net/http"
 
+	"github.com/gatehouse-go/gatehouse/adapters/endpoint"
 	"github.com/gatehouse-go/gatehouse/adapters/guard"
 	"github.com/gatehouse-go/gatehouse/authn/users"
 	"github.com/gatehouse-go/gatehouse/authz"
@@ -21,13 +22,13 @@ type userJSON struct {
 // ListUsers answers GET /admin/users with every account and the roles it
 // is assigned.
 func (a *App) ListUsers(ctx context.Context, _ Request) Response {
-	all, err := a.users.List(ctx)
+	all, err := a.Auth.Users.List(ctx)
 	if err != nil {
 		return fail(err)
 	}
 	out := make([]userJSON, len(all))
 	for i, u := range all {
-		roles, err := a.engine.AssignedRoles(ctx, u.ID)
+		roles, err := a.Auth.Engine.AssignedRoles(ctx, u.ID)
 		if err != nil {
 			return fail(err)
 		}
@@ -45,13 +46,13 @@ type rolesInput struct {
 // already held, is judged by them.
 func (a *App) SetUserRoles(ctx context.Context, r Request) Response {
 	var in rolesInput
-	if err := decode(r.Body, &in); err != nil {
+	if err := endpoint.DecodeJSON(r.Body, &in); err != nil {
 		return fail(err)
 	}
 	if in.Roles == nil {
 		return fail(guard.BadRequest(`field "roles" is required`))
 	}
-	if _, err := a.users.Get(ctx, r.ID); err != nil {
+	if _, err := a.Auth.Users.Get(ctx, r.ID); err != nil {
 		return fail(userError(err))
 	}
 	known, err := a.knownRoles(ctx)
@@ -63,13 +64,13 @@ func (a *App) SetUserRoles(ctx context.Context, r Request) Response {
 			return fail(guard.BadRequest("unknown role " + quote(role)))
 		}
 	}
-	if err := a.engine.SetRoles(ctx, r.ID, *in.Roles); err != nil {
+	if err := a.Auth.Engine.SetRoles(ctx, r.ID, *in.Roles); err != nil {
 		if errors.Is(err, authz.ErrCycle) || errors.Is(err, authz.ErrInvalidSubject) || errors.Is(err, authz.ErrTooDeep) {
 			return fail(guard.BadRequest(err.Error()))
 		}
 		return fail(err)
 	}
-	roles, err := a.engine.AssignedRoles(ctx, r.ID)
+	roles, err := a.Auth.Engine.AssignedRoles(ctx, r.ID)
 	if err != nil {
 		return fail(err)
 	}
@@ -80,7 +81,7 @@ func (a *App) SetUserRoles(ctx context.Context, r Request) Response {
 // of other roles' membership, that are not accounts. Assigning anything
 // else is a typo (or an attempt to make a user inherit another user).
 func (a *App) knownRoles(ctx context.Context) (map[string]bool, error) {
-	p, err := a.engine.Policy(ctx)
+	p, err := a.Auth.Engine.Policy(ctx)
 	if err != nil {
 		return nil, err
 	}
@@ -92,7 +93,7 @@ func (a *App) knownRoles(ctx context.Context) (map[string]bool, error) {
 		names[r.Role] = true
 	}
 	for name := range names {
-		if _, err := a.users.Get(ctx, name); err == nil {
+		if _, err := a.Auth.Users.Get(ctx, name); err == nil {
 			delete(names, name)
 		}
 	}
@@ -102,10 +103,10 @@ func (a *App) knownRoles(ctx context.Context) (map[string]bool, error) {
 // DeleteUser answers DELETE /admin/users/{id}: every credential of the user
 // stops working at once, the account is deleted, and the policy forgets it.
 func (a *App) DeleteUser(ctx context.Context, r Request) Response {
-	if err := a.accounts.DeleteUser(ctx, r.ID); err != nil {
+	if err := a.Auth.Accounts.DeleteUser(ctx, r.ID); err != nil {
 		return fail(userError(err))
 	}
-	if err := a.engine.RemoveSubject(ctx, r.ID); err != nil {
+	if err := a.Auth.Engine.RemoveSubject(ctx, r.ID); err != nil {
 		return fail(err)
 	}
 	return Response{Status: http.StatusNoContent}
@@ -132,7 +133,7 @@ type roleJSON struct {
 
 // Policy answers GET /admin/policy with every grant and role assignment.
 func (a *App) Policy(ctx context.Context, _ Request) Response {
-	p, err := a.engine.Policy(ctx)
+	p, err := a.Auth.Engine.Policy(ctx)
 	if err != nil {
 		return fail(err)
 	}
@@ -157,7 +158,7 @@ type grantInput struct {
 // grant validates the body of the grant endpoints.
 func (a *App) grant(body []byte) (authz.Grant, error) {
 	var in grantInput
-	if err := decode(body, &in); err != nil {
+	if err := endpoint.DecodeJSON(body, &in); err != nil {
 		return authz.Grant{}, err
 	}
 	if in.Subject == nil || in.Permission == nil || in.Scope == nil {
@@ -180,7 +181,7 @@ func (a *App) AddGrant(ctx context.Context, r Request) Response {
 	if err != nil {
 		return fail(err)
 	}
-	if err := a.engine.AddGrant(ctx, g); err != nil {
+	if err := a.Auth.Engine.AddGrant(ctx, g); err != nil {
 		if errors.Is(err, authz.ErrExists) {
 			return fail(conflict("the policy has this grant already"))
 		}
@@ -195,7 +196,7 @@ func (a *App) RemoveGrant(ctx context.Context, r Request) Response {
 	if err != nil {
 		return fail(err)
 	}
-	if err := a.engine.RemoveGrant(ctx, g); err != nil {
+	if err := a.Auth.Engine.RemoveGrant(ctx, g); err != nil {
 		if errors.Is(err, authz.ErrNotFound) {
 			return fail(guard.ErrNotFound)
 		}

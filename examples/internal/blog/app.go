@@ -14,49 +14,33 @@ import (
 	"gorm.io/gorm"
 
 	"github.com/gatehouse-go/gatehouse/adapters/guard"
-	"github.com/gatehouse-go/gatehouse/authn/account"
-	"github.com/gatehouse-go/gatehouse/authn/apikey"
-	apikeygorm "github.com/gatehouse-go/gatehouse/authn/apikey/gormstore"
-	"github.com/gatehouse-go/gatehouse/authn/refresh"
-	refreshgorm "github.com/gatehouse-go/gatehouse/authn/refresh/gormstore"
-	"github.com/gatehouse-go/gatehouse/authn/session"
-	sessiongorm "github.com/gatehouse-go/gatehouse/authn/session/gormstore"
-	sessionredis "github.com/gatehouse-go/gatehouse/authn/session/redisstore"
-	"github.com/gatehouse-go/gatehouse/authn/throttle"
-	throttlegorm "github.com/gatehouse-go/gatehouse/authn/throttle/gormstore"
-	throttleredis "github.com/gatehouse-go/gatehouse/authn/throttle/redisstore"
-	"github.com/gatehouse-go/gatehouse/authn/token"
-	tokengorm "github.com/gatehouse-go/gatehouse/authn/token/gormstore"
-	"github.com/gatehouse-go/gatehouse/authn/token/redisstore"
 	"github.com/gatehouse-go/gatehouse/authn/users"
-	usersgorm "github.com/gatehouse-go/gatehouse/authn/users/gormstore"
-	"github.com/gatehouse-go/gatehouse/authz"
-	"github.com/gatehouse-go/gatehouse/authz/gormstore"
 	"github.com/gatehouse-go/gatehouse/database"
+	"github.com/gatehouse-go/gatehouse/stack"
 	"github.com/gatehouse-go/gatehouse/watch"
 	"github.com/gatehouse-go/gatehouse/watch/pgwatch"
 	"github.com/gatehouse-go/gatehouse/watch/rediswatch"
 )
 
-// App is the blog: its database, its credentials, its policy and its posts.
+// App is the blog: its database, gatehouse on it, and the posts.
 type App struct {
-	cfg         Config
-	db          *gorm.DB
-	notifier    watch.Notifier // nil for a single replica
-	redis       *redis.Client  // of Config.Redis, for the notifier, the revoked tokens, the sessions and the login throttle; nil without it
-	engine      *authz.Engine
-	revocations token.Revocations
-	users       *users.Directory
-	accounts    *account.Service
-	keys        *apikey.Keys
-	sessions    *session.Manager
-	posts       *postStore
-	passwords   *passwordGate
-	log         *slog.Logger
+	// Auth is gatehouse, built by package stack on the blog's database
+	// (and Redis, when configured): the policy engine, the users, their
+	// credentials, and the account API (/auth/*, /me, /api-keys) for each
+	// framework's adapter to mount.
+	Auth *stack.Stack
+
+	cfg      Config
+	db       *gorm.DB
+	redis    *redis.Client  // of Config.Redis, shared by the notifier and the stack; nil without it
+	notifier watch.Notifier // nil for a single replica
+	posts    *postStore
+	log      *slog.Logger
 }
 
-// Open opens (creating on first start) the database of cfg, builds every
-// part, and seeds the demo users into an empty user table.
+// Open opens (creating on first start) the database of cfg, builds
+// gatehouse's stack and the posts on it, and seeds the demo users into an
+// empty user table.
 //
 // With a notifier (see Config.Redis) the app is one of several replicas:
 // its policy and its revoked tokens follow the others' edits, and it
@@ -66,17 +50,49 @@ func Open(ctx context.Context, cfg Config, log *slog.Logger) (*App, error) {
 	if err != nil {
 		return nil, err
 	}
-	a := &App{cfg: cfg, db: db, passwords: newPasswordGate(), log: log}
-	if err := a.build(ctx, cfg); err != nil {
+	a := &App{cfg: cfg, db: db, log: log}
+	if err := a.build(ctx); err != nil {
 		a.Close()
 		return nil, err
 	}
 	return a, nil
 }
 
-// openRedis opens the client of cfg.Redis, if set, which the notifier, the
-// sessions and the login throttle share.
-func (a *App) openRedis(cfg Config) error {
+func (a *App) build(ctx context.Context) error {
+	if err := a.openRedis(); err != nil {
+		return err
+	}
+	if err := a.openNotifier(ctx); err != nil {
+		return err
+	}
+	cfg := stack.Config{
+		DB:          a.db,
+		RedisPrefix: a.cfg.RedisPrefix,
+		Notifier:    a.notifier,
+		Secret:      a.cfg.JWTSecret,
+		Issuer:      a.cfg.JWTIssuer,
+		Logger:      a.log,
+	}
+	if a.redis != nil {
+		// Revoked tokens, sessions and failed-login counts live there.
+		// (Set only when there is one: a nil *redis.Client in the
+		// interface would not read as "no Redis".)
+		cfg.Redis = a.redis
+	}
+	var err error
+	if a.Auth, err = stack.New(ctx, cfg); err != nil {
+		return err
+	}
+	if a.posts, err = newPostStore(ctx, a.db); err != nil {
+		return err
+	}
+	return a.seed(ctx)
+}
+
+// openRedis opens the client of Config.Redis, if set, which the notifier
+// and the stack share.
+func (a *App) openRedis() error {
+	cfg := a.cfg
 	if cfg.Redis == "" {
 		return nil
 	}
@@ -97,7 +113,8 @@ func (a *App) openRedis(cfg Config) error {
 
 // openNotifier connects to what carries changes between replicas: Redis
 // when configured, else a PostgreSQL store itself; nil otherwise.
-func (a *App) openNotifier(ctx context.Context, cfg Config) error {
+func (a *App) openNotifier(ctx context.Context) error {
+	cfg := a.cfg
 	var err error
 	switch {
 	case a.redis != nil:
@@ -117,121 +134,6 @@ func (a *App) openNotifier(ctx context.Context, cfg Config) error {
 		a.log.Info("replication by polling: replicas see each other's changes within two seconds; set GATEHOUSE_REDIS for milliseconds")
 	}
 	return err
-}
-
-// throttleStore is where the login throttle counts failures, shared by
-// every replica: Redis when configured, which keeps that traffic off the
-// database, else the database.
-func (a *App) throttleStore(ctx context.Context) (throttle.Store, error) {
-	if a.redis != nil {
-		return throttleredis.New(a.redis, throttleredis.Config{Prefix: a.cfg.RedisPrefix + "throttle:"})
-	}
-	return throttlegorm.New(ctx, a.db)
-}
-
-func (a *App) build(ctx context.Context, cfg Config) error {
-	if err := a.openRedis(cfg); err != nil {
-		return err
-	}
-	if err := a.openNotifier(ctx, cfg); err != nil {
-		return err
-	}
-	policyStore, err := gormstore.New(ctx, a.db)
-	if err != nil {
-		return err
-	}
-	engineOptions := []authz.Option{authz.WithStore(policyStore)}
-	revocationsConfig := tokengorm.Config{}
-	if a.notifier != nil {
-		engineOptions = append(engineOptions, authz.WithNotifier(a.notifier), authz.WithLogger(a.log))
-		revocationsConfig.Notifier, revocationsConfig.Logger = a.notifier, a.log
-	}
-	if a.engine, err = authz.New(ctx, engineOptions...); err != nil {
-		return err
-	}
-	// Accounts stay in the database, Redis or not.
-	usersStore, err := usersgorm.New(ctx, a.db)
-	if err != nil {
-		return err
-	}
-	if a.users, err = users.New(usersStore, users.Config{Logger: a.log}); err != nil {
-		return err
-	}
-	if a.revocations, err = a.openRevocations(ctx, revocationsConfig); err != nil {
-		return err
-	}
-	revocations := a.revocations
-	key, err := token.HS256("k1", cfg.JWTSecret)
-	if err != nil {
-		return err
-	}
-	tokens, err := token.New(token.Config{Issuer: cfg.JWTIssuer, Keys: []token.Key{key}, Revocations: revocations})
-	if err != nil {
-		return err
-	}
-	refreshStore, err := refreshgorm.New(ctx, a.db)
-	if err != nil {
-		return err
-	}
-	refreshes, err := refresh.New(refreshStore, refresh.Config{Logger: a.log})
-	if err != nil {
-		return err
-	}
-	throttleStore, err := a.throttleStore(ctx)
-	if err != nil {
-		return err
-	}
-	limiter, err := throttle.New(throttleStore, throttle.Config{})
-	if err != nil {
-		return err
-	}
-	apikeyStore, err := apikeygorm.New(ctx, a.db)
-	if err != nil {
-		return err
-	}
-	if a.keys, err = apikey.New(apikeyStore, apikey.Config{}); err != nil {
-		return err
-	}
-	sessionStore, err := a.sessionStore(ctx)
-	if err != nil {
-		return err
-	}
-	if a.sessions, err = session.New(sessionStore, session.Config{}); err != nil {
-		return err
-	}
-	a.accounts, err = account.New(account.Config{
-		Users: a.users, Tokens: tokens, Revocations: revocations, Refresh: refreshes,
-		Throttle: limiter, APIKeys: a.keys, Sessions: a.sessions, Logger: a.log,
-	})
-	if err != nil {
-		return err
-	}
-	if a.posts, err = newPostStore(ctx, a.db); err != nil {
-		return err
-	}
-	return a.seed(ctx)
-}
-
-// openRevocations opens the list of revoked access tokens: in Redis when
-// one is configured, where every replica sees a logout at once without a
-// message to wait for and Redis expires them by itself; otherwise in the
-// database, each replica answering from memory and hearing the others'
-// logouts through the notifier, configured by cfg.
-func (a *App) openRevocations(ctx context.Context, cfg tokengorm.Config) (token.Revocations, error) {
-	if a.redis != nil {
-		return redisstore.New(a.redis, redisstore.Config{Prefix: a.cfg.RedisPrefix + "token:"})
-	}
-	return tokengorm.New(ctx, a.db, cfg)
-}
-
-// sessionStore keeps the cookie sessions in Redis when one is configured,
-// where every replica finds them and Redis expires them by itself, and in
-// the database otherwise.
-func (a *App) sessionStore(ctx context.Context) (session.Store, error) {
-	if a.redis != nil {
-		return sessionredis.New(a.redis, sessionredis.WithPrefix(a.cfg.RedisPrefix+"session:"))
-	}
-	return sessiongorm.New(ctx, a.db)
 }
 
 // Start is what every example's main does first: read the configuration
@@ -257,36 +159,13 @@ func (a *App) Logger() *slog.Logger { return a.log }
 
 // Ready returns nil when this replica can serve: its policy and revoked
 // tokens are current, and its database and Redis (if any) answer.
-func (a *App) Ready(ctx context.Context) error {
-	if err := a.engine.Err(); err != nil {
-		return err
-	}
-	if err := a.revocations.Err(); err != nil {
-		return err
-	}
-	sqlDB, err := a.db.DB()
-	if err != nil {
-		return err
-	}
-	ctx, cancel := context.WithTimeout(ctx, time.Second)
-	defer cancel()
-	if a.redis != nil {
-		// Revoked tokens, sessions and failed-login counts live there.
-		if err := a.redis.Ping(ctx).Err(); err != nil {
-			return fmt.Errorf("redis: %w", err)
-		}
-	}
-	return sqlDB.PingContext(ctx)
-}
+func (a *App) Ready(ctx context.Context) error { return a.Auth.Ready(ctx) }
 
 // Close stops following the other replicas and closes the notifier, the
 // Redis client and the database.
 func (a *App) Close() {
-	if a.engine != nil {
-		a.engine.Close()
-	}
-	if follower, ok := a.revocations.(interface{ Close() }); ok {
-		follower.Close()
+	if a.Auth != nil {
+		a.Auth.Close()
 	}
 	if a.notifier != nil {
 		_ = a.notifier.Close()
@@ -299,29 +178,15 @@ func (a *App) Close() {
 	}
 }
 
-// Guard is the adapters' configuration for this app. /healthz and the
-// login, registration and refresh endpoints skip authentication (a stale
-// token must not stop a login); /posts and /posts/* serve anonymous callers
-// too. Session login shares its path with session logout, which needs the
-// session: SkipsAuthentication tells the two apart by method.
+// Guard is the adapters' configuration for this app: the stack's (the
+// account API's logins, registration and refresh are public, and only user
+// ids are subjects), with /healthz public too and /posts and /posts/*
+// serving anonymous callers as well as authenticated ones.
 func (a *App) Guard() guard.Config {
-	return guard.Config{
-		Authenticator: a.accounts.Authenticator(),
-		Engine:        a.engine,
-		PublicPaths:   []string{"/healthz", "/auth/register", "/auth/login", "/auth/refresh"},
-		OptionalPaths: []string{"/posts", "/posts/*"},
-		// Every credential names a user; an id of another shape (a role's
-		// name in a token minted elsewhere with the key) is refused.
-		IsSubject: users.IsID,
-		Logger:    a.log,
-	}
-}
-
-// SkipsAuthentication reports whether a request is a session login, which
-// the adapters' Skip option exempts from authentication: a login must work
-// whatever cookie the browser still holds.
-func SkipsAuthentication(method, path string) bool {
-	return method == "POST" && path == "/auth/session"
+	cfg := a.Auth.Guard()
+	cfg.PublicPaths = append(cfg.PublicPaths, "/healthz")
+	cfg.OptionalPaths = append(cfg.OptionalPaths, "/posts", "/posts/*")
+	return cfg
 }
 
 // demoUsers are seeded into an empty user table.
@@ -333,19 +198,19 @@ var demoUsers = []struct{ email, password, name, role string }{
 
 // seed creates the demo users when there are no users at all.
 func (a *App) seed(ctx context.Context) error {
-	n, err := a.users.Count(ctx)
+	n, err := a.Auth.Users.Count(ctx)
 	if err != nil || n > 0 {
 		return err
 	}
 	for _, d := range demoUsers {
-		u, err := a.users.Register(ctx, d.email, d.password, d.name)
+		u, err := a.Auth.Users.Register(ctx, d.email, d.password, d.name)
 		if errors.Is(err, users.ErrEmailTaken) {
 			continue // a replica starting beside this one seeded it
 		}
 		if err != nil {
 			return fmt.Errorf("seed %s: %w", d.email, err)
 		}
-		if err := a.engine.SetRoles(ctx, u.ID, []string{d.role}); err != nil {
+		if err := a.Auth.Engine.SetRoles(ctx, u.ID, []string{d.role}); err != nil {
 			return fmt.Errorf("seed %s: %w", d.email, err)
 		}
 		// Never the password, though the README publishes it: logs hold no

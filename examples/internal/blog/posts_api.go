@@ -6,6 +6,7 @@ import (
 	"strings"
 	"unicode/utf8"
 
+	"github.com/gatehouse-go/gatehouse/adapters/endpoint"
 	"github.com/gatehouse-go/gatehouse/adapters/guard"
 	"github.com/gatehouse-go/gatehouse/authz"
 	"github.com/gatehouse-go/gatehouse/permissions"
@@ -35,7 +36,7 @@ func (a *App) ListPosts(ctx context.Context, r Request) Response {
 		}
 		return ok(http.StatusOK, map[string]any{"posts": out})
 	}
-	filter, err := a.engine.Filter(ctx, r.Subject.ID, permissions.PostsRead)
+	filter, err := a.Auth.Engine.Filter(ctx, r.Subject.ID, permissions.PostsRead)
 	if err != nil {
 		return fail(err)
 	}
@@ -64,7 +65,7 @@ func (a *App) GetPost(ctx context.Context, r Request) Response {
 	if r.Subject.IsZero() {
 		return fail(guard.ErrNotFound)
 	}
-	d, err := a.engine.Decide(ctx, authz.Request{Subject: r.Subject.ID, Permission: permissions.PostsRead, Resource: p.Resource()})
+	d, err := a.Auth.Engine.Decide(ctx, authz.Request{Subject: r.Subject.ID, Permission: permissions.PostsRead, Resource: p.Resource()})
 	if err != nil {
 		return fail(err)
 	}
@@ -101,7 +102,7 @@ func (in postInput) apply(p *Post) error {
 // CreatePost answers POST /posts: a post authored by the caller.
 func (a *App) CreatePost(ctx context.Context, r Request) Response {
 	var in postInput
-	if err := decode(r.Body, &in); err != nil {
+	if err := endpoint.DecodeJSON(r.Body, &in); err != nil {
 		return fail(err)
 	}
 	if in.Title == nil || in.Body == nil {
@@ -120,7 +121,7 @@ func (a *App) CreatePost(ctx context.Context, r Request) Response {
 // UpdatePost answers PUT /posts/{id} for a post the ownership guard loaded.
 func (a *App) UpdatePost(ctx context.Context, r Request) Response {
 	var in postInput
-	if err := decode(r.Body, &in); err != nil {
+	if err := endpoint.DecodeJSON(r.Body, &in); err != nil {
 		return fail(err)
 	}
 	p := r.Loaded

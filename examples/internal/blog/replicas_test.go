@@ -36,14 +36,14 @@ func TestReplicasStartTogether(t *testing.T) {
 				require.NoError(t, err, "replica %d", i)
 				t.Cleanup(apps[i].Close)
 			}
-			n, err := apps[0].users.Count(context.Background())
+			n, err := apps[0].Auth.Users.Count(context.Background())
 			require.NoError(t, err)
 			require.Equal(t, int64(len(demoUsers)), n)
 			// Every replica comes to hold the default policy's two
 			// inheritances and one role per demo user, once each.
 			for _, app := range apps {
 				require.Eventually(t, func() bool {
-					p, err := app.engine.Policy(context.Background())
+					p, err := app.Auth.Engine.Policy(context.Background())
 					return err == nil && len(p.Roles) == 5
 				}, 15*time.Second, 10*time.Millisecond)
 			}

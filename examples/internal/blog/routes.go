@@ -21,22 +21,11 @@ type Route struct {
 	Handle func(context.Context, Request) Response
 }
 
-// Routes is the whole HTTP contract. Every endpoint's database work is
-// bounded by a timeout.
+// Routes are the blog's own endpoints; the account API's are
+// a.Auth.Routes(). Every endpoint's database work is bounded by a timeout.
 func (a *App) Routes() []Route {
 	routes := []Route{
 		{Method: "GET", Path: "/healthz", Handle: a.Health},
-		{Method: "POST", Path: "/auth/register", Handle: a.Register},
-		{Method: "POST", Path: "/auth/login", Handle: a.Login},
-		{Method: "POST", Path: "/auth/refresh", Handle: a.Refresh},
-		{Method: "POST", Path: "/auth/logout", Handle: a.Logout},
-		{Method: "POST", Path: "/auth/session", Handle: a.StartSession},
-		{Method: "DELETE", Path: "/auth/session", Handle: a.EndSession},
-		{Method: "GET", Path: "/me", Handle: a.Me},
-		{Method: "POST", Path: "/me/password", Handle: a.ChangePassword},
-		{Method: "POST", Path: "/api-keys", Handle: a.CreateAPIKey},
-		{Method: "GET", Path: "/api-keys", Handle: a.ListAPIKeys},
-		{Method: "DELETE", Path: "/api-keys/{id}", Handle: a.DeleteAPIKey},
 		{Method: "GET", Path: "/posts", Handle: a.ListPosts},
 		{Method: "POST", Path: "/posts", Permission: permissions.PostsWrite, Handle: a.CreatePost},
 		{Method: "GET", Path: "/posts/{id}", Handle: a.GetPost},

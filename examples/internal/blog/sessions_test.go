@@ -39,9 +39,9 @@ func TestSessionStore(t *testing.T) {
 			require.NoError(t, err)
 			t.Cleanup(a.Close)
 
-			s, err := a.sessions.Create(ctx, "user-1", "")
+			s, err := a.Auth.Sessions.Create(ctx, "user-1", "")
 			require.NoError(t, err)
-			t.Cleanup(func() { _ = a.sessions.Destroy(context.Background(), s.Token.Reveal()) })
+			t.Cleanup(func() { _ = a.Auth.Sessions.Destroy(context.Background(), s.Token.Reveal()) })
 			sum := sha256.Sum256([]byte(s.Token.Reveal()))
 			hash := hex.EncodeToString(sum[:])
 

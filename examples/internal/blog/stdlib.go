@@ -16,33 +16,16 @@ import (
 
 // RequestFrom gathers a Request from a net/http request (as net/http and
 // Gin have it) whose body has been read, with id the {id} path parameter.
-func (a *App) RequestFrom(r *http.Request, id string, body []byte) Request {
-	req := Request{Body: body, ID: id, ClientIP: ClientIP(r), TLS: r.TLS != nil}
+func RequestFrom(r *http.Request, id string, body []byte) Request {
+	req := Request{Body: body, ID: id}
 	req.Subject, _ = authn.FromContext(r.Context())
 	req.Loaded, _ = guard.LoadedFrom[Post](r.Context())
-	if c, err := r.Cookie(a.SessionCookieName()); err == nil {
-		req.SessionCookie = c.Value
-	}
 	return req
 }
 
-// ClientIP is the client's address as the throttle counts it, "" when the
-// peer's address is not an IP. The example trusts no proxy header: behind a
-// proxy, pass the proxies' networks to guard.ClientAddress, which then reads
-// X-Forwarded-For from them only.
-func ClientIP(r *http.Request) string {
-	if addr := guard.ClientAddress(r, nil); addr.IsValid() {
-		return addr.String()
-	}
-	return ""
-}
-
 // WriteResponse writes a successful Response to an http.ResponseWriter:
-// cookies, status, JSON body.
+// status, JSON body.
 func WriteResponse(w http.ResponseWriter, resp Response) {
-	for _, c := range resp.Cookies {
-		http.SetCookie(w, c)
-	}
 	if resp.Body == nil {
 		w.WriteHeader(resp.Status)
 		return
