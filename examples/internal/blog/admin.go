@@ -3,85 +3,86 @@ package blog
 import (
 	"context"
 	"errors"
-	"net/http"
+	"fmt"
 
-	"github.com/gatehouse-go/gatehouse/adapters/endpoint"
-	"github.com/gatehouse-go/gatehouse/adapters/guard"
 	"github.com/gatehouse-go/gatehouse/authn/users"
 	"github.com/gatehouse-go/gatehouse/authz"
 	"github.com/gatehouse-go/gatehouse/permissions"
+	"github.com/gatehouse-go/gatehouse/stack"
 )
 
-type userJSON struct {
+// Admin is what administrators do at runtime: list the users, set their
+// roles, delete them, and edit the policy. Every edit governs the next
+// request, on every replica, with the credentials already held. Who may do
+// each is the guards' to decide before these run.
+type Admin struct {
+	auth *stack.Stack
+}
+
+// User is an account as administrators see it, with the roles assigned
+// to it.
+type User struct {
 	ID    string   `json:"id"`
 	Email string   `json:"email"`
 	Name  string   `json:"name"`
 	Roles []string `json:"roles"`
 }
 
-// ListUsers answers GET /admin/users with every account and the roles it
-// is assigned.
-func (a *App) ListUsers(ctx context.Context, _ Request) Response {
-	all, err := a.Auth.Users.List(ctx)
+// Users returns every account and the roles it is assigned.
+func (a *Admin) Users(ctx context.Context) ([]User, error) {
+	all, err := a.auth.Users.List(ctx)
 	if err != nil {
-		return fail(err)
+		return nil, err
 	}
-	out := make([]userJSON, len(all))
+	out := make([]User, len(all))
 	for i, u := range all {
-		roles, err := a.Auth.Engine.AssignedRoles(ctx, u.ID)
+		roles, err := a.auth.Engine.AssignedRoles(ctx, u.ID)
 		if err != nil {
-			return fail(err)
+			return nil, err
 		}
-		out[i] = userJSON{ID: u.ID, Email: u.Email, Name: u.Name, Roles: roles}
+		out[i] = User{ID: u.ID, Email: u.Email, Name: u.Name, Roles: roles}
 	}
-	return ok(http.StatusOK, map[string]any{"users": out})
+	return out, nil
 }
 
-type rolesInput struct {
+// RolesInput is the body of a role assignment: the roles, all of them.
+type RolesInput struct {
 	Roles *[]string `json:"roles"`
 }
 
-// SetUserRoles answers PUT /admin/users/{id}/roles: the user's roles become
-// exactly those given, at once — the user's next request, with the token
-// already held, is judged by them.
-func (a *App) SetUserRoles(ctx context.Context, r Request) Response {
-	var in rolesInput
-	if err := endpoint.DecodeJSON(r.Body, &in); err != nil {
-		return fail(err)
-	}
+// SetRoles makes the roles of the user id exactly those of in, and returns
+// them as the policy now holds them. Only the names the policy uses as
+// roles may be assigned (see knownRoles).
+func (a *Admin) SetRoles(ctx context.Context, id string, in RolesInput) ([]string, error) {
 	if in.Roles == nil {
-		return fail(guard.BadRequest(`field "roles" is required`))
+		return nil, invalid(`field "roles" is required`)
 	}
-	if _, err := a.Auth.Users.Get(ctx, r.ID); err != nil {
-		return fail(userError(err))
+	if _, err := a.auth.Users.Get(ctx, id); err != nil {
+		return nil, userError(err)
 	}
 	known, err := a.knownRoles(ctx)
 	if err != nil {
-		return fail(err)
+		return nil, err
 	}
 	for _, role := range *in.Roles {
 		if !known[role] {
-			return fail(guard.BadRequest("unknown role " + quote(role)))
+			return nil, invalid(fmt.Sprintf("unknown role %q", role))
 		}
 	}
-	if err := a.Auth.Engine.SetRoles(ctx, r.ID, *in.Roles); err != nil {
+	if err := a.auth.Engine.SetRoles(ctx, id, *in.Roles); err != nil {
 		if errors.Is(err, authz.ErrCycle) || errors.Is(err, authz.ErrInvalidSubject) || errors.Is(err, authz.ErrTooDeep) {
-			return fail(guard.BadRequest(err.Error()))
+			return nil, invalidFor(err)
 		}
-		return fail(err)
+		return nil, err
 	}
-	roles, err := a.Auth.Engine.AssignedRoles(ctx, r.ID)
-	if err != nil {
-		return fail(err)
-	}
-	return ok(http.StatusOK, map[string]any{"id": r.ID, "roles": roles})
+	return a.auth.Engine.AssignedRoles(ctx, id)
 }
 
 // knownRoles are the names the policy uses as roles: holders of grants or
 // of other roles' membership, that are not accounts. Assigning anything
 // else is a typo (or an attempt to make a user inherit another user).
-func (a *App) knownRoles(ctx context.Context) (map[string]bool, error) {
-	p, err := a.Auth.Engine.Policy(ctx)
+func (a *Admin) knownRoles(ctx context.Context) (map[string]bool, error) {
+	p, err := a.auth.Engine.Policy(ctx)
 	if err != nil {
 		return nil, err
 	}
@@ -93,76 +94,83 @@ func (a *App) knownRoles(ctx context.Context) (map[string]bool, error) {
 		names[r.Role] = true
 	}
 	for name := range names {
-		if _, err := a.Auth.Users.Get(ctx, name); err == nil {
+		if _, err := a.auth.Users.Get(ctx, name); err == nil {
 			delete(names, name)
 		}
 	}
 	return names, nil
 }
 
-// DeleteUser answers DELETE /admin/users/{id}: every credential of the user
-// stops working at once, the account is deleted, and the policy forgets it.
-func (a *App) DeleteUser(ctx context.Context, r Request) Response {
-	if err := a.Auth.Accounts.DeleteUser(ctx, r.ID); err != nil {
-		return fail(userError(err))
+// DeleteUser deletes the user id: every credential of the user stops
+// working at once, the account is deleted, and the policy forgets it.
+func (a *Admin) DeleteUser(ctx context.Context, id string) error {
+	if err := a.auth.Accounts.DeleteUser(ctx, id); err != nil {
+		return userError(err)
 	}
-	if err := a.Auth.Engine.RemoveSubject(ctx, r.ID); err != nil {
-		return fail(err)
-	}
-	return Response{Status: http.StatusNoContent}
+	return a.auth.Engine.RemoveSubject(ctx, id)
 }
 
 func userError(err error) error {
 	if errors.Is(err, users.ErrNotFound) {
-		return guard.ErrNotFound
+		return fmt.Errorf("%w: %w", ErrNotFound, err)
 	}
 	return err
 }
 
-type grantJSON struct {
+// Grant is a grant of the policy: Subject (a role or a user id) may, or
+// may not (Effect deny), use Permission on the resources of Scope.
+type Grant struct {
 	Subject    string `json:"subject"`
 	Permission string `json:"permission"`
 	Scope      string `json:"scope"`
 	Effect     string `json:"effect"`
 }
 
-type roleJSON struct {
+func grantOf(g authz.Grant) Grant {
+	return Grant{g.Subject, string(g.Permission), string(g.Scope), string(g.Effect)}
+}
+
+// RoleAssignment is a member (a user id or a role) holding a role.
+type RoleAssignment struct {
 	Member string `json:"member"`
 	Role   string `json:"role"`
 }
 
-// Policy answers GET /admin/policy with every grant and role assignment.
-func (a *App) Policy(ctx context.Context, _ Request) Response {
-	p, err := a.Auth.Engine.Policy(ctx)
-	if err != nil {
-		return fail(err)
-	}
-	grants := make([]grantJSON, len(p.Grants))
-	for i, g := range p.Grants {
-		grants[i] = grantJSON{g.Subject, string(g.Permission), string(g.Scope), string(g.Effect)}
-	}
-	roles := make([]roleJSON, len(p.Roles))
-	for i, r := range p.Roles {
-		roles[i] = roleJSON{r.Member, r.Role}
-	}
-	return ok(http.StatusOK, map[string]any{"grants": grants, "roles": roles})
+// Policy is the whole policy: every grant and role assignment.
+type Policy struct {
+	Grants []Grant          `json:"grants"`
+	Roles  []RoleAssignment `json:"roles"`
 }
 
-type grantInput struct {
+// Policy returns every grant and role assignment.
+func (a *Admin) Policy(ctx context.Context) (Policy, error) {
+	p, err := a.auth.Engine.Policy(ctx)
+	if err != nil {
+		return Policy{}, err
+	}
+	out := Policy{Grants: make([]Grant, len(p.Grants)), Roles: make([]RoleAssignment, len(p.Roles))}
+	for i, g := range p.Grants {
+		out.Grants[i] = grantOf(g)
+	}
+	for i, r := range p.Roles {
+		out.Roles[i] = RoleAssignment{r.Member, r.Role}
+	}
+	return out, nil
+}
+
+// GrantInput is a grant as clients write it: every field is required but
+// effect, which defaults to allow.
+type GrantInput struct {
 	Subject    *string `json:"subject"`
 	Permission *string `json:"permission"`
 	Scope      *string `json:"scope"`
 	Effect     *string `json:"effect"`
 }
 
-// grant validates the body of the grant endpoints.
-func (a *App) grant(body []byte) (authz.Grant, error) {
-	var in grantInput
-	if err := endpoint.DecodeJSON(body, &in); err != nil {
-		return authz.Grant{}, err
-	}
+// grant validates in.
+func (in GrantInput) grant() (authz.Grant, error) {
 	if in.Subject == nil || in.Permission == nil || in.Scope == nil {
-		return authz.Grant{}, guard.BadRequest(`fields "subject", "permission" and "scope" are required`)
+		return authz.Grant{}, invalid(`fields "subject", "permission" and "scope" are required`)
 	}
 	g := authz.Grant{Subject: *in.Subject, Permission: permissions.Permission(*in.Permission),
 		Scope: permissions.Scope(*in.Scope), Effect: authz.Allow}
@@ -170,39 +178,37 @@ func (a *App) grant(body []byte) (authz.Grant, error) {
 		g.Effect = authz.Effect(*in.Effect)
 	}
 	if err := g.Validate(); err != nil {
-		return authz.Grant{}, guard.BadRequest(err.Error())
+		return authz.Grant{}, invalidFor(err)
 	}
 	return g, nil
 }
 
-// AddGrant answers POST /admin/policy/grants.
-func (a *App) AddGrant(ctx context.Context, r Request) Response {
-	g, err := a.grant(r.Body)
+// AddGrant adds the grant of in to the policy and returns it.
+func (a *Admin) AddGrant(ctx context.Context, in GrantInput) (Grant, error) {
+	g, err := in.grant()
 	if err != nil {
-		return fail(err)
+		return Grant{}, err
 	}
-	if err := a.Auth.Engine.AddGrant(ctx, g); err != nil {
+	if err := a.auth.Engine.AddGrant(ctx, g); err != nil {
 		if errors.Is(err, authz.ErrExists) {
-			return fail(conflict("the policy has this grant already"))
+			return Grant{}, &Error{Kind: ErrConflict, Reason: "the policy has this grant already", Cause: err}
 		}
-		return fail(err)
+		return Grant{}, err
 	}
-	return ok(http.StatusCreated, grantJSON{g.Subject, string(g.Permission), string(g.Scope), string(g.Effect)})
+	return grantOf(g), nil
 }
 
-// RemoveGrant answers DELETE /admin/policy/grants.
-func (a *App) RemoveGrant(ctx context.Context, r Request) Response {
-	g, err := a.grant(r.Body)
+// RemoveGrant removes the grant of in from the policy.
+func (a *Admin) RemoveGrant(ctx context.Context, in GrantInput) error {
+	g, err := in.grant()
 	if err != nil {
-		return fail(err)
+		return err
 	}
-	if err := a.Auth.Engine.RemoveGrant(ctx, g); err != nil {
+	if err := a.auth.Engine.RemoveGrant(ctx, g); err != nil {
 		if errors.Is(err, authz.ErrNotFound) {
-			return fail(guard.ErrNotFound)
+			return fmt.Errorf("%w: %w", ErrNotFound, err)
 		}
-		return fail(err)
+		return err
 	}
-	return Response{Status: http.StatusNoContent}
+	return nil
 }
-
-func quote(s string) string { return `"` + s + `"` }

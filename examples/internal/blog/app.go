@@ -29,12 +29,15 @@ type App struct {
 	// credentials, and the account API (/auth/*, /me, /api-keys) for each
 	// framework's adapter to mount.
 	Auth *stack.Stack
+	// Posts are the blog's posts.
+	Posts *Posts
+	// Admin runs the users and the policy.
+	Admin *Admin
 
 	cfg      Config
 	db       *gorm.DB
 	redis    *redis.Client  // of Config.Redis, shared by the notifier and the stack; nil without it
 	notifier watch.Notifier // nil for a single replica
-	posts    *postStore
 	log      *slog.Logger
 }
 
@@ -83,9 +86,10 @@ func (a *App) build(ctx context.Context) error {
 	if a.Auth, err = stack.New(ctx, cfg); err != nil {
 		return err
 	}
-	if a.posts, err = newPostStore(ctx, a.db); err != nil {
+	if a.Posts, err = newPosts(ctx, a.db, a.Auth.Engine); err != nil {
 		return err
 	}
+	a.Admin = &Admin{auth: a.Auth}
 	return a.seed(ctx)
 }
 
@@ -159,7 +163,15 @@ func (a *App) Logger() *slog.Logger { return a.log }
 
 // Ready returns nil when this replica can serve: its policy and revoked
 // tokens are current, and its database and Redis (if any) answer.
-func (a *App) Ready(ctx context.Context) error { return a.Auth.Ready(ctx) }
+// Otherwise it logs why and returns ErrNotReady, so that /healthz answers
+// 503 and a load balancer sends requests elsewhere meanwhile.
+func (a *App) Ready(ctx context.Context) error {
+	if err := a.Auth.Ready(ctx); err != nil {
+		a.log.Warn("not ready", "error", err)
+		return fmt.Errorf("%w: %w", ErrNotReady, err)
+	}
+	return nil
+}
 
 // Close stops following the other replicas and closes the notifier, the
 // Redis client and the database.

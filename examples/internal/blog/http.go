@@ -47,7 +47,3 @@ var ErrHeadersTooLarge = &guard.Error{Status: http.StatusRequestHeaderFieldsTooL
 // and net/http drops the Content-Length before a handler could tell.
 var ErrChunkedBody = &guard.Error{Status: http.StatusBadRequest, Code: guard.CodeInvalidRequest,
 	Message: "send the body with a Content-Length; chunked bodies are not accepted"}
-
-func conflict(message string) error {
-	return &guard.Error{Status: http.StatusConflict, Code: guard.CodeConflict, Message: message}
-}

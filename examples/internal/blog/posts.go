@@ -4,13 +4,16 @@ import (
 	"context"
 	"fmt"
 	"strconv"
+	"strings"
 	"time"
+	"unicode/utf8"
 
 	"gorm.io/gorm"
 
-	"github.com/gatehouse-go/gatehouse/adapters/guard"
+	"github.com/gatehouse-go/gatehouse/authn"
 	"github.com/gatehouse-go/gatehouse/authz"
 	"github.com/gatehouse-go/gatehouse/internal/schema"
+	"github.com/gatehouse-go/gatehouse/permissions"
 )
 
 // Post is a blog post as the API shows it.
@@ -27,32 +30,76 @@ type Post struct {
 // TableName is the posts table.
 func (Post) TableName() string { return "blog_posts" }
 
-// Resource is the post as authz sees it.
+// Resource is the post as authz sees it: its author owns it, so grants
+// scoped "own" apply to the author.
 func (p Post) Resource() authz.Resource {
 	return authz.Resource{Type: "posts", ID: strconv.FormatInt(p.ID, 10), Owner: p.AuthorID}
 }
 
-// summary is what anonymous callers see of a published post.
-type summary struct {
+// Title is what anonymous callers see of a published post.
+type Title struct {
 	ID    int64  `json:"id"`
 	Title string `json:"title"`
 }
 
-type postStore struct{ db *gorm.DB }
+// Titles returns the titles of posts.
+func Titles(posts []Post) []Title {
+	out := make([]Title, len(posts))
+	for i, p := range posts {
+		out[i] = Title{ID: p.ID, Title: p.Title}
+	}
+	return out
+}
 
-func newPostStore(ctx context.Context, db *gorm.DB) (*postStore, error) {
+// PostInput is a post as clients write it: every field is required to
+// create a post but published, which defaults to false; an update changes
+// the fields given.
+type PostInput struct {
+	Title     *string `json:"title"`
+	Body      *string `json:"body"`
+	Published *bool   `json:"published"`
+}
+
+// apply validates in and copies its fields onto p.
+func (in PostInput) apply(p *Post) error {
+	if in.Title != nil {
+		title := strings.TrimSpace(*in.Title)
+		if title == "" || utf8.RuneCountInString(title) > 200 {
+			return invalid("title must have 1 to 200 characters")
+		}
+		p.Title = title
+	}
+	if in.Body != nil {
+		p.Body = *in.Body
+	}
+	if in.Published != nil {
+		p.Published = *in.Published
+	}
+	return nil
+}
+
+// Posts are the blog's posts. Who may write, edit and delete them is the
+// guards' to decide before these run; who may read a draft is decided here,
+// by the policy.
+type Posts struct {
+	db     *gorm.DB
+	engine *authz.Engine
+}
+
+func newPosts(ctx context.Context, db *gorm.DB, engine *authz.Engine) (*Posts, error) {
 	if err := schema.Migrate(ctx, db, &Post{}); err != nil {
 		return nil, fmt.Errorf("create table blog_posts: %w", err)
 	}
-	return &postStore{db: db}, nil
+	return &Posts{db: db, engine: engine}, nil
 }
 
-// get loads a post by the id of a path; an id that is not a positive
-// integer names no post.
-func (s *postStore) get(ctx context.Context, id string) (Post, error) {
+// Get returns the post id, whoever may read it: the loader of the routes
+// whose guard decides on the post. An id that is not a positive integer
+// names no post.
+func (s *Posts) Get(ctx context.Context, id string) (Post, error) {
 	n, err := strconv.ParseInt(id, 10, 64)
 	if err != nil || n <= 0 {
-		return Post{}, fmt.Errorf("post %q: %w", id, guard.ErrNotFound)
+		return Post{}, fmt.Errorf("post %q: %w", id, ErrNotFound)
 	}
 	var p Post
 	res := s.db.WithContext(ctx).Limit(1).Find(&p, n)
@@ -60,37 +107,75 @@ func (s *postStore) get(ctx context.Context, id string) (Post, error) {
 		return Post{}, res.Error
 	}
 	if res.RowsAffected == 0 {
-		return Post{}, fmt.Errorf("post %d: %w", n, guard.ErrNotFound)
+		return Post{}, fmt.Errorf("post %d: %w", n, ErrNotFound)
 	}
 	return p, nil
 }
 
-// list returns published posts and, when where is not "", those matching
-// where (the caller's list filter), newest first.
-func (s *postStore) list(ctx context.Context, where string, args []any) ([]Post, error) {
-	q := s.db.WithContext(ctx).Model(&Post{})
-	if where == "" {
-		q = q.Where("published = ?", true)
-	} else {
-		q = q.Where(s.db.Where("published = ?", true).Or(where, args...))
+// Read returns the post id for reader (zero for an anonymous one): a
+// published post for anyone, a draft for those the policy lets read it,
+// ErrNotFound otherwise, so a draft's existence is not told to those who
+// may not read it.
+func (s *Posts) Read(ctx context.Context, reader authn.Subject, id string) (Post, error) {
+	p, err := s.Get(ctx, id)
+	if err != nil || p.Published {
+		return p, err
+	}
+	if reader.IsZero() {
+		return Post{}, fmt.Errorf("draft %d: %w", p.ID, ErrNotFound)
+	}
+	d, err := s.engine.Decide(ctx, authz.Request{Subject: reader.ID, Permission: permissions.PostsRead, Resource: p.Resource()})
+	if err != nil {
+		return Post{}, err
+	}
+	if !d.Allowed {
+		return Post{}, fmt.Errorf("draft %d: %w", p.ID, ErrNotFound)
+	}
+	return p, nil
+}
+
+// ListVisible returns, newest first, the published posts and those
+// filter lets its subject read (the caller's list filter for posts:read:
+// FilterNone for an anonymous caller), found with one query.
+func (s *Posts) ListVisible(ctx context.Context, filter authz.ListFilter) ([]Post, error) {
+	where, args, err := filter.Where("author_id")
+	if err != nil {
+		return nil, err
 	}
 	posts := []Post{}
-	err := q.Order("id DESC").Find(&posts).Error
+	err = s.db.WithContext(ctx).Model(&Post{}).
+		Where(s.db.Where("published = ?", true).Or(where, args...)).
+		Order("id DESC").Find(&posts).Error
 	return posts, err
 }
 
-func (s *postStore) create(ctx context.Context, p *Post) error {
-	return s.db.WithContext(ctx).Create(p).Error
+// Create writes a post by author, the caller's user id.
+func (s *Posts) Create(ctx context.Context, author string, in PostInput) (Post, error) {
+	if in.Title == nil || in.Body == nil {
+		return Post{}, invalid(`fields "title" and "body" are required`)
+	}
+	p := Post{AuthorID: author}
+	if err := in.apply(&p); err != nil {
+		return Post{}, err
+	}
+	err := s.db.WithContext(ctx).Create(&p).Error
+	return p, err
 }
 
-func (s *postStore) save(ctx context.Context, p *Post) error {
-	return s.db.WithContext(ctx).Save(p).Error
+// Update changes the fields of p that in gives.
+func (s *Posts) Update(ctx context.Context, p Post, in PostInput) (Post, error) {
+	if err := in.apply(&p); err != nil {
+		return Post{}, err
+	}
+	err := s.db.WithContext(ctx).Save(&p).Error
+	return p, err
 }
 
-func (s *postStore) delete(ctx context.Context, id int64) error {
-	res := s.db.WithContext(ctx).Delete(&Post{}, id)
+// Delete deletes p.
+func (s *Posts) Delete(ctx context.Context, p Post) error {
+	res := s.db.WithContext(ctx).Delete(&Post{}, p.ID)
 	if res.Error == nil && res.RowsAffected == 0 {
-		return fmt.Errorf("post %d: %w", id, guard.ErrNotFound)
+		return fmt.Errorf("post %d: %w", p.ID, ErrNotFound)
 	}
 	return res.Error
 }
