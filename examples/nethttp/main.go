@@ -10,6 +10,11 @@
 // GATEHOUSE_REDIS_PREFIX (default gatehouse:, the start of the example's
 // Redis keys), GATEHOUSE_JWT_SECRET (at least 32 bytes; a random one when
 // unset) and GATEHOUSE_JWT_ISSUER (default gatehouse).
+//
+// This file is what an application writes to put gatehouse in front of
+// its routes: the account API mounted in one line, and each of the
+// blog's own routes with its guard. The handlers, in handlers.go, read
+// their input, call the blog and write JSON (json.go).
 package main
 
 import (
@@ -21,10 +26,9 @@ import (
 	"os/signal"
 	"syscall"
 
-	"github.com/gatehouse-go/gatehouse/adapters/endpoint"
-	"github.com/gatehouse-go/gatehouse/adapters/guard"
 	httpadapter "github.com/gatehouse-go/gatehouse/adapters/nethttp"
 	"github.com/gatehouse-go/gatehouse/examples/internal/blog"
+	"github.com/gatehouse-go/gatehouse/permissions"
 )
 
 func main() {
@@ -49,52 +53,28 @@ func run(ctx context.Context, getenv func(string) string, logs io.Writer, ready 
 	if err != nil {
 		return err
 	}
+	s := &server{app: app, mw: mw}
+
 	mux := http.NewServeMux()
-	mw.Mount(mux, app.Auth.Routes()...)
-	for _, route := range app.Routes() {
-		mux.Handle(route.Method+" "+route.Path, serveRoute(mw, app, route))
-	}
-	notFound := func(w http.ResponseWriter, r *http.Request) { mw.WriteError(w, r, blog.NotFound) }
-	mux.HandleFunc("/", notFound)
-	// ServeMux redirects a path with "." or ".." segments or repeated
-	// slashes to its clean form; the API names no route by such a path.
-	routes := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if !blog.IsCleanPath(r.URL.Path) {
-			notFound(w, r)
-			return
-		}
-		mux.ServeHTTP(w, r)
-	})
+	mw.Mount(mux, app.Auth.Routes()...) // the account API: /auth/*, /me, /api-keys
+	mux.HandleFunc("GET /healthz", s.health)
+	mux.HandleFunc("GET /posts", s.listPosts)
+	mux.HandleFunc("GET /posts/{id}", s.getPost)
+	mux.Handle("POST /posts", mw.RequirePermission(permissions.PostsWrite)(http.HandlerFunc(s.createPost)))
+	mux.Handle("PUT /posts/{id}", mw.RequireOwnership(permissions.PostsUpdate, s.loadPost)(http.HandlerFunc(s.updatePost)))
+	mux.Handle("DELETE /posts/{id}", mw.RequireOwnership(permissions.PostsDelete, s.loadPost)(http.HandlerFunc(s.deletePost)))
+	mux.Handle("GET /admin/users", mw.RequirePermission(permissions.UsersRead)(http.HandlerFunc(s.listUsers)))
+	mux.Handle("PUT /admin/users/{id}/roles", mw.RequirePermission(permissions.UsersWrite)(http.HandlerFunc(s.setUserRoles)))
+	mux.Handle("DELETE /admin/users/{id}", mw.RequirePermission(permissions.UsersDelete)(http.HandlerFunc(s.deleteUser)))
+	mux.Handle("GET /admin/policy", mw.RequirePermission(permissions.PolicyRead)(http.HandlerFunc(s.policy)))
+	mux.Handle("POST /admin/policy/grants", mw.RequirePermission(permissions.PolicyWrite)(http.HandlerFunc(s.addGrant)))
+	mux.Handle("DELETE /admin/policy/grants", mw.RequirePermission(permissions.PolicyWrite)(http.HandlerFunc(s.removeGrant)))
+	// Any other path or method: the API's JSON 404 rather than ServeMux's
+	// text 404 or 405.
+	mux.HandleFunc("/", s.notFound)
 
-	return blog.Serve(ctx, app.Addr(), mw.Authenticate(routes), app.Logger(), ready)
-}
-
-// serveRoute mounts one route: its guard, then the endpoint with the body
-// read and the request gathered.
-func serveRoute(mw *httpadapter.Middleware, app *blog.App, route blog.Route) http.Handler {
-	var h http.Handler = http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		body, err := endpoint.ReadBody(http.MaxBytesReader(w, r.Body, endpoint.MaxBodyBytes))
-		if err == nil {
-			err = endpoint.CheckContentType(r.Header.Values("Content-Type"), body)
-		}
-		if err != nil {
-			mw.WriteError(w, r, err)
-			return
-		}
-		resp := route.Handle(r.Context(), blog.RequestFrom(r, r.PathValue("id"), body))
-		if resp.Err != nil {
-			mw.WriteError(w, r, resp.Err)
-			return
-		}
-		blog.WriteResponse(w, resp)
-	})
-	switch {
-	case route.Permission != "":
-		h = mw.RequirePermission(route.Permission)(h)
-	case route.Owner != "":
-		h = mw.RequireOwnership(route.Owner, func(r *http.Request) (guard.Loaded, error) {
-			return app.LoadPost(r.Context(), r.PathValue("id"))
-		})(h)
-	}
-	return h
+	// Every request is authenticated, but on app.Guard's public paths
+	// (logins, /healthz) and, for anonymous callers, its optional ones
+	// (/posts); then routed.
+	return blog.Serve(ctx, app.Addr(), mw.Authenticate(s.onlyCleanPaths(mux)), app.Logger(), ready)
 }

@@ -8,7 +8,6 @@ import (
 	"log/slog"
 	"net/url"
 	"strings"
-	"time"
 
 	"github.com/redis/go-redis/v9"
 	"gorm.io/gorm"
@@ -231,6 +230,3 @@ func (a *App) seed(ctx context.Context) error {
 	}
 	return nil
 }
-
-// requestTimeout bounds the work of one request on the database.
-const requestTimeout = 10 * time.Second

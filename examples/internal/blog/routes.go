@@ -45,7 +45,7 @@ func (a *App) Routes() []Route {
 	for i := range routes {
 		handle := routes[i].Handle
 		routes[i].Handle = func(ctx context.Context, r Request) Response {
-			ctx, cancel := context.WithTimeout(ctx, requestTimeout)
+			ctx, cancel := context.WithTimeout(ctx, RequestTimeout)
 			defer cancel()
 			return handle(ctx, r)
 		}

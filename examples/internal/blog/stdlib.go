@@ -39,16 +39,22 @@ func WriteResponse(w http.ResponseWriter, resp Response) {
 // NotFound is the JSON 404 of a route that does not exist.
 var NotFound = &guard.Error{Status: http.StatusNotFound, Code: guard.CodeNotFound, Message: "no such route"}
 
+// RequestTimeout bounds the work of one request: its context is done after
+// it, so that a store that hangs costs a 503 rather than a goroutine held
+// for as long as the client waits.
+const RequestTimeout = 10 * time.Second
+
 // Serve listens on addr and serves h (a net/http or Gin handler) until ctx
-// is done, then shuts down gracefully. ready, when set, learns the address
-// once the server accepts connections.
+// is done, then shuts down gracefully. Each request's context is bounded by
+// RequestTimeout. ready, when set, learns the address once the server
+// accepts connections.
 func Serve(ctx context.Context, addr string, h http.Handler, log *slog.Logger, ready func(string)) error {
 	ln, err := net.Listen("tcp", addr)
 	if err != nil {
 		return err
 	}
 	srv := &http.Server{
-		Handler: strictHTTP(h),
+		Handler: strictHTTP(bounded(h)),
 		// A request's head and body must arrive within 10 s, as Fiber's
 		// ReadTimeout has it; an idle connection is closed after a minute.
 		ReadHeaderTimeout: 10 * time.Second,
@@ -90,6 +96,15 @@ func strictHTTP(h http.Handler) http.Handler {
 			return
 		}
 		h.ServeHTTP(w, r)
+	})
+}
+
+// bounded gives every request's context a deadline of RequestTimeout.
+func bounded(h http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		ctx, cancel := context.WithTimeout(r.Context(), RequestTimeout)
+		defer cancel()
+		h.ServeHTTP(w, r.WithContext(ctx))
 	})
 }
 

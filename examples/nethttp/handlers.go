@@ -1,0 +1,185 @@
+package main
+
+import (
+	"net/http"
+
+	"github.com/gatehouse-go/gatehouse/adapters/guard"
+	httpadapter "github.com/gatehouse-go/gatehouse/adapters/nethttp"
+	"github.com/gatehouse-go/gatehouse/examples/internal/blog"
+	"github.com/gatehouse-go/gatehouse/permissions"
+)
+
+// server holds what the handlers need: the blog, and the middleware to ask
+// who the caller is and to write refusals.
+type server struct {
+	app *blog.App
+	mw  *httpadapter.Middleware
+}
+
+// health answers GET /healthz: 200 when this replica can serve, 503 when
+// it cannot (see blog.App.Ready), for a load balancer.
+func (s *server) health(w http.ResponseWriter, r *http.Request) {
+	if err := s.app.Ready(r.Context()); err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, map[string]string{"status": "ok"})
+}
+
+// listPosts answers GET /posts: the published posts and those the policy
+// lets the caller read, found with one query from the caller's list
+// filter. Anonymous callers, whose filter finds nothing more, see titles.
+func (s *server) listPosts(w http.ResponseWriter, r *http.Request) {
+	filter, ok := s.mw.Filter(w, r, permissions.PostsRead)
+	if !ok {
+		return
+	}
+	posts, err := s.app.Posts.ListVisible(r.Context(), filter)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	if caller, _ := httpadapter.SubjectFrom(r.Context()); caller.IsZero() {
+		writeJSON(w, http.StatusOK, map[string]any{"posts": blog.Titles(posts)})
+		return
+	}
+	writeJSON(w, http.StatusOK, map[string]any{"posts": posts})
+}
+
+// getPost answers GET /posts/{id}: a published post, or a draft the
+// caller may read; 404 for any other.
+func (s *server) getPost(w http.ResponseWriter, r *http.Request) {
+	caller, _ := httpadapter.SubjectFrom(r.Context())
+	post, err := s.app.Posts.Read(r.Context(), caller, r.PathValue("id"))
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, post)
+}
+
+// loadPost finds the post {id} for the ownership guards, which decide on
+// its author and hand it to the handler.
+func (s *server) loadPost(r *http.Request) (guard.Loaded, error) {
+	post, err := s.app.Posts.Get(r.Context(), r.PathValue("id"))
+	if err != nil {
+		return guard.Loaded{}, blog.HTTPError(err)
+	}
+	return guard.Loaded{Resource: post.Resource(), Value: post}, nil
+}
+
+// createPost answers POST /posts with the post, by the caller.
+func (s *server) createPost(w http.ResponseWriter, r *http.Request) {
+	var in blog.PostInput
+	if !s.decode(w, r, &in) {
+		return
+	}
+	caller, _ := httpadapter.SubjectFrom(r.Context())
+	post, err := s.app.Posts.Create(r.Context(), caller.ID, in)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusCreated, post)
+}
+
+// updatePost answers PUT /posts/{id} with the post its guard loaded,
+// changed.
+func (s *server) updatePost(w http.ResponseWriter, r *http.Request) {
+	var in blog.PostInput
+	if !s.decode(w, r, &in) {
+		return
+	}
+	post, _ := httpadapter.Loaded[blog.Post](r)
+	post, err := s.app.Posts.Update(r.Context(), post, in)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, post)
+}
+
+// deletePost answers DELETE /posts/{id}: the post its guard loaded is
+// deleted.
+func (s *server) deletePost(w http.ResponseWriter, r *http.Request) {
+	post, _ := httpadapter.Loaded[blog.Post](r)
+	if err := s.app.Posts.Delete(r.Context(), post); err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	w.WriteHeader(http.StatusNoContent)
+}
+
+// listUsers answers GET /admin/users with every account and its roles.
+func (s *server) listUsers(w http.ResponseWriter, r *http.Request) {
+	users, err := s.app.Admin.Users(r.Context())
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, map[string]any{"users": users})
+}
+
+// setUserRoles answers PUT /admin/users/{id}/roles: the user's roles
+// become those given, and the user's next request, with the credential
+// already held, is judged by them.
+func (s *server) setUserRoles(w http.ResponseWriter, r *http.Request) {
+	var in blog.RolesInput
+	if !s.decode(w, r, &in) {
+		return
+	}
+	id := r.PathValue("id")
+	roles, err := s.app.Admin.SetRoles(r.Context(), id, in)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, map[string]any{"id": id, "roles": roles})
+}
+
+// deleteUser answers DELETE /admin/users/{id}: every credential of the
+// user dies at once, and the account goes.
+func (s *server) deleteUser(w http.ResponseWriter, r *http.Request) {
+	if err := s.app.Admin.DeleteUser(r.Context(), r.PathValue("id")); err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	w.WriteHeader(http.StatusNoContent)
+}
+
+// policy answers GET /admin/policy with every grant and role assignment.
+func (s *server) policy(w http.ResponseWriter, r *http.Request) {
+	policy, err := s.app.Admin.Policy(r.Context())
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, policy)
+}
+
+// addGrant answers POST /admin/policy/grants with the grant added.
+func (s *server) addGrant(w http.ResponseWriter, r *http.Request) {
+	var in blog.GrantInput
+	if !s.decode(w, r, &in) {
+		return
+	}
+	grant, err := s.app.Admin.AddGrant(r.Context(), in)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusCreated, grant)
+}
+
+// removeGrant answers DELETE /admin/policy/grants: the grant is removed.
+func (s *server) removeGrant(w http.ResponseWriter, r *http.Request) {
+	var in blog.GrantInput
+	if !s.decode(w, r, &in) {
+		return
+	}
+	if err := s.app.Admin.RemoveGrant(r.Context(), in); err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	w.WriteHeader(http.StatusNoContent)
+}

@@ -1,0 +1,50 @@
+package main
+
+import (
+	"encoding/json"
+	"net/http"
+
+	"github.com/gatehouse-go/gatehouse/adapters/endpoint"
+	"github.com/gatehouse-go/gatehouse/examples/internal/blog"
+)
+
+// decode reads the request's JSON body into v strictly: a body over
+// endpoint.MaxBodyBytes is a 413, one not declared as JSON a 415, and
+// malformed JSON, unknown or repeated fields and wrong types are 400s
+// (see endpoint.DecodeJSON). When it reports false it has written the
+// refusal, and the handler returns.
+func (s *server) decode(w http.ResponseWriter, r *http.Request, v any) bool {
+	body, err := endpoint.ReadBody(http.MaxBytesReader(w, r.Body, endpoint.MaxBodyBytes))
+	if err == nil {
+		err = endpoint.CheckContentType(r.Header.Values("Content-Type"), body)
+	}
+	if err == nil {
+		err = endpoint.DecodeJSON(body, v)
+	}
+	if err != nil {
+		s.mw.WriteError(w, r, err)
+		return false
+	}
+	return true
+}
+
+// writeJSON writes body as JSON with status. No cache keeps it: what one
+// caller may read is not another's.
+func writeJSON(w http.ResponseWriter, status int, body any) {
+	w.Header().Set("Content-Type", "application/json; charset=utf-8")
+	w.Header().Set("Cache-Control", "no-store")
+	w.WriteHeader(status)
+	_ = json.NewEncoder(w).Encode(body)
+}
+
+// fail writes err as the API's JSON error: the blog's refusals with their
+// status (see blog.HTTPError), gatehouse's as the adapter answers them
+// (401, 403, 429, 503).
+func (s *server) fail(w http.ResponseWriter, r *http.Request, err error) {
+	s.mw.WriteError(w, r, blog.HTTPError(err))
+}
+
+// notFound is the JSON 404 of a path or method no route serves.
+func (s *server) notFound(w http.ResponseWriter, r *http.Request) {
+	s.mw.WriteError(w, r, blog.NotFound)
+}
