@@ -10,6 +10,11 @@
 // GATEHOUSE_REDIS_PREFIX (default gatehouse:, the start of the example's
 // Redis keys), GATEHOUSE_JWT_SECRET (at least 32 bytes; a random one when
 // unset) and GATEHOUSE_JWT_ISSUER (default gatehouse).
+//
+// This file is what an application writes to put gatehouse in front of
+// its routes: the account API mounted in one line, and each of the
+// blog's own routes with its guard. The handlers, in handlers.go, read
+// their input, call the blog and write JSON.
 package main
 
 import (
@@ -19,15 +24,13 @@ import (
 	"net/http"
 	"os"
 	"os/signal"
-	"strings"
 	"syscall"
 
 	"github.com/gin-gonic/gin"
 
-	"github.com/gatehouse-go/gatehouse/adapters/endpoint"
 	ginadapter "github.com/gatehouse-go/gatehouse/adapters/gin"
-	"github.com/gatehouse-go/gatehouse/adapters/guard"
 	"github.com/gatehouse-go/gatehouse/examples/internal/blog"
+	"github.com/gatehouse-go/gatehouse/permissions"
 )
 
 func main() {
@@ -38,6 +41,10 @@ func main() {
 		os.Exit(1)
 	}
 }
+
+// getOrHead routes a GET route for HEAD too, as net/http and Fiber do:
+// HEAD is GET without the body.
+var getOrHead = []string{http.MethodGet, http.MethodHead}
 
 // run serves until ctx is done; ready, when set, learns the address once
 // the server accepts connections.
@@ -52,6 +59,8 @@ func run(ctx context.Context, getenv func(string) string, logs io.Writer, ready 
 	if err != nil {
 		return err
 	}
+	s := &server{app: app, mw: mw}
+
 	gin.SetMode(gin.ReleaseMode)
 	r := gin.New()
 	// Answer a path that names no route with the API's 404, as net/http
@@ -61,49 +70,25 @@ func run(ctx context.Context, getenv func(string) string, logs io.Writer, ready 
 	// Route on the path as sent: "/admin%2fusers" is not "/admin/users",
 	// as it is not for net/http and Fiber.
 	r.UseRawPath = true
-	r.Use(gin.Recovery(), mw.Authenticate())
-	mw.Mount(r, app.Auth.Routes()...)
-	for _, route := range app.Routes() {
-		r.Handle(route.Method, ginPath(route.Path), serveRoute(mw, app, route)...)
-		if route.Method == http.MethodGet {
-			// HEAD is GET without the body, as net/http routes it.
-			r.Handle(http.MethodHead, ginPath(route.Path), serveRoute(mw, app, route)...)
-		}
-	}
-	r.NoRoute(func(c *gin.Context) { mw.WriteError(c, blog.NotFound) })
+	// Every request is authenticated, but on app.Guard's public paths
+	// (logins, /healthz) and, for anonymous callers, its optional ones
+	// (/posts).
+	r.Use(gin.Recovery(), noStore, mw.Authenticate())
+
+	mw.Mount(r, app.Auth.Routes()...) // the account API: /auth/*, /me, /api-keys
+	r.Match(getOrHead, "/healthz", s.health)
+	r.Match(getOrHead, "/posts", s.listPosts)
+	r.Match(getOrHead, "/posts/:id", s.getPost)
+	r.POST("/posts", mw.RequirePermission(permissions.PostsWrite), s.createPost)
+	r.PUT("/posts/:id", mw.RequireOwnership(permissions.PostsUpdate, s.loadPost), s.updatePost)
+	r.DELETE("/posts/:id", mw.RequireOwnership(permissions.PostsDelete, s.loadPost), s.deletePost)
+	r.Match(getOrHead, "/admin/users", mw.RequirePermission(permissions.UsersRead), s.listUsers)
+	r.PUT("/admin/users/:id/roles", mw.RequirePermission(permissions.UsersWrite), s.setUserRoles)
+	r.DELETE("/admin/users/:id", mw.RequirePermission(permissions.UsersDelete), s.deleteUser)
+	r.Match(getOrHead, "/admin/policy", mw.RequirePermission(permissions.PolicyRead), s.policy)
+	r.POST("/admin/policy/grants", mw.RequirePermission(permissions.PolicyWrite), s.addGrant)
+	r.DELETE("/admin/policy/grants", mw.RequirePermission(permissions.PolicyWrite), s.removeGrant)
+	r.NoRoute(s.notFound)
 
 	return blog.Serve(ctx, app.Addr(), r, app.Logger(), ready)
 }
-
-// serveRoute mounts one route: its guard, then the endpoint with the body
-// read and the request gathered.
-func serveRoute(mw *ginadapter.Middleware, app *blog.App, route blog.Route) []gin.HandlerFunc {
-	var handlers []gin.HandlerFunc
-	switch {
-	case route.Permission != "":
-		handlers = append(handlers, mw.RequirePermission(route.Permission))
-	case route.Owner != "":
-		handlers = append(handlers, mw.RequireOwnership(route.Owner, func(c *gin.Context) (guard.Loaded, error) {
-			return app.LoadPost(c.Request.Context(), c.Param("id"))
-		}))
-	}
-	return append(handlers, func(c *gin.Context) {
-		body, err := endpoint.ReadBody(http.MaxBytesReader(c.Writer, c.Request.Body, endpoint.MaxBodyBytes))
-		if err == nil {
-			err = endpoint.CheckContentType(c.Request.Header.Values("Content-Type"), body)
-		}
-		if err != nil {
-			mw.WriteError(c, err)
-			return
-		}
-		resp := route.Handle(c.Request.Context(), blog.RequestFrom(c.Request, c.Param("id"), body))
-		if resp.Err != nil {
-			mw.WriteError(c, resp.Err)
-			return
-		}
-		blog.WriteResponse(c.Writer, resp)
-	})
-}
-
-// ginPath turns "/posts/{id}" into Gin's "/posts/:id".
-func ginPath(p string) string { return strings.NewReplacer("{", ":", "}", "").Replace(p) }
