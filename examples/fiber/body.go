@@ -13,9 +13,9 @@ import (
 // dropped before the 413 is sent.
 const maxDiscard = 64 << 20
 
-// readBody reads the request body of at most endpoint.MaxBodyBytes, as the
-// net/http glue does, from the stream Fiber hands over (the server streams
-// request bodies; see run). A larger body gets endpoint.ErrPayloadTooLarge.
+// readBody reads the request body of at most endpoint.MaxBodyBytes, as
+// the net/http example does, from the stream Fiber hands over (the server
+// streams request bodies; see newFiber). A larger body gets endpoint.ErrPayloadTooLarge.
 //
 // Fiber closes the connection after answering a body it did not read to
 // the end, and a client still sending it then sees a reset instead of the
