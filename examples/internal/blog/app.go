@@ -2,26 +2,21 @@ package blog
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"io"
 	"log/slog"
-	"net/url"
-	"strings"
 
 	"github.com/redis/go-redis/v9"
 	"gorm.io/gorm"
 
 	"github.com/gatehouse-go/gatehouse/adapters/guard"
-	"github.com/gatehouse-go/gatehouse/authn/users"
 	"github.com/gatehouse-go/gatehouse/database"
 	"github.com/gatehouse-go/gatehouse/stack"
 	"github.com/gatehouse-go/gatehouse/watch"
-	"github.com/gatehouse-go/gatehouse/watch/pgwatch"
-	"github.com/gatehouse-go/gatehouse/watch/rediswatch"
 )
 
-// App is the blog: its database, gatehouse on it, and the posts.
+// App is the blog: its database, gatehouse on it, its posts and their
+// administration.
 type App struct {
 	// Auth is gatehouse, built by package stack on the blog's database
 	// (and Redis, when configured): the policy engine, the users, their
@@ -92,53 +87,6 @@ func (a *App) build(ctx context.Context) error {
 	return a.seed(ctx)
 }
 
-// openRedis opens the client of Config.Redis, if set, which the notifier
-// and the stack share.
-func (a *App) openRedis() error {
-	cfg := a.cfg
-	if cfg.Redis == "" {
-		return nil
-	}
-	opts, err := redis.ParseURL(cfg.Redis)
-	if err != nil {
-		var urlErr *url.Error
-		if errors.As(err, &urlErr) {
-			err = urlErr.Err // url.Error quotes the URL, password and all
-		}
-		return fmt.Errorf("GATEHOUSE_REDIS does not parse: %w", err)
-	}
-	if opts.ClientName == "" {
-		opts.ClientName = "gatehouse-example"
-	}
-	a.redis = redis.NewClient(opts)
-	return nil
-}
-
-// openNotifier connects to what carries changes between replicas: Redis
-// when configured, else a PostgreSQL store itself; nil otherwise.
-func (a *App) openNotifier(ctx context.Context) error {
-	cfg := a.cfg
-	var err error
-	switch {
-	case a.redis != nil:
-		a.notifier, err = rediswatch.NewFromClient(ctx, a.redis, rediswatch.Config{Logger: a.log})
-		if err == nil {
-			a.log.Info("replication on: changes travel by Redis pub/sub", "redis", database.Redact(cfg.Redis))
-		}
-	case strings.HasPrefix(cfg.Database, "postgres://"), strings.HasPrefix(cfg.Database, "postgresql://"):
-		a.notifier, err = pgwatch.New(ctx, cfg.Database, pgwatch.Config{Logger: a.log})
-		if err == nil {
-			a.log.Info("replication on: changes travel by PostgreSQL LISTEN/NOTIFY")
-		}
-	case strings.HasPrefix(cfg.Database, "mysql://"):
-		// No notifier reaches other processes: replicas notice each
-		// other's changes at their periodic check of the store instead.
-		a.notifier = watch.NewLocal()
-		a.log.Info("replication by polling: replicas see each other's changes within two seconds; set GATEHOUSE_REDIS for milliseconds")
-	}
-	return err
-}
-
 // Start is what every example's main does first: read the configuration
 // from getenv, log to logs (warning when the JWT secret is generated), and
 // open the app.
@@ -198,35 +146,4 @@ func (a *App) Guard() guard.Config {
 	cfg.PublicPaths = append(cfg.PublicPaths, "/healthz")
 	cfg.OptionalPaths = append(cfg.OptionalPaths, "/posts", "/posts/*")
 	return cfg
-}
-
-// demoUsers are seeded into an empty user table.
-var demoUsers = []struct{ email, password, name, role string }{
-	{"alice@example.com", "alice-password", "Alice", "admin"},
-	{"carol@example.com", "carol-password", "Carol", "moderator"},
-	{"bob@example.com", "bob-password", "Bob", "user"},
-}
-
-// seed creates the demo users when there are no users at all.
-func (a *App) seed(ctx context.Context) error {
-	n, err := a.Auth.Users.Count(ctx)
-	if err != nil || n > 0 {
-		return err
-	}
-	for _, d := range demoUsers {
-		u, err := a.Auth.Users.Register(ctx, d.email, d.password, d.name)
-		if errors.Is(err, users.ErrEmailTaken) {
-			continue // a replica starting beside this one seeded it
-		}
-		if err != nil {
-			return fmt.Errorf("seed %s: %w", d.email, err)
-		}
-		if err := a.Auth.Engine.SetRoles(ctx, u.ID, []string{d.role}); err != nil {
-			return fmt.Errorf("seed %s: %w", d.email, err)
-		}
-		// Never the password, though the README publishes it: logs hold no
-		// credential of any kind.
-		a.log.Info("demo user", "email", d.email, "role", d.role)
-	}
-	return nil
 }

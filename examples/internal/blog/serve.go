@@ -2,7 +2,6 @@ package blog
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"log/slog"
 	"net"
@@ -11,33 +10,25 @@ import (
 	"time"
 
 	"github.com/gatehouse-go/gatehouse/adapters/guard"
-	"github.com/gatehouse-go/gatehouse/authn"
 )
 
-// RequestFrom gathers a Request from a net/http request (as net/http and
-// Gin have it) whose body has been read, with id the {id} path parameter.
-func RequestFrom(r *http.Request, id string, body []byte) Request {
-	req := Request{Body: body, ID: id}
-	req.Subject, _ = authn.FromContext(r.Context())
-	req.Loaded, _ = guard.LoadedFrom[Post](r.Context())
-	return req
-}
-
-// WriteResponse writes a successful Response to an http.ResponseWriter:
-// status, JSON body.
-func WriteResponse(w http.ResponseWriter, resp Response) {
-	if resp.Body == nil {
-		w.WriteHeader(resp.Status)
-		return
-	}
-	w.Header().Set("Content-Type", "application/json; charset=utf-8")
-	w.Header().Set("Cache-Control", "no-store")
-	w.WriteHeader(resp.Status)
-	_ = json.NewEncoder(w).Encode(resp.Body)
-}
-
-// NotFound is the JSON 404 of a route that does not exist.
+// NotFound is the JSON 404 of a path or method no route serves.
 var NotFound = &guard.Error{Status: http.StatusNotFound, Code: guard.CodeNotFound, Message: "no such route"}
+
+// ErrHeadersTooLarge is the 431 of a request whose headers are over the
+// 64 KiB the servers read, where the framework lets the API write it
+// (Fiber); net/http writes its own.
+var ErrHeadersTooLarge = &guard.Error{Status: http.StatusRequestHeaderFieldsTooLarge, Code: guard.CodeHeadersTooLarge,
+	Message: "the request headers are over 64 KiB"}
+
+// ErrChunkedBody refuses a request body sent in chunks. The API's bodies
+// are small JSON documents, sent with a Content-Length by every client in
+// use; a chunked one is refused, and its connection closed, because
+// Content-Length and Transfer-Encoding together are the classic way to
+// make a proxy and the server see different requests (request smuggling),
+// and net/http drops the Content-Length before a handler could tell.
+var ErrChunkedBody = &guard.Error{Status: http.StatusBadRequest, Code: guard.CodeInvalidRequest,
+	Message: "send the body with a Content-Length; chunked bodies are not accepted"}
 
 // RequestTimeout bounds the work of one request: its context is done after
 // it, so that a store that hangs costs a 503 rather than a goroutine held
