@@ -18,7 +18,8 @@ import (
 // newFiber returns a Fiber app that serves HTTP as blog.Serve has net/http
 // and Gin serve it: the same limits and timeouts, the same refusals of
 // ambiguous requests, Fiber's own errors as the API's JSON, every request
-// bounded by blog.RequestTimeout and every answer kept out of caches.
+// bounded by blog.RequestTimeout and every answer kept out of caches (see
+// noStore in json.go).
 func newFiber(mw *fiberadapter.Middleware) *fiber.App {
 	api := fiber.New(fiber.Config{
 		// Fiber refuses a body over BodyLimit by closing the connection
@@ -40,7 +41,7 @@ func newFiber(mw *fiberadapter.Middleware) *fiber.App {
 		ReadTimeout: 10 * time.Second,
 		IdleTimeout: time.Minute,
 		// Fiber's own errors as the API's JSON, never with their text.
-		ErrorHandler: func(c fiber.Ctx, err error) error { return mw.ErrorHandler(c, fiberError(err)) },
+		ErrorHandler: func(c fiber.Ctx, err error) error { return mw.ErrorHandler(c, fiberError(c, err)) },
 		// Route like net/http and Gin: paths are case-sensitive and a
 		// trailing slash names another route.
 		CaseSensitive: true,
@@ -86,13 +87,16 @@ func serve(ctx context.Context, api *fiber.App, addr string, log *slog.Logger, r
 // fiberError maps those of Fiber's own errors the API answers in its own
 // words (a path or method no route serves, body or headers too large);
 // the adapter's ErrorHandler answers the others, never with their text.
-func fiberError(err error) error {
+func fiberError(c fiber.Ctx, err error) error {
 	var fe *fiber.Error
 	if !errors.As(err, &fe) {
 		return err
 	}
 	switch fe.Code {
 	case fiber.StatusNotFound, fiber.StatusMethodNotAllowed:
+		// A method the path does not take is the API's 404 on every
+		// framework, without the Allow header Fiber set for its 405.
+		c.Response().Header.Del(fiber.HeaderAllow)
 		return blog.NotFound
 	case fiber.StatusRequestEntityTooLarge:
 		return endpoint.ErrPayloadTooLarge

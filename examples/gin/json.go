@@ -41,10 +41,3 @@ func (s *server) fail(c *gin.Context, err error) {
 func (s *server) notFound(c *gin.Context) {
 	s.mw.WriteError(c, blog.NotFound)
 }
-
-// noStore keeps every answer out of caches: what one caller may read is
-// not another's.
-func noStore(c *gin.Context) {
-	c.Header("Cache-Control", "no-store")
-	c.Next()
-}

@@ -73,7 +73,7 @@ func run(ctx context.Context, getenv func(string) string, logs io.Writer, ready 
 	// Every request is authenticated, but on app.Guard's public paths
 	// (logins, /healthz) and, for anonymous callers, its optional ones
 	// (/posts).
-	r.Use(gin.Recovery(), noStore, mw.Authenticate())
+	r.Use(gin.Recovery(), mw.Authenticate())
 
 	mw.Mount(r, app.Auth.Routes()...) // the account API: /auth/*, /me, /api-keys
 	r.Match(getOrHead, "/healthz", s.health)

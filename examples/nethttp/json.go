@@ -28,11 +28,10 @@ func (s *server) decode(w http.ResponseWriter, r *http.Request, v any) bool {
 	return true
 }
 
-// writeJSON writes body as JSON with status. No cache keeps it: what one
-// caller may read is not another's.
+// writeJSON writes body as JSON with status. (blog.Serve keeps every
+// answer out of caches.)
 func writeJSON(w http.ResponseWriter, status int, body any) {
 	w.Header().Set("Content-Type", "application/json; charset=utf-8")
-	w.Header().Set("Cache-Control", "no-store")
 	w.WriteHeader(status)
 	_ = json.NewEncoder(w).Encode(body)
 }

@@ -37,15 +37,15 @@ const RequestTimeout = 10 * time.Second
 
 // Serve listens on addr and serves h (a net/http or Gin handler) until ctx
 // is done, then shuts down gracefully. Each request's context is bounded by
-// RequestTimeout. ready, when set, learns the address once the server
-// accepts connections.
+// RequestTimeout, and every answer is kept out of caches. ready, when set,
+// learns the address once the server accepts connections.
 func Serve(ctx context.Context, addr string, h http.Handler, log *slog.Logger, ready func(string)) error {
 	ln, err := net.Listen("tcp", addr)
 	if err != nil {
 		return err
 	}
 	srv := &http.Server{
-		Handler: strictHTTP(bounded(h)),
+		Handler: strictHTTP(bounded(noStore(h))),
 		// A request's head and body must arrive within 10 s, as Fiber's
 		// ReadTimeout has it; an idle connection is closed after a minute.
 		ReadHeaderTimeout: 10 * time.Second,
@@ -96,6 +96,15 @@ func bounded(h http.Handler) http.Handler {
 		ctx, cancel := context.WithTimeout(r.Context(), RequestTimeout)
 		defer cancel()
 		h.ServeHTTP(w, r.WithContext(ctx))
+	})
+}
+
+// noStore keeps every answer out of caches: what one caller may read is
+// not another's, and the API's answers carry credentials.
+func noStore(h http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Cache-Control", "no-store")
+		h.ServeHTTP(w, r)
 	})
 }
 
