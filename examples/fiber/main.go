@@ -49,16 +49,21 @@ func run(ctx context.Context, getenv func(string) string, logs io.Writer, ready 
 	}
 	defer app.Close()
 
-	mw, err := fiberadapter.New(fiberadapter.Config{Guard: app.Guard()})
+	// The account API's logins, registration and refresh are public (see
+	// app.Auth.Guard), and so is the health check; the posts serve
+	// anonymous callers too, and authenticated ones as themselves.
+	guardConfig := app.Auth.Guard()
+	guardConfig.PublicPaths = append(guardConfig.PublicPaths, "/healthz")
+	guardConfig.OptionalPaths = []string{"/posts", "/posts/*"}
+	mw, err := fiberadapter.New(fiberadapter.Config{Guard: guardConfig})
 	if err != nil {
 		return err
 	}
 	s := &server{app: app, mw: mw}
 
 	api := newFiber(mw)
-	// Every request is authenticated, but on app.Guard's public paths
-	// (logins, /healthz) and, for anonymous callers, its optional ones
-	// (/posts).
+	// Authenticate every request but those of the public paths; on the
+	// optional paths, anonymous callers pass too.
 	api.Use(mw.Authenticate())
 
 	// Fiber answers HEAD on every GET route.

@@ -55,7 +55,13 @@ func run(ctx context.Context, getenv func(string) string, logs io.Writer, ready 
 	}
 	defer app.Close()
 
-	mw, err := ginadapter.New(ginadapter.Config{Guard: app.Guard()})
+	// The account API's logins, registration and refresh are public (see
+	// app.Auth.Guard), and so is the health check; the posts serve
+	// anonymous callers too, and authenticated ones as themselves.
+	guardConfig := app.Auth.Guard()
+	guardConfig.PublicPaths = append(guardConfig.PublicPaths, "/healthz")
+	guardConfig.OptionalPaths = []string{"/posts", "/posts/*"}
+	mw, err := ginadapter.New(ginadapter.Config{Guard: guardConfig})
 	if err != nil {
 		return err
 	}
@@ -70,9 +76,8 @@ func run(ctx context.Context, getenv func(string) string, logs io.Writer, ready 
 	// Route on the path as sent: "/admin%2fusers" is not "/admin/users",
 	// as it is not for net/http and Fiber.
 	r.UseRawPath = true
-	// Every request is authenticated, but on app.Guard's public paths
-	// (logins, /healthz) and, for anonymous callers, its optional ones
-	// (/posts).
+	// Authenticate every request but those of the public paths; on the
+	// optional paths, anonymous callers pass too.
 	r.Use(gin.Recovery(), mw.Authenticate())
 
 	mw.Mount(r, app.Auth.Routes()...) // the account API: /auth/*, /me, /api-keys

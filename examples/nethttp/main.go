@@ -49,7 +49,13 @@ func run(ctx context.Context, getenv func(string) string, logs io.Writer, ready 
 	}
 	defer app.Close()
 
-	mw, err := httpadapter.New(httpadapter.Config{Guard: app.Guard()})
+	// The account API's logins, registration and refresh are public (see
+	// app.Auth.Guard), and so is the health check; the posts serve
+	// anonymous callers too, and authenticated ones as themselves.
+	guardConfig := app.Auth.Guard()
+	guardConfig.PublicPaths = append(guardConfig.PublicPaths, "/healthz")
+	guardConfig.OptionalPaths = []string{"/posts", "/posts/*"}
+	mw, err := httpadapter.New(httpadapter.Config{Guard: guardConfig})
 	if err != nil {
 		return err
 	}
@@ -73,8 +79,7 @@ func run(ctx context.Context, getenv func(string) string, logs io.Writer, ready 
 	// text 404 or 405.
 	mux.HandleFunc("/", s.notFound)
 
-	// Every request is authenticated, but on app.Guard's public paths
-	// (logins, /healthz) and, for anonymous callers, its optional ones
-	// (/posts); then routed.
+	// Authenticate every request but those of the public paths (on the
+	// optional paths, anonymous callers pass too), then route it.
 	return blog.Serve(ctx, app.Addr(), mw.Authenticate(s.onlyCleanPaths(mux)), app.Logger(), ready)
 }

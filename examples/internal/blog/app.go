@@ -9,7 +9,6 @@ import (
 	"github.com/redis/go-redis/v9"
 	"gorm.io/gorm"
 
-	"github.com/gatehouse-go/gatehouse/adapters/guard"
 	"github.com/gatehouse-go/gatehouse/database"
 	"github.com/gatehouse-go/gatehouse/stack"
 	"github.com/gatehouse-go/gatehouse/watch"
@@ -135,15 +134,4 @@ func (a *App) Close() {
 	if sqlDB, err := a.db.DB(); err == nil {
 		_ = sqlDB.Close()
 	}
-}
-
-// Guard is the adapters' configuration for this app: the stack's (the
-// account API's logins, registration and refresh are public, and only user
-// ids are subjects), with /healthz public too and /posts and /posts/*
-// serving anonymous callers as well as authenticated ones.
-func (a *App) Guard() guard.Config {
-	cfg := a.Auth.Guard()
-	cfg.PublicPaths = append(cfg.PublicPaths, "/healthz")
-	cfg.OptionalPaths = append(cfg.OptionalPaths, "/posts", "/posts/*")
-	return cfg
 }
