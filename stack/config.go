@@ -37,7 +37,8 @@ type Config struct {
 	// Redis, when set, keeps the cookie sessions, failed-login counts and
 	// revoked access tokens, which every replica reads on every request or
 	// login and Redis expires by itself. Configure it with the noeviction
-	// policy: an evicted revocation would bring a token back.
+	// policy: an evicted revocation would bring a token back. A nil
+	// *redis.Client counts as none.
 	Redis redis.UniversalClient
 	// RedisPrefix starts every key the stack writes to Redis, one per
 	// application sharing a server. Default DefaultRedisPrefix.

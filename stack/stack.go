@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"reflect"
 	"time"
 
 	"github.com/gatehouse-go/gatehouse/adapters/accountapi"
@@ -62,6 +63,11 @@ func New(ctx context.Context, cfg Config) (*Stack, error) {
 	}
 	if cfg.Logger == nil {
 		cfg.Logger = slog.Default()
+	}
+	if cfg.Redis != nil {
+		if v := reflect.ValueOf(cfg.Redis); v.Kind() == reflect.Pointer && v.IsNil() {
+			cfg.Redis = nil // a nil *redis.Client in the interface: no Redis
+		}
 	}
 	if cfg.RedisPrefix == "" {
 		cfg.RedisPrefix = DefaultRedisPrefix

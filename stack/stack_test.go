@@ -11,6 +11,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/redis/go-redis/v9"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
@@ -204,6 +205,16 @@ func TestRedis(t *testing.T) {
 		assert.NotEmpty(t, keys, "%s records are in Redis", kind)
 	}
 	require.NoError(t, s.Ready(ctx))
+}
+
+// TestNilRedisClient shows a nil *redis.Client taken for no Redis, as a
+// configuration that opens the client only when a URL is set passes it.
+func TestNilRedisClient(t *testing.T) {
+	var client *redis.Client
+	s, err := stack.New(context.Background(), stack.Config{Secret: secret, Redis: client, Logger: quiet()})
+	require.NoError(t, err)
+	defer s.Close()
+	assert.NoError(t, s.Ready(context.Background()))
 }
 
 func TestCloseTwice(t *testing.T) {

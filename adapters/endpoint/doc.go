@@ -9,6 +9,7 @@
 // JSON body, cookies, or an error that the adapter answers as the JSON
 // error of package guard). The adapter reads the body (at most
 // MaxBodyBytes, declared as JSON) before the handler runs, and writes every
-// response with Cache-Control: no-store, since these answers carry
-// credentials.
+// response of a mounted endpoint with Cache-Control: no-store, since these
+// answers carry credentials (an application's own handlers set their own
+// caching headers).
 package endpoint

@@ -137,7 +137,13 @@ var tokenChars = func() (t [128]bool) {
 // errors of your own first.
 func (m *Middleware) ErrorHandler(c fiber.Ctx, err error) error {
 	var fe *fiber.Error
-	if !errors.As(err, &fe) {
+	isFiberError := errors.As(err, &fe)
+	if !isFiberError || fe.Code != fiber.StatusMethodNotAllowed {
+		// Fiber sets Allow for its 405 before the handler runs; an error
+		// the application mapped to another answer must not carry it.
+		c.Response().Header.Del(fiber.HeaderAllow)
+	}
+	if !isFiberError {
 		return m.WriteError(c, err)
 	}
 	var e *guard.Error
