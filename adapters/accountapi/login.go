@@ -107,24 +107,34 @@ func loginError(err error) endpoint.Response {
 
 // Login answers POST /auth/login with a token pair.
 func (a *API) Login(ctx context.Context, r endpoint.Request) endpoint.Response {
-	var in loginInput
-	if err := endpoint.DecodeJSON(r.Body, &in); err != nil {
-		return endpoint.Fail(err)
-	}
-	email, pw, err := in.required()
-	if err != nil {
-		return endpoint.Fail(err)
-	}
-	leave, err := a.passwords.enter(ctx)
-	if err != nil {
-		return endpoint.Fail(err)
-	}
-	pair, err := a.cfg.Accounts.Login(ctx, email, pw, r.ClientIP)
-	leave()
+	var pair account.TokenPair
+	err := a.withLogin(ctx, r.Body, func(email, password string) (err error) {
+		pair, err = a.cfg.Accounts.Login(ctx, email, password, r.ClientIP)
+		return err
+	})
 	if err != nil {
 		return loginError(err)
 	}
 	return endpoint.JSON(http.StatusOK, pairJSON(pair))
+}
+
+// withLogin decodes a login's body and, on a turn to hash a password,
+// calls check with its email and password.
+func (a *API) withLogin(ctx context.Context, body []byte, check func(email, password string) error) error {
+	var in loginInput
+	if err := endpoint.DecodeJSON(body, &in); err != nil {
+		return err
+	}
+	email, pw, err := in.required()
+	if err != nil {
+		return err
+	}
+	leave, err := a.passwords.enter(ctx)
+	if err != nil {
+		return err
+	}
+	defer leave()
+	return check(email, pw)
 }
 
 type refreshInput struct {

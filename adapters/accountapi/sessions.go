@@ -7,6 +7,7 @@ import (
 	"github.com/gatehouse-go/gatehouse/adapters/endpoint"
 	"github.com/gatehouse-go/gatehouse/adapters/guard"
 	"github.com/gatehouse-go/gatehouse/authn"
+	"github.com/gatehouse-go/gatehouse/authn/session"
 )
 
 // StartSession answers POST /auth/session with a cookie session and, in
@@ -15,20 +16,11 @@ import (
 // if any, is destroyed, so a cookie planted before the login is not the
 // one that logs in (session fixation).
 func (a *API) StartSession(ctx context.Context, r endpoint.Request) endpoint.Response {
-	var in loginInput
-	if err := endpoint.DecodeJSON(r.Body, &in); err != nil {
-		return endpoint.Fail(err)
-	}
-	email, pw, err := in.required()
-	if err != nil {
-		return endpoint.Fail(err)
-	}
-	leave, err := a.passwords.enter(ctx)
-	if err != nil {
-		return endpoint.Fail(err)
-	}
-	s, err := a.cfg.Accounts.StartSession(ctx, email, pw, r.ClientIP, r.CookieValue(a.cfg.Sessions.CookieName()))
-	leave()
+	var s session.Session
+	err := a.withLogin(ctx, r.Body, func(email, password string) (err error) {
+		s, err = a.cfg.Accounts.StartSession(ctx, email, password, r.ClientIP, r.CookieValue(a.cfg.Sessions.CookieName()))
+		return err
+	})
 	if err != nil {
 		return loginError(err)
 	}

@@ -46,14 +46,7 @@ func (m *Middleware) Mount(r fiber.Router, routes ...endpoint.Route) {
 func (m *Middleware) Endpoint(h endpoint.Handler) fiber.Handler {
 	return func(c fiber.Ctx) error {
 		c.Set(fiber.HeaderCacheControl, "no-store")
-		body, err := readBody(c)
-		if err == nil {
-			var contentTypes []string
-			for _, ct := range c.Request().Header.PeekAll(fiber.HeaderContentType) {
-				contentTypes = append(contentTypes, string(ct))
-			}
-			err = endpoint.CheckContentType(contentTypes, body)
-		}
+		body, err := readJSONBody(c)
 		if err != nil {
 			return m.WriteError(c, err)
 		}
@@ -118,6 +111,33 @@ func (m *Middleware) clientIP(c fiber.Ctx) string {
 		return addr.String()
 	}
 	return ""
+}
+
+// ReadJSON reads the request's body into v strictly, for handlers of the
+// application's own: a body over endpoint.MaxBodyBytes is a 413, one not
+// declared as JSON a 415, and an empty body, malformed JSON, unknown or
+// repeated fields and wrong types are 400s (see endpoint.DecodeJSON). It
+// reads streamed bodies (fiber.Config.StreamRequestBody) as well as
+// buffered ones. The error is a *guard.Error for WriteError.
+func ReadJSON(c fiber.Ctx, v any) error {
+	body, err := readJSONBody(c)
+	if err != nil {
+		return err
+	}
+	return endpoint.DecodeJSON(body, v)
+}
+
+// readJSONBody reads the request's body, declared as JSON when not empty.
+func readJSONBody(c fiber.Ctx) ([]byte, error) {
+	body, err := readBody(c)
+	if err != nil {
+		return nil, err
+	}
+	var contentTypes []string
+	for _, ct := range c.Request().Header.PeekAll(fiber.HeaderContentType) {
+		contentTypes = append(contentTypes, string(ct))
+	}
+	return body, endpoint.CheckContentType(contentTypes, body)
 }
 
 // readBody reads a request body of at most endpoint.MaxBodyBytes, a copy,

@@ -36,10 +36,7 @@ func (m *Middleware) Mount(r gin.IRoutes, routes ...endpoint.Route) {
 func (m *Middleware) Endpoint(h endpoint.Handler) gin.HandlerFunc {
 	return func(c *gin.Context) {
 		c.Header("Cache-Control", "no-store")
-		body, err := endpoint.ReadBody(http.MaxBytesReader(c.Writer, c.Request.Body, endpoint.MaxBodyBytes))
-		if err == nil {
-			err = endpoint.CheckContentType(c.Request.Header.Values("Content-Type"), body)
-		}
+		body, err := readBody(c)
 		if err != nil {
 			m.WriteError(c, err)
 			return
@@ -87,4 +84,29 @@ func (m *Middleware) Endpoint(h endpoint.Handler) gin.HandlerFunc {
 		}
 		c.Data(resp.Status, "application/json; charset=utf-8", out)
 	}
+}
+
+// ReadJSON reads the request's body into v strictly, for handlers of the
+// application's own, where Gin's binding would take the last of two
+// fields of one name and ignore unknown ones: a body over
+// endpoint.MaxBodyBytes is a 413, one not declared as JSON a 415, and an
+// empty body, malformed JSON, unknown or repeated fields and wrong types
+// are 400s (see endpoint.DecodeJSON). The error is a *guard.Error for
+// WriteError.
+func ReadJSON(c *gin.Context, v any) error {
+	body, err := readBody(c)
+	if err != nil {
+		return err
+	}
+	return endpoint.DecodeJSON(body, v)
+}
+
+// readBody reads the request's body, at most endpoint.MaxBodyBytes,
+// declared as JSON when not empty.
+func readBody(c *gin.Context) ([]byte, error) {
+	body, err := endpoint.ReadBody(http.MaxBytesReader(c.Writer, c.Request.Body, endpoint.MaxBodyBytes))
+	if err != nil {
+		return nil, err
+	}
+	return body, endpoint.CheckContentType(c.Request.Header.Values("Content-Type"), body)
 }

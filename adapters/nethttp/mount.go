@@ -29,10 +29,7 @@ func (m *Middleware) Mount(mux *http.ServeMux, routes ...endpoint.Route) {
 func (m *Middleware) Endpoint(h endpoint.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Cache-Control", "no-store")
-		body, err := endpoint.ReadBody(http.MaxBytesReader(w, r.Body, endpoint.MaxBodyBytes))
-		if err == nil {
-			err = endpoint.CheckContentType(r.Header.Values("Content-Type"), body)
-		}
+		body, err := readBody(w, r)
 		if err != nil {
 			m.WriteError(w, r, err)
 			return
@@ -55,6 +52,29 @@ func (m *Middleware) Endpoint(h endpoint.Handler) http.Handler {
 		}
 		m.writeResponse(w, r, resp)
 	})
+}
+
+// ReadJSON reads r's body into v strictly, for handlers of the
+// application's own: a body over endpoint.MaxBodyBytes is a 413, one not
+// declared as JSON a 415, and an empty body, malformed JSON, unknown or
+// repeated fields and wrong types are 400s (see endpoint.DecodeJSON). The
+// error is a *guard.Error for WriteError.
+func ReadJSON(w http.ResponseWriter, r *http.Request, v any) error {
+	body, err := readBody(w, r)
+	if err != nil {
+		return err
+	}
+	return endpoint.DecodeJSON(body, v)
+}
+
+// readBody reads r's body, at most endpoint.MaxBodyBytes, declared as JSON
+// when not empty.
+func readBody(w http.ResponseWriter, r *http.Request) ([]byte, error) {
+	body, err := endpoint.ReadBody(http.MaxBytesReader(w, r.Body, endpoint.MaxBodyBytes))
+	if err != nil {
+		return nil, err
+	}
+	return body, endpoint.CheckContentType(r.Header.Values("Content-Type"), body)
 }
 
 // pathNames are the names of the path parameters of the ServeMux pattern

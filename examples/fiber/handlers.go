@@ -67,7 +67,7 @@ func (s *server) loadPost(c fiber.Ctx) (guard.Loaded, error) {
 // createPost answers POST /posts with the post, by the caller.
 func (s *server) createPost(c fiber.Ctx) error {
 	var in blog.PostInput
-	if err := decode(c, &in); err != nil {
+	if err := fiberadapter.ReadJSON(c, &in); err != nil {
 		return s.fail(c, err)
 	}
 	caller, _ := fiberadapter.SubjectFrom(c)
@@ -82,7 +82,7 @@ func (s *server) createPost(c fiber.Ctx) error {
 // changed.
 func (s *server) updatePost(c fiber.Ctx) error {
 	var in blog.PostInput
-	if err := decode(c, &in); err != nil {
+	if err := fiberadapter.ReadJSON(c, &in); err != nil {
 		return s.fail(c, err)
 	}
 	post, _ := fiberadapter.Loaded[blog.Post](c)
@@ -117,7 +117,7 @@ func (s *server) listUsers(c fiber.Ctx) error {
 // already held, is judged by them.
 func (s *server) setUserRoles(c fiber.Ctx) error {
 	var in blog.RolesInput
-	if err := decode(c, &in); err != nil {
+	if err := fiberadapter.ReadJSON(c, &in); err != nil {
 		return s.fail(c, err)
 	}
 	id := c.Params("id")
@@ -149,7 +149,7 @@ func (s *server) policy(c fiber.Ctx) error {
 // addGrant answers POST /admin/policy/grants with the grant added.
 func (s *server) addGrant(c fiber.Ctx) error {
 	var in blog.GrantInput
-	if err := decode(c, &in); err != nil {
+	if err := fiberadapter.ReadJSON(c, &in); err != nil {
 		return s.fail(c, err)
 	}
 	grant, err := s.app.Admin.AddGrant(c.Context(), in)
@@ -162,7 +162,7 @@ func (s *server) addGrant(c fiber.Ctx) error {
 // removeGrant answers DELETE /admin/policy/grants: the grant is removed.
 func (s *server) removeGrant(c fiber.Ctx) error {
 	var in blog.GrantInput
-	if err := decode(c, &in); err != nil {
+	if err := fiberadapter.ReadJSON(c, &in); err != nil {
 		return s.fail(c, err)
 	}
 	if err := s.app.Admin.RemoveGrant(c.Context(), in); err != nil {

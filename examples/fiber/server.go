@@ -26,7 +26,7 @@ func newFiber(mw *fiberadapter.Middleware) *fiber.App {
 		// while the client may still be sending, which clients see as a
 		// reset rather than a 413. Stream bodies instead, BodyLimit being
 		// only what is read ahead, and answer the API's 413 in the
-		// handler (see readBody).
+		// handler (see fiberadapter.ReadJSON).
 		StreamRequestBody: true,
 		BodyLimit:         endpoint.MaxBodyBytes,
 		// Multipart bodies are not parsed ahead: the API reads JSON only

@@ -4,24 +4,15 @@ import (
 	"encoding/json"
 	"net/http"
 
-	"github.com/gatehouse-go/gatehouse/adapters/endpoint"
+	httpadapter "github.com/gatehouse-go/gatehouse/adapters/nethttp"
 	"github.com/gatehouse-go/gatehouse/examples/internal/blog"
 )
 
-// decode reads the request's JSON body into v strictly: a body over
-// endpoint.MaxBodyBytes is a 413, one not declared as JSON a 415, and
-// malformed JSON, unknown or repeated fields and wrong types are 400s
-// (see endpoint.DecodeJSON). When it reports false it has written the
-// refusal, and the handler returns.
+// decode reads the request's JSON body into v strictly (see
+// httpadapter.ReadJSON: 413, 415 or 400 for a body it cannot take). When
+// it reports false it has written the refusal, and the handler returns.
 func (s *server) decode(w http.ResponseWriter, r *http.Request, v any) bool {
-	body, err := endpoint.ReadBody(http.MaxBytesReader(w, r.Body, endpoint.MaxBodyBytes))
-	if err == nil {
-		err = endpoint.CheckContentType(r.Header.Values("Content-Type"), body)
-	}
-	if err == nil {
-		err = endpoint.DecodeJSON(body, v)
-	}
-	if err != nil {
+	if err := httpadapter.ReadJSON(w, r, v); err != nil {
 		s.mw.WriteError(w, r, err)
 		return false
 	}
