@@ -6,18 +6,28 @@
 //	sqlite:PATH                              a file, created when missing
 //	postgres://user:pass@host:5432/db?...    PostgreSQL (also postgresql://)
 //	mysql://user:pass@host:3306/db?...       MySQL or MariaDB
+//
+// SQLite is compiled from Go (github.com/glebarez/sqlite, on modernc.org's
+// translation of SQLite's C source): a program built with CGO_ENABLED=0
+// opens sqlite: DSNs, and building gatehouse needs no C compiler. A sqlite:
+// DSN may carry the driver's parameters after a "?": _pragma=NAME(VALUE),
+// once per pragma (as in _pragma=journal_mode(WAL)), and _txlock=deferred,
+// immediate or exclusive. Open waits up to 5 s for another connection's lock
+// (_pragma=busy_timeout(5000)) and begins transactions with the write lock
+// (_txlock=immediate) unless the DSN says otherwise.
 package database
 
 import (
 	"errors"
 	"fmt"
 	"net/url"
+	"strconv"
 	"strings"
 
+	"github.com/glebarez/sqlite"
 	mysqldriver "github.com/go-sql-driver/mysql"
 	"gorm.io/driver/mysql"
 	"gorm.io/driver/postgres"
-	"gorm.io/driver/sqlite"
 	"gorm.io/gorm"
 	"gorm.io/gorm/logger"
 )
@@ -55,7 +65,11 @@ func Dialector(dsn string) (gorm.Dialector, error) {
 		if rest == "" {
 			return nil, fmt.Errorf("%w: sqlite: needs a file path, as in sqlite:gatehouse.db", ErrInvalidDSN)
 		}
-		return sqlite.Open(sqliteDSN(rest)), nil
+		converted, err := sqliteDSN(rest)
+		if err != nil {
+			return nil, err
+		}
+		return sqlite.Open(converted), nil
 	case "postgres", "postgresql":
 		if _, err := url.Parse(dsn); err != nil {
 			return nil, fmt.Errorf("%w: %v", ErrInvalidDSN, err)
@@ -72,22 +86,58 @@ func Dialector(dsn string) (gorm.Dialector, error) {
 }
 
 // sqliteDSN adds what several writers need: wait for a lock (rather than
-// fail at once) and take the write lock when a transaction begins (rather
-// than fail to upgrade a read lock later).
-func sqliteDSN(path string) string {
-	sep := "?"
-	if strings.Contains(path, "?") {
-		sep = "&"
+// fail at once with SQLITE_BUSY) and take the write lock when a transaction
+// begins (rather than fail to upgrade a read lock later). What path already
+// says is kept. _busy_timeout=MS, the form of the cgo driver gatehouse used
+// before, is read as _pragma=busy_timeout(MS) so that such DSNs keep their
+// meaning; any other parameter starting with "_" that the driver does not
+// read is refused, since it would be ignored without a word.
+func sqliteDSN(path string) (string, error) {
+	file, query, _ := strings.Cut(path, "?")
+	params, err := url.ParseQuery(query)
+	if err != nil {
+		return "", fmt.Errorf("%w: sqlite: parameters: %v", ErrInvalidDSN, err)
 	}
-	out := path
-	if !strings.Contains(path, "_busy_timeout") {
-		out += sep + "_busy_timeout=5000"
-		sep = "&"
+	for name := range params {
+		switch name {
+		case "_pragma", "_txlock", "_busy_timeout":
+		default:
+			if strings.HasPrefix(name, "_") {
+				return "", fmt.Errorf("%w: sqlite: unknown parameter %s; set a pragma with _pragma=NAME(VALUE)", ErrInvalidDSN, name)
+			}
+		}
 	}
-	if !strings.Contains(path, "_txlock") {
-		out += sep + "_txlock=immediate"
+	if values, ok := params["_busy_timeout"]; ok {
+		ms, err := strconv.Atoi(values[len(values)-1])
+		if err != nil || ms < 0 {
+			return "", fmt.Errorf("%w: sqlite: _busy_timeout=%q is not a number of milliseconds", ErrInvalidDSN, values[len(values)-1])
+		}
+		params.Del("_busy_timeout")
+		params.Add("_pragma", "busy_timeout("+strconv.Itoa(ms)+")")
 	}
-	return out
+	if !setsPragma(params["_pragma"], "busy_timeout") {
+		params.Add("_pragma", "busy_timeout(5000)")
+	}
+	switch strings.ToLower(params.Get("_txlock")) {
+	case "":
+		params.Set("_txlock", "immediate")
+	case "deferred", "immediate", "exclusive":
+	default:
+		return "", fmt.Errorf("%w: sqlite: _txlock=%q; use deferred, immediate or exclusive", ErrInvalidDSN, params.Get("_txlock"))
+	}
+	return file + "?" + params.Encode(), nil
+}
+
+// setsPragma reports whether one of the _pragma values sets the pragma name.
+func setsPragma(pragmas []string, name string) bool {
+	for _, p := range pragmas {
+		set, _, _ := strings.Cut(p, "(")
+		set, _, _ = strings.Cut(set, "=")
+		if strings.EqualFold(strings.TrimSpace(set), name) {
+			return true
+		}
+	}
+	return false
 }
 
 // mysqlDSN turns mysql://user:pass@host:port/db?param=value into the Go

@@ -12,7 +12,7 @@ import (
 	"testing"
 	"time"
 
-	"gorm.io/driver/sqlite"
+	"github.com/glebarez/sqlite"
 	"gorm.io/gorm"
 	"gorm.io/gorm/logger"
 
@@ -148,7 +148,7 @@ func NewFixture(t testing.TB) *Fixture {
 			t.Fatal(err)
 		}
 	}
-	db, err := gorm.Open(sqlite.Open(filepath.Join(t.TempDir(), "adapter.db")+"?_busy_timeout=5000"),
+	db, err := gorm.Open(sqlite.Open(filepath.Join(t.TempDir(), "adapter.db")+"?_pragma=busy_timeout(5000)"),
 		&gorm.Config{Logger: logger.Default.LogMode(logger.Silent)})
 	must(err)
 	if sqlDB, err := db.DB(); err == nil {

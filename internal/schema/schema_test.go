@@ -7,9 +7,9 @@ import (
 	"sync"
 	"testing"
 
+	"github.com/glebarez/sqlite"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
-	"gorm.io/driver/sqlite"
 	"gorm.io/gorm"
 	"gorm.io/gorm/logger"
 
@@ -50,7 +50,7 @@ type widget struct {
 
 func TestConcurrentMigrationsAllSucceed(t *testing.T) {
 	t.Parallel()
-	path := filepath.Join(t.TempDir(), "schema.db") + "?_busy_timeout=5000"
+	path := filepath.Join(t.TempDir(), "schema.db") + "?_pragma=busy_timeout(5000)"
 	const starters = 4
 	errs := make([]error, starters)
 	var wg sync.WaitGroup

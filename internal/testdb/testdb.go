@@ -4,15 +4,15 @@ import (
 	"path/filepath"
 	"testing"
 
+	"github.com/glebarez/sqlite"
 	"github.com/stretchr/testify/require"
-	"gorm.io/driver/sqlite"
 	"gorm.io/gorm"
 	"gorm.io/gorm/logger"
 )
 
 // busyTimeout makes a connection wait up to 5 s for another's write lock:
 // the stores' tests race goroutines, and restarted stores, on one file.
-const busyTimeout = "?_busy_timeout=5000"
+const busyTimeout = "?_pragma=busy_timeout(5000)"
 
 // Path returns the path of a new SQLite file in the test's own temporary
 // directory, for tests that open it more than once.

@@ -10,7 +10,7 @@ import (
 	"path/filepath"
 	"time"
 
-	"gorm.io/driver/sqlite"
+	"github.com/glebarez/sqlite"
 	"gorm.io/gorm"
 	"gorm.io/gorm/logger"
 
@@ -87,7 +87,7 @@ func ExampleNew_replicas() {
 	// Each replica has its own connection pool and its own Store.
 	var replicas []*gormstore.Store
 	for range 2 {
-		db, err := gorm.Open(sqlite.Open(filepath.Join(dir, "app.db")+"?_busy_timeout=5000"), &gorm.Config{Logger: logger.Discard})
+		db, err := gorm.Open(sqlite.Open(filepath.Join(dir, "app.db")+"?_pragma=busy_timeout(5000)"), &gorm.Config{Logger: logger.Discard})
 		if err != nil {
 			log.Fatal(err)
 		}
