@@ -12,6 +12,17 @@ func TestContract(t *testing.T) {
 	blogtest.Run(t, blogtest.InProcess(run))
 }
 
+// TestContractWithoutCgo builds this example with CGO_ENABLED=0, as for a
+// static binary in an image without a C library, and drives the whole
+// contract against it across a restart: its SQLite store is pure Go.
+// -short skips it, since the first such build compiles every package anew.
+func TestContractWithoutCgo(t *testing.T) {
+	if testing.Short() {
+		t.Skip("-short: builds the example without cgo")
+	}
+	blogtest.Run(t, blogtest.Subprocess(t, "CGO_ENABLED=0"))
+}
+
 // TestReplicas runs two of this example's servers, each a process of its
 // own, on one store: on PostgreSQL, and on MariaDB with Redis, when their
 // DSNs are set.

@@ -18,8 +18,9 @@ import (
 // directory (the test's own main package) as a process of its own, built
 // once with "go build" into parent's temporary directory when first
 // needed: replicas then share nothing but their store and notifier, as on
-// separate machines.
-func Subprocess(parent *testing.T) Start {
+// separate machines. buildEnv, such as "CGO_ENABLED=0", is added to the
+// build's environment.
+func Subprocess(parent *testing.T, buildEnv ...string) Start {
 	var (
 		once   sync.Once
 		binary string
@@ -29,7 +30,9 @@ func Subprocess(parent *testing.T) Start {
 		t.Helper()
 		once.Do(func() {
 			binary = filepath.Join(parent.TempDir(), "server")
-			out, buildErr := exec.Command("go", "build", "-o", binary, ".").CombinedOutput()
+			build := exec.Command("go", "build", "-o", binary, ".")
+			build.Env = append(os.Environ(), buildEnv...)
+			out, buildErr := build.CombinedOutput()
 			if buildErr != nil {
 				err = &buildError{out: string(out), err: buildErr}
 			}
