@@ -86,7 +86,7 @@ func TestSQLiteConcurrentWritersWait(t *testing.T) {
 	require.NoError(t, pools[0].AutoMigrate(&counter{}))
 	require.NoError(t, pools[0].Create(&counter{ID: 1}).Error)
 
-	const writers, increments = 8, 25
+	const writers, increments = 6, 10
 	errs := make(chan error, writers*increments)
 	var wg sync.WaitGroup
 	for w := range writers {
