@@ -3,6 +3,7 @@ package accountapi
 import (
 	"context"
 	"errors"
+	"fmt"
 	"log/slog"
 	"net/http"
 	"runtime"
@@ -69,13 +70,13 @@ type API struct {
 func New(cfg Config) (*API, error) {
 	switch {
 	case cfg.Accounts == nil:
-		return nil, errors.Join(ErrConfig, errors.New("Accounts is required"))
+		return nil, fmt.Errorf("%w: Config.Accounts is required", ErrConfig)
 	case cfg.Users == nil:
-		return nil, errors.Join(ErrConfig, errors.New("Users is required"))
+		return nil, fmt.Errorf("%w: Config.Users is required", ErrConfig)
 	case cfg.Engine == nil:
-		return nil, errors.Join(ErrConfig, errors.New("Engine is required"))
+		return nil, fmt.Errorf("%w: Config.Engine is required", ErrConfig)
 	case cfg.PasswordHashes < 0, cfg.PasswordWait < 0, cfg.Timeout < 0:
-		return nil, errors.Join(ErrConfig, errors.New("PasswordHashes, PasswordWait and Timeout may not be negative"))
+		return nil, fmt.Errorf("%w: Config.PasswordHashes, PasswordWait and Timeout may not be negative", ErrConfig)
 	}
 	if cfg.NewUserRoles == nil {
 		cfg.NewUserRoles = []string{"user"}
@@ -84,7 +85,7 @@ func New(cfg Config) (*API, error) {
 		cfg.ManageKeys = permissions.UsersWrite
 	}
 	if err := cfg.ManageKeys.ValidateRequest(); err != nil {
-		return nil, errors.Join(ErrConfig, err)
+		return nil, fmt.Errorf("%w: Config.ManageKeys: %w", ErrConfig, err)
 	}
 	if cfg.PasswordHashes == 0 {
 		cfg.PasswordHashes = runtime.GOMAXPROCS(0)
