@@ -121,12 +121,16 @@ func TestConfig(t *testing.T) {
 	assert.Error(t, err, "the engine's own options are checked")
 }
 
-// TestSQLiteRestart shows that everything the stack keeps in its database
-// outlives the process: accounts, roles, refresh tokens.
-func TestSQLiteRestart(t *testing.T) {
+// TestRestart shows that everything the stack keeps in its database
+// outlives the process: accounts, roles, refresh tokens; on SQLite, and on
+// PostgreSQL and MariaDB when their DSNs are set.
+func TestRestart(t *testing.T) {
+	testdb.Each(t, func(t *testing.T, b testdb.Backend) { testRestart(t, b.New(t)) })
+}
+
+func testRestart(t *testing.T, database testdb.Database) {
 	ctx := context.Background()
-	path := testdb.Path(t)
-	first, err := stack.New(ctx, stack.Config{DB: testdb.OpenFile(t, path), Secret: secret, Logger: quiet()})
+	first, err := stack.New(ctx, stack.Config{DB: database.Open(t), Secret: secret, Logger: quiet()})
 	require.NoError(t, err)
 	admin, err := first.EnsureUser(ctx, "admin@example.com", "the admin's password", "Admin", "admin")
 	require.NoError(t, err)
@@ -136,7 +140,7 @@ func TestSQLiteRestart(t *testing.T) {
 	_, refresh := newServer(t, first).login("admin@example.com", "the admin's password")
 	first.Close()
 
-	second, err := stack.New(ctx, stack.Config{DB: testdb.OpenFile(t, path), Secret: secret, Logger: quiet()})
+	second, err := stack.New(ctx, stack.Config{DB: database.Open(t), Secret: secret, Logger: quiet()})
 	require.NoError(t, err)
 	defer second.Close()
 	roles, err := second.Engine.Roles(ctx, admin.ID)
