@@ -65,8 +65,9 @@ type Config struct {
 
 // Guard makes the decisions of the adapters. It is safe for concurrent use.
 type Guard struct {
-	cfg Config
-	log *slog.Logger
+	cfg              Config
+	log              *slog.Logger
+	public, optional []pathPattern // Config's paths, parsed once
 }
 
 // New checks cfg and returns a Guard.
@@ -95,7 +96,7 @@ func New(cfg Config) (*Guard, error) {
 	if log == nil {
 		log = slog.Default()
 	}
-	return &Guard{cfg: cfg, log: log}, nil
+	return &Guard{cfg: cfg, log: log, public: parsePatterns(cfg.PublicPaths), optional: parsePatterns(cfg.OptionalPaths)}, nil
 }
 
 // Mode says whether a route needs a caller.
@@ -210,9 +211,9 @@ func (g *Guard) checkSubject(ctx context.Context, s authn.Subject) error {
 func (g *Guard) ModeFor(method, path string) Mode {
 	path = cleanPath(path)
 	switch {
-	case matchAny(g.cfg.PublicPaths, method, path):
+	case matchAny(g.public, method, path):
 		return Skip
-	case matchAny(g.cfg.OptionalPaths, method, path):
+	case matchAny(g.optional, method, path):
 		return Optional
 	}
 	return Required
@@ -227,21 +228,40 @@ func splitPattern(pattern string) (method, path string) {
 	return "", pattern
 }
 
+// pathPattern is an entry of Config.PublicPaths or OptionalPaths, parsed.
+type pathPattern struct {
+	method string // "" for every method
+	path   string // the path, or the prefix before "*" when prefix
+	prefix bool
+	params bool // path holds {name} segments
+}
+
+func parsePatterns(patterns []string) []pathPattern {
+	out := make([]pathPattern, len(patterns))
+	for i, p := range patterns {
+		method, path := splitPattern(p)
+		prefix, isPrefix := strings.CutSuffix(path, "*")
+		if isPrefix {
+			path = prefix
+		}
+		out[i] = pathPattern{method: method, path: path, prefix: isPrefix, params: !isPrefix && strings.Contains(path, "{")}
+	}
+	return out
+}
+
 // matchAny reports whether a request of method for the cleaned path
 // matches one of patterns.
-func matchAny(patterns []string, method, path string) bool {
+func matchAny(patterns []pathPattern, method, path string) bool {
 	for _, p := range patterns {
-		m, p := splitPattern(p)
-		if m != "" && m != method && (m != "GET" || method != "HEAD") {
+		if p.method != "" && p.method != method && (p.method != "GET" || method != "HEAD") {
 			continue
 		}
-		if prefix, ok := strings.CutSuffix(p, "*"); ok {
-			if strings.HasPrefix(path, prefix) && len(path) > len(prefix) {
+		switch {
+		case p.prefix:
+			if strings.HasPrefix(path, p.path) && len(path) > len(p.path) {
 				return true
 			}
-			continue
-		}
-		if path == p || (strings.Contains(p, "{") && matchSegments(p, path)) {
+		case path == p.path, p.params && matchSegments(p.path, path):
 			return true
 		}
 	}
@@ -253,20 +273,22 @@ func matchAny(patterns []string, method, path string) bool {
 // as net/http's ServeMux patterns (and the Route paths of package
 // endpoint) have it.
 func matchSegments(pattern, path string) bool {
-	want, got := strings.Split(pattern, "/"), strings.Split(path, "/")
-	if len(want) != len(got) {
-		return false
-	}
-	for i, w := range want {
+	for {
+		w, wantRest, wantMore := strings.Cut(pattern, "/")
+		g, gotRest, gotMore := strings.Cut(path, "/")
 		if strings.HasPrefix(w, "{") && strings.HasSuffix(w, "}") {
-			if got[i] == "" {
+			if g == "" {
 				return false
 			}
-			continue
-		}
-		if w != got[i] {
+		} else if w != g {
 			return false
 		}
+		if wantMore != gotMore {
+			return false
+		}
+		if !wantMore {
+			return true
+		}
+		pattern, path = wantRest, gotRest
 	}
-	return true
 }

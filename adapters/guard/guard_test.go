@@ -24,7 +24,7 @@ var nobody = authn.AuthenticatorFunc(func(context.Context, authn.Credentials) (a
 	return authn.Subject{}, authn.ErrNoCredentials
 })
 
-func newGuard(t *testing.T, cfg guard.Config) *guard.Guard {
+func newGuard(t testing.TB, cfg guard.Config) *guard.Guard {
 	t.Helper()
 	if cfg.Authenticator == nil {
 		cfg.Authenticator = nobody
@@ -326,5 +326,21 @@ func TestAuthenticateRefusesRolesAsSubjects(t *testing.T) {
 		assert.Equal(t, 401, e.Status, tt.name)
 		assert.ErrorIs(t, e, guard.ErrRoleAsSubject, tt.name)
 		assert.True(t, s.IsZero(), tt.name)
+	}
+}
+
+// BenchmarkModeFor measures the path match every request goes through,
+// patterns with a method and a {name} segment included:
+//
+//	go test -run '^$' -bench ModeFor -benchmem ./adapters/guard
+func BenchmarkModeFor(b *testing.B) {
+	g := newGuard(b, guard.Config{
+		PublicPaths:   []string{"/healthz", "POST /auth/login", "POST /auth/register", "POST /auth/refresh", "POST /auth/session", "GET /invites/{code}"},
+		OptionalPaths: []string{"/posts", "/posts/*"},
+	})
+	b.ReportAllocs()
+	for b.Loop() {
+		g.ModeFor("GET", "/invites/abc")
+		g.ModeFor("DELETE", "/admin/users/usr_1")
 	}
 }

@@ -12,7 +12,11 @@ func cleanPath(p string) string {
 	if p == "" {
 		return "/"
 	}
-	cleaned := path.Clean("/" + p)
+	rooted := p
+	if !strings.HasPrefix(p, "/") {
+		rooted = "/" + p
+	}
+	cleaned := path.Clean(rooted) // p itself, unallocated, when it is clean
 	if strings.HasSuffix(p, "/") && cleaned != "/" {
 		cleaned += "/"
 	}
