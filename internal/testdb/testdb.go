@@ -4,12 +4,15 @@ import (
 	"path/filepath"
 	"testing"
 
+	"github.com/glebarez/sqlite"
 	"github.com/stretchr/testify/require"
 	"gorm.io/gorm"
 	"gorm.io/gorm/logger"
-
-	"github.com/gatehouse-go/gatehouse/database"
 )
+
+// busyTimeout makes a connection wait up to 5 s for another's write lock:
+// the stores' tests race goroutines, and restarted stores, on one file.
+const busyTimeout = "?_pragma=busy_timeout(5000)"
 
 // Path returns the path of a new SQLite file in the test's own temporary
 // directory, for tests that open it more than once.
@@ -43,13 +46,7 @@ func OpenWith(t testing.TB, path string, cfg *gorm.Config) *gorm.DB {
 		c = *cfg
 	}
 	c.Logger = logger.Default.LogMode(logger.Silent)
-	// As package database opens it for an application: a connection waits
-	// up to 5 s for another's write lock, and a transaction takes the
-	// write lock when it begins, so that racing goroutines and restarted
-	// stores on one file queue rather than fail to upgrade a read lock.
-	dialector, err := database.Dialector("sqlite:" + path)
-	require.NoError(t, err)
-	db, err := gorm.Open(dialector, &c)
+	db, err := gorm.Open(sqlite.Open(path+busyTimeout), &c)
 	require.NoError(t, err, "open %s", path)
 	sqlDB, err := db.DB()
 	require.NoError(t, err)
