@@ -38,10 +38,20 @@ func (e *Engine) loadStore(ctx context.Context) (policy Policy, revision int64, 
 		}
 	}()
 	source := storeSource(e.store)
-	if policy, revision, err = e.store.Load(ctx); err != nil {
+	if ts, ok := e.store.(TenantStore); ok && e.shard != nil {
+		policy, revision, err = ts.LoadTenants(ctx, e.shard.selects)
+	} else {
+		policy, revision, err = e.store.Load(ctx)
+	}
+	if err != nil {
 		return Policy{}, 0, fmt.Errorf("%w: load %s: %w", ErrStore, source, err)
 	}
+	// Whatever the store returned, a restricted engine keeps its own.
+	policy = e.shard.filter(policy)
 	if err := validateStored(source, policy); err != nil {
+		return Policy{}, 0, err
+	}
+	if err := e.checkShape(source, policy); err != nil {
 		return Policy{}, 0, err
 	}
 	return policy, revision, nil

@@ -14,6 +14,12 @@ type Request struct {
 	// Subject is who is asking: a user id, an API key id, or a role name to
 	// ask about the role itself. Required.
 	Subject string
+	// Tenant is the tenant the request is made in, under a model with
+	// tenants: the rules of that tenant, of the tenants above it and of
+	// AllTenants apply. Empty, the request is made at the platform's level,
+	// outside every tenant, and only rules for AllTenants apply. It must be
+	// empty under a model without tenants.
+	Tenant string
 	// Permission is what they want to do, with a concrete action
 	// ("posts:delete", not "posts:*"). Required.
 	Permission permissions.Permission
@@ -69,6 +75,9 @@ func (d Decision) Reason() string {
 	}
 	var b strings.Builder
 	fmt.Fprintf(&b, "denied: no rule grants %q to %q", string(d.Request.Permission), d.Request.Subject)
+	if d.Request.Tenant != "" {
+		fmt.Fprintf(&b, " in tenant %q", d.Request.Tenant)
+	}
 	if r := d.Request.Resource; r.ID != "" || r.Owner != "" {
 		b.WriteString(" on resource")
 		if r.ID != "" {
@@ -105,11 +114,14 @@ func (e *Engine) Decide(ctx context.Context, req Request) (d Decision, err error
 	if err := validateRequest(req); err != nil {
 		return denied, err
 	}
+	if err := e.checkRequestTenant(req.Tenant); err != nil {
+		return denied, err
+	}
 	if err := e.Err(); err != nil {
 		return denied, err
 	}
 	if ix := e.index.Load(); ix != nil {
-		allowed, rule := ix.decide(req.Subject, req.Permission, req.Resource.Owner)
+		allowed, rule := ix.decide(req.Subject, req.Tenant, req.Permission, req.Resource.Owner)
 		return Decision{Allowed: allowed, Rule: rule, Request: req}, nil
 	}
 	return e.enforce(req)
@@ -121,7 +133,11 @@ func (e *Engine) enforce(req Request) (Decision, error) {
 	asked := ownedRequest(req)
 	e.mu.RLock()
 	defer e.mu.RUnlock()
-	allowed, explain, err := e.enforcer.EnforceEx(asked.Subject, string(asked.Permission), asked.Resource.Owner)
+	values := []any{asked.Subject, string(asked.Permission), asked.Resource.Owner}
+	if e.tenanted {
+		values = []any{asked.Subject, asked.Tenant, string(asked.Permission), asked.Resource.Owner}
+	}
+	allowed, explain, err := e.enforcer.EnforceEx(values...)
 	if err != nil {
 		return Decision{Request: req}, fmt.Errorf("%w: %w", ErrEngine, err)
 	}

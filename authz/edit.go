@@ -17,7 +17,7 @@ func (c Change) empty() bool {
 // permissions.ErrInvalidScope, ErrInvalidEffect) for a malformed g.
 func (e *Engine) AddGrant(ctx context.Context, g Grant) error {
 	g = g.withDefaults()
-	if err := g.Validate(); err != nil {
+	if err := e.validGrant(g); err != nil {
 		return err
 	}
 	return e.edit(ctx, func() (Change, error) {
@@ -32,7 +32,7 @@ func (e *Engine) AddGrant(ctx context.Context, g Grant) error {
 // returns an error matching ErrNotFound if the policy does not have g.
 func (e *Engine) RemoveGrant(ctx context.Context, g Grant) error {
 	g = g.withDefaults()
-	if err := g.Validate(); err != nil {
+	if err := e.validGrant(g); err != nil {
 		return err
 	}
 	return e.edit(ctx, func() (Change, error) {
@@ -54,9 +54,15 @@ const MaxRoleDepth = 10
 // if subject holds role already, ErrCycle if role holds subject (directly or
 // through other roles), which would make the two one role, and ErrTooDeep if
 // the assignment would make a chain longer than MaxRoleDepth.
+//
+// Under a model with tenants, roles are assigned in a tenant: use
+// Engine.Tenant(name).AssignRole.
 func (e *Engine) AssignRole(ctx context.Context, subject, role string) error {
-	a := RoleAssignment{Member: subject, Role: role}
-	if err := a.Validate(); err != nil {
+	return e.assignRole(ctx, RoleAssignment{Member: subject, Role: role})
+}
+
+func (e *Engine) assignRole(ctx context.Context, a RoleAssignment) error {
+	if err := e.validRole(a); err != nil {
 		return err
 	}
 	return e.edit(ctx, func() (Change, error) {
@@ -74,8 +80,11 @@ func (e *Engine) AssignRole(ctx context.Context, subject, role string) error {
 // through other roles are not affected. It returns an error matching
 // ErrNotFound if subject does not hold role directly.
 func (e *Engine) UnassignRole(ctx context.Context, subject, role string) error {
-	a := RoleAssignment{Member: subject, Role: role}
-	if err := a.Validate(); err != nil {
+	return e.unassignRole(ctx, RoleAssignment{Member: subject, Role: role})
+}
+
+func (e *Engine) unassignRole(ctx context.Context, a RoleAssignment) error {
+	if err := e.validRole(a); err != nil {
 		return err
 	}
 	return e.edit(ctx, func() (Change, error) {
@@ -104,12 +113,19 @@ func (e *Engine) RemoveInheritance(ctx context.Context, role, parent string) err
 // ignored; an empty roles removes every direct role. It returns ErrCycle if
 // any of roles holds subject and ErrTooDeep as AssignRole does.
 func (e *Engine) SetRoles(ctx context.Context, subject string, roles []string) error {
+	return e.setRoles(ctx, "", subject, roles)
+}
+
+func (e *Engine) setRoles(ctx context.Context, tenant, subject string, roles []string) error {
 	if err := validateName("subject", subject); err != nil {
+		return err
+	}
+	if err := e.checkRuleTenant(tenant); err != nil {
 		return err
 	}
 	want := make([]RoleAssignment, 0, len(roles))
 	for _, role := range roles {
-		a := RoleAssignment{Member: subject, Role: role}
+		a := RoleAssignment{Member: subject, Role: role, Tenant: tenant}
 		if err := a.Validate(); err != nil {
 			return err
 		}
@@ -119,8 +135,8 @@ func (e *Engine) SetRoles(ctx context.Context, subject string, roles []string) e
 	}
 	return e.edit(ctx, func() (Change, error) {
 		var c Change
-		for _, role := range e.directRoles(subject) {
-			a := RoleAssignment{Member: subject, Role: role}
+		for _, role := range e.directRolesIn(subject, tenant) {
+			a := RoleAssignment{Member: subject, Role: role, Tenant: tenant}
 			if !slices.Contains(want, a) {
 				c.RemoveRoles = append(c.RemoveRoles, a)
 			}
@@ -138,8 +154,9 @@ func (e *Engine) SetRoles(ctx context.Context, subject string, roles []string) e
 	})
 }
 
-// RemoveSubject removes every rule that names name: its grants, the roles
-// it holds, and, if it is a role, the assignments of its members. Use it
+// RemoveSubject removes every rule that names name, in every tenant: its
+// grants, the roles it holds, and, if it is a role, the assignments of its
+// members. Use it
 // when a user or API key is deleted, so that a later subject reusing the id
 // inherits nothing. Removing a name the policy does not mention is not an
 // error.
@@ -162,7 +179,7 @@ func (e *Engine) RemoveSubject(ctx context.Context, name string) error {
 				return Change{}, fmt.Errorf("%w: %w", ErrEngine, err)
 			}
 			for _, rule := range roles {
-				c.RemoveRoles = append(c.RemoveRoles, RoleAssignment{Member: rule[0], Role: rule[1]})
+				c.RemoveRoles = append(c.RemoveRoles, RoleFromRule(rule))
 			}
 		}
 		return c, nil
@@ -319,17 +336,84 @@ func (e *Engine) hasRole(a RoleAssignment) bool {
 	return ok
 }
 
-// directMembers returns the subjects and roles that hold role directly.
-func (e *Engine) directMembers(role string) []string {
-	members, _ := e.enforcer.GetUsersForRole(role)
+// domain returns the domain argument of Casbin's role manager for tenant:
+// none under a model without tenants.
+func (e *Engine) domain(tenant string) []string {
+	if !e.tenanted {
+		return nil
+	}
+	return []string{tenant}
+}
+
+// directMembersIn returns the subjects and roles that hold role directly
+// in tenant, exactly.
+func (e *Engine) directMembersIn(role, tenant string) []string {
+	if e.tenanted && !e.indexed {
+		return e.linked(1, role, 0, tenant)
+	}
+	members, _ := e.enforcer.GetUsersForRole(role, e.domain(tenant)...)
 	return members
 }
 
-// directRoles returns the roles member holds directly, from Casbin's role
-// manager rather than by scanning every assignment.
-func (e *Engine) directRoles(member string) []string {
-	roles, _ := e.enforcer.GetRolesForUser(member)
+// directRolesIn returns the roles member holds directly in tenant, exactly,
+// from Casbin's role manager rather than by scanning every assignment. (For
+// a model with tenants that the index does not serve, Casbin's role manager
+// matches tenants, so its answer is not exact: the assignments are
+// scanned.)
+func (e *Engine) directRolesIn(member, tenant string) []string {
+	if e.tenanted && !e.indexed {
+		return e.linked(0, member, 1, tenant)
+	}
+	roles, _ := e.enforcer.GetRolesForUser(member, e.domain(tenant)...)
 	return roles
+}
+
+// directRoles returns the roles member holds directly in any tenant. Edits
+// check cycles and chains across tenants, which the decisions of one
+// tenant can only meet in part.
+func (e *Engine) directRoles(member string) []string {
+	if !e.tenanted {
+		return e.directRolesIn(member, "")
+	}
+	if ix := e.index.Load(); ix != nil {
+		h, _ := ix.record(member)
+		roles := make([]string, 0, len(h.parents))
+		for _, l := range h.parents {
+			if !slices.Contains(roles, l.role) {
+				roles = append(roles, l.role)
+			}
+		}
+		return roles
+	}
+	return e.linked(0, member, 1, "")
+}
+
+// directMembers returns the subjects and roles that hold role directly in
+// any tenant.
+func (e *Engine) directMembers(role string) []string {
+	if !e.tenanted {
+		return e.directMembersIn(role, "")
+	}
+	if ix := e.index.Load(); ix != nil && ix.memberCount(role) == 0 {
+		return nil
+	}
+	return e.linked(1, role, 0, "")
+}
+
+// linked returns, once each, the values in field want of the assignments
+// whose field by is name, in tenant or, for "", in any tenant.
+func (e *Engine) linked(by int, name string, want int, tenant string) []string {
+	rules, _ := e.enforcer.GetFilteredGroupingPolicy(by, name)
+	var out []string
+	for _, rule := range rules {
+		if tenant != "" && (len(rule) < 3 || rule[2] != tenant) {
+			continue
+		}
+		if !slices.Contains(out, rule[want]) {
+			out = append(out, rule[want])
+		}
+	}
+	return out
 }
 
 // checkAssignable refuses a if a.Role already holds a.Member, following

@@ -10,6 +10,7 @@ import (
 
 	"github.com/casbin/casbin/v2"
 	"github.com/casbin/casbin/v2/model"
+	"github.com/casbin/casbin/v2/rbac"
 
 	"github.com/gatehouse-go/gatehouse"
 )
@@ -29,6 +30,11 @@ type Engine struct {
 	// otherwise. Decisions load it without a lock; edits swap in a new one.
 	index   atomic.Pointer[index]
 	indexed bool
+	// tenanted is set under a model with tenants.
+	tenanted bool
+	// shard, when WithTenants restricts the engine, names the tenants it
+	// holds; nil when it holds all of them.
+	shard *tenantShard
 	// nextSeq numbers the next grant added, after every grant in the
 	// index, as Casbin orders its policy; guarded by editMu.
 	nextSeq uint64
@@ -59,11 +65,15 @@ type Engine struct {
 // (WithModel, WithModelFile), the initial policy (WithPolicy,
 // WithPolicyFile) and a store to persist it in (WithStore).
 //
-// The model must have gatehouse's shape: requests "r = sub, perm, owner",
-// grants "p = sub, perm, scope, eft", one role definition "g = _, _", and
-// the deny-overrides effect; the matcher is free. Anything else is refused
-// with ErrUnsupportedModel. Every policy line, from a file or a database, is
-// validated; the first bad one fails New with a *PolicyError.
+// The model must have one of gatehouse's shapes: requests "r = sub, perm,
+// owner", grants "p = sub, perm, scope, eft", one role definition "g = _,
+// _", and the deny-overrides effect; or, with tenants (gatehouse.TenantModel,
+// Casbin's RBAC with domains), "r = sub, dom, perm, owner", "p = sub, dom,
+// perm, scope, eft" and "g = _, _, _". The matcher is free. Anything else is
+// refused with ErrUnsupportedModel. Every policy line, from a file or a
+// database, is validated, its tenant included; the first bad one fails New
+// with a *PolicyError. A model with tenants starts from no rules unless
+// WithPolicy gives some: the embedded default policy has no tenants.
 //
 // ctx bounds the work New does on the store: seeding and loading the
 // policy.
@@ -76,21 +86,25 @@ func New(ctx context.Context, opts ...Option) (*Engine, error) {
 	if err != nil {
 		return nil, err
 	}
-	m, err := loadModel(modelSource, modelText)
+	m, tenanted, err := loadModel(modelSource, modelText)
 	if err != nil {
 		return nil, err
 	}
-	initial, err := c.resolvePolicy()
-	if err != nil {
-		return nil, err
-	}
-
-	e := &Engine{model: m, indexed: indexable(m), logger: c.logger}
+	e := &Engine{model: m, indexed: indexable(m, tenanted), tenanted: tenanted, logger: c.logger}
 	if e.logger == nil {
 		e.logger = slog.Default()
 	}
+	initial, err := c.resolvePolicy(tenanted, e.checkRuleShape)
+	if err != nil {
+		return nil, err
+	}
+	if c.tenants != nil {
+		if e.shard, err = newTenantShard(tenanted, c.tenants); err != nil {
+			return nil, err
+		}
+	}
 	// Without a store, the engine keeps the given policy's names.
-	policy := initial.owned()
+	policy := e.shard.filter(initial).owned()
 	if c.store != nil {
 		e.store = c.store
 		if err := e.seedStore(ctx, initial); err != nil {
@@ -157,7 +171,7 @@ func (e *Engine) install(policy Policy) (err error) {
 	}
 	var ix *index
 	if e.indexed {
-		ix = buildIndex(policy)
+		ix = buildIndex(policy, e.tenanted)
 	}
 	e.mu.Lock()
 	defer e.mu.Unlock()
@@ -190,19 +204,22 @@ func (c *config) resolveModel() (source, text string, err error) {
 	return "model.conf (embedded)", gatehouse.DefaultModel(), nil
 }
 
-// resolvePolicy parses the initial policy.
-func (c *config) resolvePolicy() (Policy, error) {
+// resolvePolicy parses the initial policy, checking each rule's tenant
+// with checkTenant. A model with tenants has no default policy.
+func (c *config) resolvePolicy(tenanted bool, checkTenant func(string) error) (Policy, error) {
 	switch {
 	case c.policyFile != "":
 		b, err := os.ReadFile(c.policyFile)
 		if err != nil {
 			return Policy{}, fmt.Errorf("%w: %w", ErrInvalidPolicy, err)
 		}
-		return ParsePolicy(c.policyFile, string(b))
+		return parsePolicy(c.policyFile, string(b), checkTenant)
 	case c.policySet:
-		return ParsePolicy("policy", c.policyText)
+		return parsePolicy("policy", c.policyText, checkTenant)
+	case tenanted:
+		return Policy{}, nil
 	}
-	return ParsePolicy("policy.csv (embedded)", gatehouse.DefaultPolicy())
+	return parsePolicy("policy.csv (embedded)", gatehouse.DefaultPolicy(), checkTenant)
 }
 
 // newEnforcer builds a Casbin enforcer holding policy, and makes one
@@ -215,6 +232,20 @@ func (e *Engine) newEnforcer(policy Policy) (*casbin.Enforcer, error) {
 	}
 	// The engine persists edits itself, atomically, before applying them.
 	enforcer.EnableAutoSave(false)
+	if e.tenanted {
+		// Casbin matches the tenants of role assignments with keyMatch
+		// when the matcher has keyMatch(r.dom, p.dom), at a cost that grows
+		// with the number of tenants on every assignment it loads. The
+		// index matches tenants itself and reads Casbin's role manager for
+		// exact tenants only, so it gets none; Casbin's own decisions,
+		// under another matcher, get gatehouse's: "*" and the tenants
+		// above.
+		var match rbac.MatchingFunc
+		if !e.indexed {
+			match = func(tenant, ruleTenant string) bool { return covers(ruleTenant, tenant) }
+		}
+		enforcer.AddNamedDomainMatchingFunc("g", "tenants", match)
+	}
 	if len(policy.Grants) > 0 {
 		if _, err := enforcer.AddPolicies(grantRules(policy.Grants)); err != nil {
 			return nil, fmt.Errorf("%w: %w", ErrEngine, err)
@@ -225,7 +256,11 @@ func (e *Engine) newEnforcer(policy Policy) (*casbin.Enforcer, error) {
 			return nil, fmt.Errorf("%w: %w", ErrEngine, err)
 		}
 	}
-	if _, err := enforcer.Enforce("gatehouse-probe", "probe:check", ""); err != nil {
+	probe := []any{"gatehouse-probe", "probe:check", ""}
+	if e.tenanted {
+		probe = []any{"gatehouse-probe", "probe", "probe:check", ""}
+	}
+	if _, err := enforcer.Enforce(probe...); err != nil {
 		return nil, fmt.Errorf("%w: the matcher cannot be evaluated: %w", ErrUnsupportedModel, err)
 	}
 	return enforcer, nil

@@ -11,6 +11,10 @@ import (
 var (
 	// ErrInvalidSubject reports an empty or malformed subject or role name.
 	ErrInvalidSubject = errors.New("invalid subject")
+	// ErrInvalidTenant reports a malformed tenant name, a tenant where the
+	// model has none or none where it has them, or a tenant an engine
+	// restricted to other tenants (WithTenants) does not hold.
+	ErrInvalidTenant = errors.New("invalid tenant")
 	// ErrInvalidEffect reports an effect other than "allow" or "deny".
 	ErrInvalidEffect = errors.New("invalid effect")
 	// ErrInvalidRequest reports a decision request that cannot be answered as

@@ -41,6 +41,9 @@ func (k FilterKind) String() string {
 type ListFilter struct {
 	Kind    FilterKind
 	Subject string
+	// Tenant is the tenant the filter was made in (Engine.Tenant(name).
+	// Filter); "" without one. WhereTenant adds it to the condition.
+	Tenant string
 }
 
 // Allows reports whether the filter admits a resource owned by owner ("" for
@@ -81,6 +84,26 @@ func (f ListFilter) Where(ownerColumn string) (string, []any, error) {
 	return "1 = 0", nil, nil
 }
 
+// WhereTenant is Where for resources that belong to a tenant, in
+// tenantColumn: the condition also admits only the filter's tenant's
+// resources, so a list in acme never shows globex's rows (nor those of the
+// tenants below acme, which have their own decisions). A filter made
+// outside every tenant admits no row: use Where for resources that belong
+// to none.
+func (f ListFilter) WhereTenant(tenantColumn, ownerColumn string) (string, []any, error) {
+	if !columnPattern.MatchString(tenantColumn) {
+		return "", nil, fmt.Errorf("%w: tenant column %q is not an identifier", ErrInvalidRequest, tenantColumn)
+	}
+	query, args, err := f.Where(ownerColumn)
+	if err != nil {
+		return "", nil, err
+	}
+	if f.Tenant == "" || f.Kind == FilterNone {
+		return "1 = 0", nil, nil
+	}
+	return tenantColumn + " = ? AND " + query, append([]any{f.Tenant}, args...), nil
+}
+
 // Filter answers which resources of perm's type subject may act on with
 // perm, so that "which posts may bob read" becomes one WHERE clause instead
 // of a decision per row. Ownership is the only property of a resource
@@ -88,12 +111,16 @@ func (f ListFilter) Where(ownerColumn string) (string, []any, error) {
 // resource subject owns, one on a resource it does not. Like Decide it fails
 // closed: on error the filter is FilterNone.
 func (e *Engine) Filter(ctx context.Context, subject string, perm permissions.Permission) (ListFilter, error) {
-	f := ListFilter{Kind: FilterNone, Subject: subject}
-	own, err := e.Decide(ctx, Request{Subject: subject, Permission: perm, Resource: Resource{Owner: subject}})
+	return e.filter(ctx, "", subject, perm)
+}
+
+func (e *Engine) filter(ctx context.Context, tenant, subject string, perm permissions.Permission) (ListFilter, error) {
+	f := ListFilter{Kind: FilterNone, Subject: subject, Tenant: tenant}
+	own, err := e.Decide(ctx, Request{Subject: subject, Tenant: tenant, Permission: perm, Resource: Resource{Owner: subject}})
 	if err != nil {
 		return f, err
 	}
-	others, err := e.Decide(ctx, Request{Subject: subject, Permission: perm})
+	others, err := e.Decide(ctx, Request{Subject: subject, Tenant: tenant, Permission: perm})
 	if err != nil {
 		return f, err
 	}

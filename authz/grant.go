@@ -27,9 +27,15 @@ func (e Effect) Validate() error {
 }
 
 // Grant is one policy line: Subject (a subject or a role) may, or may not,
-// perform Permission on resources within Scope.
+// perform Permission on resources within Scope — in Tenant, under a model
+// with tenants.
 type Grant struct {
-	Subject    string
+	Subject string
+	// Tenant is where the grant holds, under a model with tenants: a
+	// tenant's name, which covers the tenants below it ("acme" covers
+	// "acme/eu"), or AllTenants ("*") for every tenant. It must be empty
+	// under a model without tenants.
+	Tenant     string
 	Permission permissions.Permission
 	Scope      permissions.Scope
 	// Effect is Allow or Deny. Editing methods treat the zero value as Allow.
@@ -50,6 +56,11 @@ func (g Grant) Validate() error {
 	if err := validateName("subject", g.Subject); err != nil {
 		return err
 	}
+	if g.Tenant != "" {
+		if err := validateRuleTenant(g.Tenant); err != nil {
+			return err
+		}
+	}
 	if err := g.Permission.Validate(); err != nil {
 		return err
 	}
@@ -59,31 +70,53 @@ func (g Grant) Validate() error {
 	return g.Effect.Validate()
 }
 
-// String returns g as a policy line: "p, moderator, posts:delete, any, allow".
+// String returns g as a policy line: "p, moderator, posts:delete, any,
+// allow", or with its tenant "p, admin, acme, users:*, any, allow".
 func (g Grant) String() string {
-	return "p, " + strings.Join(g.rule(), ", ")
+	return "p, " + strings.Join(g.Rule(), ", ")
 }
 
-// rule returns g as Casbin's policy values (sub, perm, scope, eft).
-func (g Grant) rule() []string {
+// Rule returns g as Casbin's policy values, the columns of a "p" line and of
+// Casbin's policy tables: subject, permission, scope, effect, with the
+// tenant second when g has one (Casbin's "sub, dom, …" order). Stores use
+// it; GrantFromRule reads it back.
+func (g Grant) Rule() []string {
+	if g.Tenant != "" {
+		return []string{g.Subject, g.Tenant, string(g.Permission), string(g.Scope), string(g.Effect)}
+	}
 	return []string{g.Subject, string(g.Permission), string(g.Scope), string(g.Effect)}
 }
 
-// grantFromRule converts Casbin's policy values back. It does not validate.
-func grantFromRule(rule []string) Grant {
-	var g Grant
-	if len(rule) == 4 {
-		g = Grant{Subject: rule[0], Permission: permissions.Permission(rule[1]),
+func (g Grant) rule() []string { return g.Rule() }
+
+// GrantFromRule converts Casbin's policy values back, as Rule writes them:
+// four values without a tenant, five with one. It does not validate; any
+// other number of values is the zero Grant.
+func GrantFromRule(rule []string) Grant {
+	switch len(rule) {
+	case 4:
+		return Grant{Subject: rule[0], Permission: permissions.Permission(rule[1]),
 			Scope: permissions.Scope(rule[2]), Effect: Effect(rule[3])}
+	case 5:
+		return Grant{Subject: rule[0], Tenant: rule[1], Permission: permissions.Permission(rule[2]),
+			Scope: permissions.Scope(rule[3]), Effect: Effect(rule[4])}
 	}
-	return g
+	return Grant{}
 }
 
+func grantFromRule(rule []string) Grant { return GrantFromRule(rule) }
+
 // RoleAssignment is one role line: Member (a subject or a role) holds Role
-// and so inherits every grant of Role and of the roles Role holds.
+// and so inherits every grant of Role and of the roles Role holds — in
+// Tenant, under a model with tenants.
 type RoleAssignment struct {
 	Member string
 	Role   string
+	// Tenant is where Member holds Role, under a model with tenants: a
+	// tenant's name, which covers the tenants below it, or AllTenants for
+	// every tenant (a platform-wide role). It must be empty under a model
+	// without tenants.
+	Tenant string
 }
 
 // Validate reports a malformed name or a role assigned to itself.
@@ -94,18 +127,46 @@ func (a RoleAssignment) Validate() error {
 	if err := validateName("role", a.Role); err != nil {
 		return err
 	}
+	if a.Tenant != "" {
+		if err := validateRuleTenant(a.Tenant); err != nil {
+			return err
+		}
+	}
 	if a.Member == a.Role {
 		return fmt.Errorf("%w: %q cannot hold itself", ErrCycle, a.Role)
 	}
 	return nil
 }
 
-// String returns a as a policy line: "g, moderator, user".
+// String returns a as a policy line: "g, moderator, user", or with its
+// tenant "g, alice, admin, acme".
 func (a RoleAssignment) String() string {
-	return "g, " + a.Member + ", " + a.Role
+	return "g, " + strings.Join(a.Rule(), ", ")
 }
 
-func (a RoleAssignment) rule() []string { return []string{a.Member, a.Role} }
+// Rule returns a as Casbin's values of a "g" line: member, role, and the
+// tenant third when a has one. RoleFromRule reads it back.
+func (a RoleAssignment) Rule() []string {
+	if a.Tenant != "" {
+		return []string{a.Member, a.Role, a.Tenant}
+	}
+	return []string{a.Member, a.Role}
+}
+
+func (a RoleAssignment) rule() []string { return a.Rule() }
+
+// RoleFromRule converts Casbin's values of a "g" line back, as Rule writes
+// them: two values without a tenant, three with one. It does not validate;
+// any other number of values is the zero RoleAssignment.
+func RoleFromRule(rule []string) RoleAssignment {
+	switch len(rule) {
+	case 2:
+		return RoleAssignment{Member: rule[0], Role: rule[1]}
+	case 3:
+		return RoleAssignment{Member: rule[0], Role: rule[1], Tenant: rule[2]}
+	}
+	return RoleAssignment{}
+}
 
 // Policy is a whole policy: its grants and role assignments, each in the
 // order the engine evaluates them.

@@ -32,8 +32,9 @@ const shardCount = 256
 type indexedGrant struct {
 	seq   uint64
 	grant Grant
-	// key is where the grant is found: its permission, or its resource for
-	// a wildcard ("posts" for "posts:*"), so a lookup builds no string.
+	// key is where the grant is found within its tenant: its permission, or
+	// its resource for a wildcard ("posts" for "posts:*"), so a lookup
+	// builds no string.
 	key      string
 	wildcard bool
 }
@@ -46,15 +47,23 @@ func newIndexedGrant(seq uint64, g Grant) indexedGrant {
 	return e
 }
 
+// parentLink is a role its holder holds directly, and the tenant it holds
+// it in ("" under a model without tenants).
+type parentLink struct {
+	role, tenant string
+}
+
 // holderRecord is everything decisions need to know about one name, stored
 // by value in its shard so that a decision touches as little memory as it
 // can: records are few words, and most holders have one or two grants.
 type holderRecord struct {
-	// parents are the roles the holder holds directly.
-	parents []string
-	// grants are the holder's grants, sorted by key: the permission for a
-	// grant of one action ("posts:read"), the resource for a wildcard
-	// ("posts" for "posts:*"), so a lookup builds no string.
+	// parents are the roles the holder holds directly, sorted by tenant
+	// and, within a tenant, in the order they were assigned.
+	parents []parentLink
+	// grants are the holder's grants, sorted by tenant, then by key: the
+	// permission for a grant of one action ("posts:read"), the resource for
+	// a wildcard ("posts" for "posts:*"), so a lookup builds no string; then
+	// in policy order.
 	grants []indexedGrant
 }
 
@@ -64,8 +73,7 @@ func (h holderRecord) clone() holderRecord {
 
 func (h holderRecord) empty() bool { return len(h.parents) == 0 && len(h.grants) == 0 }
 
-// add inserts e, keeping grants sorted by key and, within a key, by
-// policy order.
+// add inserts e, keeping grants sorted.
 func (h *holderRecord) add(e indexedGrant) {
 	grants := slices.Clone(h.grants)
 	i, _ := slices.BinarySearchFunc(grants, e, compareGrants)
@@ -76,15 +84,34 @@ func (h *holderRecord) remove(g Grant) {
 	h.grants = slices.DeleteFunc(slices.Clone(h.grants), func(e indexedGrant) bool { return e.grant == g })
 }
 
+// addParent inserts p after the links of its tenant.
+func (h *holderRecord) addParent(p parentLink) {
+	parents := slices.Clone(h.parents)
+	i, _ := slices.BinarySearchFunc(parents, p.tenant, func(l parentLink, t string) int {
+		if l.tenant <= t {
+			return -1
+		}
+		return 1
+	})
+	h.parents = slices.Insert(parents, i, p)
+}
+
+func (h *holderRecord) removeParent(p parentLink) {
+	h.parents = slices.DeleteFunc(slices.Clone(h.parents), func(l parentLink) bool { return l == p })
+}
+
 func compareGrants(a, b indexedGrant) int {
-	if c := compareKey(a, b.key, b.wildcard); c != 0 {
+	if c := compareKey(a, b.grant.Tenant, b.key, b.wildcard); c != 0 {
 		return c
 	}
 	return cmp.Compare(a.seq, b.seq)
 }
 
-// compareKey orders e's key against (key, wildcard).
-func compareKey(e indexedGrant, key string, wildcard bool) int {
+// compareKey orders e's tenant and key against (tenant, key, wildcard).
+func compareKey(e indexedGrant, tenant, key string, wildcard bool) int {
+	if c := strings.Compare(e.grant.Tenant, tenant); c != 0 {
+		return c
+	}
 	if c := strings.Compare(e.key, key); c != 0 {
 		return c
 	}
@@ -100,11 +127,13 @@ func compareKey(e indexedGrant, key string, wildcard bool) int {
 type shard map[string]holderRecord
 
 type index struct {
-	seed   maphash.Seed
-	shards [shardCount]shard
-	// members counts, per role, the names that hold it directly: a name
-	// with members is a role (Engine.IsRole). Apart from the records, so
-	// that decisions, which do not read it, touch less memory.
+	seed maphash.Seed
+	// tenanted is set under a model with tenants.
+	tenanted bool
+	shards   [shardCount]shard
+	// members counts, per role, the names that hold it directly, in any
+	// tenant: a name with members is a role (Engine.IsRole). Apart from the
+	// records, so that decisions, which do not read it, touch less memory.
 	members [shardCount]map[string]int
 }
 
@@ -119,8 +148,8 @@ func (ix *index) record(name string) (holderRecord, bool) {
 }
 
 // buildIndex indexes a whole policy; grants are numbered in policy order.
-func buildIndex(p Policy) *index {
-	ix := &index{seed: maphash.MakeSeed()}
+func buildIndex(p Policy, tenanted bool) *index {
+	ix := &index{seed: maphash.MakeSeed(), tenanted: tenanted}
 	for i := range ix.shards {
 		ix.shards[i] = shard{}
 		ix.members[i] = map[string]int{}
@@ -135,13 +164,14 @@ func buildIndex(p Policy) *index {
 	for _, a := range p.Roles {
 		s := shardOf(a.Member)
 		h := s[a.Member]
-		h.parents = append(h.parents, a.Role)
+		h.parents = append(h.parents, parentLink{role: a.Role, tenant: a.Tenant})
 		s[a.Member] = h
 		ix.members[maphash.String(ix.seed, a.Role)%shardCount][a.Role]++
 	}
 	for _, s := range ix.shards {
 		for _, h := range s {
 			slices.SortStableFunc(h.grants, compareGrants)
+			slices.SortStableFunc(h.parents, func(a, b parentLink) int { return strings.Compare(a.tenant, b.tenant) })
 		}
 	}
 	return ix
@@ -182,8 +212,7 @@ func (ix *index) apply(c Change, next uint64) *index {
 		edit(g.Subject).remove(g)
 	}
 	for _, a := range c.RemoveRoles {
-		h := edit(a.Member)
-		h.parents = slices.DeleteFunc(slices.Clone(h.parents), func(r string) bool { return r == a.Role })
+		edit(a.Member).removeParent(parentLink{role: a.Role, tenant: a.Tenant})
 		count(a.Role, -1)
 	}
 	for _, g := range c.AddGrants {
@@ -191,8 +220,7 @@ func (ix *index) apply(c Change, next uint64) *index {
 		next++
 	}
 	for _, a := range c.AddRoles {
-		h := edit(a.Member)
-		h.parents = append(slices.Clip(h.parents), a.Role)
+		edit(a.Member).addParent(parentLink{role: a.Role, tenant: a.Tenant})
 		count(a.Role, +1)
 	}
 	for name, h := range copiedRecords {
@@ -214,20 +242,42 @@ func cloneMap[K comparable, V any](m map[K]V) map[K]V {
 	return out
 }
 
-// matching returns the run of grants (sorted by compareGrants) under key.
-// Most holders have a grant or two, which a scan finds sooner than a search.
-func matching(grants []indexedGrant, key string, wildcard bool) []indexedGrant {
+// scanLimit is how long a sorted list is scanned rather than searched:
+// most holders have a grant or two, which a scan finds sooner.
+const scanLimit = 8
+
+// matching returns the run of grants (sorted by compareGrants) under
+// tenant and key.
+func matching(grants []indexedGrant, tenant, key string, wildcard bool) []indexedGrant {
 	start := 0
-	if len(grants) > 8 {
-		start, _ = slices.BinarySearchFunc(grants, 0, func(e indexedGrant, _ int) int { return compareKey(e, key, wildcard) })
+	if len(grants) > scanLimit {
+		start, _ = slices.BinarySearchFunc(grants, 0, func(e indexedGrant, _ int) int { return compareKey(e, tenant, key, wildcard) })
 	}
 	for i := start; i < len(grants); i++ {
-		if grants[i].wildcard == wildcard && grants[i].key == key {
+		if compareKey(grants[i], tenant, key, wildcard) == 0 {
 			end := i + 1
-			for end < len(grants) && grants[end].wildcard == wildcard && grants[end].key == key {
+			for end < len(grants) && compareKey(grants[end], tenant, key, wildcard) == 0 {
 				end++
 			}
 			return grants[i:end]
+		}
+	}
+	return nil
+}
+
+// parentsIn returns the run of parents (sorted by tenant) held in tenant.
+func parentsIn(parents []parentLink, tenant string) []parentLink {
+	start := 0
+	if len(parents) > scanLimit {
+		start, _ = slices.BinarySearchFunc(parents, tenant, func(l parentLink, t string) int { return strings.Compare(l.tenant, t) })
+	}
+	for i := start; i < len(parents); i++ {
+		if parents[i].tenant == tenant {
+			end := i + 1
+			for end < len(parents) && parents[end].tenant == tenant {
+				end++
+			}
+			return parents[i:end]
 		}
 	}
 	return nil
@@ -245,18 +295,25 @@ type holder struct {
 }
 
 // holders appends sub and every role it holds within MaxRoleDepth
-// assignments to out, each once, nearest first — the names Casbin's
-// g(r.sub, p.sub) matches.
-func (ix *index) holders(sub string, out []holder) []holder {
+// assignments made in one of tenants to out, each once, nearest first —
+// the names Casbin's g(r.sub, p.sub, r.dom) matches, with Casbin's
+// matching of tenants.
+func (ix *index) holders(sub string, tenants []string, out []holder) []holder {
 	first, _ := ix.record(sub)
 	out = append(out, holder{sub, first})
 	for depth, start := 0, 0; depth < MaxRoleDepth && start < len(out); depth++ {
 		end := len(out)
 		for i := start; i < end; i++ {
-			for _, role := range out[i].record.parents {
-				if !slices.ContainsFunc(out, func(h holder) bool { return h.name == role }) {
-					r, _ := ix.record(role)
-					out = append(out, holder{role, r})
+			parents := out[i].record.parents
+			if len(parents) == 0 {
+				continue
+			}
+			for _, tenant := range tenants {
+				for _, p := range parentsIn(parents, tenant) {
+					if !slices.ContainsFunc(out, func(h holder) bool { return h.name == p.role }) {
+						r, _ := ix.record(p.role)
+						out = append(out, holder{p.role, r})
+					}
 				}
 			}
 		}
@@ -269,9 +326,11 @@ func (ix *index) holders(sub string, out []holder) []holder {
 // policy: allowed when a grant allows and none denies, and the deciding
 // rule is the first matching deny, else the first matching allow, in
 // policy order.
-func (ix *index) decide(sub string, perm permissions.Permission, owner string) (allowed bool, rule Grant) {
+func (ix *index) decide(sub, tenant string, perm permissions.Permission, owner string) (allowed bool, rule Grant) {
+	var tenantsBuf [tenantBuffer]string
+	tenants := visibleTenants(ix.tenanted, tenant, tenantsBuf[:0])
 	var buf [holdersBuffer]holder
-	holders := ix.holders(sub, buf[:0])
+	holders := ix.holders(sub, tenants, buf[:0])
 	resource := perm.Resource()
 	own := owner != "" && owner == sub
 	var deny, allow *indexedGrant
@@ -295,8 +354,10 @@ func (ix *index) decide(sub string, perm permissions.Permission, owner string) (
 		if len(grants) == 0 {
 			continue
 		}
-		consider(matching(grants, string(perm), false))
-		consider(matching(grants, resource, true))
+		for _, t := range tenants {
+			consider(matching(grants, t, string(perm), false))
+			consider(matching(grants, t, resource, true))
+		}
 	}
 	switch {
 	case deny != nil:
@@ -307,25 +368,54 @@ func (ix *index) decide(sub string, perm permissions.Permission, owner string) (
 	return false, Grant{}
 }
 
-// defaultMatcher is the matcher of gatehouse's embedded model, as Casbin
-// stores it, without spacing.
-var defaultMatcher = func() string {
-	m, err := model.NewModelFromString(gatehouse.DefaultModel())
+// member reports whether sub has a rule of its own, a role it holds or a
+// grant, that applies in tenant.
+func (ix *index) member(sub, tenant string) bool {
+	h, ok := ix.record(sub)
+	if !ok {
+		return false
+	}
+	var tenantsBuf [tenantBuffer]string
+	for _, t := range visibleTenants(ix.tenanted, tenant, tenantsBuf[:0]) {
+		if len(parentsIn(h.parents, t)) > 0 {
+			return true
+		}
+		i, _ := slices.BinarySearchFunc(h.grants, t, func(e indexedGrant, t string) int { return strings.Compare(e.grant.Tenant, t) })
+		if i < len(h.grants) && h.grants[i].grant.Tenant == t {
+			return true
+		}
+	}
+	return false
+}
+
+// defaultMatcher and tenantMatcher are the matchers of gatehouse's
+// embedded models, as Casbin stores them, without spacing.
+var (
+	defaultMatcher = matcherOf(gatehouse.DefaultModel())
+	tenantMatcher  = matcherOf(gatehouse.TenantModel())
+)
+
+func matcherOf(text string) string {
+	m, err := model.NewModelFromString(text)
 	if err != nil {
-		return "" // cannot happen: the embedded model is tested; and "" indexes nothing
+		return "" // cannot happen: the embedded models are tested; and "" indexes nothing
 	}
 	return withoutSpacing(m["m"]["m"].Value)
-}()
+}
 
 // indexable reports whether decisions under m can come from the index: its
 // shape was checked by loadModel, so it can exactly when its matcher is
-// gatehouse's own. Any other matcher — a superuser shortcut, another
-// function — is decided by Casbin's Enforce. This is detected, not guessed:
-// a matcher that differs in anything but spacing outside string literals is
-// another matcher.
-func indexable(m model.Model) bool {
+// gatehouse's own for that shape. Any other matcher — a superuser shortcut,
+// another function — is decided by Casbin's Enforce. This is detected, not
+// guessed: a matcher that differs in anything but spacing outside string
+// literals is another matcher.
+func indexable(m model.Model, tenanted bool) bool {
+	want := defaultMatcher
+	if tenanted {
+		want = tenantMatcher
+	}
 	a, ok := m["m"]["m"]
-	return ok && defaultMatcher != "" && withoutSpacing(a.Value) == defaultMatcher
+	return ok && want != "" && withoutSpacing(a.Value) == want
 }
 
 // withoutSpacing drops white space outside double-quoted literals.
@@ -352,8 +442,8 @@ func (ix *index) policy() Policy {
 	for _, s := range ix.shards {
 		for name, h := range s {
 			grants = append(grants, h.grants...)
-			for _, role := range h.parents {
-				p.Roles = append(p.Roles, RoleAssignment{Member: name, Role: role})
+			for _, l := range h.parents {
+				p.Roles = append(p.Roles, RoleAssignment{Member: name, Role: l.role, Tenant: l.tenant})
 			}
 		}
 	}

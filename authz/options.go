@@ -18,6 +18,7 @@ type config struct {
 	policyFile string
 	policySet  bool
 	store      Store
+	tenants    []string
 
 	notifier     watch.Notifier
 	channel      string

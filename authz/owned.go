@@ -13,6 +13,7 @@ import "strings"
 // owned returns a copy of g whose strings share no memory with the caller's.
 func (g Grant) owned() Grant {
 	g.Subject = strings.Clone(g.Subject)
+	g.Tenant = strings.Clone(g.Tenant)
 	g.Permission = cloneString(g.Permission)
 	g.Scope = cloneString(g.Scope)
 	g.Effect = cloneString(g.Effect)
@@ -21,7 +22,7 @@ func (g Grant) owned() Grant {
 
 // owned returns a copy of a whose strings share no memory with the caller's.
 func (a RoleAssignment) owned() RoleAssignment {
-	return RoleAssignment{Member: strings.Clone(a.Member), Role: strings.Clone(a.Role)}
+	return RoleAssignment{Member: strings.Clone(a.Member), Role: strings.Clone(a.Role), Tenant: strings.Clone(a.Tenant)}
 }
 
 // owned returns a copy of c whose strings share no memory with the caller's.
@@ -68,6 +69,7 @@ func cloneString[S ~string](s S) S { return S(strings.Clone(string(s))) }
 // manager may keep a name it is asked about while it answers.
 func ownedRequest(req Request) Request {
 	req.Subject = strings.Clone(req.Subject)
+	req.Tenant = strings.Clone(req.Tenant)
 	req.Permission = cloneString(req.Permission)
 	req.Resource.Owner = strings.Clone(req.Resource.Owner)
 	return req

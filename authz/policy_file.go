@@ -8,15 +8,33 @@ import (
 
 // ParsePolicy reads a policy in Casbin's CSV format, as policy.csv is
 // written: one rule a line, "p, subject, permission, scope, effect" or
-// "g, member, role"; blank lines and lines starting with '#' are skipped;
+// "g, member, role", or, for a model with tenants, "p, subject, tenant,
+// permission, scope, effect" and "g, member, role, tenant"; blank lines and lines starting with '#' are skipped;
 // a field may be quoted. Every line is validated; the first bad one is
 // returned as a *PolicyError (matching ErrInvalidPolicy) naming source and
 // line. A rule written twice is kept once, as Casbin does.
 func ParsePolicy(source, text string) (Policy, error) {
+	return parsePolicy(source, text, nil)
+}
+
+// parsePolicy is ParsePolicy with each rule's tenant checked by
+// checkTenant, when given, against a model.
+func parsePolicy(source, text string, checkTenant func(string) error) (Policy, error) {
 	var p Policy
 	seenGrants := map[Grant]bool{}
 	seenRoles := map[RoleAssignment]bool{}
 	for _, l := range ScanPolicy(source, text) {
+		if checkTenant != nil && l.Err == nil {
+			tenant := ""
+			if l.Grant != nil {
+				tenant = l.Grant.Tenant
+			} else {
+				tenant = l.Role.Tenant
+			}
+			if err := checkTenant(tenant); err != nil {
+				return Policy{}, &PolicyError{Source: source, Line: l.Line, Text: l.Text, Err: err}
+			}
+		}
 		switch {
 		case l.Err != nil:
 			return Policy{}, l.Err
@@ -96,8 +114,11 @@ func splitPolicyLine(line string) ([]string, error) {
 
 // grantFromFields validates the values of a "p" line.
 func grantFromFields(fields []string) (Grant, error) {
-	if len(fields) != 4 {
-		return Grant{}, fmt.Errorf("a grant has 4 values (subject, permission, scope, effect), got %d", len(fields))
+	if len(fields) != 4 && len(fields) != 5 {
+		return Grant{}, fmt.Errorf("a grant has 4 values (subject, permission, scope, effect), or 5 with a tenant (subject, tenant, permission, scope, effect), got %d", len(fields))
+	}
+	if len(fields) == 5 && fields[1] == "" {
+		return Grant{}, fmt.Errorf("%w: empty tenant: write %q for every tenant", ErrInvalidTenant, AllTenants)
 	}
 	g := grantFromRule(fields)
 	if err := g.Validate(); err != nil {
@@ -108,10 +129,13 @@ func grantFromFields(fields []string) (Grant, error) {
 
 // roleFromFields validates the values of a "g" line.
 func roleFromFields(fields []string) (RoleAssignment, error) {
-	if len(fields) != 2 {
-		return RoleAssignment{}, fmt.Errorf("a role assignment has 2 values (member, role), got %d", len(fields))
+	if len(fields) != 2 && len(fields) != 3 {
+		return RoleAssignment{}, fmt.Errorf("a role assignment has 2 values (member, role), or 3 with a tenant (member, role, tenant), got %d", len(fields))
 	}
-	a := RoleAssignment{Member: fields[0], Role: fields[1]}
+	if len(fields) == 3 && fields[2] == "" {
+		return RoleAssignment{}, fmt.Errorf("%w: empty tenant: write %q for every tenant", ErrInvalidTenant, AllTenants)
+	}
+	a := RoleFromRule(fields)
 	if err := a.Validate(); err != nil {
 		return RoleAssignment{}, err
 	}

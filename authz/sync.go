@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"slices"
 	"time"
 
 	"github.com/gatehouse-go/gatehouse/watch"
@@ -198,6 +199,11 @@ func (s *engineState) Apply(_ context.Context, sealed string) error {
 	if err != nil {
 		return err
 	}
+	if err := e.checkShape("message", Policy{Grants: slices.Concat(c.RemoveGrants, c.AddGrants), Roles: slices.Concat(c.RemoveRoles, c.AddRoles)}); err != nil {
+		return fmt.Errorf("%w: %w", errResync, err)
+	}
+	// A restricted engine keeps what it holds, and moves to the revision.
+	c = e.shard.filterChange(c)
 	if !e.fits(c) {
 		return fmt.Errorf("%w: the edit does not fit the policy in memory", errResync)
 	}

@@ -1,0 +1,306 @@
+package authz
+
+import (
+	"context"
+	"fmt"
+	"slices"
+	"strings"
+)
+
+// Tenants. Under a model with tenants (gatehouse.TenantModel), every grant
+// and role assignment names the tenant it holds in, and every request the
+// tenant it is made in. A tenant's name is a path: "acme/eu" is a tenant
+// below "acme", and whatever holds in a tenant holds in the tenants below
+// it, never the other way round — an administrator of acme administers
+// acme/eu, one of acme/eu does not administer acme. AllTenants in a rule
+// makes it hold in every tenant: a platform operator is "g, ops, operator,
+// *", a role's grants written once for every tenant are "p, admin, *,
+// users:*, any, allow".
+//
+// A request that names no tenant is made outside every tenant, at the
+// platform's level: only rules written for AllTenants apply to it. So a
+// request that forgets its tenant is never given what a tenant's rules
+// give.
+
+// AllTenants, as the tenant of a grant or role assignment, makes it hold in
+// every tenant.
+const AllTenants = "*"
+
+// MaxTenantDepth is how many levels tenant names may have: "acme/eu/paris"
+// has 3.
+const MaxTenantDepth = 8
+
+// validateTenant checks the name of one tenant, as requests and queries
+// name it: a name as subjects' names are checked, split by "/" into at most
+// MaxTenantDepth levels, none empty or with surrounding spaces, and no
+// "*", which rules use for every tenant.
+func validateTenant(name string) error {
+	if err := validateName("tenant", name); err != nil {
+		return fmt.Errorf("%w: %w", ErrInvalidTenant, err)
+	}
+	if strings.Contains(name, "*") {
+		return fmt.Errorf("%w: %q: \"*\" may only stand alone, in a rule, for every tenant", ErrInvalidTenant, name)
+	}
+	levels := strings.Split(name, "/")
+	if len(levels) > MaxTenantDepth {
+		return fmt.Errorf("%w: %q has %d levels; at most %d", ErrInvalidTenant, name, len(levels), MaxTenantDepth)
+	}
+	for _, level := range levels {
+		if level == "" || strings.TrimSpace(level) != level {
+			return fmt.Errorf("%w: %q: every level between \"/\" needs a name without surrounding spaces", ErrInvalidTenant, name)
+		}
+	}
+	return nil
+}
+
+// validateRuleTenant checks the tenant of a grant or role assignment: a
+// tenant, or AllTenants.
+func validateRuleTenant(name string) error {
+	if name == AllTenants {
+		return nil
+	}
+	return validateTenant(name)
+}
+
+// tenantBuffer holds a request's tenant, the tenants above it and
+// AllTenants without allocating.
+const tenantBuffer = MaxTenantDepth + 1
+
+// visibleTenants appends to out the tenants whose rules apply to a request
+// in tenant: itself, the tenants above it, nearest first, and AllTenants;
+// only AllTenants for a request outside every tenant. Under a model without
+// tenants every rule has the empty tenant. The names share tenant's memory.
+func visibleTenants(tenanted bool, tenant string, out []string) []string {
+	if !tenanted {
+		return append(out, "")
+	}
+	for t := tenant; t != ""; {
+		out = append(out, t)
+		i := strings.LastIndexByte(t, '/')
+		if i < 0 {
+			break
+		}
+		t = t[:i]
+	}
+	return append(out, AllTenants)
+}
+
+// covers reports whether a rule written for tenant ruleTenant applies to a
+// request in tenant: AllTenants applies everywhere, a tenant in itself and
+// below it.
+func covers(ruleTenant, tenant string) bool {
+	if ruleTenant == AllTenants || ruleTenant == tenant {
+		return true
+	}
+	return len(tenant) > len(ruleTenant) && tenant[len(ruleTenant)] == '/' && strings.HasPrefix(tenant, ruleTenant)
+}
+
+// within reports whether tenant is name or below it: the tenants
+// RemoveTenant(name) removes.
+func within(tenant, name string) bool {
+	return tenant == name || strings.HasPrefix(tenant, name) && len(tenant) > len(name) && tenant[len(name)] == '/'
+}
+
+// checkRuleTenant checks the tenant of a rule against the model — none
+// without tenants, a tenant or AllTenants with them — and that the engine
+// holds it.
+func (e *Engine) checkRuleTenant(tenant string) error {
+	if err := e.checkRuleShape(tenant); err != nil {
+		return err
+	}
+	return e.checkHeld(tenant)
+}
+
+// checkRuleShape checks the tenant of a rule against the model.
+func (e *Engine) checkRuleShape(tenant string) error {
+	switch {
+	case !e.tenanted && tenant != "":
+		return fmt.Errorf("%w: %q: the model has no tenants, so rules name none (a grant has 4 values, a role assignment 2 values)",
+			ErrInvalidTenant, tenant)
+	case !e.tenanted:
+		return nil
+	case tenant == "":
+		return fmt.Errorf("%w: the model has tenants: name the rule's tenant (Engine.Tenant, Grant.Tenant), or %q for every tenant",
+			ErrInvalidTenant, AllTenants)
+	}
+	return validateRuleTenant(tenant)
+}
+
+// checkRequestTenant checks the tenant a request or query is made in:
+// none without tenants; with them a tenant, or none for the platform's
+// level, where only rules for AllTenants apply.
+func (e *Engine) checkRequestTenant(tenant string) error {
+	switch {
+	case !e.tenanted && tenant != "":
+		return fmt.Errorf("%w: %q: the model has no tenants", ErrInvalidTenant, tenant)
+	case tenant == "":
+		return nil
+	}
+	if err := validateTenant(tenant); err != nil {
+		return err
+	}
+	return e.checkHeld(tenant)
+}
+
+// checkHeld refuses a tenant outside the tenants an engine restricted with
+// WithTenants holds.
+func (e *Engine) checkHeld(tenant string) error {
+	if e.shard == nil || tenant == AllTenants || e.shard.holds(tenant) {
+		return nil
+	}
+	return fmt.Errorf("%w: %q: this engine holds only the tenants %q", ErrInvalidTenant, tenant, e.shard.names)
+}
+
+// validGrant validates g, whose Effect has its default, for e's model.
+func (e *Engine) validGrant(g Grant) error {
+	if err := g.Validate(); err != nil {
+		return err
+	}
+	return e.checkRuleTenant(g.Tenant)
+}
+
+// validRole validates a for e's model.
+func (e *Engine) validRole(a RoleAssignment) error {
+	if err := a.Validate(); err != nil {
+		return err
+	}
+	return e.checkRuleTenant(a.Tenant)
+}
+
+// checkShape refuses a policy with a rule whose tenant does not fit e's
+// model: a stored policy, or one to import, written for the other model.
+func (e *Engine) checkShape(source string, p Policy) error {
+	for _, g := range p.Grants {
+		if err := e.checkRuleShape(g.Tenant); err != nil {
+			return &PolicyError{Source: source, Text: g.String(), Err: err}
+		}
+	}
+	for _, a := range p.Roles {
+		if err := e.checkRuleShape(a.Tenant); err != nil {
+			return &PolicyError{Source: source, Text: a.String(), Err: err}
+		}
+	}
+	return nil
+}
+
+// WithTenants restricts the engine to the tenants named and the tenants
+// below them, under a model with tenants: it loads only the rules that can
+// apply there — theirs, those of the tenants above them, and those for
+// AllTenants — decides only requests made there, and refuses edits
+// elsewhere with ErrInvalidTenant. A store that implements TenantStore
+// reads only those rules; any other store is read whole and filtered.
+//
+// It is how a deployment too large for one process splits its tenants
+// across replicas: each replica holds some tenants, and a router in front
+// sends each request to the replica that holds its tenant. Edits of rules
+// for AllTenants reach every replica.
+func WithTenants(tenants ...string) Option {
+	return func(c *config) { c.tenants = append([]string{}, tenants...) }
+}
+
+// TenantFilter selects the rules an engine restricted with WithTenants
+// loads.
+type TenantFilter struct {
+	// Tenants are the tenants held: their rules and those of every tenant
+	// below them are selected.
+	Tenants []string
+	// Above are the tenants whose rules are selected exactly: the tenants
+	// above those held, and AllTenants.
+	Above []string
+}
+
+// Match reports whether the rules of tenant are selected.
+func (f TenantFilter) Match(tenant string) bool {
+	for _, t := range f.Tenants {
+		if within(tenant, t) {
+			return true
+		}
+	}
+	for _, t := range f.Above {
+		if tenant == t {
+			return true
+		}
+	}
+	return false
+}
+
+// TenantStore is a Store that can load the rules of some tenants only, for
+// engines restricted with WithTenants.
+type TenantStore interface {
+	Store
+
+	// LoadTenants is Load restricted to the rules whose tenant f matches:
+	// the same order, the same consistency, and the revision of the whole
+	// store.
+	LoadTenants(ctx context.Context, f TenantFilter) (Policy, int64, error)
+}
+
+// tenantShard is the set of tenants an engine restricted with WithTenants
+// holds.
+type tenantShard struct {
+	names   []string
+	selects TenantFilter
+}
+
+func newTenantShard(tenanted bool, names []string) (*tenantShard, error) {
+	if !tenanted {
+		return nil, fmt.Errorf("%w: WithTenants needs a model with tenants", ErrInvalidTenant)
+	}
+	if len(names) == 0 {
+		return nil, fmt.Errorf("%w: WithTenants needs at least one tenant", ErrInvalidTenant)
+	}
+	s := &tenantShard{names: names}
+	s.selects.Tenants = names
+	s.selects.Above = []string{AllTenants}
+	for _, name := range names {
+		if err := validateTenant(name); err != nil {
+			return nil, err
+		}
+		for _, t := range visibleTenants(true, name, nil)[1:] {
+			if !slices.Contains(s.selects.Above, t) {
+				s.selects.Above = append(s.selects.Above, t)
+			}
+		}
+	}
+	return s, nil
+}
+
+// holds reports whether tenant is one of the shard's or below one.
+func (s *tenantShard) holds(tenant string) bool {
+	for _, name := range s.names {
+		if within(tenant, name) {
+			return true
+		}
+	}
+	return false
+}
+
+// filter returns the rules of p the shard loads; all of p for no shard.
+func (s *tenantShard) filter(p Policy) Policy {
+	if s == nil {
+		return p
+	}
+	var out Policy
+	for _, g := range p.Grants {
+		if s.selects.Match(g.Tenant) {
+			out.Grants = append(out.Grants, g)
+		}
+	}
+	for _, a := range p.Roles {
+		if s.selects.Match(a.Tenant) {
+			out.Roles = append(out.Roles, a)
+		}
+	}
+	return out
+}
+
+// filterChange returns the part of c the shard holds; all of c for no
+// shard.
+func (s *tenantShard) filterChange(c Change) Change {
+	if s == nil {
+		return c
+	}
+	removed := s.filter(Policy{Grants: c.RemoveGrants, Roles: c.RemoveRoles})
+	added := s.filter(Policy{Grants: c.AddGrants, Roles: c.AddRoles})
+	return Change{RemoveGrants: removed.Grants, RemoveRoles: removed.Roles, AddGrants: added.Grants, AddRoles: added.Roles}
+}
