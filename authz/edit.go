@@ -320,6 +320,14 @@ func applyChange(e *Engine, c Change) error {
 			return err
 		}
 	}
+	if e.tenanted && !e.indexed && len(c.RemoveRoles) > 0 {
+		// Casbin's matching of tenants removes an assignment made for
+		// every tenant from each tenant's roles, even where the tenant has
+		// the same assignment of its own: rebuild them from the rules.
+		if err := e.enforcer.BuildRoleLinks(); err != nil {
+			return err
+		}
+	}
 	return nil
 }
 

@@ -10,7 +10,6 @@ import (
 
 	"github.com/casbin/casbin/v2"
 	"github.com/casbin/casbin/v2/model"
-	"github.com/casbin/casbin/v2/rbac"
 
 	"github.com/gatehouse-go/gatehouse"
 )
@@ -232,19 +231,15 @@ func (e *Engine) newEnforcer(policy Policy) (*casbin.Enforcer, error) {
 	}
 	// The engine persists edits itself, atomically, before applying them.
 	enforcer.EnableAutoSave(false)
-	if e.tenanted {
+	if e.tenanted && e.indexed {
 		// Casbin matches the tenants of role assignments with keyMatch
 		// when the matcher has keyMatch(r.dom, p.dom), at a cost that grows
 		// with the number of tenants on every assignment it loads. The
 		// index matches tenants itself and reads Casbin's role manager for
-		// exact tenants only, so it gets none; Casbin's own decisions,
-		// under another matcher, get gatehouse's: "*" and the tenants
-		// above.
-		var match rbac.MatchingFunc
-		if !e.indexed {
-			match = func(tenant, ruleTenant string) bool { return covers(ruleTenant, tenant) }
-		}
-		enforcer.AddNamedDomainMatchingFunc("g", "tenants", match)
+		// exact tenants only, so Casbin's matching is turned off. Under
+		// another matcher Casbin decides, and keeps its own matching: "*"
+		// for every tenant, and no tenants below others.
+		enforcer.AddNamedDomainMatchingFunc("g", "exact", nil)
 	}
 	if len(policy.Grants) > 0 {
 		if _, err := enforcer.AddPolicies(grantRules(policy.Grants)); err != nil {
