@@ -27,7 +27,7 @@ func (e *Engine) importPolicy(ctx context.Context, p Policy, replace bool) error
 	want := Policy{Grants: make([]Grant, 0, len(p.Grants)), Roles: make([]RoleAssignment, 0, len(p.Roles))}
 	for _, g := range p.Grants {
 		g = g.withDefaults()
-		if err := g.Validate(); err != nil {
+		if err := e.validGrant(g); err != nil {
 			return err
 		}
 		if !slices.Contains(want.Grants, g) {
@@ -35,7 +35,7 @@ func (e *Engine) importPolicy(ctx context.Context, p Policy, replace bool) error
 		}
 	}
 	for _, a := range p.Roles {
-		if err := a.Validate(); err != nil {
+		if err := e.validRole(a); err != nil {
 			return err
 		}
 		if !slices.Contains(want.Roles, a) {
