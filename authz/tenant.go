@@ -41,14 +41,20 @@ func validateTenant(name string) error {
 	if strings.Contains(name, "*") {
 		return fmt.Errorf("%w: %q: \"*\" may only stand alone, in a rule, for every tenant", ErrInvalidTenant, name)
 	}
-	levels := strings.Split(name, "/")
-	if len(levels) > MaxTenantDepth {
-		return fmt.Errorf("%w: %q has %d levels; at most %d", ErrInvalidTenant, name, len(levels), MaxTenantDepth)
-	}
-	for _, level := range levels {
+	// Every request's tenant is checked: no allocation.
+	levels := 0
+	for rest := name; ; levels++ {
+		level, after, more := strings.Cut(rest, "/")
 		if level == "" || strings.TrimSpace(level) != level {
 			return fmt.Errorf("%w: %q: every level between \"/\" needs a name without surrounding spaces", ErrInvalidTenant, name)
 		}
+		if !more {
+			break
+		}
+		rest = after
+	}
+	if levels+1 > MaxTenantDepth {
+		return fmt.Errorf("%w: %q has %d levels; at most %d", ErrInvalidTenant, name, levels+1, MaxTenantDepth)
 	}
 	return nil
 }
