@@ -9,7 +9,8 @@ import (
 const permissionsAbout = `
 Lists every grant that applies to SUBJECT — its own and those of every role
 it holds, directly or inherited — as policy lines, in the order the engine
-evaluates them. Deny grants take part in its decisions too: they are
+evaluates them; under a model with tenants, those that apply in TENANT.
+Deny grants take part in its decisions too: they are
 marked, since one overrides every allow of the same permission. When no
 grant applies, nothing is listed and "no grant applies to SUBJECT" goes to
 standard error, so that standard output stays a list a script can read,
@@ -28,8 +29,8 @@ func runPermissions(ctx context.Context, s streams, args []string) int {
 			"gatehouse permissions --subject moderator",
 			"gatehouse permissions --policy policy.csv --subject alice",
 		},
-	}, func(ctx context.Context, e *authz.Engine, subject string) ([]string, error) {
-		grants, err := e.Permissions(ctx, subject)
+	}, func(ctx context.Context, e *authz.Engine, t authz.Tenant, subject string) ([]string, error) {
+		grants, err := t.Permissions(ctx, subject)
 		lines := make([]string, len(grants))
 		for i, g := range grants {
 			lines[i] = g.String()

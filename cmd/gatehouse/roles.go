@@ -9,7 +9,9 @@ import (
 
 const rolesAbout = `
 Lists, one a line and sorted, every role SUBJECT holds: those assigned to
-it and those inherited through them, as its decisions honour them. A
+it and those inherited through them, as its decisions honour them. Under a
+model with tenants, the roles it holds in TENANT: those assigned there, in
+the tenants above it and in every tenant ("*"). A
 subject that holds none lists nothing, and "SUBJECT holds no roles" goes
 to standard error, so that standard output stays a list a script can
 read. When the policy does not mention SUBJECT at all, that line says so
@@ -23,10 +25,11 @@ func runRoles(ctx context.Context, s streams, args []string) int {
 		none: "%s holds no roles",
 		examples: []string{
 			"gatehouse roles --subject admin",
+			"gatehouse roles --model tenants --policy tenants.csv --subject alice --tenant acme",
 			"gatehouse roles --database sqlite:app.db --subject alice",
 		},
-	}, func(ctx context.Context, e *authz.Engine, subject string) ([]string, error) {
-		return e.Roles(ctx, subject)
+	}, func(ctx context.Context, e *authz.Engine, t authz.Tenant, subject string) ([]string, error) {
+		return t.Roles(ctx, subject)
 	})
 }
 
@@ -39,16 +42,28 @@ type subjectQuery struct {
 	// mention the subject.
 	none     string
 	examples []string
+	// noTenant leaves out --tenant, for a query that answers across
+	// tenants.
+	noTenant bool
 }
 
 // runSubjectQuery runs a command that lists, one a line, what query
 // answers about one subject of a policy: roles and permissions.
 func runSubjectQuery(ctx context.Context, s streams, args []string, q subjectQuery,
-	query func(context.Context, *authz.Engine, string) ([]string, error)) int {
-	fs := newFlagSet(q.name, "--subject S [--model FILE] [--policy FILE | --database DSN [--table NAME]]", q.about, q.examples...)
+	query func(context.Context, *authz.Engine, authz.Tenant, string) ([]string, error)) int {
+	synopsis := "--subject S [--tenant T] [--model FILE] [--policy FILE | --database DSN [--table NAME]]"
+	if q.noTenant {
+		synopsis = "--subject S [--model FILE] [--policy FILE | --database DSN [--table NAME]]"
+	}
+	fs := newFlagSet(q.name, synopsis, q.about, q.examples...)
 	var src sourceFlags
 	src.register(fs, true)
 	subject := fs.String("subject", "", q.subjectHelp)
+	tenant := new(string)
+	if !q.noTenant {
+		tenant = fs.String("tenant", "", "answer in `TENANT` (\"acme\", \"acme/eu\"), under a model with tenants; "+
+			"none: at the platform's level, where only rules for \"*\" apply")
+	}
 	positional, status, done := fs.parse(s, args)
 	if done {
 		return status
@@ -61,7 +76,11 @@ func runSubjectQuery(ctx context.Context, s streams, args []string, q subjectQue
 		return fail(s, fs.name, err)
 	}
 	defer closeEngine()
-	lines, err := query(ctx, e, *subject)
+	view, err := tenantView(e, *tenant)
+	if err != nil {
+		return fail(s, fs.name, err)
+	}
+	lines, err := query(ctx, e, view, *subject)
 	if err != nil {
 		return fail(s, fs.name, err)
 	}

@@ -51,6 +51,7 @@ func commands() []command {
 		{"lint", "report suspicious lines of a policy", runLint},
 		{"roles", "list the roles a subject holds, directly or inherited", runRoles},
 		{"permissions", "list the grants that apply to a subject, denies marked", runPermissions},
+		{"tenants", "list the tenants a subject has roles or grants in", runTenants},
 		{"graph", "draw role inheritance and grants as Graphviz DOT or Mermaid", runGraph},
 		{"policy", "list, export, import and edit the policy of a database", runPolicy},
 		{"version", "print the version of gatehouse and of Go that built it", runVersion},

@@ -44,7 +44,7 @@ type sourceFlags struct {
 // register adds --model and --policy, and --database and --table when
 // withDatabase.
 func (src *sourceFlags) register(fs *flagSet, withDatabase bool) {
-	fs.StringVar(&src.model, "model", "", "the Casbin model `FILE` (default: gatehouse's embedded model.conf)")
+	fs.StringVar(&src.model, "model", "", modelHelp)
 	fs.StringVar(&src.policy, "policy", "", "the policy `FILE`, in Casbin's CSV format (default: gatehouse's embedded policy.csv)")
 	if withDatabase {
 		fs.StringVar(&src.database, "database", "",
@@ -66,19 +66,17 @@ func (src *sourceFlags) check() error {
 
 // modelOptions reads --model; none means the embedded model.
 func (src *sourceFlags) modelOptions() ([]authz.Option, error) {
-	if src.model == "" {
-		return nil, nil
-	}
-	if _, err := readModel(src.model); err != nil {
-		return nil, err
-	}
-	return []authz.Option{authz.WithModelFile(src.model)}, nil
+	return modelOptions(src.model)
 }
 
 // policyText returns the policy file's source name and text, the embedded
 // default's when no --policy was given.
 func (src *sourceFlags) policyText() (source, text string, err error) {
-	if src.policy == "" {
+	switch {
+	case src.policy == "" && src.model == tenantModelName:
+		return "", "", usagef("--model %s needs a policy with tenants: gatehouse's embedded policy has none; give --policy FILE",
+			tenantModelName)
+	case src.policy == "":
 		return embeddedPolicySource, gatehouse.DefaultPolicy(), nil
 	}
 	b, err := os.ReadFile(src.policy)
