@@ -19,6 +19,22 @@
 // "gatehouse version" (or --version) prints the version of gatehouse and of
 // Go the program was built with.
 //
+// Under a model with tenants (--model FILE, or --model tenants for the one
+// embedded in gatehouse), every command that takes a subject takes
+// --tenant: check, roles and permissions answer in that tenant, the policy
+// edits write their rule there ("*" for every tenant); "gatehouse tenants"
+// lists a subject's tenants and "gatehouse policy remove-tenant" removes a
+// tenant with every rule in it. Under a model without tenants, --tenant is
+// refused.
+//
+//	gatehouse check --model tenants --policy tenants.csv --subject alice --tenant acme --permission users:invite
+//
+// "gatehouse check --requests FILE" decides one request a line, CSV
+// "subject,permission,tenant,owner", and prints one answer a line, "allow"
+// or "deny" and the deciding rule, for CI pipelines and for comparing two
+// policies; it exits 0 when every line was decided, whatever the answers,
+// and 2, printing no answer, when a line is malformed.
+//
 // Every command that succeeds says so in at least one line. Lists — roles,
 // permissions, policy list and export — print only their items on standard
 // output, so that scripts can read them; when a list is empty, a line
@@ -34,7 +50,7 @@
 // absolute path. An edit is tried first on the policy the new store would
 // start from, so one the policy refuses creates nothing.
 //
-// Exit status: 0 when the command succeeded and the answer is yes; 1 when
+// Exit status (check --requests aside): 0 when the command succeeded and the answer is yes; 1 when
 // the answer is no (a request denied, a test failed, lint found
 // something, an edit was refused by the policy); 2 when the command could
 // not run as asked (an unknown command or flag, a missing flag, a file that

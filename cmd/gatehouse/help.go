@@ -8,12 +8,12 @@ import (
 )
 
 // Every help text is laid out alike, within helpWidth columns: lists of
-// commands as a column of names, the longest "permissions", then their
+// commands as a column of names, the longest "remove-tenant", then their
 // summaries; flags as "  --name VALUE" over their description, indented
 // by flagIndent.
 const (
 	helpWidth   = 79
-	nameColumn  = 13
+	nameColumn  = 15
 	listIndent  = "  "
 	flagIndent  = "      "
 	summaryFrom = len(listIndent) + nameColumn

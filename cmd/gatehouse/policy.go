@@ -6,6 +6,7 @@ import (
 	"io"
 	"os"
 
+	"github.com/gatehouse-go/gatehouse/authz"
 	"github.com/gatehouse-go/gatehouse/authz/gormstore"
 )
 
@@ -26,6 +27,7 @@ func policyCommands() []policyCommand {
 		{"assign", "make a subject or role hold a role: --subject S --role R", runPolicyAssign},
 		{"unassign", "remove a role held directly: --subject S --role R", runPolicyUnassign},
 		{"import", "add a policy file's rules; with --replace, make it the policy", runPolicyImport},
+		{"remove-tenant", "remove every rule of a tenant and the tenants below it", runPolicyRemoveTenant},
 	}
 }
 
@@ -49,8 +51,13 @@ Commands:
 	fmt.Fprint(w, `
 On a database with no policy store yet, grant, deny, revoke, assign and
 unassign create one seeded with gatehouse's default policy, as an
-application's authz.New would seed it, and import creates one holding
+application's authz.New would seed it (empty under a model with tenants,
+which the default policy has none of), and import creates one holding
 just the file's rules; each says so, naming the store.
+
+Under a model with tenants (--model FILE, or --model tenants for
+gatehouse's), every command takes the same --model, and the edits take
+--tenant: the tenant the rule holds in, or "*" for every tenant.
 
 Examples:
   gatehouse policy list --database sqlite:app.db
@@ -100,6 +107,11 @@ type storeFlags struct {
 	database string
 	table    string
 	redis    string
+	model    string
+
+	// modelOpts and tenanted are what --model resolves to (resolveModel).
+	modelOpts []authz.Option
+	tenanted  bool
 }
 
 // register adds --database and --table, and --redis for commands that
@@ -110,6 +122,7 @@ func (f *storeFlags) register(fs *flagSet, edits bool) {
 	fs.StringVar(&f.database, "database", "",
 		"the database `DSN`: sqlite:PATH, postgres://… or mysql://… (default: $GATEHOUSE_DATABASE)")
 	fs.StringVar(&f.table, "table", "", "the policy `TABLE` (default: "+gormstore.DefaultTable+")")
+	fs.StringVar(&f.model, "model", "", modelHelp)
 	if edits {
 		fs.StringVar(&f.redis, "redis", "",
 			"tell running replicas of the edit over the Redis server at `URL` (default: $GATEHOUSE_REDIS); without it a postgres:// store tells them itself")
@@ -133,7 +146,36 @@ func (f *storeFlags) config(s streams, create storeCreation, follow bool) storeC
 	return storeConfig{
 		dsn: f.database, table: f.table, redis: f.redis,
 		create: create, follow: follow, stderr: s.stderr,
+		modelOpts: f.modelOpts, tenanted: f.tenanted,
 	}
+}
+
+// resolveModel reads --model and learns whether the model has tenants,
+// which decides how rules are written and what a new store starts from.
+func (f *storeFlags) resolveModel(ctx context.Context) error {
+	opts, err := modelOptions(f.model)
+	if err != nil {
+		return err
+	}
+	probe, err := authz.New(ctx, append(opts, authz.WithPolicy(""))...)
+	if err != nil {
+		return err
+	}
+	f.modelOpts, f.tenanted = opts, probe.Tenanted()
+	probe.Close()
+	return nil
+}
+
+// ruleTenant checks --tenant for a rule to add or remove: required under
+// a model with tenants, refused without.
+func (f *storeFlags) ruleTenant(tenant string) error {
+	switch {
+	case tenant != "" && !f.tenanted:
+		return errNoTenants(tenant)
+	case tenant == "" && f.tenanted:
+		return usagef("--tenant is required: the model has tenants, so a rule names the tenant it holds in, or \"*\" for every tenant")
+	}
+	return nil
 }
 
 // policyFlagSet returns the flag set of "policy name" with the store flags.
@@ -144,12 +186,16 @@ func policyFlagSet(name, synopsis, about string, edits bool, examples ...string)
 	return fs, store
 }
 
-// noArguments refuses positional arguments and checks --database.
-func noArguments(fs *flagSet, store *storeFlags, positional []string) error {
+// noArguments refuses positional arguments, checks --database and reads
+// --model.
+func noArguments(ctx context.Context, fs *flagSet, store *storeFlags, positional []string) error {
 	if len(positional) > 0 {
 		return unexpectedArgument(fs, positional[0])
 	}
-	return store.requireDatabase()
+	if err := store.requireDatabase(); err != nil {
+		return err
+	}
+	return store.resolveModel(ctx)
 }
 
 // requireDatabase reports a missing --database, after the environment.
@@ -185,13 +231,13 @@ func runPolicyExport(ctx context.Context, s streams, args []string) int {
 }
 
 func printPolicy(ctx context.Context, s streams, name, about string, args []string, examples ...string) int {
-	fs, store := policyFlagSet(name, "--database DSN [--table NAME]", about, false, examples...)
+	fs, store := policyFlagSet(name, "--database DSN [--table NAME] [--model FILE]", about, false, examples...)
 	positional, status, done := fs.parse(s, args)
 	if done {
 		return status
 	}
 	store.fromEnvironment(false)
-	if err := noArguments(fs, store, positional); err != nil {
+	if err := noArguments(ctx, fs, store, positional); err != nil {
 		return fail(s, fs.name, err)
 	}
 	e, closeEngine, err := openStore(ctx, store.config(s, mustExist, false))

@@ -65,9 +65,10 @@ func editGrant(ctx context.Context, s streams, name, about string, effect authz.
 	if effect == "" {
 		synopsis += " [--effect allow|deny]"
 	}
-	synopsis += " --database DSN [--table NAME] [--redis URL]"
+	synopsis += " [--tenant T] --database DSN [--table NAME] [--model FILE] [--redis URL]"
 	fs, store := policyFlagSet(name, synopsis, about, true, examples...)
 	subject := fs.String("subject", "", "the subject or role `NAME` the grant is for")
+	tenant := fs.String("tenant", "", ruleTenantHelp)
 	permission := fs.String("permission", "", "the `PERMISSION` granted, resource:action or resource:*")
 	scope := fs.String("scope", string(permissions.Any), "the `SCOPE`: any resource of the permission's type, or only the subject's own")
 	effectFlag := new(string)
@@ -79,13 +80,17 @@ func editGrant(ctx context.Context, s streams, name, about string, effect authz.
 		return status
 	}
 	store.fromEnvironment(true)
-	if err := noArguments(fs, store, positional); err != nil {
+	if err := noArguments(ctx, fs, store, positional); err != nil {
 		return fail(s, fs.name, err)
 	}
 	if err := fs.require("subject", "permission"); err != nil {
 		return fail(s, fs.name, err)
 	}
-	g := authz.Grant{Subject: *subject, Permission: permissions.Permission(*permission), Scope: permissions.Scope(*scope), Effect: effect}
+	if err := store.ruleTenant(*tenant); err != nil {
+		return fail(s, fs.name, err)
+	}
+	g := authz.Grant{Subject: *subject, Tenant: *tenant, Permission: permissions.Permission(*permission),
+		Scope: permissions.Scope(*scope), Effect: effect}
 	if effect == "" {
 		g.Effect = authz.Effect(*effectFlag)
 	}
@@ -129,21 +134,26 @@ func runPolicyUnassign(ctx context.Context, s streams, args []string) int {
 
 // editRole assigns or unassigns a role.
 func editRole(ctx context.Context, s streams, name, about string, assign bool, args []string, examples ...string) int {
-	fs, store := policyFlagSet(name, "--subject S --role R --database DSN [--table NAME] [--redis URL]", about, true, examples...)
+	fs, store := policyFlagSet(name, "--subject S --role R [--tenant T] --database DSN [--table NAME] [--model FILE] [--redis URL]",
+		about, true, examples...)
 	subject := fs.String("subject", "", "the subject or role `NAME` that holds the role")
 	role := fs.String("role", "", "the `ROLE` held")
+	tenant := fs.String("tenant", "", ruleTenantHelp)
 	positional, status, done := fs.parse(s, args)
 	if done {
 		return status
 	}
 	store.fromEnvironment(true)
-	if err := noArguments(fs, store, positional); err != nil {
+	if err := noArguments(ctx, fs, store, positional); err != nil {
 		return fail(s, fs.name, err)
 	}
 	if err := fs.require("subject", "role"); err != nil {
 		return fail(s, fs.name, err)
 	}
-	a := authz.RoleAssignment{Member: *subject, Role: *role}
+	if err := store.ruleTenant(*tenant); err != nil {
+		return fail(s, fs.name, err)
+	}
+	a := authz.RoleAssignment{Member: *subject, Role: *role, Tenant: *tenant}
 	if err := a.Validate(); err != nil {
 		if refused(err) {
 			return fail(s, fs.name, err)
@@ -152,10 +162,14 @@ func editRole(ctx context.Context, s streams, name, about string, assign bool, a
 	}
 
 	verb := "added"
-	edit := func(ctx context.Context, e *authz.Engine) error { return e.AssignRole(ctx, a.Member, a.Role) }
+	edit := func(ctx context.Context, e *authz.Engine) error {
+		return e.Tenant(a.Tenant).AssignRole(ctx, a.Member, a.Role)
+	}
 	if !assign {
 		verb = "removed"
-		edit = func(ctx context.Context, e *authz.Engine) error { return e.UnassignRole(ctx, a.Member, a.Role) }
+		edit = func(ctx context.Context, e *authz.Engine) error {
+			return e.Tenant(a.Tenant).UnassignRole(ctx, a.Member, a.Role)
+		}
 	}
 	if err := applyEdit(ctx, s, store, edit); err != nil {
 		return fail(s, fs.name, err)
@@ -163,6 +177,10 @@ func editRole(ctx context.Context, s streams, name, about string, assign bool, a
 	fmt.Fprintf(s.stdout, "%s: %s\n", verb, a)
 	return exitOK
 }
+
+// ruleTenantHelp describes --tenant for the edits.
+const ruleTenantHelp = "the `TENANT` the rule holds in (\"acme\", \"acme/eu\", or \"*\" for every tenant); " +
+	"required under a model with tenants, refused without"
 
 // maxRoleDepth is authz.MaxRoleDepth, for help texts.
 var maxRoleDepth = strconv.Itoa(authz.MaxRoleDepth)
@@ -174,6 +192,10 @@ var maxRoleDepth = strconv.Itoa(authz.MaxRoleDepth)
 func applyEdit(ctx context.Context, s streams, store *storeFlags, edit func(context.Context, *authz.Engine) error) error {
 	cfg := store.config(s, createSeeded, true)
 	cfg.created = func(where string, seed authz.Policy) {
+		if cfg.tenanted {
+			fmt.Fprintf(s.stdout, "created the policy store %s, empty: gatehouse's default policy has no tenants\n", where)
+			return
+		}
 		fmt.Fprintf(s.stdout, "created the policy store %s, seeded with gatehouse's default policy (%d rules)\n",
 			where, len(seed.Grants)+len(seed.Roles))
 	}
@@ -194,13 +216,13 @@ func editStore(ctx context.Context, cfg storeConfig, edit func(context.Context, 
 		if err != nil {
 			return err
 		}
-		trial, err := authz.New(ctx, authz.WithPolicy(seed.String()))
+		trial, err := authz.New(ctx, append(append([]authz.Option{}, cfg.modelOpts...), authz.WithPolicy(seed.String()))...)
 		if err != nil {
 			return err
 		}
 		err = edit(ctx, trial)
 		trial.Close()
-		if err != nil && cfg.create == createSeeded {
+		if err != nil && cfg.create == createSeeded && !cfg.tenanted {
 			return fmt.Errorf("%w, in gatehouse's default policy, which a new store in %s would start from; nothing was created",
 				err, storeLocation(cfg.dsn))
 		}

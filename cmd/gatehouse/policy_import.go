@@ -23,7 +23,7 @@ Exit status: 0 imported, 1 refused by the policy (a cycle, a chain too
 deep), 2 usage, a malformed line (named file:line), or a database error.`
 
 func runPolicyImport(ctx context.Context, s streams, args []string) int {
-	fs, store := policyFlagSet("import", "--database DSN [--table NAME] [--redis URL] [--replace] FILE", policyImportAbout, true,
+	fs, store := policyFlagSet("import", "--database DSN [--table NAME] [--model FILE] [--redis URL] [--replace] FILE", policyImportAbout, true,
 		"gatehouse policy import --database sqlite:app.db policy.csv",
 		`gatehouse policy export --database "$FROM" | gatehouse policy import \
       --database "$TO" --replace -`)
@@ -37,6 +37,9 @@ func runPolicyImport(ctx context.Context, s streams, args []string) int {
 	}
 	store.fromEnvironment(true)
 	if err := store.requireDatabase(); err != nil {
+		return fail(s, fs.name, err)
+	}
+	if err := store.resolveModel(ctx); err != nil {
 		return fail(s, fs.name, err)
 	}
 	source, text, err := readInput(s.stdin, positional[0])

@@ -25,7 +25,8 @@ func runRoles(ctx context.Context, s streams, args []string) int {
 		none: "%s holds no roles",
 		examples: []string{
 			"gatehouse roles --subject admin",
-			"gatehouse roles --model tenants --policy tenants.csv --subject alice --tenant acme",
+			`gatehouse roles --model tenants --policy tenants.csv --subject alice \
+      --tenant acme`,
 			"gatehouse roles --database sqlite:app.db --subject alice",
 		},
 	}, func(ctx context.Context, e *authz.Engine, t authz.Tenant, subject string) ([]string, error) {

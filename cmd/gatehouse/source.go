@@ -148,6 +148,11 @@ type storeConfig struct {
 	// running replicas at once.
 	follow bool
 	stderr io.Writer
+	// modelOpts load the model; tenanted says whether it has tenants,
+	// under which a new store starts empty, since gatehouse's default
+	// policy has none.
+	modelOpts []authz.Option
+	tenanted  bool
 }
 
 // tableName returns the store's table, the default when none was given.
@@ -160,7 +165,7 @@ func (cfg storeConfig) tableName() string {
 
 // seed returns the policy a store this config creates starts with.
 func (cfg storeConfig) seed() (authz.Policy, error) {
-	if cfg.create != createSeeded {
+	if cfg.create != createSeeded || cfg.tenanted {
 		return authz.Policy{}, nil
 	}
 	return authz.ParsePolicy(embeddedPolicySource, gatehouse.DefaultPolicy())
@@ -222,7 +227,8 @@ func openStore(ctx context.Context, cfg storeConfig, opts ...authz.Option) (_ *a
 	if !existed {
 		initial = seed.String()
 	}
-	opts = append(opts, authz.WithStore(store), authz.WithPolicy(initial), authz.WithLogger(logger))
+	opts = append(append(append([]authz.Option{}, cfg.modelOpts...), opts...),
+		authz.WithStore(store), authz.WithPolicy(initial), authz.WithLogger(logger))
 	if cfg.follow {
 		notifier, err := openNotifier(ctx, cfg, logger)
 		if err != nil {
