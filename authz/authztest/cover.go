@@ -2,6 +2,7 @@ package authztest
 
 import (
 	"context"
+	"strings"
 
 	"github.com/gatehouse-go/gatehouse/authz"
 )
@@ -24,7 +25,11 @@ type Coverage struct {
 // grant decided some case (Decision.Rule), a "g" line when it is on the
 // shortest chain of role assignments from a case's subject to the subject
 // of the rule that decided it (fixture roles from Table.Roles are test
-// setup, not policy lines: a chain may start with them). When several
+// setup, not policy lines: a chain may start with them). Under a model
+// with tenants a chain follows only the assignments that apply in the
+// case's tenant — its own, those of the tenants above it and those for
+// every tenant — so a line of tenant "acme" is covered by a case in acme
+// or in a tenant below it, such as "acme/eu". When several
 // chains are equally short, the lines of each are covered. Duplicate lines
 // of one rule are all covered when the rule is. e is the engine the
 // reports were evaluated on.
@@ -41,7 +46,7 @@ func Cover(e *authz.Engine, lines []authz.PolicyLine, reports ...Report) Coverag
 	decided := map[authz.Grant]bool{}
 	chained := map[authz.RoleAssignment]bool{}
 	graph := roleGraphOf(e)
-	walked := map[[2]string]bool{}
+	walked := map[[3]string]bool{}
 	for _, report := range reports {
 		for _, r := range report.Results {
 			d := r.Decision
@@ -49,12 +54,12 @@ func Cover(e *authz.Engine, lines []authz.PolicyLine, reports ...Report) Coverag
 				continue
 			}
 			decided[d.Rule] = true
-			from, to := d.Request.Subject, d.Rule.Subject
-			if walked[[2]string{from, to}] {
+			from, to, tenant := d.Request.Subject, d.Rule.Subject, d.Request.Tenant
+			if walked[[3]string{from, to, tenant}] {
 				continue
 			}
-			walked[[2]string{from, to}] = true
-			for _, a := range graph.shortestChains(from, to) {
+			walked[[3]string{from, to, tenant}] = true
+			for _, a := range graph.shortestChains(from, to, tenant) {
 				chained[a] = true
 			}
 		}
@@ -79,8 +84,8 @@ func Cover(e *authz.Engine, lines []authz.PolicyLine, reports ...Report) Coverag
 	return c
 }
 
-// roleGraph maps each member to the roles it holds directly.
-type roleGraph map[string][]string
+// roleGraph maps each member to its direct role assignments.
+type roleGraph map[string][]authz.RoleAssignment
 
 // roleGraphOf reads e's role assignments, fixtures included.
 func roleGraphOf(e *authz.Engine) roleGraph {
@@ -90,25 +95,52 @@ func roleGraphOf(e *authz.Engine) roleGraph {
 		return g
 	}
 	for _, a := range p.Roles {
-		g[a.Member] = append(g[a.Member], a.Role)
+		g[a.Member] = append(g[a.Member], a)
 	}
 	return g
 }
 
+// held returns the roles name holds directly in tenant, by the
+// assignments that apply there.
+func (g roleGraph) held(name, tenant string) []authz.RoleAssignment {
+	var out []authz.RoleAssignment
+	for _, a := range g[name] {
+		if applies(a.Tenant, tenant) {
+			out = append(out, a)
+		}
+	}
+	return out
+}
+
+// applies reports whether a rule of ruleTenant applies to a request in
+// tenant: every rule under a model without tenants (whose rules name
+// none), and under one with them a rule for every tenant, or for tenant
+// or a tenant above it; only rules for every tenant at the platform's
+// level.
+func applies(ruleTenant, tenant string) bool {
+	switch {
+	case ruleTenant == "" || ruleTenant == authz.AllTenants:
+		return true
+	case tenant == "":
+		return false
+	}
+	return tenant == ruleTenant || strings.HasPrefix(tenant, ruleTenant+"/")
+}
+
 // shortestChains returns the assignments on every shortest chain from
-// member to role, at most authz.MaxRoleDepth long, as decisions follow
-// them; none when member is role or does not reach it.
-func (g roleGraph) shortestChains(member, role string) []authz.RoleAssignment {
+// member to role in tenant, at most authz.MaxRoleDepth long, as decisions
+// follow them; none when member is role or does not reach it.
+func (g roleGraph) shortestChains(member, role, tenant string) []authz.RoleAssignment {
 	// Breadth first from member, one level per step, until role is reached.
 	depth := map[string]int{member: 0}
 	levels := [][]string{{member}}
 	for d := 0; d < authz.MaxRoleDepth && depth[role] == 0 && role != member; d++ {
 		var next []string
 		for _, name := range levels[d] {
-			for _, held := range g[name] {
-				if _, seen := depth[held]; !seen {
-					depth[held] = d + 1
-					next = append(next, held)
+			for _, a := range g.held(name, tenant) {
+				if _, seen := depth[a.Role]; !seen {
+					depth[a.Role] = d + 1
+					next = append(next, a.Role)
 				}
 			}
 		}
@@ -126,10 +158,10 @@ func (g roleGraph) shortestChains(member, role string) []authz.RoleAssignment {
 	var chain []authz.RoleAssignment
 	for d := depth[role] - 1; d >= 0; d-- {
 		for _, name := range levels[d] {
-			for _, held := range g[name] {
-				if onChain[held] && depth[held] == d+1 {
+			for _, a := range g.held(name, tenant) {
+				if onChain[a.Role] && depth[a.Role] == d+1 {
 					onChain[name] = true
-					chain = append(chain, authz.RoleAssignment{Member: name, Role: held})
+					chain = append(chain, a)
 				}
 			}
 		}

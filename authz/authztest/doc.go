@@ -50,12 +50,16 @@
 //	    owner: bob
 //	    want: allow                        # no rule: the answer alone is checked
 //
-// The top-level keys are name (optional), roles (optional) and cases (at
-// least one). A case's keys are name, subject, permission, owner, want and
+// The top-level keys are name (optional), tenant and tenant_roles (under
+// a model with tenants, below), roles (optional) and cases (at least one).
+// A case's keys are name, subject, tenant, permission, owner, want and
 // rule:
 //
 //   - name labels the case in test output; it defaults to
-//     "subject permission", followed by "owner <owner>" when there is one.
+//     "subject permission", followed by "owner <owner>" when there is one
+//     and "in <tenant>" when the case names a tenant.
+//   - tenant is the tenant the request is made in, under a model with
+//     tenants (see below).
 //   - permission is validated as a request's permission: "posts:*" is
 //     refused, since a request names one action.
 //   - want is the expected answer, allow or deny; nothing else is accepted.
@@ -73,6 +77,33 @@
 // a file's errors at once:
 //
 //	policy_test.yaml:17: want: "maybe": use allow or deny
+//
+// # Tenants
+//
+// Under a model with tenants (gatehouse.TenantModel), a table names the
+// tenant its cases are made in, and a case may name its own; fixture
+// roles are assigned in the table's tenant, and tenant_roles assigns roles
+// in others ("*" for every tenant):
+//
+//	tenant: acme                # cases without a tenant are made in acme
+//	roles:                      # held in acme
+//	  dave: [member, suspended]
+//	tenant_roles:
+//	  globex:
+//	    alice: [member]
+//	cases:
+//	  - subject: alice
+//	    tenant: acme/eu         # what holds in acme holds below it
+//	    permission: users:invite
+//	    want: allow
+//	    rule: p, admin, *, users:*, any, allow
+//
+// A case without a tenant, in a table without one, is made at the
+// platform's level, where only rules for every tenant apply. Under a model
+// without tenants, a tenant anywhere in a table is an error that names it,
+// and so are roles without a tenant under a model with them: Evaluate
+// decides nothing. Cover counts a line of a tenant as covered by a case in
+// that tenant or in a tenant below it.
 //
 // # Running a table
 //

@@ -67,13 +67,20 @@ type Report struct {
 // Evaluate assigns table's fixture roles on e and decides every case, as
 // Run does, without a testing.TB: tools use it to report on a table. A
 // case that fails is a Result, not an error; Evaluate returns an error only
-// when ctx is done or a fixture cannot be applied (the error SetRoles
-// returned, naming the subject), and then decides nothing.
+// when ctx is done, when the table does not fit e's model — tenants under
+// a model without them, fixture roles without a tenant under a model with
+// them (*TableErrors naming the table and each case at fault, matching
+// ErrInvalidTable) — or when a fixture cannot be applied (the error
+// SetRoles returned, naming the subject), and then decides nothing.
 //
-// Fixtures are assigned in the order of their subjects' names and stay
-// assigned after Evaluate returns.
+// Cases that name no tenant are decided in the table's Tenant. Fixtures
+// are assigned tenant by tenant and in the order of their subjects' names,
+// and stay assigned after Evaluate returns.
 func Evaluate(ctx context.Context, e *authz.Engine, table Table) (Report, error) {
 	if err := ctx.Err(); err != nil {
+		return Report{}, err
+	}
+	if err := checkModel(e, table); err != nil {
 		return Report{}, err
 	}
 	if err := assignFixtures(ctx, e, table); err != nil {
@@ -83,6 +90,9 @@ func Evaluate(ctx context.Context, e *authz.Engine, table Table) (Report, error)
 	for _, c := range table.Cases {
 		if c.Source == "" {
 			c.Source = table.Source
+		}
+		if c.Tenant == "" {
+			c.Tenant = table.Tenant
 		}
 		r := evaluate(ctx, e, c)
 		if r.Passed {
@@ -95,21 +105,83 @@ func Evaluate(ctx context.Context, e *authz.Engine, table Table) (Report, error)
 	return report, nil
 }
 
-// assignFixtures gives each subject of table.Roles exactly the roles
-// listed.
+// checkModel refuses a table written for the other model: tenants where
+// e has none, fixture roles in no tenant where e has them.
+func checkModel(e *authz.Engine, table Table) error {
+	var errs []error
+	fail := func(line int, format string, args ...any) {
+		errs = append(errs, &TableError{Source: table.Source, Line: line, Err: fmt.Errorf(format, args...)})
+	}
+	if e.Tenanted() {
+		if len(table.Roles) > 0 && table.Tenant == "" {
+			fail(0, "roles: the model has tenants: give the table's tenant, in which they are assigned, "+
+				"or list them by tenant under tenant_roles")
+		}
+		for _, c := range table.Cases {
+			if err := checkTenant(c.Tenant); err != nil {
+				source := c.Source
+				if source == "" {
+					source = table.Source
+				}
+				errs = append(errs, &TableError{Source: source, Line: c.Line, Err: fmt.Errorf("%s: %w", c, err)})
+			}
+		}
+		return joinErrors(errs)
+	}
+	const why = "the model has no tenants"
+	if table.Tenant != "" {
+		fail(0, "tenant: %q, but %s", table.Tenant, why)
+	}
+	if len(table.TenantRoles) > 0 {
+		fail(0, "tenant_roles: %s", why)
+	}
+	for _, c := range table.Cases {
+		if c.Tenant == "" {
+			continue
+		}
+		source := c.Source
+		if source == "" {
+			source = table.Source
+		}
+		errs = append(errs, &TableError{Source: source, Line: c.Line, Err: fmt.Errorf("%s: tenant %q, but %s", c, c.Tenant, why)})
+	}
+	return joinErrors(errs)
+}
+
+// assignFixtures gives each subject of the table's fixtures exactly the
+// roles listed: those of Roles in the table's Tenant, then those of
+// TenantRoles, tenant by tenant in the order of their names.
 func assignFixtures(ctx context.Context, e *authz.Engine, table Table) error {
-	subjects := make([]string, 0, len(table.Roles))
-	for subject := range table.Roles {
+	where := table.Source
+	if where == "" {
+		where = table.Name
+	}
+	if err := assignIn(ctx, e.Tenant(table.Tenant), table.Roles); err != nil {
+		return fmt.Errorf("%s: roles: %w", where, err)
+	}
+	tenants := make([]string, 0, len(table.TenantRoles))
+	for tenant := range table.TenantRoles {
+		tenants = append(tenants, tenant)
+	}
+	slices.Sort(tenants)
+	for _, tenant := range tenants {
+		if err := assignIn(ctx, e.Tenant(tenant), table.TenantRoles[tenant]); err != nil {
+			return fmt.Errorf("%s: tenant_roles: %s: %w", where, tenant, err)
+		}
+	}
+	return nil
+}
+
+// assignIn gives each subject of roles exactly the roles listed, in t.
+func assignIn(ctx context.Context, t authz.Tenant, roles map[string][]string) error {
+	subjects := make([]string, 0, len(roles))
+	for subject := range roles {
 		subjects = append(subjects, subject)
 	}
 	slices.Sort(subjects)
 	for _, subject := range subjects {
-		if err := e.SetRoles(ctx, subject, table.Roles[subject]); err != nil {
-			where := table.Source
-			if where == "" {
-				where = table.Name
-			}
-			return fmt.Errorf("%s: roles: %s: %w", where, subject, err)
+		if err := t.SetRoles(ctx, subject, roles[subject]); err != nil {
+			return fmt.Errorf("%s: %w", subject, err)
 		}
 	}
 	return nil

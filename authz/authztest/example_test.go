@@ -81,6 +81,52 @@ cases:
 	// policy_test.yaml:9: users edit only their own posts (bob posts:update owner carol): want allow, got denied: no rule grants "posts:update" to "bob" on resource owned by "carol"
 }
 
+// Under a model with tenants, cases are made in the table's tenant or
+// their own, and fixture roles are assigned per tenant.
+func ExampleEvaluate_tenants() {
+	ctx := context.Background()
+	engine, err := authz.New(ctx, authz.WithModel(gatehouse.TenantModel()), authz.WithPolicy(`
+p, admin, *, users:*, any, allow
+p, auditor, acme, billing:read, any, allow
+g, alice, admin, acme
+`))
+	if err != nil {
+		log.Fatal(err)
+	}
+	table, err := authztest.Parse("tenants_test.yaml", []byte(`
+tenant: acme
+roles:
+  carol: [auditor]
+cases:
+  - subject: alice
+    tenant: acme/eu
+    permission: users:invite
+    want: allow
+  - subject: alice
+    tenant: globex
+    permission: users:invite
+    want: deny
+  - subject: carol
+    permission: billing:read
+    want: allow
+    rule: p, auditor, acme, billing:read, any, allow
+`))
+	if err != nil {
+		log.Fatal(err)
+	}
+	report, err := authztest.Evaluate(ctx, engine, table)
+	if err != nil {
+		log.Fatal(err)
+	}
+	for _, r := range report.Results {
+		fmt.Println(r)
+	}
+	// Output:
+	// tenants_test.yaml:6: alice users:invite in acme/eu: passed
+	// tenants_test.yaml:10: alice users:invite in globex: passed
+	// tenants_test.yaml:14: carol billing:read in acme: passed
+}
+
 // Every mistake in a table is reported with its line.
 func ExampleParse() {
 	_, err := authztest.Parse("policy_test.yaml", []byte(`

@@ -28,6 +28,12 @@ type Case struct {
 	// resource, or one nobody owns. Grants with scope own apply only when
 	// Owner is Subject.
 	Owner string
+	// Tenant is the tenant the request is made in, under a model with
+	// tenants ("acme", "acme/eu"). "" decides the case in the Table's
+	// Tenant, and at the platform's level, where only rules for every
+	// tenant apply, when the table has none. A case with a tenant is an
+	// error under a model without tenants.
+	Tenant string
 	// Allow is the expected answer.
 	Allow bool
 	// Rule, when set, is the policy line that must decide the case, written
@@ -44,7 +50,8 @@ type Case struct {
 }
 
 // String returns Name, or when it is empty the request the case makes:
-// "bob posts:read owner alice", or "bob posts:write" with no owner.
+// "bob posts:read owner alice", "bob posts:write" with no owner, "alice
+// users:invite in acme" in a tenant.
 func (c Case) String() string {
 	if c.Name != "" {
 		return c.Name
@@ -58,6 +65,9 @@ func (c Case) request() string {
 	if c.Owner != "" {
 		s += " owner " + c.Owner
 	}
+	if c.Tenant != "" {
+		s += " in " + c.Tenant
+	}
 	return s
 }
 
@@ -65,19 +75,21 @@ func (c Case) request() string {
 func (c Case) Request() authz.Request {
 	return authz.Request{
 		Subject:    c.Subject,
+		Tenant:     c.Tenant,
 		Permission: c.Permission,
 		Resource:   authz.Resource{Owner: c.Owner},
 	}
 }
 
 // Validate reports every problem with c that would stop it from being
-// checked: a missing or malformed Subject or Permission, a Rule that is not
-// a grant line or NoRule, or a Rule whose effect contradicts Allow. The
+// checked: a missing or malformed Subject or Permission, a malformed
+// Tenant, a Rule that is not a grant line or NoRule, or a Rule whose
+// effect contradicts Allow. The
 // errors are *TableErrors (matching ErrInvalidTable) naming c's Source and
 // Line, joined when there are several.
 func (c Case) Validate() error {
 	var errs []error
-	for _, err := range []error{checkSubject(c.Subject), checkPermission(c.Permission), checkRule(c.Rule, c.Allow)} {
+	for _, err := range []error{checkSubject(c.Subject), checkPermission(c.Permission), checkTenant(c.Tenant), checkRule(c.Rule, c.Allow)} {
 		if err != nil {
 			errs = append(errs, &TableError{Source: c.Source, Line: c.Line, Err: err})
 		}
@@ -90,11 +102,22 @@ func (c Case) Validate() error {
 type Table struct {
 	// Name labels the table in reports; Report.Table falls back to Source.
 	Name string
+	// Tenant is the table's tenant, under a model with tenants: Roles are
+	// assigned in it, and cases that name no tenant are decided in it.
+	// "" assigns no Roles and decides such cases at the platform's level.
+	Tenant string
 	// Roles maps a subject to the roles it holds directly while the cases
-	// run. Each entry is applied with Engine.SetRoles, so it replaces what
-	// the subject held before; an empty list leaves it none. Fixtures are
-	// test setup: they are not policy lines, and Cover does not count them.
+	// run — in Tenant, under a model with tenants, which then needs one.
+	// Each entry is applied with SetRoles (Engine.SetRoles, or
+	// Tenant.SetRoles), so it replaces what the subject held there before;
+	// an empty list leaves it none. Fixtures are test setup: they are not
+	// policy lines, and Cover does not count them.
 	Roles map[string][]string
+	// TenantRoles are fixtures in other tenants, under a model with
+	// tenants: tenant to subject to the roles it holds there, applied as
+	// Roles are, "*" for roles held in every tenant. Roles for one tenant
+	// may be given here or in Roles with Tenant, not both.
+	TenantRoles map[string]map[string][]string
 	// Cases are checked in order.
 	Cases []Case
 	// Source is the file the table was read from, for messages.
@@ -125,6 +148,30 @@ func checkSubject(subject string) error {
 // a request's subject is checked. The error matches authz.ErrInvalidSubject.
 func validName(name string) error {
 	probe := authz.Grant{Subject: name, Permission: "names:check", Scope: permissions.Any, Effect: authz.Allow}
+	return probe.Validate()
+}
+
+// checkTenant requires a tenant that a request may be made in: none, or a
+// name as authz checks the tenant of a rule, without the "*" that makes a
+// rule hold in every tenant. The error matches authz.ErrInvalidTenant.
+func checkTenant(tenant string) error {
+	switch {
+	case tenant == "":
+		return nil
+	case strings.Contains(tenant, "*"):
+		return fmt.Errorf("tenant: %w: %q: a request is made in one tenant; %q is for rules",
+			authz.ErrInvalidTenant, tenant, authz.AllTenants)
+	}
+	return prefix("tenant", checkRuleTenant(tenant))
+}
+
+// checkRuleTenant requires a tenant that a role assignment may name: a
+// tenant, or "*" for every tenant.
+func checkRuleTenant(tenant string) error {
+	probe := authz.RoleAssignment{Member: "tenant-check", Role: "tenant-check-role", Tenant: tenant}
+	if tenant == "" {
+		return fmt.Errorf("%w: empty", authz.ErrInvalidTenant)
+	}
 	return probe.Validate()
 }
 

@@ -70,7 +70,7 @@ func TestCaseValidate(t *testing.T) {
 			c:    authztest.Case{Permission: "posts", Rule: "p, user", Source: "t.yaml", Line: 3},
 			want: "t.yaml:3: subject: missing: who asks\n" +
 				`t.yaml:3: permission: invalid permission: "posts": want resource:action` + "\n" +
-				`t.yaml:3: rule: "p, user": a grant has 4 values (subject, permission, scope, effect), got 1`,
+				`t.yaml:3: rule: "p, user": a grant has 4 values (subject, permission, scope, effect), or 5 with a tenant (subject, tenant, permission, scope, effect), got 1`,
 			is: permissions.ErrInvalidPermission,
 		},
 	}

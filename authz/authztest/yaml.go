@@ -161,14 +161,19 @@ func (p *parser) list(n *yaml.Node, what, example string) []*yaml.Node {
 // table reads the top-level mapping.
 func (p *parser) table(root *yaml.Node) Table {
 	t := Table{Source: p.source}
-	entries := p.mapping(root, "table", "name", "roles", "cases")
+	entries := p.mapping(root, "table", "name", "tenant", "roles", "tenant_roles", "cases")
 	var cases *yaml.Node
 	for _, e := range entries {
 		switch e.key {
 		case "name":
 			t.Name, _ = p.scalar(e.value, "name")
+		case "tenant":
+			t.Tenant, _ = p.scalar(e.value, "tenant")
+			p.check(e.value, checkTenant(t.Tenant))
 		case "roles":
-			t.Roles = p.roles(e.value)
+			t.Roles = p.roles(e.value, "roles")
+		case "tenant_roles":
+			t.TenantRoles = p.tenantRoles(e.value)
 		case "cases":
 			cases = resolve(e.value)
 			for _, item := range p.list(cases, "cases", "[{subject: bob, permission: posts:read, want: allow}]") {
@@ -187,20 +192,21 @@ func (p *parser) table(root *yaml.Node) Table {
 	return t
 }
 
-// roles reads the fixtures: subject to the list of roles it holds.
-func (p *parser) roles(n *yaml.Node) map[string][]string {
+// roles reads fixtures: subject to the list of roles it holds. what
+// labels them in messages.
+func (p *parser) roles(n *yaml.Node, what string) map[string][]string {
 	roles := map[string][]string{}
-	for _, e := range p.mapping(n, "roles") {
-		p.check(e.keyAt, prefix("roles", checkSubject(e.key)))
+	for _, e := range p.mapping(n, what) {
+		p.check(e.keyAt, prefix(what, checkSubject(e.key)))
 		held := []string{}
-		for _, item := range p.list(e.value, "roles: "+e.key, "[admin]") {
-			role, ok := p.scalar(item, "roles: "+e.key)
+		for _, item := range p.list(e.value, what+": "+e.key, "[admin]") {
+			role, ok := p.scalar(item, what+": "+e.key)
 			switch err := validName(role); {
 			case !ok:
 			case err != nil:
-				p.fail(item, "roles: %s: role: %w", e.key, err)
+				p.fail(item, "%s: %s: role: %w", what, e.key, err)
 			case role == e.key:
-				p.fail(item, "roles: %s: %w: %q cannot hold itself", e.key, authz.ErrCycle, role)
+				p.fail(item, "%s: %s: %w: %q cannot hold itself", what, e.key, authz.ErrCycle, role)
 			default:
 				held = append(held, role)
 			}
@@ -210,13 +216,38 @@ func (p *parser) roles(n *yaml.Node) map[string][]string {
 	return roles
 }
 
+// tenantRoles reads fixtures by tenant: tenant to subject to roles.
+func (p *parser) tenantRoles(n *yaml.Node) map[string]map[string][]string {
+	byTenant := map[string]map[string][]string{}
+	n = resolve(n)
+	if n.Kind != yaml.MappingNode {
+		p.fail(n, "tenant_roles: want a mapping of tenants to their subjects' roles, such as {acme: {alice: [admin]}}, got %s",
+			describe(n))
+		return nil
+	}
+	for i := 0; i+1 < len(n.Content); i += 2 {
+		k := resolve(n.Content[i])
+		tenant, ok := p.scalar(k, "tenant_roles")
+		if !ok {
+			continue
+		}
+		if _, seen := byTenant[tenant]; seen {
+			p.fail(k, "tenant_roles: %q given twice", tenant)
+			continue
+		}
+		p.check(k, prefix("tenant_roles", checkRuleTenant(tenant)))
+		byTenant[tenant] = p.roles(n.Content[i+1], "tenant_roles: "+tenant)
+	}
+	return byTenant
+}
+
 // testCase reads one case; ok is false when it has a problem.
 func (p *parser) testCase(n *yaml.Node) (c Case, ok bool) {
 	before := len(p.errs)
 	c = Case{Source: p.source, Line: n.Line}
 	given := map[string]*yaml.Node{}
 	wantOK := false // want is allow or deny, so a rule can be checked against it
-	for _, e := range p.mapping(n, "case", "name", "subject", "permission", "owner", "want", "rule") {
+	for _, e := range p.mapping(n, "case", "name", "subject", "tenant", "permission", "owner", "want", "rule") {
 		given[e.key] = e.value
 		value, ok := p.scalar(e.value, e.key)
 		if !ok {
@@ -233,6 +264,9 @@ func (p *parser) testCase(n *yaml.Node) (c Case, ok bool) {
 			p.check(e.value, checkPermission(c.Permission))
 		case "owner":
 			c.Owner = value
+		case "tenant":
+			c.Tenant = value
+			p.check(e.value, checkTenant(value))
 		case "want":
 			switch value {
 			case "allow":

@@ -113,17 +113,17 @@ func TestParseErrors(t *testing.T) {
 		{
 			name: "not a mapping",
 			data: lines("- subject: bob"),
-			want: []string{`t.yaml:1: table: want a mapping of name, roles, cases, got a list`},
+			want: []string{`t.yaml:1: table: want a mapping of name, tenant, roles, tenant_roles, cases, got a list`},
 		},
 		{
 			name: "unknown top-level key",
 			data: append(lines("case:", "  - subject: bob"), withCase(valid...)...),
-			want: []string{`t.yaml:1: table: unknown key "case": want one of name, roles, cases`},
+			want: []string{`t.yaml:1: table: unknown key "case": want one of name, tenant, roles, tenant_roles, cases`},
 		},
 		{
 			name: "unknown case key",
 			data: withCase(append(valid, "    subjet: alice")...),
-			want: []string{`t.yaml:5: case: unknown key "subjet": want one of name, subject, permission, owner, want, rule`},
+			want: []string{`t.yaml:5: case: unknown key "subjet": want one of name, subject, tenant, permission, owner, want, rule`},
 		},
 		{
 			name: "key given twice",
@@ -191,7 +191,7 @@ func TestParseErrors(t *testing.T) {
 		{
 			name: "rule short of a value",
 			data: withCase(append(valid, "    rule: p, user, posts:read, own")...),
-			want: []string{`t.yaml:5: rule: "p, user, posts:read, own": a grant has 4 values (subject, permission, scope, effect), got 3`},
+			want: []string{`t.yaml:5: rule: "p, user, posts:read, own": a grant has 4 values (subject, permission, scope, effect), or 5 with a tenant (subject, tenant, permission, scope, effect), got 3`},
 		},
 		{
 			name: "rule with a bad scope",
@@ -227,7 +227,7 @@ func TestParseErrors(t *testing.T) {
 		{
 			name: "case not a mapping",
 			data: withCase("  - bob posts:read"),
-			want: []string{`t.yaml:2: case: want a mapping of name, subject, permission, owner, want, rule, got "bob posts:read"`},
+			want: []string{`t.yaml:2: case: want a mapping of name, subject, tenant, permission, owner, want, rule, got "bob posts:read"`},
 		},
 		{
 			name: "roles not a mapping",
@@ -273,7 +273,7 @@ func TestParseErrors(t *testing.T) {
 				"    want: deny",
 			),
 			want: []string{
-				`t.yaml:1: table: unknown key "nmae": want one of name, roles, cases`,
+				`t.yaml:1: table: unknown key "nmae": want one of name, tenant, roles, tenant_roles, cases`,
 				`t.yaml:4: permission: invalid permission: "posts:*": a request names one action, not "*"`,
 				`t.yaml:5: want: "maybe": use allow or deny`,
 				`t.yaml:6: subject: missing: who asks`,
