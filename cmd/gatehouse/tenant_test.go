@@ -92,3 +92,20 @@ func TestTenantRefusedWithoutTenants(t *testing.T) {
 		})
 	}
 }
+
+func TestTestRunsTablesInTenants(t *testing.T) {
+	t.Parallel()
+	r := cli(t, "test", "--model", "tenants", "--policy", "testdata/tenants.csv", "--verbose", "testdata/tables/tenants_test.yaml")
+	assert.Equal(t, exitOK, r.code, r)
+	assert.Equal(t, []string{
+		"testdata/tables/tenants_test.yaml:6: alice users:invite in acme/eu: passed",
+		"testdata/tables/tenants_test.yaml:11: alice users:invite in globex: passed",
+		"testdata/tables/tenants_test.yaml:15: carol billing:read in acme: passed",
+		"3 passed, 0 failed",
+	}, lines(r.stdout), r)
+
+	r = cli(t, "test", "--policy", "testdata/policy.csv", "testdata/tables/tenants_test.yaml")
+	assert.Equal(t, exitError, r.code, r)
+	assert.Empty(t, r.stdout, r)
+	assert.Contains(t, r.stderr, `testdata/tables/tenants_test.yaml:6: alice users:invite in acme/eu: tenant "acme/eu", but the model has no tenants`, r)
+}

@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"math"
@@ -23,6 +24,7 @@ against the policy (package authztest describes the format):
       - subject: bob
         permission: posts:read
         owner: bob          # omit for no particular resource
+        tenant: acme        # with tenants; at the top, for every case
         want: allow         # or deny
         rule: p, user, posts:read, own, allow   # optional; "none": no rule
 
@@ -98,6 +100,9 @@ func runTest(ctx context.Context, s streams, args []string) int {
 			return fail(s, fs.name, err)
 		}
 		report, err := authztest.Evaluate(ctx, e, table)
+		if errors.Is(err, authztest.ErrInvalidTable) {
+			return fail(s, fs.name, err) // each problem names its file
+		}
 		if err != nil {
 			return fail(s, fs.name, fmt.Errorf("%s: %w", table.Source, err))
 		}
@@ -177,6 +182,7 @@ type resultJSON struct {
 	Subject    string `json:"subject"`
 	Permission string `json:"permission"`
 	Owner      string `json:"owner,omitempty"`
+	Tenant     string `json:"tenant,omitempty"`
 	Want       string `json:"want"`
 	WantRule   string `json:"want_rule,omitempty"`
 	// Got is the answer, allow or deny; "" when the case was not decided.
@@ -244,7 +250,7 @@ func newResultJSON(table string, r authztest.Result) resultJSON {
 	c := r.Case
 	j := resultJSON{
 		Table: table, Source: c.Source, Line: c.Line, Case: c.String(),
-		Subject: c.Subject, Permission: string(c.Permission), Owner: c.Owner,
+		Subject: c.Subject, Permission: string(c.Permission), Owner: c.Owner, Tenant: c.Tenant,
 		Want: verdict(c.Allow), WantRule: c.Rule, Passed: r.Passed, Problem: r.Problem,
 	}
 	if r.Err == nil {
