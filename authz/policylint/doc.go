@@ -51,11 +51,33 @@
 //     "posts:read"). gatehouse compares them exactly, so they name two
 //     different things; reported at each later spelling, once a line. A
 //     role reported as undefined is left to that check, which suggests the
-//     other spelling.
+//     other spelling. Tenants' names are compared too.
+//   - role-empty-in-tenant (warning): under a model with tenants, a role
+//     assigned in a tenant ("g, bob, auditor, globex") where it grants
+//     nothing: it has grants, but neither they nor those of the roles it
+//     holds there are in that tenant, a tenant above or below it, or every
+//     tenant ("*"). Most likely the assignment names the wrong tenant, or
+//     the role's grants were written for one tenant instead of "*".
+//   - memberless-tenant (warning): under a model with tenants, a grant to
+//     a role in a tenant nobody belongs to: no subject holds a role in
+//     that tenant, in a tenant above or below it, or in every tenant, so
+//     the grant applies to nobody; most likely a misspelt tenant. A name
+//     some "g" line assigns is a role; a grant to any other name is a
+//     subject's own and is not reported.
 //
 // An error means the policy does not load or a rule in it does not do what
 // it says; a warning, that the policy works but something in it is
 // redundant or probably not what was meant (Finding.Severity).
+//
+// Policies with tenants ("p, admin, acme, users:*, any, allow", "g, alice,
+// admin, acme") are linted by the rules of gatehouse's model with tenants:
+// a rule of a tenant holds in the tenants below it, and one for "*" in
+// every tenant. An allow is cancelled only by a deny whose tenant covers
+// the allow's, through roles held wherever the allow holds; a rule is
+// shadowed only by one whose tenant covers its own; duplicates are rules
+// equal in their tenant too. Cycles and chains too deep are found across
+// tenants, as the engine refuses them: a role may not hold itself in any
+// tenant, even through assignments made in different ones.
 //
 // Lint treats all the lines it is given as one policy, in the order given.
 // To lint files that are separate policies, lint each on its own.

@@ -8,27 +8,30 @@ import (
 )
 
 // covers reports whether every request grant b matches, grant a matches
-// too: b's permission is a's or the wildcard of its resource, and b's
-// scope is "any" or a's. Effects are not compared.
+// too: b's permission is a's or the wildcard of its resource, b's scope is
+// "any" or a's, and b's tenant covers a's. Effects are not compared.
 func covers(b, a authz.Grant) bool {
-	return b.Permission.Covers(a.Permission) && (b.Scope == permissions.Any || b.Scope == a.Scope)
+	return b.Permission.Covers(a.Permission) && (b.Scope == permissions.Any || b.Scope == a.Scope) &&
+		tenantCovers(b.Tenant, a.Tenant)
 }
 
 // checkCancelled reports each allow that a deny on its subject, or on a
 // role its subject holds within authz.MaxRoleDepth, covers: whoever the
-// allow applies to, the deny applies to as well, and deny wins. It returns
-// the lines it reported.
+// allow applies to, the deny applies to as well, and deny wins. Under a
+// model with tenants the deny's tenant must cover the allow's, and the
+// roles count only where they are held everywhere the allow holds. It
+// returns the lines it reported.
 func (l *linter) checkCancelled() map[*authz.PolicyLine]bool {
 	cancelled := map[*authz.PolicyLine]bool{}
-	holds := map[string]map[string]step{}
+	holds := map[[2]string]map[string]step{}
 	for _, allow := range l.grants {
 		if allow.Effect != authz.Allow {
 			continue
 		}
-		reached, ok := holds[allow.Subject]
+		reached, ok := holds[[2]string{allow.Subject, allow.Tenant}]
 		if !ok {
-			reached = l.reach(allow.Subject, authz.MaxRoleDepth)
-			holds[allow.Subject] = reached
+			reached = l.reach(allow.Subject, authz.MaxRoleDepth, &allow.Tenant)
+			holds[[2]string{allow.Subject, allow.Tenant}] = reached
 		}
 		var deny *grantRule // the first in the policy
 		for name := range reached {

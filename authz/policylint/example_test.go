@@ -26,3 +26,25 @@ p, suspended, posts:write, any, allow
 	// warning policy.csv:5: [duplicate] p, user, posts:read, own, allow is a duplicate of line 1
 	// error policy.csv:8: [cancelled] p, suspended, posts:write, any, allow never takes effect: line 6 denies it (p, suspended, posts:write, any, deny), and deny overrides allow
 }
+
+// A policy with tenants is linted by the rules of gatehouse's model with
+// tenants: a role held where it grants nothing, a grant in a tenant
+// nobody belongs to, a deny of a tenant above that cancels an allow below.
+func ExampleLint_tenants() {
+	const text = `p, admin, *, users:*, any, allow
+p, auditor, acme, billing:read, any, allow
+p, member, acme/eu, posts:read, any, allow
+p, member, acme, posts:read, any, deny
+p, admin, initech, billing:*, any, allow
+g, alice, admin, acme
+g, bob, member, acme/eu
+g, carol, auditor, globex
+`
+	for _, f := range policylint.Lint(authz.ScanPolicy("tenants.csv", text)) {
+		fmt.Println(f.Severity(), f)
+	}
+	// Output:
+	// error tenants.csv:3: [cancelled] p, member, acme/eu, posts:read, any, allow never takes effect: line 4 denies it (p, member, acme, posts:read, any, deny), and deny overrides allow
+	// warning tenants.csv:5: [memberless-tenant] p, admin, initech, billing:*, any, allow: nobody belongs to tenant "initech": no subject holds a role in it, in a tenant above or below it, or in every tenant ("*"), so the grant applies to nobody
+	// warning tenants.csv:8: [role-empty-in-tenant] g, carol, auditor, globex: role "auditor" grants nothing in tenant "globex": its grants, and those of the roles it holds there, are in "acme" only
+}

@@ -29,6 +29,11 @@ const (
 	// CheckCaseMismatch reports names or permissions that differ only in
 	// letter case.
 	CheckCaseMismatch = "case-mismatch"
+	// CheckRoleEmptyInTenant reports a role assigned in a tenant where it
+	// grants nothing.
+	CheckRoleEmptyInTenant = "role-empty-in-tenant"
+	// CheckMemberlessTenant reports a grant in a tenant nobody belongs to.
+	CheckMemberlessTenant = "memberless-tenant"
 )
 
 // Checks returns the id of every check, in the order the package
@@ -37,6 +42,7 @@ func Checks() []string {
 	return []string{
 		CheckMalformed, CheckDuplicate, CheckUndefinedRole, CheckCycle,
 		CheckTooDeep, CheckCancelled, CheckShadowed, CheckCaseMismatch,
+		CheckRoleEmptyInTenant, CheckMemberlessTenant,
 	}
 }
 

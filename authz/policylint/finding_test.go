@@ -40,5 +40,6 @@ func TestChecksAreStable(t *testing.T) {
 	assert.Equal(t, []string{
 		"malformed", "duplicate", "undefined-role", "cycle",
 		"too-deep", "cancelled", "shadowed", "case-mismatch",
+		"role-empty-in-tenant", "memberless-tenant",
 	}, policylint.Checks())
 }

@@ -11,8 +11,11 @@ type step struct {
 
 // reach returns every name from holds within limit assignments, from
 // itself, with the shortest way there: the roles decisions give it when
-// limit is authz.MaxRoleDepth. A negative limit follows every chain.
-func (l *linter) reach(from string, limit int) map[string]step {
+// limit is authz.MaxRoleDepth. A negative limit follows every chain. With
+// in, only the assignments that hold wherever tenant *in does are
+// followed: the roles from holds everywhere in that tenant; with nil,
+// every assignment, in whatever tenant.
+func (l *linter) reach(from string, limit int, in *string) map[string]step {
 	reached := map[string]step{from: {}}
 	queue := []string{from}
 	for len(queue) > 0 {
@@ -23,6 +26,9 @@ func (l *linter) reach(from string, limit int) map[string]step {
 			continue
 		}
 		for i, a := range l.held[name] {
+			if in != nil && !tenantCovers(a.Tenant, *in) {
+				continue
+			}
 			if _, ok := reached[a.Role]; !ok {
 				reached[a.Role] = step{dist: dist, via: &l.held[name][i]}
 				queue = append(queue, a.Role)

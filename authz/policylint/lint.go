@@ -18,8 +18,10 @@ import (
 func Lint(lines []authz.PolicyLine) []Finding {
 	l := newLinter(lines)
 	undefined := l.checkUndefinedRoles()
-	l.checkCaseMismatch(undefined)
 	loops, inLoop := l.loops()
+	l.checkRolesInTenants(undefined, inLoop)
+	l.checkMemberlessTenants()
+	l.checkCaseMismatch(undefined)
 	l.checkCycles(loops)
 	l.checkTooDeep(inLoop)
 	cancelled := l.checkCancelled()

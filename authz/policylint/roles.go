@@ -105,7 +105,7 @@ func (l *linter) checkTooDeep(inLoop map[string]int) {
 			continue
 		}
 		seen[member] = true
-		reached := l.reach(member, authz.MaxRoleDepth+1)
+		reached := l.reach(member, authz.MaxRoleDepth+1, nil)
 		var past []assignment // the assignments one beyond the limit
 		for name, s := range reached {
 			if s.dist != authz.MaxRoleDepth {

@@ -39,6 +39,9 @@ func (l *linter) checkCaseMismatch(undefined map[*authz.PolicyLine]bool) {
 		}
 		if g := at.Grant; g != nil {
 			check("name", g.Subject)
+			if g.Tenant != "" {
+				check("tenant", g.Tenant)
+			}
 			if check("resource", g.Permission.Resource()) {
 				check("permission", string(g.Permission))
 			}
@@ -46,6 +49,9 @@ func (l *linter) checkCaseMismatch(undefined map[*authz.PolicyLine]bool) {
 			check("name", at.Role.Member)
 			if !undefined[at] {
 				check("name", at.Role.Role)
+			}
+			if at.Role.Tenant != "" {
+				check("tenant", at.Role.Tenant)
 			}
 		}
 		if len(problems) > 0 {
