@@ -109,3 +109,19 @@ func TestTestRunsTablesInTenants(t *testing.T) {
 	assert.Empty(t, r.stdout, r)
 	assert.Contains(t, r.stderr, `testdata/tables/tenants_test.yaml:6: alice users:invite in acme/eu: tenant "acme/eu", but the model has no tenants`, r)
 }
+
+func TestLintJudgesRulesInTheirTenants(t *testing.T) {
+	t.Parallel()
+	r := cli(t, "lint", "--model", "tenants", "--policy", "testdata/tenants.csv")
+	assert.Equal(t, exitOK, r.code, r)
+	assert.Equal(t, []string{"no findings in the 14 rules of testdata/tenants.csv, with the model tenants"}, lines(r.stdout), r)
+
+	r = cli(t, "lint", "--model", "tenants", "--policy", "testdata/tenant_findings.csv")
+	assert.Equal(t, exitNo, r.code, r)
+	assert.Equal(t, []string{
+		`testdata/tenant_findings.csv:3: [memberless-tenant] p, admin, initech, billing:*, any, allow: nobody belongs to tenant "initech": ` +
+			`no subject holds a role in it, in a tenant above or below it, or in every tenant ("*"), so the grant applies to nobody`,
+		`testdata/tenant_findings.csv:5: [role-empty-in-tenant] g, carol, auditor, globex: role "auditor" grants nothing in tenant "globex": ` +
+			`its grants, and those of the roles it holds there, are in "acme" only`,
+	}, lines(r.stdout), r)
+}
