@@ -30,7 +30,7 @@ malformed. With --requests: 0 every request was decided, whatever the
 answers; 2 a line or the policy is malformed.`
 
 func runCheck(ctx context.Context, s streams, args []string) int {
-	fs := newFlagSet("check", "--subject S --permission P [--owner O] [--tenant T] [--requests FILE] "+
+	fs := newFlagSet("check", "--subject S --permission P [--owner O] [--tenant T] | --requests FILE "+
 		"[--model FILE] [--policy FILE | --database DSN [--table NAME]]", checkAbout,
 		"gatehouse check --subject bob --permission posts:delete --owner carol",
 		"gatehouse check --policy policy.csv --subject alice --permission posts:read",
