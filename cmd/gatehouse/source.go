@@ -227,6 +227,9 @@ func openStore(ctx context.Context, cfg storeConfig, opts ...authz.Option) (_ *a
 	if !existed {
 		initial = seed.String()
 	}
+	// Under the default model, a store refused for its tenants holds rules
+	// for a model with tenants: the error says how to read it.
+	defaultModel := len(cfg.modelOpts) == 0 && len(opts) == 0
 	opts = append(append(append([]authz.Option{}, cfg.modelOpts...), opts...),
 		authz.WithStore(store), authz.WithPolicy(initial), authz.WithLogger(logger))
 	if cfg.follow {
@@ -240,6 +243,10 @@ func openStore(ctx context.Context, cfg storeConfig, opts ...authz.Option) (_ *a
 		}
 	}
 	e, err := authz.New(ctx, opts...)
+	if err != nil && errors.Is(err, authz.ErrInvalidTenant) && defaultModel {
+		return nil, nil, fmt.Errorf("%s: %w; read a store of rules with tenants with --model FILE, or --model %s",
+			where, err, tenantModelName)
+	}
 	if err != nil {
 		return nil, nil, fmt.Errorf("%s: %w", where, err)
 	}
