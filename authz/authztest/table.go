@@ -216,7 +216,8 @@ func parseRule(rule string) (*authz.Grant, error) {
 	lines := authz.ScanPolicy("rule", rule)
 	kind, _, _ := strings.Cut(rule, ",")
 	if len(lines) != 1 || strings.TrimSpace(kind) != "p" {
-		return nil, fmt.Errorf("rule: %q: want a grant line %q, or %q", rule, "p, subject, permission, scope, effect", NoRule)
+		return nil, fmt.Errorf("rule: %q: want a grant line %q (%q with a tenant), or %q", rule,
+			"p, subject, permission, scope, effect", "p, subject, tenant, permission, scope, effect", NoRule)
 	}
 	if l := lines[0]; l.Err != nil {
 		return nil, fmt.Errorf("rule: %q: %w", rule, l.Err.Err)

@@ -37,6 +37,9 @@ func FuzzParseTable(f *testing.F) {
 		"cases: !!str x",
 		"---\ncases: []\n---\ncases: []",
 		"cases:\n\t- x",
+		"tenant: acme\nroles: {carol: [auditor]}\ntenant_roles: {globex: {alice: [member]}, '*': {ops: [operator]}}\n" +
+			"cases: [{subject: alice, tenant: acme/eu, permission: users:read, want: allow, rule: 'p, admin, *, users:*, any, allow'}]",
+		"tenant: '*'\ntenant_roles: {'': {a: [b]}, acme: [x], acme: {}}\ncases: [{subject: a, tenant: 'acme//eu', permission: p:r, want: deny}]",
 		"", "~", "[]", "\xff", "!!binary AAAA",
 	} {
 		f.Add([]byte(seed))
@@ -78,18 +81,41 @@ func FuzzParseTable(f *testing.F) {
 				t.Fatalf("accepted case %+v: %v", c, err)
 			}
 		}
-		for subject, roles := range table.Roles {
-			for _, name := range append([]string{subject}, roles...) {
-				probe := authz.Grant{Subject: name, Permission: "names:check", Scope: permissions.Any, Effect: authz.Allow}
-				if err := probe.Validate(); err != nil {
-					t.Fatalf("accepted fixture %q: %v", name, err)
-				}
+		byTenant := map[string]map[string][]string{"": table.Roles}
+		for tenant, roles := range table.TenantRoles {
+			probe := authz.RoleAssignment{Member: "a", Role: "b", Tenant: tenant}
+			if err := probe.Validate(); err != nil || tenant == "" {
+				t.Fatalf("accepted the fixtures of tenant %q: %v", tenant, err)
 			}
-			for _, role := range roles {
-				if role == subject {
-					t.Fatalf("accepted %q holding itself", subject)
-				}
+			byTenant[tenant] = roles
+		}
+		if table.Tenant != "" {
+			probe := authz.RoleAssignment{Member: "a", Role: "b", Tenant: table.Tenant}
+			if err := probe.Validate(); err != nil || table.Tenant == authz.AllTenants {
+				t.Fatalf("accepted the table's tenant %q: %v", table.Tenant, err)
 			}
 		}
+		for _, fixtures := range byTenant {
+			checkFixtures(t, fixtures)
+		}
 	})
+}
+
+// checkFixtures fails t unless every subject and role of fixtures is a
+// valid name and no subject holds itself.
+func checkFixtures(t *testing.T, fixtures map[string][]string) {
+	t.Helper()
+	for subject, roles := range fixtures {
+		for _, name := range append([]string{subject}, roles...) {
+			probe := authz.Grant{Subject: name, Permission: "names:check", Scope: permissions.Any, Effect: authz.Allow}
+			if err := probe.Validate(); err != nil {
+				t.Fatalf("accepted fixture %q: %v", name, err)
+			}
+		}
+		for _, role := range roles {
+			if role == subject {
+				t.Fatalf("accepted %q holding itself", subject)
+			}
+		}
+	}
 }

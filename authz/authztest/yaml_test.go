@@ -186,7 +186,7 @@ func TestParseErrors(t *testing.T) {
 		{
 			name: "rule a role line",
 			data: withCase(append(valid, "    rule: g, bob, user")...),
-			want: []string{`t.yaml:5: rule: "g, bob, user": want a grant line "p, subject, permission, scope, effect", or "none"`},
+			want: []string{`t.yaml:5: rule: "g, bob, user": want a grant line "p, subject, permission, scope, effect" ("p, subject, tenant, permission, scope, effect" with a tenant), or "none"`},
 		},
 		{
 			name: "rule short of a value",
@@ -207,7 +207,7 @@ func TestParseErrors(t *testing.T) {
 		{
 			name: "rule none in another case",
 			data: withCase(append(valid, "    rule: None")...),
-			want: []string{`t.yaml:5: rule: "None": want a grant line "p, subject, permission, scope, effect", or "none"`},
+			want: []string{`t.yaml:5: rule: "None": want a grant line "p, subject, permission, scope, effect" ("p, subject, tenant, permission, scope, effect" with a tenant), or "none"`},
 		},
 		{
 			name: "cases missing",
