@@ -91,15 +91,16 @@ func visibleTenants(tenanted bool, tenant string, out []string) []string {
 	return append(out, AllTenants)
 }
 
-// covers reports whether a rule written for tenant ruleTenant applies to a
-// request in tenant: AllTenants applies everywhere, a tenant in itself and
-// below it.
-func covers(ruleTenant, tenant string) bool {
-	if ruleTenant == AllTenants || ruleTenant == tenant {
-		return true
-	}
-	return len(tenant) > len(ruleTenant) && tenant[len(ruleTenant)] == '/' && strings.HasPrefix(tenant, ruleTenant)
+// TenantCovers reports whether a rule written for ruleTenant applies to a
+// request in tenant: a rule for AllTenants applies everywhere, one for a
+// tenant in that tenant and the tenants below it ("acme" covers "acme/eu",
+// not "acme-corp"). Tools that reason about policies with tenants (lint,
+// test coverage) use it to agree with decisions.
+func TenantCovers(ruleTenant, tenant string) bool {
+	return ruleTenant == AllTenants || within(tenant, ruleTenant)
 }
+
+func covers(ruleTenant, tenant string) bool { return TenantCovers(ruleTenant, tenant) }
 
 // within reports whether tenant is name or below it: the tenants
 // RemoveTenant(name) removes.

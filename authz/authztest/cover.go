@@ -2,7 +2,6 @@ package authztest
 
 import (
 	"context"
-	"strings"
 
 	"github.com/gatehouse-go/gatehouse/authz"
 )
@@ -118,13 +117,7 @@ func (g roleGraph) held(name, tenant string) []authz.RoleAssignment {
 // or a tenant above it; only rules for every tenant at the platform's
 // level.
 func applies(ruleTenant, tenant string) bool {
-	switch {
-	case ruleTenant == "" || ruleTenant == authz.AllTenants:
-		return true
-	case tenant == "":
-		return false
-	}
-	return tenant == ruleTenant || strings.HasPrefix(tenant, ruleTenant+"/")
+	return ruleTenant == "" || authz.TenantCovers(ruleTenant, tenant)
 }
 
 // shortestChains returns the assignments on every shortest chain from

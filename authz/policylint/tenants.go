@@ -16,15 +16,7 @@ import (
 
 // tenantCovers reports whether a rule for tenant outer holds wherever a
 // rule for tenant inner does.
-func tenantCovers(outer, inner string) bool {
-	switch {
-	case outer == inner || outer == authz.AllTenants:
-		return true
-	case inner == authz.AllTenants:
-		return false
-	}
-	return strings.HasPrefix(inner, outer+"/")
-}
+func tenantCovers(outer, inner string) bool { return authz.TenantCovers(outer, inner) }
 
 // overlap returns the narrower of two tenants when rules for them hold
 // somewhere together — one covers the other — and ok false when they
