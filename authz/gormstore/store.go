@@ -11,15 +11,12 @@ import (
 	"strings"
 	"time"
 
-	"github.com/casbin/casbin/v2/model"
 	gormadapter "github.com/casbin/gorm-adapter/v3"
 	"gorm.io/gorm"
 	"gorm.io/gorm/clause"
 
-	"github.com/gatehouse-go/gatehouse"
 	"github.com/gatehouse-go/gatehouse/authz"
 	"github.com/gatehouse-go/gatehouse/internal/schema"
-	"github.com/gatehouse-go/gatehouse/permissions"
 	"github.com/gatehouse-go/gatehouse/watch"
 )
 
@@ -58,11 +55,12 @@ type Store struct {
 	// key seals change notifications (watch.Seal): only processes that
 	// read it from the store can announce an edit.
 	key []byte
-	// shape is the model the adapter loads rows into.
-	shape model.Model
 }
 
-var _ authz.SharedStore = (*Store)(nil)
+var (
+	_ authz.SharedStore = (*Store)(nil)
+	_ authz.TenantStore = (*Store)(nil)
+)
 
 // policyRevision numbers the states of a policy table: every edit, from any
 // process, raises revision by one in the transaction that writes it.
@@ -94,8 +92,9 @@ const seedBatch = 500
 const seedAttempts = 5
 
 // New returns a Store on db, creating its tables if they are missing: the
-// policy table, with the unique index Casbin's adapter gives it, and
-// gatehouse's revision and seed tables. The first process to open a table
+// policy table, with the unique index Casbin's adapter gives it and two
+// indexes on the tenant columns for LoadTenants, and gatehouse's revision
+// and seed tables. The first process to open a table
 // names the store and draws its sealing key. ctx bounds this work; db is
 // kept, and each call later runs with its own ctx.
 //
@@ -112,12 +111,7 @@ func New(ctx context.Context, db *gorm.DB, opts ...Option) (*Store, error) {
 	if !tableNamePattern.MatchString(s.table) {
 		return nil, fmt.Errorf("%w: table name %q: use letters, digits and underscores", ErrInvalidTable, s.table)
 	}
-	shape, err := model.NewModelFromString(gatehouse.DefaultModel())
-	if err != nil {
-		return nil, fmt.Errorf("%w: gormstore: %w", authz.ErrStore, err)
-	}
-	s.shape = shape
-	err = schema.Retry(ctx, func() error {
+	err := schema.Retry(ctx, func() error {
 		if err := schema.Migrate(ctx, db, &policySeed{}, &policyRevision{}); err != nil {
 			return fmt.Errorf("create seed and revision tables: %w", err)
 		}
@@ -129,7 +123,10 @@ func New(ctx context.Context, db *gorm.DB, opts ...Option) (*Store, error) {
 		}
 		// Subjects, roles and permissions differing only in case are
 		// different names, in the store as in memory.
-		return schema.ExactText(ctx, db, s.table)
+		if err := schema.ExactText(ctx, db, s.table); err != nil {
+			return err
+		}
+		return s.ensureTenantIndexes(ctx)
 	})
 	if err != nil {
 		return nil, fmt.Errorf("%w: gormstore: %w", authz.ErrStore, err)
@@ -251,14 +248,7 @@ func (s *Store) seedOnce(ctx context.Context, initial authz.Policy) error {
 			return err
 		}
 		if rows == 0 && len(initial.Grants)+len(initial.Roles) > 0 {
-			adapter, err := s.txAdapter(tx)
-			if err != nil {
-				return err
-			}
-			if err := addInBatches(adapter, "p", grantRules(initial.Grants)); err != nil {
-				return err
-			}
-			if err := addInBatches(adapter, "g", roleRules(initial.Roles)); err != nil {
+			if err := s.insert(tx, lines(initial), true); err != nil {
 				return err
 			}
 			if _, err := bumpRevision(tx, s.table); err != nil {
@@ -276,59 +266,33 @@ func (s *Store) seeded(db *gorm.DB) (bool, error) {
 	return n > 0, err
 }
 
-func addInBatches(adapter *gormadapter.Adapter, ptype string, rules [][]string) error {
-	for len(rules) > 0 {
-		n := min(len(rules), seedBatch)
-		if err := adapter.AddPolicies(ptype, ptype, rules[:n]); err != nil {
-			return err
-		}
-		rules = rules[n:]
-	}
-	return nil
+// Load reads the whole policy, in the order it was written, with the
+// revision it is at, from one snapshot of the database. A row that has
+// neither a grant's nor a role assignment's number of values (4 or 5 for
+// a grant, 2 or 3 for a role assignment, the tenant being the fifth or
+// third) is returned as a *authz.PolicyError.
+func (s *Store) Load(ctx context.Context) (authz.Policy, int64, error) {
+	return s.load(ctx, s.readAll)
 }
 
-// Load reads the whole policy through the adapter, in the order it was
-// written, with the revision it is at, from one snapshot of the database.
-// A row that does not have a grant's or a role's number of values is
-// returned as a *authz.PolicyError.
-func (s *Store) Load(ctx context.Context) (authz.Policy, int64, error) {
-	scratch := s.shape.Copy()
-	scratch.ClearPolicy()
-	var revision int64
+// load reads a policy with read, and the revision, from one snapshot.
+func (s *Store) load(ctx context.Context, read func(tx *gorm.DB) (authz.Policy, error)) (authz.Policy, int64, error) {
+	var (
+		p        authz.Policy
+		revision int64
+	)
 	err := s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
 		var err error
 		if revision, err = readRevision(tx, s.table); err != nil {
 			return err
 		}
-		adapter, err := s.txAdapter(tx)
-		if err != nil {
-			return err
-		}
-		return adapter.LoadPolicyCtx(ctx, scratch)
+		p, err = read(tx)
+		return err
 	}, s.snapshot())
 	if err != nil {
 		return authz.Policy{}, 0, fmt.Errorf("load %s: %w", s.table, err)
 	}
-	var p authz.Policy
-	for _, rule := range scratch["p"]["p"].Policy {
-		if len(rule) != 4 {
-			return authz.Policy{}, 0, s.badRow("p", rule, "a grant has 4 values (subject, permission, scope, effect)")
-		}
-		p.Grants = append(p.Grants, authz.Grant{Subject: rule[0], Permission: permissions.Permission(rule[1]),
-			Scope: permissions.Scope(rule[2]), Effect: authz.Effect(rule[3])})
-	}
-	for _, rule := range scratch["g"]["g"].Policy {
-		if len(rule) != 2 {
-			return authz.Policy{}, 0, s.badRow("g", rule, "a role assignment has 2 values (member, role)")
-		}
-		p.Roles = append(p.Roles, authz.RoleAssignment{Member: rule[0], Role: rule[1]})
-	}
 	return p, revision, nil
-}
-
-func (s *Store) badRow(ptype string, rule []string, want string) error {
-	return &authz.PolicyError{Source: s.table, Text: strings.Join(append([]string{ptype}, rule...), ", "),
-		Err: fmt.Errorf("%d values: %s", len(rule), want)}
 }
 
 // snapshot returns the options of a transaction whose reads all see one
@@ -357,22 +321,15 @@ func (s *Store) Apply(ctx context.Context, c authz.Change, base int64) (int64, e
 		if revision != base+1 {
 			return fmt.Errorf("%w: %s is at revision %d, not %d", authz.ErrStale, s.table, revision-1, base)
 		}
-		adapter, err := s.txAdapter(tx)
-		if err != nil {
-			return err
-		}
-		for _, step := range []struct {
-			ptype  string
-			rules  [][]string
+		for _, p := range []struct {
+			policy authz.Policy
 			remove bool
 		}{
-			{"p", grantRules(c.RemoveGrants), true},
-			{"g", roleRules(c.RemoveRoles), true},
-			{"p", grantRules(c.AddGrants), false},
-			{"g", roleRules(c.AddRoles), false},
+			{authz.Policy{Grants: c.RemoveGrants, Roles: c.RemoveRoles}, true},
+			{authz.Policy{Grants: c.AddGrants, Roles: c.AddRoles}, false},
 		} {
-			for _, rule := range step.rules {
-				if err := s.applyRule(ctx, tx, adapter, step.ptype, rule, step.remove); err != nil {
+			for _, row := range lines(p.policy) {
+				if err := s.applyRow(tx, row, p.remove); err != nil {
 					return err
 				}
 			}
@@ -385,59 +342,31 @@ func (s *Store) Apply(ctx context.Context, c authz.Change, base int64) (int64, e
 	return revision, nil
 }
 
-// applyRule removes or adds one line within tx, after checking that the
-// table holds it, or does not.
-func (s *Store) applyRule(ctx context.Context, tx *gorm.DB, adapter *gormadapter.Adapter, ptype string, rule []string, remove bool) error {
-	n, err := s.count(tx, ptype, rule)
+// applyRow removes or adds the row of one line within tx, after checking
+// that the table holds it, or does not.
+func (s *Store) applyRow(tx *gorm.DB, row gormadapter.CasbinRule, remove bool) error {
+	if remove {
+		n, err := s.remove(tx, row)
+		if err == nil && n == 0 {
+			err = fmt.Errorf("%w: %s holds no line %q", authz.ErrStale, s.table, describe(row))
+		}
+		return err
+	}
+	n, err := s.count(tx, row)
+	if err == nil && n > 0 {
+		err = fmt.Errorf("%w: %s already holds %q", authz.ErrStale, s.table, describe(row))
+	}
 	if err != nil {
 		return err
 	}
-	switch {
-	case remove && n == 0:
-		return fmt.Errorf("%w: %s holds no line %q", authz.ErrStale, s.table, strings.Join(append([]string{ptype}, rule...), ", "))
-	case !remove && n > 0:
-		return fmt.Errorf("%w: %s already holds %q", authz.ErrStale, s.table, strings.Join(append([]string{ptype}, rule...), ", "))
-	case remove:
-		return adapter.RemovePolicyCtx(ctx, ptype, ptype, rule)
-	}
-	return adapter.AddPolicyCtx(ctx, ptype, ptype, rule)
+	return s.insert(tx, []gormadapter.CasbinRule{row}, false)
 }
 
-// count returns how many rows hold exactly the line ptype, rule.
-func (s *Store) count(tx *gorm.DB, ptype string, rule []string) (int64, error) {
-	values := [6]string{}
-	copy(values[:], rule)
-	var n int64
-	err := tx.Table(s.table).
-		Where("ptype = ? AND v0 = ? AND v1 = ? AND v2 = ? AND v3 = ? AND v4 = ? AND v5 = ?",
-			ptype, values[0], values[1], values[2], values[3], values[4], values[5]).
-		Count(&n).Error
-	return n, err
-}
-
-// txAdapter returns a GORM adapter bound to tx that skips migrations (the
-// tables exist since New).
-func (s *Store) txAdapter(tx *gorm.DB) (*gormadapter.Adapter, error) {
-	gormadapter.TurnOffAutoMigrate(tx)
-	adapter, err := gormadapter.NewAdapterByDBUseTableName(tx, "", s.table)
-	if err != nil {
-		return nil, fmt.Errorf("bind adapter to transaction: %w", err)
+// describe returns row as a policy line.
+func describe(row gormadapter.CasbinRule) string {
+	values := []string{row.Ptype, row.V0, row.V1, row.V2, row.V3, row.V4, row.V5}
+	for len(values) > 1 && values[len(values)-1] == "" {
+		values = values[:len(values)-1]
 	}
-	return adapter, nil
-}
-
-func grantRules(grants []authz.Grant) [][]string {
-	rules := make([][]string, len(grants))
-	for i, g := range grants {
-		rules[i] = []string{g.Subject, string(g.Permission), string(g.Scope), string(g.Effect)}
-	}
-	return rules
-}
-
-func roleRules(roles []authz.RoleAssignment) [][]string {
-	rules := make([][]string, len(roles))
-	for i, a := range roles {
-		rules[i] = []string{a.Member, a.Role}
-	}
-	return rules
+	return strings.Join(values, ", ")
 }
