@@ -56,7 +56,7 @@ func (s *Store) readTenants(tx *gorm.DB, f authz.TenantFilter) (authz.Policy, er
 	names := slices.Compact(slices.Sorted(slices.Values(slices.Concat(f.Tenants, f.Above))))
 	for _, tc := range tenantColumns {
 		for chunk := range slices.Chunk(names, namesPerQuery) {
-			if err := s.readWhere(tx, r, "ptype = ? AND "+tc.column+" IN ?", tc.ptype, chunk); err != nil {
+			if err := s.readWhere(tx, r, tc.column, "ptype = ? AND "+tc.column+" IN ?", tc.ptype, chunk); err != nil {
 				return authz.Policy{}, err
 			}
 		}
@@ -71,7 +71,7 @@ func (s *Store) readTenants(tx *gorm.DB, f authz.TenantFilter) (authz.Policy, er
 				args = append(args, values...)
 			}
 			where := "ptype = ? AND (" + strings.Join(below, " OR ") + ")"
-			if err := s.readWhere(tx, r, where, args...); err != nil {
+			if err := s.readWhere(tx, r, tc.column, where, args...); err != nil {
 				return authz.Policy{}, err
 			}
 		}
@@ -79,9 +79,16 @@ func (s *Store) readTenants(tx *gorm.DB, f authz.TenantFilter) (authz.Policy, er
 	return r.inOrder(), nil
 }
 
-// readWhere reads the rows where holds into r.
-func (s *Store) readWhere(tx *gorm.DB, r *rowReader, where string, args ...any) error {
-	rows, err := tx.Raw(selectRows+s.table+" WHERE "+where+" ORDER BY id", args...).Rows()
+// readWhere reads the rows where holds into r, through the tenant index
+// on column. SQLite, which has no statistics unless asked to gather them,
+// would rather scan every line of the kind in the adapter's unique index,
+// which holds every column: it is told which index to use.
+func (s *Store) readWhere(tx *gorm.DB, r *rowReader, column, where string, args ...any) error {
+	from := s.table
+	if s.db.Dialector.Name() == "sqlite" {
+		from += " INDEXED BY " + tenantIndexName(s.table, column)
+	}
+	rows, err := tx.Raw(selectRows+from+" WHERE "+where+" ORDER BY id", args...).Rows()
 	if err != nil {
 		return err
 	}
