@@ -475,3 +475,32 @@ func TestTenantReplicasFollowEachOther(t *testing.T) {
 		assert.ErrorIs(t, err, authz.ErrInvalidTenant)
 	})
 }
+
+// An initial policy with tenants seeds the table in Casbin's columns, and
+// an engine on the model without tenants refuses the table.
+func TestTenantPolicySeedsTheStore(t *testing.T) {
+	t.Parallel()
+	testdb.Each(t, func(t *testing.T, b testdb.Backend) {
+		ctx := context.Background()
+		db := b.Open(t)
+		initial := "p, admin, acme, users:*, any, allow\np, auditor, *, billing:read, any, allow\n" +
+			"g, alice, admin, acme\ng, ops, auditor, *\n"
+		e, err := authz.New(ctx, tenantTestModel, authz.WithStore(openTenantStore(t, db)), authz.WithPolicy(initial))
+		require.NoError(t, err)
+		assert.Equal(t, []string{
+			"p, admin, acme, users:*, any, allow",
+			"p, auditor, *, billing:read, any, allow",
+			"g, alice, admin, acme",
+			"g, ops, auditor, *",
+		}, tableLines(t, db, gormstore.DefaultTable))
+		d, err := e.Decide(ctx, authz.Request{Subject: "alice", Tenant: "acme", Permission: "users:invite"})
+		require.NoError(t, err)
+		assert.True(t, d.Allowed)
+
+		_, err = authz.New(ctx, authz.WithStore(openTenantStore(t, db)))
+		var perr *authz.PolicyError
+		require.ErrorAs(t, err, &perr)
+		assert.ErrorIs(t, err, authz.ErrInvalidTenant)
+		assert.Equal(t, "casbin_rule", perr.Source)
+	})
+}
