@@ -504,3 +504,26 @@ func TestTenantPolicySeedsTheStore(t *testing.T) {
 		assert.Equal(t, "casbin_rule", perr.Source)
 	})
 }
+
+// The tenant indexes of a table with a long name have names the databases
+// accept, and a store opened again finds them. (59 bytes: the adapter's
+// own index, "idx_" and the table's name, must fit MySQL's 64.)
+func TestTenantIndexesOfALongTable(t *testing.T) {
+	t.Parallel()
+	testdb.Each(t, func(t *testing.T, b testdb.Backend) {
+		ctx := context.Background()
+		store := b.New(t)
+		table := "p" + strings.Repeat("x", 58)
+		for range 2 {
+			s, err := gormstore.New(ctx, store.Open(t), gormstore.WithTable(table))
+			require.NoError(t, err)
+			e, err := authz.New(ctx, tenantTestModel, authz.WithStore(s))
+			require.NoError(t, err)
+			require.NoError(t, e.Tenant("acme/eu").AssignRole(ctx, "alice", "admin"))
+			p, _, err := s.LoadTenants(ctx, authz.TenantFilter{Tenants: []string{"acme"}})
+			require.NoError(t, err)
+			assert.Equal(t, []authz.RoleAssignment{{Member: "alice", Role: "admin", Tenant: "acme/eu"}}, p.Roles)
+			require.NoError(t, e.RemoveTenant(ctx, "acme"))
+		}
+	})
+}
