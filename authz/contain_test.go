@@ -138,12 +138,18 @@ func TestDecisionsFailClosedWhileMemoryCannotBeRebuilt(t *testing.T) {
 	// The store stops answering reads once it has taken the removal, so
 	// memory cannot be reloaded.
 	var gone atomic.Bool
-	require.NoError(t, db.Callback().Delete().After("gorm:delete").Register("test:gone", func(*gorm.DB) { gone.Store(true) }))
-	require.NoError(t, db.Callback().Query().Before("gorm:query").Register("test:refuse", func(tx *gorm.DB) {
+	require.NoError(t, db.Callback().Raw().After("gorm:raw").Register("test:gone", func(tx *gorm.DB) {
+		if strings.HasPrefix(tx.Statement.SQL.String(), "DELETE") {
+			gone.Store(true)
+		}
+	}))
+	refuse := func(tx *gorm.DB) {
 		if gone.Load() {
 			_ = tx.AddError(errors.New("store gone"))
 		}
-	}))
+	}
+	require.NoError(t, db.Callback().Query().Before("gorm:query").Register("test:refuse", refuse))
+	require.NoError(t, db.Callback().Row().Before("gorm:row").Register("test:refuse", refuse))
 
 	err := e.RemoveGrant(ctx, deletePosts)
 	require.ErrorIs(t, err, authz.ErrEngine)
