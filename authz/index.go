@@ -273,7 +273,10 @@ func matching(grants []indexedGrant, tenant tenantKey, key string, wildcard bool
 		start, _ = slices.BinarySearchFunc(grants, 0, func(e indexedGrant, _ int) int { return compareKey(e, tenant, key, wildcard) })
 	}
 	for i := start; i < len(grants); i++ {
-		if compareKey(grants[i], tenant, key, wildcard) == 0 {
+		switch c := compareKey(grants[i], tenant, key, wildcard); {
+		case c > 0:
+			return nil // sorted: nothing further matches
+		case c == 0:
 			end := i + 1
 			for end < len(grants) && compareKey(grants[end], tenant, key, wildcard) == 0 {
 				end++
@@ -291,6 +294,9 @@ func parentsIn(parents []parentLink, tenant string) []parentLink {
 		start, _ = slices.BinarySearchFunc(parents, tenant, func(l parentLink, t string) int { return strings.Compare(l.tenant, t) })
 	}
 	for i := start; i < len(parents); i++ {
+		if parents[i].tenant > tenant {
+			return nil // sorted: nothing further matches
+		}
 		if parents[i].tenant == tenant {
 			end := i + 1
 			for end < len(parents) && parents[end].tenant == tenant {
