@@ -19,8 +19,16 @@
 // the same way. The adapters in adapters/nethttp, adapters/gin and
 // adapters/fiber only read the request and write the response.
 //
+// Under a model with tenants (gatehouse.TenantModel), Config.Tenant says
+// once where requests name their tenant: a path parameter, a header, the
+// host's subdomain or a claim of the caller's token. On every guarded
+// route the adapters first admit the caller to the tenant (EnterTenant):
+// a caller who is no member of it is answered as if the resource did not
+// exist (404), so tenant names do not leak; a member's requirements are
+// then decided in the tenant, and the handler finds it with TenantFrom.
+//
 // Refusals are ordered as clients expect: 401 for an anonymous caller, then
-// 404 for a resource that does not exist, then 403 for one the caller may
-// not touch. Anything the Guard cannot decide (a store that is down, a
+// 404 for a tenant the caller is not in or a resource that does not exist,
+// then 403 for one the caller may not touch. Anything the Guard cannot decide (a store that is down, a
 // cancelled request) is a 503, never an allow.
 package guard

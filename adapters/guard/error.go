@@ -179,6 +179,8 @@ func (g *Guard) classify(err error) *Error {
 	case errors.Is(err, authz.ErrTooDeep):
 		return &Error{Status: http.StatusConflict, Code: CodeConflict,
 			Message: fmt.Sprintf("the chain of roles would be longer than %d", authz.MaxRoleDepth), Cause: err}
+	case errors.Is(err, authz.ErrInvalidTenant): // before ErrInvalidSubject, which it may wrap
+		return BadRequestFor(err, "malformed tenant")
 	case errors.Is(err, authz.ErrInvalidSubject):
 		return BadRequestFor(err, "malformed subject or role name")
 	case errors.Is(err, permissions.ErrInvalidPermission):

@@ -57,6 +57,18 @@ type Config struct {
 	// nil: only the Engine's role names are refused, which misses a role
 	// nobody holds yet.
 	IsSubject func(id string) bool
+	// Tenant, under an engine with tenants (gatehouse.TenantModel), says
+	// where requests name the tenant they are made in (TenantFromPath,
+	// TenantFromHeader, TenantFromSubdomain, TenantFromClaim). Every route
+	// the adapters guard then admits only members of the tenant (see
+	// EnterTenant: others get the 404 of a resource that does not exist,
+	// so tenant names do not leak) and decides in it. Routes made at the
+	// platform's level, outside every tenant, belong behind a second
+	// middleware whose Config has no Tenant. Default none: every decision
+	// is made outside every tenant, where only the rules written for all
+	// tenants ("*") apply — what an engine without tenants decides, and
+	// under a model with tenants what a platform's own routes want.
+	Tenant TenantSource
 	// Logger records every denial with its reason (subject id, credential
 	// kind, permission, rule — never a credential) at Info, and every
 	// error ErrorFor could not classify at Error. Default slog.Default().
@@ -91,6 +103,12 @@ func New(cfg Config) (*Guard, error) {
 		if method != "" && !KnownMethod(method) {
 			return nil, fmt.Errorf("guard: path %q: %q is not an HTTP method", p, method)
 		}
+	}
+	if err := cfg.Tenant.validate(); err != nil {
+		return nil, err
+	}
+	if !cfg.Tenant.IsZero() && (cfg.Engine == nil || !cfg.Engine.Tenanted()) {
+		return nil, fmt.Errorf("guard: Config.Tenant (%s) needs an Engine whose model has tenants (gatehouse.TenantModel)", cfg.Tenant)
 	}
 	log := cfg.Logger
 	if log == nil {

@@ -110,17 +110,22 @@ func (g *Guard) Check(ctx context.Context, subject authn.Subject, req Requiremen
 	if g.cfg.Engine == nil {
 		return g.ErrorFor(fmt.Errorf("guard: no authz engine configured"))
 	}
+	tenant, e := g.tenantOf(ctx, subject)
+	if e != nil {
+		return e
+	}
+	in := g.cfg.Engine.Tenant(tenant)
 	if len(req.roles) > 0 {
-		return g.checkRoles(ctx, subject, req)
+		return g.checkRoles(ctx, in, subject, req)
 	}
 	if len(req.perms) == 0 {
 		// The zero Requirement demands nothing nameable: refuse rather than
 		// let a forgotten constructor allow everyone.
-		return g.deny(ctx, subject, req.String(), "empty requirement")
+		return g.deny(ctx, subject, tenant, req.String(), "empty requirement")
 	}
 	var reasons []string
 	for _, p := range req.perms {
-		d, err := g.cfg.Engine.Decide(ctx, authz.Request{Subject: subject.ID, Permission: p})
+		d, err := in.Decide(ctx, authz.Request{Subject: subject.ID, Permission: p})
 		if err != nil {
 			return g.failed(ctx, subject, err)
 		}
@@ -128,14 +133,14 @@ func (g *Guard) Check(ctx context.Context, subject authn.Subject, req Requiremen
 			return nil
 		}
 		if !d.Allowed && !req.any {
-			return g.deny(ctx, subject, req.String(), d.Reason())
+			return g.deny(ctx, subject, tenant, req.String(), d.Reason())
 		}
 		if req.any {
 			reasons = append(reasons, d.Reason())
 		}
 	}
 	if req.any {
-		return g.deny(ctx, subject, req.String(), strings.Join(reasons, "; "))
+		return g.deny(ctx, subject, tenant, req.String(), strings.Join(reasons, "; "))
 	}
 	return nil
 }
@@ -149,12 +154,16 @@ func (g *Guard) CheckResource(ctx context.Context, subject authn.Subject, perm p
 	if g.cfg.Engine == nil {
 		return g.ErrorFor(fmt.Errorf("guard: no authz engine configured"))
 	}
-	d, err := g.cfg.Engine.Decide(ctx, authz.Request{Subject: subject.ID, Permission: perm, Resource: resource})
+	tenant, e := g.tenantOf(ctx, subject)
+	if e != nil {
+		return e
+	}
+	d, err := g.cfg.Engine.Tenant(tenant).Decide(ctx, authz.Request{Subject: subject.ID, Permission: perm, Resource: resource})
 	if err != nil {
 		return g.failed(ctx, subject, err)
 	}
 	if !d.Allowed {
-		return g.deny(ctx, subject, string(perm), d.Reason())
+		return g.deny(ctx, subject, tenant, string(perm), d.Reason())
 	}
 	return nil
 }
@@ -169,15 +178,19 @@ func (g *Guard) Filter(ctx context.Context, subject authn.Subject, perm permissi
 	if g.cfg.Engine == nil {
 		return authz.ListFilter{Kind: authz.FilterNone}, g.ErrorFor(fmt.Errorf("guard: no authz engine configured"))
 	}
-	f, err := g.cfg.Engine.Filter(ctx, subject.ID, perm)
+	tenant, e := g.tenantOf(ctx, subject)
+	if e != nil {
+		return authz.ListFilter{Kind: authz.FilterNone}, e
+	}
+	f, err := g.cfg.Engine.Tenant(tenant).Filter(ctx, subject.ID, perm)
 	if err != nil {
 		return authz.ListFilter{Kind: authz.FilterNone}, g.failed(ctx, subject, err)
 	}
 	return f, nil
 }
 
-func (g *Guard) checkRoles(ctx context.Context, subject authn.Subject, req Requirement) *Error {
-	held, err := g.cfg.Engine.Roles(ctx, subject.ID)
+func (g *Guard) checkRoles(ctx context.Context, in authz.Tenant, subject authn.Subject, req Requirement) *Error {
+	held, err := in.Roles(ctx, subject.ID)
 	if err != nil {
 		return g.failed(ctx, subject, err)
 	}
@@ -187,19 +200,24 @@ func (g *Guard) checkRoles(ctx context.Context, subject authn.Subject, req Requi
 			return nil
 		}
 		if !has && !req.any {
-			return g.deny(ctx, subject, req.String(), fmt.Sprintf("%q does not hold role %q", subject.ID, role))
+			return g.deny(ctx, subject, in.Name(), req.String(), fmt.Sprintf("%q does not hold role %q", subject.ID, role))
 		}
 	}
 	if req.any {
-		return g.deny(ctx, subject, req.String(), fmt.Sprintf("%q holds none of the roles", subject.ID))
+		return g.deny(ctx, subject, in.Name(), req.String(), fmt.Sprintf("%q holds none of the roles", subject.ID))
 	}
 	return nil
 }
 
-// deny logs a denial and returns the 403.
-func (g *Guard) deny(ctx context.Context, subject authn.Subject, wanted, reason string) *Error {
-	g.log.InfoContext(ctx, "access denied",
-		"subject", subject.ID, "credential", string(subject.Method), "required", wanted, "reason", reason)
+// deny logs a denial, in tenant when there is one, and returns the 403.
+func (g *Guard) deny(ctx context.Context, subject authn.Subject, tenant, wanted, reason string) *Error {
+	if tenant != "" {
+		g.log.InfoContext(ctx, "access denied", "subject", subject.ID, "credential", string(subject.Method),
+			"tenant", tenant, "required", wanted, "reason", reason)
+	} else {
+		g.log.InfoContext(ctx, "access denied",
+			"subject", subject.ID, "credential", string(subject.Method), "required", wanted, "reason", reason)
+	}
 	return &Error{Status: http.StatusForbidden, Code: CodeForbidden, Message: "you may not " + wanted}
 }
 

@@ -20,11 +20,15 @@ type Loaded struct {
 // expect: 401 for an anonymous caller; then the loader, whose ErrNotFound is
 // a 404 (before any 403, and only to authenticated callers); then the
 // decision on the loaded resource, 403 when refused. load runs only for an
-// authenticated caller.
+// authenticated caller and, with Config.Tenant, only for a member of the
+// tenant EnterTenant admitted it to, whose decision is made there.
 func (g *Guard) Authorize(ctx context.Context, subject authn.Subject, perm permissions.Permission,
 	load func(context.Context) (Loaded, error)) (Loaded, *Error) {
 	if subject.IsZero() {
 		return Loaded{}, g.unauthorized(CodeUnauthorized, "authentication required", authn.ErrNoCredentials, false)
+	}
+	if _, e := g.tenantOf(ctx, subject); e != nil {
+		return Loaded{}, e
 	}
 	loaded, err := load(ctx)
 	if err != nil {
