@@ -19,6 +19,11 @@
 //	mux.Handle("GET /admin/users", mw.RequirePermission(permissions.UsersRead)(listUsers))
 //	http.ListenAndServe(addr, mw.Authenticate(mux))
 //
+// Under a model with tenants, Guard.Tenant (guard.TenantFromPath("org"),
+// say) makes every guarded route admit only members of the request's
+// tenant — others get 404 — and decide in it; handlers find the tenant
+// with Tenant.
+//
 // Authenticate puts the subject in the request's context, where handlers
 // find it with authn.FromContext (or SubjectFrom). Refusals are JSON
 // {"error": code, "message": text} with the statuses and headers of package

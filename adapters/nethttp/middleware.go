@@ -53,6 +53,26 @@ func (m *Middleware) refuse(w http.ResponseWriter, r *http.Request, e *guard.Err
 // for anonymous requests.
 func SubjectFrom(ctx context.Context) (authn.Subject, bool) { return authn.FromContext(ctx) }
 
+// Tenant returns the tenant the request's caller was admitted to by a
+// guard of this middleware, under Guard.Tenant; ok is false without one.
+// Handlers scope their queries to it (authz.ListFilter.WhereTenant).
+func Tenant(r *http.Request) (tenant string, ok bool) { return guard.TenantFrom(r.Context()) }
+
+// enterTenant admits the caller of r to the tenant r names, under
+// Guard.Tenant (see guard.Guard.EnterTenant), and returns r carrying it.
+// On refusal it has written the refusal.
+func (m *Middleware) enterTenant(w http.ResponseWriter, r *http.Request, s authn.Subject) (*http.Request, bool) {
+	ctx, e := m.guard.EnterTenant(r.Context(), s, guard.RequestTenant(r))
+	if e != nil {
+		m.refuse(w, r, e)
+		return r, false
+	}
+	if ctx != r.Context() {
+		r = r.WithContext(ctx)
+	}
+	return r, true
+}
+
 // Loaded returns the resource RequireOwnership loaded for this request.
 func Loaded[T any](r *http.Request) (T, bool) { return guard.LoadedFrom[T](r.Context()) }
 
@@ -90,11 +110,18 @@ func (m *Middleware) authenticate(next http.Handler, mode func(*http.Request) gu
 	})
 }
 
-// Require guards a handler with req: 401 anonymous, 403 refused.
+// Require guards a handler with req: 401 anonymous, 403 refused. Under
+// Guard.Tenant, a caller who is no member of the request's tenant gets 404
+// and req is decided in the tenant; register the handler on a ServeMux
+// pattern naming the tenant's parameter when it comes from the path.
 func (m *Middleware) Require(req guard.Requirement) func(http.Handler) http.Handler {
 	return func(next http.Handler) http.Handler {
 		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 			s, _ := authn.FromContext(r.Context())
+			r, ok := m.enterTenant(w, r, s)
+			if !ok {
+				return
+			}
 			if e := m.guard.Check(r.Context(), s, req); e != nil {
 				m.refuse(w, r, e)
 				return
@@ -134,7 +161,8 @@ func (m *Middleware) RequireRoles(roles ...string) func(http.Handler) http.Handl
 // (returning guard.ErrNotFound when it does not exist), and p is decided on
 // it, so grants scoped "own" apply to its owner. Anonymous callers get 401,
 // missing resources 404, refused callers 403. The handler finds the loaded
-// value with Loaded.
+// value with Loaded. Under Guard.Tenant, a caller who is no member of the
+// request's tenant gets 404 before anything is loaded.
 func (m *Middleware) RequireOwnership(p permissions.Permission, load func(r *http.Request) (guard.Loaded, error)) func(http.Handler) http.Handler {
 	if err := p.ValidateRequest(); err != nil {
 		panic("httpadapter: " + err.Error())
@@ -142,6 +170,10 @@ func (m *Middleware) RequireOwnership(p permissions.Permission, load func(r *htt
 	return func(next http.Handler) http.Handler {
 		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 			s, _ := authn.FromContext(r.Context())
+			r, ok := m.enterTenant(w, r, s)
+			if !ok {
+				return
+			}
 			loaded, e := m.guard.Authorize(r.Context(), s, p, func(context.Context) (guard.Loaded, error) { return load(r) })
 			if e != nil {
 				m.refuse(w, r, e)
@@ -154,9 +186,17 @@ func (m *Middleware) RequireOwnership(p permissions.Permission, load func(r *htt
 
 // Filter returns the caller's list filter for p (FilterNone for anonymous
 // callers), for a handler that lists resources with one query. On error it
-// has written the refusal, and the handler must return.
+// has written the refusal, and the handler must return. Under
+// Guard.Tenant the filter is made in the request's tenant (its Tenant
+// field set, for WhereTenant), and a caller who is no member gets 404.
 func (m *Middleware) Filter(w http.ResponseWriter, r *http.Request, p permissions.Permission) (authz.ListFilter, bool) {
 	s, _ := authn.FromContext(r.Context())
+	if !s.IsZero() {
+		var ok bool
+		if r, ok = m.enterTenant(w, r, s); !ok {
+			return authz.ListFilter{Kind: authz.FilterNone}, false
+		}
+	}
 	f, e := m.guard.Filter(r.Context(), s, p)
 	if e != nil {
 		m.refuse(w, r, e)
