@@ -18,6 +18,11 @@
 //	mw.Mount(r, api.Routes()...) // /auth/login, /auth/refresh, /me, /api-keys, …
 //	r.GET("/admin/users", mw.RequirePermission(permissions.UsersRead), listUsers)
 //
+// Under a model with tenants, Guard.Tenant (guard.TenantFromPath("org")
+// for routes such as "/orgs/:org/posts") makes every guarded route admit
+// only members of the request's tenant — others get 404 — and decide in
+// it; handlers find the tenant with Tenant(c).
+//
 // Handlers find the subject with SubjectFrom(c) (or authn.FromContext on
 // c.Request.Context()). Refusals are JSON {"error": code, "message": text}
 // with the statuses and headers of package guard; Config.ErrorWriter

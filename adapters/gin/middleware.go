@@ -55,6 +55,34 @@ func (m *Middleware) refuse(c *gin.Context, e *guard.Error) {
 // is false for anonymous requests.
 func SubjectFrom(c *gin.Context) (authn.Subject, bool) { return authn.FromContext(c.Request.Context()) }
 
+// Tenant returns the tenant a guard of this middleware admitted the
+// request's caller to, under Guard.Tenant; ok is false without one.
+// Handlers scope their queries to it (authz.ListFilter.WhereTenant).
+func Tenant(c *gin.Context) (tenant string, ok bool) { return guard.TenantFrom(c.Request.Context()) }
+
+// tenantRequest reads a Gin request for a guard.TenantSource: path
+// parameters are Gin's.
+type tenantRequest struct{ c *gin.Context }
+
+func (r tenantRequest) PathValue(name string) string      { return r.c.Param(name) }
+func (r tenantRequest) Host() string                      { return r.c.Request.Host }
+func (r tenantRequest) HeaderValues(name string) []string { return r.c.Request.Header.Values(name) }
+
+// enterTenant admits the caller to the tenant the request names, under
+// Guard.Tenant (see guard.Guard.EnterTenant), and keeps it in the
+// request's context. On refusal it has written the refusal and aborted.
+func (m *Middleware) enterTenant(c *gin.Context, s authn.Subject) bool {
+	ctx, e := m.guard.EnterTenant(c.Request.Context(), s, tenantRequest{c})
+	if e != nil {
+		m.refuse(c, e)
+		return false
+	}
+	if ctx != c.Request.Context() {
+		c.Request = c.Request.WithContext(ctx)
+	}
+	return true
+}
+
 // Loaded returns the resource RequireOwnership loaded for this request.
 func Loaded[T any](c *gin.Context) (T, bool) { return guard.LoadedFrom[T](c.Request.Context()) }
 
@@ -93,9 +121,14 @@ func (m *Middleware) authenticate(mode func(*gin.Context) guard.Mode) gin.Handle
 }
 
 // Require guards the routes after it with req: 401 anonymous, 403 refused.
+// Under Guard.Tenant, a caller who is no member of the request's tenant
+// gets 404 and req is decided in the tenant.
 func (m *Middleware) Require(req guard.Requirement) gin.HandlerFunc {
 	return func(c *gin.Context) {
 		s, _ := SubjectFrom(c)
+		if !m.enterTenant(c, s) {
+			return
+		}
 		if e := m.guard.Check(c.Request.Context(), s, req); e != nil {
 			m.refuse(c, e)
 			return
@@ -133,13 +166,18 @@ func (m *Middleware) RequireRoles(roles ...string) gin.HandlerFunc {
 // RequireOwnership guards a route acting on one resource: load finds it
 // (returning guard.ErrNotFound when it does not exist), and p is decided on
 // it. Anonymous callers get 401, missing resources 404, refused callers
-// 403. The handler finds the loaded value with Loaded.
+// 403. The handler finds the loaded value with Loaded. Under Guard.Tenant,
+// a caller who is no member of the request's tenant gets 404 before
+// anything is loaded, and load finds the tenant with Tenant.
 func (m *Middleware) RequireOwnership(p permissions.Permission, load func(c *gin.Context) (guard.Loaded, error)) gin.HandlerFunc {
 	if err := p.ValidateRequest(); err != nil {
 		panic("ginadapter: " + err.Error())
 	}
 	return func(c *gin.Context) {
 		s, _ := SubjectFrom(c)
+		if !m.enterTenant(c, s) {
+			return
+		}
 		ctx := c.Request.Context()
 		loaded, e := m.guard.Authorize(ctx, s, p, func(context.Context) (guard.Loaded, error) { return load(c) })
 		if e != nil {
@@ -153,9 +191,14 @@ func (m *Middleware) RequireOwnership(p permissions.Permission, load func(c *gin
 
 // Filter returns the caller's list filter for p (FilterNone for anonymous
 // callers). On error it has written the refusal and aborted; the handler
-// must return.
+// must return. Under Guard.Tenant the filter is made in the request's
+// tenant (its Tenant field set, for WhereTenant), and a caller who is no
+// member gets 404.
 func (m *Middleware) Filter(c *gin.Context, p permissions.Permission) (authz.ListFilter, bool) {
 	s, _ := SubjectFrom(c)
+	if !s.IsZero() && !m.enterTenant(c, s) {
+		return authz.ListFilter{Kind: authz.FilterNone}, false
+	}
 	f, e := m.guard.Filter(c.Request.Context(), s, p)
 	if e != nil {
 		m.refuse(c, e)
