@@ -65,6 +65,34 @@ func (m *Middleware) refuse(c fiber.Ctx, e *guard.Error) error {
 // is false for anonymous requests.
 func SubjectFrom(c fiber.Ctx) (authn.Subject, bool) { return authn.FromContext(c.Context()) }
 
+// Tenant returns the tenant a guard of this middleware admitted the
+// request's caller to, under Guard.Tenant; ok is false without one. It is
+// a copy, not Fiber's buffer: handlers may keep it. They scope their
+// queries to it (authz.ListFilter.WhereTenant).
+func Tenant(c fiber.Ctx) (tenant string, ok bool) { return guard.TenantFrom(c.Context()) }
+
+// tenantRequest reads a Fiber request for a guard.TenantSource. Its
+// strings alias Fiber's request buffer; the guard copies the tenant it
+// finds before keeping it.
+type tenantRequest struct{ credentials }
+
+func (r tenantRequest) PathValue(name string) string { return r.c.Params(name) }
+func (r tenantRequest) Host() string                 { return string(r.c.Request().Host()) }
+
+// enterTenant admits the caller to the tenant the request names, under
+// Guard.Tenant (see guard.Guard.EnterTenant), and keeps it in the
+// request's context. When ok is false the refusal has been written.
+func (m *Middleware) enterTenant(c fiber.Ctx, s authn.Subject) (ok bool, err error) {
+	ctx, e := m.guard.EnterTenant(c.Context(), s, tenantRequest{credentials{c}})
+	if e != nil {
+		return false, m.refuse(c, e)
+	}
+	if ctx != c.Context() {
+		c.SetContext(ctx)
+	}
+	return true, nil
+}
+
 // Loaded returns the resource RequireOwnership loaded for this request.
 func Loaded[T any](c fiber.Ctx) (T, bool) { return guard.LoadedFrom[T](c.Context()) }
 
@@ -101,10 +129,15 @@ func (m *Middleware) authenticate(mode func(fiber.Ctx) guard.Mode) fiber.Handler
 	}
 }
 
-// Require guards a route with req: 401 anonymous, 403 refused.
+// Require guards a route with req: 401 anonymous, 403 refused. Under
+// Guard.Tenant, a caller who is no member of the request's tenant gets 404
+// and req is decided in the tenant.
 func (m *Middleware) Require(req guard.Requirement) fiber.Handler {
 	return func(c fiber.Ctx) error {
 		s, _ := SubjectFrom(c)
+		if ok, err := m.enterTenant(c, s); !ok {
+			return err
+		}
 		if e := m.guard.Check(c.Context(), s, req); e != nil {
 			return m.refuse(c, e)
 		}
@@ -141,13 +174,18 @@ func (m *Middleware) RequireRoles(roles ...string) fiber.Handler {
 // RequireOwnership guards a route acting on one resource: load finds it
 // (returning guard.ErrNotFound when it does not exist), and p is decided on
 // it. Anonymous callers get 401, missing resources 404, refused callers
-// 403. The handler finds the loaded value with Loaded.
+// 403. The handler finds the loaded value with Loaded. Under Guard.Tenant,
+// a caller who is no member of the request's tenant gets 404 before
+// anything is loaded, and load finds the tenant with Tenant.
 func (m *Middleware) RequireOwnership(p permissions.Permission, load func(c fiber.Ctx) (guard.Loaded, error)) fiber.Handler {
 	if err := p.ValidateRequest(); err != nil {
 		panic("fiberadapter: " + err.Error())
 	}
 	return func(c fiber.Ctx) error {
 		s, _ := SubjectFrom(c)
+		if ok, err := m.enterTenant(c, s); !ok {
+			return err
+		}
 		ctx := c.Context()
 		loaded, e := m.guard.Authorize(ctx, s, p, func(context.Context) (guard.Loaded, error) { return load(c) })
 		if e != nil {
@@ -160,9 +198,16 @@ func (m *Middleware) RequireOwnership(p permissions.Permission, load func(c fibe
 
 // Filter returns the caller's list filter for p (FilterNone for anonymous
 // callers). When ok is false the refusal has been written, and the handler
-// must return err.
+// must return err. Under Guard.Tenant the filter is made in the request's
+// tenant (its Tenant field set, for WhereTenant), and a caller who is no
+// member gets 404.
 func (m *Middleware) Filter(c fiber.Ctx, p permissions.Permission) (f authz.ListFilter, ok bool, err error) {
 	s, _ := SubjectFrom(c)
+	if !s.IsZero() {
+		if ok, err := m.enterTenant(c, s); !ok {
+			return authz.ListFilter{Kind: authz.FilterNone}, false, err
+		}
+	}
 	f, e := m.guard.Filter(c.Context(), s, p)
 	if e != nil {
 		return f, false, m.refuse(c, e)
