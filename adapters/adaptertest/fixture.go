@@ -16,6 +16,7 @@ import (
 	"gorm.io/gorm"
 	"gorm.io/gorm/logger"
 
+	"github.com/gatehouse-go/gatehouse"
 	"github.com/gatehouse-go/gatehouse/adapters/guard"
 	"github.com/gatehouse-go/gatehouse/authn"
 	"github.com/gatehouse-go/gatehouse/authn/apikey"
@@ -41,10 +42,12 @@ type Fixture struct {
 	// and the body {"custom": "<code>"} (see WriteCustomError).
 	CustomErrors bool
 
-	logs   *lockedBuffer
-	posts  map[string]string // post id → owner
-	db     *gorm.DB
-	engine *authz.Engine
+	logs        *lockedBuffer
+	posts       map[string]string            // post id → owner
+	tenantPosts map[string]map[string]string // tenant → post id → owner
+	routes      []Route
+	db          *gorm.DB
+	engine      *authz.Engine
 
 	// kept are the subjects handlers saw, with a copy taken at the time,
 	// to check that nothing gatehouse handed out changes afterwards.
@@ -66,12 +69,23 @@ const Realm = "gatehouse-test"
 
 // LoadPost is the loader of the ownership route: posts p-bob (owned by
 // bob) and p-carol (owned by carol) exist; "bad" is a malformed id (400);
-// anything else is not found (404).
-func (f *Fixture) LoadPost(_ context.Context, id string) (guard.Loaded, error) {
+// anything else is not found (404). In a fixture with tenants it loads
+// the posts of the tenant ctx carries (guard.TenantFrom): p-1 (carol's)
+// in acme, p-bob and p-carol in acme/eu; the loader must be handed a
+// context carrying it.
+func (f *Fixture) LoadPost(ctx context.Context, id string) (guard.Loaded, error) {
 	if id == "bad" {
 		return guard.Loaded{}, guard.BadRequest("post ids start with p-")
 	}
-	owner, ok := f.posts[id]
+	posts := f.posts
+	if f.tenantPosts != nil {
+		tenant, ok := guard.TenantFrom(ctx)
+		if !ok {
+			return guard.Loaded{}, fmt.Errorf("post %q: the loader was not handed the tenant", id)
+		}
+		posts = f.tenantPosts[tenant]
+	}
+	owner, ok := posts[id]
 	if !ok {
 		return guard.Loaded{}, fmt.Errorf("post %q: %w", id, guard.ErrNotFound)
 	}
@@ -84,19 +98,22 @@ type Post struct {
 	Owner string
 }
 
-// Edit makes the policy edit of kind (see Route.Edit) with subject and
-// name as the handler got them from the framework.
-func (f *Fixture) Edit(ctx context.Context, kind, subject, name string) error {
+// Edit makes the policy edit of kind (see Route.Edit) with tenant (the
+// route's {org} parameter, "" when it has none), subject and name as the
+// handler got them from the framework. With a tenant, roles and grants are
+// edited in that tenant.
+func (f *Fixture) Edit(ctx context.Context, kind, tenant, subject, name string) error {
 	grant := authz.Grant{Subject: subject, Permission: permissions.Permission(name), Scope: permissions.Any}
+	in := f.engine.Tenant(tenant)
 	switch kind {
 	case EditAssign:
-		return f.engine.AssignRole(ctx, subject, name)
+		return in.AssignRole(ctx, subject, name)
 	case EditUnassign:
-		return f.engine.UnassignRole(ctx, subject, name)
+		return in.UnassignRole(ctx, subject, name)
 	case EditGrant:
-		return f.engine.AddGrant(ctx, grant)
+		return in.AddGrant(ctx, grant)
 	case EditRevoke:
-		return f.engine.RemoveGrant(ctx, grant)
+		return in.RemoveGrant(ctx, grant)
 	case EditRemove:
 		return f.engine.RemoveSubject(ctx, subject)
 	}
@@ -137,9 +154,39 @@ func (b *lockedBuffer) String() string {
 	return b.buf.String()
 }
 
+// Routes returns the routes an adapter's test mounts for f: Routes, or
+// TenantRoutes for a fixture with tenants.
+func (f *Fixture) Routes() []Route { return f.routes }
+
 // NewFixture builds a Fixture over a new SQLite file: alice holds admin,
 // carol moderator, bob user.
 func NewFixture(t testing.TB) *Fixture {
+	t.Helper()
+	return newFixture(t, false)
+}
+
+// TenantPolicy is the policy of a fixture with tenants: alice administers
+// acme (and so acme/eu below it), bob and carol are members of acme/eu,
+// dave of globex, and ops is an operator in every tenant.
+const TenantPolicy = `p, admin, *, posts:*, any, allow
+p, member, *, posts:read, any, allow
+p, member, *, posts:delete, own, allow
+p, operator, *, posts:read, any, allow
+g, alice, admin, acme
+g, bob, member, acme/eu
+g, carol, member, acme/eu
+g, dave, member, globex
+g, ops, operator, *`
+
+// NewTenantFixture builds a Fixture whose engine has gatehouse's model with
+// tenants and TenantPolicy, stored in a new SQLite file, and whose Guard
+// reads the tenant from the path parameter {org} of TenantRoutes.
+func NewTenantFixture(t testing.TB) *Fixture {
+	t.Helper()
+	return newFixture(t, true)
+}
+
+func newFixture(t testing.TB, tenants bool) *Fixture {
 	t.Helper()
 	ctx := context.Background()
 	must := func(err error) {
@@ -155,10 +202,24 @@ func NewFixture(t testing.TB) *Fixture {
 		t.Cleanup(func() { _ = sqlDB.Close() })
 	}
 
-	engine, err := authz.New(ctx, authz.WithStore(openPolicyStore(t, db)))
-	must(err)
-	for subject, role := range map[string]string{"alice": "admin", "carol": "moderator", "bob": "user"} {
-		must(engine.AssignRole(ctx, subject, role))
+	var engine *authz.Engine
+	if tenants {
+		engine, err = authz.New(ctx, authz.WithModel(gatehouse.TenantModel()), authz.WithStore(openPolicyStore(t, db)))
+		must(err)
+		p, err := authz.ParsePolicy("TenantPolicy", TenantPolicy)
+		must(err)
+		for _, g := range p.Grants {
+			must(engine.AddGrant(ctx, g))
+		}
+		for _, a := range p.Roles {
+			must(engine.Tenant(a.Tenant).AssignRole(ctx, a.Member, a.Role))
+		}
+	} else {
+		engine, err = authz.New(ctx, authz.WithStore(openPolicyStore(t, db)))
+		must(err)
+		for subject, role := range map[string]string{"alice": "admin", "carol": "moderator", "bob": "user"} {
+			must(engine.AssignRole(ctx, subject, role))
+		}
 	}
 
 	revocations := memstore.New(memstore.Config{})
@@ -196,11 +257,17 @@ func NewFixture(t testing.TB) *Fixture {
 		db:          db,
 		engine:      engine,
 		posts:       map[string]string{"p-bob": "bob", "p-carol": "carol"},
+		routes:      Routes,
 		bearer:      map[string]string{},
 		sessionName: sessions.CookieName(),
 	}
+	if tenants {
+		f.Guard.Tenant = guard.TenantFromPath("org")
+		f.routes = TenantRoutes
+		f.tenantPosts = map[string]map[string]string{"acme": {"p-1": "carol"}, "acme/eu": {"p-bob": "bob", "p-carol": "carol"}}
+	}
 	// "admin" and "moderator" are roles: tokens naming them are refused.
-	for _, subject := range []string{"alice", "bob", "carol", "mallory", "admin", "moderator"} {
+	for _, subject := range []string{"alice", "bob", "carol", "dave", "ops", "mallory", "admin", "moderator"} {
 		tok, err := issuer.Issue(ctx, subject)
 		must(err)
 		f.bearer[subject] = tok.Value.Reveal()

@@ -26,7 +26,8 @@ type Route struct {
 	// seconds, through the adapter's error helper, as a login handler does.
 	Throttled bool
 	// Edit, when set, makes the handler edit the policy with Fixture.Edit,
-	// passing this kind and the route's {subject} and {name} parameters as
+	// passing this kind and the route's {org}, {subject} and {name}
+	// parameters ("" for a parameter the route does not have) as
 	// the framework hands them out (Fiber's alias its request buffer), and
 	// answer 204, or, on error, what the adapter's error helper makes of
 	// it.
@@ -66,6 +67,21 @@ var Routes = []Route{
 	{Method: "DELETE", Path: "/public/subjects/{subject}", Edit: EditRemove},
 }
 
+// TenantRoutes is the suite's application with tenants, whose Guard reads
+// the tenant from {org}. The requirements, ownership checks and filters
+// are made in the tenant, for its members only; the edits under
+// /public/orgs change roles in the tenant {org}.
+var TenantRoutes = []Route{
+	{Method: "GET", Path: "/me"},
+	{Method: "POST", Path: "/me"},
+	{Method: "GET", Path: "/orgs/{org}/posts", Require: require(guard.Permission(permissions.PostsRead))},
+	{Method: "GET", Path: "/orgs/{org}/admin", Require: require(guard.Role("admin"))},
+	{Method: "DELETE", Path: "/orgs/{org}/posts/{id}", Owner: permissions.PostsDelete},
+	{Method: "GET", Path: "/orgs/{org}/feed", Filter: permissions.PostsRead},
+	{Method: "PUT", Path: "/public/orgs/{org}/roles/{subject}/{name}", Edit: EditAssign},
+	{Method: "DELETE", Path: "/public/orgs/{org}/roles/{subject}/{name}", Edit: EditUnassign},
+}
+
 // Reply is the JSON body every route's handler answers with on success.
 type Reply struct {
 	// Subject is the authenticated subject's id, "" for anonymous.
@@ -76,4 +92,7 @@ type Reply struct {
 	Post string `json:"post,omitempty"`
 	// Filter is the list filter's kind ("all", "own", "not-own", "none").
 	Filter string `json:"filter,omitempty"`
+	// Tenant is the tenant the adapter admitted the caller to, on the
+	// guarded routes of TenantRoutes.
+	Tenant string `json:"tenant,omitempty"`
 }

@@ -54,6 +54,7 @@ type want struct {
 	method  string
 	post    string
 	filter  string
+	tenant  string
 }
 
 type testCase struct {
@@ -292,6 +293,10 @@ func Run(t *testing.T, build func(t *testing.T, f *Fixture) App) {
 		runChurn(t, build)
 	})
 
+	t.Run("tenants", func(t *testing.T) {
+		runTenants(t, build)
+	})
+
 	t.Run("framework-neutral endpoints, mounted", func(t *testing.T) {
 		runEndpoints(t, build)
 	})
@@ -368,7 +373,7 @@ func check(t *testing.T, f *Fixture, resp *http.Response, w want, custom bool) {
 	if err := json.Unmarshal(raw, &reply); err != nil {
 		t.Fatalf("body %s: %v", raw, err)
 	}
-	wantReply := Reply{Subject: w.subject, Method: w.method, Post: w.post, Filter: w.filter}
+	wantReply := Reply{Subject: w.subject, Method: w.method, Post: w.post, Filter: w.filter, Tenant: w.tenant}
 	if reply != wantReply {
 		t.Errorf("reply %+v, want %+v", reply, wantReply)
 	}

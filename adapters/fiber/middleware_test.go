@@ -38,14 +38,14 @@ func build(t *testing.T, f *adaptertest.Fixture) adaptertest.App {
 	mw.Harden(app)
 	app.Use(mw.Authenticate())
 	mw.Mount(app, adaptertest.Endpoints(f)...)
-	for _, route := range adaptertest.Routes {
+	for _, route := range f.Routes() {
 		handler := func(c fiber.Ctx) error {
 			if route.Throttled {
 				return mw.WriteError(c, &authn.ThrottledError{RetryAfter: 90 * time.Second})
 			}
 			if route.Edit != "" {
 				// Fiber's own strings, aliasing its request buffer.
-				if err := f.Edit(c.Context(), route.Edit, c.Params("subject"), c.Params("name")); err != nil {
+				if err := f.Edit(c.Context(), route.Edit, c.Params("org"), c.Params("subject"), c.Params("name")); err != nil {
 					return mw.WriteError(c, err)
 				}
 				return c.SendStatus(http.StatusNoContent)
@@ -55,6 +55,7 @@ func build(t *testing.T, f *adaptertest.Fixture) adaptertest.App {
 				f.Remember(s)
 				reply.Subject, reply.Method = s.ID, string(s.Method)
 			}
+			reply.Tenant, _ = fiberadapter.Tenant(c)
 			if route.Owner != "" {
 				post, ok := fiberadapter.Loaded[adaptertest.Post](c)
 				require.True(t, ok)
@@ -65,7 +66,7 @@ func build(t *testing.T, f *adaptertest.Fixture) adaptertest.App {
 				if !ok {
 					return err
 				}
-				reply.Filter = filter.Kind.String()
+				reply.Filter, reply.Tenant = filter.Kind.String(), filter.Tenant
 			}
 			return c.JSON(reply)
 		}

@@ -33,7 +33,7 @@ func build(t *testing.T, f *adaptertest.Fixture) adaptertest.App {
 	r := gin.New()
 	r.Use(mw.Authenticate())
 	mw.Mount(r, adaptertest.Endpoints(f)...)
-	for _, route := range adaptertest.Routes {
+	for _, route := range f.Routes() {
 		handlers := []gin.HandlerFunc{}
 		switch {
 		case route.Require != nil:
@@ -49,7 +49,7 @@ func build(t *testing.T, f *adaptertest.Fixture) adaptertest.App {
 				return
 			}
 			if route.Edit != "" {
-				if err := f.Edit(c.Request.Context(), route.Edit, c.Param("subject"), c.Param("name")); err != nil {
+				if err := f.Edit(c.Request.Context(), route.Edit, c.Param("org"), c.Param("subject"), c.Param("name")); err != nil {
 					mw.WriteError(c, err)
 					return
 				}
@@ -61,6 +61,7 @@ func build(t *testing.T, f *adaptertest.Fixture) adaptertest.App {
 				f.Remember(s)
 				reply.Subject, reply.Method = s.ID, string(s.Method)
 			}
+			reply.Tenant, _ = ginadapter.Tenant(c)
 			if route.Owner != "" {
 				post, ok := ginadapter.Loaded[adaptertest.Post](c)
 				require.True(t, ok)
@@ -71,7 +72,7 @@ func build(t *testing.T, f *adaptertest.Fixture) adaptertest.App {
 				if !ok {
 					return
 				}
-				reply.Filter = filter.Kind.String()
+				reply.Filter, reply.Tenant = filter.Kind.String(), filter.Tenant
 			}
 			c.JSON(http.StatusOK, reply)
 		})

@@ -25,14 +25,14 @@ func build(t *testing.T, f *adaptertest.Fixture) adaptertest.App {
 	require.NoError(t, err)
 
 	mux := http.NewServeMux()
-	for _, route := range adaptertest.Routes {
+	for _, route := range f.Routes() {
 		var h http.Handler = http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 			if route.Throttled {
 				mw.WriteError(w, r, &authn.ThrottledError{RetryAfter: 90 * time.Second})
 				return
 			}
 			if route.Edit != "" {
-				if err := f.Edit(r.Context(), route.Edit, r.PathValue("subject"), r.PathValue("name")); err != nil {
+				if err := f.Edit(r.Context(), route.Edit, r.PathValue("org"), r.PathValue("subject"), r.PathValue("name")); err != nil {
 					mw.WriteError(w, r, err)
 					return
 				}
@@ -44,6 +44,7 @@ func build(t *testing.T, f *adaptertest.Fixture) adaptertest.App {
 				f.Remember(s)
 				reply.Subject, reply.Method = s.ID, string(s.Method)
 			}
+			reply.Tenant, _ = httpadapter.Tenant(r)
 			if route.Owner != "" {
 				post, ok := httpadapter.Loaded[adaptertest.Post](r)
 				require.True(t, ok)
@@ -54,7 +55,7 @@ func build(t *testing.T, f *adaptertest.Fixture) adaptertest.App {
 				if !ok {
 					return
 				}
-				reply.Filter = filter.Kind.String()
+				reply.Filter, reply.Tenant = filter.Kind.String(), filter.Tenant
 			}
 			w.Header().Set("Content-Type", "application/json")
 			_ = json.NewEncoder(w).Encode(reply)

@@ -1,0 +1,240 @@
+package adaptertest
+
+import (
+	"bytes"
+	"context"
+	"math/rand/v2"
+	"net/http"
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/gatehouse-go/gatehouse/adapters/guard"
+)
+
+// The tenant part of the suite runs TenantRoutes over a NewTenantFixture,
+// once with the tenant in the path ({org}) and once in the header
+// X-Tenant, where nested tenants ("acme/eu") fit in one value.
+
+// TenantHeader is the header the suite's second application with tenants
+// reads the tenant from.
+const TenantHeader = "X-Tenant"
+
+type tenantCase struct {
+	name   string
+	header bool // the application reading X-Tenant, not {org}
+	req    func(f *Fixture) request
+	want   want
+}
+
+// inTenant adds the tenant header to bearer(f, subject).
+func inTenant(f *Fixture, subject, tenant string) map[string]string {
+	h := bearer(f, subject)
+	h[TenantHeader] = tenant
+	return h
+}
+
+// malformedTenant is no tenant's name: longer than authz.MaxNameLength,
+// whether or not the framework unescapes path parameters.
+var malformedTenant = strings.Repeat("a", 101)
+
+var tenantCases = []tenantCase{
+	{"member", false, func(f *Fixture) request { return get("/orgs/acme/posts", bearer(f, "alice")) },
+		want{status: 200, subject: "alice", method: "bearer", tenant: "acme"}},
+	{"member, role in the tenant", false, func(f *Fixture) request { return get("/orgs/acme/admin", bearer(f, "alice")) },
+		want{status: 200, subject: "alice", method: "bearer", tenant: "acme"}},
+	{"member without the role", false, func(f *Fixture) request { return get("/orgs/globex/admin", bearer(f, "dave")) },
+		want{status: 403, code: "forbidden"}},
+	{"member of another tenant is 404", false, func(f *Fixture) request { return get("/orgs/acme/posts", bearer(f, "dave")) },
+		want{status: 404, code: "not_found"}},
+	{"unknown tenant is 404", false, func(f *Fixture) request { return get("/orgs/initech/posts", bearer(f, "alice")) },
+		want{status: 404, code: "not_found"}},
+	{"no rules at all is 404", false, func(f *Fixture) request { return get("/orgs/acme/posts", bearer(f, "mallory")) },
+		want{status: 404, code: "not_found"}},
+	{"anonymous is 401", false, func(f *Fixture) request { return get("/orgs/acme/posts", nil) },
+		want{status: 401, code: "unauthorized", header: map[string]string{"WWW-Authenticate": challenge}}},
+	{"anonymous, unknown tenant, is 401 too", false, func(f *Fixture) request { return get("/orgs/initech/posts", nil) },
+		want{status: 401, code: "unauthorized"}},
+	{"malformed tenant is 404", false, func(f *Fixture) request {
+		return get("/orgs/"+malformedTenant+"/posts", bearer(f, "ops"))
+	}, want{status: 404, code: "not_found"}},
+	{"platform operator, a tenant", false, func(f *Fixture) request { return get("/orgs/globex/posts", bearer(f, "ops")) },
+		want{status: 200, subject: "ops", method: "bearer", tenant: "globex"}},
+	{"platform operator, any tenant", false, func(f *Fixture) request { return get("/orgs/initech/posts", bearer(f, "ops")) },
+		want{status: 200, subject: "ops", method: "bearer", tenant: "initech"}},
+	{"ownership, admin of the tenant", false, func(f *Fixture) request {
+		return request{method: "DELETE", path: "/orgs/acme/posts/p-1", header: bearer(f, "alice")}
+	}, want{status: 200, subject: "alice", method: "bearer", post: "p-1", tenant: "acme"}},
+	{"ownership, non-member is 404 before loading", false, func(f *Fixture) request {
+		return request{method: "DELETE", path: "/orgs/acme/posts/p-1", header: bearer(f, "dave")}
+	}, want{status: 404, code: "not_found"}},
+	{"ownership, anonymous is 401", false, func(f *Fixture) request {
+		return request{method: "DELETE", path: "/orgs/acme/posts/p-1"}
+	}, want{status: 401, code: "unauthorized"}},
+	{"filter, in the tenant", false, func(f *Fixture) request { return get("/orgs/acme/feed", bearer(f, "alice")) },
+		want{status: 200, subject: "alice", method: "bearer", filter: "all", tenant: "acme"}},
+	{"filter, non-member is 404", false, func(f *Fixture) request { return get("/orgs/acme/feed", bearer(f, "dave")) },
+		want{status: 404, code: "not_found"}},
+
+	{"header, member", true, func(f *Fixture) request { return get("/orgs/x/posts", inTenant(f, "bob", "acme/eu")) },
+		want{status: 200, subject: "bob", method: "bearer", tenant: "acme/eu"}},
+	{"header, nested: a role in acme holds in acme/eu", true, func(f *Fixture) request {
+		return get("/orgs/x/admin", inTenant(f, "alice", "acme/eu"))
+	}, want{status: 200, subject: "alice", method: "bearer", tenant: "acme/eu"}},
+	{"header, nested: a member of acme/eu is no member of acme", true, func(f *Fixture) request {
+		return get("/orgs/x/posts", inTenant(f, "bob", "acme"))
+	}, want{status: 404, code: "not_found"}},
+	{"header, missing is 404", true, func(f *Fixture) request { return get("/orgs/x/posts", bearer(f, "ops")) },
+		want{status: 404, code: "not_found"}},
+	{"header, every tenant is no tenant", true, func(f *Fixture) request { return get("/orgs/x/posts", inTenant(f, "ops", "*")) },
+		want{status: 404, code: "not_found"}},
+	{"header, empty level", true, func(f *Fixture) request { return get("/orgs/x/posts", inTenant(f, "alice", "acme//eu")) },
+		want{status: 404, code: "not_found"}},
+	{"header, twice with different values", true, func(f *Fixture) request {
+		return request{method: "GET", path: "/orgs/x/posts", header: inTenant(f, "ops", "acme"), repeated: [][2]string{{TenantHeader, "globex"}}}
+	}, want{status: 404, code: "not_found"}},
+	{"header, own post", true, func(f *Fixture) request {
+		return request{method: "DELETE", path: "/orgs/x/posts/p-bob", header: inTenant(f, "bob", "acme/eu")}
+	}, want{status: 200, subject: "bob", method: "bearer", post: "p-bob", tenant: "acme/eu"}},
+	{"header, another member's post", true, func(f *Fixture) request {
+		return request{method: "DELETE", path: "/orgs/x/posts/p-carol", header: inTenant(f, "bob", "acme/eu")}
+	}, want{status: 403, code: "forbidden"}},
+	{"header, a post of the tenant above", true, func(f *Fixture) request {
+		return request{method: "DELETE", path: "/orgs/x/posts/p-carol", header: inTenant(f, "alice", "acme/eu")}
+	}, want{status: 200, subject: "alice", method: "bearer", post: "p-carol", tenant: "acme/eu"}},
+	{"header, missing post is 404", true, func(f *Fixture) request {
+		return request{method: "DELETE", path: "/orgs/x/posts/p-none", header: inTenant(f, "bob", "acme/eu")}
+	}, want{status: 404, code: "not_found"}},
+	{"header, filter in a nested tenant", true, func(f *Fixture) request { return get("/orgs/x/feed", inTenant(f, "bob", "acme/eu")) },
+		want{status: 200, subject: "bob", method: "bearer", filter: "all", tenant: "acme/eu"}},
+}
+
+// runTenants runs the tenant part of the suite.
+func runTenants(t *testing.T, build func(t *testing.T, f *Fixture) App) {
+	f := NewTenantFixture(t)
+	byPath := build(t, f)
+	f.Guard.Tenant = guard.TenantFromHeader(TenantHeader)
+	byHeader := build(t, f)
+	f.Guard.Tenant = guard.TenantFromPath("org")
+	for _, tc := range tenantCases {
+		t.Run(tc.name, func(t *testing.T) {
+			app := byPath
+			if tc.header {
+				app = byHeader
+			}
+			check(t, f, do(t, app, f, tc.req(f)), tc.want, false)
+		})
+	}
+
+	t.Run("a tenant one is not in reads as one that does not exist", func(t *testing.T) {
+		body := func(path, subject string) []byte {
+			status, b := send(t, byPath, "GET", path, bearer(f, subject), nil)
+			if status != http.StatusNotFound {
+				t.Fatalf("GET %s as %s: %d %s", path, subject, status, b)
+			}
+			return b
+		}
+		notMember, unknown := body("/orgs/acme/posts", "dave"), body("/orgs/initech/posts", "dave")
+		missingPost := func() []byte {
+			status, b := send(t, byHeader, "DELETE", "/orgs/x/posts/p-none", inTenant(f, "bob", "acme/eu"), nil)
+			if status != http.StatusNotFound {
+				t.Fatalf("a missing post: %d %s", status, b)
+			}
+			return b
+		}()
+		if !bytes.Equal(notMember, unknown) || !bytes.Equal(notMember, missingPost) {
+			t.Errorf("404 bodies differ: not a member %s, unknown tenant %s, missing post %s", notMember, unknown, missingPost)
+		}
+		logs := f.Logs()
+		if !strings.Contains(logs, "not a member of the tenant") {
+			t.Errorf("want the refusal of a non-member logged with its reason, got:\n%s", logs)
+		}
+	})
+
+	t.Run("runtime edits in tenants with the framework's own strings, under churn", func(t *testing.T) {
+		runTenantChurn(t, build)
+	})
+}
+
+// tenantChurnRounds is how many edits the tenant churn makes.
+const tenantChurnRounds = 120
+
+// runTenantChurn assigns and unassigns roles in tenants named by the
+// request's path, interleaved with requests that reuse the framework's
+// buffers, and checks that the engine keeps the strings the edits named
+// and that mallory is admitted to exactly the tenants she was given a
+// role in.
+func runTenantChurn(t *testing.T, build func(t *testing.T, f *Fixture) App) {
+	ctx := context.Background()
+	f := NewTenantFixture(t)
+	app := build(t, f)
+	rnd := rand.New(rand.NewPCG(17, 4))
+
+	p, err := f.engine.Policy(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := map[string]bool{}
+	for _, line := range policyLines(p) {
+		want[line] = true
+	}
+	orgs := []string{"acme", "globex"}
+	for len(orgs) < 8 {
+		orgs = append(orgs, "org-"+randomName(rnd, 1+rnd.IntN(60)))
+	}
+	subjects := []string{"mallory", "usr_" + randomName(rnd, 40), "usr_" + randomName(rnd, 7)}
+	roles := []string{"member", "admin"}
+	pick := func(names []string) string { return names[rnd.IntN(len(names))] }
+
+	for round := 0; round < tenantChurnRounds; round++ {
+		org, sub, role := pick(orgs), pick(subjects), pick(roles)
+		method, present := "PUT", true
+		if rnd.IntN(3) == 0 {
+			method, present = "DELETE", false
+		}
+		line := "g, " + sub + ", " + role + ", " + org
+		status, body := send(t, app, method, "/public/orgs/"+org+"/roles/"+sub+"/"+role, nil, nil)
+		switch {
+		case want[line] == present:
+			wantStatus := map[bool]int{true: http.StatusConflict, false: http.StatusNotFound}[present]
+			if status != wantStatus {
+				t.Fatalf("round %d: %s %s: %d %s, want %d", round, method, line, status, body, wantStatus)
+			}
+		case status != http.StatusNoContent:
+			t.Fatalf("round %d: %s %s: %d %s", round, method, line, status, body)
+		case present:
+			want[line] = true
+		default:
+			delete(want, line)
+		}
+
+		// Churn: a large body, a long header, a request in another tenant.
+		big := bytes.Repeat([]byte(randomName(rnd, 64)), 256+rnd.IntN(1024))
+		if status, body := send(t, app, "POST", "/me", bearer(f, "alice"), big); status != http.StatusOK {
+			t.Fatalf("POST /me with %d bytes: %d %s", len(big), status, body)
+		}
+		header := bearer(f, "ops")
+		header["X-Padding"] = randomName(rnd, 100+rnd.IntN(2000))
+		other := "org-" + randomName(rnd, 1+rnd.IntN(80))
+		if status, body := send(t, app, "GET", "/orgs/"+other+"/posts", header, nil); status != http.StatusOK {
+			t.Fatalf("GET /orgs/%s/posts as ops: %d %s", other, status, body)
+		}
+
+		if round%20 == 0 || round == tenantChurnRounds-1 {
+			p, err := f.engine.Policy(ctx)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if got, wantLines := policyLines(p), sortedLines(want); !slices.Equal(got, wantLines) {
+				t.Fatalf("round %d: the engine holds\n%s\nwant\n%s", round, strings.Join(got, "\n"), strings.Join(wantLines, "\n"))
+			}
+			for _, org := range orgs {
+				member := want["g, mallory, member, "+org] || want["g, mallory, admin, "+org]
+				status, body := send(t, app, "GET", "/orgs/"+org+"/posts", bearer(f, "mallory"), nil)
+				if member != (status == http.StatusOK) || !member && status != http.StatusNotFound {
+					t.Fatalf("round %d: GET /orgs/%s/posts as mallory: %d %s, want member=%v", round, org, status, body, member)
+				}
+			}
+		}
+	}
+}
