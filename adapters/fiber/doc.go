@@ -37,6 +37,16 @@
 //	mw.Harden(app)
 //	app.Use(recover.New(), mw.Authenticate())
 //
+// # Tenants
+//
+// Under a model with tenants, Guard.Tenant (guard.TenantFromPath("org")
+// for routes such as "/orgs/:org/posts") makes every guarded route admit
+// only members of the request's tenant — others get 404 — and decide in
+// it; handlers find the tenant with Tenant(c), a copy they may keep. A
+// Fiber path parameter is one segment as the client escaped it, so nested
+// tenants ("acme/eu") travel best in a header (guard.TenantFromHeader) or
+// a token's claim (guard.TenantFromClaim).
+//
 // # Fiber's reused memory
 //
 // Fiber (fasthttp) hands out strings that alias its request buffers:

@@ -5,12 +5,14 @@ import (
 	"fmt"
 	"io"
 	"log"
+	"log/slog"
 	"net/http"
 	"net/http/httptest"
 	"strings"
 
 	"github.com/gofiber/fiber/v3"
 
+	"github.com/gatehouse-go/gatehouse"
 	"github.com/gatehouse-go/gatehouse/adapters/endpoint"
 	fiberadapter "github.com/gatehouse-go/gatehouse/adapters/fiber"
 	"github.com/gatehouse-go/gatehouse/adapters/guard"
@@ -130,4 +132,57 @@ func ExampleMiddleware_Mount() {
 	// 401 {"error":"unauthorized","message":"authentication required"}
 	// 201 {"author":"carol","board":"news","text":"hi"}
 	// 400 {"error":"invalid_request","message":"field \"text\" must be a string"}
+}
+
+// Under a model with tenants, Guard.Tenant names where requests carry
+// their tenant, here the route parameter :org. Members are decided in the
+// tenant; everyone else gets the 404 of a missing resource, so that the
+// names of organizations do not leak. Tenant returns a copy of the name,
+// which the handler may keep.
+func Example_tenants() {
+	ctx := context.Background()
+	engine, _ := authz.New(ctx, authz.WithModel(gatehouse.TenantModel()), authz.WithPolicy(`
+p, member, *, posts:read, any, allow
+g, alice, member, acme
+g, ops, member, *
+`))
+	key, _ := token.HS256("k1", []byte("an example secret of at least 32 bytes!"))
+	tokens, _ := token.New(token.Config{Issuer: "example", Keys: []token.Key{key}})
+	mw, err := fiberadapter.New(fiberadapter.Config{Guard: guard.Config{
+		Authenticator: tokens.Authenticator(),
+		Engine:        engine,
+		Tenant:        guard.TenantFromPath("org"),
+		Logger:        slog.New(slog.NewTextHandler(io.Discard, nil)),
+	}})
+	if err != nil {
+		log.Fatal(err)
+	}
+	app := fiber.New()
+	app.Use(mw.Authenticate())
+	app.Get("/orgs/:org/posts", mw.RequirePermission(permissions.PostsRead), func(c fiber.Ctx) error {
+		org, _ := fiberadapter.Tenant(c) // scope the query: ListFilter.WhereTenant
+		return c.SendString("posts of " + org + "\n")
+	})
+
+	for _, call := range []struct{ subject, path string }{
+		{"alice", "/orgs/acme/posts"},
+		{"alice", "/orgs/globex/posts"},
+		{"alice", "/orgs/no-such-org/posts"},
+		{"ops", "/orgs/globex/posts"},
+	} {
+		tok, _ := tokens.Issue(ctx, call.subject)
+		req := httptest.NewRequest("GET", call.path, nil)
+		req.Header.Set("Authorization", "Bearer "+tok.Value.Reveal())
+		resp, err := app.Test(req)
+		if err != nil {
+			log.Fatal(err)
+		}
+		body, _ := io.ReadAll(resp.Body)
+		fmt.Print(call.subject, " ", call.path, ": ", resp.StatusCode, " ", string(body))
+	}
+	// Output:
+	// alice /orgs/acme/posts: 200 posts of acme
+	// alice /orgs/globex/posts: 404 {"error":"not_found","message":"not found"}
+	// alice /orgs/no-such-org/posts: 404 {"error":"not_found","message":"not found"}
+	// ops /orgs/globex/posts: 200 posts of globex
 }
