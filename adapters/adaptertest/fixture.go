@@ -51,8 +51,9 @@ type Fixture struct {
 
 	// kept are the subjects handlers saw, with a copy taken at the time,
 	// to check that nothing gatehouse handed out changes afterwards.
-	keptMu sync.Mutex
-	kept   []keptSubject
+	keptMu      sync.Mutex
+	kept        []keptSubject
+	keptTenants [][2]string // as handed out, and a copy taken at the time
 
 	// credentials, by name, for the cases
 	bearer      map[string]string // subject → valid access token
@@ -133,6 +134,16 @@ func (f *Fixture) Remember(s authn.Subject) {
 }
 
 type keptSubject struct{ kept, snapshot authn.Subject }
+
+// RememberTenant keeps tenant, the tenant the adapter handed a handler, as
+// an application may keep it beyond the request; the suite checks later
+// that it has not changed. Handlers of TenantRoutes call it whenever the
+// adapter names a tenant.
+func (f *Fixture) RememberTenant(tenant string) {
+	f.keptMu.Lock()
+	defer f.keptMu.Unlock()
+	f.keptTenants = append(f.keptTenants, [2]string{tenant, strings.Clone(tenant)})
+}
 
 // Logs returns what the Guard's logger has written so far.
 func (f *Fixture) Logs() string { return f.logs.String() }

@@ -221,6 +221,7 @@ func runTenantChurn(t *testing.T, build func(t *testing.T, f *Fixture) App) {
 		}
 
 		if round%20 == 0 || round == tenantChurnRounds-1 {
+			checkKeptTenants(t, f, round)
 			p, err := f.engine.Policy(ctx)
 			if err != nil {
 				t.Fatal(err)
@@ -235,6 +236,21 @@ func runTenantChurn(t *testing.T, build func(t *testing.T, f *Fixture) App) {
 					t.Fatalf("round %d: GET /orgs/%s/posts as mallory: %d %s, want member=%v", round, org, status, body, member)
 				}
 			}
+		}
+	}
+}
+
+// checkKeptTenants checks that every tenant a handler kept reads as it did.
+func checkKeptTenants(t *testing.T, f *Fixture, round int) {
+	t.Helper()
+	f.keptMu.Lock()
+	defer f.keptMu.Unlock()
+	if len(f.keptTenants) == 0 {
+		t.Fatal("no handler kept a tenant: RememberTenant is not called")
+	}
+	for _, k := range f.keptTenants {
+		if k[0] != k[1] {
+			t.Fatalf("round %d: a tenant kept after its request changed: %q, was %q", round, k[0], k[1])
 		}
 	}
 }

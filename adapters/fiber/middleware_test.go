@@ -55,7 +55,10 @@ func build(t *testing.T, f *adaptertest.Fixture) adaptertest.App {
 				f.Remember(s)
 				reply.Subject, reply.Method = s.ID, string(s.Method)
 			}
-			reply.Tenant, _ = fiberadapter.Tenant(c)
+			if tenant, ok := fiberadapter.Tenant(c); ok {
+				f.RememberTenant(tenant)
+				reply.Tenant = tenant
+			}
 			if route.Owner != "" {
 				post, ok := fiberadapter.Loaded[adaptertest.Post](c)
 				require.True(t, ok)

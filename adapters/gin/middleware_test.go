@@ -61,7 +61,10 @@ func build(t *testing.T, f *adaptertest.Fixture) adaptertest.App {
 				f.Remember(s)
 				reply.Subject, reply.Method = s.ID, string(s.Method)
 			}
-			reply.Tenant, _ = ginadapter.Tenant(c)
+			if tenant, ok := ginadapter.Tenant(c); ok {
+				f.RememberTenant(tenant)
+				reply.Tenant = tenant
+			}
 			if route.Owner != "" {
 				post, ok := ginadapter.Loaded[adaptertest.Post](c)
 				require.True(t, ok)

@@ -44,7 +44,10 @@ func build(t *testing.T, f *adaptertest.Fixture) adaptertest.App {
 				f.Remember(s)
 				reply.Subject, reply.Method = s.ID, string(s.Method)
 			}
-			reply.Tenant, _ = httpadapter.Tenant(r)
+			if tenant, ok := httpadapter.Tenant(r); ok {
+				f.RememberTenant(tenant)
+				reply.Tenant = tenant
+			}
 			if route.Owner != "" {
 				post, ok := httpadapter.Loaded[adaptertest.Post](r)
 				require.True(t, ok)
