@@ -35,7 +35,8 @@ type Fixture struct {
 	// Guard configures the adapter under test: authenticator chain, engine,
 	// realm "gatehouse-test", public paths /healthz and /public/*, optional
 	// path /feed, trusted proxies 192.0.2.0/28 and 0.0.0.0, and a logger
-	// writing to Logs.
+	// writing to Logs; with tenants (NewTenantFixture), the tenant read
+	// from the path parameter {org}.
 	Guard guard.Config
 	// CustomErrors asks the adapter to install an error writer that answers
 	// every refusal with status e.Status, header "X-Custom-Error: <code>"

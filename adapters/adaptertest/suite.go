@@ -331,6 +331,13 @@ func waitFor(t *testing.T, cond func() bool) {
 func do(t *testing.T, app App, f *Fixture, r request) *http.Response {
 	t.Helper()
 	req := httptest.NewRequest(r.method, r.path, nil)
+	if req.URL.IsAbs() {
+		// A request to another host: in origin form, with that Host, as
+		// clients send it.
+		host := req.URL.Host
+		req = httptest.NewRequest(r.method, req.URL.RequestURI(), nil)
+		req.Host = host
+	}
 	for k, v := range r.header {
 		req.Header.Set(k, v)
 	}

@@ -16,15 +16,26 @@ import (
 // once with the tenant in the path ({org}) and once in the header
 // X-Tenant, where nested tenants ("acme/eu") fit in one value.
 
+// TenantDomain is the domain whose subdomains the suite's third
+// application with tenants reads the tenant from: acme.example.test.
+const TenantDomain = "example.test"
+
 // TenantHeader is the header the suite's second application with tenants
 // reads the tenant from.
 const TenantHeader = "X-Tenant"
 
+// The applications of the tenant cases, by where they read the tenant.
+const (
+	byPath   = iota // {org}
+	byHeader        // X-Tenant
+	byHost          // the subdomain of TenantDomain
+)
+
 type tenantCase struct {
-	name   string
-	header bool // the application reading X-Tenant, not {org}
-	req    func(f *Fixture) request
-	want   want
+	name string
+	via  int // byPath, byHeader or byHost
+	req  func(f *Fixture) request
+	want want
 }
 
 // inTenant adds the tenant header to bearer(f, subject).
@@ -39,96 +50,110 @@ func inTenant(f *Fixture, subject, tenant string) map[string]string {
 var malformedTenant = strings.Repeat("a", 101)
 
 var tenantCases = []tenantCase{
-	{"member", false, func(f *Fixture) request { return get("/orgs/acme/posts", bearer(f, "alice")) },
+	{"member", byPath, func(f *Fixture) request { return get("/orgs/acme/posts", bearer(f, "alice")) },
 		want{status: 200, subject: "alice", method: "bearer", tenant: "acme"}},
-	{"member, role in the tenant", false, func(f *Fixture) request { return get("/orgs/acme/admin", bearer(f, "alice")) },
+	{"member, role in the tenant", byPath, func(f *Fixture) request { return get("/orgs/acme/admin", bearer(f, "alice")) },
 		want{status: 200, subject: "alice", method: "bearer", tenant: "acme"}},
-	{"member without the role", false, func(f *Fixture) request { return get("/orgs/globex/admin", bearer(f, "dave")) },
+	{"member without the role", byPath, func(f *Fixture) request { return get("/orgs/globex/admin", bearer(f, "dave")) },
 		want{status: 403, code: "forbidden"}},
-	{"member of another tenant is 404", false, func(f *Fixture) request { return get("/orgs/acme/posts", bearer(f, "dave")) },
+	{"member of another tenant is 404", byPath, func(f *Fixture) request { return get("/orgs/acme/posts", bearer(f, "dave")) },
 		want{status: 404, code: "not_found"}},
-	{"unknown tenant is 404", false, func(f *Fixture) request { return get("/orgs/initech/posts", bearer(f, "alice")) },
+	{"unknown tenant is 404", byPath, func(f *Fixture) request { return get("/orgs/initech/posts", bearer(f, "alice")) },
 		want{status: 404, code: "not_found"}},
-	{"no rules at all is 404", false, func(f *Fixture) request { return get("/orgs/acme/posts", bearer(f, "mallory")) },
+	{"no rules at all is 404", byPath, func(f *Fixture) request { return get("/orgs/acme/posts", bearer(f, "mallory")) },
 		want{status: 404, code: "not_found"}},
-	{"anonymous is 401", false, func(f *Fixture) request { return get("/orgs/acme/posts", nil) },
+	{"anonymous is 401", byPath, func(f *Fixture) request { return get("/orgs/acme/posts", nil) },
 		want{status: 401, code: "unauthorized", header: map[string]string{"WWW-Authenticate": challenge}}},
-	{"anonymous, unknown tenant, is 401 too", false, func(f *Fixture) request { return get("/orgs/initech/posts", nil) },
+	{"anonymous, unknown tenant, is 401 too", byPath, func(f *Fixture) request { return get("/orgs/initech/posts", nil) },
 		want{status: 401, code: "unauthorized"}},
-	{"malformed tenant is 404", false, func(f *Fixture) request {
+	{"malformed tenant is 404", byPath, func(f *Fixture) request {
 		return get("/orgs/"+malformedTenant+"/posts", bearer(f, "ops"))
 	}, want{status: 404, code: "not_found"}},
-	{"platform operator, a tenant", false, func(f *Fixture) request { return get("/orgs/globex/posts", bearer(f, "ops")) },
+	{"platform operator, a tenant", byPath, func(f *Fixture) request { return get("/orgs/globex/posts", bearer(f, "ops")) },
 		want{status: 200, subject: "ops", method: "bearer", tenant: "globex"}},
-	{"platform operator, any tenant", false, func(f *Fixture) request { return get("/orgs/initech/posts", bearer(f, "ops")) },
+	{"platform operator, any tenant", byPath, func(f *Fixture) request { return get("/orgs/initech/posts", bearer(f, "ops")) },
 		want{status: 200, subject: "ops", method: "bearer", tenant: "initech"}},
-	{"ownership, admin of the tenant", false, func(f *Fixture) request {
+	{"ownership, admin of the tenant", byPath, func(f *Fixture) request {
 		return request{method: "DELETE", path: "/orgs/acme/posts/p-1", header: bearer(f, "alice")}
 	}, want{status: 200, subject: "alice", method: "bearer", post: "p-1", tenant: "acme"}},
-	{"ownership, non-member is 404 before loading", false, func(f *Fixture) request {
+	{"ownership, non-member is 404 before loading", byPath, func(f *Fixture) request {
 		return request{method: "DELETE", path: "/orgs/acme/posts/p-1", header: bearer(f, "dave")}
 	}, want{status: 404, code: "not_found"}},
-	{"ownership, anonymous is 401", false, func(f *Fixture) request {
+	{"ownership, anonymous is 401", byPath, func(f *Fixture) request {
 		return request{method: "DELETE", path: "/orgs/acme/posts/p-1"}
 	}, want{status: 401, code: "unauthorized"}},
-	{"filter, in the tenant", false, func(f *Fixture) request { return get("/orgs/acme/feed", bearer(f, "alice")) },
+	{"filter, in the tenant", byPath, func(f *Fixture) request { return get("/orgs/acme/feed", bearer(f, "alice")) },
 		want{status: 200, subject: "alice", method: "bearer", filter: "all", tenant: "acme"}},
-	{"filter, non-member is 404", false, func(f *Fixture) request { return get("/orgs/acme/feed", bearer(f, "dave")) },
+	{"filter, non-member is 404", byPath, func(f *Fixture) request { return get("/orgs/acme/feed", bearer(f, "dave")) },
 		want{status: 404, code: "not_found"}},
 
-	{"header, member", true, func(f *Fixture) request { return get("/orgs/x/posts", inTenant(f, "bob", "acme/eu")) },
+	{"header, member", byHeader, func(f *Fixture) request { return get("/orgs/x/posts", inTenant(f, "bob", "acme/eu")) },
 		want{status: 200, subject: "bob", method: "bearer", tenant: "acme/eu"}},
-	{"header, nested: a role in acme holds in acme/eu", true, func(f *Fixture) request {
+	{"header, nested: a role in acme holds in acme/eu", byHeader, func(f *Fixture) request {
 		return get("/orgs/x/admin", inTenant(f, "alice", "acme/eu"))
 	}, want{status: 200, subject: "alice", method: "bearer", tenant: "acme/eu"}},
-	{"header, nested: a member of acme/eu is no member of acme", true, func(f *Fixture) request {
+	{"header, nested: a member of acme/eu is no member of acme", byHeader, func(f *Fixture) request {
 		return get("/orgs/x/posts", inTenant(f, "bob", "acme"))
 	}, want{status: 404, code: "not_found"}},
-	{"header, missing is 404", true, func(f *Fixture) request { return get("/orgs/x/posts", bearer(f, "ops")) },
+	{"header, missing is 404", byHeader, func(f *Fixture) request { return get("/orgs/x/posts", bearer(f, "ops")) },
 		want{status: 404, code: "not_found"}},
-	{"header, every tenant is no tenant", true, func(f *Fixture) request { return get("/orgs/x/posts", inTenant(f, "ops", "*")) },
+	{"header, every tenant is no tenant", byHeader, func(f *Fixture) request { return get("/orgs/x/posts", inTenant(f, "ops", "*")) },
 		want{status: 404, code: "not_found"}},
-	{"header, empty level", true, func(f *Fixture) request { return get("/orgs/x/posts", inTenant(f, "alice", "acme//eu")) },
+	{"header, empty level", byHeader, func(f *Fixture) request { return get("/orgs/x/posts", inTenant(f, "alice", "acme//eu")) },
 		want{status: 404, code: "not_found"}},
-	{"header, twice with different values", true, func(f *Fixture) request {
+	{"header, twice with different values", byHeader, func(f *Fixture) request {
 		return request{method: "GET", path: "/orgs/x/posts", header: inTenant(f, "ops", "acme"), repeated: [][2]string{{TenantHeader, "globex"}}}
 	}, want{status: 404, code: "not_found"}},
-	{"header, own post", true, func(f *Fixture) request {
+	{"header, own post", byHeader, func(f *Fixture) request {
 		return request{method: "DELETE", path: "/orgs/x/posts/p-bob", header: inTenant(f, "bob", "acme/eu")}
 	}, want{status: 200, subject: "bob", method: "bearer", post: "p-bob", tenant: "acme/eu"}},
-	{"header, another member's post", true, func(f *Fixture) request {
+	{"header, another member's post", byHeader, func(f *Fixture) request {
 		return request{method: "DELETE", path: "/orgs/x/posts/p-carol", header: inTenant(f, "bob", "acme/eu")}
 	}, want{status: 403, code: "forbidden"}},
-	{"header, a post of the tenant above", true, func(f *Fixture) request {
+	{"header, a post of the tenant above", byHeader, func(f *Fixture) request {
 		return request{method: "DELETE", path: "/orgs/x/posts/p-carol", header: inTenant(f, "alice", "acme/eu")}
 	}, want{status: 200, subject: "alice", method: "bearer", post: "p-carol", tenant: "acme/eu"}},
-	{"header, missing post is 404", true, func(f *Fixture) request {
+	{"header, missing post is 404", byHeader, func(f *Fixture) request {
 		return request{method: "DELETE", path: "/orgs/x/posts/p-none", header: inTenant(f, "bob", "acme/eu")}
 	}, want{status: 404, code: "not_found"}},
-	{"header, filter in a nested tenant", true, func(f *Fixture) request { return get("/orgs/x/feed", inTenant(f, "bob", "acme/eu")) },
+	{"header, filter in a nested tenant", byHeader, func(f *Fixture) request { return get("/orgs/x/feed", inTenant(f, "bob", "acme/eu")) },
 		want{status: 200, subject: "bob", method: "bearer", filter: "all", tenant: "acme/eu"}},
+
+	{"host, member", byHost, func(f *Fixture) request {
+		return get("http://acme."+TenantDomain+"/orgs/x/admin", bearer(f, "alice"))
+	}, want{status: 200, subject: "alice", method: "bearer", tenant: "acme"}},
+	{"host, with a port, in capitals", byHost, func(f *Fixture) request {
+		return get("http://GLOBEX."+TenantDomain+":8080/orgs/x/posts", bearer(f, "dave"))
+	}, want{status: 200, subject: "dave", method: "bearer", tenant: "globex"}},
+	{"host, non-member", byHost, func(f *Fixture) request {
+		return get("http://acme."+TenantDomain+"/orgs/x/posts", bearer(f, "dave"))
+	}, want{status: 404, code: "not_found"}},
+	{"host, the bare domain", byHost, func(f *Fixture) request {
+		return get("http://"+TenantDomain+"/orgs/x/posts", bearer(f, "ops"))
+	}, want{status: 404, code: "not_found"}},
+	{"host, another domain", byHost, func(f *Fixture) request {
+		return get("http://acme.example.org/orgs/x/posts", bearer(f, "ops"))
+	}, want{status: 404, code: "not_found"}},
 }
 
 // runTenants runs the tenant part of the suite.
 func runTenants(t *testing.T, build func(t *testing.T, f *Fixture) App) {
 	f := NewTenantFixture(t)
-	byPath := build(t, f)
+	apps := map[int]App{byPath: build(t, f)}
 	f.Guard.Tenant = guard.TenantFromHeader(TenantHeader)
-	byHeader := build(t, f)
+	apps[byHeader] = build(t, f)
+	f.Guard.Tenant = guard.TenantFromSubdomain(TenantDomain)
+	apps[byHost] = build(t, f)
 	f.Guard.Tenant = guard.TenantFromPath("org")
 	for _, tc := range tenantCases {
 		t.Run(tc.name, func(t *testing.T) {
-			app := byPath
-			if tc.header {
-				app = byHeader
-			}
-			check(t, f, do(t, app, f, tc.req(f)), tc.want, false)
+			check(t, f, do(t, apps[tc.via], f, tc.req(f)), tc.want, false)
 		})
 	}
 
 	t.Run("a tenant one is not in reads as one that does not exist", func(t *testing.T) {
 		body := func(path, subject string) []byte {
-			status, b := send(t, byPath, "GET", path, bearer(f, subject), nil)
+			status, b := send(t, apps[byPath], "GET", path, bearer(f, subject), nil)
 			if status != http.StatusNotFound {
 				t.Fatalf("GET %s as %s: %d %s", path, subject, status, b)
 			}
@@ -136,7 +161,7 @@ func runTenants(t *testing.T, build func(t *testing.T, f *Fixture) App) {
 		}
 		notMember, unknown := body("/orgs/acme/posts", "dave"), body("/orgs/initech/posts", "dave")
 		missingPost := func() []byte {
-			status, b := send(t, byHeader, "DELETE", "/orgs/x/posts/p-none", inTenant(f, "bob", "acme/eu"), nil)
+			status, b := send(t, apps[byHeader], "DELETE", "/orgs/x/posts/p-none", inTenant(f, "bob", "acme/eu"), nil)
 			if status != http.StatusNotFound {
 				t.Fatalf("a missing post: %d %s", status, b)
 			}
