@@ -100,8 +100,6 @@ func TenantCovers(ruleTenant, tenant string) bool {
 	return ruleTenant == AllTenants || within(tenant, ruleTenant)
 }
 
-func covers(ruleTenant, tenant string) bool { return TenantCovers(ruleTenant, tenant) }
-
 // within reports whether tenant is name or below it: the tenants
 // RemoveTenant(name) removes.
 func within(tenant, name string) bool {
