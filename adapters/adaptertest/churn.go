@@ -28,19 +28,11 @@ import (
 const churnRounds = 240
 
 func runChurn(t *testing.T, build func(t *testing.T, f *Fixture) App) {
-	ctx := context.Background()
 	f := NewFixture(t)
 	app := build(t, f)
 	rnd := rand.New(rand.NewPCG(42, 14))
 
-	p, err := f.engine.Policy(ctx)
-	if err != nil {
-		t.Fatal(err)
-	}
-	want := map[string]bool{}
-	for _, line := range policyLines(p) {
-		want[line] = true
-	}
+	want := policySet(t, f.engine)
 	subjects := []string{"mallory"}
 	for len(subjects) < 10 {
 		subjects = append(subjects, "usr_"+randomName(rnd, 1+rnd.IntN(60)))
@@ -105,18 +97,7 @@ func runChurn(t *testing.T, build func(t *testing.T, f *Fixture) App) {
 		}
 	}
 
-	// The store holds what memory holds.
-	reopened, err := authz.New(ctx, authz.WithStore(openPolicyStore(t, f.db)))
-	if err != nil {
-		t.Fatal(err)
-	}
-	stored, err := reopened.Policy(ctx)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if got, wantLines := policyLines(stored), sortedLines(want); !slices.Equal(got, wantLines) {
-		t.Errorf("the store holds\n%s\nwant\n%s", strings.Join(got, "\n"), strings.Join(wantLines, "\n"))
-	}
+	checkStoreHolds(t, f, want)
 
 	f.keptMu.Lock()
 	defer f.keptMu.Unlock()
@@ -127,6 +108,37 @@ func runChurn(t *testing.T, build func(t *testing.T, f *Fixture) App) {
 		if k.kept.ID != k.snapshot.ID || k.kept.CredentialID != k.snapshot.CredentialID || k.kept.Method != k.snapshot.Method {
 			t.Fatalf("a subject kept after its request changed: %+v, was %+v", k.kept, k.snapshot)
 		}
+	}
+}
+
+// policySet returns the lines of e's policy, as a set.
+func policySet(t *testing.T, e *authz.Engine) map[string]bool {
+	t.Helper()
+	p, err := e.Policy(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	set := map[string]bool{}
+	for _, line := range policyLines(p) {
+		set[line] = true
+	}
+	return set
+}
+
+// checkStoreHolds checks that the fixture's policy store, opened anew by
+// an engine on the fixture's model, holds exactly the lines of want.
+func checkStoreHolds(t *testing.T, f *Fixture, want map[string]bool, opts ...authz.Option) {
+	t.Helper()
+	reopened, err := authz.New(context.Background(), append(opts, authz.WithStore(openPolicyStore(t, f.db)))...)
+	if err != nil {
+		t.Fatal(err)
+	}
+	stored, err := reopened.Policy(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got, wantLines := policyLines(stored), sortedLines(want); !slices.Equal(got, wantLines) {
+		t.Errorf("the store holds\n%s\nwant\n%s", strings.Join(got, "\n"), strings.Join(wantLines, "\n"))
 	}
 }
 

@@ -9,7 +9,9 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/gatehouse-go/gatehouse"
 	"github.com/gatehouse-go/gatehouse/adapters/guard"
+	"github.com/gatehouse-go/gatehouse/authz"
 )
 
 // The tenant part of the suite runs TenantRoutes over a NewTenantFixture,
@@ -195,14 +197,7 @@ func runTenantChurn(t *testing.T, build func(t *testing.T, f *Fixture) App) {
 	app := build(t, f)
 	rnd := rand.New(rand.NewPCG(17, 4))
 
-	p, err := f.engine.Policy(ctx)
-	if err != nil {
-		t.Fatal(err)
-	}
-	want := map[string]bool{}
-	for _, line := range policyLines(p) {
-		want[line] = true
-	}
+	want := policySet(t, f.engine)
 	orgs := []string{"acme", "globex"}
 	for len(orgs) < 8 {
 		orgs = append(orgs, "org-"+randomName(rnd, 1+rnd.IntN(60)))
@@ -263,6 +258,8 @@ func runTenantChurn(t *testing.T, build func(t *testing.T, f *Fixture) App) {
 			}
 		}
 	}
+	// The store holds what memory holds, tenants in Casbin's columns.
+	checkStoreHolds(t, f, want, authz.WithModel(gatehouse.TenantModel()))
 }
 
 // checkKeptTenants checks that every tenant a handler kept reads as it did.
