@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
-	"runtime"
 	"strings"
 	"sync"
 	"testing"
@@ -147,27 +146,7 @@ func tenantBenchPolicy(b *testing.B, tenants int) string {
 func BenchmarkLoadTenants(b *testing.B) {
 	for _, tenants := range []int{1000, 10000} {
 		b.Run(fmt.Sprintf("lines=%d", tenants*linesPerTenant), func(b *testing.B) {
-			path := tenantBenchPolicy(b, tenants)
-			var peak uint64
-			b.ReportAllocs()
-			b.ResetTimer()
-			for i := 0; i < b.N; i++ {
-				b.StopTimer()
-				db := testdb.OpenFile(b, path)
-				runtime.GC()
-				stop := sampleHeap(&peak)
-				b.StartTimer()
-				s, err := gormstore.New(context.Background(), db)
-				require.NoError(b, err)
-				e, err := authz.New(context.Background(), authz.WithModel(gatehouse.TenantModel()), authz.WithStore(s))
-				b.StopTimer()
-				stop()
-				require.NoError(b, err)
-				require.True(b, e.Indexed())
-				closeDB(b, db)
-				b.StartTimer()
-			}
-			b.ReportMetric(float64(peak)/(1<<20), "peak-heap-MiB")
+			benchmarkColdLoad(b, tenantBenchPolicy(b, tenants), authz.WithModel(gatehouse.TenantModel()))
 		})
 	}
 }
