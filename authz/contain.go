@@ -48,10 +48,7 @@ func (e *Engine) loadStore(ctx context.Context) (policy Policy, revision int64, 
 	}
 	// Whatever the store returned, a restricted engine keeps its own.
 	policy = e.shard.filter(policy)
-	if err := validateStored(source, policy); err != nil {
-		return Policy{}, 0, err
-	}
-	if err := e.checkShape(source, policy); err != nil {
+	if err := e.validateStored(source, policy); err != nil {
 		return Policy{}, 0, err
 	}
 	return policy, revision, nil

@@ -117,16 +117,25 @@ func storeSource(s Store) string {
 	return fmt.Sprintf("%T", s)
 }
 
-// validateStored validates every line a store returned, so that no store,
-// whoever wrote it, hands the engine a line it would refuse in a file.
-func validateStored(source string, p Policy) error {
+// validateStored validates every line a store returned, its tenant against
+// the model included, so that no store, whoever wrote it, hands the engine
+// a line it would refuse in a file.
+func (e *Engine) validateStored(source string, p Policy) error {
 	for _, g := range p.Grants {
-		if err := g.Validate(); err != nil {
+		err := g.Validate()
+		if err == nil {
+			err = e.checkRuleShape(g.Tenant)
+		}
+		if err != nil {
 			return &PolicyError{Source: source, Text: g.String(), Err: err}
 		}
 	}
 	for _, a := range p.Roles {
-		if err := a.Validate(); err != nil {
+		err := a.Validate()
+		if err == nil {
+			err = e.checkRuleShape(a.Tenant)
+		}
+		if err != nil {
 			return &PolicyError{Source: source, Text: a.String(), Err: err}
 		}
 	}

@@ -180,10 +180,13 @@ func (t Tenant) Memberships(ctx context.Context) (members []Membership, err erro
 	if err != nil {
 		return nil, fmt.Errorf("%w: %w", ErrEngine, err)
 	}
+	isRole, err := e.roleTest()
+	if err != nil {
+		return nil, err
+	}
 	bySubject := map[string][]string{}
 	for _, rule := range rules {
-		a := RoleFromRule(rule)
-		if len(e.directMembers(a.Member)) == 0 {
+		if a := RoleFromRule(rule); !isRole(a.Member) {
 			bySubject[a.Member] = append(bySubject[a.Member], a.Role)
 		}
 	}
@@ -194,6 +197,24 @@ func (t Tenant) Memberships(ctx context.Context) (members []Membership, err erro
 	}
 	slices.SortFunc(members, func(a, b Membership) int { return strings.Compare(a.Subject, b.Subject) })
 	return members, nil
+}
+
+// roleTest returns a test of whether some name holds a name, in any
+// tenant: the index's counts, or else one pass over every assignment
+// rather than one per name asked. The caller holds e.mu.
+func (e *Engine) roleTest() (func(string) bool, error) {
+	if ix := e.index.Load(); ix != nil {
+		return func(name string) bool { return ix.memberCount(name) > 0 }, nil
+	}
+	rules, err := e.enforcer.GetGroupingPolicy()
+	if err != nil {
+		return nil, fmt.Errorf("%w: %w", ErrEngine, err)
+	}
+	roles := map[string]bool{}
+	for _, rule := range rules {
+		roles[RoleFromRule(rule).Role] = true
+	}
+	return func(name string) bool { return roles[name] }, nil
 }
 
 // Tenanted reports whether the engine's model has tenants.

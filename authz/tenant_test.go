@@ -385,3 +385,36 @@ func TestTenantFilterMatch(t *testing.T) {
 		assert.Equal(t, want, f.Match(tenant), tenant)
 	}
 }
+
+// Under a matcher the index does not serve, the tenant queries read
+// Casbin's rules and answer as the index does.
+func TestTenantQueriesWithoutTheIndex(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	indexed := newTenantEngine(t)
+	custom, err := authz.New(ctx, authz.WithModel(strings.Replace(gatehouse.TenantModel(), "m = ", `m = r.sub == "root" || `, 1)),
+		authz.WithPolicy(tenantPolicy))
+	require.NoError(t, err)
+	require.False(t, custom.Indexed())
+	for _, tenant := range []string{"acme", "globex", authz.AllTenants} {
+		want, err := indexed.Tenant(tenant).Memberships(ctx)
+		require.NoError(t, err)
+		got, err := custom.Tenant(tenant).Memberships(ctx)
+		require.NoError(t, err)
+		assert.Equal(t, want, got, tenant)
+	}
+	for _, subject := range []string{"alice", "ops", "bob"} {
+		want, err := indexed.Tenants(ctx, subject)
+		require.NoError(t, err)
+		got, err := custom.Tenants(ctx, subject)
+		require.NoError(t, err)
+		assert.Equal(t, want, got, subject)
+		for _, tenant := range []string{"acme", "acme/eu", "globex", ""} {
+			want, err := indexed.Tenant(tenant).IsMember(ctx, subject)
+			require.NoError(t, err)
+			got, err := custom.Tenant(tenant).IsMember(ctx, subject)
+			require.NoError(t, err)
+			assert.Equal(t, want, got, "%s in %q", subject, tenant)
+		}
+	}
+}
