@@ -6,6 +6,7 @@ import (
 	"slices"
 	"strings"
 	"unicode"
+	"unique"
 
 	"github.com/casbin/casbin/v2/model"
 
@@ -44,6 +45,7 @@ type indexedGrant struct {
 }
 
 func newIndexedGrant(seed maphash.Seed, seq uint64, g Grant) indexedGrant {
+	g.Tenant = intern(g.Tenant)
 	e := indexedGrant{seq: seq, tenantHash: maphash.String(seed, g.Tenant), grant: g, key: string(g.Permission)}
 	if g.Permission.IsWildcard() {
 		e.key, e.wildcard = g.Permission.Resource(), true
@@ -55,6 +57,27 @@ func newIndexedGrant(seed maphash.Seed, seq uint64, g Grant) indexedGrant {
 // it in ("" under a model without tenants).
 type parentLink struct {
 	role, tenant string
+}
+
+func newParentLink(a RoleAssignment) parentLink {
+	return parentLink{role: intern(a.Role), tenant: intern(a.Tenant)}
+}
+
+// intern returns the one copy of s that every record of every index
+// shares. Roles and tenants are few and named on many lines: a decision
+// then reads one copy of each name, likely in cache, instead of the copy
+// of the line it was found on, and comparing two names that are one copy
+// stops at their address. The copies are dropped when no index uses them.
+func intern(s string) string { return unique.Make(s).Value() }
+
+// holderName is name as the key of its record: shared with its role links
+// when it is a role, as it is; users, by far the most names, are not
+// interned, which would cost memory and find nothing to share.
+func (ix *index) holderName(name string) string {
+	if ix.memberCount(name) > 0 {
+		return intern(name)
+	}
+	return name
 }
 
 // holderRecord is everything decisions need to know about one name, stored
@@ -70,10 +93,95 @@ type holderRecord struct {
 	// a wildcard ("posts" for "posts:*"), so a lookup builds no string; then
 	// in policy order.
 	grants []indexedGrant
+	// tenants finds the run of grants of one tenant without a search
+	// among them, for a holder whose grants span more than scanLimit
+	// tenants (a role given a grant or two in each of thousands of
+	// tenants): an open-addressed table of the runs by tenant hash, whose
+	// size is a power of two at least twice their number. Nil otherwise.
+	tenants []tenantRun
+}
+
+// tenantRun is where one tenant's grants are in a holder's grants, in its
+// tenant table; the zero tenantRun is an empty slot.
+type tenantRun struct {
+	hash       uint64
+	start, end uint32
 }
 
 func (h holderRecord) clone() holderRecord {
 	return holderRecord{parents: slices.Clip(h.parents), grants: slices.Clip(h.grants)}
+}
+
+// index builds h's tenant table from its sorted grants, when they span
+// enough tenants to need one.
+func (h *holderRecord) index() {
+	h.tenants = nil
+	runs := 0
+	for i := range h.grants {
+		if i == 0 || compareTenant(h.grants[i], tenantKey{h.grants[i-1].tenantHash, h.grants[i-1].grant.Tenant}) != 0 {
+			runs++
+		}
+	}
+	if runs <= scanLimit {
+		return
+	}
+	size := 1
+	for size < 2*runs {
+		size *= 2
+	}
+	table := make([]tenantRun, size)
+	mask := uint64(size - 1)
+	for start := 0; start < len(h.grants); {
+		first := h.grants[start]
+		end := start + 1
+		for end < len(h.grants) && compareTenant(h.grants[end], tenantKey{first.tenantHash, first.grant.Tenant}) == 0 {
+			end++
+		}
+		i := first.tenantHash & mask
+		for table[i].end != 0 {
+			i = (i + 1) & mask
+		}
+		table[i] = tenantRun{hash: first.tenantHash, start: uint32(start), end: uint32(end)}
+		start = end
+	}
+	h.tenants = table
+}
+
+// grantsIn returns the run of h's grants made in tenant t.
+func (h *holderRecord) grantsIn(t tenantKey) []indexedGrant {
+	if h.tenants != nil {
+		mask := uint64(len(h.tenants) - 1)
+		for i := t.hash & mask; ; i = (i + 1) & mask {
+			r := h.tenants[i]
+			if r.end == 0 {
+				return nil
+			}
+			if r.hash == t.hash && h.grants[r.start].grant.Tenant == t.name {
+				return h.grants[r.start:r.end]
+			}
+		}
+	}
+	return run(h.grants, func(e *indexedGrant) bool { return e.tenantHash == t.hash && e.grant.Tenant == t.name },
+		func(e indexedGrant) int { return compareTenant(e, t) })
+}
+
+// run returns the run of sorted whose elements are equal, the run compare
+// finds (0 within it, negative before it); short lists, the most, are
+// scanned with the cheaper test equal.
+func run[E any](sorted []E, equal func(*E) bool, compare func(E) int) []E {
+	start := 0
+	if len(sorted) > scanLimit {
+		start, _ = slices.BinarySearchFunc(sorted, 0, func(e E, _ int) int { return compare(e) })
+	} else {
+		for start < len(sorted) && !equal(&sorted[start]) {
+			start++
+		}
+	}
+	end := start
+	for end < len(sorted) && equal(&sorted[end]) {
+		end++
+	}
+	return sorted[start:end]
 }
 
 func (h holderRecord) empty() bool { return len(h.parents) == 0 && len(h.grants) == 0 }
@@ -131,6 +239,11 @@ func compareKey(e indexedGrant, t tenantKey, key string, wildcard bool) int {
 	if c := compareTenant(e, t); c != 0 {
 		return c
 	}
+	return compareGrantKey(e, key, wildcard)
+}
+
+// compareGrantKey orders e's key against (key, wildcard), within a tenant.
+func compareGrantKey(e indexedGrant, key string, wildcard bool) int {
 	if c := strings.Compare(e.key, key); c != 0 {
 		return c
 	}
@@ -174,23 +287,29 @@ func buildIndex(p Policy, tenanted bool) *index {
 		ix.members[i] = map[string]int{}
 	}
 	shardOf := func(name string) shard { return ix.shards[maphash.String(ix.seed, name)%shardCount] }
-	for i, g := range p.Grants {
-		s := shardOf(g.Subject)
-		h := s[g.Subject]
-		h.grants = append(h.grants, newIndexedGrant(ix.seed, uint64(i), g))
-		s[g.Subject] = h
-	}
 	for _, a := range p.Roles {
-		s := shardOf(a.Member)
-		h := s[a.Member]
-		h.parents = append(h.parents, parentLink{role: a.Role, tenant: a.Tenant})
-		s[a.Member] = h
 		ix.members[maphash.String(ix.seed, a.Role)%shardCount][a.Role]++
 	}
+	for i, g := range p.Grants {
+		name := ix.holderName(g.Subject)
+		s := shardOf(name)
+		h := s[name]
+		h.grants = append(h.grants, newIndexedGrant(ix.seed, uint64(i), g))
+		s[name] = h
+	}
+	for _, a := range p.Roles {
+		name := ix.holderName(a.Member)
+		s := shardOf(name)
+		h := s[name]
+		h.parents = append(h.parents, newParentLink(a))
+		s[name] = h
+	}
 	for _, s := range ix.shards {
-		for _, h := range s {
+		for name, h := range s {
 			slices.SortStableFunc(h.grants, compareGrants)
 			slices.SortStableFunc(h.parents, func(a, b parentLink) int { return strings.Compare(a.tenant, b.tenant) })
+			h.index()
+			s[name] = h
 		}
 	}
 	return ix
@@ -234,19 +353,22 @@ func (ix *index) apply(c Change, next uint64) *index {
 		edit(a.Member).removeParent(parentLink{role: a.Role, tenant: a.Tenant})
 		count(a.Role, -1)
 	}
+	for _, a := range c.AddRoles {
+		count(a.Role, +1)
+	}
 	for _, g := range c.AddGrants {
-		edit(g.Subject).add(newIndexedGrant(out.seed, next, g))
+		edit(out.holderName(g.Subject)).add(newIndexedGrant(out.seed, next, g))
 		next++
 	}
 	for _, a := range c.AddRoles {
-		edit(a.Member).addParent(parentLink{role: a.Role, tenant: a.Tenant})
-		count(a.Role, +1)
+		edit(out.holderName(a.Member)).addParent(newParentLink(a))
 	}
 	for name, h := range copiedRecords {
 		s := out.shards[maphash.String(out.seed, name)%shardCount]
 		if h.empty() {
 			delete(s, name)
 		} else {
+			h.index()
 			s[name] = *h
 		}
 	}
@@ -265,47 +387,17 @@ func cloneMap[K comparable, V any](m map[K]V) map[K]V {
 // most holders have a grant or two, which a scan finds sooner.
 const scanLimit = 8
 
-// matching returns the run of grants (sorted by compareGrants) under
-// tenant and key.
-func matching(grants []indexedGrant, tenant tenantKey, key string, wildcard bool) []indexedGrant {
-	start := 0
-	if len(grants) > scanLimit {
-		start, _ = slices.BinarySearchFunc(grants, 0, func(e indexedGrant, _ int) int { return compareKey(e, tenant, key, wildcard) })
-	}
-	for i := start; i < len(grants); i++ {
-		switch c := compareKey(grants[i], tenant, key, wildcard); {
-		case c > 0:
-			return nil // sorted: nothing further matches
-		case c == 0:
-			end := i + 1
-			for end < len(grants) && compareKey(grants[end], tenant, key, wildcard) == 0 {
-				end++
-			}
-			return grants[i:end]
-		}
-	}
-	return nil
+// matching returns the run of grants under key among the grants of one
+// tenant (sorted by compareGrants).
+func matching(grants []indexedGrant, key string, wildcard bool) []indexedGrant {
+	return run(grants, func(e *indexedGrant) bool { return e.wildcard == wildcard && e.key == key },
+		func(e indexedGrant) int { return compareGrantKey(e, key, wildcard) })
 }
 
 // parentsIn returns the run of parents (sorted by tenant) held in tenant.
 func parentsIn(parents []parentLink, tenant string) []parentLink {
-	start := 0
-	if len(parents) > scanLimit {
-		start, _ = slices.BinarySearchFunc(parents, tenant, func(l parentLink, t string) int { return strings.Compare(l.tenant, t) })
-	}
-	for i := start; i < len(parents); i++ {
-		if parents[i].tenant > tenant {
-			return nil // sorted: nothing further matches
-		}
-		if parents[i].tenant == tenant {
-			end := i + 1
-			for end < len(parents) && parents[end].tenant == tenant {
-				end++
-			}
-			return parents[i:end]
-		}
-	}
-	return nil
+	return run(parents, func(l *parentLink) bool { return l.tenant == tenant },
+		func(l parentLink) int { return strings.Compare(l.tenant, tenant) })
 }
 
 // holdersBuffer is how many holders a decision collects without allocating:
@@ -385,8 +477,10 @@ func (ix *index) decide(sub, tenant string, perm permissions.Permission, owner s
 			continue
 		}
 		for _, t := range keys {
-			consider(matching(grants, t, string(perm), false))
-			consider(matching(grants, t, resource, true))
+			if run := holders[i].record.grantsIn(t); len(run) > 0 {
+				consider(matching(run, string(perm), false))
+				consider(matching(run, resource, true))
+			}
 		}
 	}
 	switch {
@@ -410,9 +504,7 @@ func (ix *index) member(sub, tenant string) bool {
 		if len(parentsIn(h.parents, t)) > 0 {
 			return true
 		}
-		key := tenantKey{maphash.String(ix.seed, t), t}
-		i, _ := slices.BinarySearchFunc(h.grants, key, compareTenant)
-		if i < len(h.grants) && compareTenant(h.grants[i], key) == 0 {
+		if len(h.grantsIn(tenantKey{maphash.String(ix.seed, t), t})) > 0 {
 			return true
 		}
 	}

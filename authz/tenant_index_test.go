@@ -275,6 +275,17 @@ func TestTenantIndexMatchesCasbinOnDenseRoleGraphs(t *testing.T) {
 	}
 }
 
+// Few roles with grants in many tenants each: a role's grants then span
+// more tenants than a scan serves, and the index finds a tenant's through
+// the role's table of tenants.
+func TestTenantIndexMatchesCasbinAcrossManyTenants(t *testing.T) {
+	t.Parallel()
+	for seed := uint64(300); seed <= 307; seed++ {
+		checkTenantIndex(t, seed, worldOf(12, 4, 40, false), 240, 60, 300, 30)
+		checkTenantIndex(t, seed, worldOf(12, 4, 24, true), 240, 60, 300, 30)
+	}
+}
+
 func TestNestedTenantsMatchTheReferences(t *testing.T) {
 	t.Parallel()
 	for seed := uint64(200); seed <= 215; seed++ {
@@ -286,9 +297,10 @@ func FuzzTenantIndexMatchesCasbin(f *testing.F) {
 	for _, seed := range []uint64{0, 1, 42, 1 << 40, 0xdeadbeef} {
 		f.Add(seed, uint8(8), uint8(10), uint8(3), uint8(60), uint8(40), false)
 		f.Add(seed, uint8(6), uint8(12), uint8(2), uint8(50), uint8(50), true)
+		f.Add(seed, uint8(10), uint8(3), uint8(30), uint8(99), uint8(30), false)
 	}
 	f.Fuzz(func(t *testing.T, seed uint64, users, roles, tenants, grants, links uint8, nested bool) {
-		checkTenantIndex(t, seed, worldOf(int(users%20)+1, int(roles%20)+2, int(tenants%6)+1, nested),
+		checkTenantIndex(t, seed, worldOf(int(users%20)+1, int(roles%20)+2, int(tenants%40)+1, nested),
 			int(grants%100), int(links%80), 100, 10)
 	})
 }
