@@ -16,7 +16,9 @@ import (
 // engines of several processes share a database: each sees the others'
 // edits when it reloads, or at once when they follow each other through a
 // notifier (watch.NewLocal). It serves tests and applications that run
-// several engines in one process; one engine alone needs no store.
+// several engines in one process; one engine alone needs no store. It is
+// a TenantStore: an engine restricted with WithTenants copies only the
+// rules of its tenants.
 //
 // It is safe for concurrent use. Build one with NewMemoryStore.
 type MemoryStore struct {
@@ -29,7 +31,10 @@ type MemoryStore struct {
 	key      []byte
 }
 
-var _ SharedStore = (*MemoryStore)(nil)
+var (
+	_ SharedStore = (*MemoryStore)(nil)
+	_ TenantStore = (*MemoryStore)(nil)
+)
 
 // NewMemoryStore returns an empty store, never seeded, at revision 0.
 func NewMemoryStore() (*MemoryStore, error) {
@@ -71,6 +76,18 @@ func (s *MemoryStore) Load(_ context.Context) (Policy, int64, error) {
 	defer s.mu.Unlock()
 	// The names are the store's own and never change; the slices are new.
 	return Policy{Grants: slices.Clone(s.grants), Roles: slices.Clone(s.roles)}, s.revision, nil
+}
+
+// LoadTenants returns a copy of the rules whose tenant f matches, in
+// order, and the store's revision; a filter f.Validate refuses is refused
+// with its error.
+func (s *MemoryStore) LoadTenants(_ context.Context, f TenantFilter) (Policy, int64, error) {
+	if err := f.Validate(); err != nil {
+		return Policy{}, 0, err
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return f.apply(Policy{Grants: s.grants, Roles: s.roles}), s.revision, nil
 }
 
 // Apply commits c if the store is at base and c fits the policy.

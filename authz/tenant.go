@@ -229,14 +229,60 @@ func (f TenantFilter) Match(tenant string) bool {
 	return false
 }
 
+// Validate checks that f names tenants only, as a TenantStore must before
+// it reads: every name in Tenants a tenant's name ("acme", "acme/eu"), and
+// every name in Above a tenant's name or AllTenants. A name no rule can
+// have (empty, with an empty level, "*" below a tenant, a control
+// character, more than MaxTenantDepth levels) selects nothing at best,
+// and at worst whatever a store's query language makes of it; the error
+// matches ErrInvalidTenant and names it. The filters of engines restricted
+// with WithTenants always pass.
+func (f TenantFilter) Validate() error {
+	for _, name := range f.Tenants {
+		if err := validateTenant(name); err != nil {
+			return fmt.Errorf("tenant filter: %w", err)
+		}
+	}
+	for _, name := range f.Above {
+		if err := validateRuleTenant(name); err != nil {
+			return fmt.Errorf("tenant filter: %w", err)
+		}
+	}
+	return nil
+}
+
+// apply returns the rules of p whose tenant f matches, in p's order, in
+// slices of their own.
+func (f TenantFilter) apply(p Policy) Policy {
+	var out Policy
+	for _, g := range p.Grants {
+		if f.Match(g.Tenant) {
+			out.Grants = append(out.Grants, g)
+		}
+	}
+	for _, a := range p.Roles {
+		if f.Match(a.Tenant) {
+			out.Roles = append(out.Roles, a)
+		}
+	}
+	return out
+}
+
 // TenantStore is a Store that can load the rules of some tenants only, for
-// engines restricted with WithTenants.
+// engines restricted with WithTenants. Both of gatehouse's stores are one;
+// the conformance suite of authz/storetest checks a store that implements
+// it against its own Load.
 type TenantStore interface {
 	Store
 
-	// LoadTenants is Load restricted to the rules whose tenant f matches:
-	// the same order, the same consistency, and the revision of the whole
-	// store.
+	// LoadTenants is Load restricted to the rules whose tenant f matches
+	// (TenantFilter.Match): the same order, the same consistency, and the
+	// revision of the whole store. Names are compared exactly: no
+	// character of a name is a pattern, and names differing in case are
+	// different tenants. A filter that f.Validate refuses is refused with
+	// its error, which matches ErrInvalidTenant, and nothing is read. Like
+	// Load's, the values returned belong to the caller, and the store
+	// keeps nothing of f.
 	LoadTenants(ctx context.Context, f TenantFilter) (Policy, int64, error)
 }
 
@@ -285,18 +331,7 @@ func (s *tenantShard) filter(p Policy) Policy {
 	if s == nil {
 		return p
 	}
-	var out Policy
-	for _, g := range p.Grants {
-		if s.selects.Match(g.Tenant) {
-			out.Grants = append(out.Grants, g)
-		}
-	}
-	for _, a := range p.Roles {
-		if s.selects.Match(a.Tenant) {
-			out.Roles = append(out.Roles, a)
-		}
-	}
-	return out
+	return s.selects.apply(p)
 }
 
 // filterChange returns the part of c the shard holds; all of c for no

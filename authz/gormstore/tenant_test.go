@@ -331,7 +331,6 @@ func TestLoadTenantsMatchesNamesExactly(t *testing.T) {
 			"quote":              {Tenants: []string{"o'brien"}},
 			"unicode":            {Tenants: []string{"ünïcødé"}},
 			"long":               {Tenants: []string{longTenant}},
-			"longer than a name": {Tenants: []string{longTenant + "t"}},
 			"above only":         {Above: []string{"acme", "ac%e"}},
 			"every tenant":       {Above: []string{authz.AllTenants}},
 			"wildcard as a name": {Tenants: []string{"%"}, Above: []string{"_", "%"}},
@@ -350,7 +349,10 @@ func TestLoadTenantsMatchesNamesExactly(t *testing.T) {
 		}
 		assert.NotEmpty(t, only(whole, filters["percent"]).Roles)
 
-		for _, f := range []authz.TenantFilter{{Tenants: []string{""}}, {Above: []string{""}}} {
+		// Names no rule can have are refused before the database is asked
+		// (the conformance suite tries many more).
+		for _, f := range []authz.TenantFilter{{Tenants: []string{""}}, {Above: []string{""}},
+			{Tenants: []string{longTenant + "t"}}, {Tenants: []string{"acme", "ac%e/"}}} {
 			_, _, err := s.LoadTenants(ctx, f)
 			assert.ErrorIs(t, err, authz.ErrInvalidTenant)
 		}

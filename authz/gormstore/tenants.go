@@ -34,13 +34,12 @@ const namesPerQuery = 200
 // them, and of f.Above exactly; lines without a tenant never. It reads
 // them from one snapshot, in the order they were written, with the
 // revision of the whole table. Names are compared exactly: "%", "_" and
-// quotes in a tenant's name are plain characters. An empty name in f is
-// refused with an error matching authz.ErrInvalidTenant.
+// quotes in a tenant's name are plain characters. A filter that
+// authz.TenantFilter.Validate refuses is refused with its error, matching
+// authz.ErrInvalidTenant, before the database is asked anything.
 func (s *Store) LoadTenants(ctx context.Context, f authz.TenantFilter) (authz.Policy, int64, error) {
-	for _, name := range slices.Concat(f.Tenants, f.Above) {
-		if name == "" {
-			return authz.Policy{}, 0, fmt.Errorf("%w: load %s: a tenant filter names the empty tenant", authz.ErrInvalidTenant, s.table)
-		}
+	if err := f.Validate(); err != nil {
+		return authz.Policy{}, 0, fmt.Errorf("load %s: %w", s.table, err)
 	}
 	return s.load(ctx, func(tx *gorm.DB) (authz.Policy, error) { return s.readTenants(tx, f) })
 }

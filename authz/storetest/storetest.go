@@ -21,6 +21,17 @@
 // exactly, memory the store must not keep, and engines on the store whose
 // memory must equal the store's. Stores that implement authz.SharedStore
 // also have their Identity checked.
+//
+// Lines with tenants must round-trip as exactly as names do, nested
+// tenants, lines for every tenant ("*") and names that are wildcards in
+// SQL included. Stores that implement authz.TenantStore have LoadTenants
+// held to a filter over their whole policy (authz.TenantFilter.Match) on
+// a random world of many tenants, after every one of a sequence of random
+// edits; they must refuse filters naming what is no tenant with
+// authz.ErrInvalidTenant, and keep no memory of the filter. On every
+// store, an engine restricted to some tenants (authz.WithTenants) must
+// decide as an engine holding the whole policy, for requests in its
+// tenants, after edits made through another engine.
 package storetest
 
 import (
@@ -70,6 +81,11 @@ func Run(t *testing.T, fresh Fresh) {
 		{"KeepsNoCallerMemory", testKeepsNoCallerMemory},
 		{"LongSequenceMatchesModel", testLongSequence},
 		{"EnginesAgreeWithStore", testEngines},
+		{"TenantLinesRoundTrip", testTenantLinesRoundTrip},
+		{"TenantLinesKeepNoCallerMemory", testTenantKeepsNoCallerMemory},
+		{"LoadTenantsMatchesLoad", testLoadTenantsMatchesLoad},
+		{"LoadTenantsRefusesMalformedNames", testLoadTenantsRefusesMalformedNames},
+		{"ShardedEngineAgreesWithWholeEngine", testShardedEngine},
 		{"Identity", func(t *testing.T, open Open) { testIdentity(t, open, fresh) }},
 	}
 	for _, c := range cases {
