@@ -19,8 +19,10 @@
 // and that no subject a handler kept has changed since.
 //
 // Run also builds the application with tenants (NewTenantFixture,
-// TenantRoutes, TenantPolicy: gatehouse's model with tenants) three times,
-// reading the tenant from the path, a header and the host's subdomain. Its
+// TenantRoutes, TenantPolicy: gatehouse's model with tenants) four times,
+// reading the tenant from the path, a header, the host's subdomain and a
+// claim of the caller's access token (issued by authn/token with
+// token.Claim, the way an application names where a caller works). Its
 // cases hold every adapter to the rule that a caller who is no member of a
 // tenant gets the same 404 as for a tenant that does not exist, after the
 // 401 of an anonymous caller, and that members are decided in the tenant,

@@ -36,7 +36,8 @@ type Fixture struct {
 	// realm "gatehouse-test", public paths /healthz and /public/*, optional
 	// path /feed, trusted proxies 192.0.2.0/28 and 0.0.0.0, and a logger
 	// writing to Logs; with tenants (NewTenantFixture), the tenant read
-	// from the path parameter {org}.
+	// from the path parameter {org}. Its access tokens may carry the
+	// custom claim TenantClaim.
 	Guard guard.Config
 	// CustomErrors asks the adapter to install an error writer that answers
 	// every refusal with status e.Status, header "X-Custom-Error: <code>"
@@ -237,7 +238,8 @@ func newFixture(t testing.TB, tenants bool) *Fixture {
 	revocations := memstore.New(memstore.Config{})
 	key, err := token.HS256("test", []byte("adapter-conformance-signing-key-0123456789"))
 	must(err)
-	issuer, err := token.New(token.Config{Issuer: "gatehouse-test", Keys: []token.Key{key}, Revocations: revocations})
+	issuer, err := token.New(token.Config{Issuer: "gatehouse-test", Keys: []token.Key{key}, Revocations: revocations,
+		CustomClaims: []string{TenantClaim}})
 	must(err)
 	past, err := token.New(token.Config{Issuer: "gatehouse-test", Keys: []token.Key{key},
 		Now: func() time.Time { return time.Now().Add(-time.Hour) }})
@@ -283,6 +285,15 @@ func newFixture(t testing.TB, tenants bool) *Fixture {
 		tok, err := issuer.Issue(ctx, subject)
 		must(err)
 		f.bearer[subject] = tok.Value.Reveal()
+	}
+	if tenants {
+		// Tokens whose claim TenantClaim names a tenant, under the names
+		// bearer finds them by: "alice org=acme".
+		for _, c := range claimedTokens {
+			tok, err := issuer.Issue(ctx, c.subject, token.Claim(TenantClaim, c.tenant))
+			must(err)
+			f.bearer[claimed(c.subject, c.tenant)] = tok.Value.Reveal()
+		}
 	}
 	old, err := past.Issue(ctx, "alice")
 	must(err)

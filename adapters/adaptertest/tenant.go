@@ -15,8 +15,9 @@ import (
 )
 
 // The tenant part of the suite runs TenantRoutes over a NewTenantFixture,
-// once with the tenant in the path ({org}) and once in the header
-// X-Tenant, where nested tenants ("acme/eu") fit in one value.
+// with the tenant in the path ({org}, nested tenants percent-encoded), in
+// the header X-Tenant, in the host's subdomain, and in the claim "org" of
+// the caller's access token.
 
 // TenantDomain is the domain whose subdomains the suite's third
 // application with tenants reads the tenant from: acme.example.test.
@@ -26,12 +27,30 @@ const TenantDomain = "example.test"
 // reads the tenant from.
 const TenantHeader = "X-Tenant"
 
+// TenantClaim is the custom claim of the fixture's access tokens
+// (token.Config.CustomClaims) that the suite's fourth application with
+// tenants reads the tenant from.
+const TenantClaim = "org"
+
 // The applications of the tenant cases, by where they read the tenant.
 const (
 	byPath   = iota // {org}
 	byHeader        // X-Tenant
 	byHost          // the subdomain of TenantDomain
+	byClaim         // the claim TenantClaim of the caller's token
 )
+
+// claimedTokens are the tokens the fixture with tenants issues with the
+// claim TenantClaim, besides the plain ones.
+var claimedTokens = []struct{ subject, tenant string }{
+	{"alice", "acme"}, {"alice", "acme/eu"}, {"alice", "initech"},
+	{"bob", "acme/eu"}, {"bob", "acme"},
+	{"dave", "acme"}, {"ops", "globex"}, {"ops", "*"}, {"carol", "acme//eu"},
+}
+
+// claimed names, in Fixture.bearer, the token of subject whose claim
+// TenantClaim is tenant: bearer(f, claimed("alice", "acme")).
+func claimed(subject, tenant string) string { return subject + " " + TenantClaim + "=" + tenant }
 
 type tenantCase struct {
 	name string
@@ -136,6 +155,53 @@ var tenantCases = []tenantCase{
 	{"host, another domain", byHost, func(f *Fixture) request {
 		return get("http://acme.example.org/orgs/x/posts", bearer(f, "ops"))
 	}, want{status: 404, code: "not_found"}},
+
+	// The claim's tenant comes from a token authn/token issued and
+	// verified; the caller must still be a member there.
+	{"claim, member", byClaim, func(f *Fixture) request { return get("/orgs/x/posts", bearer(f, claimed("alice", "acme"))) },
+		want{status: 200, subject: "alice", method: "bearer", tenant: "acme"}},
+	{"claim, a role in the tenant", byClaim, func(f *Fixture) request { return get("/orgs/x/admin", bearer(f, claimed("alice", "acme"))) },
+		want{status: 200, subject: "alice", method: "bearer", tenant: "acme"}},
+	{"claim, nested: a role in acme holds in acme/eu", byClaim, func(f *Fixture) request {
+		return get("/orgs/x/admin", bearer(f, claimed("alice", "acme/eu")))
+	}, want{status: 200, subject: "alice", method: "bearer", tenant: "acme/eu"}},
+	{"claim, member of a nested tenant", byClaim, func(f *Fixture) request {
+		return get("/orgs/x/posts", bearer(f, claimed("bob", "acme/eu")))
+	}, want{status: 200, subject: "bob", method: "bearer", tenant: "acme/eu"}},
+	{"claim, nested: a member of acme/eu is no member of acme", byClaim, func(f *Fixture) request {
+		return get("/orgs/x/posts", bearer(f, claimed("bob", "acme")))
+	}, want{status: 404, code: "not_found"}},
+	{"claim, a tenant one is not a member of is 404", byClaim, func(f *Fixture) request {
+		return get("/orgs/x/posts", bearer(f, claimed("dave", "acme")))
+	}, want{status: 404, code: "not_found"}},
+	{"claim, an unknown tenant is 404", byClaim, func(f *Fixture) request {
+		return get("/orgs/x/posts", bearer(f, claimed("alice", "initech")))
+	}, want{status: 404, code: "not_found"}},
+	{"claim, platform operator", byClaim, func(f *Fixture) request { return get("/orgs/x/posts", bearer(f, claimed("ops", "globex"))) },
+		want{status: 200, subject: "ops", method: "bearer", tenant: "globex"}},
+	{"claim, every tenant is no tenant", byClaim, func(f *Fixture) request { return get("/orgs/x/posts", bearer(f, claimed("ops", "*"))) },
+		want{status: 404, code: "not_found"}},
+	{"claim, malformed tenant", byClaim, func(f *Fixture) request {
+		return get("/orgs/x/posts", bearer(f, claimed("carol", "acme//eu")))
+	}, want{status: 404, code: "not_found"}},
+	{"claim, a token without it is 404", byClaim, func(f *Fixture) request { return get("/orgs/x/posts", bearer(f, "alice")) },
+		want{status: 404, code: "not_found"}},
+	{"claim, an API key has no claims: 404", byClaim, func(f *Fixture) request {
+		return get("/orgs/x/posts", map[string]string{"X-API-Key": f.apiKey})
+	}, want{status: 404, code: "not_found"}},
+	{"claim, a session has no claims: 404", byClaim, func(f *Fixture) request {
+		return request{method: "GET", path: "/orgs/x/posts", cookie: true}
+	}, want{status: 404, code: "not_found"}},
+	{"claim, anonymous is 401", byClaim, func(f *Fixture) request { return get("/orgs/x/posts", nil) },
+		want{status: 401, code: "unauthorized", header: map[string]string{"WWW-Authenticate": challenge}}},
+	{"claim, own post in a nested tenant", byClaim, func(f *Fixture) request {
+		return request{method: "DELETE", path: "/orgs/x/posts/p-bob", header: bearer(f, claimed("bob", "acme/eu"))}
+	}, want{status: 200, subject: "bob", method: "bearer", post: "p-bob", tenant: "acme/eu"}},
+	{"claim, another member's post", byClaim, func(f *Fixture) request {
+		return request{method: "DELETE", path: "/orgs/x/posts/p-carol", header: bearer(f, claimed("bob", "acme/eu"))}
+	}, want{status: 403, code: "forbidden"}},
+	{"claim, filter", byClaim, func(f *Fixture) request { return get("/orgs/x/feed", bearer(f, claimed("alice", "acme"))) },
+		want{status: 200, subject: "alice", method: "bearer", filter: "all", tenant: "acme"}},
 }
 
 // runTenants runs the tenant part of the suite.
@@ -146,6 +212,8 @@ func runTenants(t *testing.T, build func(t *testing.T, f *Fixture) App) {
 	apps[byHeader] = build(t, f)
 	f.Guard.Tenant = guard.TenantFromSubdomain(TenantDomain)
 	apps[byHost] = build(t, f)
+	f.Guard.Tenant = guard.TenantFromClaim(TenantClaim)
+	apps[byClaim] = build(t, f)
 	f.Guard.Tenant = guard.TenantFromPath("org")
 	for _, tc := range tenantCases {
 		t.Run(tc.name, func(t *testing.T) {

@@ -56,11 +56,13 @@ func TenantFromSubdomain(domain string) TenantSource {
 }
 
 // TenantFromClaim reads the tenant from the string claim claim of the
-// caller's token (authn.Subject.Claims), such as "org". The claim was
-// signed by the issuer, but it only says where the caller works: the
-// caller must still be a member of the tenant. Callers authenticated
-// without a token (an API key, a session) have no claims, so they name no
-// tenant (404).
+// caller's token (authn.Subject.Claims), such as "org". gatehouse's own
+// access tokens carry it when the issuer lists it in
+// token.Config.CustomClaims and Issue is given token.Claim("org", tenant).
+// The claim was signed by the issuer, but it only says where the caller
+// works: the caller must still be a member of the tenant. Callers
+// authenticated without a token (an API key, a session) have no claims, so
+// they name no tenant (404).
 func TenantFromClaim(claim string) TenantSource { return TenantSource{from: fromClaim, name: claim} }
 
 // IsZero reports whether s names no source: the zero TenantSource.

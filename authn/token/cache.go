@@ -30,7 +30,8 @@ type verifiedToken struct {
 	gen                int64
 	expires, notBefore time.Time
 	issued             time.Time
-	authTime           time.Time // zero without auth_time
+	authTime           time.Time         // zero without auth_time
+	custom             map[string]string // Config.CustomClaims the token carries; never changed
 }
 
 func newVerifiedCache() *verifiedCache {

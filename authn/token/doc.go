@@ -6,9 +6,13 @@
 // 9068) and revokes them before they expire.
 //
 // Tokens are short-lived (Config.TTL, 15 minutes by default) and verified on
-// every request. A token says who the caller is and nothing more: roles are never put in tokens, because the policy in package authz is
-// the one source of truth and a role change must apply to the next request,
-// not to the next login.
+// every request. A token says who the caller is and nothing more: roles are
+// never put in tokens, because the policy in package authz is the one
+// source of truth and a role change must apply to the next request, not to
+// the next login. An application with tenants may add where the caller
+// works, in a string claim of its own (Config.CustomClaims, Claim) that
+// guard.TenantFromClaim reads; the policy still decides whether the caller
+// is a member there, and what they may do.
 //
 // Keys are named by a key id (kid) carried in each token's header. An Issuer
 // may hold several keys at once, signing with one and verifying with all, so

@@ -22,6 +22,11 @@ var (
 	// than MaxSubjectLength, not valid UTF-8 or holding a NUL: a token
 	// could not be revoked with such a family, so none is issued for it.
 	ErrInvalidFamily = errors.New("invalid family id")
+	// ErrInvalidClaim reports a custom claim Issue cannot stamp (see
+	// Claim): a reserved name, a name not in Config.CustomClaims, or a
+	// value that is empty, longer than MaxClaimLength, not valid UTF-8 or
+	// holding a NUL.
+	ErrInvalidClaim = errors.New("invalid claim")
 	// ErrInvalidRevocation reports a token revocation without an expiry
 	// time, or whose token id could not be stored (see
 	// ValidateTokenRevocation).

@@ -179,3 +179,27 @@ func ExampleRevocations_RevokeFamily() {
 	// true
 	// <nil>
 }
+
+// In an application with tenants, a token may say which organization its
+// caller works in, for guard.TenantFromClaim("org"): list the claim in
+// CustomClaims and stamp it with Claim. The policy still decides whether
+// the caller is a member there; claims that carry authorization are
+// refused.
+func ExampleClaim() {
+	secret := make([]byte, 32)
+	_, _ = rand.Read(secret)
+	key, _ := token.HS256("hs-1", secret)
+	issuer, _ := token.New(token.Config{Issuer: "https://auth.example.com", Keys: []token.Key{key},
+		CustomClaims: []string{"org"}, Now: exampleNow})
+	ctx := context.Background()
+
+	tok, _ := issuer.Issue(ctx, "user-42", token.Claim("org", "acme/eu"))
+	subject, _ := issuer.Verify(ctx, tok.Value.Reveal())
+	fmt.Println(subject.ID, subject.Claims["org"])
+
+	_, err := issuer.Issue(ctx, "user-42", token.Claim("roles", "admin"))
+	fmt.Println(errors.Is(err, token.ErrInvalidClaim))
+	// Output:
+	// user-42 acme/eu
+	// true
+}

@@ -90,6 +90,19 @@ type Config struct {
 	Revocations Revocations
 	// Now returns the current time. Default time.Now; tests inject a clock.
 	Now func() time.Time
+	// CustomClaims names the string claims of the application's own that
+	// tokens may carry, besides those gatehouse sets: Issue stamps one when
+	// given Claim, and Verify copies those a token carries into
+	// Subject.Claims, where guard.TenantFromClaim finds the organization a
+	// caller works in ("org"). A token whose custom claim is not a string
+	// Claim could have stamped is refused. Names are printable ASCII
+	// without spaces, at most 64 bytes; the claims gatehouse sets (iss,
+	// sub, aud, exp, nbf, iat, jti, auth_time, gen, sid) and those RFC 9068
+	// gives a meaning (scope, roles, groups, entitlements, client_id, acr,
+	// amr) are reserved, in any letter case, and refused by New: what a
+	// caller may do is the policy's to say, not the token's. Default none:
+	// Verify reads gatehouse's claims only, and Issue refuses every Claim.
+	CustomClaims []string
 	// Logger receives, at debug level, why Verify refused a token: the
 	// reason, the kid and alg its header names, never the token nor what
 	// its claims say. Refused tokens are a public endpoint's daily lot,
@@ -109,9 +122,13 @@ type Issuer struct {
 	keys        map[string]verifier
 	only        *verifier // the one key, verifying tokens without a kid; nil with several
 	revocations Revocations
-	now         func() time.Time
-	logger      *slog.Logger
-	cache       *verifiedCache
+	// customClaims are Config.CustomClaims; memberNames the claims Verify
+	// reads, gatehouse's and those.
+	customClaims []string
+	memberNames  []string
+	now          func() time.Time
+	logger       *slog.Logger
+	cache        *verifiedCache
 }
 
 // verifier is one key with the parser that accepts only its algorithm.
@@ -124,16 +141,17 @@ type verifier struct {
 // names the first field it cannot use.
 func New(cfg Config) (*Issuer, error) {
 	i := &Issuer{
-		issuer:      cfg.Issuer,
-		audience:    slices.Clone(cfg.Audience),
-		ttl:         cfg.TTL,
-		maxLifetime: cfg.MaxLifetime,
-		leeway:      cfg.Leeway,
-		revocations: cfg.Revocations,
-		now:         cfg.Now,
-		logger:      cfg.Logger,
-		cache:       newVerifiedCache(),
-		keys:        make(map[string]verifier, len(cfg.Keys)),
+		issuer:       cfg.Issuer,
+		audience:     slices.Clone(cfg.Audience),
+		ttl:          cfg.TTL,
+		maxLifetime:  cfg.MaxLifetime,
+		leeway:       cfg.Leeway,
+		revocations:  cfg.Revocations,
+		customClaims: slices.Clone(cfg.CustomClaims),
+		now:          cfg.Now,
+		logger:       cfg.Logger,
+		cache:        newVerifiedCache(),
+		keys:         make(map[string]verifier, len(cfg.Keys)),
 	}
 	if i.issuer == "" || !utf8.ValidString(i.issuer) {
 		return nil, fmt.Errorf("token: Issuer is required: %w", ErrInvalidConfig)
@@ -169,6 +187,10 @@ func New(cfg Config) (*Issuer, error) {
 	case i.leeway < 0 || i.leeway > MaxLeeway:
 		return nil, fmt.Errorf("token: Leeway %v: want 0 to %v: %w", i.leeway, MaxLeeway, ErrInvalidConfig)
 	}
+	if err := checkCustomClaims(i.customClaims); err != nil {
+		return nil, err
+	}
+	i.memberNames = slices.Concat(claimNames, i.customClaims)
 	if i.now == nil {
 		i.now = time.Now
 	}
@@ -245,6 +267,7 @@ type issueOptions struct {
 	authTime  int64 // Unix seconds; 0 for none
 	family    string
 	hasFamily bool
+	claims    map[string]string // Claim's, by name
 }
 
 // AuthTime stamps the token with the time its subject logged in, as the
@@ -275,7 +298,9 @@ func Family(id string) IssueOption {
 // Issue signs a new token for subject, valid from now for the configured TTL.
 // The subject must be a non-empty id of at most MaxSubjectLength bytes of
 // valid UTF-8 without NUL, else the error matches ErrInvalidSubject. The
-// token carries no roles. While the Revocations cannot tell the subject's
+// token carries no roles; it carries the custom claims given with Claim,
+// which must be among Config.CustomClaims (else the error matches
+// ErrInvalidClaim). While the Revocations cannot tell the subject's
 // generation (see Revocations.Generation) Issue refuses with an error
 // matching authn.ErrUnavailable: the generation it would stamp may be
 // stale, and the token would escape a revocation of its subject made
@@ -295,6 +320,9 @@ func (i *Issuer) Issue(ctx context.Context, subject string, opts ...IssueOption)
 		if err := checkFamilyID(o.family); err != nil {
 			return Token{}, fmt.Errorf("token: issue: %w", err)
 		}
+	}
+	if err := i.checkClaims(o.claims); err != nil {
+		return Token{}, fmt.Errorf("token: issue: %w", err)
 	}
 	var generation int64
 	if i.revocations != nil {
@@ -319,6 +347,9 @@ func (i *Issuer) Issue(ctx context.Context, subject string, opts ...IssueOption)
 		"jti": jti,
 	}
 	claims["aud"] = i.audience
+	for name, value := range o.claims {
+		claims[name] = value
+	}
 	if o.authTime > 0 {
 		claims[authTimeClaim] = o.authTime
 	}

@@ -69,8 +69,9 @@ const maxExactFloat = 1 << 53
 // token may be good, and the HTTP adapters answer 503, not 401. Every
 // refusal is logged at debug level to Config.Logger with its reason,
 // never with the token. On success the Subject's Claims hold the token's
-// registered claims (iss, sub, aud, exp, nbf, iat, jti), auth_time, gen and
-// sid; other claims are not read; its AuthenticatedAt is auth_time's.
+// registered claims (iss, sub, aud, exp, nbf, iat, jti), auth_time, gen,
+// sid and the claims of Config.CustomClaims it carries, as strings; other
+// claims are not read; its AuthenticatedAt is auth_time's.
 func (i *Issuer) Verify(ctx context.Context, raw string) (authn.Subject, error) {
 	var h header
 	s, err := i.verify(ctx, raw, &h)
@@ -110,10 +111,15 @@ func (i *Issuer) verify(ctx context.Context, raw string, h *header) (authn.Subje
 	// From here the signature is known to hold: claim validation runs only
 	// after it. A token out of its lifetime is still checked for shape, so
 	// that "expired" is only said of a token that would otherwise be good.
-	if err := checkPayload(raw); err != nil {
+	payload, err := checkPayload(raw, i.memberNames)
+	if err != nil {
 		return authn.Subject{}, err
 	}
 	read, err := readClaims(claims)
+	if err != nil {
+		return authn.Subject{}, err
+	}
+	custom, err := i.readCustomClaims(payload)
 	if err != nil {
 		return authn.Subject{}, err
 	}
@@ -134,7 +140,7 @@ func (i *Issuer) verify(ctx context.Context, raw string, h *header) (authn.Subje
 		return authn.Subject{}, fmt.Errorf("token: %w: %w", authn.ErrTokenExpired, parseErr)
 	}
 	verified := verifiedToken{claims: claims, sub: read.sub, jti: read.jti, gen: read.gen, family: read.family,
-		expires: claims.ExpiresAt.Time, issued: claims.IssuedAt.Time}
+		expires: claims.ExpiresAt.Time, issued: claims.IssuedAt.Time, custom: custom}
 	if read.authTime > 0 {
 		verified.authTime = time.Unix(read.authTime, 0).UTC()
 	}
@@ -163,7 +169,7 @@ func (i *Issuer) subject(ctx context.Context, v verifiedToken) (authn.Subject, e
 		Method:       authn.MethodBearer,
 		CredentialID: v.jti,
 		ExpiresAt:    v.expires.UTC(),
-		Claims:       v.claims.asMap(v.gen, v.family, v.authTime),
+		Claims:       v.claims.asMap(v.gen, v.family, v.authTime, v.custom),
 		// Zero when the token has no auth_time.
 		AuthenticatedAt: v.authTime,
 	}, nil
@@ -182,8 +188,9 @@ type accessClaims struct {
 }
 
 // asMap returns the verified claims as JSON decoding into a map would have
-// them (numbers as float64, aud as a list), for Subject.Claims.
-func (c *accessClaims) asMap(gen int64, family string, authTime time.Time) map[string]any {
+// them (numbers as float64, aud as a list), with the custom claims, for
+// Subject.Claims: a new map every time, the caller's to keep.
+func (c *accessClaims) asMap(gen int64, family string, authTime time.Time, custom map[string]string) map[string]any {
 	m := map[string]any{"iss": c.Issuer, "sub": c.Subject, "jti": c.ID}
 	if len(c.Audience) > 0 {
 		aud := make([]any, len(c.Audience))
@@ -208,6 +215,9 @@ func (c *accessClaims) asMap(gen int64, family string, authTime time.Time) map[s
 	}
 	if family != "" {
 		m[familyClaim] = family
+	}
+	for name, value := range custom {
+		m[name] = value
 	}
 	return m
 }
@@ -297,19 +307,20 @@ func (i *Issuer) verifierFor(h *header) (verifier, error) {
 	return v, nil
 }
 
-// checkPayload checks the shape of raw's payload (see jwtshape.CheckMembers). The
-// parser has decoded it already, so it is well-formed base64url.
-func checkPayload(raw string) error {
+// checkPayload checks the shape of raw's payload (see jwtshape.CheckMembers),
+// whose claims Verify reads by names, and returns it decoded. The parser
+// has decoded it already, so it is well-formed base64url.
+func checkPayload(raw string, names []string) ([]byte, error) {
 	_, rest, _ := strings.Cut(raw, ".")
 	encoded, _, _ := strings.Cut(rest, ".")
 	decoded, err := base64.RawURLEncoding.Strict().DecodeString(encoded)
 	if err != nil {
-		return fmt.Errorf("token: malformed claims: %w", authn.ErrInvalidToken)
+		return nil, fmt.Errorf("token: malformed claims: %w", authn.ErrInvalidToken)
 	}
-	if err := jwtshape.CheckMembers(decoded, claimNames, dateNames); err != nil {
-		return fmt.Errorf("token: claims: %s: %w", err, authn.ErrInvalidToken)
+	if err := jwtshape.CheckMembers(decoded, names, dateNames); err != nil {
+		return nil, fmt.Errorf("token: claims: %s: %w", err, authn.ErrInvalidToken)
 	}
-	return nil
+	return decoded, nil
 }
 
 // claimValues are the claims Verify needs beyond what golang-jwt checks.
