@@ -147,6 +147,12 @@ func (f *Fixture) RememberTenant(tenant string) {
 	f.keptTenants = append(f.keptTenants, [2]string{tenant, strings.Clone(tenant)})
 }
 
+// Bearer returns the Authorization header value of an access token of
+// subject ("alice", "ops", …; see TenantPolicy), for an adapter's tests of
+// its own: what its framework's settings change, or what its framework
+// lets through where net/http refuses it.
+func (f *Fixture) Bearer(subject string) string { return "Bearer " + f.bearer[subject] }
+
 // Logs returns what the Guard's logger has written so far.
 func (f *Fixture) Logs() string { return f.logs.String() }
 

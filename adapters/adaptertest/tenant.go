@@ -107,6 +107,55 @@ var tenantCases = []tenantCase{
 		want{status: 200, subject: "alice", method: "bearer", filter: "all", tenant: "acme"}},
 	{"filter, non-member is 404", byPath, func(f *Fixture) request { return get("/orgs/acme/feed", bearer(f, "dave")) },
 		want{status: 404, code: "not_found"}},
+	{"every tenant is no tenant", byPath, func(f *Fixture) request { return get("/orgs/*/posts", bearer(f, "ops")) },
+		want{status: 404, code: "not_found"}},
+
+	// A nested tenant in a path parameter has its "/" percent-encoded; the
+	// tenant is the parameter decoded once, as net/http's ServeMux decodes
+	// it, on every framework.
+	{"path, nested: a role in acme holds in acme/eu", byPath, func(f *Fixture) request {
+		return get("/orgs/acme%2Feu/admin", bearer(f, "alice"))
+	}, want{status: 200, subject: "alice", method: "bearer", tenant: "acme/eu"}},
+	{"path, nested: member", byPath, func(f *Fixture) request { return get("/orgs/acme%2Feu/posts", bearer(f, "bob")) },
+		want{status: 200, subject: "bob", method: "bearer", tenant: "acme/eu"}},
+	{"path, nested, the escape in lower case", byPath, func(f *Fixture) request {
+		return get("/orgs/acme%2feu/posts", bearer(f, "bob"))
+	}, want{status: 200, subject: "bob", method: "bearer", tenant: "acme/eu"}},
+	{"path, nested, every letter escaped", byPath, func(f *Fixture) request {
+		return get("/orgs/%61%63%6D%65%2F%65%75/posts", bearer(f, "bob"))
+	}, want{status: 200, subject: "bob", method: "bearer", tenant: "acme/eu"}},
+	{"path, nested: a member of acme/eu is no member of acme", byPath, func(f *Fixture) request {
+		return get("/orgs/acme/posts", bearer(f, "bob"))
+	}, want{status: 404, code: "not_found"}},
+	{"path, nested: nor of a tenant beside it", byPath, func(f *Fixture) request {
+		return get("/orgs/acme%2Fus/posts", bearer(f, "bob"))
+	}, want{status: 404, code: "not_found"}},
+	{"path, nested: non-member is 404", byPath, func(f *Fixture) request {
+		return get("/orgs/acme%2Feu/posts", bearer(f, "dave"))
+	}, want{status: 404, code: "not_found"}},
+	{"path, nested: anonymous is 401", byPath, func(f *Fixture) request { return get("/orgs/acme%2Feu/posts", nil) },
+		want{status: 401, code: "unauthorized", header: map[string]string{"WWW-Authenticate": challenge}}},
+	{"path, nested: own post", byPath, func(f *Fixture) request {
+		return request{method: "DELETE", path: "/orgs/acme%2Feu/posts/p-bob", header: bearer(f, "bob")}
+	}, want{status: 200, subject: "bob", method: "bearer", post: "p-bob", tenant: "acme/eu"}},
+	{"path, nested: another member's post", byPath, func(f *Fixture) request {
+		return request{method: "DELETE", path: "/orgs/acme%2Feu/posts/p-carol", header: bearer(f, "bob")}
+	}, want{status: 403, code: "forbidden"}},
+	{"path, nested: a post of the tenant below, by its admin above", byPath, func(f *Fixture) request {
+		return request{method: "DELETE", path: "/orgs/acme%2Feu/posts/p-carol", header: bearer(f, "alice")}
+	}, want{status: 200, subject: "alice", method: "bearer", post: "p-carol", tenant: "acme/eu"}},
+	{"path, nested: filter", byPath, func(f *Fixture) request { return get("/orgs/acme%2Feu/feed", bearer(f, "bob")) },
+		want{status: 200, subject: "bob", method: "bearer", filter: "all", tenant: "acme/eu"}},
+	{"path, decoded once: acme%252Feu names the tenant acme%2Feu", byPath, func(f *Fixture) request {
+		return get("/orgs/acme%252Feu/posts", bearer(f, "ops"))
+	}, want{status: 200, subject: "ops", method: "bearer", tenant: "acme%2Feu"}},
+	{"path, decoded once: acme%252Feu is not acme/eu", byPath, func(f *Fixture) request {
+		return get("/orgs/acme%252Feu/posts", bearer(f, "bob"))
+	}, want{status: 404, code: "not_found"}},
+	{"path, a plus is a plus", byPath, func(f *Fixture) request { return get("/orgs/r+d/posts", bearer(f, "ops")) },
+		want{status: 200, subject: "ops", method: "bearer", tenant: "r+d"}},
+	{"path, an escaped space is a space", byPath, func(f *Fixture) request { return get("/orgs/r%20d/posts", bearer(f, "ops")) },
+		want{status: 200, subject: "ops", method: "bearer", tenant: "r d"}},
 
 	{"header, member", byHeader, func(f *Fixture) request { return get("/orgs/x/posts", inTenant(f, "bob", "acme/eu")) },
 		want{status: 200, subject: "bob", method: "bearer", tenant: "acme/eu"}},
@@ -204,6 +253,24 @@ var tenantCases = []tenantCase{
 		want{status: 200, subject: "alice", method: "bearer", filter: "all", tenant: "acme"}},
 }
 
+// malformedPathTenants are path parameters, well-formed percent-encodings
+// all, that decode to no tenant's name. The platform operator, admitted to
+// every tenant, asks for each: only a 404 shows the name refused.
+var malformedPathTenants = map[string]string{
+	"an escaped empty level":      "acme%2F%2Feu",
+	"an escaped trailing slash":   "acme%2F",
+	"an escaped leading slash":    "%2Facme",
+	"a level with a space":        "acme%2F%20eu",
+	"an escaped NUL":              "acme%00",
+	"an escaped line break":       "acme%0Aeu",
+	"escaped bytes not UTF-8":     "acme%FF",
+	"an escaped comma":            "acme%2Cglobex",
+	"every tenant, escaped":       "%2A",
+	"every tenant below one":      "acme%2F%2A",
+	"deeper than MaxTenantDepth":  strings.Repeat("a%2F", authz.MaxTenantDepth) + "a",
+	"longer than a name, escaped": strings.Repeat("%61", authz.MaxNameLength+1),
+}
+
 // runTenants runs the tenant part of the suite.
 func runTenants(t *testing.T, build func(t *testing.T, f *Fixture) App) {
 	f := NewTenantFixture(t)
@@ -218,6 +285,15 @@ func runTenants(t *testing.T, build func(t *testing.T, f *Fixture) App) {
 	for _, tc := range tenantCases {
 		t.Run(tc.name, func(t *testing.T) {
 			check(t, f, do(t, apps[tc.via], f, tc.req(f)), tc.want, false)
+		})
+	}
+	for name, tenant := range malformedPathTenants {
+		t.Run("path, malformed: "+name, func(t *testing.T) {
+			for _, path := range []string{"/orgs/" + tenant + "/posts", "/orgs/" + tenant + "/posts/p-1"} {
+				method := map[bool]string{true: "DELETE", false: "GET"}[strings.HasSuffix(path, "p-1")]
+				resp := do(t, apps[byPath], f, request{method: method, path: path, header: bearer(f, "ops")})
+				check(t, f, resp, want{status: 404, code: "not_found"}, false)
+			}
 		})
 	}
 

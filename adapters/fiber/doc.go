@@ -43,9 +43,15 @@
 // for routes such as "/orgs/:org/posts") makes every guarded route admit
 // only members of the request's tenant — others get 404 — and decide in
 // it; handlers find the tenant with Tenant(c), a copy they may keep. A
-// Fiber path parameter is one segment as the client escaped it, so nested
-// tenants ("acme/eu") travel best in a header (guard.TenantFromHeader) or
-// a token's claim (guard.TenantFromClaim).
+// nested tenant travels in a path parameter with its "/" escaped,
+// "/orgs/acme%2Feu/posts": Fiber routes on the path as the client sent it
+// and hands out c.Params("org") undecoded ("acme%2Feu"), and the adapter
+// decodes the tenant once, as net/http does, so that acme%252Feu names
+// the tenant "acme%2Feu", not acme/eu; a parameter that is not a valid
+// percent-encoding names no tenant (404). Leave the app's UnescapePath off,
+// its default: under it Fiber decodes the path before routing, where %2F
+// splits the segment and "+" reads as a space, and the adapter takes the
+// parameters as Fiber decoded them.
 //
 // # Fiber's reused memory
 //

@@ -71,14 +71,6 @@ func SubjectFrom(c fiber.Ctx) (authn.Subject, bool) { return authn.FromContext(c
 // queries to it (authz.ListFilter.WhereTenant).
 func Tenant(c fiber.Ctx) (tenant string, ok bool) { return guard.TenantFrom(c.Context()) }
 
-// tenantRequest reads a Fiber request for a guard.TenantSource. Its
-// strings alias Fiber's request buffer; the guard copies the tenant it
-// finds before keeping it.
-type tenantRequest struct{ credentials }
-
-func (r tenantRequest) PathValue(name string) string { return r.c.Params(name) }
-func (r tenantRequest) Host() string                 { return string(r.c.Request().Host()) }
-
 // enterTenant admits the caller to the tenant the request names, under
 // Guard.Tenant (see guard.Guard.EnterTenant), and keeps it in the
 // request's context. When ok is false the refusal has been written.

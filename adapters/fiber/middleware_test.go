@@ -20,7 +20,15 @@ func fiberPath(p string) string {
 	return strings.NewReplacer("{", ":", "}", "").Replace(p)
 }
 
+// build mounts the conformance suite's routes on a Fiber app of the
+// default configuration.
 func build(t *testing.T, f *adaptertest.Fixture) adaptertest.App {
+	return buildWith(t, f, fiber.Config{})
+}
+
+// buildWith is build on an app of configuration appConfig, whose
+// ErrorHandler it sets.
+func buildWith(t *testing.T, f *adaptertest.Fixture, appConfig fiber.Config) adaptertest.App {
 	cfg := fiberadapter.Config{Guard: f.Guard}
 	if f.CustomErrors {
 		cfg.ErrorWriter = func(c fiber.Ctx, e *guard.Error) error {
@@ -32,7 +40,8 @@ func build(t *testing.T, f *adaptertest.Fixture) adaptertest.App {
 	mw, err := fiberadapter.New(cfg)
 	require.NoError(t, err)
 
-	app := fiber.New(fiber.Config{ErrorHandler: mw.ErrorHandler})
+	appConfig.ErrorHandler = mw.ErrorHandler
+	app := fiber.New(appConfig)
 	// Fiber answers unknown methods itself, in plain text, before any
 	// middleware: Harden answers them as the guard does elsewhere.
 	mw.Harden(app)

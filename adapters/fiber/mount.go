@@ -5,7 +5,6 @@ import (
 	"errors"
 	"io"
 	"net/http"
-	"net/url"
 	"strings"
 
 	"github.com/gofiber/fiber/v3"
@@ -87,13 +86,12 @@ func (m *Middleware) Endpoint(h endpoint.Handler) fiber.Handler {
 }
 
 // pathValue is the path parameter name, a copy, unescaped as net/http
-// and Gin hand them out unless the app unescapes paths itself.
+// and Gin hand them out (decodedParam), or as the client sent it when it
+// is not a valid percent-encoding.
 func (m *Middleware) pathValue(c fiber.Ctx, name string) string {
-	v := c.Params(name)
-	if !c.App().Config().UnescapePath {
-		if unescaped, err := url.PathUnescape(v); err == nil {
-			v = unescaped // v itself when there was nothing to unescape
-		}
+	v, ok := decodedParam(c, name)
+	if !ok {
+		v = c.Params(name)
 	}
 	return strings.Clone(v)
 }

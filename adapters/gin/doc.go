@@ -21,7 +21,17 @@
 // Under a model with tenants, Guard.Tenant (guard.TenantFromPath("org")
 // for routes such as "/orgs/:org/posts") makes every guarded route admit
 // only members of the request's tenant — others get 404 — and decide in
-// it; handlers find the tenant with Tenant(c).
+// it; handlers find the tenant with Tenant(c). A nested tenant travels in a
+// path parameter with its "/" escaped, "/orgs/acme%2Feu/posts", which Gin
+// routes only with the engine's UseEscapedPath set: by default it routes
+// on the decoded path, where %2F splits the segment and the request
+// matches no route. The adapter reads the tenant from the escaped path and
+// decodes it once, as net/http does, whatever UnescapePathValues says and
+// with "+" a plus (Gin's c.Param reads it as a space there): use Tenant(c),
+// not c.Param, in handlers.
+//
+//	r := gin.New()
+//	r.UseEscapedPath = true // "/orgs/acme%2Feu/posts" names acme/eu
 //
 // Handlers find the subject with SubjectFrom(c) (or authn.FromContext on
 // c.Request.Context()). Refusals are JSON {"error": code, "message": text}

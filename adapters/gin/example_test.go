@@ -131,7 +131,8 @@ func ExampleMiddleware_Mount() {
 // Under a model with tenants, Guard.Tenant names where requests carry
 // their tenant, here the route parameter :org. Members are decided in the
 // tenant; everyone else gets the 404 of a missing resource, so that the
-// names of organizations do not leak.
+// names of organizations do not leak. A nested tenant is named with its
+// "/" escaped, which Gin routes under UseEscapedPath.
 func Example_tenants() {
 	ctx := context.Background()
 	engine, _ := authz.New(ctx, authz.WithModel(gatehouse.TenantModel()), authz.WithPolicy(`
@@ -152,6 +153,7 @@ g, ops, member, *
 	}
 	gin.SetMode(gin.ReleaseMode)
 	r := gin.New()
+	r.UseEscapedPath = true // route "/orgs/acme%2Feu/posts" to :org
 	r.Use(mw.Authenticate())
 	r.GET("/orgs/:org/posts", mw.RequirePermission(permissions.PostsRead), func(c *gin.Context) {
 		org, _ := ginadapter.Tenant(c) // scope the query: ListFilter.WhereTenant
@@ -160,6 +162,7 @@ g, ops, member, *
 
 	for _, call := range []struct{ subject, path string }{
 		{"alice", "/orgs/acme/posts"},
+		{"alice", "/orgs/acme%2Feu/posts"}, // acme/eu, below acme
 		{"alice", "/orgs/globex/posts"},
 		{"alice", "/orgs/no-such-org/posts"},
 		{"ops", "/orgs/globex/posts"},
@@ -173,6 +176,7 @@ g, ops, member, *
 	}
 	// Output:
 	// alice /orgs/acme/posts: 200 posts of acme
+	// alice /orgs/acme%2Feu/posts: 200 posts of acme/eu
 	// alice /orgs/globex/posts: 404 {"error":"not_found","message":"not found"}
 	// alice /orgs/no-such-org/posts: 404 {"error":"not_found","message":"not found"}
 	// ops /orgs/globex/posts: 200 posts of globex

@@ -60,14 +60,6 @@ func SubjectFrom(c *gin.Context) (authn.Subject, bool) { return authn.FromContex
 // Handlers scope their queries to it (authz.ListFilter.WhereTenant).
 func Tenant(c *gin.Context) (tenant string, ok bool) { return guard.TenantFrom(c.Request.Context()) }
 
-// tenantRequest reads a Gin request for a guard.TenantSource: path
-// parameters are Gin's.
-type tenantRequest struct{ c *gin.Context }
-
-func (r tenantRequest) PathValue(name string) string      { return r.c.Param(name) }
-func (r tenantRequest) Host() string                      { return r.c.Request.Host }
-func (r tenantRequest) HeaderValues(name string) []string { return r.c.Request.Header.Values(name) }
-
 // enterTenant admits the caller to the tenant the request names, under
 // Guard.Tenant (see guard.Guard.EnterTenant), and keeps it in the
 // request's context. On refusal it has written the refusal and aborted.

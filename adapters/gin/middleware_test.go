@@ -21,7 +21,16 @@ func ginPath(p string) string {
 	return strings.NewReplacer("{", ":", "}", "").Replace(p)
 }
 
+// build mounts the conformance suite's routes on a Gin engine that routes
+// nested tenants in paths (UseEscapedPath).
 func build(t *testing.T, f *adaptertest.Fixture) adaptertest.App {
+	// Gin routes on the decoded path by default, where a nested tenant's
+	// escaped "/" (acme%2Feu) splits the segment; see the package doc.
+	return buildWith(t, f, func(r *gin.Engine) { r.UseEscapedPath = true })
+}
+
+// buildWith is build on an engine configure sets up.
+func buildWith(t *testing.T, f *adaptertest.Fixture, configure func(*gin.Engine)) adaptertest.App {
 	cfg := ginadapter.Config{Guard: f.Guard}
 	if f.CustomErrors {
 		cfg.ErrorWriter = func(c *gin.Context, e *guard.Error) { adaptertest.WriteCustomError(c.Writer, e) }
@@ -31,6 +40,7 @@ func build(t *testing.T, f *adaptertest.Fixture) adaptertest.App {
 
 	gin.SetMode(gin.TestMode)
 	r := gin.New()
+	configure(r)
 	r.Use(mw.Authenticate())
 	mw.Mount(r, adaptertest.Endpoints(f)...)
 	for _, route := range f.Routes() {

@@ -37,6 +37,18 @@ const (
 // TenantFromPath("org") for routes such as "/orgs/{org}/posts". Every
 // guarded route must then have the parameter; one without it is answered
 // 404.
+//
+// The tenant is the parameter percent-decoded once, on every framework, as
+// net/http's ServeMux decodes it: a nested tenant is named with its "/"
+// escaped, "/orgs/acme%2Feu/posts" for acme/eu, and "acme%252Feu" names
+// the tenant "acme%2Feu", never acme/eu; "+" is a plus, not a space. A
+// parameter that decodes to no tenant's name (an empty level, a NUL, bytes
+// that are not UTF-8, "*") or that is not a valid percent-encoding names
+// no tenant (404). Gin routes on the decoded path by default, where %2F
+// splits the segment, so set its engine's UseEscapedPath for nested
+// tenants in paths; leave Fiber's UnescapePath off, its default, for the
+// same reason. Handlers read the tenant from the adapter (Tenant), not from
+// the framework's parameter, which Gin and Fiber decode otherwise.
 func TenantFromPath(param string) TenantSource { return TenantSource{from: fromPath, name: param} }
 
 // TenantFromHeader reads the tenant from the request header name, such as
@@ -119,7 +131,9 @@ func (s TenantSource) validate() error {
 // (RequestTenant for net/http's).
 type TenantRequest interface {
 	// PathValue returns the value of the matched route's path parameter
-	// name; "" when the route has none.
+	// name, percent-decoded once, as net/http's ServeMux hands it out; ""
+	// when the route has none, or when the value is not a valid
+	// percent-encoding.
 	PathValue(name string) string
 	// Host returns the host the client addressed (the Host header, or the
 	// authority of HTTP/2), port included or not.
@@ -146,7 +160,7 @@ func (s TenantSource) tenant(subject authn.Subject, r TenantRequest) (string, st
 		if v := r.PathValue(s.name); v != "" {
 			return v, ""
 		}
-		return "", "the route has no " + s.String()
+		return "", "the route has no " + s.String() + ", or not one validly percent-encoded"
 	case fromHeader:
 		values := r.HeaderValues(s.name)
 		if differ(values) {

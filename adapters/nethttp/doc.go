@@ -22,7 +22,9 @@
 // Under a model with tenants, Guard.Tenant (guard.TenantFromPath("org"),
 // say) makes every guarded route admit only members of the request's
 // tenant — others get 404 — and decide in it; handlers find the tenant
-// with Tenant.
+// with Tenant. ServeMux matches patterns on the escaped path and decodes
+// each parameter once, so a nested tenant is named with its "/" escaped,
+// "/orgs/acme%2Feu/posts" for acme/eu, with no setting.
 //
 // Authenticate puts the subject in the request's context, where handlers
 // find it with authn.FromContext (or SubjectFrom). Refusals are JSON

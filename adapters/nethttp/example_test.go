@@ -157,6 +157,7 @@ g, ops, member, *
 
 	for _, call := range []struct{ subject, path string }{
 		{"alice", "/orgs/acme/posts"},
+		{"alice", "/orgs/acme%2Feu/posts"}, // acme/eu, below acme
 		{"alice", "/orgs/globex/posts"},
 		{"alice", "/orgs/no-such-org/posts"},
 		{"ops", "/orgs/globex/posts"},
@@ -170,6 +171,7 @@ g, ops, member, *
 	}
 	// Output:
 	// alice /orgs/acme/posts: 200 posts of acme
+	// alice /orgs/acme%2Feu/posts: 200 posts of acme/eu
 	// alice /orgs/globex/posts: 404 {"error":"not_found","message":"not found"}
 	// alice /orgs/no-such-org/posts: 404 {"error":"not_found","message":"not found"}
 	// ops /orgs/globex/posts: 200 posts of globex
