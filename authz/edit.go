@@ -385,8 +385,8 @@ func (e *Engine) directRoles(member string) []string {
 	}
 	if ix := e.index.Load(); ix != nil {
 		h, _ := ix.record(member)
-		roles := make([]string, 0, len(h.parents))
-		for _, l := range h.parents {
+		roles := make([]string, 0, len(h.parents()))
+		for _, l := range h.parents() {
 			if !slices.Contains(roles, l.role) {
 				roles = append(roles, l.role)
 			}

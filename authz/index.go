@@ -57,10 +57,12 @@ func newIndexedGrant(seed maphash.Seed, seq uint64, g Grant) indexedGrant {
 // it in ("" under a model without tenants).
 type parentLink struct {
 	role, tenant string
+	// roleHash is the hash of role, which finds its record.
+	roleHash uint64
 }
 
-func newParentLink(a RoleAssignment) parentLink {
-	return parentLink{role: intern(a.Role), tenant: intern(a.Tenant)}
+func (ix *index) newParentLink(a RoleAssignment) parentLink {
+	return parentLink{role: intern(a.Role), tenant: intern(a.Tenant), roleHash: ix.hash(a.Role)}
 }
 
 // intern returns the one copy of s that every record of every index
@@ -84,14 +86,26 @@ func (ix *index) holderName(name string) string {
 // by value in its shard so that a decision touches as little memory as it
 // can: records are few words, and most holders have one or two grants.
 type holderRecord struct {
-	// parents are the roles the holder holds directly, sorted by tenant
-	// and, within a tenant, in the order they were assigned.
-	parents []parentLink
-	// grants are the holder's grants, sorted by tenant (its hash, then its
-	// name), then by key: the
-	// permission for a grant of one action ("posts:read"), the resource for
-	// a wildcard ("posts" for "posts:*"), so a lookup builds no string; then
-	// in policy order.
+	// name is the holder's name; shortName its bytes, when it has at most
+	// shortName (see named).
+	name      string
+	shortName [shortName]byte
+	// The roles the holder holds directly (parents) are sorted by tenant
+	// and, within a tenant, in the order they were assigned. The first is
+	// kept in the record itself: most names are users who hold one role,
+	// and a decision then finds it without reading more memory.
+	firstParent parentLink   // the zero link when the holder holds no role
+	moreParents []parentLink // the others
+	// rules are the holder's grants, nil for the users who have none.
+	rules *holderGrants
+}
+
+// holderGrants are the grants of one holder.
+type holderGrants struct {
+	// grants are sorted by tenant (its hash, then its name), then by key:
+	// the permission for a grant of one action ("posts:read"), the
+	// resource for a wildcard ("posts" for "posts:*"), so a lookup builds
+	// no string; then in policy order.
 	grants []indexedGrant
 	// tenants finds the run of grants of one tenant without a search
 	// among them, for a holder whose grants span more than scanLimit
@@ -101,6 +115,42 @@ type holderRecord struct {
 	tenants []tenantRun
 }
 
+// parents returns the roles h holds directly, in a slice of their own.
+func (h *holderRecord) parents() []parentLink {
+	if h.firstParent.role == "" {
+		return nil
+	}
+	return append([]parentLink{h.firstParent}, h.moreParents...)
+}
+
+// setParents makes parents, sorted, the roles h holds directly.
+func (h *holderRecord) setParents(parents []parentLink) {
+	h.firstParent, h.moreParents = parentLink{}, nil
+	if len(parents) > 0 {
+		h.firstParent = parents[0]
+	}
+	if len(parents) > 1 {
+		h.moreParents = slices.Clip(parents[1:])
+	}
+}
+
+// grants returns h's grants; they are shared, not to be changed.
+func (h *holderRecord) grants() []indexedGrant {
+	if h.rules == nil {
+		return nil
+	}
+	return h.rules.grants
+}
+
+// setGrants makes grants, sorted and not shared, h's grants.
+func (h *holderRecord) setGrants(grants []indexedGrant) {
+	h.rules = nil
+	if len(grants) > 0 {
+		h.rules = &holderGrants{grants: slices.Clip(grants)}
+		h.rules.index()
+	}
+}
+
 // tenantRun is where one tenant's grants are in a holder's grants, in its
 // tenant table; the zero tenantRun is an empty slot.
 type tenantRun struct {
@@ -108,13 +158,9 @@ type tenantRun struct {
 	start, end uint32
 }
 
-func (h holderRecord) clone() holderRecord {
-	return holderRecord{parents: slices.Clip(h.parents), grants: slices.Clip(h.grants)}
-}
-
 // index builds h's tenant table from its sorted grants, when they span
 // enough tenants to need one.
-func (h *holderRecord) index() {
+func (h *holderGrants) index() {
 	h.tenants = nil
 	runs := 0
 	for i := range h.grants {
@@ -148,7 +194,7 @@ func (h *holderRecord) index() {
 }
 
 // grantsIn returns the run of h's grants made in tenant t.
-func (h *holderRecord) grantsIn(t tenantKey) []indexedGrant {
+func (h *holderGrants) grantsIn(t tenantKey) []indexedGrant {
 	if h.tenants != nil {
 		mask := uint64(len(h.tenants) - 1)
 		for i := t.hash & mask; ; i = (i + 1) & mask {
@@ -184,33 +230,37 @@ func run[E any](sorted []E, equal func(*E) bool, compare func(E) int) []E {
 	return sorted[start:end]
 }
 
-func (h holderRecord) empty() bool { return len(h.parents) == 0 && len(h.grants) == 0 }
+func (h *holderRecord) empty() bool { return h.firstParent.role == "" && h.rules == nil }
+
+// Edits build new slices: the old ones are shared with the index they were
+// made from.
 
 // add inserts e, keeping grants sorted.
 func (h *holderRecord) add(e indexedGrant) {
-	grants := slices.Clone(h.grants)
+	grants := slices.Clone(h.grants())
 	i, _ := slices.BinarySearchFunc(grants, e, compareGrants)
-	h.grants = slices.Insert(grants, i, e)
+	h.setGrants(slices.Insert(grants, i, e))
 }
 
 func (h *holderRecord) remove(g Grant) {
-	h.grants = slices.DeleteFunc(slices.Clone(h.grants), func(e indexedGrant) bool { return e.grant == g })
+	h.setGrants(slices.DeleteFunc(slices.Clone(h.grants()), func(e indexedGrant) bool { return e.grant == g }))
 }
 
 // addParent inserts p after the links of its tenant.
 func (h *holderRecord) addParent(p parentLink) {
-	parents := slices.Clone(h.parents)
+	parents := h.parents()
 	i, _ := slices.BinarySearchFunc(parents, p.tenant, func(l parentLink, t string) int {
 		if l.tenant <= t {
 			return -1
 		}
 		return 1
 	})
-	h.parents = slices.Insert(parents, i, p)
+	h.setParents(slices.Insert(parents, i, p))
 }
 
-func (h *holderRecord) removeParent(p parentLink) {
-	h.parents = slices.DeleteFunc(slices.Clone(h.parents), func(l parentLink) bool { return l == p })
+// removeParent removes the link to role in tenant.
+func (h *holderRecord) removeParent(role, tenant string) {
+	h.setParents(slices.DeleteFunc(h.parents(), func(l parentLink) bool { return l.role == role && l.tenant == tenant }))
 }
 
 func compareGrants(a, b indexedGrant) int {
@@ -256,8 +306,6 @@ func compareGrantKey(e indexedGrant, key string, wildcard bool) int {
 	return -1
 }
 
-type shard map[string]holderRecord
-
 type index struct {
 	seed maphash.Seed
 	// tenanted is set under a model with tenants.
@@ -271,45 +319,64 @@ type index struct {
 
 // memberCount returns how many names hold name directly.
 func (ix *index) memberCount(name string) int {
-	return ix.members[maphash.String(ix.seed, name)%shardCount][name]
+	return ix.members[ix.hash(name)%shardCount][name]
 }
 
+// hash is the hash of name, which finds its record.
+func (ix *index) hash(name string) uint64 { return maphash.String(ix.seed, name) }
+
+// record returns the record of name.
 func (ix *index) record(name string) (holderRecord, bool) {
-	h, ok := ix.shards[maphash.String(ix.seed, name)%shardCount][name]
-	return h, ok
+	hash := ix.hash(name)
+	return ix.shards[hash%shardCount].get(hash, name)
 }
 
 // buildIndex indexes a whole policy; grants are numbered in policy order.
 func buildIndex(p Policy, tenanted bool) *index {
 	ix := &index{seed: maphash.MakeSeed(), tenanted: tenanted}
 	for i := range ix.shards {
-		ix.shards[i] = shard{}
+		ix.shards[i] = newShard()
 		ix.members[i] = map[string]int{}
 	}
-	shardOf := func(name string) shard { return ix.shards[maphash.String(ix.seed, name)%shardCount] }
 	for _, a := range p.Roles {
-		ix.members[maphash.String(ix.seed, a.Role)%shardCount][a.Role]++
+		ix.members[ix.hash(a.Role)%shardCount][a.Role]++
 	}
+	// update changes the record of name with f.
+	update := func(name string, f func(*holderRecord)) {
+		hash := ix.hash(name)
+		s := &ix.shards[hash%shardCount]
+		h, _ := s.get(hash, name)
+		f(&h)
+		s.set(hash, name, h)
+	}
+	// While building, a record's rules and moreParents are its own, and
+	// moreParents holds every parent, in policy order.
 	for i, g := range p.Grants {
-		name := ix.holderName(g.Subject)
-		s := shardOf(name)
-		h := s[name]
-		h.grants = append(h.grants, newIndexedGrant(ix.seed, uint64(i), g))
-		s[name] = h
+		update(ix.holderName(g.Subject), func(h *holderRecord) {
+			if h.rules == nil {
+				h.rules = &holderGrants{}
+			}
+			h.rules.grants = append(h.rules.grants, newIndexedGrant(ix.seed, uint64(i), g))
+		})
 	}
 	for _, a := range p.Roles {
-		name := ix.holderName(a.Member)
-		s := shardOf(name)
-		h := s[name]
-		h.parents = append(h.parents, newParentLink(a))
-		s[name] = h
+		update(ix.holderName(a.Member), func(h *holderRecord) { h.moreParents = append(h.moreParents, ix.newParentLink(a)) })
 	}
-	for _, s := range ix.shards {
-		for name, h := range s {
-			slices.SortStableFunc(h.grants, compareGrants)
-			slices.SortStableFunc(h.parents, func(a, b parentLink) int { return strings.Compare(a.tenant, b.tenant) })
-			h.index()
-			s[name] = h
+	for i := range ix.shards {
+		s := &ix.shards[i]
+		var built []holderRecord
+		s.each(func(h holderRecord) {
+			parents := h.moreParents
+			slices.SortStableFunc(parents, func(a, b parentLink) int { return strings.Compare(a.tenant, b.tenant) })
+			h.setParents(parents)
+			if h.rules != nil {
+				slices.SortStableFunc(h.rules.grants, compareGrants)
+				h.rules.index()
+			}
+			built = append(built, h)
+		})
+		for _, h := range built {
+			s.set(ix.hash(h.name), h.name, h)
 		}
 	}
 	return ix
@@ -326,18 +393,19 @@ func (ix *index) apply(c Change, next uint64) *index {
 		if h, ok := copiedRecords[name]; ok {
 			return h
 		}
-		n := maphash.String(out.seed, name) % shardCount
+		hash := out.hash(name)
+		n := hash % shardCount
 		if !copiedShards[n] {
-			out.shards[n] = cloneMap(ix.shards[n])
+			out.shards[n] = ix.shards[n].clone()
 			copiedShards[n] = true
 		}
-		h := out.shards[n][name].clone()
+		h, _ := out.shards[n].get(hash, name)
 		copiedRecords[name] = &h
 		return &h
 	}
 	copiedMembers := map[uint64]bool{}
 	count := func(role string, delta int) {
-		n := maphash.String(out.seed, role) % shardCount
+		n := out.hash(role) % shardCount
 		if !copiedMembers[n] {
 			out.members[n] = cloneMap(ix.members[n])
 			copiedMembers[n] = true
@@ -350,7 +418,7 @@ func (ix *index) apply(c Change, next uint64) *index {
 		edit(g.Subject).remove(g)
 	}
 	for _, a := range c.RemoveRoles {
-		edit(a.Member).removeParent(parentLink{role: a.Role, tenant: a.Tenant})
+		edit(a.Member).removeParent(a.Role, a.Tenant)
 		count(a.Role, -1)
 	}
 	for _, a := range c.AddRoles {
@@ -361,15 +429,15 @@ func (ix *index) apply(c Change, next uint64) *index {
 		next++
 	}
 	for _, a := range c.AddRoles {
-		edit(out.holderName(a.Member)).addParent(newParentLink(a))
+		edit(out.holderName(a.Member)).addParent(out.newParentLink(a))
 	}
 	for name, h := range copiedRecords {
-		s := out.shards[maphash.String(out.seed, name)%shardCount]
+		hash := out.hash(name)
+		s := &out.shards[hash%shardCount]
 		if h.empty() {
-			delete(s, name)
+			s.remove(out.hash, hash, name)
 		} else {
-			h.index()
-			s[name] = *h
+			s.set(hash, name, *h)
 		}
 	}
 	return &out
@@ -404,33 +472,41 @@ func parentsIn(parents []parentLink, tenant string) []parentLink {
 // a subject and the roles it holds within MaxRoleDepth.
 const holdersBuffer = 32
 
-// holder is a name met on the way up from a subject, with its record (the
-// zero record for a name the policy does not mention).
-type holder struct {
-	name   string
-	record holderRecord
-}
-
 // holders appends sub and every role it holds within MaxRoleDepth
 // assignments made in one of tenants to out, each once, nearest first —
 // the names Casbin's g(r.sub, p.sub, r.dom) matches, with Casbin's
 // matching of tenants.
-func (ix *index) holders(sub string, tenants []string, out []holder) []holder {
-	first, _ := ix.record(sub)
-	out = append(out, holder{sub, first})
+//
+// Each comes with its record, or the zero record with its name for a name
+// the policy does not mention.
+func (ix *index) holders(sub string, tenants []string, out []holderRecord) []holderRecord {
+	first, ok := ix.record(sub)
+	if !ok {
+		first.name = sub
+	}
+	out = append(out, first)
 	for depth, start := 0, 0; depth < MaxRoleDepth && start < len(out); depth++ {
 		end := len(out)
+		visit := func(p *parentLink) {
+			if !slices.ContainsFunc(out, func(h holderRecord) bool { return h.name == p.role }) {
+				r, ok := ix.shards[p.roleHash%shardCount].get(p.roleHash, p.role)
+				if !ok {
+					r.name = p.role
+				}
+				out = append(out, r)
+			}
+		}
 		for i := start; i < end; i++ {
-			parents := out[i].record.parents
-			if len(parents) == 0 {
+			first, more := out[i].firstParent, out[i].moreParents
+			if first.role == "" {
 				continue
 			}
 			for _, tenant := range tenants {
-				for _, p := range parentsIn(parents, tenant) {
-					if !slices.ContainsFunc(out, func(h holder) bool { return h.name == p.role }) {
-						r, _ := ix.record(p.role)
-						out = append(out, holder{p.role, r})
-					}
+				if first.tenant == tenant {
+					visit(&first)
+				}
+				for j, run := 0, parentsIn(more, tenant); j < len(run); j++ {
+					visit(&run[j])
 				}
 			}
 		}
@@ -451,7 +527,7 @@ func (ix *index) decide(sub, tenant string, perm permissions.Permission, owner s
 	for _, t := range tenants {
 		keys = append(keys, tenantKey{maphash.String(ix.seed, t), t})
 	}
-	var buf [holdersBuffer]holder
+	var buf [holdersBuffer]holderRecord
 	holders := ix.holders(sub, tenants, buf[:0])
 	resource := perm.Resource()
 	own := owner != "" && owner == sub
@@ -472,12 +548,12 @@ func (ix *index) decide(sub, tenant string, perm permissions.Permission, owner s
 		}
 	}
 	for i := range holders {
-		grants := holders[i].record.grants
-		if len(grants) == 0 {
+		rules := holders[i].rules
+		if rules == nil {
 			continue
 		}
 		for _, t := range keys {
-			if run := holders[i].record.grantsIn(t); len(run) > 0 {
+			if run := rules.grantsIn(t); len(run) > 0 {
 				consider(matching(run, string(perm), false))
 				consider(matching(run, resource, true))
 			}
@@ -501,10 +577,10 @@ func (ix *index) member(sub, tenant string) bool {
 	}
 	var tenantsBuf [tenantBuffer]string
 	for _, t := range visibleTenants(ix.tenanted, tenant, tenantsBuf[:0]) {
-		if len(parentsIn(h.parents, t)) > 0 {
+		if h.firstParent.role != "" && h.firstParent.tenant == t || len(parentsIn(h.moreParents, t)) > 0 {
 			return true
 		}
-		if len(h.grantsIn(tenantKey{maphash.String(ix.seed, t), t})) > 0 {
+		if h.rules != nil && len(h.rules.grantsIn(tenantKey{maphash.String(ix.seed, t), t})) > 0 {
 			return true
 		}
 	}
@@ -562,13 +638,13 @@ func withoutSpacing(expr string) string {
 func (ix *index) policy() Policy {
 	var grants []indexedGrant
 	var p Policy
-	for _, s := range ix.shards {
-		for name, h := range s {
-			grants = append(grants, h.grants...)
-			for _, l := range h.parents {
-				p.Roles = append(p.Roles, RoleAssignment{Member: name, Role: l.role, Tenant: l.tenant})
+	for i := range ix.shards {
+		ix.shards[i].each(func(h holderRecord) {
+			grants = append(grants, h.grants()...)
+			for _, l := range h.parents() {
+				p.Roles = append(p.Roles, RoleAssignment{Member: h.name, Role: l.role, Tenant: l.tenant})
 			}
-		}
+		})
 	}
 	slices.SortFunc(grants, func(a, b indexedGrant) int { return cmp.Compare(a.seq, b.seq) })
 	p.Grants = make([]Grant, len(grants))

@@ -22,6 +22,14 @@ const MaxNameLength = 100
 // would display like ("ｕser" and "user", "e" with a combining accent and
 // "é").
 func validateName(kind, name string) error {
+	if plainName(name) {
+		return nil
+	}
+	return checkName(kind, name)
+}
+
+// checkName is validateName rune by rune, for every name.
+func checkName(kind, name string) error {
 	if name == "" {
 		return fmt.Errorf("%w: empty %s", ErrInvalidSubject, kind)
 	}
@@ -62,4 +70,20 @@ func invisible(r rune) bool {
 		return true
 	}
 	return false
+}
+
+// plainName reports whether name is a valid name of printable ASCII, as
+// most are, in one pass over its bytes: decisions check every subject's
+// name. A name it does not accept may still be valid; validateName then
+// reads it rune by rune.
+func plainName(name string) bool {
+	if name == "" || len(name) > MaxNameLength || name[0] == ' ' || name[len(name)-1] == ' ' {
+		return false
+	}
+	for i := 0; i < len(name); i++ {
+		if c := name[i]; c < ' ' || c > '~' || c == ',' || c == '"' {
+			return false
+		}
+	}
+	return true
 }

@@ -240,10 +240,10 @@ func (e *Engine) Tenants(ctx context.Context, subject string) (tenants []string,
 	}
 	if ix := e.index.Load(); ix != nil {
 		h, _ := ix.record(subject)
-		for _, l := range h.parents {
+		for _, l := range h.parents() {
 			add(l.tenant)
 		}
-		for _, g := range h.grants {
+		for _, g := range h.grants() {
 			add(g.grant.Tenant)
 		}
 	} else {

@@ -1,0 +1,116 @@
+package authz
+
+// shard holds the records of the names whose hash falls in it, by that
+// hash: a lookup hashes a name once, to choose both the shard and the
+// record, and role links carry their role's hash, so that walking up from a
+// subject hashes nothing. A shard is never changed once its index is
+// published; an edit changes a copy (clone).
+type shard struct {
+	// records are by the hash of their name, which each record holds.
+	records map[uint64]holderRecord
+	// clashes are the records of names whose hash a name in records has.
+	// Hashes have 64 bits and a seed of the process's own, so this is
+	// nearly always nil; it is there so that a clash costs time, never a
+	// wrong answer.
+	clashes map[string]holderRecord
+}
+
+func newShard() shard { return shard{records: map[uint64]holderRecord{}} }
+
+// get returns name's record; hash is name's hash.
+func (s *shard) get(hash uint64, name string) (holderRecord, bool) {
+	if h, ok := s.records[hash]; ok && h.named(name) {
+		return h, true
+	}
+	if s.clashes != nil {
+		h, ok := s.clashes[name]
+		return h, ok
+	}
+	return holderRecord{}, false
+}
+
+// set stores h as the record of name, whose hash is hash.
+func (s *shard) set(hash uint64, name string, h holderRecord) {
+	h.name = name
+	h.shortName = [shortName]byte{}
+	if len(name) <= shortName {
+		h.shortName = pack(name)
+	}
+	if old, ok := s.records[hash]; !ok || old.name == name {
+		s.records[hash] = h
+		return
+	}
+	if s.clashes == nil {
+		s.clashes = map[string]holderRecord{}
+	}
+	s.clashes[name] = h
+}
+
+// remove drops the record of name, whose hash is hash; a clashing name
+// with the same hash takes its place. hashOf is the index's hash.
+func (s *shard) remove(hashOf func(string) uint64, hash uint64, name string) {
+	if old, ok := s.records[hash]; !ok || old.name != name {
+		delete(s.clashes, name)
+	} else {
+		delete(s.records, hash)
+		for other, h := range s.clashes {
+			if hashOf(other) == hash {
+				delete(s.clashes, other)
+				s.records[hash] = h
+				break
+			}
+		}
+	}
+	if len(s.clashes) == 0 {
+		s.clashes = nil
+	}
+}
+
+// clone returns a copy of s that can be changed without changing s.
+func (s *shard) clone() shard {
+	out := shard{records: make(map[uint64]holderRecord, len(s.records)+1)}
+	for hash, h := range s.records {
+		out.records[hash] = h
+	}
+	if s.clashes != nil {
+		out.clashes = make(map[string]holderRecord, len(s.clashes))
+		for name, h := range s.clashes {
+			out.clashes[name] = h
+		}
+	}
+	return out
+}
+
+// each calls f with every record of s.
+func (s *shard) each(f func(holderRecord)) {
+	for _, h := range s.records {
+		f(h)
+	}
+	for _, h := range s.clashes {
+		f(h)
+	}
+}
+
+// shortName is the length up to which a record holds its name's bytes,
+// as most names are (user ids, role names): the name of the record a hash
+// finds is then checked without reading the name from elsewhere in
+// memory, which for a subject among millions is a cache miss.
+const shortName = 16
+
+// pack returns the bytes of a name of at most shortName bytes, padded
+// with zeros.
+func pack(name string) (b [shortName]byte) {
+	copy(b[:], name)
+	return b
+}
+
+// named reports whether h is the record of name.
+func (h *holderRecord) named(name string) bool {
+	if len(name) != len(h.name) {
+		return false
+	}
+	if len(name) <= shortName {
+		return pack(name) == h.shortName
+	}
+	return h.name == name
+}
