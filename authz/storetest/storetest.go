@@ -429,6 +429,32 @@ func contains[L comparable](lines []L, l L) bool {
 	return false
 }
 
+// randomEdits adds n random edits to c that a store holding m can apply:
+// removals of lines m holds and additions of lines it lacks (or that c
+// removes), none twice.
+func (m *model) randomEdits(rng *rand.Rand, c *authz.Change, n int, randomGrant func() authz.Grant, randomRole func() authz.RoleAssignment) {
+	for ; n > 0; n-- {
+		switch rng.IntN(4) {
+		case 0:
+			if g := randomGrant(); contains(m.grants, g) && !contains(c.RemoveGrants, g) {
+				c.RemoveGrants = append(c.RemoveGrants, g)
+			}
+		case 1:
+			if a := randomRole(); contains(m.roles, a) && !contains(c.RemoveRoles, a) {
+				c.RemoveRoles = append(c.RemoveRoles, a)
+			}
+		case 2:
+			if g := randomGrant(); (!contains(m.grants, g) || contains(c.RemoveGrants, g)) && !contains(c.AddGrants, g) {
+				c.AddGrants = append(c.AddGrants, g)
+			}
+		case 3:
+			if a := randomRole(); (!contains(m.roles, a) || contains(c.RemoveRoles, a)) && !contains(c.AddRoles, a) {
+				c.AddRoles = append(c.AddRoles, a)
+			}
+		}
+	}
+}
+
 func testLongSequence(t *testing.T, open Open) {
 	steps := 240
 	if testing.Short() {
@@ -459,26 +485,7 @@ func testLongSequence(t *testing.T, open Open) {
 			s = open(t) // a restart: a new handle on the same data
 		}
 		var c authz.Change
-		for n := 1 + rng.IntN(3); n > 0; n-- {
-			switch rng.IntN(4) {
-			case 0:
-				if g := randomGrant(); contains(m.grants, g) && !contains(c.RemoveGrants, g) {
-					c.RemoveGrants = append(c.RemoveGrants, g)
-				}
-			case 1:
-				if a := randomRole(); contains(m.roles, a) && !contains(c.RemoveRoles, a) {
-					c.RemoveRoles = append(c.RemoveRoles, a)
-				}
-			case 2:
-				if g := randomGrant(); (!contains(m.grants, g) || contains(c.RemoveGrants, g)) && !contains(c.AddGrants, g) {
-					c.AddGrants = append(c.AddGrants, g)
-				}
-			case 3:
-				if a := randomRole(); (!contains(m.roles, a) || contains(c.RemoveRoles, a)) && !contains(c.AddRoles, a) {
-					c.AddRoles = append(c.AddRoles, a)
-				}
-			}
-		}
+		m.randomEdits(rng, &c, 1+rng.IntN(3), randomGrant, randomRole)
 		base := m.rev
 		stale := rng.IntN(8) == 0
 		if stale {

@@ -269,26 +269,7 @@ func testLoadTenantsMatchesLoad(t *testing.T, open Open) {
 			gone := only(m.policy(), below)
 			c.RemoveGrants, c.RemoveRoles = gone.Grants, gone.Roles
 		}
-		for n := 1 + rng.IntN(6); n > 0; n-- {
-			switch rng.IntN(4) {
-			case 0:
-				if g := randomGrant(); contains(m.grants, g) && !contains(c.RemoveGrants, g) {
-					c.RemoveGrants = append(c.RemoveGrants, g)
-				}
-			case 1:
-				if a := randomRole(); contains(m.roles, a) && !contains(c.RemoveRoles, a) {
-					c.RemoveRoles = append(c.RemoveRoles, a)
-				}
-			case 2:
-				if g := randomGrant(); (!contains(m.grants, g) || contains(c.RemoveGrants, g)) && !contains(c.AddGrants, g) {
-					c.AddGrants = append(c.AddGrants, g)
-				}
-			case 3:
-				if a := randomRole(); (!contains(m.roles, a) || contains(c.RemoveRoles, a)) && !contains(c.AddRoles, a) {
-					c.AddRoles = append(c.AddRoles, a)
-				}
-			}
-		}
+		m.randomEdits(rng, &c, 1+rng.IntN(6), randomGrant, randomRole)
 		rev := apply(t, s, c, m.rev)
 		for _, g := range c.RemoveGrants {
 			m.grants = removeLine(m.grants, g)

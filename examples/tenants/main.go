@@ -37,6 +37,7 @@ import (
 	"github.com/gatehouse-go/gatehouse/authn/users"
 	"github.com/gatehouse-go/gatehouse/authz"
 	"github.com/gatehouse-go/gatehouse/database"
+	"github.com/gatehouse-go/gatehouse/examples/internal/blog"
 	"github.com/gatehouse-go/gatehouse/stack"
 )
 
@@ -76,7 +77,9 @@ func run(ctx context.Context, args []string, getenv func(string) string, logs io
 		return err
 	}
 	defer a.Close()
-	return serve(ctx, *addr, a, log, ready)
+	// Served as the blog examples are: each request bounded in time, no
+	// answer cached, no chunked body.
+	return blog.Serve(ctx, *addr, a, log, ready)
 }
 
 // app is the API's handler, with the stack and database it closes.
