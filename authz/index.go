@@ -363,9 +363,7 @@ func buildIndex(p Policy, tenanted bool) *index {
 		update(ix.holderName(a.Member), func(h *holderRecord) { h.moreParents = append(h.moreParents, ix.newParentLink(a)) })
 	}
 	for i := range ix.shards {
-		s := &ix.shards[i]
-		var built []holderRecord
-		s.each(func(h holderRecord) {
+		ix.shards[i].update(func(h *holderRecord) {
 			parents := h.moreParents
 			slices.SortStableFunc(parents, func(a, b parentLink) int { return strings.Compare(a.tenant, b.tenant) })
 			h.setParents(parents)
@@ -373,11 +371,7 @@ func buildIndex(p Policy, tenanted bool) *index {
 				slices.SortStableFunc(h.rules.grants, compareGrants)
 				h.rules.index()
 			}
-			built = append(built, h)
 		})
-		for _, h := range built {
-			s.set(ix.hash(h.name), h.name, h)
-		}
 	}
 	return ix
 }

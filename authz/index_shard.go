@@ -81,6 +81,19 @@ func (s *shard) clone() shard {
 	return out
 }
 
+// update calls f with every record of s, to change it where it stands
+// (its name stays).
+func (s *shard) update(f func(*holderRecord)) {
+	for hash, h := range s.records {
+		f(&h)
+		s.records[hash] = h
+	}
+	for name, h := range s.clashes {
+		f(&h)
+		s.clashes[name] = h
+	}
+}
+
 // each calls f with every record of s.
 func (s *shard) each(f func(holderRecord)) {
 	for _, h := range s.records {

@@ -260,7 +260,7 @@ func (e *Engine) Tenants(ctx context.Context, subject string) (tenants []string,
 		}
 	}
 	slices.Sort(tenants)
-	return slices.Clone(tenants), nil
+	return tenants, nil
 }
 
 // RemoveTenant removes every rule of tenant and of the tenants below it,
