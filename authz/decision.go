@@ -29,14 +29,17 @@ type Request struct {
 	Resource Resource
 }
 
-// Resource identifies the object of a request. Only Owner takes part in the
-// decision; Type is checked and ID is carried into explanations.
+// Resource identifies the object of a request: its owner and, for the
+// relations on it and its parents, its id.
 type Resource struct {
 	// Type is the kind of resource, such as "posts". Optional; when set it
 	// must equal the permission's resource, which catches a handler checking
 	// one thing and acting on another.
 	Type string
-	// ID identifies the resource, for explanations and logs.
+	// ID identifies the resource: the relations on "Type:ID" (the
+	// permission's resource when Type is empty) and on its parents apply
+	// to the request. Empty, the request is about no resource in
+	// particular, and no relation applies.
 	ID string
 	// Owner is the subject that owns the resource, or "" when nobody does.
 	// Grants with scope own apply only when Owner equals the request's
@@ -54,6 +57,12 @@ type Decision struct {
 	Rule Grant
 	// Request is the request decided.
 	Request Request
+	// Relation is the relation through which Rule applied, when the
+	// subject holds Rule's role on the resource, or on a parent of it,
+	// rather than everywhere: "g2, carol, editor, posts:42". Its Subject is
+	// the request's subject or a group the subject is in. It is the zero
+	// Relation otherwise.
+	Relation Relation
 }
 
 // Matched reports whether a grant decided, as opposed to no grant matching.
@@ -63,13 +72,20 @@ func (d Decision) Matched() bool { return d.Rule.Subject != "" }
 // grant that allowed or denied, or that none matched. It never contains
 // credentials, only the request's names.
 func (d Decision) Reason() string {
+	through := ""
+	if d.Relation.Subject != "" {
+		through = fmt.Sprintf(" through relation %q", d.Relation.String())
+		if name := requestResource(d.Request); name != "" && name != d.Relation.Resource {
+			through += fmt.Sprintf(" (%q is inside %q)", name, d.Relation.Resource)
+		}
+	}
 	switch {
 	case d.Allowed && d.Matched():
-		return fmt.Sprintf("allowed by rule %q", d.Rule.String())
+		return fmt.Sprintf("allowed by rule %q", d.Rule.String()) + through
 	case d.Allowed:
 		return "allowed by the model's matcher, no rule"
 	case d.Matched():
-		return fmt.Sprintf("denied by rule %q", d.Rule.String())
+		return fmt.Sprintf("denied by rule %q", d.Rule.String()) + through
 	case d.Request.Subject == "":
 		return "denied: no decision was made"
 	}
@@ -121,8 +137,16 @@ func (e *Engine) Decide(ctx context.Context, req Request) (d Decision, err error
 		return denied, err
 	}
 	if ix := e.index.Load(); ix != nil {
-		allowed, rule := ix.decide(req.Subject, req.Tenant, req.Permission, req.Resource.Owner)
-		return Decision{Allowed: allowed, Rule: rule, Request: req}, nil
+		if ix.rel == nil || req.Resource.ID == "" {
+			allowed, rule := ix.decide(req.Subject, req.Tenant, req.Permission, req.Resource.Owner)
+			return Decision{Allowed: allowed, Rule: rule, Request: req}, nil
+		}
+		typ := req.Resource.Type
+		if typ == "" {
+			typ = req.Permission.Resource()
+		}
+		allowed, rule, via := ix.decideOn(req.Subject, req.Tenant, req.Permission, req.Resource.Owner, typ, req.Resource.ID, e.now())
+		return Decision{Allowed: allowed, Rule: rule, Request: req, Relation: via}, nil
 	}
 	return e.enforce(req)
 }

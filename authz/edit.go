@@ -8,7 +8,8 @@ import (
 )
 
 func (c Change) empty() bool {
-	return len(c.RemoveGrants)+len(c.RemoveRoles)+len(c.AddGrants)+len(c.AddRoles) == 0
+	return len(c.RemoveGrants)+len(c.RemoveRoles)+len(c.AddGrants)+len(c.AddRoles)+
+		len(c.RemoveRelations)+len(c.AddRelations)+len(c.RemoveParents)+len(c.AddParents) == 0
 }
 
 // AddGrant adds g to the policy. The zero Effect means Allow. It returns an
@@ -155,8 +156,8 @@ func (e *Engine) setRoles(ctx context.Context, tenant, subject string, roles []s
 }
 
 // RemoveSubject removes every rule that names name, in every tenant: its
-// grants, the roles it holds, and, if it is a role, the assignments of its
-// members. Use it
+// grants, the roles it holds, the relations it holds, and, if it is a role,
+// the assignments of its members and the relations that give it. Use it
 // when a user or API key is deleted, so that a later subject reusing the id
 // inherits nothing. Removing a name the policy does not mention is not an
 // error.
@@ -182,6 +183,7 @@ func (e *Engine) RemoveSubject(ctx context.Context, name string) error {
 				c.RemoveRoles = append(c.RemoveRoles, RoleFromRule(rule))
 			}
 		}
+		c.RemoveRelations = e.relations().relationsNaming(name)
 		return c, nil
 	})
 }

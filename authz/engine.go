@@ -7,6 +7,7 @@ import (
 	"os"
 	"sync"
 	"sync/atomic"
+	"time"
 
 	"github.com/casbin/casbin/v2"
 	"github.com/casbin/casbin/v2/model"
@@ -57,6 +58,8 @@ type Engine struct {
 	// cleared by the next successful install (see contain.go).
 	failed atomic.Pointer[engineFailure]
 	logger *slog.Logger
+	// clock, when set (WithClock), replaces the system clock.
+	clock func() time.Time
 }
 
 // New builds an Engine. With no options it uses the model and policy
@@ -89,12 +92,15 @@ func New(ctx context.Context, opts ...Option) (*Engine, error) {
 	if err != nil {
 		return nil, err
 	}
-	e := &Engine{model: m, indexed: indexable(m, tenanted), tenanted: tenanted, logger: c.logger}
+	e := &Engine{model: m, indexed: indexable(m, tenanted), tenanted: tenanted, logger: c.logger, clock: c.clock}
 	if e.logger == nil {
 		e.logger = slog.Default()
 	}
 	initial, err := c.resolvePolicy(tenanted, e.checkRuleShape)
 	if err != nil {
+		return nil, err
+	}
+	if err := e.checkRelationLines("policy", initial); err != nil {
 		return nil, err
 	}
 	if c.tenants != nil {

@@ -20,6 +20,13 @@ var (
 	// ErrInvalidRequest reports a decision request that cannot be answered as
 	// asked, such as a resource whose type is not the permission's.
 	ErrInvalidRequest = errors.New("invalid request")
+	// ErrInvalidResource reports a malformed resource name in a relation or
+	// a parent line ("posts:42" is well formed) or a malformed resource id
+	// in a request.
+	ErrInvalidResource = errors.New("invalid resource")
+	// ErrInvalidExpiry reports an expiry that does not parse, or a line
+	// given an expiry that is already past.
+	ErrInvalidExpiry = errors.New("invalid expiry")
 	// ErrInvalidPolicy reports a policy line that gatehouse cannot interpret.
 	// The error is a *PolicyError that names the line.
 	ErrInvalidPolicy = errors.New("invalid policy")

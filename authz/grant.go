@@ -169,14 +169,19 @@ func RoleFromRule(rule []string) RoleAssignment {
 }
 
 // Policy is a whole policy: its grants and role assignments, each in the
-// order the engine evaluates them.
+// order the engine evaluates them, and its relations and resource parents.
 type Policy struct {
 	Grants []Grant
 	Roles  []RoleAssignment
+	// Relations are the roles subjects hold on single resources ("g2"
+	// lines), in the order they were added.
+	Relations []Relation
+	// Parents put resources inside others ("g3" lines).
+	Parents []ResourceParent
 }
 
-// String returns p in Casbin's CSV policy format, one line each, grants
-// first; ParsePolicy reads it back.
+// String returns p in Casbin's CSV policy format, one line each: grants,
+// role assignments, relations, parents; ParsePolicy reads it back.
 func (p Policy) String() string {
 	var b strings.Builder
 	for _, g := range p.Grants {
@@ -185,6 +190,14 @@ func (p Policy) String() string {
 	}
 	for _, a := range p.Roles {
 		b.WriteString(a.String())
+		b.WriteByte('\n')
+	}
+	for _, r := range p.Relations {
+		b.WriteString(r.String())
+		b.WriteByte('\n')
+	}
+	for _, l := range p.Parents {
+		b.WriteString(l.String())
 		b.WriteByte('\n')
 	}
 	return b.String()

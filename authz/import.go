@@ -25,6 +25,7 @@ func (e *Engine) Replace(ctx context.Context, p Policy) error {
 
 func (e *Engine) importPolicy(ctx context.Context, p Policy, replace bool) error {
 	want := Policy{Grants: make([]Grant, 0, len(p.Grants)), Roles: make([]RoleAssignment, 0, len(p.Roles))}
+	// The same relation, or parent, given twice: the first stands.
 	for _, g := range p.Grants {
 		g = g.withDefaults()
 		if err := e.validGrant(g); err != nil {
@@ -40,6 +41,23 @@ func (e *Engine) importPolicy(ctx context.Context, p Policy, replace bool) error
 		}
 		if !slices.Contains(want.Roles, a) {
 			want.Roles = append(want.Roles, a)
+		}
+	}
+	for _, r := range p.Relations {
+		r.Expires = normalExpiry(r.Expires)
+		if err := e.validRelation(r); err != nil {
+			return err
+		}
+		if !slices.ContainsFunc(want.Relations, func(w Relation) bool { return w.key() == r.key() }) {
+			want.Relations = append(want.Relations, r)
+		}
+	}
+	for _, link := range p.Parents {
+		if err := e.validParent(link); err != nil {
+			return err
+		}
+		if !slices.Contains(want.Parents, link) {
+			want.Parents = append(want.Parents, link)
 		}
 	}
 	return e.edit(ctx, func() (Change, error) {
@@ -82,8 +100,74 @@ func (e *Engine) importPolicy(ctx context.Context, p Policy, replace bool) error
 		if err := checkRoleGraph(result); err != nil {
 			return Change{}, err
 		}
+		if err := e.planRelations(&c, current, want, replace); err != nil {
+			return Change{}, err
+		}
 		return c, nil
 	})
+}
+
+// planRelations adds to c the edits of relations and parents that bring
+// current to want (with replace) or to both (without), and checks the
+// result as a loaded policy is checked. A relation current has with
+// another expiry is given want's.
+func (e *Engine) planRelations(c *Change, current, want Policy, replace bool) error {
+	if len(want.Relations) == 0 && len(want.Parents) == 0 && (!replace || len(current.Relations)+len(current.Parents) == 0) {
+		return nil
+	}
+	held := make(map[Relation]Relation, len(current.Relations))
+	for _, r := range current.Relations {
+		held[r.key()] = r
+	}
+	wanted := make(map[Relation]bool, len(want.Relations))
+	var result Policy
+	for _, r := range want.Relations {
+		wanted[r.key()] = true
+		result.Relations = append(result.Relations, r)
+		old, ok := held[r.key()]
+		switch {
+		case !ok:
+			c.AddRelations = append(c.AddRelations, r)
+		case old != r:
+			c.RemoveRelations = append(c.RemoveRelations, old)
+			c.AddRelations = append(c.AddRelations, r)
+		}
+	}
+	for _, r := range current.Relations {
+		switch {
+		case wanted[r.key()]:
+		case replace:
+			c.RemoveRelations = append(c.RemoveRelations, r)
+		default:
+			result.Relations = append(result.Relations, r)
+		}
+	}
+	parentOf := make(map[string]string, len(current.Parents))
+	for _, link := range current.Parents {
+		parentOf[link.Resource] = link.Parent
+	}
+	wantedParent := make(map[string]bool, len(want.Parents))
+	for _, link := range want.Parents {
+		wantedParent[link.Resource] = true
+		result.Parents = append(result.Parents, link)
+		old, ok := parentOf[link.Resource]
+		if ok && old != link.Parent {
+			c.RemoveParents = append(c.RemoveParents, ResourceParent{Resource: link.Resource, Parent: old})
+		}
+		if !ok || old != link.Parent {
+			c.AddParents = append(c.AddParents, link)
+		}
+	}
+	for _, link := range current.Parents {
+		switch {
+		case wantedParent[link.Resource]:
+		case replace:
+			c.RemoveParents = append(c.RemoveParents, link)
+		default:
+			result.Parents = append(result.Parents, link)
+		}
+	}
+	return e.checkRelationLines("import", result)
 }
 
 // checkRoleGraph refuses assignments that make a role hold itself or a

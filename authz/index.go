@@ -315,6 +315,9 @@ type index struct {
 	// tenant: a name with members is a role (Engine.IsRole). Apart from the
 	// records, so that decisions, which do not read it, touch less memory.
 	members [shardCount]map[string]int
+	// rel holds the relations and resource parents; nil while the policy
+	// has none, so that decisions about a resource cost nothing more.
+	rel *relationIndex
 }
 
 // memberCount returns how many names hold name directly.
@@ -372,6 +375,9 @@ func buildIndex(p Policy, tenanted bool) *index {
 				h.rules.index()
 			}
 		})
+	}
+	if len(p.Relations) > 0 || len(p.Parents) > 0 {
+		ix.rel = buildRelations(ix.seed, p, ix.hash)
 	}
 	return ix
 }
@@ -432,6 +438,15 @@ func (ix *index) apply(c Change, next uint64) *index {
 			s.remove(out.hash, hash, name)
 		} else {
 			s.set(hash, name, *h)
+		}
+	}
+	if len(c.RemoveRelations)+len(c.AddRelations)+len(c.RemoveParents)+len(c.AddParents) > 0 {
+		rel := out.rel
+		if rel == nil {
+			rel = newRelationIndex(out.seed)
+		}
+		if out.rel = rel.apply(c, out.hash); out.rel.relations == 0 && out.rel.parents == 0 {
+			out.rel = nil
 		}
 	}
 	return &out
@@ -516,28 +531,45 @@ func (ix *index) holders(sub string, tenants []string, out []holderRecord) []hol
 func (ix *index) decide(sub, tenant string, perm permissions.Permission, owner string) (allowed bool, rule Grant) {
 	var tenantsBuf [tenantBuffer]string
 	tenants := visibleTenants(ix.tenanted, tenant, tenantsBuf[:0])
+	var buf [holdersBuffer]holderRecord
+	holders := ix.holders(sub, tenants, buf[:0])
+	deny, allow := ix.matchingGrants(holders, tenants, perm, owner != "" && owner == sub)
+	switch {
+	case deny.entry != nil:
+		return false, deny.entry.grant
+	case allow.entry != nil:
+		return true, allow.entry.grant
+	}
+	return false, Grant{}
+}
+
+// found is a matching grant and the holder it is a grant of.
+type found struct {
+	entry  *indexedGrant
+	holder int
+}
+
+// matchingGrants returns the first matching deny and allow among the
+// grants of holders, in policy order.
+func (ix *index) matchingGrants(holders []holderRecord, tenants []string, perm permissions.Permission, own bool) (deny, allow found) {
 	var keysBuf [tenantBuffer]tenantKey
 	keys := keysBuf[:0]
 	for _, t := range tenants {
 		keys = append(keys, tenantKey{maphash.String(ix.seed, t), t})
 	}
-	var buf [holdersBuffer]holderRecord
-	holders := ix.holders(sub, tenants, buf[:0])
 	resource := perm.Resource()
-	own := owner != "" && owner == sub
-	var deny, allow *indexedGrant
-	consider := func(entries []indexedGrant) {
+	consider := func(entries []indexedGrant, holder int) {
 		for i := range entries {
 			e := &entries[i]
 			if e.grant.Scope == permissions.Own && !own {
 				continue
 			}
 			if e.grant.Effect == Deny {
-				if deny == nil || e.seq < deny.seq {
-					deny = e
+				if deny.entry == nil || e.seq < deny.entry.seq {
+					deny = found{e, holder}
 				}
-			} else if allow == nil || e.seq < allow.seq {
-				allow = e
+			} else if allow.entry == nil || e.seq < allow.entry.seq {
+				allow = found{e, holder}
 			}
 		}
 	}
@@ -548,18 +580,12 @@ func (ix *index) decide(sub, tenant string, perm permissions.Permission, owner s
 		}
 		for _, t := range keys {
 			if run := rules.grantsIn(t); len(run) > 0 {
-				consider(matching(run, string(perm), false))
-				consider(matching(run, resource, true))
+				consider(matching(run, string(perm), false), i)
+				consider(matching(run, resource, true), i)
 			}
 		}
 	}
-	switch {
-	case deny != nil:
-		return false, deny.grant
-	case allow != nil:
-		return true, allow.grant
-	}
-	return false, Grant{}
+	return deny, allow
 }
 
 // member reports whether sub has a rule of its own, a role it holds or a
@@ -646,5 +672,8 @@ func (ix *index) policy() Policy {
 		p.Grants[i] = g.grant
 	}
 	slices.SortStableFunc(p.Roles, func(a, b RoleAssignment) int { return strings.Compare(a.Member, b.Member) })
+	if ix.rel != nil {
+		p.Relations, p.Parents = ix.rel.policy()
+	}
 	return p
 }

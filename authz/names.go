@@ -2,6 +2,7 @@ package authz
 
 import (
 	"fmt"
+	"strings"
 	"unicode"
 	"unicode/utf8"
 
@@ -22,7 +23,7 @@ const MaxNameLength = 100
 // would display like ("ｕser" and "user", "e" with a combining accent and
 // "é").
 func validateName(kind, name string) error {
-	if plainName(name) {
+	if plainName(name) && (len(name) < len(expiryPrefix) || name[:len(expiryPrefix)] != expiryPrefix) {
 		return nil
 	}
 	return checkName(kind, name)
@@ -35,6 +36,9 @@ func checkName(kind, name string) error {
 	}
 	if len(name) > MaxNameLength {
 		return fmt.Errorf("%w: %s longer than %d bytes", ErrInvalidSubject, kind, MaxNameLength)
+	}
+	if strings.HasPrefix(name, expiryPrefix) {
+		return fmt.Errorf("%w: %s %q starts as a line's expiry does", ErrInvalidSubject, kind, name)
 	}
 	if !utf8.ValidString(name) {
 		return fmt.Errorf("%w: %s %q is not valid UTF-8", ErrInvalidSubject, kind, name)

@@ -19,6 +19,7 @@ type config struct {
 	policySet  bool
 	store      Store
 	tenants    []string
+	clock      func() time.Time
 
 	notifier     watch.Notifier
 	channel      string

@@ -28,16 +28,44 @@ func (a RoleAssignment) owned() RoleAssignment {
 // owned returns a copy of c whose strings share no memory with the caller's.
 func (c Change) owned() Change {
 	return Change{
-		RemoveGrants: ownedGrants(c.RemoveGrants),
-		RemoveRoles:  ownedRoles(c.RemoveRoles),
-		AddGrants:    ownedGrants(c.AddGrants),
-		AddRoles:     ownedRoles(c.AddRoles),
+		RemoveGrants:    ownedGrants(c.RemoveGrants),
+		RemoveRoles:     ownedRoles(c.RemoveRoles),
+		RemoveRelations: ownedRelations(c.RemoveRelations),
+		RemoveParents:   ownedParents(c.RemoveParents),
+		AddGrants:       ownedGrants(c.AddGrants),
+		AddRoles:        ownedRoles(c.AddRoles),
+		AddRelations:    ownedRelations(c.AddRelations),
+		AddParents:      ownedParents(c.AddParents),
 	}
 }
 
 // owned returns a copy of p whose strings share no memory with the caller's.
 func (p Policy) owned() Policy {
-	return Policy{Grants: ownedGrants(p.Grants), Roles: ownedRoles(p.Roles)}
+	return Policy{Grants: ownedGrants(p.Grants), Roles: ownedRoles(p.Roles),
+		Relations: ownedRelations(p.Relations), Parents: ownedParents(p.Parents)}
+}
+
+func ownedRelations(relations []Relation) []Relation {
+	if relations == nil {
+		return nil
+	}
+	out := make([]Relation, len(relations))
+	for i, r := range relations {
+		out[i] = Relation{Subject: strings.Clone(r.Subject), Role: strings.Clone(r.Role),
+			Resource: strings.Clone(r.Resource), Expires: r.Expires}
+	}
+	return out
+}
+
+func ownedParents(parents []ResourceParent) []ResourceParent {
+	if parents == nil {
+		return nil
+	}
+	out := make([]ResourceParent, len(parents))
+	for i, p := range parents {
+		out[i] = ResourceParent{Resource: strings.Clone(p.Resource), Parent: strings.Clone(p.Parent)}
+	}
+	return out
 }
 
 func ownedGrants(grants []Grant) []Grant {
@@ -72,5 +100,7 @@ func ownedRequest(req Request) Request {
 	req.Tenant = strings.Clone(req.Tenant)
 	req.Permission = cloneString(req.Permission)
 	req.Resource.Owner = strings.Clone(req.Resource.Owner)
+	req.Resource.Type = strings.Clone(req.Resource.Type)
+	req.Resource.ID = strings.Clone(req.Resource.ID)
 	return req
 }

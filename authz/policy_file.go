@@ -10,7 +10,10 @@ import (
 // ParsePolicy reads a policy in Casbin's CSV format, as policy.csv is
 // written: one rule a line, "p, subject, permission, scope, effect" or
 // "g, member, role", or, for a model with tenants, "p, subject, tenant,
-// permission, scope, effect" and "g, member, role, tenant"; blank lines and lines starting with '#' are skipped;
+// permission, scope, effect" and "g, member, role, tenant"; relations
+// "g2, subject, role, type:id", with "until" and an RFC 3339 time last if
+// they expire, and parents "g3, type:id, type:id"; blank lines and lines
+// starting with '#' are skipped;
 // a field may be quoted. Every line is validated; the first bad one is
 // returned as a *PolicyError (matching ErrInvalidPolicy) naming source and
 // line. A rule written twice is kept once, as Casbin does.
@@ -24,8 +27,10 @@ func parsePolicy(source, text string, checkTenant func(string) error) (Policy, e
 	var p Policy
 	seenGrants := map[Grant]bool{}
 	seenRoles := map[RoleAssignment]bool{}
+	seenRelations := map[Relation]bool{}
+	seenParents := map[ResourceParent]bool{}
 	for _, l := range ScanPolicy(source, text) {
-		if checkTenant != nil && l.Err == nil {
+		if checkTenant != nil && l.Err == nil && (l.Grant != nil || l.Role != nil) {
 			tenant := ""
 			if l.Grant != nil {
 				tenant = l.Grant.Tenant
@@ -45,22 +50,31 @@ func parsePolicy(source, text string, checkTenant func(string) error) (Policy, e
 		case l.Role != nil && !seenRoles[*l.Role]:
 			seenRoles[*l.Role] = true
 			p.Roles = append(p.Roles, *l.Role)
+		case l.Relation != nil && !seenRelations[*l.Relation]:
+			seenRelations[*l.Relation] = true
+			p.Relations = append(p.Relations, *l.Relation)
+		case l.Parent != nil && !seenParents[*l.Parent]:
+			seenParents[*l.Parent] = true
+			p.Parents = append(p.Parents, *l.Parent)
 		}
 	}
 	return p, nil
 }
 
 // PolicyLine is one rule line of a policy file, where it was written and
-// what it says: a Grant for a "p" line, a Role for a "g" line, or Err for
-// a line that does not parse. Tools that report on lines (lint, test
+// what it says: a Grant for a "p" line, a Role for a "g" line, a Relation
+// for a "g2" line, a Parent for a "g3" line, or Err for a line that does
+// not parse. Tools that report on lines (lint, test
 // coverage) read policies as PolicyLines.
 type PolicyLine struct {
-	Source string
-	Line   int    // 1-based
-	Text   string // as written, without surrounding space
-	Grant  *Grant
-	Role   *RoleAssignment
-	Err    *PolicyError
+	Source   string
+	Line     int    // 1-based
+	Text     string // as written, without surrounding space
+	Grant    *Grant
+	Role     *RoleAssignment
+	Relation *Relation
+	Parent   *ResourceParent
+	Err      *PolicyError
 }
 
 // ScanPolicy reads every rule line of text in order, duplicates included,
@@ -93,8 +107,20 @@ func ScanPolicy(source, text string) []PolicyLine {
 			} else {
 				l.Role = &a
 			}
+		case fields[0] == "g2":
+			if r, err := relationFromFields(fields[1:]); err != nil {
+				fail(err)
+			} else {
+				l.Relation = &r
+			}
+		case fields[0] == "g3":
+			if link, err := parentFromFields(fields[1:]); err != nil {
+				fail(err)
+			} else {
+				l.Parent = &link
+			}
 		default:
-			fail(fmt.Errorf("unknown rule type %q: want \"p\" or \"g\"", fields[0]))
+			fail(fmt.Errorf("unknown rule type %q: want \"p\", \"g\", \"g2\" or \"g3\"", fields[0]))
 		}
 		lines = append(lines, l)
 	}
@@ -150,4 +176,33 @@ func roleFromFields(fields []string) (RoleAssignment, error) {
 		return RoleAssignment{}, err
 	}
 	return a, nil
+}
+
+// relationFromFields validates the values of a "g2" line.
+func relationFromFields(fields []string) (Relation, error) {
+	values, expires, ok := splitExpiry(fields)
+	if !ok {
+		_, err := parseExpiry(fields[len(fields)-1])
+		return Relation{}, err
+	}
+	if len(values) != 3 {
+		return Relation{}, fmt.Errorf("a relation has 3 values (subject, role, type:id), and its expiry last if it has one, got %d", len(values))
+	}
+	r := Relation{Subject: values[0], Role: values[1], Resource: values[2], Expires: expires}
+	if err := r.Validate(); err != nil {
+		return Relation{}, err
+	}
+	return r, nil
+}
+
+// parentFromFields validates the values of a "g3" line.
+func parentFromFields(fields []string) (ResourceParent, error) {
+	if len(fields) != 2 {
+		return ResourceParent{}, fmt.Errorf("a parent line has 2 values (type:id of the resource, type:id of its parent), got %d", len(fields))
+	}
+	link := ParentFromRule(fields)
+	if err := link.Validate(); err != nil {
+		return ResourceParent{}, err
+	}
+	return link, nil
 }

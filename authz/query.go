@@ -158,6 +158,10 @@ func (e *Engine) currentPolicy() (Policy, error) {
 			panic(fmt.Sprintf("Casbin holds a role assignment of %d values", len(roles[i])))
 		}
 	}
+	// Relations and parents live in the index alone.
+	if ix := e.index.Load(); ix != nil && ix.rel != nil {
+		p.Relations, p.Parents = ix.rel.policy()
+	}
 	return p, nil
 }
 

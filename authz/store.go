@@ -80,10 +80,14 @@ type SharedStore interface {
 // Store: the removals are applied first, then the additions. Each list
 // holds distinct lines.
 type Change struct {
-	RemoveGrants []Grant
-	RemoveRoles  []RoleAssignment
-	AddGrants    []Grant
-	AddRoles     []RoleAssignment
+	RemoveGrants    []Grant
+	RemoveRoles     []RoleAssignment
+	RemoveRelations []Relation
+	RemoveParents   []ResourceParent
+	AddGrants       []Grant
+	AddRoles        []RoleAssignment
+	AddRelations    []Relation
+	AddParents      []ResourceParent
 }
 
 // ErrStale is the error a Store returns from Apply when the change was
@@ -139,7 +143,7 @@ func (e *Engine) validateStored(source string, p Policy) error {
 			return &PolicyError{Source: source, Text: a.String(), Err: err}
 		}
 	}
-	return nil
+	return e.checkRelationLines(source, p)
 }
 
 // storeRevision returns the store's current revision, containing a panic.

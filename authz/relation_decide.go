@@ -1,0 +1,112 @@
+package authz
+
+import (
+	"slices"
+
+	"github.com/gatehouse-go/gatehouse/permissions"
+)
+
+// relationVia is how a holder came into a decision about one resource:
+// through which relation, on which of the resource's chain (the resource
+// or a parent). The zero relationVia is a holder the subject holds
+// through role assignments alone.
+type relationVia struct {
+	entry    *relationEntry
+	resource *resourceRecord
+}
+
+// relation returns the relation v names; the zero Relation for none.
+func (v relationVia) relation() Relation {
+	if v.entry == nil {
+		return Relation{}
+	}
+	return Relation{Subject: v.entry.subject, Role: v.entry.role, Resource: v.resource.name, Expires: unixExpiry(v.entry.expires)}
+}
+
+// chainBuffer holds a resource and its parents without allocating.
+const chainBuffer = MaxParentDepth + 1
+
+// decideOn is decide for a request about the resource typ:id, at now (Unix
+// seconds): the holders are the subject, the roles it holds, and the roles
+// it, or any of them, holds on the resource or on its parents through
+// relations that have not expired, with the roles those inherit — within
+// MaxRoleDepth links, a relation counting as one. It also returns the
+// relation through which the deciding grant applied, if one did: the first
+// met, walking out from the subject, nearest links first.
+func (ix *index) decideOn(sub, tenant string, perm permissions.Permission, owner, typ, id string, now int64) (allowed bool, rule Grant, via Relation) {
+	if ix.rel == nil || id == "" {
+		allowed, rule = ix.decide(sub, tenant, perm, owner)
+		return allowed, rule, Relation{}
+	}
+	var chainBuf [chainBuffer]*resourceRecord
+	chain := ix.rel.chain(typ, id, chainBuf[:0])
+	var tenantsBuf [tenantBuffer]string
+	tenants := visibleTenants(ix.tenanted, tenant, tenantsBuf[:0])
+	var buf [holdersBuffer]holderRecord
+	var viaBuf [holdersBuffer]relationVia
+	holders, vias := ix.holdersVia(sub, tenants, chain, now, buf[:0], viaBuf[:0])
+	deny, allow := ix.matchingGrants(holders, tenants, perm, owner != "" && owner == sub)
+	switch {
+	case deny.entry != nil:
+		return false, deny.entry.grant, vias[deny.holder].relation()
+	case allow.entry != nil:
+		return true, allow.entry.grant, vias[allow.holder].relation()
+	}
+	return false, Grant{}, Relation{}
+}
+
+// holdersVia is holders for a request about the resource whose chain
+// (itself, then its parents) is chain: it follows the relations the
+// holders have on the chain as well as their role assignments, and
+// appends to vias how each holder was reached.
+func (ix *index) holdersVia(sub string, tenants []string, chain []*resourceRecord, now int64, out []holderRecord, vias []relationVia) ([]holderRecord, []relationVia) {
+	first, ok := ix.record(sub)
+	if !ok {
+		first.name = sub
+	}
+	out = append(out, first)
+	vias = append(vias, relationVia{})
+	for depth, start := 0, 0; depth < MaxRoleDepth && start < len(out); depth++ {
+		end := len(out)
+		visit := func(role string, roleHash uint64, via relationVia) {
+			if slices.ContainsFunc(out, func(h holderRecord) bool { return h.name == role }) {
+				return
+			}
+			r, ok := ix.shards[roleHash%shardCount].get(roleHash, role)
+			if !ok {
+				r.name = role
+			}
+			out = append(out, r)
+			vias = append(vias, via)
+		}
+		for i := start; i < end; i++ {
+			h, via := out[i], vias[i]
+			if h.firstParent.role != "" {
+				for _, tenant := range tenants {
+					if h.firstParent.tenant == tenant {
+						visit(h.firstParent.role, h.firstParent.roleHash, via)
+					}
+					for j, run := 0, parentsIn(h.moreParents, tenant); j < len(run); j++ {
+						visit(run[j].role, run[j].roleHash, via)
+					}
+				}
+			}
+			for _, r := range chain {
+				held := r.heldBy(h.name)
+				for j := range held {
+					e := &held[j]
+					if !live(e.expires, now) {
+						continue
+					}
+					v := via
+					if v.entry == nil {
+						v = relationVia{entry: e, resource: r}
+					}
+					visit(e.role, e.roleHash, v)
+				}
+			}
+		}
+		start = end
+	}
+	return out, vias
+}

@@ -1,0 +1,359 @@
+package authz
+
+import (
+	"cmp"
+	"hash/maphash"
+	"slices"
+	"strings"
+)
+
+// The relation index keeps, per resource, the relations held on it and its
+// parent, so that a decision about one resource looks up that resource and
+// its parents — a lookup each — rather than scanning relations; and, per
+// subject, the relations it holds, for the reverse queries and list
+// filters. Like the decision index it is immutable: an edit copies the
+// shards and records it touches and shares the rest.
+
+// relationEntry is one relation on a resource, in its resource's record.
+type relationEntry struct {
+	subject, role string
+	// roleHash is the hash of role, which finds its record in the decision
+	// index.
+	roleHash uint64
+	expires  int64 // Unix seconds, 0 for never
+	// seq orders relations as they were added, for explanations that name
+	// the first.
+	seq uint64
+}
+
+// resourceRecord is everything the index knows about one resource.
+type resourceRecord struct {
+	name string
+	// parent is the resource this one is inside, "" for none.
+	parent     string
+	parentHash uint64
+	// children are the resources inside this one, sorted.
+	children []string
+	// relations are sorted by subject, then as they were added.
+	relations []relationEntry
+}
+
+func (r *resourceRecord) empty() bool {
+	return r.parent == "" && len(r.children) == 0 && len(r.relations) == 0
+}
+
+// heldBy returns the run of r's relations whose subject is subject.
+func (r *resourceRecord) heldBy(subject string) []relationEntry {
+	return run(r.relations, func(e *relationEntry) bool { return e.subject == subject },
+		func(e relationEntry) int { return strings.Compare(e.subject, subject) })
+}
+
+// heldRelation is a relation as its subject's list keeps it.
+type heldRelation struct {
+	resource, role string
+	expires        int64
+}
+
+// resourceShard holds the records of the resources whose hash falls in it,
+// by that hash, as the decision index's shards do.
+type resourceShard struct {
+	records map[uint64]*resourceRecord
+	clashes map[string]*resourceRecord
+}
+
+func (s *resourceShard) get(hash uint64, matches func(string) bool) *resourceRecord {
+	if r, ok := s.records[hash]; ok && matches(r.name) {
+		return r
+	}
+	for name, r := range s.clashes {
+		if matches(name) {
+			return r
+		}
+	}
+	return nil
+}
+
+func (s *resourceShard) set(hash uint64, r *resourceRecord) {
+	if old, ok := s.records[hash]; !ok || old.name == r.name {
+		s.records[hash] = r
+		return
+	}
+	if s.clashes == nil {
+		s.clashes = map[string]*resourceRecord{}
+	}
+	s.clashes[r.name] = r
+}
+
+func (s *resourceShard) remove(hashOf func(string) uint64, hash uint64, name string) {
+	if old, ok := s.records[hash]; !ok || old.name != name {
+		delete(s.clashes, name)
+	} else {
+		delete(s.records, hash)
+		for other, r := range s.clashes {
+			if hashOf(other) == hash {
+				delete(s.clashes, other)
+				s.records[hash] = r
+				break
+			}
+		}
+	}
+	if len(s.clashes) == 0 {
+		s.clashes = nil
+	}
+}
+
+func (s *resourceShard) clone() resourceShard {
+	out := resourceShard{records: make(map[uint64]*resourceRecord, len(s.records)+1)}
+	for hash, r := range s.records {
+		out.records[hash] = r
+	}
+	if s.clashes != nil {
+		out.clashes = cloneMap(s.clashes)
+	}
+	return out
+}
+
+// relationIndex is the relations and parents of one policy.
+type relationIndex struct {
+	seed      maphash.Seed
+	resources [shardCount]resourceShard
+	// held are the relations each subject holds, in the order added.
+	held [shardCount]map[string][]heldRelation
+	// relations and parents count the lines.
+	relations, parents int
+	// next numbers the next relation added, after every other.
+	next uint64
+}
+
+func newRelationIndex(seed maphash.Seed) *relationIndex {
+	ix := &relationIndex{seed: seed}
+	for i := range ix.resources {
+		ix.resources[i] = resourceShard{records: map[uint64]*resourceRecord{}}
+		ix.held[i] = map[string][]heldRelation{}
+	}
+	return ix
+}
+
+func (ix *relationIndex) hash(name string) uint64 { return maphash.String(ix.seed, name) }
+
+// resource returns the record of the resource named name, nil for none.
+func (ix *relationIndex) resource(name string) *resourceRecord {
+	return ix.resourceHashed(ix.hash(name), name)
+}
+
+func (ix *relationIndex) resourceHashed(hash uint64, name string) *resourceRecord {
+	return ix.resources[hash%shardCount].get(hash, func(n string) bool { return n == name })
+}
+
+// resourceOf returns the record of the resource of type typ with id id,
+// without building its name.
+func (ix *relationIndex) resourceOf(typ, id string) *resourceRecord {
+	var h maphash.Hash
+	h.SetSeed(ix.seed)
+	h.WriteString(typ)
+	h.WriteByte(':')
+	h.WriteString(id)
+	hash := h.Sum64()
+	return ix.resources[hash%shardCount].get(hash, func(n string) bool {
+		return len(n) == len(typ)+1+len(id) && n[:len(typ)] == typ && n[len(typ)] == ':' && n[len(typ)+1:] == id
+	})
+}
+
+// chain appends to out the record of the resource typ:id and those of its
+// parents, nearest first, at most 1+MaxParentDepth; none when the resource
+// is unknown.
+func (ix *relationIndex) chain(typ, id string, out []*resourceRecord) []*resourceRecord {
+	r := ix.resourceOf(typ, id)
+	for r != nil && len(out) <= MaxParentDepth {
+		out = append(out, r)
+		if r.parent == "" {
+			break
+		}
+		r = ix.resourceHashed(r.parentHash, r.parent)
+	}
+	return out
+}
+
+// ancestors returns name and its parents, nearest first, at most
+// 1+MaxParentDepth.
+func (ix *relationIndex) ancestors(name string) []string {
+	out := []string{name}
+	for r := ix.resource(name); r != nil && r.parent != "" && len(out) <= MaxParentDepth; r = ix.resource(r.parent) {
+		out = append(out, r.parent)
+	}
+	return out
+}
+
+// heldBy returns the relations subject holds, in the order they were added.
+func (ix *relationIndex) heldBy(subject string) []heldRelation {
+	return ix.held[ix.hash(subject)%shardCount][subject]
+}
+
+// buildRelations indexes the relations and parents of p, numbering
+// relations in policy order. roleHash hashes a role as the decision index
+// does.
+func buildRelations(seed maphash.Seed, p Policy, roleHash func(string) uint64) *relationIndex {
+	ix := newRelationIndex(seed)
+	records := map[string]*resourceRecord{}
+	record := func(name string) *resourceRecord {
+		r, ok := records[name]
+		if !ok {
+			r = &resourceRecord{name: name}
+			records[name] = r
+		}
+		return r
+	}
+	for i, rel := range p.Relations {
+		r := record(rel.Resource)
+		r.relations = append(r.relations, newRelationEntry(rel, uint64(i), roleHash))
+		n := ix.hash(rel.Subject) % shardCount
+		ix.held[n][rel.Subject] = append(ix.held[n][rel.Subject], heldRelation{resource: rel.Resource, role: intern(rel.Role), expires: expiryUnix(rel.Expires)})
+	}
+	for _, link := range p.Parents {
+		child := record(link.Resource)
+		child.parent, child.parentHash = link.Parent, ix.hash(link.Parent)
+		parent := record(link.Parent)
+		parent.children = append(parent.children, link.Resource)
+	}
+	for name, r := range records {
+		slices.SortStableFunc(r.relations, compareRelations)
+		slices.Sort(r.children)
+		hash := ix.hash(name)
+		ix.resources[hash%shardCount].set(hash, r)
+	}
+	ix.relations, ix.parents = len(p.Relations), len(p.Parents)
+	ix.next = uint64(len(p.Relations))
+	return ix
+}
+
+func newRelationEntry(rel Relation, seq uint64, roleHash func(string) uint64) relationEntry {
+	role := intern(rel.Role)
+	return relationEntry{subject: rel.Subject, role: role, roleHash: roleHash(role), expires: expiryUnix(rel.Expires), seq: seq}
+}
+
+func compareRelations(a, b relationEntry) int {
+	if c := strings.Compare(a.subject, b.subject); c != 0 {
+		return c
+	}
+	return cmp.Compare(a.seq, b.seq)
+}
+
+// apply returns a new relation index with c's relations and parents
+// applied, sharing what it does not touch. New relations are numbered
+// after every other.
+func (ix *relationIndex) apply(c Change, roleHash func(string) uint64) *relationIndex {
+	out := *ix
+	copiedShards := map[uint64]bool{}
+	copied := map[string]*resourceRecord{}
+	edit := func(name string) *resourceRecord {
+		if r, ok := copied[name]; ok {
+			return r
+		}
+		hash := out.hash(name)
+		n := hash % shardCount
+		if !copiedShards[n] {
+			out.resources[n] = ix.resources[n].clone()
+			copiedShards[n] = true
+		}
+		r := &resourceRecord{name: name}
+		if old := out.resources[n].get(hash, func(s string) bool { return s == name }); old != nil {
+			copy := *old
+			r = &copy
+		}
+		copied[name] = r
+		return r
+	}
+	copiedHeld := map[uint64]bool{}
+	held := func(subject string) []heldRelation {
+		n := out.hash(subject) % shardCount
+		if !copiedHeld[n] {
+			out.held[n] = cloneMap(ix.held[n])
+			copiedHeld[n] = true
+		}
+		return out.held[n][subject]
+	}
+	setHeld := func(subject string, list []heldRelation) {
+		n := out.hash(subject) % shardCount
+		if len(list) == 0 {
+			delete(out.held[n], subject)
+		} else {
+			out.held[n][subject] = list
+		}
+	}
+	for _, rel := range c.RemoveRelations {
+		r := edit(rel.Resource)
+		r.relations = slices.DeleteFunc(slices.Clone(r.relations), func(e relationEntry) bool {
+			return e.subject == rel.Subject && e.role == rel.Role
+		})
+		setHeld(rel.Subject, slices.DeleteFunc(slices.Clone(held(rel.Subject)), func(h heldRelation) bool {
+			return h.resource == rel.Resource && h.role == rel.Role
+		}))
+		out.relations--
+	}
+	for _, link := range c.RemoveParents {
+		child := edit(link.Resource)
+		child.parent, child.parentHash = "", 0
+		parent := edit(link.Parent)
+		parent.children = slices.DeleteFunc(slices.Clone(parent.children), func(s string) bool { return s == link.Resource })
+		out.parents--
+	}
+	for _, rel := range c.AddRelations {
+		r := edit(rel.Resource)
+		e := newRelationEntry(rel, out.next, roleHash)
+		out.next++
+		i, _ := slices.BinarySearchFunc(r.relations, e, compareRelations)
+		r.relations = slices.Insert(slices.Clone(r.relations), i, e)
+		setHeld(rel.Subject, append(slices.Clip(held(rel.Subject)), heldRelation{resource: rel.Resource, role: e.role, expires: e.expires}))
+		out.relations++
+	}
+	for _, link := range c.AddParents {
+		child := edit(link.Resource)
+		child.parent, child.parentHash = link.Parent, out.hash(link.Parent)
+		parent := edit(link.Parent)
+		i, _ := slices.BinarySearch(parent.children, link.Resource)
+		parent.children = slices.Insert(slices.Clone(parent.children), i, link.Resource)
+		out.parents++
+	}
+	for name, r := range copied {
+		hash := out.hash(name)
+		s := &out.resources[hash%shardCount]
+		if r.empty() {
+			s.remove(out.hash, hash, name)
+		} else {
+			s.set(hash, r)
+		}
+	}
+	return &out
+}
+
+// policy returns the relations and parents ix holds: relations in the
+// order they were added, parents by resource.
+func (ix *relationIndex) policy() (relations []Relation, parents []ResourceParent) {
+	type numbered struct {
+		seq uint64
+		rel Relation
+	}
+	var all []numbered
+	for i := range ix.resources {
+		each := func(r *resourceRecord) {
+			for _, e := range r.relations {
+				all = append(all, numbered{e.seq, Relation{Subject: e.subject, Role: e.role, Resource: r.name, Expires: unixExpiry(e.expires)}})
+			}
+			if r.parent != "" {
+				parents = append(parents, ResourceParent{Resource: r.name, Parent: r.parent})
+			}
+		}
+		for _, r := range ix.resources[i].records {
+			each(r)
+		}
+		for _, r := range ix.resources[i].clashes {
+			each(r)
+		}
+	}
+	slices.SortFunc(all, func(a, b numbered) int { return cmp.Compare(a.seq, b.seq) })
+	for _, n := range all {
+		relations = append(relations, n.rel)
+	}
+	slices.SortFunc(parents, func(a, b ResourceParent) int { return strings.Compare(a.Resource, b.Resource) })
+	return relations, parents
+}
