@@ -137,15 +137,19 @@ func (e *Engine) Decide(ctx context.Context, req Request) (d Decision, err error
 		return denied, err
 	}
 	if ix := e.index.Load(); ix != nil {
+		var now int64
+		if ix.clocked() {
+			now = e.now()
+		}
 		if ix.rel == nil || req.Resource.ID == "" {
-			allowed, rule := ix.decide(req.Subject, req.Tenant, req.Permission, req.Resource.Owner)
+			allowed, rule := ix.decide(req.Subject, req.Tenant, req.Permission, req.Resource.Owner, now)
 			return Decision{Allowed: allowed, Rule: rule, Request: req}, nil
 		}
 		typ := req.Resource.Type
 		if typ == "" {
 			typ = req.Permission.Resource()
 		}
-		allowed, rule, via := ix.decideOn(req.Subject, req.Tenant, req.Permission, req.Resource.Owner, typ, req.Resource.ID, e.now())
+		allowed, rule, via := ix.decideOn(req.Subject, req.Tenant, req.Permission, req.Resource.Owner, typ, req.Resource.ID, now)
 		return Decision{Allowed: allowed, Rule: rule, Request: req, Relation: via}, nil
 	}
 	return e.enforce(req)

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"slices"
+	"time"
 )
 
 func (c Change) empty() bool {
@@ -12,35 +13,46 @@ func (c Change) empty() bool {
 		len(c.RemoveRelations)+len(c.AddRelations)+len(c.RemoveParents)+len(c.AddParents) == 0
 }
 
-// AddGrant adds g to the policy. The zero Effect means Allow. It returns an
-// error matching ErrExists if the policy already has g, and a validation
-// error (ErrInvalidSubject, permissions.ErrInvalidPermission,
+// AddGrant adds g to the policy. The zero Effect means Allow. A grant the
+// policy has with another expiry is given g's, in one edit. It returns an
+// error matching ErrExists if the policy already has g as it is,
+// ErrInvalidExpiry for an expiry not after now, and a validation error
+// (ErrInvalidSubject, permissions.ErrInvalidPermission,
 // permissions.ErrInvalidScope, ErrInvalidEffect) for a malformed g.
 func (e *Engine) AddGrant(ctx context.Context, g Grant) error {
 	g = g.withDefaults()
 	if err := e.validGrant(g); err != nil {
 		return err
 	}
+	if err := e.checkExpiry(g.Expires, g); err != nil {
+		return err
+	}
 	return e.edit(ctx, func() (Change, error) {
-		if e.hasGrant(g) {
+		old, ok := e.grantLine(g)
+		switch {
+		case ok && old == g:
 			return Change{}, fmt.Errorf("%w: %s", ErrExists, g)
+		case ok:
+			return Change{RemoveGrants: []Grant{old}, AddGrants: []Grant{g}}, nil
 		}
 		return Change{AddGrants: []Grant{g}}, nil
 	})
 }
 
-// RemoveGrant removes g from the policy. The zero Effect means Allow. It
-// returns an error matching ErrNotFound if the policy does not have g.
+// RemoveGrant removes g from the policy, whatever its expiry (g.Expires is
+// not compared). The zero Effect means Allow. It returns an error matching
+// ErrNotFound if the policy does not have g.
 func (e *Engine) RemoveGrant(ctx context.Context, g Grant) error {
-	g = g.withDefaults()
+	g = g.withDefaults().key()
 	if err := e.validGrant(g); err != nil {
 		return err
 	}
 	return e.edit(ctx, func() (Change, error) {
-		if !e.hasGrant(g) {
+		old, ok := e.grantLine(g)
+		if !ok {
 			return Change{}, fmt.Errorf("%w: %s", ErrNotFound, g)
 		}
-		return Change{RemoveGrants: []Grant{g}}, nil
+		return Change{RemoveGrants: []Grant{old}}, nil
 	})
 }
 
@@ -62,13 +74,32 @@ func (e *Engine) AssignRole(ctx context.Context, subject, role string) error {
 	return e.assignRole(ctx, RoleAssignment{Member: subject, Role: role})
 }
 
+// AssignRoleUntil is AssignRole for a time: subject holds role until
+// expires, and decisions from then on ignore the assignment. An
+// assignment subject holds already is given the new expiry. It returns an
+// error matching ErrInvalidExpiry for an expiry not after now.
+func (e *Engine) AssignRoleUntil(ctx context.Context, subject, role string, expires time.Time) error {
+	if expires.IsZero() {
+		return fmt.Errorf("%w: no expiry: use AssignRole", ErrInvalidExpiry)
+	}
+	return e.assignRole(ctx, RoleAssignment{Member: subject, Role: role, Expires: expires})
+}
+
 func (e *Engine) assignRole(ctx context.Context, a RoleAssignment) error {
+	a.Expires = normalExpiry(a.Expires)
 	if err := e.validRole(a); err != nil {
 		return err
 	}
+	if err := e.checkExpiry(a.Expires, a); err != nil {
+		return err
+	}
 	return e.edit(ctx, func() (Change, error) {
-		if e.hasRole(a) {
+		old, ok := e.roleLine(a)
+		switch {
+		case ok && old == a:
 			return Change{}, fmt.Errorf("%w: %s", ErrExists, a)
+		case ok:
+			return Change{RemoveRoles: []RoleAssignment{old}, AddRoles: []RoleAssignment{a}}, nil
 		}
 		if err := e.checkAssignable(a); err != nil {
 			return Change{}, err
@@ -85,14 +116,16 @@ func (e *Engine) UnassignRole(ctx context.Context, subject, role string) error {
 }
 
 func (e *Engine) unassignRole(ctx context.Context, a RoleAssignment) error {
+	a = a.key()
 	if err := e.validRole(a); err != nil {
 		return err
 	}
 	return e.edit(ctx, func() (Change, error) {
-		if !e.hasRole(a) {
+		old, ok := e.roleLine(a)
+		if !ok {
 			return Change{}, fmt.Errorf("%w: %s", ErrNotFound, a)
 		}
-		return Change{RemoveRoles: []RoleAssignment{a}}, nil
+		return Change{RemoveRoles: []RoleAssignment{old}}, nil
 	})
 }
 
@@ -139,7 +172,8 @@ func (e *Engine) setRoles(ctx context.Context, tenant, subject string, roles []s
 		for _, role := range e.directRolesIn(subject, tenant) {
 			a := RoleAssignment{Member: subject, Role: role, Tenant: tenant}
 			if !slices.Contains(want, a) {
-				c.RemoveRoles = append(c.RemoveRoles, a)
+				old, _ := e.roleLine(a)
+				c.RemoveRoles = append(c.RemoveRoles, old)
 			}
 		}
 		for _, a := range want {
@@ -172,7 +206,8 @@ func (e *Engine) RemoveSubject(ctx context.Context, name string) error {
 			return Change{}, fmt.Errorf("%w: %w", ErrEngine, err)
 		}
 		for _, rule := range grants {
-			c.RemoveGrants = append(c.RemoveGrants, grantFromRule(rule))
+			old, _ := e.grantLine(grantFromRule(rule))
+			c.RemoveGrants = append(c.RemoveGrants, old)
 		}
 		for field := 0; field < 2; field++ {
 			roles, err := e.enforcer.GetFilteredGroupingPolicy(field, name)
@@ -180,7 +215,8 @@ func (e *Engine) RemoveSubject(ctx context.Context, name string) error {
 				return Change{}, fmt.Errorf("%w: %w", ErrEngine, err)
 			}
 			for _, rule := range roles {
-				c.RemoveRoles = append(c.RemoveRoles, RoleFromRule(rule))
+				old, _ := e.roleLine(RoleFromRule(rule))
+				c.RemoveRoles = append(c.RemoveRoles, old)
 			}
 		}
 		c.RemoveRelations = e.relations().relationsNaming(name)
@@ -344,6 +380,46 @@ func (e *Engine) hasGrant(g Grant) bool {
 func (e *Engine) hasRole(a RoleAssignment) bool {
 	ok, _ := e.enforcer.HasGroupingPolicy(a.rule())
 	return ok
+}
+
+// grantLine returns the policy's grant with g's key, expiry included.
+func (e *Engine) grantLine(g Grant) (Grant, bool) {
+	if !e.hasGrant(g) {
+		return Grant{}, false
+	}
+	g.Expires = time.Time{}
+	if ix := e.index.Load(); ix != nil && ix.expiring > 0 {
+		g.Expires = ix.grantExpiry(g)
+	}
+	return g, true
+}
+
+// roleLine returns the policy's role assignment with a's key, expiry
+// included.
+func (e *Engine) roleLine(a RoleAssignment) (RoleAssignment, bool) {
+	if !e.hasRole(a) {
+		return RoleAssignment{}, false
+	}
+	a.Expires = time.Time{}
+	if ix := e.index.Load(); ix != nil && ix.expiring > 0 {
+		a.Expires = ix.roleExpiry(a)
+	}
+	return a, true
+}
+
+// checkExpiry refuses an expiry not after now, for line, and any expiry
+// under a model whose decisions Casbin's Enforce makes, which knows of
+// none.
+func (e *Engine) checkExpiry(expires time.Time, line fmt.Stringer) error {
+	switch {
+	case expires.IsZero():
+		return nil
+	case !e.indexed:
+		return fmt.Errorf("%w: %s: expiries need gatehouse's matcher", ErrUnsupportedModel, line)
+	case expires.Unix() <= e.now():
+		return fmt.Errorf("%w: %s has expired already", ErrInvalidExpiry, line)
+	}
+	return nil
 }
 
 // domain returns the domain argument of Casbin's role manager for tenant:

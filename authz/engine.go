@@ -60,6 +60,8 @@ type Engine struct {
 	logger *slog.Logger
 	// clock, when set (WithClock), replaces the system clock.
 	clock func() time.Time
+	// sweeper sweeps expired lines (WithSweepEvery); nil without.
+	sweeper *sweeper
 }
 
 // New builds an Engine. With no options it uses the model and policy
@@ -100,7 +102,7 @@ func New(ctx context.Context, opts ...Option) (*Engine, error) {
 	if err != nil {
 		return nil, err
 	}
-	if err := e.checkRelationLines("policy", initial); err != nil {
+	if err := e.checkPolicyLines("policy", initial); err != nil {
 		return nil, err
 	}
 	if c.tenants != nil {
@@ -133,6 +135,9 @@ func New(ctx context.Context, opts ...Option) (*Engine, error) {
 			return nil, err
 		}
 	}
+	if c.sweepEvery > 0 {
+		e.startSweeper(c.sweepEvery)
+	}
 	return e, nil
 }
 
@@ -154,13 +159,16 @@ func (e *Engine) Err() error {
 	return e.sync.err()
 }
 
-// Close stops following peers' edits (WithNotifier); decisions fail with
-// ErrUnavailable afterwards. It does not close the notifier or the
-// database, which belong to the caller. Close on an engine that follows
-// nothing does nothing.
+// Close stops following peers' edits (WithNotifier), after which
+// decisions fail with ErrUnavailable, and stops sweeping expired lines
+// (WithSweepEvery). It does not close the notifier or the database, which
+// belong to the caller. Close on an engine that does neither does nothing.
 func (e *Engine) Close() {
 	if e.sync != nil {
 		e.sync.close()
+	}
+	if e.sweeper != nil {
+		e.sweeper.close()
 	}
 }
 

@@ -3,6 +3,7 @@ package authz
 import (
 	"fmt"
 	"strings"
+	"time"
 
 	"github.com/gatehouse-go/gatehouse/permissions"
 )
@@ -40,15 +41,24 @@ type Grant struct {
 	Scope      permissions.Scope
 	// Effect is Allow or Deny. Editing methods treat the zero value as Allow.
 	Effect Effect
+	// Expires, when set, is the instant the grant stops applying:
+	// decisions from then on ignore it, and Engine.SweepExpired removes
+	// it. It is kept to the second, in UTC; zero, the grant never expires.
+	Expires time.Time
 }
 
-// withDefaults returns g with the zero Effect replaced by Allow.
+// withDefaults returns g with the zero Effect replaced by Allow and its
+// expiry as the engine keeps it.
 func (g Grant) withDefaults() Grant {
 	if g.Effect == "" {
 		g.Effect = Allow
 	}
+	g.Expires = normalExpiry(g.Expires)
 	return g
 }
+
+// key is g without its expiry: the policy holds a grant once.
+func (g Grant) key() Grant { g.Expires = time.Time{}; return g }
 
 // Validate reports the first malformed field of g. The zero Effect is
 // invalid here; editing methods default it to Allow before validating.
@@ -71,28 +81,45 @@ func (g Grant) Validate() error {
 }
 
 // String returns g as a policy line: "p, moderator, posts:delete, any,
-// allow", or with its tenant "p, admin, acme, users:*, any, allow".
+// allow", or with its tenant "p, admin, acme, users:*, any, allow", with
+// its expiry last when it has one.
 func (g Grant) String() string {
 	return "p, " + strings.Join(g.Rule(), ", ")
 }
 
 // Rule returns g as Casbin's policy values, the columns of a "p" line and of
 // Casbin's policy tables: subject, permission, scope, effect, with the
-// tenant second when g has one (Casbin's "sub, dom, …" order). Stores use
-// it; GrantFromRule reads it back.
-func (g Grant) Rule() []string {
+// tenant second when g has one (Casbin's "sub, dom, …" order), and its
+// expiry last (ExpiryValue) when it has one. Stores use it; GrantFromRule
+// reads it back.
+func (g Grant) Rule() []string { return withExpiry(g.rule(), g.Expires) }
+
+// rule returns g's values as the engine's Casbin enforcer holds them:
+// without the expiry, which the engine's index honours instead.
+func (g Grant) rule() []string {
 	if g.Tenant != "" {
 		return []string{g.Subject, g.Tenant, string(g.Permission), string(g.Scope), string(g.Effect)}
 	}
 	return []string{g.Subject, string(g.Permission), string(g.Scope), string(g.Effect)}
 }
 
-func (g Grant) rule() []string { return g.Rule() }
-
 // GrantFromRule converts Casbin's policy values back, as Rule writes them:
-// four values without a tenant, five with one. It does not validate; any
-// other number of values is the zero Grant.
+// four values without a tenant, five with one, and the expiry last if
+// there is one. It does not validate; a malformed expiry or any other
+// number of values is the zero Grant.
 func GrantFromRule(rule []string) Grant {
+	rule, expires, ok := splitExpiry(rule)
+	if !ok {
+		return Grant{}
+	}
+	g := grantFromValues(rule)
+	if g.Subject != "" {
+		g.Expires = expires
+	}
+	return g
+}
+
+func grantFromValues(rule []string) Grant {
 	switch len(rule) {
 	case 4:
 		return Grant{Subject: rule[0], Permission: permissions.Permission(rule[1]),
@@ -117,7 +144,14 @@ type RoleAssignment struct {
 	// every tenant (a platform-wide role). It must be empty under a model
 	// without tenants.
 	Tenant string
+	// Expires, when set, is the instant Member stops holding Role:
+	// decisions from then on ignore the assignment, and
+	// Engine.SweepExpired removes it. It is kept to the second, in UTC.
+	Expires time.Time
 }
+
+// key is a without its expiry: a member holds a role, in a tenant, once.
+func (a RoleAssignment) key() RoleAssignment { a.Expires = time.Time{}; return a }
 
 // Validate reports a malformed name or a role assigned to itself.
 func (a RoleAssignment) Validate() error {
@@ -139,26 +173,42 @@ func (a RoleAssignment) Validate() error {
 }
 
 // String returns a as a policy line: "g, moderator, user", or with its
-// tenant "g, alice, admin, acme".
+// tenant "g, alice, admin, acme", with its expiry last when it has one.
 func (a RoleAssignment) String() string {
 	return "g, " + strings.Join(a.Rule(), ", ")
 }
 
-// Rule returns a as Casbin's values of a "g" line: member, role, and the
-// tenant third when a has one. RoleFromRule reads it back.
-func (a RoleAssignment) Rule() []string {
+// Rule returns a as Casbin's values of a "g" line: member, role, the
+// tenant third when a has one, and the expiry last when it has one.
+// RoleFromRule reads it back.
+func (a RoleAssignment) Rule() []string { return withExpiry(a.rule(), a.Expires) }
+
+// rule returns a's values as the engine's Casbin enforcer holds them,
+// without the expiry.
+func (a RoleAssignment) rule() []string {
 	if a.Tenant != "" {
 		return []string{a.Member, a.Role, a.Tenant}
 	}
 	return []string{a.Member, a.Role}
 }
 
-func (a RoleAssignment) rule() []string { return a.Rule() }
-
 // RoleFromRule converts Casbin's values of a "g" line back, as Rule writes
-// them: two values without a tenant, three with one. It does not validate;
-// any other number of values is the zero RoleAssignment.
+// them: two values without a tenant, three with one, and the expiry last
+// if there is one. It does not validate; a malformed expiry or any other
+// number of values is the zero RoleAssignment.
 func RoleFromRule(rule []string) RoleAssignment {
+	rule, expires, ok := splitExpiry(rule)
+	if !ok {
+		return RoleAssignment{}
+	}
+	a := roleFromValues(rule)
+	if a.Member != "" {
+		a.Expires = expires
+	}
+	return a
+}
+
+func roleFromValues(rule []string) RoleAssignment {
 	switch len(rule) {
 	case 2:
 		return RoleAssignment{Member: rule[0], Role: rule[1]}

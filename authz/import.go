@@ -25,21 +25,32 @@ func (e *Engine) Replace(ctx context.Context, p Policy) error {
 
 func (e *Engine) importPolicy(ctx context.Context, p Policy, replace bool) error {
 	want := Policy{Grants: make([]Grant, 0, len(p.Grants)), Roles: make([]RoleAssignment, 0, len(p.Roles))}
-	// The same relation, or parent, given twice: the first stands.
+	// A line given twice, with the same expiry or not: the first stands.
+	seenGrants := make(map[Grant]bool, len(p.Grants))
 	for _, g := range p.Grants {
 		g = g.withDefaults()
 		if err := e.validGrant(g); err != nil {
 			return err
 		}
-		if !slices.Contains(want.Grants, g) {
+		if !g.Expires.IsZero() && !e.indexed {
+			return e.checkExpiry(g.Expires, g)
+		}
+		if !seenGrants[g.key()] {
+			seenGrants[g.key()] = true
 			want.Grants = append(want.Grants, g)
 		}
 	}
+	seenRoles := make(map[RoleAssignment]bool, len(p.Roles))
 	for _, a := range p.Roles {
+		a.Expires = normalExpiry(a.Expires)
 		if err := e.validRole(a); err != nil {
 			return err
 		}
-		if !slices.Contains(want.Roles, a) {
+		if !a.Expires.IsZero() && !e.indexed {
+			return e.checkExpiry(a.Expires, a)
+		}
+		if !seenRoles[a.key()] {
+			seenRoles[a.key()] = true
 			want.Roles = append(want.Roles, a)
 		}
 	}
@@ -68,22 +79,30 @@ func (e *Engine) importPolicy(ctx context.Context, p Policy, replace bool) error
 		var c Change
 		wantGrants := make(map[Grant]bool, len(want.Grants))
 		for _, g := range want.Grants {
-			wantGrants[g] = true
-			if !e.hasGrant(g) {
+			wantGrants[g.key()] = true
+			old, ok := e.grantLine(g)
+			if ok && old != g {
+				c.RemoveGrants = append(c.RemoveGrants, old)
+			}
+			if !ok || old != g {
 				c.AddGrants = append(c.AddGrants, g)
 			}
 		}
 		wantRoles := make(map[RoleAssignment]bool, len(want.Roles))
 		for _, a := range want.Roles {
-			wantRoles[a] = true
-			if !e.hasRole(a) {
+			wantRoles[a.key()] = true
+			old, ok := e.roleLine(a)
+			if ok && old != a {
+				c.RemoveRoles = append(c.RemoveRoles, old)
+			}
+			if !ok || old != a {
 				c.AddRoles = append(c.AddRoles, a)
 			}
 		}
 		result := slices.Clone(want.Roles)
 		for _, a := range current.Roles {
 			switch {
-			case wantRoles[a]:
+			case wantRoles[a.key()]:
 			case replace:
 				c.RemoveRoles = append(c.RemoveRoles, a)
 			default:
@@ -92,7 +111,7 @@ func (e *Engine) importPolicy(ctx context.Context, p Policy, replace bool) error
 		}
 		if replace {
 			for _, g := range current.Grants {
-				if !wantGrants[g] {
+				if !wantGrants[g.key()] {
 					c.RemoveGrants = append(c.RemoveGrants, g)
 				}
 			}
@@ -167,7 +186,7 @@ func (e *Engine) planRelations(c *Change, current, want Policy, replace bool) er
 			result.Parents = append(result.Parents, link)
 		}
 	}
-	return e.checkRelationLines("import", result)
+	return e.checkPolicyLines("import", result)
 }
 
 // checkRoleGraph refuses assignments that make a role hold itself or a

@@ -5,6 +5,7 @@ import (
 	"hash/maphash"
 	"slices"
 	"strings"
+	"time"
 	"unicode"
 	"unique"
 
@@ -42,11 +43,13 @@ type indexedGrant struct {
 	// builds no string.
 	key      string
 	wildcard bool
+	// expires is grant.Expires in Unix seconds, 0 for never.
+	expires int64
 }
 
 func newIndexedGrant(seed maphash.Seed, seq uint64, g Grant) indexedGrant {
 	g.Tenant = intern(g.Tenant)
-	e := indexedGrant{seq: seq, tenantHash: maphash.String(seed, g.Tenant), grant: g, key: string(g.Permission)}
+	e := indexedGrant{seq: seq, tenantHash: maphash.String(seed, g.Tenant), grant: g, key: string(g.Permission), expires: expiryUnix(g.Expires)}
 	if g.Permission.IsWildcard() {
 		e.key, e.wildcard = g.Permission.Resource(), true
 	}
@@ -59,10 +62,13 @@ type parentLink struct {
 	role, tenant string
 	// roleHash is the hash of role, which finds its record.
 	roleHash uint64
+	// expires is when the holder stops holding role, in Unix seconds; 0
+	// for never.
+	expires int64
 }
 
 func (ix *index) newParentLink(a RoleAssignment) parentLink {
-	return parentLink{role: intern(a.Role), tenant: intern(a.Tenant), roleHash: ix.hash(a.Role)}
+	return parentLink{role: intern(a.Role), tenant: intern(a.Tenant), roleHash: ix.hash(a.Role), expires: expiryUnix(a.Expires)}
 }
 
 // intern returns the one copy of s that every record of every index
@@ -242,8 +248,10 @@ func (h *holderRecord) add(e indexedGrant) {
 	h.setGrants(slices.Insert(grants, i, e))
 }
 
+// remove removes g, whatever its expiry.
 func (h *holderRecord) remove(g Grant) {
-	h.setGrants(slices.DeleteFunc(slices.Clone(h.grants()), func(e indexedGrant) bool { return e.grant == g }))
+	g = g.key()
+	h.setGrants(slices.DeleteFunc(slices.Clone(h.grants()), func(e indexedGrant) bool { return e.grant.key() == g }))
 }
 
 // addParent inserts p after the links of its tenant.
@@ -318,7 +326,13 @@ type index struct {
 	// rel holds the relations and resource parents; nil while the policy
 	// has none, so that decisions about a resource cost nothing more.
 	rel *relationIndex
+	// expiring counts the grants and role assignments that expire: while
+	// there are none, decisions do not read the clock.
+	expiring int
 }
+
+// clocked reports whether decisions need the time: some line may expire.
+func (ix *index) clocked() bool { return ix.expiring > 0 || ix.rel != nil }
 
 // memberCount returns how many names hold name directly.
 func (ix *index) memberCount(name string) int {
@@ -343,6 +357,14 @@ func buildIndex(p Policy, tenanted bool) *index {
 	}
 	for _, a := range p.Roles {
 		ix.members[ix.hash(a.Role)%shardCount][a.Role]++
+		if !a.Expires.IsZero() {
+			ix.expiring++
+		}
+	}
+	for _, g := range p.Grants {
+		if !g.Expires.IsZero() {
+			ix.expiring++
+		}
 	}
 	// update changes the record of name with f.
 	update := func(name string, f func(*holderRecord)) {
@@ -414,15 +436,26 @@ func (ix *index) apply(c Change, next uint64) *index {
 			delete(out.members[n], role)
 		}
 	}
+	expiring := func(t time.Time, delta int) {
+		if !t.IsZero() {
+			out.expiring += delta
+		}
+	}
 	for _, g := range c.RemoveGrants {
 		edit(g.Subject).remove(g)
+		expiring(g.Expires, -1)
 	}
 	for _, a := range c.RemoveRoles {
 		edit(a.Member).removeParent(a.Role, a.Tenant)
 		count(a.Role, -1)
+		expiring(a.Expires, -1)
+	}
+	for _, g := range c.AddGrants {
+		expiring(g.Expires, +1)
 	}
 	for _, a := range c.AddRoles {
 		count(a.Role, +1)
+		expiring(a.Expires, +1)
 	}
 	for _, g := range c.AddGrants {
 		edit(out.holderName(g.Subject)).add(newIndexedGrant(out.seed, next, g))
@@ -488,7 +521,7 @@ const holdersBuffer = 32
 //
 // Each comes with its record, or the zero record with its name for a name
 // the policy does not mention.
-func (ix *index) holders(sub string, tenants []string, out []holderRecord) []holderRecord {
+func (ix *index) holders(sub string, tenants []string, now int64, out []holderRecord) []holderRecord {
 	first, ok := ix.record(sub)
 	if !ok {
 		first.name = sub
@@ -497,7 +530,7 @@ func (ix *index) holders(sub string, tenants []string, out []holderRecord) []hol
 	for depth, start := 0, 0; depth < MaxRoleDepth && start < len(out); depth++ {
 		end := len(out)
 		visit := func(p *parentLink) {
-			if !slices.ContainsFunc(out, func(h holderRecord) bool { return h.name == p.role }) {
+			if live(p.expires, now) && !slices.ContainsFunc(out, func(h holderRecord) bool { return h.name == p.role }) {
 				r, ok := ix.shards[p.roleHash%shardCount].get(p.roleHash, p.role)
 				if !ok {
 					r.name = p.role
@@ -528,12 +561,14 @@ func (ix *index) holders(sub string, tenants []string, out []holderRecord) []hol
 // policy: allowed when a grant allows and none denies, and the deciding
 // rule is the first matching deny, else the first matching allow, in
 // policy order.
-func (ix *index) decide(sub, tenant string, perm permissions.Permission, owner string) (allowed bool, rule Grant) {
+//
+// now is the time in Unix seconds: lines that expire by then are ignored.
+func (ix *index) decide(sub, tenant string, perm permissions.Permission, owner string, now int64) (allowed bool, rule Grant) {
 	var tenantsBuf [tenantBuffer]string
 	tenants := visibleTenants(ix.tenanted, tenant, tenantsBuf[:0])
 	var buf [holdersBuffer]holderRecord
-	holders := ix.holders(sub, tenants, buf[:0])
-	deny, allow := ix.matchingGrants(holders, tenants, perm, owner != "" && owner == sub)
+	holders := ix.holders(sub, tenants, now, buf[:0])
+	deny, allow := ix.matchingGrants(holders, tenants, perm, owner != "" && owner == sub, now)
 	switch {
 	case deny.entry != nil:
 		return false, deny.entry.grant
@@ -551,7 +586,7 @@ type found struct {
 
 // matchingGrants returns the first matching deny and allow among the
 // grants of holders, in policy order.
-func (ix *index) matchingGrants(holders []holderRecord, tenants []string, perm permissions.Permission, own bool) (deny, allow found) {
+func (ix *index) matchingGrants(holders []holderRecord, tenants []string, perm permissions.Permission, own bool, now int64) (deny, allow found) {
 	var keysBuf [tenantBuffer]tenantKey
 	keys := keysBuf[:0]
 	for _, t := range tenants {
@@ -561,7 +596,7 @@ func (ix *index) matchingGrants(holders []holderRecord, tenants []string, perm p
 	consider := func(entries []indexedGrant, holder int) {
 		for i := range entries {
 			e := &entries[i]
-			if e.grant.Scope == permissions.Own && !own {
+			if e.grant.Scope == permissions.Own && !own || !live(e.expires, now) {
 				continue
 			}
 			if e.grant.Effect == Deny {
@@ -605,6 +640,29 @@ func (ix *index) member(sub, tenant string) bool {
 		}
 	}
 	return false
+}
+
+// grantExpiry returns the expiry of the grant with g's key.
+func (ix *index) grantExpiry(g Grant) time.Time {
+	h, _ := ix.record(g.Subject)
+	g = g.key()
+	for _, e := range h.grants() {
+		if e.grant.key() == g {
+			return e.grant.Expires
+		}
+	}
+	return time.Time{}
+}
+
+// roleExpiry returns the expiry of the assignment with a's key.
+func (ix *index) roleExpiry(a RoleAssignment) time.Time {
+	h, _ := ix.record(a.Member)
+	for _, l := range h.parents() {
+		if l.role == a.Role && l.tenant == a.Tenant {
+			return unixExpiry(l.expires)
+		}
+	}
+	return time.Time{}
 }
 
 // defaultMatcher and tenantMatcher are the matchers of gatehouse's

@@ -20,6 +20,7 @@ type config struct {
 	store      Store
 	tenants    []string
 	clock      func() time.Time
+	sweepEvery time.Duration
 
 	notifier     watch.Notifier
 	channel      string

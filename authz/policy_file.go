@@ -150,13 +150,19 @@ func splitPolicyLine(line string) ([]string, error) {
 
 // grantFromFields validates the values of a "p" line.
 func grantFromFields(fields []string) (Grant, error) {
+	fields, expires, ok := splitExpiry(fields)
+	if !ok {
+		_, err := parseExpiry(fields[len(fields)-1])
+		return Grant{}, err
+	}
 	if len(fields) != 4 && len(fields) != 5 {
 		return Grant{}, fmt.Errorf("a grant has 4 values (subject, permission, scope, effect), or 5 with a tenant (subject, tenant, permission, scope, effect), got %d", len(fields))
 	}
 	if len(fields) == 5 && fields[1] == "" {
 		return Grant{}, fmt.Errorf("%w: empty tenant: write %q for every tenant", ErrInvalidTenant, AllTenants)
 	}
-	g := grantFromRule(fields)
+	g := grantFromValues(fields)
+	g.Expires = expires
 	if err := g.Validate(); err != nil {
 		return Grant{}, err
 	}
@@ -165,13 +171,19 @@ func grantFromFields(fields []string) (Grant, error) {
 
 // roleFromFields validates the values of a "g" line.
 func roleFromFields(fields []string) (RoleAssignment, error) {
+	fields, expires, ok := splitExpiry(fields)
+	if !ok {
+		_, err := parseExpiry(fields[len(fields)-1])
+		return RoleAssignment{}, err
+	}
 	if len(fields) != 2 && len(fields) != 3 {
 		return RoleAssignment{}, fmt.Errorf("a role assignment has 2 values (member, role), or 3 with a tenant (member, role, tenant), got %d", len(fields))
 	}
 	if len(fields) == 3 && fields[2] == "" {
 		return RoleAssignment{}, fmt.Errorf("%w: empty tenant: write %q for every tenant", ErrInvalidTenant, AllTenants)
 	}
-	a := RoleFromRule(fields)
+	a := roleFromValues(fields)
+	a.Expires = expires
 	if err := a.Validate(); err != nil {
 		return RoleAssignment{}, err
 	}

@@ -158,9 +158,19 @@ func (e *Engine) currentPolicy() (Policy, error) {
 			panic(fmt.Sprintf("Casbin holds a role assignment of %d values", len(roles[i])))
 		}
 	}
-	// Relations and parents live in the index alone.
-	if ix := e.index.Load(); ix != nil && ix.rel != nil {
-		p.Relations, p.Parents = ix.rel.policy()
+	// Expiries, relations and parents live in the index alone.
+	if ix := e.index.Load(); ix != nil {
+		if ix.expiring > 0 {
+			for i := range p.Grants {
+				p.Grants[i].Expires = ix.grantExpiry(p.Grants[i])
+			}
+			for i := range p.Roles {
+				p.Roles[i].Expires = ix.roleExpiry(p.Roles[i])
+			}
+		}
+		if ix.rel != nil {
+			p.Relations, p.Parents = ix.rel.policy()
+		}
 	}
 	return p, nil
 }

@@ -35,7 +35,7 @@ const chainBuffer = MaxParentDepth + 1
 // met, walking out from the subject, nearest links first.
 func (ix *index) decideOn(sub, tenant string, perm permissions.Permission, owner, typ, id string, now int64) (allowed bool, rule Grant, via Relation) {
 	if ix.rel == nil || id == "" {
-		allowed, rule = ix.decide(sub, tenant, perm, owner)
+		allowed, rule = ix.decide(sub, tenant, perm, owner, now)
 		return allowed, rule, Relation{}
 	}
 	var chainBuf [chainBuffer]*resourceRecord
@@ -45,7 +45,7 @@ func (ix *index) decideOn(sub, tenant string, perm permissions.Permission, owner
 	var buf [holdersBuffer]holderRecord
 	var viaBuf [holdersBuffer]relationVia
 	holders, vias := ix.holdersVia(sub, tenants, chain, now, buf[:0], viaBuf[:0])
-	deny, allow := ix.matchingGrants(holders, tenants, perm, owner != "" && owner == sub)
+	deny, allow := ix.matchingGrants(holders, tenants, perm, owner != "" && owner == sub, now)
 	switch {
 	case deny.entry != nil:
 		return false, deny.entry.grant, vias[deny.holder].relation()
@@ -83,11 +83,13 @@ func (ix *index) holdersVia(sub string, tenants []string, chain []*resourceRecor
 			h, via := out[i], vias[i]
 			if h.firstParent.role != "" {
 				for _, tenant := range tenants {
-					if h.firstParent.tenant == tenant {
-						visit(h.firstParent.role, h.firstParent.roleHash, via)
+					if l := &h.firstParent; l.tenant == tenant && live(l.expires, now) {
+						visit(l.role, l.roleHash, via)
 					}
 					for j, run := 0, parentsIn(h.moreParents, tenant); j < len(run); j++ {
-						visit(run[j].role, run[j].roleHash, via)
+						if live(run[j].expires, now) {
+							visit(run[j].role, run[j].roleHash, via)
+						}
 					}
 				}
 			}

@@ -249,15 +249,19 @@ func (e *Engine) validParent(p ResourceParent) error {
 	return e.checkRelationsSupported()
 }
 
-// checkRelationLines validates the relations and parents of p, a policy
-// to load: each line, the model, and what the index needs of them as a
-// whole — a relation given once, one parent per resource, no cycle of
-// parents.
-func (e *Engine) checkRelationLines(source string, p Policy) error {
+// checkPolicyLines validates what the lines of p, a policy to load, need
+// beyond each line's own validation: expiries and relations only under a
+// model whose decisions the index makes; each grant, role assignment and
+// relation given once, whatever its expiry; one parent per resource, and
+// no cycle of parents.
+func (e *Engine) checkPolicyLines(source string, p Policy) error {
+	fail := func(text string, err error) error { return &PolicyError{Source: source, Text: text, Err: err} }
+	if err := e.checkExpiringLines(p, fail); err != nil {
+		return err
+	}
 	if len(p.Relations) == 0 && len(p.Parents) == 0 {
 		return nil
 	}
-	fail := func(text string, err error) error { return &PolicyError{Source: source, Text: text, Err: err} }
 	if err := e.checkRelationsSupported(); err != nil {
 		if len(p.Relations) > 0 {
 			return fail(p.Relations[0].String(), err)
@@ -291,6 +295,47 @@ func (e *Engine) checkRelationLines(source string, p Policy) error {
 				return fail(link.String(), fmt.Errorf("%w: %q has more than %d parents above it, or is inside itself", ErrTooDeep, link.Resource, MaxParentDepth))
 			}
 		}
+	}
+	return nil
+}
+
+// checkExpiringLines refuses expiring grants and role assignments under a
+// model the index does not serve, and a grant or assignment given twice
+// with different expiries.
+func (e *Engine) checkExpiringLines(p Policy, fail func(string, error) error) error {
+	expiring := false
+	for _, g := range p.Grants {
+		if !g.Expires.IsZero() {
+			expiring = true
+			if !e.indexed {
+				return fail(g.String(), e.checkExpiry(g.Expires, g))
+			}
+		}
+	}
+	for _, a := range p.Roles {
+		if !a.Expires.IsZero() {
+			expiring = true
+			if !e.indexed {
+				return fail(a.String(), e.checkExpiry(a.Expires, a))
+			}
+		}
+	}
+	if !expiring {
+		return nil
+	}
+	grants := make(map[Grant]bool, len(p.Grants))
+	for _, g := range p.Grants {
+		if grants[g.key()] {
+			return fail(g.String(), fmt.Errorf("%w: the grant is on another line too", ErrExists))
+		}
+		grants[g.key()] = true
+	}
+	roles := make(map[RoleAssignment]bool, len(p.Roles))
+	for _, a := range p.Roles {
+		if roles[a.key()] {
+			return fail(a.String(), fmt.Errorf("%w: the assignment is on another line too", ErrExists))
+		}
+		roles[a.key()] = true
 	}
 	return nil
 }

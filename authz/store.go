@@ -143,7 +143,7 @@ func (e *Engine) validateStored(source string, p Policy) error {
 			return &PolicyError{Source: source, Text: a.String(), Err: err}
 		}
 	}
-	return e.checkRelationLines(source, p)
+	return e.checkPolicyLines(source, p)
 }
 
 // storeRevision returns the store's current revision, containing a panic.
