@@ -329,6 +329,9 @@ type index struct {
 	// expiring counts the grants and role assignments that expire: while
 	// there are none, decisions do not read the clock.
 	expiring int
+	// grantees are the holders of grants by resource type, for the
+	// reverse queries.
+	grantees grantees
 }
 
 // clocked reports whether decisions need the time: some line may expire.
@@ -361,10 +364,13 @@ func buildIndex(p Policy, tenanted bool) *index {
 			ix.expiring++
 		}
 	}
+	ix.grantees = grantees{}
+	copied := map[any]bool{}
 	for _, g := range p.Grants {
 		if !g.Expires.IsZero() {
 			ix.expiring++
 		}
+		ix.grantees.count(ix.seed, g, +1, copied)
 	}
 	// update changes the record of name with f.
 	update := func(name string, f func(*holderRecord)) {
@@ -441,9 +447,17 @@ func (ix *index) apply(c Change, next uint64) *index {
 			out.expiring += delta
 		}
 	}
+	if len(c.RemoveGrants)+len(c.AddGrants) > 0 {
+		out.grantees = make(grantees, len(ix.grantees)+1)
+		for typ, t := range ix.grantees {
+			out.grantees[typ] = t
+		}
+	}
+	copiedGrantees := map[any]bool{}
 	for _, g := range c.RemoveGrants {
 		edit(g.Subject).remove(g)
 		expiring(g.Expires, -1)
+		out.grantees.count(out.seed, g, -1, copiedGrantees)
 	}
 	for _, a := range c.RemoveRoles {
 		edit(a.Member).removeParent(a.Role, a.Tenant)
@@ -452,6 +466,7 @@ func (ix *index) apply(c Change, next uint64) *index {
 	}
 	for _, g := range c.AddGrants {
 		expiring(g.Expires, +1)
+		out.grantees.count(out.seed, g, +1, copiedGrantees)
 	}
 	for _, a := range c.AddRoles {
 		count(a.Role, +1)

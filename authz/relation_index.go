@@ -123,10 +123,12 @@ type relationIndex struct {
 	relations, parents int
 	// next numbers the next relation added, after every other.
 	next uint64
+	// roles count the relations that give each role.
+	roles map[string]int
 }
 
 func newRelationIndex(seed maphash.Seed) *relationIndex {
-	ix := &relationIndex{seed: seed}
+	ix := &relationIndex{seed: seed, roles: map[string]int{}}
 	for i := range ix.resources {
 		ix.resources[i] = resourceShard{records: map[uint64]*resourceRecord{}}
 		ix.held[i] = map[string][]heldRelation{}
@@ -206,6 +208,7 @@ func buildRelations(seed maphash.Seed, p Policy, roleHash func(string) uint64) *
 	for i, rel := range p.Relations {
 		r := record(rel.Resource)
 		r.relations = append(r.relations, newRelationEntry(rel, uint64(i), roleHash))
+		ix.roles[rel.Role]++
 		n := ix.hash(rel.Subject) % shardCount
 		ix.held[n][rel.Subject] = append(ix.held[n][rel.Subject], heldRelation{resource: rel.Resource, role: intern(rel.Role), expires: expiryUnix(rel.Expires)})
 	}
@@ -263,6 +266,14 @@ func (ix *relationIndex) apply(c Change, roleHash func(string) uint64) *relation
 		copied[name] = r
 		return r
 	}
+	if len(c.RemoveRelations)+len(c.AddRelations) > 0 {
+		out.roles = cloneMap(ix.roles)
+	}
+	countRole := func(role string, delta int) {
+		if out.roles[role] += delta; out.roles[role] <= 0 {
+			delete(out.roles, role)
+		}
+	}
 	copiedHeld := map[uint64]bool{}
 	held := func(subject string) []heldRelation {
 		n := out.hash(subject) % shardCount
@@ -289,6 +300,7 @@ func (ix *relationIndex) apply(c Change, roleHash func(string) uint64) *relation
 			return h.resource == rel.Resource && h.role == rel.Role
 		}))
 		out.relations--
+		countRole(rel.Role, -1)
 	}
 	for _, link := range c.RemoveParents {
 		child := edit(link.Resource)
@@ -305,6 +317,7 @@ func (ix *relationIndex) apply(c Change, roleHash func(string) uint64) *relation
 		r.relations = slices.Insert(slices.Clone(r.relations), i, e)
 		setHeld(rel.Subject, append(slices.Clip(held(rel.Subject)), heldRelation{resource: rel.Resource, role: e.role, expires: e.expires}))
 		out.relations++
+		countRole(e.role, +1)
 	}
 	for _, link := range c.AddParents {
 		child := edit(link.Resource)

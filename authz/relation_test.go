@@ -56,3 +56,48 @@ g2, dave, editor, posts:42, until 2026-12-02T00:00:00Z
 	p, _ = e.Policy(ctx)
 	t.Log(p.String())
 }
+
+func TestWhoCanAndWhatCan(t *testing.T) {
+	ctx := context.Background()
+	e, err := authz.New(ctx, authz.WithPolicy(`
+p, user, posts:update, own, allow
+p, user, posts:read, own, allow
+p, editor, posts:read, any, allow
+p, editor, posts:update, any, allow
+p, moderator, posts:read, any, allow
+p, moderator, posts:delete, any, allow
+p, admin, posts:*, any, allow
+p, suspended, posts:update, any, deny
+g, admin, moderator
+g, alice, user
+g, bob, user
+g, carol, user
+g, carol, red
+g, dan, red
+g, dan, suspended
+g, mod1, moderator
+g, root, admin
+g2, bob, editor, posts:42
+g2, red, editor, folders:7
+g3, posts:42, folders:7
+`))
+	require.NoError(t, err)
+	who, err := e.WhoCan(ctx, "posts:update", authz.Resource{ID: "42", Owner: "alice"})
+	require.NoError(t, err)
+	for _, a := range who {
+		t.Log(a)
+	}
+	var names []string
+	for _, a := range who {
+		names = append(names, string(a.Kind)+":"+a.Subject)
+	}
+	assert.Equal(t, []string{"owner:alice", "relation:bob", "relation:carol", "relation:red", "role:admin", "role:editor"}, names)
+	what, err := e.WhatCan(ctx, "carol", authz.Resource{Type: "posts", ID: "42", Owner: "alice"})
+	require.NoError(t, err)
+	var perms []string
+	for _, d := range what {
+		perms = append(perms, string(d.Request.Permission))
+		t.Log(d.Reason())
+	}
+	assert.Equal(t, []string{"posts:read", "posts:update"}, perms)
+}
