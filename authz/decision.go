@@ -2,6 +2,7 @@ package authz
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"strings"
 
@@ -141,26 +142,96 @@ func (e *Engine) Decide(ctx context.Context, req Request) (d Decision, err error
 		if ix.clocked() {
 			now = e.now()
 		}
-		if ix.rel == nil || req.Resource.ID == "" {
-			allowed, rule := ix.decide(req.Subject, req.Tenant, req.Permission, req.Resource.Owner, now)
-			return Decision{Allowed: allowed, Rule: rule, Request: req}, nil
-		}
-		typ := req.Resource.Type
-		if typ == "" {
-			typ = req.Permission.Resource()
-		}
-		allowed, rule, via := ix.decideOn(req.Subject, req.Tenant, req.Permission, req.Resource.Owner, typ, req.Resource.ID, now)
-		return Decision{Allowed: allowed, Rule: rule, Request: req, Relation: via}, nil
+		return ix.decideRequest(req, now), nil
 	}
 	return e.enforce(req)
+}
+
+// decideRequest answers a validated request from ix at now.
+func (ix *index) decideRequest(req Request, now int64) Decision {
+	if ix.rel == nil || req.Resource.ID == "" {
+		allowed, rule := ix.decide(req.Subject, req.Tenant, req.Permission, req.Resource.Owner, now)
+		return Decision{Allowed: allowed, Rule: rule, Request: req}
+	}
+	typ := req.Resource.Type
+	if typ == "" {
+		typ = req.Permission.Resource()
+	}
+	allowed, rule, via := ix.decideOn(req.Subject, req.Tenant, req.Permission, req.Resource.Owner, typ, req.Resource.ID, now)
+	return Decision{Allowed: allowed, Rule: rule, Request: req, Relation: via}
+}
+
+// DecideAll answers every request of reqs against one state of the policy
+// and one reading of the clock, as if no edit and no time came between
+// them: a page that shows which of fifty posts may be edited shows one
+// policy's answers. The decisions are in the order of reqs. A malformed
+// request gets a denying Decision and the error names it by its index; the
+// others are still answered. When the engine cannot decide at all (ctx
+// done, engine unavailable), every Decision denies and the error says why.
+func (e *Engine) DecideAll(ctx context.Context, reqs []Request) (decisions []Decision, err error) {
+	decisions = make([]Decision, len(reqs))
+	for i, req := range reqs {
+		decisions[i] = Decision{Request: req}
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			for i, req := range reqs {
+				decisions[i] = Decision{Request: req}
+			}
+			err = e.recovered(r, ErrEngine, "deciding")
+		}
+	}()
+	if err := ctx.Err(); err != nil {
+		return decisions, err
+	}
+	if err := e.Err(); err != nil {
+		return decisions, err
+	}
+	ix := e.index.Load()
+	var now int64
+	if ix != nil && ix.clocked() {
+		now = e.now()
+	}
+	if ix == nil {
+		// Casbin's Enforce decides: one read lock holds its policy still.
+		e.mu.RLock()
+		defer e.mu.RUnlock()
+	}
+	var errs []error
+	for i, req := range reqs {
+		invalid := validateRequest(req)
+		if invalid == nil {
+			invalid = e.checkRequestTenant(req.Tenant)
+		}
+		if invalid != nil {
+			errs = append(errs, fmt.Errorf("request %d: %w", i, invalid))
+			continue
+		}
+		if ix != nil {
+			decisions[i] = ix.decideRequest(req, now)
+			continue
+		}
+		d, err := e.enforceLocked(req)
+		if err != nil {
+			errs = append(errs, fmt.Errorf("request %d: %w", i, err))
+			continue
+		}
+		decisions[i] = d
+	}
+	return decisions, errors.Join(errs...)
 }
 
 // enforce answers req with Casbin's Enforce, for models the index does not
 // understand (and for the tests that prove the index equal to it).
 func (e *Engine) enforce(req Request) (Decision, error) {
-	asked := ownedRequest(req)
 	e.mu.RLock()
 	defer e.mu.RUnlock()
+	return e.enforceLocked(req)
+}
+
+// enforceLocked is enforce for a caller that holds e.mu.
+func (e *Engine) enforceLocked(req Request) (Decision, error) {
+	asked := ownedRequest(req)
 	values := []any{asked.Subject, string(asked.Permission), asked.Resource.Owner}
 	if e.tenanted {
 		values = []any{asked.Subject, asked.Tenant, string(asked.Permission), asked.Resource.Owner}

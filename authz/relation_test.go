@@ -101,3 +101,59 @@ g3, posts:42, folders:7
 	}
 	assert.Equal(t, []string{"posts:read", "posts:update"}, perms)
 }
+
+func TestDecideAll(t *testing.T) {
+	ctx := context.Background()
+	e, err := authz.New(ctx)
+	require.NoError(t, err)
+	reqs := []authz.Request{
+		{Subject: "alice", Permission: "posts:read", Resource: authz.Resource{Owner: "alice"}},
+		{Subject: "", Permission: "posts:read"},
+		{Subject: "bob", Permission: "posts:*"},
+		{Subject: "bob", Permission: "posts:write"},
+	}
+	require.NoError(t, e.AssignRole(ctx, "alice", "user"))
+	decisions, err := e.DecideAll(ctx, reqs)
+	require.Error(t, err)
+	assert.ErrorIs(t, err, authz.ErrInvalidSubject)
+	assert.ErrorContains(t, err, "request 1")
+	assert.ErrorContains(t, err, "request 2")
+	require.Len(t, decisions, len(reqs))
+	for i, d := range decisions {
+		assert.Equal(t, reqs[i], d.Request)
+		want, err := e.Decide(ctx, reqs[i])
+		if err != nil {
+			assert.False(t, d.Allowed)
+			continue
+		}
+		assert.Equal(t, want, d)
+	}
+	assert.True(t, decisions[0].Allowed)
+
+	// One batch sees one policy, however edits race it.
+	same := make([]authz.Request, 200)
+	for i := range same {
+		same[i] = authz.Request{Subject: "carol", Permission: "users:read"}
+	}
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		for i := 0; i < 200; i++ {
+			_ = e.AssignRole(ctx, "carol", "moderator")
+			_ = e.UnassignRole(ctx, "carol", "moderator")
+		}
+	}()
+	for i := 0; i < 200; i++ {
+		decisions, err := e.DecideAll(ctx, same)
+		require.NoError(t, err)
+		for _, d := range decisions {
+			require.Equal(t, decisions[0].Allowed, d.Allowed)
+		}
+	}
+	<-done
+	cancelled, cancel := context.WithCancel(ctx)
+	cancel()
+	decisions, err = e.DecideAll(cancelled, reqs[:1])
+	require.ErrorIs(t, err, context.Canceled)
+	assert.False(t, decisions[0].Allowed)
+}
