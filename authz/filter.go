@@ -44,10 +44,25 @@ type ListFilter struct {
 	// Tenant is the tenant the filter was made in (Engine.Tenant(name).
 	// Filter); "" without one. WhereTenant adds it to the condition.
 	Tenant string
+	// Shared are the ids, sorted, of the resources of the type that
+	// relations admit whoever owns them though Kind alone would not:
+	// shared with the subject or its groups, or inside a resource shared
+	// so. WhereShared and AllowsResource read them, and the lists below.
+	Shared []string
+	// Excluded are the ids of the resources Kind admits and relations
+	// withhold: a deny the subject holds on them.
+	Excluded []string
+	// SharedIfOwned and SharedIfNotOwned are the ids relations decide
+	// otherwise than Kind only when the subject owns the resource, or
+	// only when it does not: rare, with grants of scope own in the roles
+	// relations give.
+	SharedIfOwned, SharedIfNotOwned []string
 }
 
 // Allows reports whether the filter admits a resource owned by owner ("" for
-// none). For every resource it answers what Decide would.
+// none), as ownership alone decides it: for every resource that no
+// relation reaches it answers what Decide would. AllowsResource answers
+// for every resource.
 func (f ListFilter) Allows(owner string) bool {
 	own := owner != "" && owner == f.Subject
 	switch f.Kind {
@@ -68,10 +83,15 @@ var columnPattern = regexp.MustCompile(`^[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-Za
 // arguments, for database/sql or GORM (db.Where(query, args...)). The
 // column name is written into the SQL, so it must come from the program,
 // never from a request; anything but a plain or table-qualified identifier
-// is refused.
+// is refused. A filter that relations decide for some resources (Shared,
+// Excluded) needs their ids: Where refuses it with ErrInvalidRequest
+// rather than list too much or too little; use WhereShared.
 func (f ListFilter) Where(ownerColumn string) (string, []any, error) {
 	if !columnPattern.MatchString(ownerColumn) {
 		return "", nil, fmt.Errorf("%w: owner column %q is not an identifier", ErrInvalidRequest, ownerColumn)
+	}
+	if f.overridden() {
+		return "", nil, fmt.Errorf("%w: relations decide some resources of this filter by id: use WhereShared", ErrInvalidRequest)
 	}
 	switch f.Kind {
 	case FilterAll:
@@ -106,10 +126,16 @@ func (f ListFilter) WhereTenant(tenantColumn, ownerColumn string) (string, []any
 
 // Filter answers which resources of perm's type subject may act on with
 // perm, so that "which posts may bob read" becomes one WHERE clause instead
-// of a decision per row. Ownership is the only property of a resource
-// decisions look at, so two decisions decide every resource: one on a
-// resource subject owns, one on a resource it does not. Like Decide it fails
-// closed: on error the filter is FilterNone.
+// of a decision per row. Apart from relations, ownership is the only
+// property of a resource decisions look at, so two decisions decide every
+// resource: one on a resource subject owns, one on a resource it does not.
+// Resources that relations let subject act on — shared with it or its
+// groups, or inside a resource shared so — are listed by id in Shared,
+// each decided as Decide would; use WhereShared for the condition. (A
+// resource a relation allows only to its owner, or only to others, is
+// admitted in the case the filter's Kind admits; the rare other case is
+// left out, never let in.) Like Decide it fails closed: on error the
+// filter is FilterNone.
 func (e *Engine) Filter(ctx context.Context, subject string, perm permissions.Permission) (ListFilter, error) {
 	return e.filter(ctx, "", subject, perm)
 }
@@ -131,6 +157,12 @@ func (e *Engine) filter(ctx context.Context, tenant, subject string, perm permis
 		f.Kind = FilterOwn
 	case others.Allowed:
 		f.Kind = FilterNotOwn
+	}
+	if ix := e.index.Load(); ix != nil && ix.rel != nil && !e.tenanted {
+		now := e.now()
+		var buf [holdersBuffer]holderRecord
+		holders := ix.holders(subject, []string{""}, now, buf[:0])
+		f.setOverrides(ix.sharedIDs(subject, perm, holders, now))
 	}
 	return f, nil
 }

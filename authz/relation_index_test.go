@@ -501,3 +501,43 @@ func TestReverseQueriesMatchDecide(t *testing.T) {
 		}
 	}
 }
+
+// requireFilterAnswers checks that Filter admits exactly the resources
+// Decide allows, for every resource of the world, owned by the subject,
+// by another or by nobody.
+func requireFilterAnswers(t testing.TB, e *Engine, w relationWorld, rng *rand.Rand, n int, context string) {
+	t.Helper()
+	for i := 0; i < n; i++ {
+		req := w.request(rng)
+		f, err := e.Filter(contextBackground, req.Subject, req.Permission)
+		require.NoError(t, err)
+		for id := 0; id <= w.resources; id++ {
+			for _, owner := range []string{"", req.Subject, "u0"} {
+				r := Resource{ID: fmt.Sprint(id), Owner: owner}
+				d, err := e.Decide(contextBackground, Request{Subject: req.Subject, Permission: req.Permission, Resource: r})
+				require.NoError(t, err)
+				if got := f.AllowsResource(r.ID, owner); got != d.Allowed {
+					p, _ := e.Policy(contextBackground)
+					t.Fatalf("%s: filter for %s %s admits %+v: %v, decision: %s\nfilter: %+v\npolicy:\n%s", context, req.Subject, req.Permission, r, got, d.Reason(), f, p)
+				}
+			}
+		}
+	}
+}
+
+func TestFilterMatchesDecide(t *testing.T) {
+	t.Parallel()
+	for seed := uint64(300); seed <= 311; seed++ {
+		w := relationWorld{users: 8, roles: 8, resources: 6, parents: seed%2 == 0, start: relationStart}
+		rng := rand.New(rand.NewPCG(seed, seed))
+		now := w.start
+		e, err := New(contextBackground, WithPolicy(w.policy(rng, 30, 15, 40, 20)), WithClock(func() time.Time { return now }))
+		require.NoError(t, err)
+		requireFilterAnswers(t, e, w, rng, 60, fmt.Sprintf("seed %d, as loaded", seed))
+		for i := 0; i < 20; i++ {
+			now = now.Add(time.Duration(rng.IntN(3)) * time.Hour)
+			randomRelationEdit(e, w, rng, now)
+			requireFilterAnswers(t, e, w, rng, 6, fmt.Sprintf("seed %d, after edit %d", seed, i+1))
+		}
+	}
+}
