@@ -20,15 +20,22 @@ import (
 // a TenantStore: an engine restricted with WithTenants copies only the
 // rules of its tenants.
 //
+// It keeps relations and resource parents beside grants and role
+// assignments, each kind in the order written. A relation is its whole
+// line, expiry included, the expiry kept as its line writes it: in UTC, to
+// the second.
+//
 // It is safe for concurrent use. Build one with NewMemoryStore.
 type MemoryStore struct {
-	mu       sync.Mutex
-	grants   []Grant
-	roles    []RoleAssignment
-	revision int64
-	seeded   bool
-	id       string
-	key      []byte
+	mu        sync.Mutex
+	grants    []Grant
+	roles     []RoleAssignment
+	relations []Relation
+	parents   []ResourceParent
+	revision  int64
+	seeded    bool
+	id        string
+	key       []byte
 }
 
 var (
@@ -61,11 +68,13 @@ func (s *MemoryStore) Seed(_ context.Context, initial Policy) error {
 		return nil
 	}
 	s.seeded = true
-	if len(s.grants)+len(s.roles) > 0 || len(initial.Grants)+len(initial.Roles) == 0 {
+	if s.lines() > 0 || len(initial.Grants)+len(initial.Roles)+len(initial.Relations)+len(initial.Parents) == 0 {
 		return nil
 	}
 	s.grants = ownedGrants(initial.Grants)
 	s.roles = ownedRoles(initial.Roles)
+	s.relations = ownedRelations(storedRelations(initial.Relations))
+	s.parents = ownedParents(initial.Parents)
 	s.revision++
 	return nil
 }
@@ -75,12 +84,18 @@ func (s *MemoryStore) Load(_ context.Context) (Policy, int64, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	// The names are the store's own and never change; the slices are new.
-	return Policy{Grants: slices.Clone(s.grants), Roles: slices.Clone(s.roles)}, s.revision, nil
+	return Policy{Grants: slices.Clone(s.grants), Roles: slices.Clone(s.roles),
+		Relations: slices.Clone(s.relations), Parents: slices.Clone(s.parents)}, s.revision, nil
+}
+
+// lines returns how many lines the store holds; the caller holds mu.
+func (s *MemoryStore) lines() int {
+	return len(s.grants) + len(s.roles) + len(s.relations) + len(s.parents)
 }
 
 // LoadTenants returns a copy of the rules whose tenant f matches, in
 // order, and the store's revision; a filter f.Validate refuses is refused
-// with its error.
+// with its error. Relations and parents have no tenant: it returns none.
 func (s *MemoryStore) LoadTenants(_ context.Context, f TenantFilter) (Policy, int64, error) {
 	if err := f.Validate(); err != nil {
 		return Policy{}, 0, err
@@ -105,7 +120,15 @@ func (s *MemoryStore) Apply(_ context.Context, c Change, base int64) (int64, err
 	if err != nil {
 		return 0, err
 	}
-	s.grants, s.roles = grants, roles
+	relations, err := applyLines(s.relations, storedRelations(c.RemoveRelations), storedRelations(c.AddRelations), Relation.owned)
+	if err != nil {
+		return 0, err
+	}
+	parents, err := applyLines(s.parents, c.RemoveParents, c.AddParents, ResourceParent.owned)
+	if err != nil {
+		return 0, err
+	}
+	s.grants, s.roles, s.relations, s.parents = grants, roles, relations, parents
 	s.revision++
 	return s.revision, nil
 }
@@ -120,6 +143,23 @@ func (s *MemoryStore) Revision(_ context.Context) (int64, error) {
 // Identity returns the store's random id and sealing key.
 func (s *MemoryStore) Identity(_ context.Context) (string, []byte, error) {
 	return s.id, slices.Clone(s.key), nil
+}
+
+// storedRelations returns relations with their expiries as their lines
+// write them, in UTC and to the second, so that a relation is compared as
+// its line: two ways of writing one instant are one line. It returns
+// relations itself when they need no change, as the engine's do.
+func storedRelations(relations []Relation) []Relation {
+	for i, r := range relations {
+		if normalExpiry(r.Expires) != r.Expires {
+			out := slices.Clone(relations)
+			for j := i; j < len(out); j++ {
+				out[j].Expires = normalExpiry(out[j].Expires)
+			}
+			return out
+		}
+	}
+	return relations
 }
 
 // applyLines returns lines with remove taken out and add, copied with own,

@@ -45,14 +45,24 @@ func (p Policy) owned() Policy {
 		Relations: ownedRelations(p.Relations), Parents: ownedParents(p.Parents)}
 }
 
+// owned returns a copy of r whose strings share no memory with the caller's.
+func (r Relation) owned() Relation {
+	return Relation{Subject: strings.Clone(r.Subject), Role: strings.Clone(r.Role),
+		Resource: strings.Clone(r.Resource), Expires: r.Expires}
+}
+
+// owned returns a copy of p whose strings share no memory with the caller's.
+func (p ResourceParent) owned() ResourceParent {
+	return ResourceParent{Resource: strings.Clone(p.Resource), Parent: strings.Clone(p.Parent)}
+}
+
 func ownedRelations(relations []Relation) []Relation {
 	if relations == nil {
 		return nil
 	}
 	out := make([]Relation, len(relations))
 	for i, r := range relations {
-		out[i] = Relation{Subject: strings.Clone(r.Subject), Role: strings.Clone(r.Role),
-			Resource: strings.Clone(r.Resource), Expires: r.Expires}
+		out[i] = r.owned()
 	}
 	return out
 }
@@ -63,7 +73,7 @@ func ownedParents(parents []ResourceParent) []ResourceParent {
 	}
 	out := make([]ResourceParent, len(parents))
 	for i, p := range parents {
-		out[i] = ResourceParent{Resource: strings.Clone(p.Resource), Parent: strings.Clone(p.Parent)}
+		out[i] = p.owned()
 	}
 	return out
 }

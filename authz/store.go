@@ -37,22 +37,27 @@ type Store interface {
 	// either way, all in one atomic step: of several processes seeding one
 	// store at once, one writes, and the others find the seeding done.
 	// Once seeded, a store is never seeded again, even after its policy
-	// has been emptied on purpose. Grants and roles keep initial's order.
+	// has been emptied on purpose. Grants, role assignments, relations
+	// and parents each keep initial's order.
 	Seed(ctx context.Context, initial Policy) error
 
 	// Load returns the whole policy and the revision it is at, both read
 	// from one consistent state of the store: grants in the order they
-	// were added, and role assignments likewise. The engine validates
-	// every line; a store need not, but one that finds a line it cannot
-	// read returns a *PolicyError naming it.
+	// were added, and role assignments, relations and parents likewise.
+	// A relation is its whole line, its expiry included, and comes back
+	// as its line writes it: its expiry in UTC, to the second (see
+	// ExpiryValue). The engine validates every line; a store need not,
+	// but one that finds a line it cannot read returns a *PolicyError
+	// naming it.
 	Load(ctx context.Context) (Policy, int64, error)
 
 	// Apply commits c, which was planned on the policy at revision base,
 	// all of it or none: its removals, then its additions. It returns the
 	// new revision, base+1. If the store is no longer at base, or c
-	// removes a line the store does not hold or adds one it holds, Apply
-	// changes nothing and returns an error matching ErrStale: the caller's
-	// view of the policy is not the store's, and it reloads.
+	// removes a line the store does not hold or adds one it holds (a
+	// relation with another expiry is another line), Apply changes
+	// nothing and returns an error matching ErrStale: the caller's view
+	// of the policy is not the store's, and it reloads.
 	Apply(ctx context.Context, c Change, base int64) (int64, error)
 
 	// Revision returns the store's current revision. Engines following

@@ -282,7 +282,9 @@ type TenantStore interface {
 	// different tenants. A filter that f.Validate refuses is refused with
 	// its error, which matches ErrInvalidTenant, and nothing is read. Like
 	// Load's, the values returned belong to the caller, and the store
-	// keeps nothing of f.
+	// keeps nothing of f. Relations and parents have no tenant, and need
+	// the model without tenants: LoadTenants returns none, and does not
+	// fail on a store that holds some.
 	LoadTenants(ctx context.Context, f TenantFilter) (Policy, int64, error)
 }
 
