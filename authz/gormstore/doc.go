@@ -27,6 +27,13 @@
 // indexes New adds on the tenant columns; one tenant of a table of a
 // million lines loads in milliseconds.
 //
+// Relations and resource parents (authz.Relation, authz.ResourceParent)
+// are the rows "g2, subject, role, type:id", with the relation's expiry
+// fourth ("until 2026-12-04T17:00:00Z") when it has one, and "g3,
+// type:id, type:id". Engines hold them under the model without tenants
+// only, so LoadTenants, which serves engines restricted to some tenants,
+// reads none of them.
+//
 // This is the only package of gatehouse that imports the GORM adapter: an
 // application that keeps its policy elsewhere, or in memory, links neither
 // GORM nor a SQL driver through authz. A store of one's own implements

@@ -16,16 +16,20 @@ import (
 )
 
 // Rows. The policy table has the layout of Casbin's GORM adapter: an id
-// that orders the rows as they were written, the line's kind in ptype ("p"
-// or "g") and its values in v0…v5, unused ones empty. A grant is "p, sub,
-// perm, scope, eft", or with its tenant second "p, sub, dom, perm, scope,
-// eft"; a role assignment "g, member, role", or with its tenant third "g,
-// member, role, dom": the columns Casbin's RBAC with domains uses, so that
-// Casbin reads the same table. Rows are read and written here with plain
-// SQL, which reads a large table several times faster than the adapter and
-// matches every column exactly.
+// that orders the rows as they were written, the line's kind in ptype ("p",
+// "g", "g2" or "g3") and its values in v0…v5, unused ones empty. A grant is
+// "p, sub, perm, scope, eft", or with its tenant second "p, sub, dom, perm,
+// scope, eft"; a role assignment "g, member, role", or with its tenant
+// third "g, member, role, dom": the columns Casbin's RBAC with domains
+// uses, so that Casbin reads the same table. A relation is "g2, subject,
+// role, type:id", with its expiry fourth ("until 2026-12-04T17:00:00Z")
+// when it has one, and a resource's parent "g3, type:id, type:id": a role
+// held in a domain and a resource's group, as Casbin writes them. Rows are
+// read and written here with plain SQL, which reads a large table several
+// times faster than the adapter and matches every column exactly.
 
-// errRowShape reports a row that is neither a grant nor a role assignment.
+// errRowShape reports a row that is no line of gatehouse's: neither a
+// grant nor a role assignment, a relation or a parent.
 var errRowShape = errors.New("not a policy line gatehouse reads")
 
 // selectRows is the start of every query that reads lines: the columns
@@ -99,8 +103,9 @@ func (r *rowReader) intern(b []byte) string {
 }
 
 // add appends the line ptype, rule, read from row id, to the policy, or
-// reports it as a *authz.PolicyError if it has neither a grant's nor a
-// role assignment's number of values.
+// reports it as a *authz.PolicyError if it does not have the values of its
+// kind of line. A reader restricted to some tenants (match) keeps no
+// relation or parent, which have no tenant, but still checks their shape.
 func (r *rowReader) add(id int64, ptype string, rule []string) error {
 	switch {
 	case ptype == "p" && (len(rule) == 4 || len(rule) == 5 && rule[1] != ""):
@@ -123,8 +128,27 @@ func (r *rowReader) add(id int64, ptype string, rule []string) error {
 		}
 	case ptype == "g":
 		return r.badRow(ptype, rule, "a role assignment has 2 values (member, role), or 3 with its tenant third")
+	case ptype == "g2":
+		rel := authz.RelationFromRule(rule)
+		if rel == (authz.Relation{}) || slices.Contains(rule, "") {
+			return r.badRow(ptype, rule, "a relation has 3 values (subject, role, type:id), and a fourth, its expiry, \"until\" and a time in RFC 3339, if it has one")
+		}
+		// A row is removed by its exact values: an expiry written another
+		// way than the engine writes it could never be.
+		if len(rule) == 4 && rule[3] != authz.ExpiryValue(rel.Expires) {
+			return r.badRow(ptype, rule, fmt.Sprintf("a relation's expiry is written in UTC, to the second: %q", authz.ExpiryValue(rel.Expires)))
+		}
+		if r.match == nil {
+			r.policy.Relations = append(r.policy.Relations, rel)
+		}
+	case ptype == "g3" && len(rule) == 2 && !slices.Contains(rule, ""):
+		if r.match == nil {
+			r.policy.Parents = append(r.policy.Parents, authz.ParentFromRule(rule))
+		}
+	case ptype == "g3":
+		return r.badRow(ptype, rule, "a resource's parent has 2 values (type:id of the resource, type:id of its parent)")
 	default:
-		return r.badRow(ptype, rule, "gatehouse's models have \"p\" and \"g\" lines only")
+		return r.badRow(ptype, rule, "gatehouse's models have \"p\", \"g\", \"g2\" and \"g3\" lines only")
 	}
 	return nil
 }
@@ -178,14 +202,21 @@ func line(ptype string, rule []string) gormadapter.CasbinRule {
 	return gormadapter.CasbinRule{Ptype: ptype, V0: v[0], V1: v[1], V2: v[2], V3: v[3], V4: v[4], V5: v[5]}
 }
 
-// lines returns the rows of the grants and role assignments of p.
+// lines returns the rows of the lines of p: its grants, role assignments,
+// relations and parents, in that order.
 func lines(p authz.Policy) []gormadapter.CasbinRule {
-	rows := make([]gormadapter.CasbinRule, 0, len(p.Grants)+len(p.Roles))
+	rows := make([]gormadapter.CasbinRule, 0, len(p.Grants)+len(p.Roles)+len(p.Relations)+len(p.Parents))
 	for _, g := range p.Grants {
 		rows = append(rows, line("p", g.Rule()))
 	}
 	for _, a := range p.Roles {
 		rows = append(rows, line("g", a.Rule()))
+	}
+	for _, r := range p.Relations {
+		rows = append(rows, line("g2", r.Rule()))
+	}
+	for _, link := range p.Parents {
+		rows = append(rows, line("g3", link.Rule()))
 	}
 	return rows
 }
@@ -205,7 +236,7 @@ func (s *Store) insert(tx *gorm.DB, rows []gormadapter.CasbinRule, skipExisting 
 
 // exactly is the condition that selects the row of one line and no other:
 // every column compared, so that "g, bob, admin" is not "g, bob, admin,
-// acme".
+// acme", nor "g2, bob, editor, posts:42" the same relation with an expiry.
 const exactly = "ptype = ? AND v0 = ? AND v1 = ? AND v2 = ? AND v3 = ? AND v4 = ? AND v5 = ?"
 
 func exactArgs(row gormadapter.CasbinRule) []any {

@@ -215,7 +215,8 @@ func bumpRevision(tx *gorm.DB, table string) (int64, error) {
 }
 
 // Seed writes initial into the policy table if the table has never been
-// seeded and is empty, and records the seeding either way, in one
+// seeded and holds no row, of any kind, and records the seeding either
+// way, in one
 // transaction. When several processes race to seed, one wins; the others
 // fail, find its record and leave the table alone.
 func (s *Store) Seed(ctx context.Context, initial authz.Policy) error {
@@ -247,7 +248,7 @@ func (s *Store) seedOnce(ctx context.Context, initial authz.Policy) error {
 		if err := tx.Table(s.table).Count(&rows).Error; err != nil {
 			return err
 		}
-		if rows == 0 && len(initial.Grants)+len(initial.Roles) > 0 {
+		if rows == 0 && len(initial.Grants)+len(initial.Roles)+len(initial.Relations)+len(initial.Parents) > 0 {
 			if err := s.insert(tx, lines(initial), true); err != nil {
 				return err
 			}
@@ -267,10 +268,14 @@ func (s *Store) seeded(db *gorm.DB) (bool, error) {
 }
 
 // Load reads the whole policy, in the order it was written, with the
-// revision it is at, from one snapshot of the database. A row that has
-// neither a grant's nor a role assignment's number of values (4 or 5 for
-// a grant, 2 or 3 for a role assignment, the tenant being the fifth or
-// third) is returned as a *authz.PolicyError.
+// revision it is at, from one snapshot of the database: grants, role
+// assignments, relations and parents, each kind in the order of its rows.
+// A row that does not have the values of its kind of line (4 or 5 for a
+// grant, 2 or 3 for a role assignment, the tenant being the fifth or
+// third; 3 for a relation, none empty, or 4 with its expiry as
+// authz.ExpiryValue writes it; 2 for a parent, neither empty), or whose
+// ptype is none of "p", "g", "g2" and "g3", is returned as a
+// *authz.PolicyError.
 func (s *Store) Load(ctx context.Context) (authz.Policy, int64, error) {
 	return s.load(ctx, s.readAll)
 }
@@ -325,8 +330,8 @@ func (s *Store) Apply(ctx context.Context, c authz.Change, base int64) (int64, e
 			policy authz.Policy
 			remove bool
 		}{
-			{authz.Policy{Grants: c.RemoveGrants, Roles: c.RemoveRoles}, true},
-			{authz.Policy{Grants: c.AddGrants, Roles: c.AddRoles}, false},
+			{authz.Policy{Grants: c.RemoveGrants, Roles: c.RemoveRoles, Relations: c.RemoveRelations, Parents: c.RemoveParents}, true},
+			{authz.Policy{Grants: c.AddGrants, Roles: c.AddRoles, Relations: c.AddRelations, Parents: c.AddParents}, false},
 		} {
 			for _, row := range lines(p.policy) {
 				if err := s.applyRow(tx, row, p.remove); err != nil {

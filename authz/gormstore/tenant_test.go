@@ -369,7 +369,17 @@ func TestStoreReportsRowsOfAnotherShape(t *testing.T) {
 		"grant without its tenant":    "('p', 'admin', '', 'users:*', 'any', 'allow', '')",
 		"role assignment of 1 value":  "('g', 'alice', '', '', '', '', '')",
 		"role assignment of 4 values": "('g', 'alice', 'admin', 'acme', 'x', '', '')",
-		"unknown kind":                "('g2', 'alice', 'admin', 'acme', '', '', '')",
+		"relation of 2 values":        "('g2', 'carol', 'editor', '', '', '', '')",
+		"relation of 5 values":        "('g2', 'carol', 'editor', 'posts:42', 'until 2026-12-04T17:00:00Z', 'x', '')",
+		"relation of 4 values":        "('g2', 'carol', 'editor', 'posts:42', 'acme', '', '')",
+		"relation with a bad expiry":  "('g2', 'carol', 'editor', 'posts:42', 'until Friday', '', '')",
+		"expiry in another zone":      "('g2', 'carol', 'editor', 'posts:42', 'until 2026-12-04T18:00:00+01:00', '', '')",
+		"expiry with a fraction":      "('g2', 'carol', 'editor', 'posts:42', 'until 2026-12-04T17:00:00.5Z', '', '')",
+		"relation with a gap":         "('g2', 'carol', '', 'posts:42', '', '', '')",
+		"parent of 1 value":           "('g3', 'docs:9', '', '', '', '', '')",
+		"parent with a gap":           "('g3', '', 'folders:7', '', '', '', '')",
+		"parent of 3 values":          "('g3', 'docs:9', 'folders:7', 'folders:1', '', '', '')",
+		"unknown kind":                "('g4', 'alice', 'admin', 'acme', '', '', '')",
 	}
 	testdb.Each(t, func(t *testing.T, b testdb.Backend) {
 		ctx := context.Background()

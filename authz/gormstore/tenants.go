@@ -34,9 +34,12 @@ const namesPerQuery = 200
 // them, and of f.Above exactly; lines without a tenant never. It reads
 // them from one snapshot, in the order they were written, with the
 // revision of the whole table. Names are compared exactly: "%", "_" and
-// quotes in a tenant's name are plain characters. A filter that
-// authz.TenantFilter.Validate refuses is refused with its error, matching
-// authz.ErrInvalidTenant, before the database is asked anything.
+// quotes in a tenant's name are plain characters. Relations and parents
+// ("g2" and "g3" rows) have no tenant, and engines restricted to some
+// tenants hold none: it reads none of their rows and returns none. A
+// filter that authz.TenantFilter.Validate refuses is refused with its
+// error, matching authz.ErrInvalidTenant, before the database is asked
+// anything.
 func (s *Store) LoadTenants(ctx context.Context, f authz.TenantFilter) (authz.Policy, int64, error) {
 	if err := f.Validate(); err != nil {
 		return authz.Policy{}, 0, fmt.Errorf("load %s: %w", s.table, err)
