@@ -22,6 +22,14 @@
 // memory must equal the store's. Stores that implement authz.SharedStore
 // also have their Identity checked.
 //
+// Relations and resource parents ("g2" and "g3" lines) are kept as grants
+// and role assignments are: in order, compared whole (a relation's expiry
+// is part of its line, and comes back in UTC, to the second), refused
+// with authz.ErrStale when a change removes one the store lacks or adds
+// one it has, and drawn in the long random sequences. Engines on the
+// store editing relations and parents, restarted midway, must hold the
+// store's policy after every edit, and decide alike.
+//
 // Lines with tenants must round-trip as exactly as names do, nested
 // tenants, lines for every tenant ("*") and names that are wildcards in
 // SQL included. Stores that implement authz.TenantStore have LoadTenants
@@ -42,6 +50,7 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"time"
 	"unsafe"
 
 	"github.com/stretchr/testify/assert"
@@ -81,6 +90,14 @@ func Run(t *testing.T, fresh Fresh) {
 		{"KeepsNoCallerMemory", testKeepsNoCallerMemory},
 		{"LongSequenceMatchesModel", testLongSequence},
 		{"EnginesAgreeWithStore", testEngines},
+		{"RelationsRoundTrip", testRelationsRoundTrip},
+		{"SeedCountsRelations", func(t *testing.T, open Open) { testSeedCountsRelations(t, open, fresh) }},
+		{"ApplyRelations", testApplyRelations},
+		{"MismatchedRelationsChangeNothing", testMismatchedRelations},
+		{"RelationNamesRoundTrip", testRelationNamesRoundTrip},
+		{"RelationsKeepNoCallerMemory", testRelationsKeepNoCallerMemory},
+		{"LoadTenantsSkipsRelations", testLoadTenantsSkipsRelations},
+		{"EnginesKeepRelationsWithStore", testEngineRelations},
 		{"TenantLinesRoundTrip", testTenantLinesRoundTrip},
 		{"TenantLinesKeepNoCallerMemory", testTenantKeepsNoCallerMemory},
 		{"LoadTenantsMatchesLoad", testLoadTenantsMatchesLoad},
@@ -136,7 +153,8 @@ func requirePolicy(t *testing.T, s authz.Store, want authz.Policy, rev int64, ms
 }
 
 // lines renders p one line a string, so that failures read as policies
-// and an empty policy equals a nil one.
+// and an empty policy equals a nil one: grants, role assignments,
+// relations and parents, each kind in p's order.
 func lines(p authz.Policy) []string {
 	out := []string{}
 	for _, g := range p.Grants {
@@ -144,6 +162,12 @@ func lines(p authz.Policy) []string {
 	}
 	for _, a := range p.Roles {
 		out = append(out, a.String())
+	}
+	for _, r := range p.Relations {
+		out = append(out, r.String())
+	}
+	for _, link := range p.Parents {
+		out = append(out, link.String())
 	}
 	return out
 }
@@ -402,13 +426,42 @@ func testKeepsNoCallerMemory(t *testing.T, open Open) {
 
 // model is the policy a long sequence expects.
 type model struct {
-	grants []authz.Grant
-	roles  []authz.RoleAssignment
-	rev    int64
+	grants    []authz.Grant
+	roles     []authz.RoleAssignment
+	relations []authz.Relation
+	parents   []authz.ResourceParent
+	rev       int64
 }
 
 func (m *model) policy() authz.Policy {
-	return authz.Policy{Grants: append([]authz.Grant{}, m.grants...), Roles: append([]authz.RoleAssignment{}, m.roles...)}
+	return authz.Policy{
+		Grants:    append([]authz.Grant{}, m.grants...),
+		Roles:     append([]authz.RoleAssignment{}, m.roles...),
+		Relations: append([]authz.Relation{}, m.relations...),
+		Parents:   append([]authz.ResourceParent{}, m.parents...),
+	}
+}
+
+// apply records c, applied by the store at rev: its removals, then its
+// additions at the end of their kind.
+func (m *model) apply(c authz.Change, rev int64) {
+	for _, g := range c.RemoveGrants {
+		m.grants = removeLine(m.grants, g)
+	}
+	for _, a := range c.RemoveRoles {
+		m.roles = removeLine(m.roles, a)
+	}
+	for _, r := range c.RemoveRelations {
+		m.relations = removeLine(m.relations, r)
+	}
+	for _, link := range c.RemoveParents {
+		m.parents = removeLine(m.parents, link)
+	}
+	m.grants = append(m.grants, c.AddGrants...)
+	m.roles = append(m.roles, c.AddRoles...)
+	m.relations = append(m.relations, c.AddRelations...)
+	m.parents = append(m.parents, c.AddParents...)
+	m.rev = rev
 }
 
 func removeLine[L comparable](lines []L, l L) []L {
@@ -429,28 +482,85 @@ func contains[L comparable](lines []L, l L) bool {
 	return false
 }
 
+// lineMix draws the random lines of a long sequence, one kind each.
+type lineMix struct {
+	grant    func() authz.Grant
+	role     func() authz.RoleAssignment
+	relation func() authz.Relation
+	parent   func() authz.ResourceParent
+	// expiries are the expiries a held relation may be changed to.
+	expiries []time.Time
+}
+
+// relationMix returns the relations and parents of the long sequences,
+// drawn by rng: subjects, roles and resources of odd names, a third of
+// the relations expiring.
+func relationMix(rng *rand.Rand, subjects []string) (func() authz.Relation, func() authz.ResourceParent, []time.Time) {
+	resources := []string{"posts:1", "posts:2", "docs:日本", "folders:o'neil", "folders:100%_x"}
+	expiries := []time.Time{{}, {}, {}, {}, expiry, expiry.Add(time.Hour)}
+	randomRelation := func() authz.Relation {
+		return authz.Relation{Subject: subjects[rng.IntN(len(subjects))], Role: []string{"viewer", "editor"}[rng.IntN(2)],
+			Resource: resources[rng.IntN(len(resources))], Expires: expiries[rng.IntN(len(expiries))]}
+	}
+	randomParent := func() authz.ResourceParent {
+		return parent(resources[rng.IntN(len(resources))], resources[rng.IntN(len(resources))])
+	}
+	return randomRelation, randomParent, expiries
+}
+
 // randomEdits adds n random edits to c that a store holding m can apply:
 // removals of lines m holds and additions of lines it lacks (or that c
-// removes), none twice.
-func (m *model) randomEdits(rng *rand.Rand, c *authz.Change, n int, randomGrant func() authz.Grant, randomRole func() authz.RoleAssignment) {
+// removes), none twice; among them changes of a held relation's expiry,
+// its line removed and the line with the new expiry added, as engines
+// make them.
+func (m *model) randomEdits(rng *rand.Rand, c *authz.Change, n int, mix lineMix) {
 	for ; n > 0; n-- {
-		switch rng.IntN(4) {
+		switch rng.IntN(9) {
 		case 0:
-			if g := randomGrant(); contains(m.grants, g) && !contains(c.RemoveGrants, g) {
+			if g := mix.grant(); contains(m.grants, g) && !contains(c.RemoveGrants, g) {
 				c.RemoveGrants = append(c.RemoveGrants, g)
 			}
 		case 1:
-			if a := randomRole(); contains(m.roles, a) && !contains(c.RemoveRoles, a) {
+			if a := mix.role(); contains(m.roles, a) && !contains(c.RemoveRoles, a) {
 				c.RemoveRoles = append(c.RemoveRoles, a)
 			}
 		case 2:
-			if g := randomGrant(); (!contains(m.grants, g) || contains(c.RemoveGrants, g)) && !contains(c.AddGrants, g) {
+			if g := mix.grant(); (!contains(m.grants, g) || contains(c.RemoveGrants, g)) && !contains(c.AddGrants, g) {
 				c.AddGrants = append(c.AddGrants, g)
 			}
 		case 3:
-			if a := randomRole(); (!contains(m.roles, a) || contains(c.RemoveRoles, a)) && !contains(c.AddRoles, a) {
+			if a := mix.role(); (!contains(m.roles, a) || contains(c.RemoveRoles, a)) && !contains(c.AddRoles, a) {
 				c.AddRoles = append(c.AddRoles, a)
 			}
+		case 4:
+			if r := mix.relation(); contains(m.relations, r) && !contains(c.RemoveRelations, r) {
+				c.RemoveRelations = append(c.RemoveRelations, r)
+			}
+		case 5:
+			if r := mix.relation(); (!contains(m.relations, r) || contains(c.RemoveRelations, r)) && !contains(c.AddRelations, r) {
+				c.AddRelations = append(c.AddRelations, r)
+			}
+		case 6:
+			if link := mix.parent(); contains(m.parents, link) && !contains(c.RemoveParents, link) {
+				c.RemoveParents = append(c.RemoveParents, link)
+			}
+		case 7:
+			if link := mix.parent(); (!contains(m.parents, link) || contains(c.RemoveParents, link)) && !contains(c.AddParents, link) {
+				c.AddParents = append(c.AddParents, link)
+			}
+		case 8:
+			if len(m.relations) == 0 {
+				continue
+			}
+			old := m.relations[rng.IntN(len(m.relations))]
+			changed := old
+			changed.Expires = mix.expiries[rng.IntN(len(mix.expiries))]
+			if changed == old || contains(c.RemoveRelations, old) || contains(c.AddRelations, changed) ||
+				contains(m.relations, changed) && !contains(c.RemoveRelations, changed) {
+				continue
+			}
+			c.RemoveRelations = append(c.RemoveRelations, old)
+			c.AddRelations = append(c.AddRelations, changed)
 		}
 	}
 }
@@ -479,13 +589,15 @@ func testLongSequence(t *testing.T, open Open) {
 	randomRole := func() authz.RoleAssignment {
 		return role(names[rng.IntN(len(names))], "r"+names[rng.IntN(len(names))])
 	}
+	mix := lineMix{grant: randomGrant, role: randomRole}
+	mix.relation, mix.parent, mix.expiries = relationMix(rng, names)
 	for step := 0; step < steps; step++ {
 		s := handles[rng.IntN(len(handles))]
 		if rng.IntN(40) == 0 {
 			s = open(t) // a restart: a new handle on the same data
 		}
 		var c authz.Change
-		m.randomEdits(rng, &c, 1+rng.IntN(3), randomGrant, randomRole)
+		m.randomEdits(rng, &c, 1+rng.IntN(3), mix)
 		base := m.rev
 		stale := rng.IntN(8) == 0
 		if stale {
@@ -497,15 +609,7 @@ func testLongSequence(t *testing.T, open Open) {
 		} else {
 			require.NoError(t, err, "step %d", step)
 			require.Equal(t, m.rev+1, rev, "step %d", step)
-			for _, g := range c.RemoveGrants {
-				m.grants = removeLine(m.grants, g)
-			}
-			for _, a := range c.RemoveRoles {
-				m.roles = removeLine(m.roles, a)
-			}
-			m.grants = append(m.grants, c.AddGrants...)
-			m.roles = append(m.roles, c.AddRoles...)
-			m.rev = rev
+			m.apply(c, rev)
 		}
 		requirePolicy(t, handles[rng.IntN(len(handles))], m.policy(), m.rev, "after step %d", step)
 	}
@@ -551,13 +655,20 @@ func testEngines(t *testing.T, open Open) {
 	requireEngineMatches(t, b, open(t))
 }
 
-// requireEngineMatches asserts that e's memory holds the store's policy.
-func requireEngineMatches(t *testing.T, e *authz.Engine, s authz.Store) {
+// requireEngineMatches asserts that e's memory holds the store's policy,
+// its relations in the order the store has them.
+func requireEngineMatches(t *testing.T, e *authz.Engine, s authz.Store, msgAndArgs ...any) {
 	t.Helper()
 	inMemory, err := e.Policy(context.Background())
 	require.NoError(t, err)
 	stored, _ := load(t, s)
-	require.ElementsMatch(t, lines(stored), lines(inMemory), "the engine's memory is the store's policy")
+	where := ""
+	if len(msgAndArgs) > 0 {
+		where = " (" + fmt.Sprintf(fmt.Sprint(msgAndArgs[0]), msgAndArgs[1:]...) + ")"
+	}
+	require.ElementsMatch(t, lines(stored), lines(inMemory), "the engine's memory is the store's policy"+where)
+	require.Equal(t, lines(authz.Policy{Relations: stored.Relations}), lines(authz.Policy{Relations: inMemory.Relations}),
+		"relations in the order written"+where)
 }
 
 func testIdentity(t *testing.T, open Open, fresh Fresh) {
