@@ -120,20 +120,29 @@ type message struct {
 	Change   *wireEdit `json:"change,omitempty"`
 }
 
-// wireEdit is a change as published: rules as Casbin writes them.
+// wireEdit is a change as published: rules as Casbin writes them, a
+// relation's expiry last.
 type wireEdit struct {
-	RemoveGrants [][]string `json:"remove_p,omitempty"`
-	RemoveRoles  [][]string `json:"remove_g,omitempty"`
-	AddGrants    [][]string `json:"add_p,omitempty"`
-	AddRoles     [][]string `json:"add_g,omitempty"`
+	RemoveGrants    [][]string `json:"remove_p,omitempty"`
+	RemoveRoles     [][]string `json:"remove_g,omitempty"`
+	RemoveRelations [][]string `json:"remove_g2,omitempty"`
+	RemoveParents   [][]string `json:"remove_g3,omitempty"`
+	AddGrants       [][]string `json:"add_p,omitempty"`
+	AddRoles        [][]string `json:"add_g,omitempty"`
+	AddRelations    [][]string `json:"add_g2,omitempty"`
+	AddParents      [][]string `json:"add_g3,omitempty"`
 }
 
 func (r *replication) publish(ctx context.Context, revision int64, c Change) {
 	m := message{Store: r.storeID, Revision: revision, Change: &wireEdit{
-		RemoveGrants: grantRules(c.RemoveGrants),
-		RemoveRoles:  roleRules(c.RemoveRoles),
-		AddGrants:    grantRules(c.AddGrants),
-		AddRoles:     roleRules(c.AddRoles),
+		RemoveGrants:    grantRules(c.RemoveGrants),
+		RemoveRoles:     roleRules(c.RemoveRoles),
+		RemoveRelations: relationRules(c.RemoveRelations),
+		RemoveParents:   parentRules(c.RemoveParents),
+		AddGrants:       grantRules(c.AddGrants),
+		AddRoles:        roleRules(c.AddRoles),
+		AddRelations:    relationRules(c.AddRelations),
+		AddParents:      parentRules(c.AddParents),
 	}}
 	payload, err := json.Marshal(m)
 	if err == nil && len(payload) > watch.SealedMaxPayload {
@@ -170,8 +179,10 @@ type engineState struct {
 // Apply applies a peer's edit if it is the next one, ignores messages of
 // other stores and edits memory already has, and asks for a reload
 // otherwise. Messages come from the network: one not sealed with the
-// store's key is ignored and logged, every rule is validated, and a change
-// that does not fit the policy in memory is not applied.
+// store's key is ignored and logged, every rule is validated (relations
+// and parents against the model too: an engine whose model does not
+// support them refuses them, and reloads), and a change that does not fit
+// the policy in memory is not applied.
 func (s *engineState) Apply(_ context.Context, sealed string) error {
 	e := s.e
 	payload, err := watch.Open(s.sealKey, sealed)
@@ -201,6 +212,16 @@ func (s *engineState) Apply(_ context.Context, sealed string) error {
 	}
 	if err := e.checkShape("message", Policy{Grants: slices.Concat(c.RemoveGrants, c.AddGrants), Roles: slices.Concat(c.RemoveRoles, c.AddRoles)}); err != nil {
 		return fmt.Errorf("%w: %w", errResync, err)
+	}
+	// Removals and additions are checked apart: a changed expiry removes
+	// and adds one relation.
+	for _, lines := range []Policy{
+		{Relations: c.RemoveRelations, Parents: c.RemoveParents},
+		{Relations: c.AddRelations, Parents: c.AddParents},
+	} {
+		if err := e.checkRelationLines("message", lines); err != nil {
+			return fmt.Errorf("%w: %w", errResync, err)
+		}
 	}
 	// A restricted engine keeps what it holds, and moves to the revision.
 	c = e.shard.filterChange(c)
@@ -240,34 +261,36 @@ func (s *engineState) Check(ctx context.Context) (bool, error) {
 
 // decode validates every rule of w.
 func (w *wireEdit) decode() (Change, error) {
-	var c Change
-	for _, rules := range []struct {
-		rules  [][]string
-		grants *[]Grant
-		roles  *[]RoleAssignment
-	}{
-		{w.RemoveGrants, &c.RemoveGrants, nil},
-		{w.RemoveRoles, nil, &c.RemoveRoles},
-		{w.AddGrants, &c.AddGrants, nil},
-		{w.AddRoles, nil, &c.AddRoles},
-	} {
-		for _, rule := range rules.rules {
-			if rules.grants != nil {
-				g, err := grantFromFields(rule)
-				if err != nil {
-					return Change{}, fmt.Errorf("%w: %w", errResync, err)
-				}
-				*rules.grants = append(*rules.grants, g)
-				continue
-			}
-			a, err := roleFromFields(rule)
-			if err != nil {
-				return Change{}, fmt.Errorf("%w: %w", errResync, err)
-			}
-			*rules.roles = append(*rules.roles, a)
-		}
+	var errs []error
+	c := Change{
+		RemoveGrants:    decodeRules(w.RemoveGrants, grantFromFields, &errs),
+		RemoveRoles:     decodeRules(w.RemoveRoles, roleFromFields, &errs),
+		RemoveRelations: decodeRules(w.RemoveRelations, relationFromFields, &errs),
+		RemoveParents:   decodeRules(w.RemoveParents, parentFromFields, &errs),
+		AddGrants:       decodeRules(w.AddGrants, grantFromFields, &errs),
+		AddRoles:        decodeRules(w.AddRoles, roleFromFields, &errs),
+		AddRelations:    decodeRules(w.AddRelations, relationFromFields, &errs),
+		AddParents:      decodeRules(w.AddParents, parentFromFields, &errs),
+	}
+	if len(errs) > 0 {
+		return Change{}, fmt.Errorf("%w: %w", errResync, errs[0])
 	}
 	return c, nil
+}
+
+// decodeRules reads and validates each of rules with read; at the first
+// rule read refuses, it adds the error to errs and returns nothing.
+func decodeRules[L any](rules [][]string, read func([]string) (L, error), errs *[]error) []L {
+	var out []L
+	for _, rule := range rules {
+		l, err := read(rule)
+		if err != nil {
+			*errs = append(*errs, err)
+			return nil
+		}
+		out = append(out, l)
+	}
+	return out
 }
 
 // fits reports whether c applies cleanly to the policy in memory: what it
@@ -293,5 +316,81 @@ func (e *Engine) fits(c Change) bool {
 			return false
 		}
 	}
+	return e.fitsRelations(c)
+}
+
+// fitsRelations reports whether c's relations and parents apply cleanly to
+// the policy in memory: each line removed is there as written, its expiry
+// included, and each line added is not, nor, unless c removes it first,
+// the relation with another expiry or another parent of the resource,
+// which memory holds once. The caller holds editMu.
+func (e *Engine) fitsRelations(c Change) bool {
+	if len(c.RemoveRelations)+len(c.AddRelations)+len(c.RemoveParents)+len(c.AddParents) == 0 {
+		return true
+	}
+	// free tells, for each relation c names without its expiry, whether
+	// c may add it: true once c removes it, false once c adds it.
+	free := make(map[Relation]bool, len(c.RemoveRelations)+len(c.AddRelations))
+	for _, r := range c.RemoveRelations {
+		held, ok := e.relation(r)
+		if _, seen := free[r.key()]; seen || !ok || !held.Expires.Equal(r.Expires) {
+			return false
+		}
+		free[r.key()] = true
+	}
+	for _, r := range c.AddRelations {
+		ok, seen := free[r.key()]
+		if !seen {
+			_, held := e.relation(r)
+			ok = !held
+		}
+		if !ok {
+			return false
+		}
+		free[r.key()] = false
+	}
+	ix := e.relations()
+	parentOf := func(resource string) string {
+		if r := ix.resource(resource); r != nil {
+			return r.parent
+		}
+		return ""
+	}
+	// orphaned likewise tells whether c may give a resource a parent.
+	orphaned := make(map[string]bool, len(c.RemoveParents)+len(c.AddParents))
+	for _, link := range c.RemoveParents {
+		if _, seen := orphaned[link.Resource]; seen || parentOf(link.Resource) != link.Parent {
+			return false
+		}
+		orphaned[link.Resource] = true
+	}
+	for _, link := range c.AddParents {
+		ok, seen := orphaned[link.Resource]
+		if !seen {
+			ok = parentOf(link.Resource) == ""
+		}
+		if !ok {
+			return false
+		}
+		orphaned[link.Resource] = false
+	}
 	return true
+}
+
+// relationRules returns relations as the values of their "g2" lines.
+func relationRules(relations []Relation) [][]string {
+	rules := make([][]string, len(relations))
+	for i, r := range relations {
+		rules[i] = r.Rule()
+	}
+	return rules
+}
+
+// parentRules returns parents as the values of their "g3" lines.
+func parentRules(parents []ResourceParent) [][]string {
+	rules := make([][]string, len(parents))
+	for i, link := range parents {
+		rules[i] = link.Rule()
+	}
+	return rules
 }

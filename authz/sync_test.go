@@ -15,6 +15,7 @@ import (
 	"github.com/stretchr/testify/require"
 	"gorm.io/gorm"
 
+	"github.com/gatehouse-go/gatehouse"
 	"github.com/gatehouse-go/gatehouse/authz"
 	"github.com/gatehouse-go/gatehouse/database"
 	"github.com/gatehouse-go/gatehouse/internal/testdb"
@@ -109,6 +110,13 @@ func decides(e *authz.Engine, subject string, perm permissions.Permission, allow
 	return err == nil && d.Allowed == allowed
 }
 
+// deletesPost reports whether e answers subject deleting the post id
+// without error and with allowed.
+func deletesPost(e *authz.Engine, subject, id string, allowed bool) bool {
+	d, err := e.Decide(context.Background(), authz.Request{Subject: subject, Permission: "posts:delete", Resource: authz.Resource{ID: id}})
+	return err == nil && d.Allowed == allowed
+}
+
 // runReplicaSuite is what replicas sharing a store and a notifier must do,
 // on any backend.
 func runReplicaSuite(t *testing.T, b backend) {
@@ -133,6 +141,43 @@ func runReplicaSuite(t *testing.T, b backend) {
 		// And the other way round.
 		require.NoError(t, peer.UnassignRole(ctx, "bob", "user"))
 		eventually(t, func() bool { return decides(a, "bob", "reports:read", false) }, "a did not hear peer's edit")
+	})
+
+	t.Run("peers apply relation edits without reloading", func(t *testing.T) {
+		// admin keeps its own grants of posts:* whatever the other cases
+		// edit on the shared store.
+		a, _ := b.replica(t)
+		// A long interval: no check of the store may overtake a message.
+		peer, _ := b.replica(t, authz.WithSyncInterval(time.Minute))
+		before := authz.Reloads(peer)
+		require.NoError(t, a.AddRelation(ctx, authz.Relation{Subject: "carol", Role: "admin", Resource: "posts:4242"}))
+		eventually(t, func() bool { return deletesPost(peer, "carol", "4242", true) }, "peer never heard of carol's relation")
+		assert.True(t, deletesPost(peer, "carol", "4243", false), "the relation is on one post only")
+
+		// A new expiry: the old line removed and the new one added, in one
+		// edit.
+		require.NoError(t, a.AddRelation(ctx, authz.Relation{Subject: "carol", Role: "admin", Resource: "posts:4242",
+			Expires: time.Now().Add(time.Hour)}))
+		require.NoError(t, a.SetParent(ctx, "posts:77", "threads:1"))
+		require.NoError(t, a.AddRelation(ctx, authz.Relation{Subject: "dave", Role: "admin", Resource: "threads:1"}))
+		samePolicy(t, a, peer)
+		assert.True(t, deletesPost(peer, "dave", "77", true), "a relation on the thread reaches the post inside it")
+		relations, err := peer.Relations(ctx, "posts:4242")
+		require.NoError(t, err)
+		require.Len(t, relations, 1)
+		assert.False(t, relations[0].Expires.IsZero(), "the peer has the new expiry")
+
+		require.NoError(t, a.SetParent(ctx, "posts:77", "threads:2"))
+		require.NoError(t, a.RemoveResource(ctx, "threads:1"))
+		samePolicy(t, a, peer)
+		assert.True(t, deletesPost(peer, "dave", "77", false), "the post moved out of the thread")
+		assert.Equal(t, before, authz.Reloads(peer), "every edit was applied incrementally")
+
+		// And the other way round.
+		require.NoError(t, peer.RemoveRelation(ctx, authz.Relation{Subject: "carol", Role: "admin", Resource: "posts:4242"}))
+		require.NoError(t, peer.RemoveParent(ctx, "posts:77"))
+		eventually(t, func() bool { return deletesPost(a, "carol", "4242", false) }, "a did not hear peer's edit")
+		samePolicy(t, a, peer)
 	})
 
 	t.Run("conflicting edits from two replicas cannot make a cycle", func(t *testing.T) {
@@ -444,4 +489,78 @@ func TestReplicasOnServers(t *testing.T) {
 			runReplicaSuite(t, b)
 		})
 	}
+}
+
+// Relation lines in a peer's message are validated as the engine's own
+// edits are: a malformed line, a line that does not fit the policy in
+// memory, or relations sent to an engine whose model has none, are not
+// applied; the engine reloads the store's policy instead.
+func TestRelationMessagesAreChecked(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	expires := time.Now().Add(time.Hour).UTC().Truncate(time.Second)
+	held := authz.Relation{Subject: "carol", Role: "moderator", Resource: "posts:42", Expires: expires}
+	for _, c := range []struct {
+		name   string
+		model  []authz.Option
+		change string
+	}{
+		{name: "a relation of 2 values", change: `{"add_g2":[["dave","moderator"]]}`},
+		{name: "a resource without a type", change: `{"add_g2":[["dave","moderator","42"]]}`},
+		{name: "an expiry that does not parse", change: `{"add_g2":[["dave","moderator","posts:42","until Friday"]]}`},
+		{name: "a subject holding itself", change: `{"add_g2":[["dave","dave","posts:42"]]}`},
+		{name: "a parent of 3 values", change: `{"add_g3":[["posts:1","threads:1","threads:2"]]}`},
+		{name: "a resource inside itself", change: `{"add_g3":[["posts:1","posts:1"]]}`},
+		{name: "a relation added twice", change: `{"add_g2":[["dave","moderator","posts:42"],["dave","moderator","posts:42","until 2099-01-01T00:00:00Z"]]}`},
+		{name: "two parents of one resource", change: `{"add_g3":[["posts:1","threads:1"],["posts:1","threads:2"]]}`},
+		{name: "removing a relation memory lacks", change: `{"remove_g2":[["dave","moderator","posts:42"]]}`},
+		{name: "removing a relation without its expiry", change: `{"remove_g2":[["carol","moderator","posts:42"]]}`},
+		{name: "adding a relation memory has", change: `{"add_g2":[` + ruleJSON(held.Rule()) + `]}`},
+		{name: "adding another expiry without removing the old", change: `{"add_g2":[["carol","moderator","posts:42"]]}`},
+		{name: "a second parent", change: `{"add_g3":[["posts:7","threads:9"]]}`},
+		{name: "removing another parent", change: `{"remove_g3":[["posts:7","threads:9"]]}`},
+		{name: "relations under the tenant model", model: []authz.Option{authz.WithModel(gatehouse.TenantModel()), authz.WithPolicy("")},
+			change: `{"add_g2":[["dave","moderator","posts:42"]]}`},
+		{name: "parents under the tenant model", model: []authz.Option{authz.WithModel(gatehouse.TenantModel()), authz.WithPolicy("")},
+			change: `{"add_g3":[["posts:1","threads:1"]]}`},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			t.Parallel()
+			store, err := authz.NewMemoryStore()
+			require.NoError(t, err)
+			hub := watch.NewLocal()
+			t.Cleanup(func() { _ = hub.Close() })
+			opts := append([]authz.Option{authz.WithStore(store), authz.WithNotifier(hub), authz.WithLogger(quiet),
+				authz.WithSyncInterval(time.Minute)}, c.model...)
+			e, err := authz.New(ctx, opts...)
+			require.NoError(t, err)
+			t.Cleanup(e.Close)
+			if c.model == nil {
+				require.NoError(t, e.AddRelation(ctx, held))
+				require.NoError(t, e.SetParent(ctx, "posts:7", "threads:7"))
+			}
+			want, err := e.Policy(ctx)
+			require.NoError(t, err)
+
+			id, key, err := store.Identity(ctx)
+			require.NoError(t, err)
+			before := authz.Reloads(e)
+			payload := fmt.Sprintf(`{"store":%q,"rev":%d,"change":%s}`, id, authz.Revision(e)+1, c.change)
+			require.NoError(t, hub.Publish(ctx, authz.DefaultChannel, watch.Seal(key, payload)))
+			eventually(t, func() bool { return authz.Reloads(e) > before }, "the engine did not refuse the message and reload")
+			got, err := e.Policy(ctx)
+			require.NoError(t, err)
+			assert.Equal(t, want, got, "the message changed nothing")
+			assert.False(t, deletesPost(e, "dave", "42", true))
+		})
+	}
+}
+
+// ruleJSON returns rule as a JSON array of strings.
+func ruleJSON(rule []string) string {
+	quoted := make([]string, len(rule))
+	for i, v := range rule {
+		quoted[i] = fmt.Sprintf("%q", v)
+	}
+	return "[" + strings.Join(quoted, ",") + "]"
 }
