@@ -132,8 +132,12 @@ func ResourceName(resourceType, id string) string { return resourceType + ":" + 
 // ValidateResourceName checks a resource's name as relations and parents
 // write it: a resource type as permissions name it, a colon and an id that
 // is valid as a subject's name and has no "*", which Casbin's tools read as
-// a pattern.
+// a pattern; at most MaxNameLength bytes in all, the width of the policy
+// tables' columns.
 func ValidateResourceName(name string) error {
+	if len(name) > MaxNameLength {
+		return fmt.Errorf("%w: resource name longer than %d bytes", ErrInvalidResource, MaxNameLength)
+	}
 	typ, id, ok := strings.Cut(name, ":")
 	if !ok {
 		return fmt.Errorf("%w: resource %q: want type:id, such as \"posts:42\"", ErrInvalidResource, name)

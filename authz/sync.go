@@ -135,14 +135,14 @@ type wireEdit struct {
 
 func (r *replication) publish(ctx context.Context, revision int64, c Change) {
 	m := message{Store: r.storeID, Revision: revision, Change: &wireEdit{
-		RemoveGrants:    grantRules(c.RemoveGrants),
-		RemoveRoles:     roleRules(c.RemoveRoles),
-		RemoveRelations: relationRules(c.RemoveRelations),
-		RemoveParents:   parentRules(c.RemoveParents),
-		AddGrants:       grantRules(c.AddGrants),
-		AddRoles:        roleRules(c.AddRoles),
-		AddRelations:    relationRules(c.AddRelations),
-		AddParents:      parentRules(c.AddParents),
+		RemoveGrants:    lineRules(c.RemoveGrants, Grant.Rule),
+		RemoveRoles:     lineRules(c.RemoveRoles, RoleAssignment.Rule),
+		RemoveRelations: lineRules(c.RemoveRelations, Relation.Rule),
+		RemoveParents:   lineRules(c.RemoveParents, ResourceParent.Rule),
+		AddGrants:       lineRules(c.AddGrants, Grant.Rule),
+		AddRoles:        lineRules(c.AddRoles, RoleAssignment.Rule),
+		AddRelations:    lineRules(c.AddRelations, Relation.Rule),
+		AddParents:      lineRules(c.AddParents, ResourceParent.Rule),
 	}}
 	payload, err := json.Marshal(m)
 	if err == nil && len(payload) > watch.SealedMaxPayload {
@@ -219,7 +219,7 @@ func (s *engineState) Apply(_ context.Context, sealed string) error {
 		{Relations: c.RemoveRelations, Parents: c.RemoveParents},
 		{Relations: c.AddRelations, Parents: c.AddParents},
 	} {
-		if err := e.checkRelationLines("message", lines); err != nil {
+		if err := e.checkPolicyLines("message", lines); err != nil {
 			return fmt.Errorf("%w: %w", errResync, err)
 		}
 	}
@@ -296,27 +296,36 @@ func decodeRules[L any](rules [][]string, read func([]string) (L, error), errs *
 // fits reports whether c applies cleanly to the policy in memory: what it
 // removes is there, what it adds is not. The caller holds editMu.
 func (e *Engine) fits(c Change) bool {
-	for _, g := range c.RemoveGrants {
-		if !e.hasGrant(g) {
+	return fitsLines(c.RemoveGrants, c.AddGrants, Grant.key, e.grantLine) &&
+		fitsLines(c.RemoveRoles, c.AddRoles, RoleAssignment.key, e.roleLine) &&
+		e.fitsRelations(c)
+}
+
+// fitsLines reports whether removing and then adding lines applies
+// cleanly: each line removed is in memory as written, its expiry included,
+// and each line added is not, nor, unless removed first, with another
+// expiry.
+func fitsLines[L comparable](remove, add []L, key func(L) L, held func(L) (L, bool)) bool {
+	free := make(map[L]bool, len(remove)+len(add))
+	for _, l := range remove {
+		line, ok := held(l)
+		if _, seen := free[key(l)]; seen || !ok || line != l {
 			return false
 		}
+		free[key(l)] = true
 	}
-	for _, a := range c.RemoveRoles {
-		if !e.hasRole(a) {
+	for _, l := range add {
+		ok, seen := free[key(l)]
+		if !seen {
+			_, isHeld := held(l)
+			ok = !isHeld
+		}
+		if !ok {
 			return false
 		}
+		free[key(l)] = false
 	}
-	for _, g := range c.AddGrants {
-		if e.hasGrant(g) {
-			return false
-		}
-	}
-	for _, a := range c.AddRoles {
-		if e.hasRole(a) {
-			return false
-		}
-	}
-	return e.fitsRelations(c)
+	return true
 }
 
 // fitsRelations reports whether c's relations and parents apply cleanly to
@@ -377,20 +386,12 @@ func (e *Engine) fitsRelations(c Change) bool {
 	return true
 }
 
-// relationRules returns relations as the values of their "g2" lines.
-func relationRules(relations []Relation) [][]string {
-	rules := make([][]string, len(relations))
-	for i, r := range relations {
-		rules[i] = r.Rule()
-	}
-	return rules
-}
-
-// parentRules returns parents as the values of their "g3" lines.
-func parentRules(parents []ResourceParent) [][]string {
-	rules := make([][]string, len(parents))
-	for i, link := range parents {
-		rules[i] = link.Rule()
+// lineRules returns lines as the values of their policy lines, expiries
+// included.
+func lineRules[L any](lines []L, rule func(L) []string) [][]string {
+	rules := make([][]string, len(lines))
+	for i, l := range lines {
+		rules[i] = rule(l)
 	}
 	return rules
 }

@@ -107,8 +107,14 @@ func (r *rowReader) intern(b []byte) string {
 // kind of line. A reader restricted to some tenants (match) keeps no
 // relation or parent, which have no tenant, but still checks their shape.
 func (r *rowReader) add(id int64, ptype string, rule []string) error {
+	values, expiry := len(rule), ""
+	if values > 0 && strings.HasPrefix(rule[values-1], "until ") {
+		values, expiry = values-1, rule[values-1]
+	}
 	switch {
-	case ptype == "p" && (len(rule) == 4 || len(rule) == 5 && rule[1] != ""):
+	case (ptype == "p" || ptype == "g") && expiry != "" && !canonicalExpiry(expiry):
+		return r.badRow(ptype, rule, "an expiry is \"until\" and a time in RFC 3339, in UTC, to the second, as authz.ExpiryValue writes it")
+	case ptype == "p" && (values == 4 || values == 5 && rule[1] != ""):
 		g := authz.GrantFromRule(rule)
 		if r.match == nil {
 			r.policy.Grants = append(r.policy.Grants, g)
@@ -117,8 +123,8 @@ func (r *rowReader) add(id int64, ptype string, rule []string) error {
 			r.grantIDs = append(r.grantIDs, id)
 		}
 	case ptype == "p":
-		return r.badRow(ptype, rule, "a grant has 4 values (subject, permission, scope, effect), or 5 with its tenant second")
-	case ptype == "g" && (len(rule) == 2 || len(rule) == 3):
+		return r.badRow(ptype, rule, "a grant has 4 values (subject, permission, scope, effect), or 5 with its tenant second, and its expiry last if it has one")
+	case ptype == "g" && (values == 2 || values == 3):
 		a := authz.RoleFromRule(rule)
 		if r.match == nil {
 			r.policy.Roles = append(r.policy.Roles, a)
@@ -127,7 +133,7 @@ func (r *rowReader) add(id int64, ptype string, rule []string) error {
 			r.roleIDs = append(r.roleIDs, id)
 		}
 	case ptype == "g":
-		return r.badRow(ptype, rule, "a role assignment has 2 values (member, role), or 3 with its tenant third")
+		return r.badRow(ptype, rule, "a role assignment has 2 values (member, role), or 3 with its tenant third, and its expiry last if it has one")
 	case ptype == "g2":
 		rel := authz.RelationFromRule(rule)
 		if rel == (authz.Relation{}) || slices.Contains(rule, "") {
@@ -151,6 +157,14 @@ func (r *rowReader) add(id int64, ptype string, rule []string) error {
 		return r.badRow(ptype, rule, "gatehouse's models have \"p\", \"g\", \"g2\" and \"g3\" lines only")
 	}
 	return nil
+}
+
+// canonicalExpiry reports whether value is an expiry as the engine writes
+// it: a row is removed by its exact values, and one written another way
+// could never be.
+func canonicalExpiry(value string) bool {
+	g := authz.GrantFromRule([]string{"s", "r:a", "any", "allow", value})
+	return g.Subject != "" && authz.ExpiryValue(g.Expires) == value
 }
 
 // inOrder returns the policy read, its lines in the order written.
