@@ -54,20 +54,24 @@ func (e *Engine) importPolicy(ctx context.Context, p Policy, replace bool) error
 			want.Roles = append(want.Roles, a)
 		}
 	}
+	seenRelations := make(map[Relation]bool, len(p.Relations))
 	for _, r := range p.Relations {
 		r.Expires = normalExpiry(r.Expires)
 		if err := e.validRelation(r); err != nil {
 			return err
 		}
-		if !slices.ContainsFunc(want.Relations, func(w Relation) bool { return w.key() == r.key() }) {
+		if !seenRelations[r.key()] {
+			seenRelations[r.key()] = true
 			want.Relations = append(want.Relations, r)
 		}
 	}
+	seenParents := make(map[ResourceParent]bool, len(p.Parents))
 	for _, link := range p.Parents {
 		if err := e.validParent(link); err != nil {
 			return err
 		}
-		if !slices.Contains(want.Parents, link) {
+		if !seenParents[link] {
+			seenParents[link] = true
 			want.Parents = append(want.Parents, link)
 		}
 	}

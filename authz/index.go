@@ -335,7 +335,7 @@ type index struct {
 }
 
 // clocked reports whether decisions need the time: some line may expire.
-func (ix *index) clocked() bool { return ix.expiring > 0 || ix.rel != nil }
+func (ix *index) clocked() bool { return ix.expiring > 0 || ix.rel != nil && ix.rel.expiring > 0 }
 
 // memberCount returns how many names hold name directly.
 func (ix *index) memberCount(name string) int {

@@ -44,7 +44,8 @@ func (ix *index) decideOn(sub, tenant string, perm permissions.Permission, owner
 	tenants := visibleTenants(ix.tenanted, tenant, tenantsBuf[:0])
 	var buf [holdersBuffer]holderRecord
 	var viaBuf [holdersBuffer]relationVia
-	holders, vias := ix.holdersVia(sub, tenants, chain, now, buf[:0], viaBuf[:0])
+	var hashBuf [holdersBuffer]uint64
+	holders, vias := ix.holdersVia(sub, tenants, chain, now, buf[:0], viaBuf[:0], hashBuf[:0])
 	deny, allow := ix.matchingGrants(holders, tenants, perm, owner != "" && owner == sub, now)
 	switch {
 	case deny.entry != nil:
@@ -58,14 +59,17 @@ func (ix *index) decideOn(sub, tenant string, perm permissions.Permission, owner
 // holdersVia is holders for a request about the resource whose chain
 // (itself, then its parents) is chain: it follows the relations the
 // holders have on the chain as well as their role assignments, and
-// appends to vias how each holder was reached.
-func (ix *index) holdersVia(sub string, tenants []string, chain []*resourceRecord, now int64, out []holderRecord, vias []relationVia) ([]holderRecord, []relationVia) {
-	first, ok := ix.record(sub)
+// appends to vias how each holder was reached; hashes holds the holders'
+// hashes, for the lookups of their relations.
+func (ix *index) holdersVia(sub string, tenants []string, chain []*resourceRecord, now int64, out []holderRecord, vias []relationVia, hashes []uint64) ([]holderRecord, []relationVia) {
+	hash := ix.hash(sub)
+	first, ok := ix.shards[hash%shardCount].get(hash, sub)
 	if !ok {
 		first.name = sub
 	}
 	out = append(out, first)
 	vias = append(vias, relationVia{})
+	hashes = append(hashes, hash)
 	for depth, start := 0, 0; depth < MaxRoleDepth && start < len(out); depth++ {
 		end := len(out)
 		visit := func(role string, roleHash uint64, via relationVia) {
@@ -78,6 +82,7 @@ func (ix *index) holdersVia(sub string, tenants []string, chain []*resourceRecor
 			}
 			out = append(out, r)
 			vias = append(vias, via)
+			hashes = append(hashes, roleHash)
 		}
 		for i := start; i < end; i++ {
 			h, via := out[i], vias[i]
@@ -94,7 +99,7 @@ func (ix *index) holdersVia(sub string, tenants []string, chain []*resourceRecor
 				}
 			}
 			for _, r := range chain {
-				held := r.heldBy(h.name)
+				held := r.heldBy(hashes[i], h.name)
 				for j := range held {
 					e := &held[j]
 					if !live(e.expires, now) {

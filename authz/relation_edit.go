@@ -186,7 +186,7 @@ func (e *Engine) relation(r Relation) (Relation, bool) {
 	if res == nil {
 		return Relation{}, false
 	}
-	for _, entry := range res.heldBy(r.Subject) {
+	for _, entry := range res.heldBy(e.relations().hash(r.Subject), r.Subject) {
 		if entry.role == r.Role {
 			return Relation{Subject: entry.subject, Role: entry.role, Resource: res.name, Expires: unixExpiry(entry.expires)}, true
 		}

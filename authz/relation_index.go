@@ -16,7 +16,11 @@ import (
 
 // relationEntry is one relation on a resource, in its resource's record.
 type relationEntry struct {
-	subject, role string
+	subject string
+	// subjectHash is the hash of subject: entries are sorted by it, so
+	// that finding a holder's relations compares numbers.
+	subjectHash uint64
+	role        string
 	// roleHash is the hash of role, which finds its record in the decision
 	// index.
 	roleHash uint64
@@ -29,6 +33,10 @@ type relationEntry struct {
 // resourceRecord is everything the index knows about one resource.
 type resourceRecord struct {
 	name string
+	// short holds name's bytes when it has at most shortName, as most
+	// resource names do: a lookup checks it without reading the name
+	// from elsewhere in memory.
+	short [shortName]byte
 	// parent is the resource this one is inside, "" for none.
 	parent     string
 	parentHash uint64
@@ -42,10 +50,18 @@ func (r *resourceRecord) empty() bool {
 	return r.parent == "" && len(r.children) == 0 && len(r.relations) == 0
 }
 
-// heldBy returns the run of r's relations whose subject is subject.
-func (r *resourceRecord) heldBy(subject string) []relationEntry {
-	return run(r.relations, func(e *relationEntry) bool { return e.subject == subject },
-		func(e relationEntry) int { return strings.Compare(e.subject, subject) })
+// heldBy returns the run of r's relations whose subject is subject, whose
+// hash is hash.
+func (r *resourceRecord) heldBy(hash uint64, subject string) []relationEntry {
+	return run(r.relations, func(e *relationEntry) bool { return e.subjectHash == hash && e.subject == subject },
+		func(e relationEntry) int { return compareSubject(e, hash, subject) })
+}
+
+func compareSubject(e relationEntry, hash uint64, subject string) int {
+	if c := cmp.Compare(e.subjectHash, hash); c != 0 {
+		return c
+	}
+	return strings.Compare(e.subject, subject)
 }
 
 // heldRelation is a relation as its subject's list keeps it.
@@ -74,6 +90,10 @@ func (s *resourceShard) get(hash uint64, matches func(string) bool) *resourceRec
 }
 
 func (s *resourceShard) set(hash uint64, r *resourceRecord) {
+	r.short = [shortName]byte{}
+	if len(r.name) <= shortName {
+		r.short = pack(r.name)
+	}
 	if old, ok := s.records[hash]; !ok || old.name == r.name {
 		s.records[hash] = r
 		return
@@ -123,6 +143,8 @@ type relationIndex struct {
 	relations, parents int
 	// next numbers the next relation added, after every other.
 	next uint64
+	// expiring counts the relations that expire.
+	expiring int
 	// roles count the relations that give each role.
 	roles map[string]int
 }
@@ -156,8 +178,18 @@ func (ix *relationIndex) resourceOf(typ, id string) *resourceRecord {
 	h.WriteByte(':')
 	h.WriteString(id)
 	hash := h.Sum64()
+	size := len(typ) + 1 + len(id)
+	if size <= shortName {
+		var short [shortName]byte
+		copy(short[copy(short[:], typ)+1:], id)
+		short[len(typ)] = ':'
+		r, ok := ix.resources[hash%shardCount].records[hash]
+		if ok && r.short == short && len(r.name) == size {
+			return r
+		}
+	}
 	return ix.resources[hash%shardCount].get(hash, func(n string) bool {
-		return len(n) == len(typ)+1+len(id) && n[:len(typ)] == typ && n[len(typ)] == ':' && n[len(typ)+1:] == id
+		return len(n) == size && n[:len(typ)] == typ && n[len(typ)] == ':' && n[len(typ)+1:] == id
 	})
 }
 
@@ -209,6 +241,9 @@ func buildRelations(seed maphash.Seed, p Policy, roleHash func(string) uint64) *
 		r := record(rel.Resource)
 		r.relations = append(r.relations, newRelationEntry(rel, uint64(i), roleHash))
 		ix.roles[rel.Role]++
+		if !rel.Expires.IsZero() {
+			ix.expiring++
+		}
 		n := ix.hash(rel.Subject) % shardCount
 		ix.held[n][rel.Subject] = append(ix.held[n][rel.Subject], heldRelation{resource: rel.Resource, role: intern(rel.Role), expires: expiryUnix(rel.Expires)})
 	}
@@ -229,13 +264,16 @@ func buildRelations(seed maphash.Seed, p Policy, roleHash func(string) uint64) *
 	return ix
 }
 
-func newRelationEntry(rel Relation, seq uint64, roleHash func(string) uint64) relationEntry {
+// newRelationEntry makes rel an entry of its resource's record; hash is
+// the index's hash, of subjects and roles alike.
+func newRelationEntry(rel Relation, seq uint64, hash func(string) uint64) relationEntry {
 	role := intern(rel.Role)
-	return relationEntry{subject: rel.Subject, role: role, roleHash: roleHash(role), expires: expiryUnix(rel.Expires), seq: seq}
+	return relationEntry{subject: rel.Subject, subjectHash: hash(rel.Subject), role: role, roleHash: hash(role),
+		expires: expiryUnix(rel.Expires), seq: seq}
 }
 
 func compareRelations(a, b relationEntry) int {
-	if c := strings.Compare(a.subject, b.subject); c != 0 {
+	if c := compareSubject(a, b.subjectHash, b.subject); c != 0 {
 		return c
 	}
 	return cmp.Compare(a.seq, b.seq)
@@ -301,6 +339,9 @@ func (ix *relationIndex) apply(c Change, roleHash func(string) uint64) *relation
 		}))
 		out.relations--
 		countRole(rel.Role, -1)
+		if !rel.Expires.IsZero() {
+			out.expiring--
+		}
 	}
 	for _, link := range c.RemoveParents {
 		child := edit(link.Resource)
@@ -318,6 +359,9 @@ func (ix *relationIndex) apply(c Change, roleHash func(string) uint64) *relation
 		setHeld(rel.Subject, append(slices.Clip(held(rel.Subject)), heldRelation{resource: rel.Resource, role: e.role, expires: e.expires}))
 		out.relations++
 		countRole(e.role, +1)
+		if e.expires != 0 {
+			out.expiring++
+		}
 	}
 	for _, link := range c.AddParents {
 		child := edit(link.Resource)
