@@ -44,7 +44,7 @@ type ListFilter struct {
 	// Tenant is the tenant the filter was made in (Engine.Tenant(name).
 	// Filter); "" without one. WhereTenant adds it to the condition.
 	Tenant string
-	// Shared are the ids, sorted, of the resources of the type that
+	// Shared are the ids of the resources of the type that
 	// relations admit whoever owns them though Kind alone would not:
 	// shared with the subject or its groups, or inside a resource shared
 	// so. WhereShared and AllowsResource read them, and the lists below.
@@ -57,6 +57,10 @@ type ListFilter struct {
 	// only when it does not: rare, with grants of scope own in the roles
 	// relations give.
 	SharedIfOwned, SharedIfNotOwned []string
+	// decided finds, for AllowsResource, how relations decide the ids
+	// they reach: their kinds, by index.
+	decided map[string]int
+	kinds   []int8
 }
 
 // Allows reports whether the filter admits a resource owned by owner ("" for
@@ -162,7 +166,8 @@ func (e *Engine) filter(ctx context.Context, tenant, subject string, perm permis
 		now := e.now()
 		var buf [holdersBuffer]holderRecord
 		holders := ix.holders(subject, []string{""}, now, buf[:0])
-		f.setOverrides(ix.sharedIDs(subject, perm, holders, now))
+		answers, at := ix.sharedIDs(subject, perm, holders, now)
+		f.setOverrides(answers, at)
 	}
 	return f, nil
 }

@@ -21,15 +21,23 @@ import (
 // but shares the work: the verdict of each role a relation gives is found
 // once, and only when some such role denies does it decide resource by
 // resource.
-func (ix *index) sharedIDs(subject string, perm permissions.Permission, holders []holderRecord, now int64) (out []sharedAnswer) {
+//
+// at finds each answer by its id.
+func (ix *index) sharedIDs(subject string, perm permissions.Permission, holders []holderRecord, now int64) (out []sharedAnswer, at map[string]int) {
 	typ := perm.Resource()
 	// A role's verdict: whether its grants, and those of the roles it
 	// holds everywhere, allow or deny perm; and whether any of them holds
 	// relations, which may reach further on the resource's chain.
 	type verdict struct{ allowOther, allowOwn, deny, nested bool }
 	verdicts := map[string]verdict{}
+	var lastRole string
+	var last verdict
 	roleVerdict := func(role string) verdict {
+		if role == lastRole {
+			return last
+		}
 		if v, ok := verdicts[role]; ok {
+			lastRole, last = role, v
 			return v
 		}
 		var buf [holdersBuffer]holderRecord
@@ -48,22 +56,44 @@ func (ix *index) sharedIDs(subject string, perm permissions.Permission, holders 
 			}
 		}
 		verdicts[role] = v
+		lastRole, last = role, v
 		return v
 	}
-	type candidate struct {
-		id   string
-		role string
+	// Each resource once, with the roles relations give on it.
+	type found struct {
+		id    string
+		role  string
+		more  []string
+		other bool
+		owned bool
 	}
-	var candidates []candidate
+	size := 0
+	for i := range holders {
+		size += len(ix.rel.heldBy(holders[i].name))
+	}
+	at = make(map[string]int, size)
+	list := make([]found, 0, size)
+	add := func(id, role string) {
+		if i, known := at[id]; known {
+			list[i].more = append(list[i].more, role)
+			return
+		}
+		at[id] = len(list)
+		list = append(list, found{id: id, role: role})
+	}
+	containers := len(ix.rel.containers) > 0
 	var below func(name, role string, depth int)
 	below = func(name, role string, depth int) {
+		if depth > MaxParentDepth || ix.rel.containers[name] == 0 {
+			return
+		}
 		r := ix.rel.resource(name)
-		if r == nil || depth > MaxParentDepth {
+		if r == nil {
 			return
 		}
 		for _, child := range r.children {
 			if t, id, ok := cutResource(child); ok && t == typ {
-				candidates = append(candidates, candidate{id, role})
+				add(id, role)
 			}
 			below(child, role, depth+1)
 		}
@@ -74,28 +104,24 @@ func (ix *index) sharedIDs(subject string, perm permissions.Permission, holders 
 				continue
 			}
 			if t, id, ok := cutResource(h.resource); ok && t == typ {
-				candidates = append(candidates, candidate{id, h.role})
+				add(id, h.role)
 			}
-			below(h.resource, h.role, 1)
+			if containers {
+				below(h.resource, h.role, 1)
+			}
 		}
 	}
 	tenants := []string{""}
 	denyOther, allowOther := ix.matchingGrants(holders, tenants, perm, false, now)
 	denyOwn, allowOwn := ix.matchingGrants(holders, tenants, perm, true, now)
-	roles := map[string][]string{}
-	order := []string{}
-	for _, c := range candidates {
-		if _, known := roles[c.id]; !known {
-			order = append(order, c.id)
-		}
-		roles[c.id] = append(roles[c.id], c.role)
-	}
-	type answer struct{ other, owned bool }
-	answers := make(map[string]answer, len(order))
-	for _, id := range order {
-		var a answer
+	for i := range list {
+		f := &list[i]
 		exact := false
-		for _, role := range roles[id] {
+		for j := -1; j < len(f.more) && !exact; j++ {
+			role := f.role
+			if j >= 0 {
+				role = f.more[j]
+			}
 			v := roleVerdict(role)
 			if v.deny || v.nested {
 				exact = true
@@ -104,24 +130,22 @@ func (ix *index) sharedIDs(subject string, perm permissions.Permission, holders 
 			// No relation denies, nor reaches further: the resource is
 			// allowed when nothing the subject holds everywhere denies
 			// and a role it holds on the resource, or everywhere, allows.
-			a.other = a.other || denyOther.entry == nil && (v.allowOther || allowOther.entry != nil)
-			a.owned = a.owned || denyOwn.entry == nil && (v.allowOwn || allowOwn.entry != nil)
+			f.other = f.other || denyOther.entry == nil && (v.allowOther || allowOther.entry != nil)
+			f.owned = f.owned || denyOwn.entry == nil && (v.allowOwn || allowOwn.entry != nil)
 		}
 		if exact {
 			// Decide the resource as Decide does, every relation on its
 			// chain at once.
-			a.other, _, _ = ix.decideOn(subject, "", perm, "", typ, id, now)
-			a.owned, _, _ = ix.decideOn(subject, "", perm, subject, typ, id, now)
+			f.other, _, _ = ix.decideOn(subject, "", perm, "", typ, f.id, now)
+			f.owned, _, _ = ix.decideOn(subject, "", perm, subject, typ, f.id, now)
 		}
-		answers[id] = a
 	}
-	for _, id := range order {
-		a := answers[id]
-		out = append(out, sharedAnswer{id: id, other: a.other, owned: a.owned})
+	out = make([]sharedAnswer, len(list))
+	for i, f := range list {
+		out[i] = sharedAnswer{id: f.id, other: f.other, owned: f.owned}
 	}
-	return out
+	return out, at
 }
-
 // sharedAnswer is the decision on one resource a relation reaches, for a
 // row the subject does not own (other) and for one it owns.
 type sharedAnswer struct {
@@ -194,17 +218,48 @@ func (f ListFilter) WhereShared(ownerColumn, idColumn string) (string, []any, er
 // they decide it otherwise than ownership does, by Allows when not.
 func (f ListFilter) AllowsResource(id, owner string) bool {
 	own := owner != "" && owner == f.Subject
-	switch {
-	case contains(f.Shared, id):
+	var kind int8
+	var ok bool
+	if f.decided != nil {
+		var i int
+		if i, ok = f.decided[id]; ok {
+			kind = f.kinds[i]
+		}
+	} else {
+		kind, ok = f.lookUp(id)
+	}
+	if !ok || kind == asKind {
+		return f.Allows(owner)
+	}
+	switch kind {
+	case sharedAlways:
 		return true
-	case contains(f.Excluded, id):
-		return false
-	case contains(f.SharedIfOwned, id):
+	case sharedIfOwned:
 		return own
-	case contains(f.SharedIfNotOwned, id):
+	case sharedIfNotOwned:
 		return !own
 	}
-	return f.Allows(owner)
+	return false
+}
+
+// How relations decide a resource, in ListFilter.decided.
+const (
+	asKind int8 = iota - 1
+	excluded
+	sharedAlways
+	sharedIfOwned
+	sharedIfNotOwned
+)
+
+// lookUp finds id in the lists of a filter built by hand, without the
+// map Filter builds.
+func (f ListFilter) lookUp(id string) (int8, bool) {
+	for kind, list := range map[int8][]string{sharedAlways: f.Shared, excluded: f.Excluded, sharedIfOwned: f.SharedIfOwned, sharedIfNotOwned: f.SharedIfNotOwned} {
+		if slices.Contains(list, id) {
+			return kind, true
+		}
+	}
+	return 0, false
 }
 
 // overridden reports whether relations decide some resource otherwise
@@ -213,33 +268,28 @@ func (f ListFilter) overridden() bool {
 	return len(f.Shared)+len(f.Excluded)+len(f.SharedIfOwned)+len(f.SharedIfNotOwned) > 0
 }
 
-// contains reports whether sorted holds id.
-func contains(sorted []string, id string) bool {
-	_, found := slices.BinarySearch(sorted, id)
-	return found
-}
-
 // setOverrides sorts the answers that differ from what f's Kind says into
-// f's lists.
-func (f *ListFilter) setOverrides(answers []sharedAnswer) {
+// f's lists; at finds each answer by id.
+func (f *ListFilter) setOverrides(answers []sharedAnswer, at map[string]int) {
 	kindOther := f.Kind == FilterAll || f.Kind == FilterNotOwn
 	kindOwned := f.Kind == FilterAll || f.Kind == FilterOwn
-	for _, a := range answers {
-		if a.other == kindOther && a.owned == kindOwned {
-			continue
-		}
+	f.decided, f.kinds = at, make([]int8, len(answers))
+	for i, a := range answers {
 		switch {
+		case a.other == kindOther && a.owned == kindOwned:
+			f.kinds[i] = asKind
 		case a.other && a.owned:
 			f.Shared = append(f.Shared, a.id)
+			f.kinds[i] = sharedAlways
 		case a.other:
 			f.SharedIfNotOwned = append(f.SharedIfNotOwned, a.id)
+			f.kinds[i] = sharedIfNotOwned
 		case a.owned:
 			f.SharedIfOwned = append(f.SharedIfOwned, a.id)
+			f.kinds[i] = sharedIfOwned
 		default:
 			f.Excluded = append(f.Excluded, a.id)
+			f.kinds[i] = excluded
 		}
-	}
-	for _, list := range [][]string{f.Shared, f.Excluded, f.SharedIfOwned, f.SharedIfNotOwned} {
-		slices.Sort(list)
 	}
 }

@@ -5,6 +5,7 @@ import (
 	"hash/maphash"
 	"slices"
 	"strings"
+	"sync"
 	"time"
 	"unicode"
 	"unique"
@@ -332,6 +333,15 @@ type index struct {
 	// grantees are the holders of grants by resource type, for the
 	// reverse queries.
 	grantees grantees
+	// lazy holds what the reverse queries work out from the index when
+	// first asked; every new index starts a new one.
+	lazy *lazyIndex
+}
+
+// lazyIndex is what is worked out from an index when first needed.
+type lazyIndex struct {
+	once       sync.Once
+	inheritors map[string][]string
 }
 
 // clocked reports whether decisions need the time: some line may expire.
@@ -353,7 +363,7 @@ func (ix *index) record(name string) (holderRecord, bool) {
 
 // buildIndex indexes a whole policy; grants are numbered in policy order.
 func buildIndex(p Policy, tenanted bool) *index {
-	ix := &index{seed: maphash.MakeSeed(), tenanted: tenanted}
+	ix := &index{seed: maphash.MakeSeed(), tenanted: tenanted, lazy: &lazyIndex{}}
 	for i := range ix.shards {
 		ix.shards[i] = newShard()
 		ix.members[i] = map[string]int{}
@@ -415,6 +425,7 @@ func buildIndex(p Policy, tenanted bool) *index {
 // grant ix has, as Casbin appends them after the others.
 func (ix *index) apply(c Change, next uint64) *index {
 	out := *ix
+	out.lazy = &lazyIndex{}
 	copiedShards := map[uint64]bool{}
 	copiedRecords := map[string]*holderRecord{}
 	edit := func(name string) *holderRecord {

@@ -147,10 +147,13 @@ type relationIndex struct {
 	expiring int
 	// roles count the relations that give each role.
 	roles map[string]int
+	// containers count the children of each resource that has some, so
+	// that walking down from a resource looks up only those.
+	containers map[string]int
 }
 
 func newRelationIndex(seed maphash.Seed) *relationIndex {
-	ix := &relationIndex{seed: seed, roles: map[string]int{}}
+	ix := &relationIndex{seed: seed, roles: map[string]int{}, containers: map[string]int{}}
 	for i := range ix.resources {
 		ix.resources[i] = resourceShard{records: map[uint64]*resourceRecord{}}
 		ix.held[i] = map[string][]heldRelation{}
@@ -252,6 +255,7 @@ func buildRelations(seed maphash.Seed, p Policy, roleHash func(string) uint64) *
 		child.parent, child.parentHash = link.Parent, ix.hash(link.Parent)
 		parent := record(link.Parent)
 		parent.children = append(parent.children, link.Resource)
+		ix.containers[link.Parent]++
 	}
 	for name, r := range records {
 		slices.SortStableFunc(r.relations, compareRelations)
@@ -313,11 +317,18 @@ func (ix *relationIndex) apply(c Change, roleHash func(string) uint64) *relation
 		}
 	}
 	copiedHeld := map[uint64]bool{}
+	// ownHeld are the subjects whose lists this apply copied already, and
+	// may append to in place.
+	ownHeld := map[string]bool{}
 	held := func(subject string) []heldRelation {
 		n := out.hash(subject) % shardCount
 		if !copiedHeld[n] {
 			out.held[n] = cloneMap(ix.held[n])
 			copiedHeld[n] = true
+		}
+		if !ownHeld[subject] {
+			ownHeld[subject] = true
+			out.held[n][subject] = slices.Clone(out.held[n][subject])
 		}
 		return out.held[n][subject]
 	}
@@ -334,7 +345,7 @@ func (ix *relationIndex) apply(c Change, roleHash func(string) uint64) *relation
 		r.relations = slices.DeleteFunc(slices.Clone(r.relations), func(e relationEntry) bool {
 			return e.subject == rel.Subject && e.role == rel.Role
 		})
-		setHeld(rel.Subject, slices.DeleteFunc(slices.Clone(held(rel.Subject)), func(h heldRelation) bool {
+		setHeld(rel.Subject, slices.DeleteFunc(held(rel.Subject), func(h heldRelation) bool {
 			return h.resource == rel.Resource && h.role == rel.Role
 		}))
 		out.relations--
@@ -343,7 +354,13 @@ func (ix *relationIndex) apply(c Change, roleHash func(string) uint64) *relation
 			out.expiring--
 		}
 	}
+	if len(c.RemoveParents)+len(c.AddParents) > 0 {
+		out.containers = cloneMap(ix.containers)
+	}
 	for _, link := range c.RemoveParents {
+		if out.containers[link.Parent]--; out.containers[link.Parent] <= 0 {
+			delete(out.containers, link.Parent)
+		}
 		child := edit(link.Resource)
 		child.parent, child.parentHash = "", 0
 		parent := edit(link.Parent)
@@ -356,7 +373,7 @@ func (ix *relationIndex) apply(c Change, roleHash func(string) uint64) *relation
 		out.next++
 		i, _ := slices.BinarySearchFunc(r.relations, e, compareRelations)
 		r.relations = slices.Insert(slices.Clone(r.relations), i, e)
-		setHeld(rel.Subject, append(slices.Clip(held(rel.Subject)), heldRelation{resource: rel.Resource, role: e.role, expires: e.expires}))
+		setHeld(rel.Subject, append(held(rel.Subject), heldRelation{resource: rel.Resource, role: e.role, expires: e.expires}))
 		out.relations++
 		countRole(e.role, +1)
 		if e.expires != 0 {
@@ -364,6 +381,7 @@ func (ix *relationIndex) apply(c Change, roleHash func(string) uint64) *relation
 		}
 	}
 	for _, link := range c.AddParents {
+		out.containers[link.Parent]++
 		child := edit(link.Resource)
 		child.parent, child.parentHash = link.Parent, out.hash(link.Parent)
 		parent := edit(link.Parent)

@@ -59,8 +59,8 @@ func (a Access) String() string {
 
 // WhoCan answers "who may perform perm on resource": the owner, when a
 // grant lets owners; each subject that holds a relation on the resource or
-// on one of its parents, and each member of a group that holds one, when
-// the relation's role allows it; each role whose grants allow it on every
+// on one of its parents, and each member of a group that holds one (of a
+// group of at most MaxListedMembers), when the relation's role allows it; each role whose grants allow it on every
 // resource of the type; and each subject allowed so by grants of its own.
 // Every answer is a decision Decide would make, denies included: a member
 // a deny applies to is not listed. Members of roles are not listed one by
@@ -103,14 +103,23 @@ func (e *Engine) WhoCan(ctx context.Context, perm permissions.Permission, resour
 	}
 	holders := ix.grantees.holdersOf(typ)
 	slices.Sort(holders)
+	inheritors := ix.inheritors()
 	for _, h := range holders {
 		add(h)
 		// Roles that inherit a role with grants hold them too.
-		e.eachMember(ix, h, func(name string) {
-			if ix.isRole(name) {
-				add(name)
+		level := []string{h}
+		for depth := 0; depth < MaxRoleDepth && len(level) > 0; depth++ {
+			var next []string
+			for _, role := range level {
+				for _, r := range inheritors[role] {
+					if !seen[r] {
+						add(r)
+						next = append(next, r)
+					}
+				}
 			}
-		})
+			level = next
+		}
 	}
 	answers = []Access{}
 	for _, name := range candidates {
@@ -200,10 +209,16 @@ func (e *Engine) reverseReady(ctx context.Context, subject string, perm permissi
 	return e.index.Load(), nil
 }
 
+// MaxListedMembers bounds the members of a group WhoCan lists one by one,
+// for a relation given to the group: a group with more is answered as the
+// group alone, whose members Members lists.
+const MaxListedMembers = 1000
+
 // eachMember calls f with every subject and role that holds role, directly
-// or through other roles, within MaxRoleDepth; the caller holds e.mu.
+// or through other roles, within MaxRoleDepth; none when role has more
+// than MaxListedMembers direct members. The caller holds e.mu.
 func (e *Engine) eachMember(ix *index, role string, f func(string)) {
-	if ix.memberCount(role) == 0 {
+	if n := ix.memberCount(role); n == 0 || n > MaxListedMembers {
 		return
 	}
 	seen := map[string]bool{role: true}
@@ -227,4 +242,33 @@ func (e *Engine) eachMember(ix *index, role string, f func(string)) {
 // it, or some relation gives it.
 func (ix *index) isRole(name string) bool {
 	return ix.memberCount(name) > 0 || ix.rel != nil && ix.rel.roles[name] > 0
+}
+
+// inheritors returns, for each role, the roles that hold it directly: the
+// roles that inherit its grants. It is worked out once per index, when
+// first asked, from the role assignments of the policy without tenants.
+func (ix *index) inheritors() map[string][]string {
+	if ix.lazy == nil {
+		ix = &index{seed: ix.seed, shards: ix.shards, members: ix.members, rel: ix.rel, lazy: &lazyIndex{}}
+	}
+	ix.lazy.once.Do(func() {
+		out := map[string][]string{}
+		for i := range ix.shards {
+			ix.shards[i].each(func(h holderRecord) {
+				if !ix.isRole(h.name) {
+					return
+				}
+				for _, l := range h.parents() {
+					if !slices.Contains(out[l.role], h.name) {
+						out[l.role] = append(out[l.role], h.name)
+					}
+				}
+			})
+		}
+		for _, members := range out {
+			slices.Sort(members)
+		}
+		ix.lazy.inheritors = out
+	})
+	return ix.lazy.inheritors
 }
