@@ -146,6 +146,7 @@ func (ix *index) sharedIDs(subject string, perm permissions.Permission, holders 
 	}
 	return out, at
 }
+
 // sharedAnswer is the decision on one resource a relation reaches, for a
 // row the subject does not own (other) and for one it owns.
 type sharedAnswer struct {
