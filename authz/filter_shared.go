@@ -191,6 +191,16 @@ func (f ListFilter) WhereShared(ownerColumn, idColumn string) (string, []any, er
 	notOwned := "(" + ownerColumn + " IS NULL OR " + ownerColumn + " <> ?)"
 	var parts []string
 	var out []any
+	if f.Kind != FilterNone {
+		// Rows relations decide otherwise than ownership are left to the
+		// parts below.
+		if withheld := slices.Concat(f.Excluded, f.SharedIfOwned, f.SharedIfNotOwned); len(withheld) > 0 {
+			query = "(" + query + " AND " + idColumn + " NOT IN ?)"
+			args = append(args, withheld)
+		}
+		parts = append(parts, query)
+		out = append(out, args...)
+	}
 	if len(f.Shared) > 0 {
 		parts = append(parts, idColumn+" IN ?")
 		out = append(out, f.Shared)
@@ -202,11 +212,6 @@ func (f ListFilter) WhereShared(ownerColumn, idColumn string) (string, []any, er
 	if len(f.SharedIfNotOwned) > 0 {
 		parts = append(parts, "("+idColumn+" IN ? AND "+notOwned+")")
 		out = append(out, f.SharedIfNotOwned, f.Subject)
-	}
-	if f.Kind != FilterNone {
-		overridden := slices.Concat(f.Shared, f.Excluded, f.SharedIfOwned, f.SharedIfNotOwned)
-		parts = append(parts, "("+query+" AND "+idColumn+" NOT IN ?)")
-		out = append(out, append(args, overridden)...)
 	}
 	if len(parts) == 0 {
 		return "1 = 0", nil, nil

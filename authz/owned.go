@@ -22,7 +22,7 @@ func (g Grant) owned() Grant {
 
 // owned returns a copy of a whose strings share no memory with the caller's.
 func (a RoleAssignment) owned() RoleAssignment {
-	return RoleAssignment{Member: strings.Clone(a.Member), Role: strings.Clone(a.Role), Tenant: strings.Clone(a.Tenant)}
+	return RoleAssignment{Member: strings.Clone(a.Member), Role: strings.Clone(a.Role), Tenant: strings.Clone(a.Tenant), Expires: a.Expires}
 }
 
 // owned returns a copy of c whose strings share no memory with the caller's.

@@ -339,9 +339,19 @@ func randomRelationEdit(e *Engine, w relationWorld, rng *rand.Rand, now time.Tim
 func checkRelationIndex(t testing.TB, seed uint64, w relationWorld, grants, links, relations, parents, questions, edits int) {
 	rng := rand.New(rand.NewPCG(seed, seed^0x5851f42d4c957f2d))
 	now := w.start
-	e, err := New(contextBackground, WithPolicy(w.policy(rng, grants, links, relations, parents)),
-		WithClock(func() time.Time { return now }))
+	text := w.policy(rng, grants, links, relations, parents)
+	e, err := New(contextBackground, WithPolicy(text), WithClock(func() time.Time { return now }))
 	require.NoError(t, err)
+	// The engine holds the lines as written, expiries included: the
+	// references read them from it.
+	written, err := ParsePolicy("generated", text)
+	require.NoError(t, err)
+	held, err := e.Policy(contextBackground)
+	require.NoError(t, err)
+	require.ElementsMatch(t, written.Grants, held.Grants)
+	require.ElementsMatch(t, written.Roles, held.Roles)
+	require.ElementsMatch(t, written.Relations, held.Relations)
+	require.ElementsMatch(t, written.Parents, held.Parents)
 	requireRelationAnswers(t, e, w, now, rng, questions, fmt.Sprintf("seed %d, as loaded", seed))
 	for i := 0; i < edits; i++ {
 		if rng.IntN(4) == 0 {
