@@ -23,6 +23,17 @@
 // suite of package authz/storetest. This package links no database: an
 // application links GORM and a driver only by importing authz/gormstore.
 //
+// Relations share one resource: "g2, carol, editor, posts:42" makes carol
+// hold the role editor on post 42 alone (AddRelation), a relation given to a
+// group reaches its members, and a relation on a resource reaches the
+// resources inside it ("g3, docs:9, folders:7", SetParent), to
+// MaxParentDepth levels. Any grant, role assignment or relation may expire
+// (Expires, AssignRoleUntil), by the engine's clock (WithClock);
+// SweepExpired removes expired lines. WhoCan and WhatCan answer the reverse
+// questions — who may do this to this resource, what may this subject do to
+// it — each answer with its reason, and DecideAll answers many requests
+// against one state of the policy.
+//
 // Decide answers one request and says why (Decision.Reason); Filter answers
 // "which resources of this type may the subject see" as one condition for a
 // query; Roles, Permissions and Policy describe the policy; AddGrant,
