@@ -149,7 +149,9 @@ func (e *Engine) Decide(ctx context.Context, req Request) (d Decision, err error
 
 // decideRequest answers a validated request from ix at now.
 func (ix *index) decideRequest(req Request, now int64) Decision {
-	if ix.rel == nil || req.Resource.ID == "" {
+	// No relation names an id as long as MaxNameLength: a longer one, from
+	// a hostile request, is not worth hashing.
+	if ix.rel == nil || req.Resource.ID == "" || len(req.Resource.ID) >= MaxNameLength {
 		allowed, rule := ix.decide(req.Subject, req.Tenant, req.Permission, req.Resource.Owner, now)
 		return Decision{Allowed: allowed, Rule: rule, Request: req}
 	}

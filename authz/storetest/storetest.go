@@ -98,6 +98,8 @@ func Run(t *testing.T, fresh Fresh) {
 		{"RelationsKeepNoCallerMemory", testRelationsKeepNoCallerMemory},
 		{"LoadTenantsSkipsRelations", testLoadTenantsSkipsRelations},
 		{"EnginesKeepRelationsWithStore", testEngineRelations},
+		{"ExpiringLinesRoundTrip", testExpiringLinesRoundTrip},
+		{"ApplyExpiringLines", testApplyExpiringLines},
 		{"TenantLinesRoundTrip", testTenantLinesRoundTrip},
 		{"TenantLinesKeepNoCallerMemory", testTenantKeepsNoCallerMemory},
 		{"LoadTenantsMatchesLoad", testLoadTenantsMatchesLoad},
