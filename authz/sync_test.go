@@ -167,6 +167,16 @@ func runReplicaSuite(t *testing.T, b backend) {
 		require.Len(t, relations, 1)
 		assert.False(t, relations[0].Expires.IsZero(), "the peer has the new expiry")
 
+		// Expiring grants and role assignments travel with their expiry,
+		// and a changed expiry is one edit.
+		soon := time.Now().Add(time.Hour).Truncate(time.Second)
+		require.NoError(t, a.AssignRoleUntil(ctx, "erin", "admin", soon))
+		require.NoError(t, a.AssignRoleUntil(ctx, "erin", "admin", soon.Add(time.Hour)))
+		require.NoError(t, a.AddGrant(ctx, authz.Grant{Subject: "erin", Permission: "reports:read", Scope: "any", Expires: soon}))
+		require.NoError(t, a.AddGrant(ctx, authz.Grant{Subject: "erin", Permission: "reports:read", Scope: "any"}))
+		samePolicy(t, a, peer)
+		assert.True(t, deletesPost(peer, "erin", "1", true), "the peer has erin's expiring role")
+
 		require.NoError(t, a.SetParent(ctx, "posts:77", "threads:2"))
 		require.NoError(t, a.RemoveResource(ctx, "threads:1"))
 		samePolicy(t, a, peer)
