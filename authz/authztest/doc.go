@@ -51,17 +51,22 @@
 //	    want: allow                        # no rule: the answer alone is checked
 //
 // The top-level keys are name (optional), tenant and tenant_roles (under
-// a model with tenants, below), roles (optional) and cases (at least one).
-// A case's keys are name, subject, tenant, permission, owner, want and
-// rule:
+// a model with tenants, below), at (optional, below), roles (optional) and
+// cases (at least one). A case's keys are name, subject, tenant,
+// permission, id, owner, at, want, rule and relation:
 //
 //   - name labels the case in test output; it defaults to
-//     "subject permission", followed by "owner <owner>" when there is one
-//     and "in <tenant>" when the case names a tenant.
+//     "subject permission", followed by "on <type:id>" when the case names
+//     a resource, "owner <owner>" when there is one, "in <tenant>" when
+//     the case names a tenant and "at <time>" when it names a time.
 //   - tenant is the tenant the request is made in, under a model with
 //     tenants (see below).
 //   - permission is validated as a request's permission: "posts:*" is
 //     refused, since a request names one action.
+//   - id is the id of the resource acted on, whose type is the
+//     permission's resource: the relations on it and on its parents
+//     apply (see below).
+//   - at is the instant the case is decided at (see below).
 //   - want is the expected answer, allow or deny; nothing else is accepted.
 //   - rule, when present, is the policy line that must decide the case,
 //     written as in the policy file ("p, admin, users:*, any, allow",
@@ -70,6 +75,11 @@
 //     deny, otherwise the first matching allow, in policy order (see
 //     authz.Decision.Rule). A rule that allows cannot decide a case that
 //     wants deny, nor a deny rule one that wants allow.
+//   - relation, when present, is the relation through which the deciding
+//     rule must apply, written as in the policy file ("g2, carol, editor,
+//     posts:42", with its expiry if it has one), or none when the rule
+//     must apply through none (see authz.Decision.Relation). A case with a
+//     relation names an id.
 //
 // Decoding is strict: an unknown key, a key given twice, a value of the
 // wrong shape and a second document in the file are errors. Every error
@@ -104,6 +114,36 @@
 // and so are roles without a tenant under a model with them: Evaluate
 // decides nothing. Cover counts a line of a tenant as covered by a case in
 // that tenant or in a tenant below it.
+//
+// # Relations and expiries
+//
+// A case with an id is about one resource, and the relations on it ("g2"
+// lines) and on the resources it is inside ("g3" lines) apply; relation
+// checks which one the deciding rule applied through. A case with at is
+// decided at that instant, written in RFC 3339, so that lines that expire
+// ("until 2026-12-04T17:00:00Z") can be tested before and after; the
+// table's at is the instant of the cases that give none:
+//
+//	at: 2026-12-04T12:00:00Z    # cases without at are decided at noon
+//	cases:
+//	  - subject: carol
+//	    permission: posts:update
+//	    id: 42                  # posts:42
+//	    want: allow
+//	    relation: g2, carol, editor, posts:42, until 2026-12-04T17:00:00Z
+//	  - subject: carol
+//	    permission: posts:update
+//	    id: 42
+//	    at: 2026-12-04T18:00:00Z
+//	    want: deny
+//	    rule: none              # the relation has expired
+//
+// An engine's clock is set when it is built, so a table with times runs
+// on an engine that reads a Clock (authz.WithClock(clock.Now)), given to
+// Evaluate, Run or RunFile with WithClock; without one such a table is
+// refused. Cover counts a "g2" line as covered by a case whose rule
+// applied through it, and a "g3" line by a case whose relation is on a
+// parent reached through it.
 //
 // # Running a table
 //

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"slices"
 	"strings"
+	"time"
 
 	"github.com/gatehouse-go/gatehouse/authz"
 )
@@ -73,18 +74,30 @@ type Report struct {
 // ErrInvalidTable) — or when a fixture cannot be applied (the error
 // SetRoles returned, naming the subject), and then decides nothing.
 //
-// Cases that name no tenant are decided in the table's Tenant. Fixtures
-// are assigned tenant by tenant and in the order of their subjects' names,
-// and stay assigned after Evaluate returns.
-func Evaluate(ctx context.Context, e *authz.Engine, table Table) (Report, error) {
+// Cases that name no tenant are decided in the table's Tenant, and those
+// that name no time at the table's At. A case with a time is decided with
+// the Clock of WithClock set to it; a table with such a case and no clock
+// is refused (a *TableError naming each case). Fixtures are assigned
+// tenant by tenant and in the order of their subjects' names, and stay
+// assigned after Evaluate returns.
+func Evaluate(ctx context.Context, e *authz.Engine, table Table, opts ...Option) (Report, error) {
+	cfg := newConfig(opts)
 	if err := ctx.Err(); err != nil {
 		return Report{}, err
 	}
 	if err := checkModel(e, table); err != nil {
 		return Report{}, err
 	}
+	if err := checkClock(cfg.clock, table); err != nil {
+		return Report{}, err
+	}
 	if err := assignFixtures(ctx, e, table); err != nil {
 		return Report{}, err
+	}
+	var before time.Time
+	if cfg.clock != nil {
+		before = cfg.clock.get()
+		defer cfg.clock.Set(before)
 	}
 	report := Report{Table: table.title(), Results: make([]Result, 0, len(table.Cases))}
 	for _, c := range table.Cases {
@@ -93,6 +106,15 @@ func Evaluate(ctx context.Context, e *authz.Engine, table Table) (Report, error)
 		}
 		if c.Tenant == "" {
 			c.Tenant = table.Tenant
+		}
+		if c.At.IsZero() {
+			c.At = table.At
+		}
+		if cfg.clock != nil {
+			cfg.clock.Set(before)
+			if !c.At.IsZero() {
+				cfg.clock.Set(c.At)
+			}
 		}
 		r := evaluate(ctx, e, c)
 		if r.Passed {
@@ -144,6 +166,31 @@ func checkModel(e *authz.Engine, table Table) error {
 			source = table.Source
 		}
 		errs = append(errs, &TableError{Source: source, Line: c.Line, Err: fmt.Errorf("%s: tenant %q, but %s", c, c.Tenant, why)})
+	}
+	return joinErrors(errs)
+}
+
+// checkClock refuses a table with a case that names a time when the
+// engine's clock is not one Evaluate can set.
+func checkClock(clock *Clock, table Table) error {
+	if clock != nil {
+		return nil
+	}
+	const why = "the engine's clock cannot be set: build the engine with authz.WithClock(clock.Now) " +
+		"for an authztest.Clock, and pass authztest.WithClock(clock)"
+	if !table.At.IsZero() {
+		return &TableError{Source: table.Source, Err: fmt.Errorf("at: %s, but %s", formatTime(table.At), why)}
+	}
+	var errs []error
+	for _, c := range table.Cases {
+		if c.At.IsZero() {
+			continue
+		}
+		source := c.Source
+		if source == "" {
+			source = table.Source
+		}
+		errs = append(errs, &TableError{Source: source, Line: c.Line, Err: fmt.Errorf("%s: %s", c, why)})
 	}
 	return joinErrors(errs)
 }
@@ -202,8 +249,10 @@ func evaluate(ctx context.Context, e *authz.Engine, c Case) Result {
 		return r
 	}
 	r.Decision = d
-	rule, _ := parseRule(c.Rule) // valid: c.Validate checked it
-	if d.Allowed == c.Allow && (rule == nil || *rule == d.Rule) {
+	// Valid: c.Validate checked them.
+	rule, _ := parseRule(c.Rule)
+	relation, _ := parseRelation(c.Relation)
+	if d.Allowed == c.Allow && (rule == nil || *rule == d.Rule) && (relation == nil || sameRelation(*relation, d.Relation)) {
 		r.Passed = true
 		return r
 	}
@@ -215,8 +264,21 @@ func evaluate(ctx context.Context, e *authz.Engine, c Case) Result {
 	default:
 		want += fmt.Sprintf(" by rule %q", rule.String())
 	}
+	switch {
+	case relation == nil:
+	case *relation == authz.Relation{}:
+		want += " through no relation"
+	default:
+		want += fmt.Sprintf(" through relation %q", relation.String())
+	}
 	r.Problem = fmt.Sprintf("want %s, got %s", want, d.Reason())
 	return r
+}
+
+// sameRelation reports whether a and b are one relation line, expiry
+// included.
+func sameRelation(a, b authz.Relation) bool {
+	return a.Subject == b.Subject && a.Role == b.Role && a.Resource == b.Resource && a.Expires.Equal(b.Expires)
 }
 
 // verdict names an answer as a table writes it.

@@ -167,3 +167,44 @@ func ExampleCover() {
 	// policy.csv:6: p, user, posts:write, any, allow
 	// policy.csv:7: p, user, posts:update, own, allow
 }
+
+// A relation that expires is tested before and after it does, on an engine
+// that reads the Clock the table sets.
+func ExampleWithClock() {
+	ctx := context.Background()
+	clock := &authztest.Clock{}
+	engine, err := authz.New(ctx, authz.WithClock(clock.Now), authz.WithPolicy(`
+p, editor, posts:update, any, allow
+g2, carol, editor, posts:42, until 2026-12-04T17:00:00Z
+`))
+	if err != nil {
+		log.Fatal(err)
+	}
+	table, err := authztest.Parse("relations.yaml", []byte(`
+cases:
+  - subject: carol
+    permission: posts:update
+    id: 42
+    at: 2026-12-04T12:00:00Z
+    want: allow
+    relation: g2, carol, editor, posts:42, until 2026-12-04T17:00:00Z
+  - subject: carol
+    permission: posts:update
+    id: 42
+    at: 2026-12-04T18:00:00Z
+    want: allow
+`))
+	if err != nil {
+		log.Fatal(err)
+	}
+	report, err := authztest.Evaluate(ctx, engine, table, authztest.WithClock(clock))
+	if err != nil {
+		log.Fatal(err)
+	}
+	for _, r := range report.Results {
+		fmt.Println(r)
+	}
+	// Output:
+	// relations.yaml:3: carol posts:update on posts:42 at 2026-12-04T12:00:00Z: passed
+	// relations.yaml:9: carol posts:update on posts:42 at 2026-12-04T18:00:00Z: want allow, got denied: no rule grants "posts:update" to "carol" on resource "42" with no owner
+}

@@ -2,6 +2,7 @@ package authztest_test
 
 import (
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -20,6 +21,11 @@ func TestCaseString(t *testing.T) {
 		{authztest.Case{Subject: "bob", Permission: "posts:read", Owner: "alice"}, "bob posts:read owner alice"},
 		{authztest.Case{Subject: "bob", Permission: "posts:write"}, "bob posts:write"},
 		{authztest.Case{Name: "users write posts", Subject: "bob", Permission: "posts:write"}, "users write posts"},
+		{authztest.Case{Subject: "carol", Permission: "posts:update", ID: "42", Owner: "bob"}, "carol posts:update on posts:42 owner bob"},
+		{
+			authztest.Case{Subject: "carol", Permission: "posts:update", ID: "42", At: time.Date(2026, 12, 4, 13, 0, 0, 0, time.FixedZone("", 3600))},
+			"carol posts:update on posts:42 at 2026-12-04T12:00:00Z",
+		},
 	}
 	for _, tc := range tests {
 		assert.Equal(t, tc.want, tc.c.String())
@@ -32,6 +38,8 @@ func TestCaseRequest(t *testing.T) {
 	assert.Equal(t, authz.Request{
 		Subject: "bob", Permission: permissions.PostsRead, Resource: authz.Resource{Owner: "alice"},
 	}, c.Request())
+	c.ID = "42"
+	assert.Equal(t, authz.Resource{ID: "42", Owner: "alice"}, c.Request().Resource)
 }
 
 func TestCaseValidate(t *testing.T) {
@@ -64,6 +72,28 @@ func TestCaseValidate(t *testing.T) {
 			name: "deny rule for an allow",
 			c:    authztest.Case{Subject: "dave", Permission: "posts:write", Allow: true, Rule: "p, suspended, posts:write, any, deny"},
 			want: `rule: "p, suspended, posts:write, any, deny" denies, so it cannot decide a case that wants allow`,
+		},
+		{
+			name: "relation checked",
+			c: authztest.Case{Subject: "carol", Permission: "posts:update", ID: "42", Allow: true,
+				Relation: "g2, carol, editor, posts:42, until 2026-12-04T17:00:00Z"},
+		},
+		{name: "no relation, about no resource", c: authztest.Case{Subject: "bob", Permission: "posts:read", Relation: authztest.NoRule}},
+		{
+			name: "id malformed",
+			c:    authztest.Case{Subject: "carol", Permission: "posts:update", ID: " 42"},
+			want: `id: invalid resource: invalid subject: resource id " 42" has surrounding spaces`,
+			is:   authz.ErrInvalidResource,
+		},
+		{
+			name: "relation a role line",
+			c:    authztest.Case{Subject: "carol", Permission: "posts:update", ID: "42", Relation: "g, carol, editor"},
+			want: `relation: "g, carol, editor": want a relation line "g2, subject, role, type:id", with its expiry last if it has one, or "none"`,
+		},
+		{
+			name: "relation about no resource",
+			c:    authztest.Case{Subject: "carol", Permission: "posts:update", Relation: "g2, carol, editor, posts:42"},
+			want: `relation: "g2, carol, editor, posts:42": a relation applies only to a case about one resource: give its id`,
 		},
 		{
 			name: "several problems",

@@ -8,6 +8,7 @@ import (
 	"os"
 	"slices"
 	"strings"
+	"time"
 
 	"go.yaml.in/yaml/v3"
 
@@ -161,7 +162,7 @@ func (p *parser) list(n *yaml.Node, what, example string) []*yaml.Node {
 // table reads the top-level mapping.
 func (p *parser) table(root *yaml.Node) Table {
 	t := Table{Source: p.source}
-	entries := p.mapping(root, "table", "name", "tenant", "roles", "tenant_roles", "cases")
+	entries := p.mapping(root, "table", "name", "tenant", "at", "roles", "tenant_roles", "cases")
 	var cases *yaml.Node
 	for _, e := range entries {
 		switch e.key {
@@ -170,6 +171,10 @@ func (p *parser) table(root *yaml.Node) Table {
 		case "tenant":
 			t.Tenant, _ = p.scalar(e.value, "tenant")
 			p.check(e.value, checkTenant(t.Tenant))
+		case "at":
+			if value, ok := p.scalar(e.value, "at"); ok {
+				t.At = p.time(e.value, value)
+			}
 		case "roles":
 			t.Roles = p.roles(e.value, "roles")
 		case "tenant_roles":
@@ -247,7 +252,7 @@ func (p *parser) testCase(n *yaml.Node) (c Case, ok bool) {
 	c = Case{Source: p.source, Line: n.Line}
 	given := map[string]*yaml.Node{}
 	wantOK := false // want is allow or deny, so a rule can be checked against it
-	for _, e := range p.mapping(n, "case", "name", "subject", "tenant", "permission", "owner", "want", "rule") {
+	for _, e := range p.mapping(n, "case", "name", "subject", "tenant", "permission", "id", "owner", "at", "want", "rule", "relation") {
 		given[e.key] = e.value
 		value, ok := p.scalar(e.value, e.key)
 		if !ok {
@@ -262,8 +267,12 @@ func (p *parser) testCase(n *yaml.Node) (c Case, ok bool) {
 		case "permission":
 			c.Permission = permissions.Permission(value)
 			p.check(e.value, checkPermission(c.Permission))
+		case "id":
+			c.ID = value
 		case "owner":
 			c.Owner = value
+		case "at":
+			c.At = p.time(e.value, value)
 		case "tenant":
 			c.Tenant = value
 			p.check(e.value, checkTenant(value))
@@ -278,6 +287,8 @@ func (p *parser) testCase(n *yaml.Node) (c Case, ok bool) {
 			}
 		case "rule":
 			c.Rule = value
+		case "relation":
+			c.Relation = value
 		}
 	}
 	if resolve(n).Kind != yaml.MappingNode {
@@ -300,7 +311,24 @@ func (p *parser) testCase(n *yaml.Node) (c Case, ok bool) {
 			p.check(rule, err)
 		}
 	}
+	if id := given["id"]; id != nil {
+		p.check(id, checkID(c.ID, c.Permission))
+	}
+	if relation := given["relation"]; relation != nil {
+		p.check(relation, checkRelation(c.Relation, c.Rule, c.ID))
+	}
 	return c, len(p.errs) == before
+}
+
+// time reads the value of n, an instant in RFC 3339 ("2026-12-04T12:00:00Z"),
+// recording a problem, and returning the zero time, when it is not one.
+func (p *parser) time(n *yaml.Node, value string) time.Time {
+	t, err := time.Parse(time.RFC3339, value)
+	if err != nil || t.IsZero() {
+		p.fail(n, "at: %q: want an instant in RFC 3339, such as %q", value, "2026-12-04T12:00:00Z")
+		return time.Time{}
+	}
+	return t
 }
 
 // prefix puts what before err's text, or returns nil.

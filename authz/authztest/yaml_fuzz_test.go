@@ -40,6 +40,13 @@ func FuzzParseTable(f *testing.F) {
 		"tenant: acme\nroles: {carol: [auditor]}\ntenant_roles: {globex: {alice: [member]}, '*': {ops: [operator]}}\n" +
 			"cases: [{subject: alice, tenant: acme/eu, permission: users:read, want: allow, rule: 'p, admin, *, users:*, any, allow'}]",
 		"tenant: '*'\ntenant_roles: {'': {a: [b]}, acme: [x], acme: {}}\ncases: [{subject: a, tenant: 'acme//eu', permission: p:r, want: deny}]",
+		"at: 2026-12-04T12:00:00Z\ncases:\n  - subject: carol\n    permission: posts:update\n    id: 42\n" +
+			"    at: 2026-12-04T18:00:00+01:00\n    want: allow\n    rule: p, editor, posts:update, any, allow\n" +
+			"    relation: g2, carol, editor, posts:42, until 2026-12-04T17:00:00Z\n",
+		"cases: [{subject: alice, permission: docs:read, id: 9, want: allow, relation: 'g2, red, viewer, folders:7'}]",
+		"cases: [{subject: a, permission: p:r, want: deny, rule: none, relation: 'g2, a, b, p:1', id: '*'}]",
+		"cases: [{subject: a, permission: p:r, want: deny, relation: 'g2, a, b, p:1, until x', at: 0001-01-01T00:00:00Z}]",
+		"at: [x]\ncases: [{subject: a, permission: p:r, want: deny, id: ~, relation: none, at: ~}]",
 		"", "~", "[]", "\xff", "!!binary AAAA",
 	} {
 		f.Add([]byte(seed))

@@ -113,17 +113,17 @@ func TestParseErrors(t *testing.T) {
 		{
 			name: "not a mapping",
 			data: lines("- subject: bob"),
-			want: []string{`t.yaml:1: table: want a mapping of name, tenant, roles, tenant_roles, cases, got a list`},
+			want: []string{`t.yaml:1: table: want a mapping of name, tenant, at, roles, tenant_roles, cases, got a list`},
 		},
 		{
 			name: "unknown top-level key",
 			data: append(lines("case:", "  - subject: bob"), withCase(valid...)...),
-			want: []string{`t.yaml:1: table: unknown key "case": want one of name, tenant, roles, tenant_roles, cases`},
+			want: []string{`t.yaml:1: table: unknown key "case": want one of name, tenant, at, roles, tenant_roles, cases`},
 		},
 		{
 			name: "unknown case key",
 			data: withCase(append(valid, "    subjet: alice")...),
-			want: []string{`t.yaml:5: case: unknown key "subjet": want one of name, subject, tenant, permission, owner, want, rule`},
+			want: []string{`t.yaml:5: case: unknown key "subjet": want one of name, subject, tenant, permission, id, owner, at, want, rule, relation`},
 		},
 		{
 			name: "key given twice",
@@ -227,7 +227,7 @@ func TestParseErrors(t *testing.T) {
 		{
 			name: "case not a mapping",
 			data: withCase("  - bob posts:read"),
-			want: []string{`t.yaml:2: case: want a mapping of name, subject, tenant, permission, owner, want, rule, got "bob posts:read"`},
+			want: []string{`t.yaml:2: case: want a mapping of name, subject, tenant, permission, id, owner, at, want, rule, relation, got "bob posts:read"`},
 		},
 		{
 			name: "roles not a mapping",
@@ -273,7 +273,7 @@ func TestParseErrors(t *testing.T) {
 				"    want: deny",
 			),
 			want: []string{
-				`t.yaml:1: table: unknown key "nmae": want one of name, tenant, roles, tenant_roles, cases`,
+				`t.yaml:1: table: unknown key "nmae": want one of name, tenant, at, roles, tenant_roles, cases`,
 				`t.yaml:4: permission: invalid permission: "posts:*": a request names one action, not "*"`,
 				`t.yaml:5: want: "maybe": use allow or deny`,
 				`t.yaml:6: subject: missing: who asks`,
@@ -350,4 +350,33 @@ scan:
 	assert.Equal(t, "bob posts:read owner alice", table.Cases[1].String())
 	_, err = authztest.Parse("policy_test.yaml", []byte(strings.Replace(string(data), "want: allow", "want: maybe", 1)))
 	assert.EqualError(t, err, `policy_test.yaml:17: want: "maybe": use allow or deny`)
+}
+
+// TestDocumentedRelationTable keeps the table of relations in the package
+// documentation true: it parses, and a policy with the relation it names
+// passes it.
+func TestDocumentedRelationTable(t *testing.T) {
+	t.Parallel()
+	doc, err := os.ReadFile("doc.go")
+	require.NoError(t, err)
+	_, after, found := strings.Cut(string(doc), "// table's at is the instant of the cases that give none:\n//\n")
+	require.True(t, found, "doc.go introduces its table of relations")
+	var yamlLines []string
+	for _, l := range strings.Split(after, "\n") {
+		text, ok := strings.CutPrefix(l, "//\t")
+		if !ok {
+			break
+		}
+		yamlLines = append(yamlLines, text)
+	}
+	table, err := authztest.Parse("relations.yaml", lines(yamlLines...))
+	require.NoError(t, err)
+	require.Len(t, table.Cases, 2)
+	clock := &authztest.Clock{}
+	e, err := authz.New(t.Context(), authz.WithClock(clock.Now), authz.WithPolicy(
+		"p, editor, posts:update, any, allow\ng2, carol, editor, posts:42, until 2026-12-04T17:00:00Z\n"))
+	require.NoError(t, err)
+	report, err := authztest.Evaluate(t.Context(), e, table, authztest.WithClock(clock))
+	require.NoError(t, err)
+	assert.Zero(t, report.Failed, "%v", report.Results)
 }
