@@ -11,9 +11,10 @@
 // Each finding names the check that made it, by a stable id:
 //
 //   - malformed (error): a line that does not parse: malformed CSV, a rule
-//     type other than "p" or "g", the wrong number of values, an invalid
-//     permission, an unknown scope or effect, a bad subject or role name.
-//     The policy does not load until it is fixed.
+//     type other than "p", "g", "g2" or "g3", the wrong number of values,
+//     an invalid permission, an unknown scope or effect, a bad subject or
+//     role name, a bad resource name or expiry. The policy does not load
+//     until it is fixed.
 //   - duplicate (warning): a rule written again; each later copy is
 //     reported, naming the first. Casbin keeps one copy, so removing the
 //     others changes nothing. Other checks look at the first copy only.
@@ -64,6 +65,36 @@
 //     the grant applies to nobody; most likely a misspelt tenant. A name
 //     some "g" line assigns is a role; a grant to any other name is a
 //     subject's own and is not reported.
+//   - expired (warning): a grant, role assignment or relation whose
+//     expiry ("until 2026-12-04T17:00:00Z") is not after the time of the
+//     lint (WithNow; default: the time Lint is called). Decisions ignore
+//     it and Engine.SweepExpired removes it: the line does nothing.
+//   - expiry-conflict (error): a grant, role assignment or relation
+//     written again with another expiry. The engine holds a rule once, so
+//     the policy does not load; reported at each later line, naming the
+//     first.
+//   - undefined-relation-role (warning): a relation ("g2, carol, ROLE,
+//     posts:42") to a role that grants nothing, itself or through the
+//     roles it holds, so the relation allows nothing; a close name that
+//     does grant something is suggested. A group named as a relation's
+//     subject ("g2, red, viewer, folders:7") grants what the relation's
+//     role does, so "g, alice, red" is not an undefined role when the
+//     relation's role grants something.
+//   - relation-type-mismatch (warning): a relation whose role grants
+//     something, but nothing on the resource's type, nor on a type that
+//     the policy's "g3" lines put inside resources of that type, however
+//     deep: no request the relation reaches names a permission the role
+//     grants. A role whose grants come through relations of its own is
+//     not judged. Parents an application adds later are not seen.
+//   - parent-conflict (error): a "g3" line giving a resource a second
+//     parent; a resource has one, so the policy does not load.
+//   - parent-cycle (error): resources inside one another ("g3, a:1, b:1"
+//     and "g3, b:1, a:1"), reported once, at the loop's first line, naming
+//     every line of it. The policy does not load.
+//   - parent-too-deep (error): a chain of parents longer than
+//     authz.MaxParentDepth above some resource: reported at the first
+//     line past the limit, naming the chain. The engine refuses such a
+//     chain, so the policy does not load.
 //
 // An error means the policy does not load or a rule in it does not do what
 // it says; a warning, that the policy works but something in it is
@@ -78,6 +109,11 @@
 // equal in their tenant too. Cycles and chains too deep are found across
 // tenants, as the engine refuses them: a role may not hold itself in any
 // tenant, even through assignments made in different ones.
+//
+// A line that expires is judged by the others only while it applies: a
+// deny given until Friday does not cancel an allow that runs on, nor does
+// an allow that ends first shadow one that does not, and a deny reached
+// through a role held until Friday cancels only allows that end by then.
 //
 // Lint treats all the lines it is given as one policy, in the order given.
 // To lint files that are separate policies, lint each on its own.

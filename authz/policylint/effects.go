@@ -2,6 +2,7 @@ package policylint
 
 import (
 	"fmt"
+	"time"
 
 	"github.com/gatehouse-go/gatehouse/authz"
 	"github.com/gatehouse-go/gatehouse/permissions"
@@ -19,8 +20,10 @@ func covers(b, a authz.Grant) bool {
 // role its subject holds within authz.MaxRoleDepth, covers: whoever the
 // allow applies to, the deny applies to as well, and deny wins. Under a
 // model with tenants the deny's tenant must cover the allow's, and the
-// roles count only where they are held everywhere the allow holds. It
-// returns the lines it reported.
+// roles count only where they are held everywhere the allow holds. The
+// deny, and the assignments that lead to it, must apply as long as the
+// allow does: one that expires first leaves the allow to take effect then.
+// It returns the lines it reported.
 func (l *linter) checkCancelled() map[*authz.PolicyLine]bool {
 	cancelled := map[*authz.PolicyLine]bool{}
 	holds := map[[2]string]map[string]step{}
@@ -35,8 +38,12 @@ func (l *linter) checkCancelled() map[*authz.PolicyLine]bool {
 		}
 		var deny *grantRule // the first in the policy
 		for name := range reached {
+			if !chainOutlives(reached, name, allow.Expires) {
+				continue
+			}
 			for i, g := range l.grantsOf[name] {
-				if g.Effect == authz.Deny && covers(g.Grant, allow.Grant) && (deny == nil || g.seq < deny.seq) {
+				if g.Effect == authz.Deny && covers(g.Grant, allow.Grant) && outlives(g.Expires, allow.Expires) &&
+					(deny == nil || g.seq < deny.seq) {
 					deny = &l.grantsOf[name][i]
 				}
 			}
@@ -59,7 +66,8 @@ func (l *linter) checkCancelled() map[*authz.PolicyLine]bool {
 }
 
 // checkShadowed reports each rule that another rule of the same subject
-// and effect covers, so that removing it changes no decision. Allows
+// and effect covers, and outlives, so that removing it changes no
+// decision. Allows
 // already reported as cancelled are skipped: that is the finding to fix.
 func (l *linter) checkShadowed(cancelled map[*authz.PolicyLine]bool) {
 	for _, g := range l.grants {
@@ -67,7 +75,7 @@ func (l *linter) checkShadowed(cancelled map[*authz.PolicyLine]bool) {
 			continue
 		}
 		for _, other := range l.grantsOf[g.Subject] {
-			if other.at == g.at || other.Effect != g.Effect || !covers(other.Grant, g.Grant) {
+			if other.at == g.at || other.Effect != g.Effect || !covers(other.Grant, g.Grant) || !outlives(other.Expires, g.Expires) {
 				continue
 			}
 			verb := "allows"
@@ -79,4 +87,15 @@ func (l *linter) checkShadowed(cancelled map[*authz.PolicyLine]bool) {
 			break
 		}
 	}
+}
+
+// chainOutlives reports whether every assignment on the shortest way to
+// name in reached applies as long as a line expiring at expires does.
+func chainOutlives(reached map[string]step, name string, expires time.Time) bool {
+	for _, a := range chain(reached, name) {
+		if !outlives(a.Expires, expires) {
+			return false
+		}
+	}
+	return true
 }

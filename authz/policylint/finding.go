@@ -34,6 +34,25 @@ const (
 	CheckRoleEmptyInTenant = "role-empty-in-tenant"
 	// CheckMemberlessTenant reports a grant in a tenant nobody belongs to.
 	CheckMemberlessTenant = "memberless-tenant"
+	// CheckExpired reports a grant, role assignment or relation whose
+	// expiry has passed.
+	CheckExpired = "expired"
+	// CheckExpiryConflict reports a rule written twice with different
+	// expiries.
+	CheckExpiryConflict = "expiry-conflict"
+	// CheckUndefinedRelationRole reports a relation to a role that grants
+	// nothing.
+	CheckUndefinedRelationRole = "undefined-relation-role"
+	// CheckRelationTypeMismatch reports a relation whose role grants
+	// nothing on the resource's type, nor on what can be inside it.
+	CheckRelationTypeMismatch = "relation-type-mismatch"
+	// CheckParentConflict reports a resource given a second parent.
+	CheckParentConflict = "parent-conflict"
+	// CheckParentCycle reports resources inside one another.
+	CheckParentCycle = "parent-cycle"
+	// CheckParentTooDeep reports a chain of parents longer than
+	// authz.MaxParentDepth.
+	CheckParentTooDeep = "parent-too-deep"
 )
 
 // Checks returns the id of every check, in the order the package
@@ -42,7 +61,9 @@ func Checks() []string {
 	return []string{
 		CheckMalformed, CheckDuplicate, CheckUndefinedRole, CheckCycle,
 		CheckTooDeep, CheckCancelled, CheckShadowed, CheckCaseMismatch,
-		CheckRoleEmptyInTenant, CheckMemberlessTenant,
+		CheckRoleEmptyInTenant, CheckMemberlessTenant, CheckExpired, CheckExpiryConflict,
+		CheckUndefinedRelationRole, CheckRelationTypeMismatch, CheckParentConflict,
+		CheckParentCycle, CheckParentTooDeep,
 	}
 }
 
@@ -77,9 +98,13 @@ func (f Finding) String() string {
 }
 
 // Severity returns how much f matters, which follows from its check:
-// malformed, cycle, too-deep and cancelled are errors, the others warnings.
+// malformed, cycle, too-deep, cancelled, expiry-conflict, parent-conflict,
+// parent-cycle and parent-too-deep are errors, the others warnings.
 func (f Finding) Severity() Severity {
-	if slices.Contains([]string{CheckMalformed, CheckCycle, CheckTooDeep, CheckCancelled}, f.Check) {
+	if slices.Contains([]string{
+		CheckMalformed, CheckCycle, CheckTooDeep, CheckCancelled,
+		CheckExpiryConflict, CheckParentConflict, CheckParentCycle, CheckParentTooDeep,
+	}, f.Check) {
 		return SeverityError
 	}
 	return SeverityWarning

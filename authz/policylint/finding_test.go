@@ -29,6 +29,13 @@ func TestFindingSeverity(t *testing.T) {
 		{policylint.CheckCancelled, policylint.SeverityError},
 		{policylint.CheckShadowed, policylint.SeverityWarning},
 		{policylint.CheckCaseMismatch, policylint.SeverityWarning},
+		{policylint.CheckExpired, policylint.SeverityWarning},
+		{policylint.CheckExpiryConflict, policylint.SeverityError},
+		{policylint.CheckUndefinedRelationRole, policylint.SeverityWarning},
+		{policylint.CheckRelationTypeMismatch, policylint.SeverityWarning},
+		{policylint.CheckParentConflict, policylint.SeverityError},
+		{policylint.CheckParentCycle, policylint.SeverityError},
+		{policylint.CheckParentTooDeep, policylint.SeverityError},
 	}
 	for _, tt := range tests {
 		assert.Equal(t, tt.want, policylint.Finding{Check: tt.check}.Severity(), tt.check)
@@ -40,6 +47,8 @@ func TestChecksAreStable(t *testing.T) {
 	assert.Equal(t, []string{
 		"malformed", "duplicate", "undefined-role", "cycle",
 		"too-deep", "cancelled", "shadowed", "case-mismatch",
-		"role-empty-in-tenant", "memberless-tenant",
+		"role-empty-in-tenant", "memberless-tenant", "expired", "expiry-conflict",
+		"undefined-relation-role", "relation-type-mismatch", "parent-conflict",
+		"parent-cycle", "parent-too-deep",
 	}, policylint.Checks())
 }

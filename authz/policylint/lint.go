@@ -7,6 +7,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/gatehouse-go/gatehouse/authz"
 )
@@ -14,10 +15,11 @@ import (
 // Lint returns every finding in lines, sorted by source then line then
 // check. lines are one policy in the order it is read, as authz.ScanPolicy
 // returns them; Lint does not modify them. A policy with nothing to report
-// gives no findings.
-func Lint(lines []authz.PolicyLine) []Finding {
-	l := newLinter(lines)
-	undefined := l.checkUndefinedRoles()
+// gives no findings. Lines that expire are judged as of the time Lint is
+// called, or the one WithNow gives.
+func Lint(lines []authz.PolicyLine, opts ...Option) []Finding {
+	l := newLinter(lines, newConfig(opts))
+	undefined, granting := l.checkUndefinedRoles()
 	loops, inLoop := l.loops()
 	l.checkRolesInTenants(undefined, inLoop)
 	l.checkMemberlessTenants()
@@ -26,6 +28,9 @@ func Lint(lines []authz.PolicyLine) []Finding {
 	l.checkTooDeep(inLoop)
 	cancelled := l.checkCancelled()
 	l.checkShadowed(cancelled)
+	l.checkExpired()
+	l.checkRelations(granting)
+	l.checkParents()
 	slices.SortStableFunc(l.findings, func(a, b Finding) int {
 		return cmp.Or(cmp.Compare(a.Source, b.Source), cmp.Compare(a.Line, b.Line), cmp.Compare(a.Check, b.Check))
 	})
@@ -48,14 +53,31 @@ type assignment struct {
 	seq int
 }
 
+// relationRule is the first copy of a "g2" line.
+type relationRule struct {
+	authz.Relation
+	at *authz.PolicyLine
+}
+
+// parentRule is the first copy of a "g3" line.
+type parentRule struct {
+	authz.ResourceParent
+	at *authz.PolicyLine
+}
+
 // linter is one policy being linted: the first copy of each rule, indexed
 // for the checks, and the findings so far.
 type linter struct {
-	// rules holds the first copy of every rule, in policy order; grants
-	// and assignments the same, by kind.
+	// now is the instant lines that expire are judged at.
+	now time.Time
+	// rules holds the first copy of every grant and role assignment, in
+	// policy order; grants and assignments the same, by kind; relations
+	// and parents the first copy of each of their lines.
 	rules       []*authz.PolicyLine
 	grants      []grantRule
 	assignments []assignment
+	relations   []relationRule
+	parents     []parentRule
 	// grantsOf holds the grants of each subject or role, in policy order.
 	grantsOf map[string][]grantRule
 	// held holds the assignments each name is the member of, in policy
@@ -64,44 +86,91 @@ type linter struct {
 	findings []Finding
 }
 
-// newLinter reports the malformed and duplicate lines and indexes the
-// first copy of every other rule.
-func newLinter(lines []authz.PolicyLine) *linter {
-	l := &linter{grantsOf: map[string][]grantRule{}, held: map[string][]assignment{}}
-	firstGrant := map[authz.Grant]*authz.PolicyLine{}
-	firstRole := map[authz.RoleAssignment]*authz.PolicyLine{}
+// newLinter reports the malformed and duplicate lines, and the rules
+// written again with another expiry, and indexes the first copy of every
+// other rule.
+func newLinter(lines []authz.PolicyLine, cfg config) *linter {
+	l := &linter{now: cfg.now, grantsOf: map[string][]grantRule{}, held: map[string][]assignment{}}
+	// Rules by their line, so that a copy is found, and by what they say
+	// without their expiry, so that a copy with another expiry is.
+	firstLine := map[string]*authz.PolicyLine{}
+	firstRule := map[any]*authz.PolicyLine{}
+	again := func(at *authz.PolicyLine, rule any) bool {
+		line := canonical(at)
+		if first, ok := firstLine[line]; ok {
+			l.report(at, CheckDuplicate, "%s is a duplicate of %s", at.Text, ref(at, first))
+			return true
+		}
+		if first, ok := firstRule[rule]; ok {
+			l.report(at, CheckExpiryConflict, "%s is %s with another expiry (%s); the engine keeps a rule once, "+
+				"so the policy does not load: keep the line with the expiry meant", at.Text, ref(at, first), first.Text)
+			return true
+		}
+		firstLine[line], firstRule[rule] = at, at
+		return false
+	}
 	for i := range lines {
 		at := &lines[i]
 		switch {
 		case at.Err != nil:
 			l.reportMalformed(at)
 		case at.Grant != nil:
-			if first, ok := firstGrant[*at.Grant]; ok {
-				l.report(at, CheckDuplicate, "%s is a duplicate of %s", at.Text, ref(at, first))
+			key := *at.Grant
+			key.Expires = time.Time{}
+			if again(at, key) {
 				continue
 			}
-			firstGrant[*at.Grant] = at
 			l.rules = append(l.rules, at)
 			g := grantRule{*at.Grant, at, i}
 			l.grants = append(l.grants, g)
 			l.grantsOf[g.Subject] = append(l.grantsOf[g.Subject], g)
 		case at.Role != nil:
-			if first, ok := firstRole[*at.Role]; ok {
-				l.report(at, CheckDuplicate, "%s is a duplicate of %s", at.Text, ref(at, first))
+			key := *at.Role
+			key.Expires = time.Time{}
+			if again(at, key) {
 				continue
 			}
-			firstRole[*at.Role] = at
 			l.rules = append(l.rules, at)
 			a := assignment{*at.Role, at, i}
 			l.assignments = append(l.assignments, a)
 			l.held[a.Member] = append(l.held[a.Member], a)
+		case at.Relation != nil:
+			key := *at.Relation
+			key.Expires = time.Time{}
+			if again(at, key) {
+				continue
+			}
+			l.relations = append(l.relations, relationRule{*at.Relation, at})
+		case at.Parent != nil:
+			if again(at, *at.Parent) {
+				continue
+			}
+			l.parents = append(l.parents, parentRule{*at.Parent, at})
 		}
 	}
 	return l
 }
 
+// canonical returns the rule of a line that parsed as the policy writes
+// it, so that two spellings of one rule are one: "p,user,posts:read,own,allow"
+// and "p, user, posts:read, own, allow".
+func canonical(at *authz.PolicyLine) string {
+	switch {
+	case at.Grant != nil:
+		return at.Grant.String()
+	case at.Role != nil:
+		return at.Role.String()
+	case at.Relation != nil:
+		return at.Relation.String()
+	case at.Parent != nil:
+		return at.Parent.String()
+	}
+	return at.Text
+}
+
 // reportMalformed reports a line that does not parse. A role assigned to
-// itself parses but is refused as a cycle, and is reported as one.
+// itself parses but is refused as a cycle, and is reported as one; so is
+// a resource inside itself.
 func (l *linter) reportMalformed(at *authz.PolicyLine) {
 	reason := at.Err.Error()
 	if at.Err.Err != nil {
@@ -110,6 +179,9 @@ func (l *linter) reportMalformed(at *authz.PolicyLine) {
 	check := CheckMalformed
 	if errors.Is(at.Err, authz.ErrCycle) {
 		check = CheckCycle
+		if kind, _, _ := strings.Cut(at.Text, ","); strings.TrimSpace(kind) == "g3" {
+			check = CheckParentCycle
+		}
 	}
 	l.report(at, check, "%s: %s", at.Text, reason)
 }

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -29,6 +30,8 @@ type lintCase struct {
 	name   string
 	policy string
 	want   []want
+	// now, when set, is the instant the policy is linted at.
+	now time.Time
 }
 
 // runLintCases lints each case's policy as "team.csv" and checks that the
@@ -38,7 +41,11 @@ func runLintCases(t *testing.T, cases []lintCase) {
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
-			got := policylint.Lint(authz.ScanPolicy("team.csv", tc.policy))
+			var opts []policylint.Option
+			if !tc.now.IsZero() {
+				opts = append(opts, policylint.WithNow(tc.now))
+			}
+			got := policylint.Lint(authz.ScanPolicy("team.csv", tc.policy), opts...)
 			require.Len(t, got, len(tc.want), "findings: %v", got)
 			for i, w := range tc.want {
 				assert.Equal(t, "team.csv", got[i].Source, "finding %d", i)

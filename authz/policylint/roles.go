@@ -10,14 +10,19 @@ import (
 
 // checkUndefinedRoles reports each assignment of a role that grants
 // nothing, itself or through the roles it holds, and returns the lines it
-// reported.
-func (l *linter) checkUndefinedRoles() map[*authz.PolicyLine]bool {
-	// A name grants something if it has a grant or holds a name that does:
-	// spread from the names with grants down to their members.
-	granting := map[string]bool{}
+// reported and the names that do grant something.
+func (l *linter) checkUndefinedRoles() (undefined map[*authz.PolicyLine]bool, granting map[string]bool) {
+	// A name grants something if it has a grant, holds a name that does,
+	// or holds a relation to a role that does — a group whose members
+	// share a role on one resource: spread from the names with grants down
+	// to their members, and to the subjects of relations to them.
+	granting = map[string]bool{}
 	holders := map[string][]string{}
 	for _, a := range l.assignments {
 		holders[a.Role] = append(holders[a.Role], a.Member)
+	}
+	for _, r := range l.relations {
+		holders[r.Role] = append(holders[r.Role], r.Subject)
 	}
 	var queue []string
 	for _, g := range l.grants {
@@ -37,7 +42,7 @@ func (l *linter) checkUndefinedRoles() map[*authz.PolicyLine]bool {
 		}
 	}
 
-	undefined := map[*authz.PolicyLine]bool{}
+	undefined = map[*authz.PolicyLine]bool{}
 	for _, a := range l.assignments {
 		if granting[a.Role] {
 			continue
@@ -49,7 +54,7 @@ func (l *linter) checkUndefinedRoles() map[*authz.PolicyLine]bool {
 		}
 		l.report(a.at, CheckUndefinedRole, "%s", msg)
 	}
-	return undefined
+	return undefined, granting
 }
 
 // checkCycles reports each loop once, at its first assignment.
