@@ -95,8 +95,9 @@ func openRequests(stdin io.Reader, path string) (io.ReadCloser, string, error) {
 }
 
 // decideRequestLine decides the request one line of a requests file
-// writes, "subject,permission,tenant,owner", and returns the answer line:
-// "allow" or "deny", then the deciding rule or "no rule".
+// writes, "subject,permission,tenant,owner,id", and returns the answer
+// line: "allow" or "deny", then the deciding rule or "no rule", and the
+// relation it applied through, if it did.
 func decideRequestLine(ctx context.Context, e *authz.Engine, line string) (string, error) {
 	r := csv.NewReader(strings.NewReader(line))
 	r.TrimLeadingSpace = true
@@ -109,30 +110,36 @@ func decideRequestLine(ctx context.Context, e *authz.Engine, line string) (strin
 		}
 		return "", fmt.Errorf("malformed CSV: %w", err)
 	}
-	if len(fields) < 2 || len(fields) > 4 {
-		return "", fmt.Errorf("%q: want subject,permission,tenant,owner (tenant and owner may be empty), got %d values",
+	if len(fields) < 2 || len(fields) > 5 {
+		return "", fmt.Errorf("%q: want subject,permission,tenant,owner,id (tenant, owner and id may be empty), got %d values",
 			line, len(fields))
 	}
-	fields = append(fields, "", "")[:4]
-	subject, permission, tenant, owner := fields[0], fields[1], fields[2], fields[3]
+	fields = append(fields, "", "", "")[:5]
+	subject, permission, tenant, owner, id := fields[0], fields[1], fields[2], fields[3], fields[4]
 	if subject == "" {
-		return "", fmt.Errorf("%q: no subject: want subject,permission,tenant,owner", line)
+		return "", fmt.Errorf("%q: no subject: want subject,permission,tenant,owner,id", line)
 	}
 	perm, err := permissions.ParseRequest(permission)
 	if err != nil {
 		return "", fmt.Errorf("%q: %w", line, err)
 	}
+	if err := checkResourceID(perm, id); err != nil {
+		return "", fmt.Errorf("%q: id: %w", line, err)
+	}
 	if tenant != "" && !e.Tenanted() {
 		return "", fmt.Errorf("%q: tenant %q, but the model has no tenants: leave the tenant empty, "+
 			"or give a model with tenants with --model FILE (--model %s for gatehouse's)", line, tenant, tenantModelName)
 	}
-	d, err := e.Decide(ctx, authz.Request{Subject: subject, Tenant: tenant, Permission: perm, Resource: authz.Resource{Owner: owner}})
+	d, err := e.Decide(ctx, authz.Request{Subject: subject, Tenant: tenant, Permission: perm, Resource: authz.Resource{ID: id, Owner: owner}})
 	if err != nil {
 		return "", fmt.Errorf("%q: %w", line, err)
 	}
 	rule := "no rule"
 	if d.Matched() {
 		rule = d.Rule.String()
+	}
+	if d.Relation.Subject != "" {
+		rule += " through " + d.Relation.String()
 	}
 	return verdict(d.Allowed) + " " + rule, nil
 }

@@ -52,6 +52,20 @@ func TestCheckRequests(t *testing.T) {
 			},
 		},
 		{
+			name: "ids, with the relation each rule applied through",
+			args: []string{"--policy", "testdata/relations.csv", "--requests", "testdata/relation_requests.csv"},
+			want: []string{
+				"allow p, editor, posts:update, any, allow through g2, carol, editor, posts:42",
+				"deny no rule", // another post
+				"deny no rule", // no post at all
+				"deny no rule", // erin's relation has expired
+				`allow p, viewer, docs:read, any, allow through g2, red, viewer, folders:7`, // alice is in red; docs:9 in folders:7
+				`allow p, viewer, docs:read, any, allow through g2, dan, viewer, folders:1`, // two parents up
+				"deny p, blocked, posts:update, any, deny through g2, gus, blocked, posts:42",
+				"allow p, user, posts:update, own, allow", // bob's own post, through no relation
+			},
+		},
+		{
 			name: "standard input, quoted fields, blank lines and comments",
 			args: []string{"--requests", "-"}, stdin: "\n# who,what\n\"moderator\",posts:delete,,bob\n\n  mallory,posts:delete\n",
 			want: []string{"allow p, moderator, posts:delete, any, allow", "deny no rule"},
@@ -85,14 +99,15 @@ func TestCheckRequestsRefusesMalformedLinesAndDecidesNothing(t *testing.T) {
 		{
 			name: "every bad line, by file and line",
 			args: []string{"--requests", "-"},
-			stdin: "bob\nbob,posts:*\n,posts:read\nbob,posts:read,,bob,extra\nbob,\"posts:read\n" +
-				"moderator,posts:delete\n",
+			stdin: "bob\nbob,posts:*\n,posts:read\nbob,posts:read,,bob,42,extra\nbob,\"posts:read\n" +
+				"moderator,posts:delete\nbob,posts:read,,,4*2\n",
 			want: []string{
-				`standard input:1: "bob": want subject,permission,tenant,owner`,
+				`standard input:1: "bob": want subject,permission,tenant,owner,id`,
 				`standard input:2: "bob,posts:*": invalid permission`,
 				`standard input:3: ",posts:read": no subject`,
-				`standard input:4: "bob,posts:read,,bob,extra": want subject,permission,tenant,owner (tenant and owner may be empty), got 5 values`,
+				`standard input:4: "bob,posts:read,,bob,42,extra": want subject,permission,tenant,owner,id (tenant, owner and id may be empty), got 6 values`,
 				`standard input:5: malformed CSV`,
+				`standard input:7: "bob,posts:read,,,4*2": id: invalid resource: id "4*2" contains "*"`,
 			},
 		},
 		{
@@ -118,7 +133,7 @@ func TestCheckRequestsRefusesMalformedLinesAndDecidesNothing(t *testing.T) {
 
 func TestCheckRequestsRefusesFlagsOfOneRequest(t *testing.T) {
 	t.Parallel()
-	for _, flag := range []string{"--subject", "--permission", "--owner", "--tenant"} {
+	for _, flag := range []string{"--subject", "--permission", "--owner", "--id", "--tenant"} {
 		r := cli(t, "check", "--requests", "testdata/requests.csv", flag, "x")
 		assert.Equal(t, exitError, r.code, r)
 		assert.Contains(t, r.stderr, flag+" and --requests are exclusive", r)

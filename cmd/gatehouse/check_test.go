@@ -51,6 +51,28 @@ func TestCheck(t *testing.T) {
 			wantCode: exitOK, want: []string{"allow", `allowed by rule "p, user, posts:read, own, allow"`},
 		},
 		{
+			name: "a relation on the resource", args: []string{"--policy", "testdata/relations.csv", "--subject", "carol", "--permission", "posts:update", "--id", "42"},
+			wantCode: exitOK, want: []string{"allow", `allowed by rule "p, editor, posts:update, any, allow" through relation "g2, carol, editor, posts:42"`},
+		},
+		{
+			name: "a relation on a parent", args: []string{"--policy", "testdata/relations.csv", "--subject", "alice", "--permission", "docs:read", "--id", "9"},
+			wantCode: exitOK,
+			want:     []string{"allow", `allowed by rule "p, viewer, docs:read, any, allow" through relation "g2, red, viewer, folders:7" ("docs:9" is inside "folders:7")`},
+		},
+		{
+			name: "no relation on another resource", args: []string{"--policy", "testdata/relations.csv", "--subject", "carol", "--permission", "posts:update", "--id", "43"},
+			wantCode: exitNo, want: []string{"deny", `denied: no rule grants "posts:update" to "carol" on resource "43" with no owner`},
+		},
+		{
+			name: "an expired relation", args: []string{"--policy", "testdata/relations.csv", "--subject", "erin", "--permission", "posts:update", "--id", "42"},
+			wantCode: exitNo, want: []string{"deny", `denied: no rule grants "posts:update" to "erin" on resource "42" with no owner`},
+		},
+		{
+			name: "one that has not expired", args: []string{"--policy", "testdata/relations.csv", "--subject", "frank", "--permission", "posts:update", "--id", "42"},
+			wantCode: exitOK,
+			want:     []string{"allow", `allowed by rule "p, editor, posts:update, any, allow" through relation "g2, frank, editor, posts:42, until 2999-01-01T00:00:00Z"`},
+		},
+		{
 			name: "flags after a stray --", args: []string{"--subject", "moderator", "--permission", "users:read", "--"},
 			wantCode: exitOK, want: []string{"allow", `allowed by rule "p, moderator, users:read, any, allow"`},
 		},
@@ -72,4 +94,17 @@ func TestCheckRefusesAMalformedSubject(t *testing.T) {
 	assert.Equal(t, exitError, r.code, r)
 	assert.Empty(t, r.stdout, r)
 	assert.Contains(t, r.stderr, `gatehouse: invalid subject: subject " bob" has surrounding spaces`, r)
+}
+
+func TestCheckRefusesAMalformedID(t *testing.T) {
+	t.Parallel()
+	for id, want := range map[string]string{
+		"4,2": `gatehouse check: --id: invalid resource: invalid subject: resource id "4,2" contains ','`,
+		"*":   `gatehouse check: --id: invalid resource: id "*" contains "*"`,
+	} {
+		r := cli(t, "check", "--policy", "testdata/relations.csv", "--subject", "carol", "--permission", "posts:update", "--id", id)
+		assert.Equal(t, exitError, r.code, r)
+		assert.Empty(t, r.stdout, r)
+		assert.Contains(t, r.stderr, want, r)
+	}
 }

@@ -30,10 +30,12 @@
 //	gatehouse check --model tenants --policy tenants.csv --subject alice --tenant acme --permission users:invite
 //
 // "gatehouse check --requests FILE" decides one request a line, CSV
-// "subject,permission,tenant,owner", and prints one answer a line, "allow"
-// or "deny" and the deciding rule, for CI pipelines and for comparing two
-// policies; it exits 0 when every line was decided, whatever the answers,
-// and 2, printing no answer, when a line is malformed.
+// "subject,permission,tenant,owner,id" (files of four columns read as
+// before), and prints one answer a line, "allow" or "deny" and the
+// deciding rule, with the relation it applied through if it did, for CI
+// pipelines and for comparing two policies; it exits 0 when every line
+// was decided, whatever the answers, and 2, printing no answer, when a
+// line is malformed.
 //
 // Every command that succeeds says so in at least one line. Lists — roles,
 // permissions, policy list and export — print only their items on standard
