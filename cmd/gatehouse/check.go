@@ -41,7 +41,8 @@ func runCheck(ctx context.Context, s streams, args []string) int {
 		`gatehouse check --model tenants --policy tenants.csv --subject alice \
       --tenant acme --permission users:invite`,
 		`gatehouse check --database "$DSN" --subject bob --permission users:read`,
-		"gatehouse check --policy policy.csv --subject carol --permission posts:update --id 42",
+		`gatehouse check --policy policy.csv --subject carol \
+      --permission posts:update --id 42`,
 		"gatehouse check --model tenants --policy tenants.csv --requests requests.csv")
 	var src sourceFlags
 	src.register(fs, true)

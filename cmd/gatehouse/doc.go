@@ -4,6 +4,8 @@
 //	go install github.com/gatehouse-go/gatehouse/cmd/gatehouse@latest
 //
 //	gatehouse check --subject bob --permission posts:delete --owner bob
+//	gatehouse who-can --policy policy.csv posts:update posts:42
+//	gatehouse what-can --policy policy.csv carol posts:42
 //	gatehouse test --coverage policy_test.yaml
 //	gatehouse lint --policy policy.csv
 //	gatehouse graph --format mermaid
@@ -36,6 +38,15 @@
 // pipelines and for comparing two policies; it exits 0 when every line
 // was decided, whatever the answers, and 2, printing no answer, when a
 // line is malformed.
+//
+// Relations ("g2, carol, editor, posts:42": carol holds editor on the post
+// 42 alone) and parents ("g3, docs:9, folders:7") apply to requests about
+// one resource: check takes its id (--id 42, or a fifth column in a
+// requests file); "gatehouse who-can PERMISSION RESOURCE" lists who may,
+// and "gatehouse what-can SUBJECT RESOURCE" what a subject may do, each
+// answer with the rule and relation behind it, in tab-separated columns.
+// A line may expire, "until 2026-12-04T17:00:00Z" last: decisions ignore
+// it from then on.
 //
 // Every command that succeeds says so in at least one line. Lists — roles,
 // permissions, policy list and export — print only their items on standard

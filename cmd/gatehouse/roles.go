@@ -121,6 +121,10 @@ func unmentioned(ctx context.Context, e *authz.Engine, subject string) (string, 
 	for _, g := range p.Grants {
 		add(g.Subject)
 	}
+	for _, r := range p.Relations {
+		add(r.Subject)
+		add(r.Role)
+	}
 	if seen[subject] {
 		return "", nil
 	}

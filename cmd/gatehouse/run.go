@@ -52,6 +52,8 @@ func commands() []command {
 		{"roles", "list the roles a subject holds, directly or inherited", runRoles},
 		{"permissions", "list the grants that apply to a subject, denies marked", runPermissions},
 		{"tenants", "list the tenants a subject has roles or grants in", runTenants},
+		{"who-can", "list who may perform a permission on a resource, and why", runWhoCan},
+		{"what-can", "list what a subject may do to a resource, and why", runWhatCan},
 		{"graph", "draw role inheritance and grants as Graphviz DOT or Mermaid", runGraph},
 		{"policy", "list, export, import and edit the policy of a database", runPolicy},
 		{"version", "print the version of gatehouse and of Go that built it", runVersion},
@@ -142,6 +144,7 @@ they use the live policy of that database.
 
 Examples:
   gatehouse check --subject bob --permission posts:delete --owner carol
+  gatehouse who-can --policy policy.csv posts:update posts:42
   gatehouse lint --policy policy.csv
   gatehouse policy grant --database sqlite:app.db --subject editor \
       --permission pages:update
