@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io"
 	"strings"
+	"time"
 
 	"github.com/gatehouse-go/gatehouse/authz"
 )
@@ -13,9 +14,13 @@ const graphAbout = `
 Draws the policy: role inheritance, an edge from each member to the role
 it holds ("g, moderator, user": moderator → user), and grants, an edge from
 each subject or role to "permission (scope)". Deny grants are drawn red
-and dashed. The output is Graphviz DOT source (render it with
-"dot -Tsvg") or a Mermaid flowchart (paste it into Markdown); every name is
-quoted, so any policy renders.
+and dashed. Relations are an edge from the subject or group to the role it
+holds on one resource, labelled with the resource ("g2, carol, editor,
+posts:42": carol → editor, "on posts:42"), and parents an edge from a
+resource to the one it is inside ("g3, docs:9, folders:7": docs:9 →
+folders:7); a line that expires has its expiry in its label. The output
+is Graphviz DOT source (render it with "dot -Tsvg") or a Mermaid flowchart
+(paste it into Markdown); every name is quoted, so any policy renders.
 
 Exit status: 0 drawn, 2 the policy is malformed.`
 
@@ -68,10 +73,14 @@ type policyGraph struct {
 	targets  []string
 	inherits []authz.RoleAssignment
 	grants   []authz.Grant
+	// resources are the resources parents name, as "posts:42".
+	resources []string
+	relations []authz.Relation
+	parents   []authz.ResourceParent
 }
 
 func newPolicyGraph(p authz.Policy) policyGraph {
-	g := policyGraph{inherits: p.Roles, grants: p.Grants}
+	g := policyGraph{inherits: p.Roles, grants: p.Grants, relations: p.Relations, parents: p.Parents}
 	seenPrincipal, seenTarget := map[string]bool{}, map[string]bool{}
 	principal := func(name string) {
 		if !seenPrincipal[name] {
@@ -90,6 +99,19 @@ func newPolicyGraph(p authz.Policy) policyGraph {
 			g.targets = append(g.targets, t)
 		}
 	}
+	for _, r := range p.Relations {
+		principal(r.Subject)
+		principal(r.Role)
+	}
+	seenResource := map[string]bool{}
+	for _, link := range p.Parents {
+		for _, name := range []string{link.Resource, link.Parent} {
+			if !seenResource[name] {
+				seenResource[name] = true
+				g.resources = append(g.resources, name)
+			}
+		}
+	}
 	return g
 }
 
@@ -98,15 +120,33 @@ func targetLabel(g authz.Grant) string {
 	return fmt.Sprintf("%s (%s)", g.Permission, g.Scope)
 }
 
+// Edge labels: what a line does, and until when if it expires.
+func grantLabel(g authz.Grant) string             { return withExpiry(string(g.Effect), g.Expires) }
+func inheritsLabel(a authz.RoleAssignment) string { return withExpiry("inherits", a.Expires) }
+func relationLabel(r authz.Relation) string       { return withExpiry("on "+r.Resource, r.Expires) }
+
+// parentLabel labels the edge from a resource to its parent.
+const parentLabel = "inside"
+
+// withExpiry follows label with the line's expiry, when it has one.
+func withExpiry(label string, expires time.Time) string {
+	if expires.IsZero() {
+		return label
+	}
+	return label + " " + authz.ExpiryValue(expires)
+}
+
 // DOT node ids keep principals and targets apart whatever their names: a
 // subject may be called "posts:read (own)". Mermaid's are generated, its
 // syntax being too rich to quote names into ids.
 func dotPrincipal(name string) string { return dotQuote("subject:" + name) }
 func dotTarget(label string) string   { return dotQuote("permission:" + label) }
+func dotResource(name string) string  { return dotQuote("resource:" + name) }
 func dotQuote(s string) string        { return `"` + dotEscaper.Replace(s) + `"` }
 func mermaidQuote(s string) string    { return `"` + mermaidEscaper.Replace(s) + `"` }
 func mermaidPrincipal(i int) string   { return fmt.Sprintf("s%d", i) }
 func mermaidTarget(i int) string      { return fmt.Sprintf("p%d", i) }
+func mermaidResource(i int) string    { return fmt.Sprintf("r%d", i) }
 
 // indexOf maps each of names to its position.
 func indexOf(names []string) map[string]int {
@@ -143,19 +183,41 @@ func writeDOT(w io.Writer, g policyGraph) {
 	for _, label := range g.targets {
 		fmt.Fprintf(w, "\t%s [label=%s, shape=ellipse];\n", dotTarget(label), dotQuote(label))
 	}
+	if len(g.resources) > 0 {
+		fmt.Fprintln(w)
+		fmt.Fprintln(w, "\t// Resources that are inside others, or hold others.")
+		for _, name := range g.resources {
+			fmt.Fprintf(w, "\t%s [label=%s, shape=folder];\n", dotResource(name), dotQuote(name))
+		}
+	}
 	fmt.Fprintln(w)
 	fmt.Fprintln(w, "\t// Role inheritance: member -> role.")
 	for _, a := range g.inherits {
-		fmt.Fprintf(w, "\t%s -> %s [arrowhead=empty, label=\"inherits\"];\n", dotPrincipal(a.Member), dotPrincipal(a.Role))
+		fmt.Fprintf(w, "\t%s -> %s [arrowhead=empty, label=%s];\n", dotPrincipal(a.Member), dotPrincipal(a.Role), dotQuote(inheritsLabel(a)))
 	}
 	fmt.Fprintln(w)
 	fmt.Fprintln(w, "\t// Grants: subject or role -> permission.")
 	for _, grant := range g.grants {
-		attrs := `[color="darkgreen", label="allow"]`
+		attrs := `[color="darkgreen", label=` + dotQuote(grantLabel(grant)) + `]`
 		if grant.Effect == authz.Deny {
-			attrs = `[color="red", fontcolor="red", style=dashed, label="deny"]`
+			attrs = `[color="red", fontcolor="red", style=dashed, label=` + dotQuote(grantLabel(grant)) + `]`
 		}
 		fmt.Fprintf(w, "\t%s -> %s %s;\n", dotPrincipal(grant.Subject), dotTarget(targetLabel(grant)), attrs)
+	}
+	if len(g.relations) > 0 {
+		fmt.Fprintln(w)
+		fmt.Fprintln(w, "\t// Relations: subject or group -> the role it holds on one resource.")
+		for _, r := range g.relations {
+			fmt.Fprintf(w, "\t%s -> %s [color=\"blue\", fontcolor=\"blue\", arrowhead=empty, label=%s];\n",
+				dotPrincipal(r.Subject), dotPrincipal(r.Role), dotQuote(relationLabel(r)))
+		}
+	}
+	if len(g.parents) > 0 {
+		fmt.Fprintln(w)
+		fmt.Fprintln(w, "\t// Parents: resource -> the resource it is inside.")
+		for _, link := range g.parents {
+			fmt.Fprintf(w, "\t%s -> %s [style=dotted, label=%s];\n", dotResource(link.Resource), dotResource(link.Parent), dotQuote(parentLabel))
+		}
 	}
 	fmt.Fprintln(w, "}")
 }
@@ -163,7 +225,7 @@ func writeDOT(w io.Writer, g policyGraph) {
 // writeMermaid draws g as a Mermaid flowchart. Node ids are generated
 // (s0, p0) and names are quoted labels, so no name is read as syntax.
 func writeMermaid(w io.Writer, g policyGraph) {
-	principals, targets := indexOf(g.principals), indexOf(g.targets)
+	principals, targets, resources := indexOf(g.principals), indexOf(g.targets), indexOf(g.resources)
 	fmt.Fprintln(w, "flowchart LR")
 	for i, name := range g.principals {
 		fmt.Fprintf(w, "\t%s[%s]\n", mermaidPrincipal(i), mermaidQuote(name))
@@ -171,23 +233,45 @@ func writeMermaid(w io.Writer, g policyGraph) {
 	for i, label := range g.targets {
 		fmt.Fprintf(w, "\t%s([%s])\n", mermaidTarget(i), mermaidQuote(label))
 	}
+	for i, name := range g.resources {
+		fmt.Fprintf(w, "\t%s[/%s/]\n", mermaidResource(i), mermaidQuote(name))
+	}
 	edge := 0
 	for _, a := range g.inherits {
-		fmt.Fprintf(w, "\t%s -->|inherits| %s\n", mermaidPrincipal(principals[a.Member]), mermaidPrincipal(principals[a.Role]))
+		fmt.Fprintf(w, "\t%s -->|%s| %s\n", mermaidPrincipal(principals[a.Member]), mermaidLabel(inheritsLabel(a)),
+			mermaidPrincipal(principals[a.Role]))
 		edge++
 	}
 	var denies []string
 	for _, grant := range g.grants {
 		from, to := mermaidPrincipal(principals[grant.Subject]), mermaidTarget(targets[targetLabel(grant)])
 		if grant.Effect == authz.Deny {
-			fmt.Fprintf(w, "\t%s -.->|deny| %s\n", from, to)
+			fmt.Fprintf(w, "\t%s -.->|%s| %s\n", from, mermaidLabel(grantLabel(grant)), to)
 			denies = append(denies, fmt.Sprint(edge))
 		} else {
-			fmt.Fprintf(w, "\t%s -->|allow| %s\n", from, to)
+			fmt.Fprintf(w, "\t%s -->|%s| %s\n", from, mermaidLabel(grantLabel(grant)), to)
 		}
 		edge++
+	}
+	for _, r := range g.relations {
+		fmt.Fprintf(w, "\t%s ==>|%s| %s\n", mermaidPrincipal(principals[r.Subject]), mermaidLabel(relationLabel(r)),
+			mermaidPrincipal(principals[r.Role]))
+	}
+	for _, link := range g.parents {
+		fmt.Fprintf(w, "\t%s -.->|%s| %s\n", mermaidResource(resources[link.Resource]), parentLabel,
+			mermaidResource(resources[link.Parent]))
 	}
 	if len(denies) > 0 {
 		fmt.Fprintf(w, "\tlinkStyle %s stroke:#c00,color:#c00\n", strings.Join(denies, ","))
 	}
+}
+
+// mermaidLabel writes an edge's label: bare when it is one word, as the
+// labels of lines that do not expire are, quoted otherwise, with the pipe
+// that ends an edge's label written as its entity code.
+func mermaidLabel(label string) string {
+	if strings.ContainsAny(label, " :") {
+		return strings.ReplaceAll(mermaidQuote(label), "|", "#124;")
+	}
+	return label
 }

@@ -22,15 +22,20 @@ var update = flag.Bool("update", false, "rewrite the golden files of testdata/gr
 
 func TestGraphGolden(t *testing.T) {
 	t.Parallel()
-	for _, tt := range []struct{ format, golden string }{
-		{"dot", "testdata/graph/default.dot"},
-		{"mermaid", "testdata/graph/default.mmd"},
+	for _, tt := range []struct{ format, golden, policy string }{
+		{"dot", "testdata/graph/default.dot", ""},
+		{"mermaid", "testdata/graph/default.mmd", ""},
+		{"dot", "testdata/graph/relations.dot", "testdata/relations.csv"},
+		{"mermaid", "testdata/graph/relations.mmd", "testdata/relations.csv"},
 	} {
-		t.Run(tt.format, func(t *testing.T) {
+		t.Run(tt.golden, func(t *testing.T) {
 			t.Parallel()
 			args := []string{"graph", "--format", tt.format}
 			if tt.format == "dot" {
 				args = []string{"graph"} // the default format
+			}
+			if tt.policy != "" {
+				args = append(args, "--policy", tt.policy)
 			}
 			r := cli(t, args...)
 			require.Equal(t, exitOK, r.code, r)
@@ -56,6 +61,8 @@ func TestGraphIsWellFormed(t *testing.T) {
 		{"embedded", "", gatehouse.DefaultPolicy()},
 		{"blog", "testdata/policy.csv", ""},
 		{"names", "testdata/graph_names.csv", string(names)},
+		{"relations", "testdata/relations.csv", ""},
+		{"relation names", "testdata/graph_relation_names.csv", ""},
 	}
 	for _, p := range policies {
 		text := p.text
@@ -84,12 +91,19 @@ func TestGraphIsWellFormed(t *testing.T) {
 				}
 				assert.ElementsMatch(t, want.principals, got.principals)
 				assert.ElementsMatch(t, want.targets, got.targets)
+				assert.ElementsMatch(t, want.resources, got.resources)
 				var wantEdges []drawnEdge
 				for _, a := range want.inherits {
-					wantEdges = append(wantEdges, drawnEdge{a.Member, a.Role, "inherits"})
+					wantEdges = append(wantEdges, drawnEdge{a.Member, a.Role, inheritsLabel(a)})
 				}
 				for _, g := range want.grants {
-					wantEdges = append(wantEdges, drawnEdge{g.Subject, targetLabel(g), string(g.Effect)})
+					wantEdges = append(wantEdges, drawnEdge{g.Subject, targetLabel(g), grantLabel(g)})
+				}
+				for _, r := range want.relations {
+					wantEdges = append(wantEdges, drawnEdge{r.Subject, r.Role, relationLabel(r)})
+				}
+				for _, link := range want.parents {
+					wantEdges = append(wantEdges, drawnEdge{link.Resource, link.Parent, parentLabel})
 				}
 				assert.Equal(t, wantEdges, got.edges)
 			})
@@ -100,8 +114,8 @@ func TestGraphIsWellFormed(t *testing.T) {
 // drawnGraph is a drawing read back: node labels and labelled edges
 // between them.
 type drawnGraph struct {
-	principals, targets []string
-	edges               []drawnEdge
+	principals, targets, resources []string
+	edges                          []drawnEdge
 }
 
 type drawnEdge struct{ from, to, kind string }
@@ -138,9 +152,15 @@ func readDOT(t *testing.T, text string) drawnGraph {
 			require.Contains(t, labels, from, "edge from an undeclared node")
 			require.Contains(t, labels, to, "edge to an undeclared node")
 			kind := attrs["label"]
-			if kind == "deny" {
+			if strings.HasPrefix(kind, "deny") {
 				assert.Equal(t, "red", attrs["color"], "deny edges are red")
 				assert.Equal(t, "dashed", attrs["style"], "deny edges are dashed")
+			}
+			if strings.HasPrefix(kind, "on ") {
+				assert.Equal(t, "blue", attrs["color"], "relation edges are blue")
+			}
+			if kind == parentLabel {
+				assert.Equal(t, "dotted", attrs["style"], "parent edges are dotted")
 			}
 			g.edges = append(g.edges, drawnEdge{labels[from], labels[to], kind})
 		case isQuoted(stmt[0]):
@@ -152,6 +172,8 @@ func readDOT(t *testing.T, text string) drawnGraph {
 				g.principals = append(g.principals, attrs["label"])
 			case "ellipse":
 				g.targets = append(g.targets, attrs["label"])
+			case "folder":
+				g.resources = append(g.resources, attrs["label"])
 			default:
 				t.Fatalf("node %s has shape %q", id, attrs["shape"])
 			}
@@ -260,7 +282,8 @@ func isQuoted(tok string) bool { return len(tok) >= 2 && tok[0] == '"' && tok[le
 var (
 	mermaidPrincipalLine = regexp.MustCompile(`^\t(s\d+)\["([^"]*)"\]$`)
 	mermaidTargetLine    = regexp.MustCompile(`^\t(p\d+)\(\["([^"]*)"\]\)$`)
-	mermaidEdgeLine      = regexp.MustCompile(`^\t(s\d+) (-->|-\.->)\|(inherits|allow|deny)\| ([sp]\d+)$`)
+	mermaidResourceLine  = regexp.MustCompile(`^\t(r\d+)\[/"([^"]*)"/\]$`)
+	mermaidEdgeLine      = regexp.MustCompile(`^\t([sr]\d+) (-->|-\.->|==>)\|(inherits|allow|deny|inside|"[^"]*")\| ([spr]\d+)$`)
 	mermaidLinkStyleLine = regexp.MustCompile(`^\tlinkStyle ([\d,]+) stroke:#c00,color:#c00$`)
 	mermaidEntity        = regexp.MustCompile(`#(\w+);`)
 )
@@ -287,14 +310,26 @@ func readMermaid(t *testing.T, text string) drawnGraph {
 			g.targets = append(g.targets, labels[m[1]])
 			continue
 		}
+		if m := mermaidResourceLine.FindStringSubmatch(line); m != nil {
+			labels[m[1]] = unescapeMermaid(t, m[2])
+			g.resources = append(g.resources, labels[m[1]])
+			continue
+		}
 		if m := mermaidEdgeLine.FindStringSubmatch(line); m != nil {
 			require.Contains(t, labels, m[1], "edge from an undeclared node")
 			require.Contains(t, labels, m[4], "edge to an undeclared node")
-			assert.Equal(t, m[3] == "deny", m[2] == "-.->", "deny edges, and only they, are dotted")
-			if m[3] == "deny" {
+			kind := m[3]
+			if isQuoted(kind) {
+				kind = unescapeMermaid(t, strings.Trim(kind, `"`))
+			}
+			deny, parent, relation := strings.HasPrefix(kind, "deny"), kind == parentLabel, strings.HasPrefix(kind, "on ")
+			assert.Equal(t, deny || parent, m[2] == "-.->", "deny and parent edges, and only they, are dotted")
+			assert.Equal(t, relation, m[2] == "==>", "relation edges, and only they, are thick")
+			assert.Equal(t, parent, m[1][0] == 'r' && m[4][0] == 'r', "parent edges, and only they, join resources")
+			if deny {
 				denies = append(denies, strconv.Itoa(len(g.edges)))
 			}
-			g.edges = append(g.edges, drawnEdge{labels[m[1]], labels[m[4]], m[3]})
+			g.edges = append(g.edges, drawnEdge{labels[m[1]], labels[m[4]], kind})
 			continue
 		}
 		if m := mermaidLinkStyleLine.FindStringSubmatch(line); m != nil {
