@@ -68,6 +68,6 @@ g3, folders:7, docs:9
 	}
 	// Output:
 	// warning policy.csv:3: [undefined-relation-role] g2, carol, edtor, posts:42: role "edtor" grants nothing: no p line names it or a role it holds, so the relation allows nothing; did you mean "editor"?
-	// warning policy.csv:4: [expired] g2, dan, editor, posts:43, until 2026-12-04T17:00:00Z expired on 2026-12-04T17:00:00Z (it is 2026-12-05T09:00:00Z): decisions ignore it, and Engine.SweepExpired removes it; remove the line, or give it a later expiry
+	// warning policy.csv:4: [expired] g2, dan, editor, posts:43, until 2026-12-04T17:00:00Z expired on 2026-12-04T17:00:00Z: decisions ignore it, and Engine.SweepExpired removes it; remove the line, or give it a later expiry
 	// error policy.csv:6: [parent-cycle] g3, docs:9, folders:7 is part of a loop of parents: docs:9 -> folders:7 -> docs:9 (lines 6, 7); a resource cannot be inside itself, so the policy does not load: remove the line that is not meant
 }

@@ -19,8 +19,8 @@ func (l *linter) checkExpired() {
 		if expires.IsZero() || l.now.Unix() < expires.Unix() {
 			return
 		}
-		l.report(at, CheckExpired, "%s expired on %s (it is %s): decisions ignore it, and Engine.SweepExpired removes it; "+
-			"remove the line, or give it a later expiry", at.Text, formatTime(expires), formatTime(l.now))
+		l.report(at, CheckExpired, "%s expired on %s: decisions ignore it, and Engine.SweepExpired removes it; "+
+			"remove the line, or give it a later expiry", at.Text, formatTime(expires))
 	}
 	for _, g := range l.grants {
 		report(g.at, g.Expires)

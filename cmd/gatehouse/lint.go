@@ -3,19 +3,24 @@ package main
 import (
 	"context"
 	"fmt"
+	"strconv"
 
 	"github.com/gatehouse-go/gatehouse/authz"
 	"github.com/gatehouse-go/gatehouse/authz/policylint"
 )
 
-const lintAbout = `
+var lintAbout = `
 Reports what is wrong or suspicious in a policy file before it is deployed,
 one finding a line, as "policy.csv:12: [duplicate] …": lines that do not
 parse, duplicates, roles that grant nothing, inheritance cycles and chains
 too deep, allows a deny always overrides, rules another makes redundant,
 names spelled with different letter case; in a policy with tenants, roles
 held in a tenant where they grant nothing and grants in a tenant nobody
-belongs to, each rule judged in its tenant. A line that does not parse is a
+belongs to, each rule judged in its tenant; lines whose expiry has
+passed, and rules written twice with different expiries; relations to a
+role that grants nothing, or nothing on the resource's type; resources
+given two parents, inside one another, or more than ` + maxParentDepth + ` parents
+deep. A line that does not parse is a
 finding, not an error: every line is linted. With --model, the model is
 checked to load too. A clean policy prints one line, as "no findings in
 the 12 rules of policy.csv".
@@ -72,3 +77,6 @@ func runLint(ctx context.Context, s streams, args []string) int {
 	fmt.Fprintf(s.stdout, "no findings in %s\n", checked)
 	return exitOK
 }
+
+// maxParentDepth is authz.MaxParentDepth, for help texts.
+var maxParentDepth = strconv.Itoa(authz.MaxParentDepth)

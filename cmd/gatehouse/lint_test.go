@@ -33,6 +33,25 @@ func TestLint(t *testing.T) {
 		{
 			name: "a cycle", args: []string{"--policy", "testdata/cycle.csv"}, wantCode: exitNo,
 		},
+		{
+			name: "relations, parents and expiries", args: []string{"--policy", "testdata/relation_findings.csv"}, wantCode: exitNo,
+			want: []string{
+				`testdata/relation_findings.csv:4: [undefined-relation-role] g2, carol, edtor, posts:42: role "edtor" grants nothing: ` +
+					`no p line names it or a role it holds, so the relation allows nothing; did you mean "editor"?`,
+				`testdata/relation_findings.csv:5: [relation-type-mismatch] g2, dan, viewer, posts:43: role "viewer" grants nothing on posts; ` +
+					`only on docs, so the relation allows nothing`,
+				`testdata/relation_findings.csv:6: [expired] g2, erin, editor, posts:42, until 2001-01-01T00:00:00Z expired on ` +
+					`2001-01-01T00:00:00Z: decisions ignore it, and Engine.SweepExpired removes it; remove the line, or give it a later expiry`,
+				`testdata/relation_findings.csv:8: [expiry-conflict] g2, frank, editor, posts:42 is line 7 with another expiry ` +
+					`(g2, frank, editor, posts:42, until 2999-01-01T00:00:00Z); the engine keeps a rule once, so the policy does not load: ` +
+					`keep the line with the expiry meant`,
+				`testdata/relation_findings.csv:9: [parent-cycle] g3, docs:9, folders:7 is part of a loop of parents: ` +
+					`docs:9 -> folders:7 -> docs:9 (lines 9, 10); a resource cannot be inside itself, so the policy does not load: ` +
+					`remove the line that is not meant`,
+				`testdata/relation_findings.csv:11: [parent-conflict] g3, docs:9, folders:8: "docs:9" is inside "folders:7" already ` +
+					`(line 9); a resource has one parent, so the policy does not load`,
+			},
+		},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"math"
+	"time"
 
 	"github.com/gatehouse-go/gatehouse/authz"
 	"github.com/gatehouse-go/gatehouse/authz/authztest"
@@ -27,14 +28,23 @@ against the policy (package authztest describes the format):
         tenant: acme        # with tenants; at the top, for every case
         want: allow         # or deny
         rule: p, user, posts:read, own, allow   # optional; "none": no rule
+      - subject: carol
+        permission: posts:update
+        id: 42              # the resource posts:42: its relations apply
+        at: 2026-12-04T12:00:00Z    # decided then; at the top, for every case
+        want: allow
+        relation: g2, carol, editor, posts:42   # optional; "none": no relation
 
 Each table runs on an engine of its own, fresh from the model and policy
-files, with the table's fixture roles assigned. Every failing case is
+files, with the table's fixture roles assigned, whose clock each case with
+a time is decided at. Every failing case is
 printed with its file:line and what went wrong, then "N passed, N failed".
 
 --coverage then lists the policy lines no case exercised and the share of
 lines that some case did: a line nobody tests is a line an edit can break
-unnoticed. --threshold PCT (implies --coverage) fails the run when the
+unnoticed. A relation ("g2") counts as exercised when a rule applied
+through it, a parent ("g3") when a relation on it reached a case's
+resource. --threshold PCT (implies --coverage) fails the run when the
 coverage is below PCT percent, as opa test --threshold does. --json prints
 one JSON document instead, for machines: results, summary, and coverage
 with --coverage.
@@ -95,11 +105,13 @@ func runTest(ctx context.Context, s streams, args []string) int {
 	}
 	var covered []bool
 	for _, table := range tables {
-		e, err := newFileEngine(ctx, modelOpts, source, text)
+		clock := &authztest.Clock{}
+		opts := append(append([]authz.Option{}, modelOpts...), authz.WithClock(clock.Now))
+		e, err := newFileEngine(ctx, opts, source, text)
 		if err != nil {
 			return fail(s, fs.name, err)
 		}
-		report, err := authztest.Evaluate(ctx, e, table)
+		report, err := authztest.Evaluate(ctx, e, table, authztest.WithClock(clock))
 		if errors.Is(err, authztest.ErrInvalidTable) {
 			return fail(s, fs.name, err) // each problem names its file
 		}
@@ -182,16 +194,22 @@ type resultJSON struct {
 	Subject    string `json:"subject"`
 	Permission string `json:"permission"`
 	Owner      string `json:"owner,omitempty"`
+	ID         string `json:"id,omitempty"`
 	Tenant     string `json:"tenant,omitempty"`
-	Want       string `json:"want"`
-	WantRule   string `json:"want_rule,omitempty"`
+	// At is the time the case was decided at, RFC 3339, when it names one.
+	At           string `json:"at,omitempty"`
+	Want         string `json:"want"`
+	WantRule     string `json:"want_rule,omitempty"`
+	WantRelation string `json:"want_relation,omitempty"`
 	// Got is the answer, allow or deny; "" when the case was not decided.
 	Got string `json:"got,omitempty"`
 	// Rule is the policy line that decided, "" when none matched.
-	Rule    string `json:"rule,omitempty"`
-	Reason  string `json:"reason,omitempty"`
-	Passed  bool   `json:"passed"`
-	Problem string `json:"problem,omitempty"`
+	Rule string `json:"rule,omitempty"`
+	// Relation is the relation the rule applied through, "" for none.
+	Relation string `json:"relation,omitempty"`
+	Reason   string `json:"reason,omitempty"`
+	Passed   bool   `json:"passed"`
+	Problem  string `json:"problem,omitempty"`
 }
 
 type summaryJSON struct {
@@ -250,14 +268,20 @@ func newResultJSON(table string, r authztest.Result) resultJSON {
 	c := r.Case
 	j := resultJSON{
 		Table: table, Source: c.Source, Line: c.Line, Case: c.String(),
-		Subject: c.Subject, Permission: string(c.Permission), Owner: c.Owner, Tenant: c.Tenant,
-		Want: verdict(c.Allow), WantRule: c.Rule, Passed: r.Passed, Problem: r.Problem,
+		Subject: c.Subject, Permission: string(c.Permission), Owner: c.Owner, ID: c.ID, Tenant: c.Tenant,
+		Want: verdict(c.Allow), WantRule: c.Rule, WantRelation: c.Relation, Passed: r.Passed, Problem: r.Problem,
+	}
+	if !c.At.IsZero() {
+		j.At = c.At.UTC().Format(time.RFC3339)
 	}
 	if r.Err == nil {
 		j.Got = verdict(r.Decision.Allowed)
 		j.Reason = r.Decision.Reason()
 		if r.Decision.Matched() {
 			j.Rule = r.Decision.Rule.String()
+		}
+		if r.Decision.Relation.Subject != "" {
+			j.Relation = r.Decision.Relation.String()
 		}
 	}
 	return j

@@ -54,6 +54,22 @@ func TestTestCommand(t *testing.T) {
 			},
 		},
 		{
+			name:     "relations, parents and expiries, with their coverage",
+			args:     []string{"--policy", "testdata/relations.csv", "--coverage", "testdata/tables/relations_test.yaml"},
+			wantCode: exitOK, want: []string{
+				"7 passed, 0 failed",
+				"testdata/relations.csv:3: p, editor, posts:read, any, allow",
+				"testdata/relations.csv:5: p, user, posts:update, own, allow",
+				"testdata/relations.csv:6: p, admin, posts:*, any, allow",
+				"testdata/relations.csv:7: p, blocked, posts:update, any, deny",
+				"testdata/relations.csv:9: g, bob, user",
+				"testdata/relations.csv:11: g2, erin, editor, posts:42, until 2001-01-01T00:00:00Z",
+				"testdata/relations.csv:13: g2, gus, editor, posts:42",
+				"testdata/relations.csv:14: g2, gus, blocked, posts:42",
+				"coverage: 52.9% of 17 policy lines",
+			},
+		},
+		{
 			name: "coverage across tables", args: []string{"--policy", "testdata/policy.csv", "--coverage", "testdata/tables/blog_test.yaml", "testdata/tables/roles_test.yaml"},
 			wantCode: exitOK, want: []string{
 				"9 passed, 0 failed",
@@ -173,4 +189,22 @@ func TestTestJSON(t *testing.T) {
 	assert.NotContains(t, noCoverage, "coverage", "coverage only with --coverage")
 	assert.Contains(t, noCoverage, "results")
 	assert.Contains(t, noCoverage, "summary")
+}
+
+func TestTestJSONOfRelations(t *testing.T) {
+	t.Parallel()
+	r := cli(t, "test", "--json", "--policy", "testdata/relations.csv", "testdata/tables/relations_test.yaml")
+	assert.Equal(t, exitOK, r.code, r)
+	var doc testJSON
+	require.NoError(t, json.Unmarshal([]byte(r.stdout), &doc), r)
+	require.Len(t, doc.Results, 7)
+	assert.Equal(t, resultJSON{
+		Table: "relations", Source: "testdata/tables/relations_test.yaml", Line: 5,
+		Case: "carol posts:update on posts:42 at 2026-12-04T12:00:00Z", Subject: "carol", Permission: "posts:update",
+		ID: "42", At: "2026-12-04T12:00:00Z", Want: "allow", WantRule: "p, editor, posts:update, any, allow",
+		WantRelation: "g2, carol, editor, posts:42", Got: "allow", Rule: "p, editor, posts:update, any, allow",
+		Relation: "g2, carol, editor, posts:42", Passed: true,
+		Reason: `allowed by rule "p, editor, posts:update, any, allow" through relation "g2, carol, editor, posts:42"`,
+	}, doc.Results[0])
+	assert.Equal(t, "2998-12-31T23:59:59Z", doc.Results[3].At, "a case's own time")
 }
