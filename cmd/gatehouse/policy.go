@@ -26,6 +26,10 @@ func policyCommands() []policyCommand {
 		{"revoke", "remove a grant: --subject S --permission P [--effect deny]", runPolicyRevoke},
 		{"assign", "make a subject or role hold a role: --subject S --role R", runPolicyAssign},
 		{"unassign", "remove a role held directly: --subject S --role R", runPolicyUnassign},
+		{"share", "give a role on one resource: --subject S --role R --resource R", runPolicyShare},
+		{"unshare", "remove what share gave: --subject S --role R --resource R", runPolicyUnshare},
+		{"set-parent", "put a resource inside another: --resource R --parent P", runPolicySetParent},
+		{"remove-parent", "take a resource out of its parent: --resource R", runPolicyRemoveParent},
 		{"import", "add a policy file's rules; with --replace, make it the policy", runPolicyImport},
 		{"remove-tenant", "remove every rule of a tenant and the tenants below it", runPolicyRemoveTenant},
 	}
@@ -49,8 +53,8 @@ Commands:
 	}
 	printCommandList(w, names, summaries)
 	fmt.Fprint(w, `
-On a database with no policy store yet, grant, deny, revoke, assign and
-unassign create one seeded with gatehouse's default policy, as an
+On a database with no policy store yet, the edits (grant to
+remove-parent) create one seeded with gatehouse's default policy, as an
 application's authz.New would seed it (empty under a model with tenants,
 which the default policy has none of), and import creates one holding
 just the file's rules; each says so, naming the store.
@@ -66,9 +70,10 @@ Examples:
   gatehouse policy import --database "$DSN" --replace policy.csv
 
 Exit status: 0 done; 1 the policy refused the edit (the rule exists
-already, is not there to remove, or would make a role inherit itself or a
-chain too deep); 2 the command could not run (usage, a malformed file, a
-database error). A refused or failed edit changes nothing.
+already, is not there to remove, or would make a role inherit itself, a
+resource be inside itself, or a chain too deep); 2 the command could not
+run (usage, a malformed file, a database error). A refused or failed edit
+changes nothing.
 
 Run 'gatehouse policy COMMAND --help' for the flags of a command.
 `)
@@ -250,7 +255,7 @@ func printPolicy(ctx context.Context, s streams, name, about string, args []stri
 		return fail(s, fs.name, err)
 	}
 	fmt.Fprint(s.stdout, p.String())
-	if len(p.Grants)+len(p.Roles) == 0 {
+	if len(p.Grants)+len(p.Roles)+len(p.Relations)+len(p.Parents) == 0 {
 		fmt.Fprintf(s.stderr, "the policy store (table %s) in %s holds no rules\n", store.config(s, mustExist, false).tableName(), storeLocation(store.database))
 	}
 	return exitOK

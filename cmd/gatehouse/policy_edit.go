@@ -197,7 +197,7 @@ func applyEdit(ctx context.Context, s streams, store *storeFlags, edit func(cont
 			return
 		}
 		fmt.Fprintf(s.stdout, "created the policy store %s, seeded with gatehouse's default policy (%d rules)\n",
-			where, len(seed.Grants)+len(seed.Roles))
+			where, ruleCount(seed))
 	}
 	return editStore(ctx, cfg, edit)
 }

@@ -77,7 +77,7 @@ func runPolicyImport(ctx context.Context, s streams, args []string) int {
 	}
 	added, removed := policyDiff(before, after)
 	fmt.Fprintf(s.stdout, "imported %s: %d rules added, %d removed; the policy has %d rules\n",
-		source, added, removed, len(after.Grants)+len(after.Roles))
+		source, added, removed, ruleCount(after))
 	return exitOK
 }
 
@@ -121,12 +121,23 @@ func policyDiff(before, after authz.Policy) (added, removed int) {
 }
 
 func policyLines(p authz.Policy) []string {
-	lines := make([]string, 0, len(p.Grants)+len(p.Roles))
+	lines := make([]string, 0, ruleCount(p))
 	for _, g := range p.Grants {
 		lines = append(lines, g.String())
 	}
 	for _, a := range p.Roles {
 		lines = append(lines, a.String())
 	}
+	for _, r := range p.Relations {
+		lines = append(lines, r.String())
+	}
+	for _, link := range p.Parents {
+		lines = append(lines, link.String())
+	}
 	return lines
+}
+
+// ruleCount counts the rules of p, relations and parents among them.
+func ruleCount(p authz.Policy) int {
+	return len(p.Grants) + len(p.Roles) + len(p.Relations) + len(p.Parents)
 }

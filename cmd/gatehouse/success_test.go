@@ -56,6 +56,10 @@ func TestEverySuccessSaysSomething(t *testing.T) {
 		{"policy", "revoke", "--database", edits, "--subject", "bob", "--permission", "users:delete", "--effect", "deny"},
 		{"policy", "assign", "--database", edits, "--subject", "bob", "--role", "user"},
 		{"policy", "unassign", "--database", edits, "--subject", "bob", "--role", "user"},
+		{"policy", "share", "--database", edits, "--subject", "carol", "--role", "moderator", "--resource", "posts:42"},
+		{"policy", "set-parent", "--database", edits, "--resource", "comments:7", "--parent", "posts:42"},
+		{"policy", "remove-parent", "--database", edits, "--resource", "comments:7"},
+		{"policy", "unshare", "--database", edits, "--subject", "carol", "--role", "moderator", "--resource", "posts:42"},
 		{"policy", "import", "--database", edits, "testdata/policy.csv"},
 		{"policy", "import", "--database", edits, "--replace", "testdata/empty.csv"},
 	}
