@@ -10,6 +10,7 @@
 //	gatehouse lint --policy policy.csv
 //	gatehouse graph --format mermaid
 //	gatehouse policy grant --database sqlite:app.db --subject user --permission posts:write
+//	gatehouse policy share --database sqlite:app.db --subject carol --role editor --resource posts:42
 //	gatehouse version
 //
 // Commands read a Casbin model (--model) and a policy in Casbin's CSV
@@ -23,7 +24,8 @@
 //
 // Under a model with tenants (--model FILE, or --model tenants for the one
 // embedded in gatehouse), every command that takes a subject takes
-// --tenant: check, roles and permissions answer in that tenant, the policy
+// --tenant (but who-can and what-can, which need the model without
+// tenants): check, roles and permissions answer in that tenant, the policy
 // edits write their rule there ("*" for every tenant); "gatehouse tenants"
 // lists a subject's tenants and "gatehouse policy remove-tenant" removes a
 // tenant with every rule in it. Under a model without tenants, --tenant is
@@ -44,9 +46,14 @@
 // one resource: check takes its id (--id 42, or a fifth column in a
 // requests file); "gatehouse who-can PERMISSION RESOURCE" lists who may,
 // and "gatehouse what-can SUBJECT RESOURCE" what a subject may do, each
-// answer with the rule and relation behind it, in tab-separated columns.
-// A line may expire, "until 2026-12-04T17:00:00Z" last: decisions ignore
-// it from then on.
+// answer with the rule and relation behind it, in tab-separated columns;
+// "gatehouse policy share", "unshare", "set-parent" and "remove-parent"
+// edit them; graph draws them; test tables name a resource by its id and
+// check the relation a rule applied through; lint reports relations that
+// allow nothing and parents that loop or chain too deep. A grant, role
+// assignment or relation may expire, "until 2026-12-04T17:00:00Z" last:
+// decisions ignore it from then on, test tables decide cases at a time
+// of their choosing (at:), and lint reports the lines that have expired.
 //
 // Every command that succeeds says so in at least one line. Lists — roles,
 // permissions, policy list and export — print only their items on standard
@@ -56,7 +63,8 @@
 //
 // Commands that only read a database never create anything in it: a
 // missing SQLite file or policy table is an error. The policy edits (grant,
-// deny, revoke, assign, unassign) on a database with no policy store create
+// deny, revoke, assign, unassign, share, unshare, set-parent,
+// remove-parent) on a database with no policy store create
 // one seeded with gatehouse's default policy, as authz.New seeds a new
 // store, and policy import creates one holding just its file's rules; each
 // prints a line naming the table and the place, a SQLite file by its
