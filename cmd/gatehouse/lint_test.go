@@ -67,6 +67,27 @@ func TestLint(t *testing.T) {
 	}
 }
 
+// TestLintAt judges expiries as of a given time.
+func TestLintAt(t *testing.T) {
+	t.Parallel()
+	r := cli(t, "lint", "--policy", "testdata/relations.csv", "--at", "2000-12-31T23:59:59Z")
+	assert.Equal(t, exitOK, r.code, r)
+	assert.Equal(t, []string{"no findings in the 17 rules of testdata/relations.csv"}, lines(r.stdout), r)
+
+	r = cli(t, "lint", "--policy", "testdata/relations.csv", "--at", "2999-01-01T00:00:00+00:00")
+	assert.Equal(t, exitNo, r.code, r)
+	assert.Equal(t, []string{
+		"testdata/relations.csv:11: [expired] g2, erin, editor, posts:42, until 2001-01-01T00:00:00Z expired on 2001-01-01T00:00:00Z: " +
+			"decisions ignore it, and Engine.SweepExpired removes it; remove the line, or give it a later expiry",
+		"testdata/relations.csv:12: [expired] g2, frank, editor, posts:42, until 2999-01-01T00:00:00Z expired on 2999-01-01T00:00:00Z: " +
+			"decisions ignore it, and Engine.SweepExpired removes it; remove the line, or give it a later expiry",
+	}, lines(r.stdout), r)
+
+	r = cli(t, "lint", "--at", "Friday")
+	assert.Equal(t, exitError, r.code, r)
+	assert.Contains(t, r.stderr, `gatehouse lint: --at "Friday": want a time in RFC 3339`, r)
+}
+
 func TestLintRefusesAnUnsupportedModel(t *testing.T) {
 	t.Parallel()
 	r := cli(t, "lint", "--model", "testdata/casbin/rbac_model.conf", "--policy", "testdata/policy.csv")
