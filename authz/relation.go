@@ -105,7 +105,7 @@ func (p ResourceParent) Validate() error {
 		return err
 	}
 	if p.Resource == p.Parent {
-		return fmt.Errorf("%w: %q cannot be inside itself", ErrCycle, p.Resource)
+		return parentCycle(fmt.Sprintf("%q cannot be inside itself", p.Resource))
 	}
 	return nil
 }
@@ -171,3 +171,12 @@ func requestResource(req Request) string {
 	}
 	return typ + ":" + req.Resource.ID
 }
+
+// parentCycle is ErrCycle for resources inside one another, worded for
+// them.
+type parentCycle string
+
+func (e parentCycle) Error() string { return "resource parent cycle: " + string(e) }
+
+// Is makes a parentCycle match ErrCycle.
+func (e parentCycle) Is(target error) bool { return target == ErrCycle }

@@ -78,7 +78,7 @@ func (e *Engine) SetParent(ctx context.Context, resource, parent string) error {
 		}
 		above := ix.ancestors(parent)
 		if slices.Contains(above, resource) {
-			return Change{}, fmt.Errorf("%w: %q is inside %q already, so %q cannot be inside %q", ErrCycle, parent, resource, resource, parent)
+			return Change{}, parentCycle(fmt.Sprintf("%q is inside %q already, so %q cannot be inside %q", parent, resource, resource, parent))
 		}
 		if depth := len(above) + ix.levelsBelow(resource, map[string]bool{}); depth > MaxParentDepth {
 			return Change{}, fmt.Errorf("%w: %s would make a chain of %d parents; at most %d are followed", ErrTooDeep, link, depth, MaxParentDepth)
