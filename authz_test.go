@@ -52,24 +52,31 @@ var defaultPolicy = authztest.Table{
 		{Subject: "bob", Permission: "posts:write", Allow: allow, Rule: "p, user, posts:write, any, allow"},
 		{Subject: "bob", Permission: "posts:update", Owner: "bob", Allow: allow, Rule: "p, user, posts:update, own, allow"},
 		{Subject: "bob", Permission: "posts:delete", Owner: "bob", Allow: allow, Rule: "p, user, posts:delete, own, allow"},
+		{Subject: "bob", Permission: "posts:share", Owner: "bob", Allow: allow, Rule: "p, user, posts:share, own, allow"},
+		{Subject: "bob", Permission: "posts:audit", Owner: "bob", Allow: allow, Rule: "p, user, posts:audit, own, allow"},
 		// ...and nobody else's: "own" means the requester owns the resource.
 		{Subject: "bob", Permission: "posts:read", Owner: "carol", Allow: deny, Rule: none},
 		{Subject: "bob", Permission: "posts:update", Owner: "carol", Allow: deny, Rule: none},
 		{Subject: "bob", Permission: "posts:delete", Owner: "carol", Allow: deny, Rule: none},
+		{Subject: "bob", Permission: "posts:share", Owner: "carol", Allow: deny, Rule: none},
+		{Subject: "bob", Permission: "posts:audit", Owner: "carol", Allow: deny, Rule: none},
 		{Subject: "bob", Permission: "posts:read", Allow: deny, Rule: none}, // a resource nobody owns is nobody's own
 		{Subject: "bob", Permission: "users:read", Allow: deny, Rule: none},
 		{Subject: "bob", Permission: "users:delete", Owner: "bob", Allow: deny, Rule: none}, // no grant for users, own or not
 		{Subject: "bob", Permission: "policy:read", Allow: deny, Rule: none},
 		{Subject: "bob", Permission: "posts:publish", Owner: "bob", Allow: deny, Rule: none}, // an action nobody granted
 
-		// Moderators read and delete any post, read users, and inherit user.
+		// Moderators read, delete and audit any post, read users, and
+		// inherit user.
 		{Subject: "carol", Permission: "posts:read", Owner: "bob", Allow: allow, Rule: "p, moderator, posts:read, any, allow"},
 		{Subject: "carol", Permission: "posts:delete", Owner: "bob", Allow: allow, Rule: "p, moderator, posts:delete, any, allow"},
+		{Subject: "carol", Permission: "posts:audit", Owner: "bob", Allow: allow, Rule: "p, moderator, posts:audit, any, allow"},
 		{Subject: "carol", Permission: "users:read", Allow: allow, Rule: "p, moderator, users:read, any, allow"},
 		{Subject: "carol", Permission: "posts:write", Allow: allow, Rule: "p, user, posts:write, any, allow"},
 		{Subject: "carol", Permission: "posts:update", Owner: "carol", Allow: allow, Rule: "p, user, posts:update, own, allow"},
 		// ...but edit only their own posts and manage neither users nor policy.
 		{Subject: "carol", Permission: "posts:update", Owner: "bob", Allow: deny, Rule: none},
+		{Subject: "carol", Permission: "posts:share", Owner: "bob", Allow: deny, Rule: none},
 		{Subject: "carol", Permission: "users:write", Allow: deny, Rule: none},
 		{Subject: "carol", Permission: "users:delete", Owner: "bob", Allow: deny, Rule: none},
 		{Subject: "carol", Permission: "policy:read", Allow: deny, Rule: none},
@@ -81,6 +88,7 @@ var defaultPolicy = authztest.Table{
 		{Subject: "alice", Permission: "users:write", Owner: "bob", Allow: allow, Rule: "p, admin, users:*, any, allow"},
 		{Subject: "alice", Permission: "users:delete", Owner: "bob", Allow: allow, Rule: "p, admin, users:*, any, allow"},
 		{Subject: "alice", Permission: "posts:update", Owner: "bob", Allow: allow, Rule: "p, admin, posts:*, any, allow"},
+		{Subject: "alice", Permission: "posts:share", Owner: "bob", Allow: allow, Rule: "p, admin, posts:*, any, allow"},
 		{Subject: "alice", Permission: "posts:read", Owner: "carol", Allow: allow, Rule: "p, moderator, posts:read, any, allow"},
 		{Subject: "alice", Permission: "posts:publish", Owner: "bob", Allow: allow, Rule: "p, admin, posts:*, any, allow"},
 		{Subject: "alice", Permission: "policy:read", Allow: allow, Rule: "p, admin, policy:*, any, allow"},
@@ -89,12 +97,25 @@ var defaultPolicy = authztest.Table{
 		{Subject: "alice", Permission: "comments:delete", Allow: deny, Rule: none},
 		{Subject: "alice", Permission: "billing:read", Owner: "alice", Allow: deny, Rule: none},
 
-		// A suspension denies writing and editing posts, and a deny overrides
-		// every allow: the user role's, and even an administrator's wildcard.
+		// Editors read and edit posts, and nothing more: not delete them, nor
+		// share them further. The role is held on one post at a time,
+		// through a relation, which this table of role holders cannot
+		// give; asked about as a role, it shows its grants.
+		{Subject: "editor", Permission: "posts:read", Owner: "bob", Allow: allow, Rule: "p, editor, posts:read, any, allow"},
+		{Subject: "editor", Permission: "posts:update", Owner: "bob", Allow: allow, Rule: "p, editor, posts:update, any, allow"},
+		{Subject: "editor", Permission: "posts:delete", Owner: "bob", Allow: deny, Rule: none},
+		{Subject: "editor", Permission: "posts:share", Owner: "bob", Allow: deny, Rule: none},
+		{Subject: "editor", Permission: "posts:write", Allow: deny, Rule: none},
+
+		// A suspension denies writing, editing and sharing posts, and a deny
+		// overrides every allow: the user role's, and even an
+		// administrator's wildcard.
 		{Subject: "dave", Permission: "posts:write", Allow: deny, Rule: "p, suspended, posts:write, any, deny"},
 		{Subject: "dave", Permission: "posts:update", Owner: "dave", Allow: deny, Rule: "p, suspended, posts:update, any, deny"},
 		{Subject: "erin", Permission: "posts:write", Allow: deny, Rule: "p, suspended, posts:write, any, deny"},
 		{Subject: "erin", Permission: "posts:update", Owner: "bob", Allow: deny, Rule: "p, suspended, posts:update, any, deny"},
+		{Subject: "dave", Permission: "posts:share", Owner: "dave", Allow: deny, Rule: "p, suspended, posts:share, any, deny"},
+		{Subject: "erin", Permission: "posts:share", Owner: "bob", Allow: deny, Rule: "p, suspended, posts:share, any, deny"},
 		{Subject: "dave", Permission: "users:read", Allow: deny, Rule: none},
 		// ...and nothing else: the suspended keep their other grants.
 		{Subject: "dave", Permission: "posts:read", Owner: "dave", Allow: allow, Rule: "p, user, posts:read, own, allow"},

@@ -39,5 +39,7 @@ func TenantModel() string { return tenantModel }
 
 // DefaultPolicy returns the text of gatehouse's default policy (policy.csv)
 // in Casbin's CSV policy format: roles user, moderator (inherits user), admin
-// (inherits moderator) and suspended (denies writing and editing posts).
+// (inherits moderator), editor (reads and edits posts; meant to be held on
+// one post at a time, through a relation) and suspended (denies writing,
+// editing and sharing posts).
 func DefaultPolicy() string { return defaultPolicy }

@@ -27,7 +27,7 @@ func TestNewUsesEmbeddedDefaults(t *testing.T) {
 	want, err := authz.ParsePolicy("policy.csv", gatehouse.DefaultPolicy())
 	require.NoError(t, err)
 	assert.Equal(t, want, p)
-	assert.Len(t, p.Grants, 12)
+	assert.Len(t, p.Grants, 18)
 	assert.Equal(t, []authz.RoleAssignment{{Member: "moderator", Role: "user"}, {Member: "admin", Role: "moderator"}}, p.Roles)
 }
 

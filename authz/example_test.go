@@ -88,9 +88,12 @@ func ExampleEngine_Permissions() {
 	// p, user, posts:write, any, allow
 	// p, user, posts:update, own, allow
 	// p, user, posts:delete, own, allow
+	// p, user, posts:share, own, allow
+	// p, user, posts:audit, own, allow
 	// p, moderator, users:read, any, allow
 	// p, moderator, posts:read, any, allow
 	// p, moderator, posts:delete, any, allow
+	// p, moderator, posts:audit, any, allow
 }
 
 // Replicas sharing a store follow each other's edits through a notifier:

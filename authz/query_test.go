@@ -70,14 +70,17 @@ func TestPermissionsIncludeInheritedGrantsAndDenies(t *testing.T) {
 		"p, user, posts:write, any, allow",
 		"p, user, posts:update, own, allow",
 		"p, user, posts:delete, own, allow",
+		"p, user, posts:share, own, allow",
+		"p, user, posts:audit, own, allow",
 		"p, suspended, posts:write, any, deny",
 		"p, suspended, posts:update, any, deny",
+		"p, suspended, posts:share, any, deny",
 		"p, dave, reports:read, own, allow",
 	}, lines, "policy order, denies included")
 
 	grants, err = e.Permissions(ctx, "alice")
 	require.NoError(t, err)
-	assert.Len(t, grants, 10, "admin's, moderator's and user's grants")
+	assert.Len(t, grants, 13, "admin's, moderator's and user's grants")
 
 	grants, err = e.Permissions(ctx, "mallory")
 	require.NoError(t, err)

@@ -18,6 +18,14 @@ const (
 	PostsUpdate Permission = "posts:update"
 	// PostsDelete deletes posts.
 	PostsDelete Permission = "posts:delete"
+	// PostsShare makes others editors of a post, and ends their editing.
+	// An editor reads and edits the post as its author does: give it to
+	// whoever may decide who else writes it (the default policy: the
+	// author, and administrators).
+	PostsShare Permission = "posts:share"
+	// PostsAudit lists who may do what to a post, and why. The list names
+	// the post's author and editors.
+	PostsAudit Permission = "posts:audit"
 
 	// PolicyRead reads the authorization policy.
 	PolicyRead Permission = "policy:read"
@@ -30,7 +38,7 @@ const (
 func Known() []Permission {
 	return []Permission{
 		UsersRead, UsersWrite, UsersDelete,
-		PostsRead, PostsWrite, PostsUpdate, PostsDelete,
+		PostsRead, PostsWrite, PostsUpdate, PostsDelete, PostsShare, PostsAudit,
 		PolicyRead, PolicyWrite,
 	}
 }

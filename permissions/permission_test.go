@@ -104,7 +104,7 @@ func TestCovers(t *testing.T) {
 func TestKnownPermissionsAreValidRequests(t *testing.T) {
 	t.Parallel()
 	known := permissions.Known()
-	require.Len(t, known, 9)
+	require.Len(t, known, 11)
 	for _, p := range known {
 		assert.NoError(t, p.ValidateRequest(), p)
 	}

@@ -162,10 +162,10 @@ func ExampleCover() {
 		fmt.Printf("%s:%d: %s\n", l.Source, l.Line, l.Text)
 	}
 	// Output:
-	// 7.1% of 14 lines
-	// policy.csv:5: p, user, posts:read, own, allow
-	// policy.csv:6: p, user, posts:write, any, allow
-	// policy.csv:7: p, user, posts:update, own, allow
+	// 5.0% of 20 lines
+	// policy.csv:6: p, user, posts:read, own, allow
+	// policy.csv:7: p, user, posts:write, any, allow
+	// policy.csv:8: p, user, posts:update, own, allow
 }
 
 // A relation that expires is tested before and after it does, on an engine

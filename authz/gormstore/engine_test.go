@@ -95,7 +95,7 @@ func TestSeedsOnceAndNeverAgain(t *testing.T) {
 		require.NoError(t, err)
 		p, err := e.Policy(ctx)
 		require.NoError(t, err)
-		require.Len(t, p.Grants, 12, "a new store starts with the default policy")
+		require.Len(t, p.Grants, 18, "a new store starts with the default policy")
 
 		// An administrator empties the policy on purpose...
 		for _, g := range p.Grants {
@@ -175,7 +175,7 @@ func TestConcurrentFirstStartsSeedOnce(t *testing.T) {
 		require.NoError(t, err)
 		p, err := final.Policy(ctx)
 		require.NoError(t, err)
-		assert.Len(t, p.Grants, 12)
+		assert.Len(t, p.Grants, 18)
 		assert.Len(t, p.Roles, 2)
 	})
 }
@@ -193,7 +193,7 @@ func TestTablesAreIndependent(t *testing.T) {
 		require.NoError(t, shop.AddGrant(ctx, authz.Grant{Subject: "clerk", Permission: "orders:read", Scope: permissions.Any}))
 		p, err := blog.Policy(ctx)
 		require.NoError(t, err)
-		assert.Len(t, p.Grants, 12)
+		assert.Len(t, p.Grants, 18)
 		p, err = shop.Policy(ctx)
 		require.NoError(t, err)
 		assert.Len(t, p.Grants, 1)

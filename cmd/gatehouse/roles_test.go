@@ -39,6 +39,8 @@ func TestRolesAndPermissions(t *testing.T) {
 			"p, user, posts:write, any, allow",
 			"p, user, posts:update, own, allow",
 			"p, user, posts:delete, own, allow",
+			"p, user, posts:share, own, allow",
+			"p, user, posts:audit, own, allow",
 		}, ""},
 		{"permissions, unknown subject", []string{"permissions", "--subject", "mallory"}, nil,
 			"no grant applies to mallory; the policy does not mention mallory\n"},
