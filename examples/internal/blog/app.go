@@ -79,7 +79,7 @@ func (a *App) build(ctx context.Context) error {
 	if a.Auth, err = stack.New(ctx, cfg); err != nil {
 		return err
 	}
-	if a.Posts, err = newPosts(ctx, a.db, a.Auth.Engine); err != nil {
+	if a.Posts, err = newPosts(ctx, a.db, a.Auth.Engine, a.Auth.Users); err != nil {
 		return err
 	}
 	a.Admin = &Admin{auth: a.Auth}

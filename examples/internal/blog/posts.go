@@ -11,6 +11,7 @@ import (
 	"gorm.io/gorm"
 
 	"github.com/gatehouse-go/gatehouse/authn"
+	"github.com/gatehouse-go/gatehouse/authn/users"
 	"github.com/gatehouse-go/gatehouse/authz"
 	"github.com/gatehouse-go/gatehouse/internal/schema"
 	"github.com/gatehouse-go/gatehouse/permissions"
@@ -31,10 +32,17 @@ type Post struct {
 func (Post) TableName() string { return "blog_posts" }
 
 // Resource is the post as authz sees it: its author owns it, so grants
-// scoped "own" apply to the author.
+// scoped "own" apply to the author, and its id names it to relations, so
+// its editors' role applies to it.
 func (p Post) Resource() authz.Resource {
-	return authz.Resource{Type: "posts", ID: strconv.FormatInt(p.ID, 10), Owner: p.AuthorID}
+	return authz.Resource{Type: "posts", ID: p.idString(), Owner: p.AuthorID}
 }
+
+// idString is the post's id as paths and authz write it.
+func (p Post) idString() string { return strconv.FormatInt(p.ID, 10) }
+
+// resourceName is the post's name in relations: "posts:7".
+func (p Post) resourceName() string { return authz.ResourceName("posts", p.idString()) }
 
 // Title is what anonymous callers see of a published post.
 type Title struct {
@@ -78,19 +86,20 @@ func (in PostInput) apply(p *Post) error {
 	return nil
 }
 
-// Posts are the blog's posts. Who may write, edit and delete them is the
-// guards' to decide before these run; who may read a draft is decided here,
-// by the policy.
+// Posts are the blog's posts. Who may write, edit, delete and share them
+// is the guards' to decide before these run; who may read a draft is
+// decided here, by the policy.
 type Posts struct {
 	db     *gorm.DB
 	engine *authz.Engine
+	users  *users.Directory // whom posts are shared with
 }
 
-func newPosts(ctx context.Context, db *gorm.DB, engine *authz.Engine) (*Posts, error) {
+func newPosts(ctx context.Context, db *gorm.DB, engine *authz.Engine, directory *users.Directory) (*Posts, error) {
 	if err := schema.Migrate(ctx, db, &Post{}); err != nil {
 		return nil, fmt.Errorf("create table blog_posts: %w", err)
 	}
-	return &Posts{db: db, engine: engine}, nil
+	return &Posts{db: db, engine: engine, users: directory}, nil
 }
 
 // Get returns the post id, whoever may read it: the loader of the routes
@@ -136,9 +145,10 @@ func (s *Posts) Read(ctx context.Context, reader authn.Subject, id string) (Post
 
 // ListVisible returns, newest first, the published posts and those
 // filter lets its subject read (the caller's list filter for posts:read:
-// FilterNone for an anonymous caller), found with one query.
+// FilterNone for an anonymous caller), found with one query: their own,
+// or every one, as the policy has it, and the drafts shared with them.
 func (s *Posts) ListVisible(ctx context.Context, filter authz.ListFilter) ([]Post, error) {
-	where, args, err := filter.Where("author_id")
+	where, args, err := filter.WhereShared("author_id", "id")
 	if err != nil {
 		return nil, err
 	}
@@ -171,11 +181,22 @@ func (s *Posts) Update(ctx context.Context, p Post, in PostInput) (Post, error) 
 	return p, err
 }
 
-// Delete deletes p.
+// Delete deletes p, and its relations with it: none outlives the post,
+// for a later post given its id again (a sequence reset, a restored
+// backup) to inherit. The relations go first, so that a failure leaves
+// the post as it was, and again after the row, for a Share that raced the
+// deletion (which checks the row after its own edit: one of the two sees
+// the other).
 func (s *Posts) Delete(ctx context.Context, p Post) error {
+	if err := s.engine.RemoveResource(ctx, p.resourceName()); err != nil {
+		return err
+	}
 	res := s.db.WithContext(ctx).Delete(&Post{}, p.ID)
-	if res.Error == nil && res.RowsAffected == 0 {
+	if res.Error != nil {
+		return res.Error
+	}
+	if res.RowsAffected == 0 {
 		return fmt.Errorf("post %d: %w", p.ID, ErrNotFound)
 	}
-	return res.Error
+	return s.engine.RemoveResource(ctx, p.resourceName())
 }
