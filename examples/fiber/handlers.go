@@ -1,6 +1,9 @@
 package main
 
 import (
+	"net/url"
+	"strings"
+
 	"github.com/gofiber/fiber/v3"
 
 	fiberadapter "github.com/gatehouse-go/gatehouse/adapters/fiber"
@@ -103,6 +106,65 @@ func (s *server) deletePost(c fiber.Ctx) error {
 	return c.SendStatus(fiber.StatusNoContent)
 }
 
+// loadReadablePost finds the post :id for the guards of its editors and
+// its access list, as the caller may read it: a draft the caller may not
+// read is 404, as GET /posts/:id answers, before any 403.
+func (s *server) loadReadablePost(c fiber.Ctx) (guard.Loaded, error) {
+	caller, _ := fiberadapter.SubjectFrom(c)
+	post, err := s.app.Posts.Read(c.Context(), caller, c.Params("id"))
+	if err != nil {
+		return guard.Loaded{}, blog.HTTPError(err)
+	}
+	return guard.Loaded{Resource: post.Resource(), Value: post}, nil
+}
+
+// shareWithEditor answers PUT /posts/:id/editors/:user_id: the user edits
+// the post its guard loaded, from their next request. Sharing again, or
+// with the post's author, changes nothing; 404 for no such user.
+func (s *server) shareWithEditor(c fiber.Ctx) error {
+	post, _ := fiberadapter.Loaded[blog.Post](c)
+	if err := s.app.Posts.Share(c.Context(), post, userParam(c)); err != nil {
+		return s.fail(c, err)
+	}
+	return c.SendStatus(fiber.StatusNoContent)
+}
+
+// removeEditor answers DELETE /posts/:id/editors/:user_id: the user no
+// longer edits the post; 404 when they did not.
+func (s *server) removeEditor(c fiber.Ctx) error {
+	post, _ := fiberadapter.Loaded[blog.Post](c)
+	if err := s.app.Posts.Unshare(c.Context(), post, userParam(c)); err != nil {
+		return s.fail(c, err)
+	}
+	return c.SendStatus(fiber.StatusNoContent)
+}
+
+// userParam is the :user_id of the path, unescaped as net/http and Gin
+// unescape path values (Fiber leaves them as sent), and copied: Fiber's
+// parameters alias the connection's buffer, which the next request on it
+// overwrites, and the id becomes a line of the policy. gatehouse copies
+// what it keeps too; the copy here keeps the handler right whatever it
+// calls.
+func userParam(c fiber.Ctx) string {
+	raw := c.Params("user_id")
+	id, err := url.PathUnescape(raw)
+	if err != nil {
+		id = raw // a malformed escape names no user: 404
+	}
+	return strings.Clone(id)
+}
+
+// postAccess answers GET /posts/:id/access: who may do what to the post
+// its guard loaded, and why.
+func (s *server) postAccess(c fiber.Ctx) error {
+	post, _ := fiberadapter.Loaded[blog.Post](c)
+	access, err := s.app.Posts.Access(c.Context(), post)
+	if err != nil {
+		return s.fail(c, err)
+	}
+	return c.JSON(access)
+}
+
 // listUsers answers GET /admin/users with every account and its roles.
 func (s *server) listUsers(c fiber.Ctx) error {
 	users, err := s.app.Admin.Users(c.Context())
@@ -137,7 +199,8 @@ func (s *server) deleteUser(c fiber.Ctx) error {
 	return c.SendStatus(fiber.StatusNoContent)
 }
 
-// policy answers GET /admin/policy with every grant and role assignment.
+// policy answers GET /admin/policy with every grant, role assignment and
+// relation.
 func (s *server) policy(c fiber.Ctx) error {
 	policy, err := s.app.Admin.Policy(c.Context())
 	if err != nil {

@@ -112,6 +112,53 @@ func (s *server) deletePost(c *gin.Context) {
 	c.Status(http.StatusNoContent)
 }
 
+// loadReadablePost finds the post :id for the guards of its editors and
+// its access list, as the caller may read it: a draft the caller may not
+// read is 404, as GET /posts/:id answers, before any 403.
+func (s *server) loadReadablePost(c *gin.Context) (guard.Loaded, error) {
+	caller, _ := ginadapter.SubjectFrom(c)
+	post, err := s.app.Posts.Read(c.Request.Context(), caller, c.Param("id"))
+	if err != nil {
+		return guard.Loaded{}, blog.HTTPError(err)
+	}
+	return guard.Loaded{Resource: post.Resource(), Value: post}, nil
+}
+
+// shareWithEditor answers PUT /posts/:id/editors/:user_id: the user edits
+// the post its guard loaded, from their next request. Sharing again, or
+// with the post's author, changes nothing; 404 for no such user.
+func (s *server) shareWithEditor(c *gin.Context) {
+	post, _ := ginadapter.Loaded[blog.Post](c)
+	if err := s.app.Posts.Share(c.Request.Context(), post, c.Param("user_id")); err != nil {
+		s.fail(c, err)
+		return
+	}
+	c.Status(http.StatusNoContent)
+}
+
+// removeEditor answers DELETE /posts/:id/editors/:user_id: the user no
+// longer edits the post; 404 when they did not.
+func (s *server) removeEditor(c *gin.Context) {
+	post, _ := ginadapter.Loaded[blog.Post](c)
+	if err := s.app.Posts.Unshare(c.Request.Context(), post, c.Param("user_id")); err != nil {
+		s.fail(c, err)
+		return
+	}
+	c.Status(http.StatusNoContent)
+}
+
+// postAccess answers GET /posts/:id/access: who may do what to the post
+// its guard loaded, and why.
+func (s *server) postAccess(c *gin.Context) {
+	post, _ := ginadapter.Loaded[blog.Post](c)
+	access, err := s.app.Posts.Access(c.Request.Context(), post)
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	c.JSON(http.StatusOK, access)
+}
+
 // listUsers answers GET /admin/users with every account and its roles.
 func (s *server) listUsers(c *gin.Context) {
 	users, err := s.app.Admin.Users(c.Request.Context())
@@ -149,7 +196,8 @@ func (s *server) deleteUser(c *gin.Context) {
 	c.Status(http.StatusNoContent)
 }
 
-// policy answers GET /admin/policy with every grant and role assignment.
+// policy answers GET /admin/policy with every grant, role assignment and
+// relation.
 func (s *server) policy(c *gin.Context) {
 	policy, err := s.app.Admin.Policy(c.Request.Context())
 	if err != nil {

@@ -110,6 +110,53 @@ func (s *server) deletePost(w http.ResponseWriter, r *http.Request) {
 	w.WriteHeader(http.StatusNoContent)
 }
 
+// loadReadablePost finds the post {id} for the guards of its editors and
+// its access list, as the caller may read it: a draft the caller may not
+// read is 404, as GET /posts/{id} answers, before any 403.
+func (s *server) loadReadablePost(r *http.Request) (guard.Loaded, error) {
+	caller, _ := httpadapter.SubjectFrom(r.Context())
+	post, err := s.app.Posts.Read(r.Context(), caller, r.PathValue("id"))
+	if err != nil {
+		return guard.Loaded{}, blog.HTTPError(err)
+	}
+	return guard.Loaded{Resource: post.Resource(), Value: post}, nil
+}
+
+// shareWithEditor answers PUT /posts/{id}/editors/{user_id}: the user
+// edits the post its guard loaded, from their next request. Sharing again,
+// or with the post's author, changes nothing; 404 for no such user.
+func (s *server) shareWithEditor(w http.ResponseWriter, r *http.Request) {
+	post, _ := httpadapter.Loaded[blog.Post](r)
+	if err := s.app.Posts.Share(r.Context(), post, r.PathValue("user_id")); err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	w.WriteHeader(http.StatusNoContent)
+}
+
+// removeEditor answers DELETE /posts/{id}/editors/{user_id}: the user no
+// longer edits the post; 404 when they did not.
+func (s *server) removeEditor(w http.ResponseWriter, r *http.Request) {
+	post, _ := httpadapter.Loaded[blog.Post](r)
+	if err := s.app.Posts.Unshare(r.Context(), post, r.PathValue("user_id")); err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	w.WriteHeader(http.StatusNoContent)
+}
+
+// postAccess answers GET /posts/{id}/access: who may do what to the post
+// its guard loaded, and why.
+func (s *server) postAccess(w http.ResponseWriter, r *http.Request) {
+	post, _ := httpadapter.Loaded[blog.Post](r)
+	access, err := s.app.Posts.Access(r.Context(), post)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, access)
+}
+
 // listUsers answers GET /admin/users with every account and its roles.
 func (s *server) listUsers(w http.ResponseWriter, r *http.Request) {
 	users, err := s.app.Admin.Users(r.Context())
@@ -147,7 +194,8 @@ func (s *server) deleteUser(w http.ResponseWriter, r *http.Request) {
 	w.WriteHeader(http.StatusNoContent)
 }
 
-// policy answers GET /admin/policy with every grant and role assignment.
+// policy answers GET /admin/policy with every grant, role assignment and
+// relation.
 func (s *server) policy(w http.ResponseWriter, r *http.Request) {
 	policy, err := s.app.Admin.Policy(r.Context())
 	if err != nil {

@@ -136,24 +136,30 @@ type RoleAssignment struct {
 	Role   string `json:"role"`
 }
 
-// Policy is the whole policy: every grant and role assignment.
+// Policy is the whole policy: every grant, role assignment and relation.
 type Policy struct {
 	Grants []Grant          `json:"grants"`
 	Roles  []RoleAssignment `json:"roles"`
+	// Relations are the roles users hold on single posts: their editors.
+	Relations []Relation `json:"relations"`
 }
 
-// Policy returns every grant and role assignment.
+// Policy returns every grant, role assignment and relation.
 func (a *Admin) Policy(ctx context.Context) (Policy, error) {
 	p, err := a.auth.Engine.Policy(ctx)
 	if err != nil {
 		return Policy{}, err
 	}
-	out := Policy{Grants: make([]Grant, len(p.Grants)), Roles: make([]RoleAssignment, len(p.Roles))}
+	out := Policy{Grants: make([]Grant, len(p.Grants)), Roles: make([]RoleAssignment, len(p.Roles)),
+		Relations: make([]Relation, len(p.Relations))}
 	for i, g := range p.Grants {
 		out.Grants[i] = grantOf(g)
 	}
 	for i, r := range p.Roles {
 		out.Roles[i] = RoleAssignment{r.Member, r.Role}
+	}
+	for i, r := range p.Relations {
+		out.Relations[i] = Relation{r.Subject, r.Role, r.Resource}
 	}
 	return out, nil
 }

@@ -168,13 +168,16 @@ var (
 )
 
 // policy checks GET /admin/policy: exactly {grants: [{subject, permission,
-// scope, effect}], roles: [{member, role}]}, with the grants of has, none
-// of lacks, and the role edges of roles (member, role).
+// scope, effect}], roles: [{member, role}], relations: [{subject, role,
+// resource}]}, with the grants of has, none of lacks, and the role edges of
+// roles (member, role). relationsOf reads the relations.
 func policy(has, lacks []grant, roles [][2]string) check {
 	return func(t *testing.T, w *world, r *response) {
 		t.Helper()
 		o := r.object(t)
-		require.NoError(t, o.hasKeys("grants", "roles"))
+		require.NoError(t, o.hasKeys("grants", "roles", "relations"))
+		_, err := relationsOf(o)
+		require.NoError(t, err)
 		grantList, err := o.list("grants")
 		require.NoError(t, err)
 		var grants []grant
