@@ -93,6 +93,8 @@ func beforeRestart() []phase {
 		{"me", meSteps()},
 		{"password change", passwordChangeSteps()},
 		{"posts", postSteps()},
+		{"sharing", sharingSteps()},
+		{"sharing under churn", sharingChurnSteps()},
 		{"api keys", apiKeySteps()},
 		{"admin users", adminUserSteps()},
 		{"admin policy", adminPolicySteps()},

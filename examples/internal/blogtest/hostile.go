@@ -20,8 +20,9 @@ import (
 // Hostile sends a server made by start the requests an attacker would:
 // oversized, deeply nested and ambiguous JSON, bodies that are not JSON,
 // repeated and oversized credentials, bytes that are not UTF-8, paths
-// dressed up to slip past a permission check, ids no integer holds, and a
-// burst of logins to one account. Every one gets a 4xx JSON error (or the
+// dressed up to slip past a permission check, ids no integer holds, user
+// ids that name nobody to share a post with, and a burst of logins to one
+// account. Every one gets a 4xx JSON error (or the
 // normal answer, where the input is fine), never a 5xx, and none of them
 // changes the users, their roles, the policy or the posts.
 //
@@ -59,6 +60,7 @@ func Hostile(t *testing.T, start Start) {
 		{"credentials", h.credentialCases(t)},
 		{"paths", h.pathCases()},
 		{"ids", h.idCases()},
+		{"editors", h.editorCases()},
 	} {
 		t.Run(group.name, func(t *testing.T) {
 			for _, c := range group.cases {
@@ -387,9 +389,15 @@ func (h *hostile) pathCases() []hostileCase {
 	return out
 }
 
+// badPostIDs name no post, though some look as if they might.
+func (h *hostile) badPostIDs() []string {
+	return []string{"99999999999999999999999", "9223372036854775808", "-1", "0", "0x10", "1e3", "abc", "%20" + h.bobPost,
+		h.bobPost + ".0", "-9223372036854775808"}
+}
+
 func (h *hostile) idCases() []hostileCase {
 	var out []hostileCase
-	for _, id := range []string{"99999999999999999999999", "9223372036854775808", "-1", "0", "0x10", "1e3", "abc", "%20" + h.bobPost, h.bobPost + ".0", "-9223372036854775808"} {
+	for _, id := range h.badPostIDs() {
 		out = append(out,
 			hostileCase{name: "GET /posts/" + id, req: rawRequest{method: "GET", target: "/posts/" + id,
 				header: [][2]string{bearer(h.bob)}}, status: []int{404}, code: "not_found"},
@@ -402,6 +410,46 @@ func (h *hostile) idCases() []hostileCase {
 			hostileCase{name: "PUT /admin/users/" + id + "/roles", req: rawRequest{method: "PUT", target: "/admin/users/" + id + "/roles",
 				header: [][2]string{bearer(h.alice), jsonType}, body: []byte(`{"roles":["user"]}`)}, status: []int{404}, code: "not_found"},
 		)
+	}
+	return out
+}
+
+// editorCases share bob's post, as bob, with ids that name no post or no
+// user: each is 404 and makes no editor. Sharing it with bob himself, its
+// author, is 204 and changes nothing either, his id escaped or not: path
+// values are unescaped on every framework.
+func (h *hostile) editorCases() []hostileCase {
+	var out []hostileCase
+	for _, id := range h.badPostIDs() {
+		target := "/posts/" + id + "/editors/" + h.bobID
+		out = append(out,
+			hostileCase{name: "PUT " + target, req: rawRequest{method: "PUT", target: target,
+				header: [][2]string{bearer(h.bob)}}, status: []int{404}, code: "not_found"},
+			hostileCase{name: "DELETE " + target, req: rawRequest{method: "DELETE", target: target,
+				header: [][2]string{bearer(h.bob)}}, status: []int{404}, code: "not_found"},
+			hostileCase{name: "GET /posts/" + id + "/access", req: rawRequest{method: "GET", target: "/posts/" + id + "/access",
+				header: [][2]string{bearer(h.bob)}}, status: []int{404}, code: "not_found"},
+		)
+	}
+	for _, user := range []string{noUser, h.bobID + "0", "%20" + h.bobID, h.bobID + "%20", "%75sr_" + h.bobID[5:],
+		"moderator", "admin", "editor", "user", "suspended", "*", "%2A", "posts:" + h.bobPost, "abc", "-1",
+		strings.Repeat("9", 300), "%C3%A9", "%00", "%FF"} {
+		target := "/posts/" + h.bobPost + "/editors/" + user
+		out = append(out,
+			hostileCase{name: "PUT " + target, req: rawRequest{method: "PUT", target: target,
+				header: [][2]string{bearer(h.bob)}}, status: []int{404}, code: "not_found"},
+			hostileCase{name: "DELETE " + target, req: rawRequest{method: "DELETE", target: target,
+				header: [][2]string{bearer(h.bob)}}, status: []int{404}, code: "not_found"},
+		)
+	}
+	// A malformed escape: net/http refuses the request line itself.
+	malformed := "/posts/" + h.bobPost + "/editors/%2" + h.bobID
+	out = append(out, hostileCase{name: "PUT " + malformed, req: rawRequest{method: "PUT", target: malformed,
+		header: [][2]string{bearer(h.bob)}}, byServer: true})
+	for _, self := range []string{h.bobID, "%75sr_" + h.bobID[4:]} {
+		target := "/posts/" + h.bobPost + "/editors/" + self
+		out = append(out, hostileCase{name: "PUT " + target + " (the author)", req: rawRequest{method: "PUT", target: target,
+			header: [][2]string{bearer(h.bob)}}, status: []int{204}})
 	}
 	return out
 }

@@ -1,10 +1,12 @@
 package blogtest
 
+import "slices"
+
 // afterRestart checks, against a new server on the same database and
 // secret, that everything the contract keeps across a restart was kept,
 // and that what was revoked stayed revoked.
 func afterRestart() phase {
-	return phase{"after restart", []step{
+	return phase{"after restart", slices.Concat([]step{
 		{"healthz", "GET", "/healthz", "", "", 200, "", jsonEq(`{"status":"ok"}`)},
 		{"the store holds the policy memory held", "GET", "/admin/policy", "alice", "", 200, "",
 			policyAfterRestart("policy.before.restart")},
@@ -40,7 +42,7 @@ func afterRestart() phase {
 			policy([]grant{daveReadsUsers}, []grant{daveMayNotWrite}, nil)},
 		{"an admin removes the grant", "DELETE", "/admin/policy/grants", "alice", daveReadsUsers.json(), 204, "", nil},
 		{"dave may no longer list users", "GET", "/admin/users", "dave", "", 403, "forbidden", nil},
-	}}
+	}, sharedAfterRestart())}
 }
 
 var (
