@@ -41,9 +41,9 @@ const (
 // Run drives the whole contract against servers made by start: every
 // endpoint, then a restart on the same database and secret, then the
 // checks that users, posts, their editors, policy edits, refresh tokens,
-// API keys and sessions survived it. Last it checks the secrets' hygiene over the whole
-// run (see checkSecrets): no credential or stored secret in the servers'
-// logs, and none in a response but the one that hands it out.
+// API keys and sessions survived it. Last it checks the secrets' hygiene
+// over the whole run (see checkSecrets): no credential or stored secret in
+// the servers' logs, and none in a response but the one that hands it out.
 func Run(t *testing.T, start Start) {
 	w := &world{
 		start: start,
