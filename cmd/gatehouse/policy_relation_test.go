@@ -10,7 +10,7 @@ func TestPolicyRelationEditsOnSQLite(t *testing.T) {
 	t.Parallel()
 	path := filepath.Join(t.TempDir(), "policy.db")
 	db := "sqlite:" + path
-	const seeded = "created the policy store (table casbin_rule) in %s, seeded with gatehouse's default policy (14 rules)\n"
+	const seeded = "created the policy store (table casbin_rule) in %s, seeded with gatehouse's default policy (20 rules)\n"
 	share := func(extra ...string) []string {
 		return append([]string{"policy", "share", "--database", db, "--subject", "carol", "--role", "moderator", "--resource", "posts:42"}, extra...)
 	}
