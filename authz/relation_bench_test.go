@@ -146,9 +146,11 @@ func BenchmarkDecideDirectRelation(b *testing.B) {
 
 // BenchmarkCasbinEnforceDirectRelation is BenchmarkDecideDirectRelation
 // with Casbin's Enforce on the equivalent model, without the parents,
-// which it cannot follow.
+// which it cannot follow. At 10,000 lines only: Casbin's role manager,
+// matching every domain of every "g2" line with keyMatch, takes longer to
+// load 100,000 than this benchmark can wait.
 func BenchmarkCasbinEnforceDirectRelation(b *testing.B) {
-	for _, lines := range []int{10000, 100000} {
+	for _, lines := range []int{10000} {
 		b.Run(fmt.Sprintf("lines=%d", lines), func(b *testing.B) {
 			w := newRelationBenchWorld(lines)
 			m, err := model.NewModelFromString(relationCasbinModel)
