@@ -10,12 +10,14 @@ import (
 	"gorm.io/gorm/logger"
 )
 
-// busyTimeout makes a connection wait up to 5 s for another's write lock,
-// and begin its transactions with the write lock, as database.Open's do:
+// busyTimeout makes a connection wait up to 30 s for another's write lock,
+// and begin its transactions with the write lock, as database.Open's do
+// (which wait 5 s: tests race dozens of writers on a loaded machine, under
+// the race detector, and must not fail for want of patience):
 // the stores' tests race goroutines, and restarted stores, on one file,
 // and a transaction that begins reading and then writes can meet another
 // writer that SQLite answers "database is locked" at once, without waiting.
-const busyTimeout = "?_pragma=busy_timeout(5000)&_txlock=immediate"
+const busyTimeout = "?_pragma=busy_timeout(30000)&_txlock=immediate"
 
 // Path returns the path of a new SQLite file in the test's own temporary
 // directory, for tests that open it more than once.

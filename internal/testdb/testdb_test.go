@@ -46,7 +46,7 @@ func TestOpenWaitsForLocksAndClosesAtCleanup(t *testing.T) {
 		db := testdb.Open(t)
 		var timeout int
 		require.NoError(t, db.Raw("PRAGMA busy_timeout").Scan(&timeout).Error)
-		assert.Equal(t, 5000, timeout)
+		assert.Equal(t, 30000, timeout)
 		var err error
 		pool, err = db.DB()
 		require.NoError(t, err)
