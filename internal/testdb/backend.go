@@ -119,13 +119,12 @@ type Database struct {
 func (d Database) Backend() Backend { return d.backend }
 
 // DSN returns the database's DSN in the form package database opens
-// ("sqlite:PATH", "postgres://…", "mysql://…"); SQLite's waits for the
-// write lock as long as OpenFile's connections do.
+// ("sqlite:PATH", "postgres://…", "mysql://…").
 func (d Database) DSN() string {
 	if d.backend.IsServer() {
 		return d.dsn
 	}
-	return "sqlite:" + d.path + "?_pragma=busy_timeout(30000)"
+	return "sqlite:" + d.path
 }
 
 // Open opens a new connection pool on the database and closes it when the
