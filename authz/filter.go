@@ -165,7 +165,7 @@ func (e *Engine) filter(ctx context.Context, tenant, subject string, perm permis
 	if ix := e.index.Load(); ix != nil && ix.rel != nil && !e.tenanted {
 		now := e.now()
 		var buf [holdersBuffer]holderRecord
-		holders := ix.holders(subject, []string{""}, now, buf[:0])
+		holders := ix.holders(subject, noTenant, now, buf[:0])
 		answers, at := ix.sharedIDs(subject, perm, holders, now)
 		f.setOverrides(answers, at)
 	}

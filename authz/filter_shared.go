@@ -41,13 +41,13 @@ func (ix *index) sharedIDs(subject string, perm permissions.Permission, holders 
 			return v
 		}
 		var buf [holdersBuffer]holderRecord
-		closure := ix.holders(role, visibleTenants(false, "", nil), now, buf[:0])
+		closure := ix.holders(role, noTenant, now, buf[:0])
 		var v verdict
 		for _, h := range closure {
 			v.nested = v.nested || len(ix.rel.heldBy(h.name)) > 0
 		}
 		for _, own := range []bool{false, true} {
-			deny, allow := ix.matchingGrants(closure, []string{""}, perm, own, now)
+			deny, allow := ix.matchingGrants(closure, noTenant, perm, own, now)
 			v.deny = v.deny || deny.entry != nil
 			if own {
 				v.allowOwn = allow.entry != nil
@@ -111,9 +111,8 @@ func (ix *index) sharedIDs(subject string, perm permissions.Permission, holders 
 			}
 		}
 	}
-	tenants := []string{""}
-	denyOther, allowOther := ix.matchingGrants(holders, tenants, perm, false, now)
-	denyOwn, allowOwn := ix.matchingGrants(holders, tenants, perm, true, now)
+	denyOther, allowOther := ix.matchingGrants(holders, noTenant, perm, false, now)
+	denyOwn, allowOwn := ix.matchingGrants(holders, noTenant, perm, true, now)
 	for i := range list {
 		f := &list[i]
 		exact := false
@@ -153,6 +152,10 @@ type sharedAnswer struct {
 	id           string
 	other, owned bool
 }
+
+// noTenant is the tenants of every rule under the model without tenants,
+// which relations need.
+var noTenant = []string{""}
 
 // cutResource splits a resource's name into its type and id.
 func cutResource(name string) (typ, id string, ok bool) {
@@ -260,9 +263,13 @@ const (
 // lookUp finds id in the lists of a filter built by hand, without the
 // map Filter builds.
 func (f ListFilter) lookUp(id string) (int8, bool) {
-	for kind, list := range map[int8][]string{sharedAlways: f.Shared, excluded: f.Excluded, sharedIfOwned: f.SharedIfOwned, sharedIfNotOwned: f.SharedIfNotOwned} {
-		if slices.Contains(list, id) {
-			return kind, true
+	lists := [...]struct {
+		kind int8
+		ids  []string
+	}{{sharedAlways, f.Shared}, {excluded, f.Excluded}, {sharedIfOwned, f.SharedIfOwned}, {sharedIfNotOwned, f.SharedIfNotOwned}}
+	for _, l := range lists {
+		if slices.Contains(l.ids, id) {
+			return l.kind, true
 		}
 	}
 	return 0, false
