@@ -7,7 +7,7 @@ package authz
 // published; an edit changes a copy (clone).
 type shard struct {
 	// records are by the hash of their name, which each record holds.
-	records map[uint64]holderRecord
+	records table[holderRecord]
 	// clashes are the records of names whose hash a name in records has.
 	// Hashes have 64 bits and a seed of the process's own, so this is
 	// nearly always nil; it is there so that a clash costs time, never a
@@ -15,12 +15,12 @@ type shard struct {
 	clashes map[string]holderRecord
 }
 
-func newShard() shard { return shard{records: map[uint64]holderRecord{}} }
+func newShard() shard { return shard{} }
 
 // get returns name's record; hash is name's hash.
 func (s *shard) get(hash uint64, name string) (holderRecord, bool) {
-	if h, ok := s.records[hash]; ok && h.named(name) {
-		return h, true
+	if h := s.records.get(hash); h != nil && h.named(name) {
+		return *h, true
 	}
 	if s.clashes != nil {
 		h, ok := s.clashes[name]
@@ -36,8 +36,8 @@ func (s *shard) set(hash uint64, name string, h holderRecord) {
 	if len(name) <= shortName {
 		h.shortName = pack(name)
 	}
-	if old, ok := s.records[hash]; !ok || old.name == name {
-		s.records[hash] = h
+	if old := s.records.get(hash); old == nil || old.name == name {
+		s.records.set(hash, h)
 		return
 	}
 	if s.clashes == nil {
@@ -49,14 +49,14 @@ func (s *shard) set(hash uint64, name string, h holderRecord) {
 // remove drops the record of name, whose hash is hash; a clashing name
 // with the same hash takes its place. hashOf is the index's hash.
 func (s *shard) remove(hashOf func(string) uint64, hash uint64, name string) {
-	if old, ok := s.records[hash]; !ok || old.name != name {
+	if old := s.records.get(hash); old == nil || old.name != name {
 		delete(s.clashes, name)
 	} else {
-		delete(s.records, hash)
+		s.records.remove(hash)
 		for other, h := range s.clashes {
 			if hashOf(other) == hash {
 				delete(s.clashes, other)
-				s.records[hash] = h
+				s.records.set(hash, h)
 				break
 			}
 		}
@@ -68,10 +68,7 @@ func (s *shard) remove(hashOf func(string) uint64, hash uint64, name string) {
 
 // clone returns a copy of s that can be changed without changing s.
 func (s *shard) clone() shard {
-	out := shard{records: make(map[uint64]holderRecord, len(s.records)+1)}
-	for hash, h := range s.records {
-		out.records[hash] = h
-	}
+	out := shard{records: s.records.clone()}
 	if s.clashes != nil {
 		out.clashes = make(map[string]holderRecord, len(s.clashes))
 		for name, h := range s.clashes {
@@ -84,9 +81,8 @@ func (s *shard) clone() shard {
 // update calls f with every record of s, to change it where it stands
 // (its name stays).
 func (s *shard) update(f func(*holderRecord)) {
-	for hash, h := range s.records {
-		f(&h)
-		s.records[hash] = h
+	for _, h := range s.records.all() {
+		f(h)
 	}
 	for name, h := range s.clashes {
 		f(&h)
@@ -96,8 +92,8 @@ func (s *shard) update(f func(*holderRecord)) {
 
 // each calls f with every record of s.
 func (s *shard) each(f func(holderRecord)) {
-	for _, h := range s.records {
-		f(h)
+	for _, h := range s.records.all() {
+		f(*h)
 	}
 	for _, h := range s.clashes {
 		f(h)

@@ -347,19 +347,13 @@ func (ix *relationIndex) relationsNaming(name string) []Relation {
 		out = append(out, Relation{Subject: name, Role: h.role, Resource: h.resource, Expires: unixExpiry(h.expires)})
 	}
 	for i := range ix.resources {
-		each := func(r *resourceRecord) {
+		ix.resources[i].each(func(r *resourceRecord) {
 			for _, entry := range r.relations {
 				if entry.role == name && entry.subject != name {
 					out = append(out, Relation{Subject: entry.subject, Role: entry.role, Resource: r.name, Expires: unixExpiry(entry.expires)})
 				}
 			}
-		}
-		for _, r := range ix.resources[i].records {
-			each(r)
-		}
-		for _, r := range ix.resources[i].clashes {
-			each(r)
-		}
+		})
 	}
 	slices.SortFunc(out, func(a, b Relation) int {
 		return strings.Compare(a.String(), b.String())

@@ -16,6 +16,8 @@ import (
 
 // relationEntry is one relation on a resource, in its resource's record.
 type relationEntry struct {
+	// subject is interned, as the decision index's roles are: comparing it
+	// with a group's name compares pointers.
 	subject string
 	// subjectHash is the hash of subject: entries are sorted by it, so
 	// that finding a holder's relations compares numbers.
@@ -30,20 +32,24 @@ type relationEntry struct {
 	seq uint64
 }
 
-// resourceRecord is everything the index knows about one resource.
+// resourceRecord is everything the index knows about one resource. The
+// fields a decision reads come first.
 type resourceRecord struct {
-	name string
 	// short holds name's bytes when it has at most shortName, as most
 	// resource names do: a lookup checks it without reading the name
 	// from elsewhere in memory.
 	short [shortName]byte
-	// parent is the resource this one is inside, "" for none.
-	parent     string
+	// parentHash is the hash of parent.
 	parentHash uint64
-	// children are the resources inside this one, sorted.
-	children []string
 	// relations are sorted by subject, then as they were added.
 	relations []relationEntry
+	name      string
+	// parent is the resource this one is inside, "" for none: the
+	// parent's own name, so that finding its record compares pointers
+	// rather than reading the name's bytes from elsewhere in memory.
+	parent string
+	// children are the resources inside this one, sorted.
+	children []string
 }
 
 func (r *resourceRecord) empty() bool {
@@ -73,12 +79,12 @@ type heldRelation struct {
 // resourceShard holds the records of the resources whose hash falls in it,
 // by that hash, as the decision index's shards do.
 type resourceShard struct {
-	records map[uint64]*resourceRecord
+	records table[resourceRecord]
 	clashes map[string]*resourceRecord
 }
 
 func (s *resourceShard) get(hash uint64, matches func(string) bool) *resourceRecord {
-	if r, ok := s.records[hash]; ok && matches(r.name) {
+	if r := s.records.get(hash); r != nil && matches(r.name) {
 		return r
 	}
 	for name, r := range s.clashes {
@@ -89,30 +95,32 @@ func (s *resourceShard) get(hash uint64, matches func(string) bool) *resourceRec
 	return nil
 }
 
+// set stores a copy of r.
 func (s *resourceShard) set(hash uint64, r *resourceRecord) {
 	r.short = [shortName]byte{}
 	if len(r.name) <= shortName {
 		r.short = pack(r.name)
 	}
-	if old, ok := s.records[hash]; !ok || old.name == r.name {
-		s.records[hash] = r
+	if old := s.records.get(hash); old == nil || old.name == r.name {
+		s.records.set(hash, *r)
 		return
 	}
 	if s.clashes == nil {
 		s.clashes = map[string]*resourceRecord{}
 	}
-	s.clashes[r.name] = r
+	copy := *r
+	s.clashes[r.name] = &copy
 }
 
 func (s *resourceShard) remove(hashOf func(string) uint64, hash uint64, name string) {
-	if old, ok := s.records[hash]; !ok || old.name != name {
+	if old := s.records.get(hash); old == nil || old.name != name {
 		delete(s.clashes, name)
 	} else {
-		delete(s.records, hash)
+		s.records.remove(hash)
 		for other, r := range s.clashes {
 			if hashOf(other) == hash {
 				delete(s.clashes, other)
-				s.records[hash] = r
+				s.records.set(hash, *r)
 				break
 			}
 		}
@@ -123,14 +131,21 @@ func (s *resourceShard) remove(hashOf func(string) uint64, hash uint64, name str
 }
 
 func (s *resourceShard) clone() resourceShard {
-	out := resourceShard{records: make(map[uint64]*resourceRecord, len(s.records)+1)}
-	for hash, r := range s.records {
-		out.records[hash] = r
-	}
+	out := resourceShard{records: s.records.clone()}
 	if s.clashes != nil {
 		out.clashes = cloneMap(s.clashes)
 	}
 	return out
+}
+
+// each calls f with every record of s.
+func (s *resourceShard) each(f func(*resourceRecord)) {
+	for _, r := range s.records.all() {
+		f(r)
+	}
+	for _, r := range s.clashes {
+		f(r)
+	}
 }
 
 // relationIndex is the relations and parents of one policy.
@@ -155,7 +170,6 @@ type relationIndex struct {
 func newRelationIndex(seed maphash.Seed) *relationIndex {
 	ix := &relationIndex{seed: seed, roles: map[string]int{}, containers: map[string]int{}}
 	for i := range ix.resources {
-		ix.resources[i] = resourceShard{records: map[uint64]*resourceRecord{}}
 		ix.held[i] = map[string][]heldRelation{}
 	}
 	return ix
@@ -186,8 +200,8 @@ func (ix *relationIndex) resourceOf(typ, id string) *resourceRecord {
 		var short [shortName]byte
 		copy(short[copy(short[:], typ)+1:], id)
 		short[len(typ)] = ':'
-		r, ok := ix.resources[hash%shardCount].records[hash]
-		if ok && r.short == short && len(r.name) == size {
+		r := ix.resources[hash%shardCount].records.get(hash)
+		if r != nil && r.short == short && len(r.name) == size {
 			return r
 		}
 	}
@@ -251,9 +265,9 @@ func buildRelations(seed maphash.Seed, p Policy, roleHash func(string) uint64) *
 		ix.held[n][rel.Subject] = append(ix.held[n][rel.Subject], heldRelation{resource: rel.Resource, role: intern(rel.Role), expires: expiryUnix(rel.Expires)})
 	}
 	for _, link := range p.Parents {
-		child := record(link.Resource)
-		child.parent, child.parentHash = link.Parent, ix.hash(link.Parent)
 		parent := record(link.Parent)
+		child := record(link.Resource)
+		child.parent, child.parentHash = parent.name, ix.hash(link.Parent)
 		parent.children = append(parent.children, link.Resource)
 		ix.containers[link.Parent]++
 	}
@@ -272,7 +286,7 @@ func buildRelations(seed maphash.Seed, p Policy, roleHash func(string) uint64) *
 // the index's hash, of subjects and roles alike.
 func newRelationEntry(rel Relation, seq uint64, hash func(string) uint64) relationEntry {
 	role := intern(rel.Role)
-	return relationEntry{subject: rel.Subject, subjectHash: hash(rel.Subject), role: role, roleHash: hash(role),
+	return relationEntry{subject: intern(rel.Subject), subjectHash: hash(rel.Subject), role: role, roleHash: hash(role),
 		expires: expiryUnix(rel.Expires), seq: seq}
 }
 
@@ -382,9 +396,9 @@ func (ix *relationIndex) apply(c Change, roleHash func(string) uint64) *relation
 	}
 	for _, link := range c.AddParents {
 		out.containers[link.Parent]++
-		child := edit(link.Resource)
-		child.parent, child.parentHash = link.Parent, out.hash(link.Parent)
 		parent := edit(link.Parent)
+		child := edit(link.Resource)
+		child.parent, child.parentHash = parent.name, out.hash(link.Parent)
 		i, _ := slices.BinarySearch(parent.children, link.Resource)
 		parent.children = slices.Insert(slices.Clone(parent.children), i, link.Resource)
 		out.parents++
@@ -410,20 +424,14 @@ func (ix *relationIndex) policy() (relations []Relation, parents []ResourceParen
 	}
 	var all []numbered
 	for i := range ix.resources {
-		each := func(r *resourceRecord) {
+		ix.resources[i].each(func(r *resourceRecord) {
 			for _, e := range r.relations {
 				all = append(all, numbered{e.seq, Relation{Subject: e.subject, Role: e.role, Resource: r.name, Expires: unixExpiry(e.expires)}})
 			}
 			if r.parent != "" {
 				parents = append(parents, ResourceParent{Resource: r.name, Parent: r.parent})
 			}
-		}
-		for _, r := range ix.resources[i].records {
-			each(r)
-		}
-		for _, r := range ix.resources[i].clashes {
-			each(r)
-		}
+		})
 	}
 	slices.SortFunc(all, func(a, b numbered) int { return cmp.Compare(a.seq, b.seq) })
 	for _, n := range all {

@@ -50,19 +50,13 @@ func (e *Engine) expired(now int64) Change {
 	}
 	if ix.rel != nil {
 		for i := range ix.rel.resources {
-			each := func(r *resourceRecord) {
+			ix.rel.resources[i].each(func(r *resourceRecord) {
 				for _, entry := range r.relations {
 					if !live(entry.expires, now) {
 						c.RemoveRelations = append(c.RemoveRelations, Relation{Subject: entry.subject, Role: entry.role, Resource: r.name, Expires: unixExpiry(entry.expires)})
 					}
 				}
-			}
-			for _, r := range ix.rel.resources[i].records {
-				each(r)
-			}
-			for _, r := range ix.rel.resources[i].clashes {
-				each(r)
-			}
+			})
 		}
 	}
 	return c
