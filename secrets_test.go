@@ -120,10 +120,11 @@ var notSecrets = map[string]string{
 	"authz/index.go: hash == hash":                                   "the decision index's hash of a tenant's name, which is no secret, finding the tenant's grants",
 	"authz/index.go: tenantHash == hash":                             "the decision index's hash of a tenant's name, which is no secret, finding the tenant's grants",
 	"authz/index.go: key == key":                                     "a grant's permission or resource in the decision index, which is no secret",
-	"authz/index_shard.go: hashOf() == hash":                         "the decision index's hash of a subject's or role's name, which is no secret, finding its record",
+	"authz/index_shard.go: slotHash() == slotHash()":                 "the decision index's hash of a subject's or role's name, which is no secret, finding its record",
+	"authz/table.go: hash == hash":                                   "the hash of a name in one of the index's tables, which is no secret, finding its slot",
 	"authz/index.go: key() == g":                                     "a grant without its expiry, a policy line, which is no secret",
 	"authz/relation_index.go: subjectHash == hash":                   "the relation index's hash of a subject's name, which is no secret, finding its relations",
-	"authz/relation_index.go: hashOf() == hash":                      "the relation index's hash of a resource's name, which is no secret, finding its record",
+	"authz/relation_index.go: slotHash() == slotHash()":              "the relation index's hash of a resource's name, which is no secret, finding its record",
 }
 
 // TestSecretComparisonsAreConstantTime reads every Go file of the module

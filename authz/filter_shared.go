@@ -81,17 +81,13 @@ func (ix *index) sharedIDs(subject string, perm permissions.Permission, holders 
 		at[id] = len(list)
 		list = append(list, found{id: id, role: role})
 	}
-	containers := len(ix.rel.containers) > 0
+	containers := len(ix.rel.children) > 0
 	var below func(name, role string, depth int)
 	below = func(name, role string, depth int) {
-		if depth > MaxParentDepth || ix.rel.containers[name] == 0 {
+		if depth > MaxParentDepth {
 			return
 		}
-		r := ix.rel.resource(name)
-		if r == nil {
-			return
-		}
-		for _, child := range r.children {
+		for _, child := range ix.rel.children[name] {
 			if t, id, ok := cutResource(child); ok && t == typ {
 				add(id, role)
 			}

@@ -54,7 +54,7 @@ func (s *shard) remove(hashOf func(string) uint64, hash uint64, name string) {
 	} else {
 		s.records.remove(hash)
 		for other, h := range s.clashes {
-			if hashOf(other) == hash {
+			if slotHash(hashOf(other)) == slotHash(hash) {
 				delete(s.clashes, other)
 				s.records.set(hash, h)
 				break

@@ -73,3 +73,37 @@ func TestShardKeepsClashingNamesApart(t *testing.T) {
 	assert.Equal(t, "alice-role", roleOf(&before, "alice"))
 	assert.Equal(t, "carol-role", roleOf(&before, "carol"))
 }
+
+// Hash 0, which a table holds as 1, is one more clash: both names keep
+// their records.
+func TestShardKeepsHashZeroApart(t *testing.T) {
+	t.Parallel()
+	hashOf := func(name string) uint64 {
+		if name == "zero" {
+			return 0
+		}
+		return 1
+	}
+	s := newShard()
+	for _, name := range []string{"one", "zero"} {
+		s.set(hashOf(name), name, holderRecord{firstParent: parentLink{role: name + "-role"}})
+	}
+	for _, name := range []string{"one", "zero"} {
+		h, ok := s.get(hashOf(name), name)
+		require.True(t, ok, name)
+		assert.Equal(t, name+"-role", h.firstParent.role)
+	}
+	s.remove(hashOf, hashOf("one"), "one")
+	_, ok := s.get(hashOf("one"), "one")
+	assert.False(t, ok)
+	h, ok := s.get(hashOf("zero"), "zero")
+	require.True(t, ok, "zero outlives the removal of the name it clashed with")
+	assert.Equal(t, "zero-role", h.firstParent.role)
+	assert.Nil(t, s.clashes, "and takes its place")
+	s.set(hashOf("zero"), "zero", holderRecord{firstParent: parentLink{role: "zero-role-2"}})
+	h, _ = s.get(hashOf("zero"), "zero")
+	assert.Equal(t, "zero-role-2", h.firstParent.role)
+	s.remove(hashOf, hashOf("zero"), "zero")
+	_, ok = s.get(hashOf("zero"), "zero")
+	assert.False(t, ok)
+}

@@ -38,6 +38,13 @@ func (ix *index) decideOn(sub, tenant string, perm permissions.Permission, owner
 		allowed, rule = ix.decide(sub, tenant, perm, owner, now)
 		return allowed, rule, Relation{}
 	}
+	// The subject's record is read before the resource's, so that the
+	// memory reads of the two overlap.
+	hash := ix.hash(sub)
+	first, ok := ix.shards[hash%shardCount].get(hash, sub)
+	if !ok {
+		first.name = sub
+	}
 	var chainBuf [chainBuffer]*resourceRecord
 	chain := ix.rel.chain(typ, id, chainBuf[:0])
 	var tenantsBuf [tenantBuffer]string
@@ -45,7 +52,7 @@ func (ix *index) decideOn(sub, tenant string, perm permissions.Permission, owner
 	var buf [holdersBuffer]holderRecord
 	var viaBuf [holdersBuffer]relationVia
 	var hashBuf [holdersBuffer]uint64
-	holders, vias := ix.holdersVia(sub, tenants, chain, now, buf[:0], viaBuf[:0], hashBuf[:0])
+	holders, vias := ix.holdersVia(first, hash, tenants, chain, now, buf[:0], viaBuf[:0], hashBuf[:0])
 	deny, allow := ix.matchingGrants(holders, tenants, perm, owner != "" && owner == sub, now)
 	switch {
 	case deny.entry != nil:
@@ -56,17 +63,13 @@ func (ix *index) decideOn(sub, tenant string, perm permissions.Permission, owner
 	return false, Grant{}, Relation{}
 }
 
-// holdersVia is holders for a request about the resource whose chain
+// holdersVia is holders, from the subject's record first (whose hash is
+// hash), for a request about the resource whose chain
 // (itself, then its parents) is chain: it follows the relations the
 // holders have on the chain as well as their role assignments, and
 // appends to vias how each holder was reached; hashes holds the holders'
 // hashes, for the lookups of their relations.
-func (ix *index) holdersVia(sub string, tenants []string, chain []*resourceRecord, now int64, out []holderRecord, vias []relationVia, hashes []uint64) ([]holderRecord, []relationVia) {
-	hash := ix.hash(sub)
-	first, ok := ix.shards[hash%shardCount].get(hash, sub)
-	if !ok {
-		first.name = sub
-	}
+func (ix *index) holdersVia(first holderRecord, hash uint64, tenants []string, chain []*resourceRecord, now int64, out []holderRecord, vias []relationVia, hashes []uint64) ([]holderRecord, []relationVia) {
 	out = append(out, first)
 	vias = append(vias, relationVia{})
 	hashes = append(hashes, hash)

@@ -116,18 +116,17 @@ func (e *Engine) RemoveResource(ctx context.Context, resource string) error {
 	}
 	return e.edit(ctx, func() (Change, error) {
 		var c Change
-		r := e.relations().resource(resource)
-		if r == nil {
-			return c, nil
+		rel := e.relations()
+		if r := rel.resource(resource); r != nil {
+			for _, entry := range r.relations {
+				c.RemoveRelations = append(c.RemoveRelations, Relation{Subject: entry.subject, Role: entry.role, Resource: r.name, Expires: unixExpiry(entry.expires)})
+			}
+			if r.parent != "" {
+				c.RemoveParents = append(c.RemoveParents, ResourceParent{Resource: r.name, Parent: r.parent})
+			}
 		}
-		for _, entry := range r.relations {
-			c.RemoveRelations = append(c.RemoveRelations, Relation{Subject: entry.subject, Role: entry.role, Resource: r.name, Expires: unixExpiry(entry.expires)})
-		}
-		if r.parent != "" {
-			c.RemoveParents = append(c.RemoveParents, ResourceParent{Resource: r.name, Parent: r.parent})
-		}
-		for _, child := range r.children {
-			c.RemoveParents = append(c.RemoveParents, ResourceParent{Resource: child, Parent: r.name})
+		for _, child := range rel.children[resource] {
+			c.RemoveParents = append(c.RemoveParents, ResourceParent{Resource: child, Parent: resource})
 		}
 		return c, nil
 	})
@@ -206,14 +205,13 @@ var emptyRelations = newRelationIndex(maphash.MakeSeed())
 
 // levelsBelow returns the longest chain of children below name.
 func (ix *relationIndex) levelsBelow(name string, onPath map[string]bool) int {
-	r := ix.resource(name)
-	if r == nil || onPath[name] {
+	if onPath[name] {
 		return 0
 	}
 	onPath[name] = true
 	defer delete(onPath, name)
 	longest := 0
-	for _, child := range r.children {
+	for _, child := range ix.children[name] {
 		longest = max(longest, 1+ix.levelsBelow(child, onPath))
 	}
 	return longest

@@ -48,12 +48,10 @@ type resourceRecord struct {
 	// parent's own name, so that finding its record compares pointers
 	// rather than reading the name's bytes from elsewhere in memory.
 	parent string
-	// children are the resources inside this one, sorted.
-	children []string
 }
 
 func (r *resourceRecord) empty() bool {
-	return r.parent == "" && len(r.children) == 0 && len(r.relations) == 0
+	return r.parent == "" && len(r.relations) == 0
 }
 
 // heldBy returns the run of r's relations whose subject is subject, whose
@@ -118,7 +116,7 @@ func (s *resourceShard) remove(hashOf func(string) uint64, hash uint64, name str
 	} else {
 		s.records.remove(hash)
 		for other, r := range s.clashes {
-			if hashOf(other) == hash {
+			if slotHash(hashOf(other)) == slotHash(hash) {
 				delete(s.clashes, other)
 				s.records.set(hash, *r)
 				break
@@ -162,13 +160,15 @@ type relationIndex struct {
 	expiring int
 	// roles count the relations that give each role.
 	roles map[string]int
-	// containers count the children of each resource that has some, so
-	// that walking down from a resource looks up only those.
-	containers map[string]int
+	// children are the resources inside each resource that has some,
+	// sorted: kept apart from the records, which decisions read, and
+	// which a resource that holds no relation and is in no other does
+	// not need.
+	children map[string][]string
 }
 
 func newRelationIndex(seed maphash.Seed) *relationIndex {
-	ix := &relationIndex{seed: seed, roles: map[string]int{}, containers: map[string]int{}}
+	ix := &relationIndex{seed: seed, roles: map[string]int{}, children: map[string][]string{}}
 	for i := range ix.resources {
 		ix.held[i] = map[string][]heldRelation{}
 	}
@@ -268,12 +268,16 @@ func buildRelations(seed maphash.Seed, p Policy, roleHash func(string) uint64) *
 		parent := record(link.Parent)
 		child := record(link.Resource)
 		child.parent, child.parentHash = parent.name, ix.hash(link.Parent)
-		parent.children = append(parent.children, link.Resource)
-		ix.containers[link.Parent]++
+		ix.children[parent.name] = append(ix.children[parent.name], link.Resource)
+	}
+	for _, children := range ix.children {
+		slices.Sort(children)
 	}
 	for name, r := range records {
+		if r.empty() {
+			continue
+		}
 		slices.SortStableFunc(r.relations, compareRelations)
-		slices.Sort(r.children)
 		hash := ix.hash(name)
 		ix.resources[hash%shardCount].set(hash, r)
 	}
@@ -369,16 +373,16 @@ func (ix *relationIndex) apply(c Change, roleHash func(string) uint64) *relation
 		}
 	}
 	if len(c.RemoveParents)+len(c.AddParents) > 0 {
-		out.containers = cloneMap(ix.containers)
+		out.children = cloneMap(ix.children)
 	}
 	for _, link := range c.RemoveParents {
-		if out.containers[link.Parent]--; out.containers[link.Parent] <= 0 {
-			delete(out.containers, link.Parent)
-		}
 		child := edit(link.Resource)
 		child.parent, child.parentHash = "", 0
-		parent := edit(link.Parent)
-		parent.children = slices.DeleteFunc(slices.Clone(parent.children), func(s string) bool { return s == link.Resource })
+		if children := slices.DeleteFunc(slices.Clone(out.children[link.Parent]), func(s string) bool { return s == link.Resource }); len(children) > 0 {
+			out.children[link.Parent] = children
+		} else {
+			delete(out.children, link.Parent)
+		}
 		out.parents--
 	}
 	for _, rel := range c.AddRelations {
@@ -395,12 +399,15 @@ func (ix *relationIndex) apply(c Change, roleHash func(string) uint64) *relation
 		}
 	}
 	for _, link := range c.AddParents {
-		out.containers[link.Parent]++
-		parent := edit(link.Parent)
+		parentName := link.Parent
+		if parent := out.resource(link.Parent); parent != nil {
+			parentName = parent.name
+		}
 		child := edit(link.Resource)
-		child.parent, child.parentHash = parent.name, out.hash(link.Parent)
-		i, _ := slices.BinarySearch(parent.children, link.Resource)
-		parent.children = slices.Insert(slices.Clone(parent.children), i, link.Resource)
+		child.parent, child.parentHash = parentName, out.hash(link.Parent)
+		children := out.children[link.Parent]
+		i, _ := slices.BinarySearch(children, link.Resource)
+		out.children[link.Parent] = slices.Insert(slices.Clone(children), i, link.Resource)
 		out.parents++
 	}
 	for name, r := range copied {

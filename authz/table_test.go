@@ -9,7 +9,7 @@ import (
 	"github.com/stretchr/testify/require"
 )
 
-// A table answers as a map does through long random runs of sets,
+// A table answers as a map does (of hashes as its slots hold them) through long random runs of sets,
 // replacements and removals, with hashes that crowd a few home slots so
 // that probes wrap around and removals shift slots back; copies are not
 // changed by later edits of the original.
@@ -31,6 +31,9 @@ func TestTableMatchesAMap(t *testing.T) {
 			keys := make([]uint64, tc.keys)
 			for i := range keys {
 				keys[i] = tc.hash(rng.Uint64())
+			}
+			for i, k := range keys {
+				keys[i] = slotHash(k)
 			}
 			var tab table[int]
 			want := map[uint64]int{}
@@ -95,5 +98,6 @@ func TestTableZeroValue(t *testing.T) {
 	c.set(0, "zero")
 	require.NotNil(t, c.get(0))
 	assert.Equal(t, "zero", *c.get(0))
+	require.NotNil(t, c.get(1), "hash 0 is held as 1")
 	assert.Nil(t, tab.get(0), "the original is untouched")
 }
