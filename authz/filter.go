@@ -58,9 +58,8 @@ type ListFilter struct {
 	// relations give.
 	SharedIfOwned, SharedIfNotOwned []string
 	// decided finds, for AllowsResource, how relations decide the ids
-	// they reach: their kinds, by index.
-	decided map[string]int
-	kinds   []int8
+	// they reach; nil in a filter built by hand.
+	decided *sharedKinds
 }
 
 // Allows reports whether the filter admits a resource owned by owner ("" for
@@ -166,8 +165,7 @@ func (e *Engine) filter(ctx context.Context, tenant, subject string, perm permis
 		now := e.now()
 		var buf [holdersBuffer]holderRecord
 		holders := ix.holders(subject, noTenant, now, buf[:0])
-		answers, at := ix.sharedIDs(subject, perm, holders, now)
-		f.setOverrides(answers, at)
+		f.setOverrides(ix.sharedIDs(subject, perm, holders, now))
 	}
 	return f, nil
 }

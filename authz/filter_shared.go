@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"slices"
 	"strings"
+	"sync"
 
 	"github.com/gatehouse-go/gatehouse/permissions"
 )
@@ -21,9 +22,7 @@ import (
 // but shares the work: the verdict of each role a relation gives is found
 // once, and only when some such role denies does it decide resource by
 // resource.
-//
-// at finds each answer by its id.
-func (ix *index) sharedIDs(subject string, perm permissions.Permission, holders []holderRecord, now int64) (out []sharedAnswer, at map[string]int) {
+func (ix *index) sharedIDs(subject string, perm permissions.Permission, holders []holderRecord, now int64) (out []sharedAnswer) {
 	typ := perm.Resource()
 	// A role's verdict: whether its grants, and those of the roles it
 	// holds everywhere, allow or deny perm; and whether any of them holds
@@ -59,29 +58,44 @@ func (ix *index) sharedIDs(subject string, perm permissions.Permission, holders 
 		lastRole, last = role, v
 		return v
 	}
-	// Each resource once, with the roles relations give on it.
-	type found struct {
-		id    string
-		role  string
-		more  []string
-		other bool
-		owned bool
-	}
+	// Each resource once, in out, with the role the first relation met
+	// gives on it (roles) and those the others give (more, for the few
+	// reached more than once). Resources are told apart by their hashes,
+	// which the subject's relations carry, and then by their ids.
 	size := 0
 	for i := range holders {
 		size += len(ix.rel.heldBy(holders[i].name))
 	}
-	at = make(map[string]int, size)
-	list := make([]found, 0, size)
-	add := func(id, role string) {
-		if i, known := at[id]; known {
-			list[i].more = append(list[i].more, role)
-			return
+	out = make([]sharedAnswer, 0, size)
+	scratch := sharedScratchPool.Get().(*sharedScratch)
+	defer sharedScratchPool.Put(scratch)
+	scratch.seen.reset(size)
+	seen, roles := &scratch.seen, scratch.roles[:0]
+	defer func() { clear(roles); scratch.roles = roles[:0] }()
+	var more map[int][]string
+	// clashes are the ids whose hash an earlier, other id has.
+	var clashes map[string]int
+	add := func(hash uint64, id, role string) {
+		if at, known := seen.getOrAdd(hash, int32(len(out))); known {
+			i := int(*at)
+			if out[i].id != id {
+				i, known = clashes[id]
+			}
+			if known {
+				if more == nil {
+					more = map[int][]string{}
+				}
+				more[i] = append(more[i], role)
+				return
+			}
+			if clashes == nil {
+				clashes = map[string]int{}
+			}
+			clashes[id] = len(out)
 		}
-		at[id] = len(list)
-		list = append(list, found{id: id, role: role})
+		out = append(out, sharedAnswer{id: id})
+		roles = append(roles, role)
 	}
-	containers := len(ix.rel.children) > 0
 	var below func(name, role string, depth int)
 	below = func(name, role string, depth int) {
 		if depth > MaxParentDepth {
@@ -89,33 +103,34 @@ func (ix *index) sharedIDs(subject string, perm permissions.Permission, holders 
 		}
 		for _, child := range ix.rel.children[name] {
 			if t, id, ok := cutResource(child); ok && t == typ {
-				add(id, role)
+				add(ix.rel.hash(child), id, role)
 			}
 			below(child, role, depth+1)
 		}
 	}
+	walkDown := ix.rel.childTypes[typ] > 0
 	for i := range holders {
 		for _, h := range ix.rel.heldBy(holders[i].name) {
 			if !live(h.expires, now) {
 				continue
 			}
 			if t, id, ok := cutResource(h.resource); ok && t == typ {
-				add(id, h.role)
+				add(h.hash, id, h.role)
 			}
-			if containers {
+			if walkDown {
 				below(h.resource, h.role, 1)
 			}
 		}
 	}
 	denyOther, allowOther := ix.matchingGrants(holders, noTenant, perm, false, now)
 	denyOwn, allowOwn := ix.matchingGrants(holders, noTenant, perm, true, now)
-	for i := range list {
-		f := &list[i]
+	for i := range out {
+		a := &out[i]
 		exact := false
-		for j := -1; j < len(f.more) && !exact; j++ {
-			role := f.role
+		for j, others := -1, more[i]; j < len(others) && !exact; j++ {
+			role := roles[i]
 			if j >= 0 {
-				role = f.more[j]
+				role = others[j]
 			}
 			v := roleVerdict(role)
 			if v.deny || v.nested {
@@ -125,22 +140,29 @@ func (ix *index) sharedIDs(subject string, perm permissions.Permission, holders 
 			// No relation denies, nor reaches further: the resource is
 			// allowed when nothing the subject holds everywhere denies
 			// and a role it holds on the resource, or everywhere, allows.
-			f.other = f.other || denyOther.entry == nil && (v.allowOther || allowOther.entry != nil)
-			f.owned = f.owned || denyOwn.entry == nil && (v.allowOwn || allowOwn.entry != nil)
+			a.other = a.other || denyOther.entry == nil && (v.allowOther || allowOther.entry != nil)
+			a.owned = a.owned || denyOwn.entry == nil && (v.allowOwn || allowOwn.entry != nil)
 		}
 		if exact {
 			// Decide the resource as Decide does, every relation on its
 			// chain at once.
-			f.other, _, _ = ix.decideOn(subject, "", perm, "", typ, f.id, now)
-			f.owned, _, _ = ix.decideOn(subject, "", perm, subject, typ, f.id, now)
+			a.other, _, _ = ix.decideOn(subject, "", perm, "", typ, a.id, now)
+			a.owned, _, _ = ix.decideOn(subject, "", perm, subject, typ, a.id, now)
 		}
 	}
-	out = make([]sharedAnswer, len(list))
-	for i, f := range list {
-		out[i] = sharedAnswer{id: f.id, other: f.other, owned: f.owned}
-	}
-	return out, at
+	return out
 }
+
+// sharedScratch is what sharedIDs needs only while it runs, kept for the
+// next call: a list filter of ten thousand shared resources would
+// otherwise take fresh memory for it each time.
+type sharedScratch struct {
+	// seen finds each resource reached by its hash.
+	seen  table[int32]
+	roles []string
+}
+
+var sharedScratchPool = sync.Pool{New: func() any { return &sharedScratch{} }}
 
 // sharedAnswer is the decision on one resource a relation reaches, for a
 // row the subject does not own (other) and for one it owns.
@@ -152,6 +174,12 @@ type sharedAnswer struct {
 // noTenant is the tenants of every rule under the model without tenants,
 // which relations need.
 var noTenant = []string{""}
+
+// resourceType returns the type of the resource named name.
+func resourceType(name string) string {
+	typ, _, _ := cutResource(name)
+	return typ
+}
 
 // cutResource splits a resource's name into its type and id.
 func cutResource(name string) (typ, id string, ok bool) {
@@ -226,10 +254,7 @@ func (f ListFilter) AllowsResource(id, owner string) bool {
 	var kind int8
 	var ok bool
 	if f.decided != nil {
-		var i int
-		if i, ok = f.decided[id]; ok {
-			kind = f.kinds[i]
-		}
+		kind, ok = f.decided.kind(id)
 	} else {
 		kind, ok = f.lookUp(id)
 	}
@@ -278,27 +303,69 @@ func (f ListFilter) overridden() bool {
 }
 
 // setOverrides sorts the answers that differ from what f's Kind says into
-// f's lists; at finds each answer by id.
-func (f *ListFilter) setOverrides(answers []sharedAnswer, at map[string]int) {
+// f's lists.
+func (f *ListFilter) setOverrides(answers []sharedAnswer) {
 	kindOther := f.Kind == FilterAll || f.Kind == FilterNotOwn
 	kindOwned := f.Kind == FilterAll || f.Kind == FilterOwn
-	f.decided, f.kinds = at, make([]int8, len(answers))
+	f.decided = &sharedKinds{answers: answers, kinds: make([]int8, len(answers))}
+	kinds := f.decided.kinds
+	var counts [4]int
 	for i, a := range answers {
-		switch {
-		case a.other == kindOther && a.owned == kindOwned:
-			f.kinds[i] = asKind
-		case a.other && a.owned:
-			f.Shared = append(f.Shared, a.id)
-			f.kinds[i] = sharedAlways
-		case a.other:
-			f.SharedIfNotOwned = append(f.SharedIfNotOwned, a.id)
-			f.kinds[i] = sharedIfNotOwned
-		case a.owned:
-			f.SharedIfOwned = append(f.SharedIfOwned, a.id)
-			f.kinds[i] = sharedIfOwned
-		default:
-			f.Excluded = append(f.Excluded, a.id)
-			f.kinds[i] = excluded
+		kinds[i] = asKind
+		if a.other != kindOther || a.owned != kindOwned {
+			kinds[i] = answerKind(a)
+			counts[kinds[i]]++
 		}
 	}
+	lists := [...]*[]string{excluded: &f.Excluded, sharedAlways: &f.Shared, sharedIfOwned: &f.SharedIfOwned, sharedIfNotOwned: &f.SharedIfNotOwned}
+	for kind, list := range lists {
+		*list = nil
+		if counts[kind] > 0 {
+			*list = make([]string, 0, counts[kind])
+		}
+	}
+	for i, a := range answers {
+		if kinds[i] != asKind {
+			*lists[kinds[i]] = append(*lists[kinds[i]], a.id)
+		}
+	}
+}
+
+// answerKind returns how a decides its resource, as a list of a filter
+// that admits nothing else.
+func answerKind(a sharedAnswer) int8 {
+	switch {
+	case a.other && a.owned:
+		return sharedAlways
+	case a.other:
+		return sharedIfNotOwned
+	case a.owned:
+		return sharedIfOwned
+	}
+	return excluded
+}
+
+// sharedKinds finds, for AllowsResource, how relations decide the ids
+// they reach. Its map is built on first use: a filter turned into a query
+// condition, as most are, never needs it.
+type sharedKinds struct {
+	answers []sharedAnswer
+	kinds   []int8
+	once    sync.Once
+	at      map[string]int
+}
+
+// kind returns how relations decide id; false when they do not reach it.
+func (s *sharedKinds) kind(id string) (int8, bool) {
+	s.once.Do(func() {
+		s.at = make(map[string]int, len(s.answers))
+		for i, a := range s.answers {
+			s.at[a.id] = i
+		}
+	})
+	i, ok := s.at[id]
+	if !ok {
+		return 0, false
+	}
+	return s.kinds[i], true
 }

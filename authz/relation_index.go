@@ -71,7 +71,9 @@ func compareSubject(e relationEntry, hash uint64, subject string) int {
 // heldRelation is a relation as its subject's list keeps it.
 type heldRelation struct {
 	resource, role string
-	expires        int64
+	// hash is the hash of resource.
+	hash    uint64
+	expires int64
 }
 
 // resourceShard holds the records of the resources whose hash falls in it,
@@ -165,10 +167,14 @@ type relationIndex struct {
 	// which a resource that holds no relation and is in no other does
 	// not need.
 	children map[string][]string
+	// childTypes count the resources of each type that are inside
+	// another: a list filter walks down from the resources a subject
+	// holds relations on only when the type it lists has some.
+	childTypes map[string]int
 }
 
 func newRelationIndex(seed maphash.Seed) *relationIndex {
-	ix := &relationIndex{seed: seed, roles: map[string]int{}, children: map[string][]string{}}
+	ix := &relationIndex{seed: seed, roles: map[string]int{}, children: map[string][]string{}, childTypes: map[string]int{}}
 	for i := range ix.resources {
 		ix.held[i] = map[string][]heldRelation{}
 	}
@@ -262,13 +268,14 @@ func buildRelations(seed maphash.Seed, p Policy, roleHash func(string) uint64) *
 			ix.expiring++
 		}
 		n := ix.hash(rel.Subject) % shardCount
-		ix.held[n][rel.Subject] = append(ix.held[n][rel.Subject], heldRelation{resource: rel.Resource, role: intern(rel.Role), expires: expiryUnix(rel.Expires)})
+		ix.held[n][rel.Subject] = append(ix.held[n][rel.Subject], heldRelation{resource: rel.Resource, role: intern(rel.Role), hash: ix.hash(rel.Resource), expires: expiryUnix(rel.Expires)})
 	}
 	for _, link := range p.Parents {
 		parent := record(link.Parent)
 		child := record(link.Resource)
 		child.parent, child.parentHash = parent.name, ix.hash(link.Parent)
 		ix.children[parent.name] = append(ix.children[parent.name], link.Resource)
+		ix.childTypes[resourceType(link.Resource)]++
 	}
 	for _, children := range ix.children {
 		slices.Sort(children)
@@ -374,6 +381,13 @@ func (ix *relationIndex) apply(c Change, roleHash func(string) uint64) *relation
 	}
 	if len(c.RemoveParents)+len(c.AddParents) > 0 {
 		out.children = cloneMap(ix.children)
+		out.childTypes = cloneMap(ix.childTypes)
+	}
+	countChild := func(child string, delta int) {
+		typ := resourceType(child)
+		if out.childTypes[typ] += delta; out.childTypes[typ] <= 0 {
+			delete(out.childTypes, typ)
+		}
 	}
 	for _, link := range c.RemoveParents {
 		child := edit(link.Resource)
@@ -383,6 +397,7 @@ func (ix *relationIndex) apply(c Change, roleHash func(string) uint64) *relation
 		} else {
 			delete(out.children, link.Parent)
 		}
+		countChild(link.Resource, -1)
 		out.parents--
 	}
 	for _, rel := range c.AddRelations {
@@ -391,7 +406,7 @@ func (ix *relationIndex) apply(c Change, roleHash func(string) uint64) *relation
 		out.next++
 		i, _ := slices.BinarySearchFunc(r.relations, e, compareRelations)
 		r.relations = slices.Insert(slices.Clone(r.relations), i, e)
-		setHeld(rel.Subject, append(held(rel.Subject), heldRelation{resource: rel.Resource, role: e.role, expires: e.expires}))
+		setHeld(rel.Subject, append(held(rel.Subject), heldRelation{resource: rel.Resource, role: e.role, hash: out.hash(rel.Resource), expires: e.expires}))
 		out.relations++
 		countRole(e.role, +1)
 		if e.expires != 0 {
@@ -408,6 +423,7 @@ func (ix *relationIndex) apply(c Change, roleHash func(string) uint64) *relation
 		children := out.children[link.Parent]
 		i, _ := slices.BinarySearch(children, link.Resource)
 		out.children[link.Parent] = slices.Insert(slices.Clone(children), i, link.Resource)
+		countChild(link.Resource, +1)
 		out.parents++
 	}
 	for name, r := range copied {

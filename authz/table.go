@@ -94,11 +94,26 @@ func (t *table[V]) set(hash uint64, v V) {
 		t.slots[i].value = v
 		return
 	}
+	t.add(hash, v)
+}
+
+// add puts v in t as the value of hash, which t does not hold.
+func (t *table[V]) add(hash uint64, v V) {
 	if 8*(t.count+1) > 7*len(t.slots) {
 		t.resize(max(minTableSlots, 2*len(t.slots)))
 	}
 	t.place(tableSlot[V]{hash: slotHash(hash), value: v})
 	t.count++
+}
+
+// getOrAdd returns the value of hash and true when t holds one; else it
+// makes v the value of hash and returns nil and false.
+func (t *table[V]) getOrAdd(hash uint64, v V) (*V, bool) {
+	if i := t.slot(hash); i >= 0 {
+		return &t.slots[i].value, true
+	}
+	t.add(hash, v)
+	return nil, false
 }
 
 // place puts s, whose hash t does not hold, in its slot, moving on the
@@ -115,6 +130,23 @@ func (t *table[V]) place(s tableSlot[V]) {
 			probed = d
 		}
 	}
+}
+
+// reset empties t and makes room in it for n values without resizing,
+// reusing its slots when they are enough.
+func (t *table[V]) reset(n int) {
+	size := minTableSlots
+	for 7*size < 8*n {
+		size *= 2
+	}
+	if size <= len(t.slots) {
+		clear(t.slots)
+		t.count = 0
+		return
+	}
+	t.count = 0
+	t.slots = nil
+	t.resize(size)
 }
 
 // resize gives t size slots, a power of two, and places its values anew.
