@@ -163,7 +163,7 @@ func (e *Engine) filter(ctx context.Context, tenant, subject string, perm permis
 	}
 	if ix := e.index.Load(); ix != nil && ix.rel != nil && !e.tenanted {
 		now := e.now()
-		var buf [holdersBuffer]holderRecord
+		var buf [holdersBuffer]holder
 		holders := ix.holders(subject, noTenant, now, buf[:0])
 		f.setOverrides(ix.sharedIDs(subject, perm, holders, now))
 	}

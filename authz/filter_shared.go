@@ -22,7 +22,7 @@ import (
 // but shares the work: the verdict of each role a relation gives is found
 // once, and only when some such role denies does it decide resource by
 // resource.
-func (ix *index) sharedIDs(subject string, perm permissions.Permission, holders []holderRecord, now int64) (out []sharedAnswer) {
+func (ix *index) sharedIDs(subject string, perm permissions.Permission, holders []holder, now int64) (out []sharedAnswer) {
 	typ := perm.Resource()
 	// A role's verdict: whether its grants, and those of the roles it
 	// holds everywhere, allow or deny perm; and whether any of them holds
@@ -39,7 +39,7 @@ func (ix *index) sharedIDs(subject string, perm permissions.Permission, holders 
 			lastRole, last = role, v
 			return v
 		}
-		var buf [holdersBuffer]holderRecord
+		var buf [holdersBuffer]holder
 		closure := ix.holders(role, noTenant, now, buf[:0])
 		var v verdict
 		for _, h := range closure {

@@ -540,32 +540,44 @@ func parentsIn(parents []parentLink, tenant string) []parentLink {
 // a subject and the roles it holds within MaxRoleDepth.
 const holdersBuffer = 32
 
+// holder is a name a decision follows, with its record where the index
+// keeps it: a decision copies no record.
+type holder struct {
+	name string
+	// rec is never nil: noRecord stands for a name without one.
+	rec *holderRecord
+}
+
+// noRecord is the record of every name the policy does not mention. It
+// is never changed.
+var noRecord holderRecord
+
+// holder returns name, whose hash is hash, with its record.
+func (ix *index) holder(hash uint64, name string) holder {
+	if r := ix.shards[hash%shardCount].find(hash, name); r != nil {
+		return holder{name, r}
+	}
+	return holder{name, &noRecord}
+}
+
 // holders appends sub and every role it holds within MaxRoleDepth
 // assignments made in one of tenants to out, each once, nearest first —
 // the names Casbin's g(r.sub, p.sub, r.dom) matches, with Casbin's
 // matching of tenants.
 //
-// Each comes with its record, or the zero record with its name for a name
-// the policy does not mention.
-func (ix *index) holders(sub string, tenants []string, now int64, out []holderRecord) []holderRecord {
-	first, ok := ix.record(sub)
-	if !ok {
-		first.name = sub
-	}
-	out = append(out, first)
+// Each comes with its record, or noRecord for a name the policy does not
+// mention.
+func (ix *index) holders(sub string, tenants []string, now int64, out []holder) []holder {
+	out = append(out, ix.holder(ix.hash(sub), sub))
 	for depth, start := 0, 0; depth < MaxRoleDepth && start < len(out); depth++ {
 		end := len(out)
 		visit := func(p *parentLink) {
-			if live(p.expires, now) && !slices.ContainsFunc(out, func(h holderRecord) bool { return h.name == p.role }) {
-				r, ok := ix.shards[p.roleHash%shardCount].get(p.roleHash, p.role)
-				if !ok {
-					r.name = p.role
-				}
-				out = append(out, r)
+			if live(p.expires, now) && !slices.ContainsFunc(out, func(h holder) bool { return h.name == p.role }) {
+				out = append(out, ix.holder(p.roleHash, p.role))
 			}
 		}
 		for i := start; i < end; i++ {
-			first, more := out[i].firstParent, out[i].moreParents
+			first, more := out[i].rec.firstParent, out[i].rec.moreParents
 			if first.role == "" {
 				continue
 			}
@@ -592,7 +604,7 @@ func (ix *index) holders(sub string, tenants []string, now int64, out []holderRe
 func (ix *index) decide(sub, tenant string, perm permissions.Permission, owner string, now int64) (allowed bool, rule Grant) {
 	var tenantsBuf [tenantBuffer]string
 	tenants := visibleTenants(ix.tenanted, tenant, tenantsBuf[:0])
-	var buf [holdersBuffer]holderRecord
+	var buf [holdersBuffer]holder
 	holders := ix.holders(sub, tenants, now, buf[:0])
 	deny, allow := ix.matchingGrants(holders, tenants, perm, owner != "" && owner == sub, now)
 	switch {
@@ -612,7 +624,7 @@ type found struct {
 
 // matchingGrants returns the first matching deny and allow among the
 // grants of holders, in policy order.
-func (ix *index) matchingGrants(holders []holderRecord, tenants []string, perm permissions.Permission, own bool, now int64) (deny, allow found) {
+func (ix *index) matchingGrants(holders []holder, tenants []string, perm permissions.Permission, own bool, now int64) (deny, allow found) {
 	var keysBuf [tenantBuffer]tenantKey
 	keys := keysBuf[:0]
 	for _, t := range tenants {
@@ -635,7 +647,7 @@ func (ix *index) matchingGrants(holders []holderRecord, tenants []string, perm p
 		}
 	}
 	for i := range holders {
-		rules := holders[i].rules
+		rules := holders[i].rec.rules
 		if rules == nil {
 			continue
 		}

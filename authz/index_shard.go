@@ -12,21 +12,29 @@ type shard struct {
 	// Hashes have 64 bits and a seed of the process's own, so this is
 	// nearly always nil; it is there so that a clash costs time, never a
 	// wrong answer.
-	clashes map[string]holderRecord
+	clashes map[string]*holderRecord
 }
 
 func newShard() shard { return shard{} }
 
 // get returns name's record; hash is name's hash.
 func (s *shard) get(hash uint64, name string) (holderRecord, bool) {
-	if h := s.records.get(hash); h != nil && h.named(name) {
+	if h := s.find(hash, name); h != nil {
 		return *h, true
 	}
-	if s.clashes != nil {
-		h, ok := s.clashes[name]
-		return h, ok
-	}
 	return holderRecord{}, false
+}
+
+// find returns name's record where s holds it, nil for none; hash is
+// name's hash. The record is not to be changed.
+func (s *shard) find(hash uint64, name string) *holderRecord {
+	if h := s.records.get(hash); h != nil && h.named(name) {
+		return h
+	}
+	if s.clashes != nil {
+		return s.clashes[name]
+	}
+	return nil
 }
 
 // set stores h as the record of name, whose hash is hash.
@@ -41,9 +49,9 @@ func (s *shard) set(hash uint64, name string, h holderRecord) {
 		return
 	}
 	if s.clashes == nil {
-		s.clashes = map[string]holderRecord{}
+		s.clashes = map[string]*holderRecord{}
 	}
-	s.clashes[name] = h
+	s.clashes[name] = &h
 }
 
 // remove drops the record of name, whose hash is hash; a clashing name
@@ -56,7 +64,7 @@ func (s *shard) remove(hashOf func(string) uint64, hash uint64, name string) {
 		for other, h := range s.clashes {
 			if slotHash(hashOf(other)) == slotHash(hash) {
 				delete(s.clashes, other)
-				s.records.set(hash, h)
+				s.records.set(hash, *h)
 				break
 			}
 		}
@@ -70,9 +78,10 @@ func (s *shard) remove(hashOf func(string) uint64, hash uint64, name string) {
 func (s *shard) clone() shard {
 	out := shard{records: s.records.clone()}
 	if s.clashes != nil {
-		out.clashes = make(map[string]holderRecord, len(s.clashes))
+		out.clashes = make(map[string]*holderRecord, len(s.clashes))
 		for name, h := range s.clashes {
-			out.clashes[name] = h
+			copy := *h
+			out.clashes[name] = &copy
 		}
 	}
 	return out
@@ -84,9 +93,8 @@ func (s *shard) update(f func(*holderRecord)) {
 	for _, h := range s.records.all() {
 		f(h)
 	}
-	for name, h := range s.clashes {
-		f(&h)
-		s.clashes[name] = h
+	for _, h := range s.clashes {
+		f(h)
 	}
 }
 
@@ -96,7 +104,7 @@ func (s *shard) each(f func(holderRecord)) {
 		f(*h)
 	}
 	for _, h := range s.clashes {
-		f(h)
+		f(*h)
 	}
 }
 

@@ -41,15 +41,12 @@ func (ix *index) decideOn(sub, tenant string, perm permissions.Permission, owner
 	// The subject's record is read before the resource's, so that the
 	// memory reads of the two overlap.
 	hash := ix.hash(sub)
-	first, ok := ix.shards[hash%shardCount].get(hash, sub)
-	if !ok {
-		first.name = sub
-	}
+	first := ix.holder(hash, sub)
 	var chainBuf [chainBuffer]*resourceRecord
 	chain := ix.rel.chain(typ, id, chainBuf[:0])
 	var tenantsBuf [tenantBuffer]string
 	tenants := visibleTenants(ix.tenanted, tenant, tenantsBuf[:0])
-	var buf [holdersBuffer]holderRecord
+	var buf [holdersBuffer]holder
 	var viaBuf [holdersBuffer]relationVia
 	var hashBuf [holdersBuffer]uint64
 	holders, vias := ix.holdersVia(first, hash, tenants, chain, now, buf[:0], viaBuf[:0], hashBuf[:0])
@@ -69,26 +66,22 @@ func (ix *index) decideOn(sub, tenant string, perm permissions.Permission, owner
 // holders have on the chain as well as their role assignments, and
 // appends to vias how each holder was reached; hashes holds the holders'
 // hashes, for the lookups of their relations.
-func (ix *index) holdersVia(first holderRecord, hash uint64, tenants []string, chain []*resourceRecord, now int64, out []holderRecord, vias []relationVia, hashes []uint64) ([]holderRecord, []relationVia) {
+func (ix *index) holdersVia(first holder, hash uint64, tenants []string, chain []*resourceRecord, now int64, out []holder, vias []relationVia, hashes []uint64) ([]holder, []relationVia) {
 	out = append(out, first)
 	vias = append(vias, relationVia{})
 	hashes = append(hashes, hash)
 	for depth, start := 0, 0; depth < MaxRoleDepth && start < len(out); depth++ {
 		end := len(out)
 		visit := func(role string, roleHash uint64, via relationVia) {
-			if slices.ContainsFunc(out, func(h holderRecord) bool { return h.name == role }) {
+			if slices.ContainsFunc(out, func(h holder) bool { return h.name == role }) {
 				return
 			}
-			r, ok := ix.shards[roleHash%shardCount].get(roleHash, role)
-			if !ok {
-				r.name = role
-			}
-			out = append(out, r)
+			out = append(out, ix.holder(roleHash, role))
 			vias = append(vias, via)
 			hashes = append(hashes, roleHash)
 		}
 		for i := start; i < end; i++ {
-			h, via := out[i], vias[i]
+			h, via := out[i].rec, vias[i]
 			if h.firstParent.role != "" {
 				for _, tenant := range tenants {
 					if l := &h.firstParent; l.tenant == tenant && live(l.expires, now) {
@@ -102,7 +95,10 @@ func (ix *index) holdersVia(first holderRecord, hash uint64, tenants []string, c
 				}
 			}
 			for _, r := range chain {
-				held := r.heldBy(hashes[i], h.name)
+				if len(r.relations) == 0 {
+					continue
+				}
+				held := r.heldBy(hashes[i], out[i].name)
 				for j := range held {
 					e := &held[j]
 					if !live(e.expires, now) {
