@@ -192,16 +192,29 @@ func (ix *relationIndex) resourceHashed(hash uint64, name string) *resourceRecor
 	return ix.resources[hash%shardCount].get(hash, func(n string) bool { return n == name })
 }
 
+// nameBuffer is the length up to which resourceOf puts a resource's name
+// together on the stack, as most are, to hash it in one call.
+const nameBuffer = 64
+
 // resourceOf returns the record of the resource of type typ with id id,
 // without building its name.
 func (ix *relationIndex) resourceOf(typ, id string) *resourceRecord {
-	var h maphash.Hash
-	h.SetSeed(ix.seed)
-	h.WriteString(typ)
-	h.WriteByte(':')
-	h.WriteString(id)
-	hash := h.Sum64()
 	size := len(typ) + 1 + len(id)
+	var hash uint64
+	if size <= nameBuffer {
+		// The name's bytes, hashed at once, hash as the name does.
+		var buf [nameBuffer]byte
+		copy(buf[copy(buf[:], typ)+1:], id)
+		buf[len(typ)] = ':'
+		hash = maphash.Bytes(ix.seed, buf[:size])
+	} else {
+		var h maphash.Hash
+		h.SetSeed(ix.seed)
+		h.WriteString(typ)
+		h.WriteByte(':')
+		h.WriteString(id)
+		hash = h.Sum64()
+	}
 	if size <= shortName {
 		var short [shortName]byte
 		copy(short[copy(short[:], typ)+1:], id)
