@@ -98,11 +98,13 @@ type holderRecord struct {
 	name      string
 	shortName [shortName]byte
 	// The roles the holder holds directly (parents) are sorted by tenant
-	// and, within a tenant, in the order they were assigned. The first is
-	// kept in the record itself: most names are users who hold one role,
-	// and a decision then finds it without reading more memory.
-	firstParent parentLink   // the zero link when the holder holds no role
-	moreParents []parentLink // the others
+	// and, within a tenant, in the order they were assigned. The first two
+	// are kept in the record itself: most names are users who hold a role
+	// or two (a base role and a team), and a decision then finds them
+	// without reading more memory.
+	firstParent  parentLink   // the zero link when the holder holds no role
+	secondParent parentLink   // the zero link when it holds one
+	moreParents  []parentLink // the others
 	// rules are the holder's grants, nil for the users who have none.
 	rules *holderGrants
 }
@@ -127,17 +129,24 @@ func (h *holderRecord) parents() []parentLink {
 	if h.firstParent.role == "" {
 		return nil
 	}
-	return append([]parentLink{h.firstParent}, h.moreParents...)
+	out := []parentLink{h.firstParent}
+	if h.secondParent.role != "" {
+		out = append(out, h.secondParent)
+	}
+	return append(out, h.moreParents...)
 }
 
 // setParents makes parents, sorted, the roles h holds directly.
 func (h *holderRecord) setParents(parents []parentLink) {
-	h.firstParent, h.moreParents = parentLink{}, nil
+	h.firstParent, h.secondParent, h.moreParents = parentLink{}, parentLink{}, nil
 	if len(parents) > 0 {
 		h.firstParent = parents[0]
 	}
 	if len(parents) > 1 {
-		h.moreParents = slices.Clip(parents[1:])
+		h.secondParent = parents[1]
+	}
+	if len(parents) > 2 {
+		h.moreParents = slices.Clip(parents[2:])
 	}
 }
 
@@ -577,13 +586,17 @@ func (ix *index) holders(sub string, tenants []string, now int64, out []holder) 
 			}
 		}
 		for i := start; i < end; i++ {
-			first, more := out[i].rec.firstParent, out[i].rec.moreParents
-			if first.role == "" {
+			r := out[i].rec
+			if r.firstParent.role == "" {
 				continue
 			}
+			first, second, more := &r.firstParent, &r.secondParent, r.moreParents
 			for _, tenant := range tenants {
 				if first.tenant == tenant {
-					visit(&first)
+					visit(first)
+				}
+				if second.role != "" && second.tenant == tenant {
+					visit(second)
 				}
 				for j, run := 0, parentsIn(more, tenant); j < len(run); j++ {
 					visit(&run[j])
@@ -670,7 +683,7 @@ func (ix *index) member(sub, tenant string) bool {
 	}
 	var tenantsBuf [tenantBuffer]string
 	for _, t := range visibleTenants(ix.tenanted, tenant, tenantsBuf[:0]) {
-		if h.firstParent.role != "" && h.firstParent.tenant == t || len(parentsIn(h.moreParents, t)) > 0 {
+		if h.firstParent.role != "" && h.firstParent.tenant == t || h.secondParent.role != "" && h.secondParent.tenant == t || len(parentsIn(h.moreParents, t)) > 0 {
 			return true
 		}
 		if h.rules != nil && len(h.rules.grantsIn(tenantKey{maphash.String(ix.seed, t), t})) > 0 {

@@ -87,6 +87,9 @@ func (ix *index) holdersVia(first holder, hash uint64, tenants []string, chain [
 					if l := &h.firstParent; l.tenant == tenant && live(l.expires, now) {
 						visit(l.role, l.roleHash, via)
 					}
+					if l := &h.secondParent; l.role != "" && l.tenant == tenant && live(l.expires, now) {
+						visit(l.role, l.roleHash, via)
+					}
 					for j, run := 0, parentsIn(h.moreParents, tenant); j < len(run); j++ {
 						if live(run[j].expires, now) {
 							visit(run[j].role, run[j].roleHash, via)
