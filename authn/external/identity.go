@@ -1,0 +1,115 @@
+package external
+
+import (
+	"context"
+	"fmt"
+	"slices"
+	"strings"
+	"sync"
+	"unicode"
+	"unicode/utf8"
+
+	"github.com/golang-jwt/jwt/v5"
+
+	"github.com/gatehouse-go/gatehouse/authn"
+)
+
+// identityOf reads the identity a verified token of p proves.
+func identityOf(p Provider, claims jwt.MapClaims) (authn.ExternalIdentity, error) {
+	sub, ok := claims[p.SubjectClaim].(string)
+	if !ok {
+		return authn.ExternalIdentity{}, fmt.Errorf("external: %s is missing or not a string: %w", p.SubjectClaim, authn.ErrInvalidToken)
+	}
+	if err := checkSubject(sub); err != nil {
+		return authn.ExternalIdentity{}, fmt.Errorf("external: %s %w: %w", p.SubjectClaim, err, authn.ErrInvalidToken)
+	}
+	id := authn.ExternalIdentity{Provider: p.Name, Issuer: p.Issuer, Subject: sub}
+	id.Email, _ = claims["email"].(string)
+	verified, _ := claims["email_verified"].(bool)
+	id.EmailVerified = verified && id.Email != ""
+	id.Name, _ = claims["name"].(string)
+	if p.GroupsClaim != "" {
+		groups, err := groupsOf(claims[p.GroupsClaim])
+		if err != nil {
+			return authn.ExternalIdentity{}, fmt.Errorf("external: %s %w: %w", p.GroupsClaim, err, authn.ErrInvalidToken)
+		}
+		id.Groups = groups
+	}
+	return id, nil
+}
+
+// checkSubject refuses a subject id that would not read as itself in a
+// log or a policy: empty, too long, not UTF-8, or with control characters.
+func checkSubject(sub string) error {
+	switch {
+	case sub == "":
+		return fmt.Errorf("is empty")
+	case len(sub) > MaxSubjectLength:
+		return fmt.Errorf("is longer than %d bytes", MaxSubjectLength)
+	case !utf8.ValidString(sub):
+		return fmt.Errorf("is not UTF-8")
+	case strings.ContainsFunc(sub, unicode.IsControl):
+		return fmt.Errorf("holds a control character")
+	}
+	return nil
+}
+
+// groupsOf reads a group claim: absent, a string, or a list of strings.
+func groupsOf(v any) ([]string, error) {
+	switch v := v.(type) {
+	case nil:
+		return nil, nil
+	case string:
+		return []string{v}, nil
+	case []any:
+		groups := make([]string, 0, len(v))
+		for _, g := range v {
+			s, ok := g.(string)
+			if !ok {
+				return nil, fmt.Errorf("holds a value that is not a string")
+			}
+			groups = append(groups, s)
+		}
+		return groups, nil
+	}
+	return nil, fmt.Errorf("is neither a string nor a list of strings")
+}
+
+// maxRememberedGroups bounds groupMemory: past it, it forgets everything
+// and calls SyncGroups again for each subject as its tokens come.
+const maxRememberedGroups = 10000
+
+// groupMemory remembers the groups last synchronized for each subject, so
+// that Config.SyncGroups runs when they change, not on every request.
+type groupMemory struct {
+	mu   sync.Mutex
+	last map[string]string // subject id → its groups, sorted and joined
+}
+
+func (g *groupMemory) init() { g.last = map[string]string{} }
+
+// sync calls fn when groups differ from those last synchronized for
+// subject, and remembers them when it succeeds.
+func (g *groupMemory) sync(ctx context.Context, subject string, groups []string,
+	fn func(ctx context.Context, subjectID string, groups []string) error) error {
+	sorted := slices.Clone(groups)
+	slices.Sort(sorted)
+	sorted = slices.Compact(sorted)
+	key := strings.Join(sorted, "\x00")
+	g.mu.Lock()
+	last, seen := g.last[subject]
+	g.mu.Unlock()
+	if seen && last == key {
+		return nil
+	}
+	if err := fn(ctx, subject, sorted); err != nil {
+		return err
+	}
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	if len(g.last) >= maxRememberedGroups {
+		clear(g.last)
+	}
+	g.last[subject] = key
+	return nil
+}
