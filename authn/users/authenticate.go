@@ -32,6 +32,9 @@ const maxLoginPassword = 4 * password.LimitMaxLength
 // failure of the Store matches ErrStore, and neither of those. The account
 // is looked up with one call to the Store.
 //
+// An account without a password (see RegisterExternal) fails like one
+// given a wrong password, after the same work.
+//
 // A password longer than any Rules accept (4 KiB) fails like a wrong one,
 // after the same work, but is not itself hashed: a client sending
 // megabytes would otherwise make each attempt cost the server dearly.
@@ -52,7 +55,7 @@ func (d *Directory) Authenticate(ctx context.Context, email, pw string) (User, e
 		if err != nil {
 			return User{}, storeError("authenticate", err)
 		}
-		if found {
+		if found && rec.PasswordHash != "" {
 			encoded = rec.PasswordHash
 		}
 	}
@@ -63,7 +66,9 @@ func (d *Directory) Authenticate(ctx context.Context, email, pw string) (User, e
 	// An error here is a hash that cannot be read or a password the
 	// algorithm cannot take; either way no password matched.
 	ok, err := d.hasher.Verify(encoded, pw)
-	if !found || tooLong || err != nil || !ok {
+	// An account without a password was verified against the dummy hash,
+	// for the same work, and no password logs in to it.
+	if !found || rec.PasswordHash == "" || tooLong || err != nil || !ok {
 		return User{}, errLoginFailed
 	}
 	if rec.LockedAt != nil {

@@ -8,7 +8,9 @@ import "time"
 type Record struct {
 	User
 	// PasswordHash is the encoded hash of the password, as the Directory's
-	// password.Hasher made it, salt and parameters included.
+	// password.Hasher made it, salt and parameters included; "" for an
+	// account without a password (see Directory.RegisterExternal), which
+	// no password logs in to.
 	PasswordHash string
 }
 

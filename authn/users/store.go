@@ -29,7 +29,10 @@ import (
 //     error matching ErrEmailTaken and writes nothing. Ids and emails are
 //     compared byte for byte: the Directory normalizes emails before they
 //     reach the store, so a store must not fold letter case, accents or
-//     trailing spaces as some database collations do.
+//     trailing spaces as some database collations do. The empty Email is
+//     none: any number of accounts may have it (those created from an
+//     external identity without a verified email, see
+//     Directory.RegisterExternal), and GetByEmail("") finds none.
 //   - Every other failure is an error: the backend's, wrapped with %w, or
 //     ctx's error when ctx is done (then nothing changes). The Directory
 //     wraps them in ErrStore. A store never panics, whatever the strings it

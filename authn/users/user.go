@@ -9,7 +9,9 @@ type User struct {
 	// from crypto/rand. Use it as the authn.Subject's ID.
 	ID string
 	// Email is the normalized email address (see NormalizeEmail), unique
-	// among users.
+	// among users; "" for an account created from an external identity
+	// whose provider gave no verified email (see
+	// Directory.RegisterExternal).
 	Email string
 	// Name is the display name, trimmed of surrounding spaces and composed
 	// (Unicode NFC).

@@ -11,8 +11,10 @@ import (
 type record struct {
 	ID string `gorm:"primaryKey;size:36"`
 	// Email is normalized before it is stored, so a plain unique index
-	// makes emails unique case-insensitively on every database.
-	Email        string `gorm:"size:254;not null;uniqueIndex:idx_gatehouse_users_email"`
+	// makes emails unique case-insensitively on every database. An
+	// account without one (users.Record's Email "") has NULL, which a
+	// unique index lets any number of rows have.
+	Email        *string `gorm:"size:254;uniqueIndex:idx_gatehouse_users_email"`
 	Name         string `gorm:"size:400;not null"`
 	PasswordHash string `gorm:"size:255;not null"`
 	// Both times are the Directory's, never GORM's clock. Every time is kept
@@ -33,7 +35,7 @@ func (record) TableName() string { return "gatehouse_users" }
 func fromRecord(rec users.Record) record {
 	return record{
 		ID:              rec.ID,
-		Email:           rec.Email,
+		Email:           nullableText(rec.Email),
 		Name:            rec.Name,
 		PasswordHash:    rec.PasswordHash,
 		CreatedAt:       column(rec.CreatedAt),
@@ -49,7 +51,7 @@ func (r record) toRecord() users.Record {
 	return users.Record{
 		User: users.User{
 			ID:              r.ID,
-			Email:           r.Email,
+			Email:           text(r.Email),
 			Name:            r.Name,
 			CreatedAt:       r.CreatedAt.UTC(),
 			UpdatedAt:       r.UpdatedAt.UTC(),
@@ -71,4 +73,20 @@ func nullable(t *time.Time) *time.Time {
 	}
 	c := column(*t)
 	return &c
+}
+
+// nullableText is s as a nullable column: NULL for "".
+func nullableText(s string) *string {
+	if s == "" {
+		return nil
+	}
+	return &s
+}
+
+// text is a nullable column as a string: "" for NULL.
+func text(s *string) string {
+	if s == nil {
+		return ""
+	}
+	return *s
 }

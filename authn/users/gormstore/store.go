@@ -50,7 +50,7 @@ func (s *Store) Create(ctx context.Context, rec users.Record) error {
 	if err == nil {
 		return nil
 	}
-	if _, found, findErr := s.find(ctx, "email = ?", rec.Email); findErr == nil && found {
+	if _, found, findErr := s.GetByEmail(ctx, rec.Email); findErr == nil && found {
 		return fmt.Errorf("%w: %w", users.ErrEmailTaken, err)
 	}
 	if duplicate(err) {
@@ -80,6 +80,10 @@ func (s *Store) Get(ctx context.Context, id string) (users.Record, bool, error) 
 
 // GetByEmail implements users.Store: one query on the unique index.
 func (s *Store) GetByEmail(ctx context.Context, email string) (users.Record, bool, error) {
+	if email == "" {
+		// No account has the email "": those without one have NULL.
+		return users.Record{}, false, ctx.Err()
+	}
 	return s.find(ctx, "email = ?", email)
 }
 

@@ -276,3 +276,49 @@ func TestClosedDatabaseIsAStoreFailure(t *testing.T) {
 	assert.ErrorIs(t, err, users.ErrStore)
 	assert.NotErrorIs(t, err, users.ErrEmailTaken)
 }
+
+// oldRecord is the table as releases before accounts without an email
+// created it: email NOT NULL.
+type oldRecord struct {
+	ID              string     `gorm:"primaryKey;size:36"`
+	Email           string     `gorm:"size:254;not null;uniqueIndex:idx_gatehouse_users_email"`
+	Name            string     `gorm:"size:400;not null"`
+	PasswordHash    string     `gorm:"size:255;not null"`
+	CreatedAt       time.Time  `gorm:"precision:6;not null;index:idx_gatehouse_users_created;autoCreateTime:false"`
+	UpdatedAt       time.Time  `gorm:"precision:6;not null;autoUpdateTime:false"`
+	EmailVerifiedAt *time.Time `gorm:"precision:6"`
+	LockedAt        *time.Time `gorm:"precision:6"`
+}
+
+func (oldRecord) TableName() string { return "gatehouse_users" }
+
+// A table whose email column is NOT NULL, as earlier releases made it,
+// keeps its accounts and takes accounts without an email after New.
+func TestNewMigratesEmailToNullable(t *testing.T) {
+	t.Parallel()
+	testdb.Each(t, func(t *testing.T, b testdb.Backend) {
+		db := b.Open(t)
+		require.NoError(t, db.AutoMigrate(&oldRecord{}))
+		now := time.Now().UTC().Truncate(time.Microsecond)
+		old := oldRecord{ID: "usr_00000000000000000000000000000001", Email: "old@example.com", Name: "Old",
+			PasswordHash: "hash", CreatedAt: now, UpdatedAt: now}
+		require.NoError(t, db.Create(&old).Error)
+
+		s := open(t, db)
+		rec, found, err := s.GetByEmail(context.Background(), "old@example.com")
+		require.NoError(t, err)
+		require.True(t, found)
+		assert.Equal(t, old.ID, rec.ID)
+		for i := range 2 {
+			bare := users.Record{User: users.User{ID: fmt.Sprintf("usr_0000000000000000000000000000001%d", i),
+				Name: "External", CreatedAt: now, UpdatedAt: now}}
+			require.NoError(t, s.Create(context.Background(), bare), "account %d without an email", i)
+		}
+		n, err := s.Count(context.Background())
+		require.NoError(t, err)
+		assert.Equal(t, int64(3), n)
+		dup := users.Record{User: users.User{ID: "usr_00000000000000000000000000000009", Email: "old@example.com",
+			Name: "Dup", CreatedAt: now, UpdatedAt: now}, PasswordHash: "x"}
+		assert.ErrorIs(t, s.Create(context.Background(), dup), users.ErrEmailTaken, "emails stay unique")
+	})
+}

@@ -34,7 +34,7 @@ func (s *Store) Create(ctx context.Context, rec users.Record) error {
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	if _, taken := s.byEmail[rec.Email]; taken {
+	if _, taken := s.byEmail[rec.Email]; taken && rec.Email != "" {
 		return fmt.Errorf("users/memstore: %w", users.ErrEmailTaken)
 	}
 	if _, taken := s.byID[rec.ID]; taken {
@@ -48,7 +48,9 @@ func (s *Store) Create(ctx context.Context, rec users.Record) error {
 	own.EmailVerifiedAt = copyTime(rec.EmailVerifiedAt)
 	own.LockedAt = copyTime(rec.LockedAt)
 	s.byID[own.ID] = own
-	s.byEmail[own.Email] = own.ID
+	if own.Email != "" {
+		s.byEmail[own.Email] = own.ID
+	}
 	return nil
 }
 
@@ -74,7 +76,7 @@ func (s *Store) GetByEmail(ctx context.Context, email string) (users.Record, boo
 	s.mu.RLock()
 	defer s.mu.RUnlock()
 	id, ok := s.byEmail[email]
-	if !ok {
+	if !ok || email == "" {
 		return users.Record{}, false, nil
 	}
 	return handOut(s.byID[id]), true, nil
@@ -157,7 +159,9 @@ func (s *Store) Delete(ctx context.Context, id string) (bool, error) {
 		return false, nil
 	}
 	delete(s.byID, rec.ID)
-	delete(s.byEmail, rec.Email)
+	if rec.Email != "" {
+		delete(s.byEmail, rec.Email)
+	}
 	return true, nil
 }
 

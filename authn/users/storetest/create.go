@@ -189,3 +189,32 @@ func testListAndCount(t *testing.T, fresh Fresh) {
 	list[0].LockedAt = at(base)
 	assert.Equal(t, byID(recs...), listed(t, s), "the list returned is the caller's")
 }
+
+// Accounts without an email or a password, as RegisterExternal creates
+// them: any number may have none, GetByEmail("") finds none, and deleting
+// one leaves the others.
+func testWithoutEmail(t *testing.T, fresh Fresh) {
+	s := fresh(t)(t)
+	held := create(t, s, newRecord(t, base))
+	var bare []users.Record
+	for i := range 3 {
+		rec := newRecord(t, base.Add(time.Duration(i)*time.Minute))
+		rec.Email, rec.PasswordHash = "", ""
+		bare = append(bare, create(t, s, rec))
+		assertStored(t, s, rec)
+	}
+	_, found, err := s.GetByEmail(bg, "")
+	require.NoError(t, err)
+	assert.False(t, found, "no account has the email \"\"")
+	assert.Equal(t, byID(held, bare[0], bare[1], bare[2]), listed(t, s))
+
+	found, err = s.Delete(bg, bare[1].ID)
+	require.NoError(t, err)
+	assert.True(t, found)
+	assert.Equal(t, byID(held, bare[0], bare[2]), listed(t, s))
+	found, err = s.MarkEmailVerified(bg, bare[0].ID, base.Add(time.Hour))
+	require.NoError(t, err)
+	assert.True(t, found)
+	got, _ := get(t, s, bare[0].ID)
+	assert.Equal(t, "", got.Email)
+}
