@@ -15,8 +15,8 @@ type record struct {
 	// account without one (users.Record's Email "") has NULL, which a
 	// unique index lets any number of rows have.
 	Email        *string `gorm:"size:254;uniqueIndex:idx_gatehouse_users_email"`
-	Name         string `gorm:"size:400;not null"`
-	PasswordHash string `gorm:"size:255;not null"`
+	Name         string  `gorm:"size:400;not null"`
+	PasswordHash string  `gorm:"size:255;not null"`
 	// Both times are the Directory's, never GORM's clock. Every time is kept
 	// to the microsecond: without a declared precision MySQL keeps
 	// milliseconds, and a User a write returns would differ from the one
