@@ -60,6 +60,9 @@ func (s *Service) RequestEmailVerification(ctx context.Context, userID string) (
 	if err != nil {
 		return purpose.Token{}, err
 	}
+	if user.Email == "" {
+		return purpose.Token{}, ErrNoEmail
+	}
 	return s.cfg.EmailVerifications.Issue(ctx, user.ID, user.Email)
 }
 

@@ -57,6 +57,10 @@ type Config struct {
 var (
 	// ErrNotConfigured reports a flow whose part was not given in Config.
 	ErrNotConfigured = errors.New("account: flow not configured")
+	// ErrNoEmail reports a flow that needs the user's email address for a
+	// user who has none: one created from an external identity whose
+	// provider gave no verified email.
+	ErrNoEmail = errors.New("account: the user has no email address")
 )
 
 // Service runs the account flows. It is safe for concurrent use.

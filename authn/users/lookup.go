@@ -71,6 +71,9 @@ func (d *Directory) UsersWithUnnormalizedEmail(ctx context.Context) ([]User, err
 	}
 	var found []User
 	for _, u := range all {
+		if u.Email == "" {
+			continue // an account without an email (RegisterExternal)
+		}
 		if normalized, err := NormalizeEmail(u.Email); err != nil || normalized != u.Email {
 			found = append(found, u)
 		}
