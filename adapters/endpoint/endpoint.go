@@ -3,6 +3,7 @@ package endpoint
 import (
 	"context"
 	"net/http"
+	"net/url"
 	"strings"
 
 	"github.com/gatehouse-go/gatehouse/authn"
@@ -61,6 +62,10 @@ type Request struct {
 	// Cookies are the request's cookies by name; of a name sent twice, the
 	// first.
 	Cookies map[string]string
+	// Query holds the query parameters, every value of each, as
+	// url.ParseQuery reads them (pairs it cannot read are left out); nil
+	// when there are none.
+	Query url.Values
 }
 
 // Param returns the path parameter name, "" when there is none.
@@ -83,13 +88,22 @@ func CookieMap(cookies []*http.Cookie) map[string]string {
 // Response is an endpoint's answer. When Err is set the adapter writes it
 // as the JSON error of package guard (through guard.ErrorFor, so a
 // *guard.Error keeps its status and an authn error gets its usual one) and
-// ignores the rest; otherwise it writes Cookies, then Status with Body as
-// JSON, or no body when Body is nil.
+// ignores the rest; otherwise it writes Cookies and Location, then Status
+// with Body as JSON, or no body when Body is nil.
 type Response struct {
 	Status  int
 	Body    any
 	Cookies []*http.Cookie
-	Err     error
+	// Location, when set, is the Location header: the target of a
+	// redirect (see Redirect).
+	Location string
+	Err      error
+}
+
+// Redirect is the 303 See Other response to location: the browser follows
+// it with a GET, whatever the request's method.
+func Redirect(location string, cookies ...*http.Cookie) Response {
+	return Response{Status: http.StatusSeeOther, Location: location, Cookies: cookies}
 }
 
 // JSON is a response of status with body written as JSON.

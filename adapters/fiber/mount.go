@@ -5,6 +5,7 @@ import (
 	"errors"
 	"io"
 	"net/http"
+	"net/url"
 	"strings"
 
 	"github.com/gofiber/fiber/v3"
@@ -61,6 +62,10 @@ func (m *Middleware) Endpoint(h endpoint.Handler) fiber.Handler {
 				req.Cookies[string(name)] = string(value)
 			}
 		}
+		if raw := c.Request().URI().QueryString(); len(raw) > 0 {
+			// string(raw) copies: the query outlives the handler.
+			req.Query, _ = url.ParseQuery(string(raw))
+		}
 		req.Subject, _ = SubjectFrom(c)
 		resp := h(c.Context(), req)
 		if resp.Err != nil {
@@ -76,6 +81,9 @@ func (m *Middleware) Endpoint(h endpoint.Handler) fiber.Handler {
 		}
 		for _, ck := range resp.Cookies {
 			c.Cookie(fiberCookie(ck))
+		}
+		if resp.Location != "" {
+			c.Set(fiber.HeaderLocation, resp.Location)
 		}
 		if out == nil {
 			return c.SendStatus(resp.Status)

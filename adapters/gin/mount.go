@@ -3,6 +3,7 @@ package ginadapter
 import (
 	"encoding/json"
 	"net/http"
+	"net/url"
 	"strings"
 
 	"github.com/gin-gonic/gin"
@@ -42,6 +43,9 @@ func (m *Middleware) Endpoint(h endpoint.Handler) gin.HandlerFunc {
 			return
 		}
 		req := endpoint.Request{Body: body, TLS: c.Request.TLS != nil, Cookies: endpoint.CookieMap(c.Request.Cookies())}
+		if raw := c.Request.URL.RawQuery; raw != "" {
+			req.Query, _ = url.ParseQuery(raw)
+		}
 		if len(c.Params) > 0 {
 			// Gin reuses its Context, Params included, once the handler
 			// returns: copy them.
@@ -70,6 +74,9 @@ func (m *Middleware) Endpoint(h endpoint.Handler) gin.HandlerFunc {
 		}
 		for _, ck := range resp.Cookies {
 			http.SetCookie(c.Writer, ck)
+		}
+		if resp.Location != "" {
+			c.Header("Location", resp.Location)
 		}
 		if out == nil {
 			c.Status(resp.Status)

@@ -3,6 +3,7 @@ package httpadapter
 import (
 	"encoding/json"
 	"net/http"
+	"net/url"
 	"strings"
 
 	"github.com/gatehouse-go/gatehouse/adapters/endpoint"
@@ -35,6 +36,9 @@ func (m *Middleware) Endpoint(h endpoint.Handler) http.Handler {
 			return
 		}
 		req := endpoint.Request{Body: body, TLS: r.TLS != nil, Cookies: endpoint.CookieMap(r.Cookies())}
+		if r.URL.RawQuery != "" {
+			req.Query, _ = url.ParseQuery(r.URL.RawQuery)
+		}
 		if names := m.pathNames(r); len(names) > 0 {
 			req.PathValues = make(map[string]string, len(names))
 			for _, name := range names {
@@ -108,6 +112,9 @@ func (m *Middleware) writeResponse(w http.ResponseWriter, r *http.Request, resp 
 	}
 	for _, c := range resp.Cookies {
 		http.SetCookie(w, c)
+	}
+	if resp.Location != "" {
+		w.Header().Set("Location", resp.Location)
 	}
 	if body == nil {
 		w.WriteHeader(resp.Status)

@@ -5,12 +5,12 @@ import (
 	"fmt"
 	"log/slog"
 	"net/http"
-	"net/url"
 	"slices"
 	"strings"
 	"time"
 
 	"github.com/gatehouse-go/gatehouse/authn"
+	"github.com/gatehouse-go/gatehouse/authn/internal/providername"
 )
 
 // Defaults of Config and Provider.
@@ -37,7 +37,7 @@ const (
 	MaxTokenSize = 16 << 10
 	// MaxSubjectLength is the longest subject id accepted from a
 	// provider, in bytes.
-	MaxSubjectLength = 255
+	MaxSubjectLength = providername.MaxSubjectLength
 	// maxKeySetSize is the largest JWK set or discovery document read.
 	maxKeySetSize = 1 << 20
 )
@@ -219,14 +219,14 @@ func (cfg Config) withDefaults() (Config, error) {
 
 // withDefaults returns p checked and with its defaults filled in.
 func (p Provider) withDefaults() (Provider, error) {
-	if !validName(p.Name) {
+	if !providername.Valid(p.Name) {
 		return p, fmt.Errorf("%w: provider name %q: use 1 to 64 letters, digits, '-', '_' and '.'", ErrConfig, p.Name)
 	}
-	if err := checkURL(p.Issuer); err != nil {
+	if err := providername.CheckURL(p.Issuer, false); err != nil {
 		return p, fmt.Errorf("%w: provider %s: Issuer: %w", ErrConfig, p.Name, err)
 	}
 	if p.JWKSURL != "" {
-		if err := checkURL(p.JWKSURL); err != nil {
+		if err := providername.CheckURL(p.JWKSURL, false); err != nil {
 			return p, fmt.Errorf("%w: provider %s: JWKSURL: %w", ErrConfig, p.Name, err)
 		}
 	}
@@ -262,37 +262,4 @@ func (p Provider) withDefaults() (Provider, error) {
 func normalizeType(t string) string {
 	t = strings.ToLower(t)
 	return strings.TrimPrefix(t, "application/")
-}
-
-// validName reports whether name may name a provider.
-func validName(name string) bool {
-	if name == "" || len(name) > 64 {
-		return false
-	}
-	for i := 0; i < len(name); i++ {
-		c := name[i]
-		switch {
-		case 'a' <= c && c <= 'z', 'A' <= c && c <= 'Z', '0' <= c && c <= '9', c == '-', c == '_', c == '.':
-		default:
-			return false
-		}
-	}
-	return true
-}
-
-// checkURL refuses what cannot be a provider's URL: anything but an
-// absolute http or https URL without a query or fragment.
-func checkURL(raw string) error {
-	u, err := url.Parse(raw)
-	switch {
-	case err != nil:
-		return fmt.Errorf("not a URL")
-	case u.Scheme != "https" && u.Scheme != "http":
-		return fmt.Errorf("%q is not an http or https URL", raw)
-	case u.Host == "":
-		return fmt.Errorf("%q has no host", raw)
-	case u.RawQuery != "" || u.Fragment != "":
-		return fmt.Errorf("%q has a query or a fragment", raw)
-	}
-	return nil
 }

@@ -6,12 +6,11 @@ import (
 	"slices"
 	"strings"
 	"sync"
-	"unicode"
-	"unicode/utf8"
 
 	"github.com/golang-jwt/jwt/v5"
 
 	"github.com/gatehouse-go/gatehouse/authn"
+	"github.com/gatehouse-go/gatehouse/authn/internal/providername"
 )
 
 // identityOf reads the identity a verified token of p proves.
@@ -20,7 +19,7 @@ func identityOf(p Provider, claims jwt.MapClaims) (authn.ExternalIdentity, error
 	if !ok {
 		return authn.ExternalIdentity{}, fmt.Errorf("external: %s is missing or not a string: %w", p.SubjectClaim, authn.ErrInvalidToken)
 	}
-	if err := checkSubject(sub); err != nil {
+	if err := providername.CheckSubject(sub); err != nil {
 		return authn.ExternalIdentity{}, fmt.Errorf("external: %s %w: %w", p.SubjectClaim, err, authn.ErrInvalidToken)
 	}
 	id := authn.ExternalIdentity{Provider: p.Name, Issuer: p.Issuer, Subject: sub}
@@ -29,50 +28,13 @@ func identityOf(p Provider, claims jwt.MapClaims) (authn.ExternalIdentity, error
 	id.EmailVerified = verified && id.Email != ""
 	id.Name, _ = claims["name"].(string)
 	if p.GroupsClaim != "" {
-		groups, err := groupsOf(claims[p.GroupsClaim])
+		groups, err := providername.Groups(claims[p.GroupsClaim])
 		if err != nil {
 			return authn.ExternalIdentity{}, fmt.Errorf("external: %s %w: %w", p.GroupsClaim, err, authn.ErrInvalidToken)
 		}
 		id.Groups = groups
 	}
 	return id, nil
-}
-
-// checkSubject refuses a subject id that would not read as itself in a
-// log or a policy: empty, too long, not UTF-8, or with control characters.
-func checkSubject(sub string) error {
-	switch {
-	case sub == "":
-		return fmt.Errorf("is empty")
-	case len(sub) > MaxSubjectLength:
-		return fmt.Errorf("is longer than %d bytes", MaxSubjectLength)
-	case !utf8.ValidString(sub):
-		return fmt.Errorf("is not UTF-8")
-	case strings.ContainsFunc(sub, unicode.IsControl):
-		return fmt.Errorf("holds a control character")
-	}
-	return nil
-}
-
-// groupsOf reads a group claim: absent, a string, or a list of strings.
-func groupsOf(v any) ([]string, error) {
-	switch v := v.(type) {
-	case nil:
-		return nil, nil
-	case string:
-		return []string{v}, nil
-	case []any:
-		groups := make([]string, 0, len(v))
-		for _, g := range v {
-			s, ok := g.(string)
-			if !ok {
-				return nil, fmt.Errorf("holds a value that is not a string")
-			}
-			groups = append(groups, s)
-		}
-		return groups, nil
-	}
-	return nil, fmt.Errorf("is neither a string nor a list of strings")
 }
 
 // maxRememberedGroups bounds groupMemory: past it, it forgets everything

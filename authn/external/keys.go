@@ -19,6 +19,8 @@ import (
 	"github.com/MicahParks/jwkset"
 	"github.com/coreos/go-oidc/v3/oidc"
 	"golang.org/x/time/rate"
+
+	"github.com/gatehouse-go/gatehouse/authn/internal/providername"
 )
 
 // minRSABits is the smallest RSA modulus a provider's key may have.
@@ -246,7 +248,7 @@ func (s *keySet) discover(ctx context.Context) (string, error) {
 	if err := discovered.Claims(&doc); err != nil {
 		return "", fmt.Errorf("discovery: %w", err)
 	}
-	if err := checkURL(doc.JWKSURI); err != nil {
+	if err := providername.CheckURL(doc.JWKSURI, true); err != nil {
 		return "", fmt.Errorf("discovery: jwks_uri: %w", err)
 	}
 	s.mu.Lock()
