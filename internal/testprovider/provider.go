@@ -22,6 +22,7 @@ import (
 	"encoding/pem"
 	"fmt"
 	"net/http"
+	"net/http/cookiejar"
 	"net/http/httptest"
 	"net/url"
 	"strings"
@@ -85,7 +86,8 @@ func Start(t testing.TB) *Provider {
 	}
 	clients := map[string]*storage.Client{}
 	p := &Provider{Issuer: issuer, Server: srv}
-	p.store = &keyedStorage{Storage: storage.NewStorageWithClients(users, clients), users: users}
+	p.store = &keyedStorage{Storage: storage.NewStorageWithClients(users, clients), users: users,
+		secrets: map[string]string{}}
 	p.store.rotate("RS256")
 	router := exampleop.SetupServer(issuer, p.store, nil, false)
 	srv.Config.Handler = http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
@@ -110,6 +112,7 @@ func (p *Provider) AddWebClient(id, secret string, redirectURIs ...string) {
 	p.store.mu.Lock()
 	defer p.store.mu.Unlock()
 	p.store.webClients = append(p.store.webClients, c)
+	p.store.secrets[id] = secret
 }
 
 // KeyFetches is how many times the JWK set was fetched.
@@ -211,6 +214,7 @@ type keyedStorage struct {
 	mu         sync.Mutex
 	keys       []*signingKey // the last signs
 	webClients []*storage.Client
+	secrets    map[string]string // of the web clients
 }
 
 type signingKey struct {
@@ -312,7 +316,12 @@ func (s *keyedStorage) AuthorizeClientIDSecret(ctx context.Context, id, secret s
 	if id == ServiceClientID && secret == ServiceClientSecret {
 		return nil
 	}
-	return s.Storage.AuthorizeClientIDSecret(ctx, id, secret)
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if want, ok := s.secrets[id]; ok && want == secret {
+		return nil
+	}
+	return fmt.Errorf("wrong client or secret")
 }
 
 // ClientCredentials implements op.ClientCredentialsStorage for the
@@ -378,3 +387,49 @@ func (u userStore) GetUserByUsername(name string) *storage.User {
 }
 
 func (u userStore) ExampleClientID() string { return "service" }
+
+// LogIn plays the browser at the provider: it opens authURL, fills the
+// login page with the user's username and password, and returns the
+// parameters of the redirect back to the client (code and state, or
+// error), without following it.
+func (p *Provider) LogIn(t testing.TB, authURL string, u User) url.Values {
+	t.Helper()
+	jar, err := cookiejar.New(nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	issuer, err := url.Parse(p.Issuer)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var back *url.URL
+	browser := &http.Client{Jar: jar, CheckRedirect: func(req *http.Request, via []*http.Request) error {
+		if req.URL.Host != issuer.Host {
+			back = req.URL
+			return http.ErrUseLastResponse
+		}
+		return nil
+	}}
+	resp, err := browser.Get(authURL)
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if back != nil {
+		return back.Query() // the provider answered at once, with an error
+	}
+	id := resp.Request.URL.Query().Get("authRequestID")
+	if id == "" {
+		t.Fatalf("testprovider: no login page at %s: %s", resp.Request.URL, resp.Status)
+	}
+	resp, err = browser.PostForm(p.Issuer+"/login/username",
+		url.Values{"id": {id}, "username": {u.Username}, "password": {u.Password}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if back == nil {
+		t.Fatalf("testprovider: the login of %s did not go back to the client: %s", u.Username, resp.Status)
+	}
+	return back.Query()
+}
