@@ -116,6 +116,7 @@ func (a *API) Routes() []endpoint.Route {
 		routes = append(routes,
 			// A login must work whatever cookie the browser still holds.
 			endpoint.Route{Method: http.MethodPost, Path: "/auth/session", Public: true, Handler: a.StartSession},
+			endpoint.Route{Method: http.MethodGet, Path: "/auth/session", Handler: a.Session},
 			endpoint.Route{Method: http.MethodDelete, Path: "/auth/session", Handler: a.EndSession},
 		)
 	}

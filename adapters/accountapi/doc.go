@@ -22,6 +22,7 @@
 //	POST   /auth/refresh   {"refresh_token"}               200 a new pair; the old refresh token dies, and reusing it kills its family
 //	POST   /auth/logout    {"refresh_token"} (optional)    204; the bearer token of the request dies, and the refresh token's family
 //	POST   /auth/session   {"email","password"}            200 {"csrf_token"} and the session cookie
+//	GET    /auth/session                                   200 {"csrf_token"} of the session's cookie
 //	DELETE /auth/session                                   204; the session ends and its cookie is cleared
 //	GET    /me                                             200 {"id","email","name","roles","permissions"}
 //	POST   /me/password    {"current_password","new_password"}  204; every credential the caller held dies

@@ -31,6 +31,21 @@ func (a *API) StartSession(ctx context.Context, r endpoint.Request) endpoint.Res
 	}
 }
 
+// Session answers GET /auth/session with the CSRF token of the session
+// the request's cookie names, for a page whose session began elsewhere
+// (an OpenID login, which ends in a redirect, not in a JSON body). Only
+// the page's own origin can read the answer.
+func (a *API) Session(ctx context.Context, r endpoint.Request) endpoint.Response {
+	if r.Subject.IsZero() {
+		return endpoint.Fail(authn.ErrNoCredentials)
+	}
+	if r.Subject.Method != authn.MethodSession {
+		return endpoint.Fail(guard.BadRequest("no session: GET /auth/session needs the session cookie"))
+	}
+	token := a.cfg.Sessions.CSRFToken(r.CookieValue(a.cfg.Sessions.CookieName()))
+	return endpoint.JSON(http.StatusOK, map[string]string{"csrf_token": token.Reveal()})
+}
+
 // EndSession answers DELETE /auth/session with 204: the session is
 // destroyed on the server and its cookie cleared.
 func (a *API) EndSession(ctx context.Context, r endpoint.Request) endpoint.Response {
