@@ -2,6 +2,7 @@ package authn
 
 import (
 	"context"
+	"crypto/tls"
 	"errors"
 )
 
@@ -15,6 +16,23 @@ type Credentials interface {
 	Cookie(name string) (string, bool)
 	// Method returns the request's HTTP method, such as "POST".
 	Method() string
+}
+
+// ConnectionCredentials is implemented by Credentials that can also tell
+// which connection the request came over, as the credentials of the
+// net/http, Gin and Fiber adapters do. Authenticators that prove who is
+// calling from the connection itself, such as the client certificates of
+// package clientcert, read it with a type assertion; Credentials that do
+// not implement it are taken to come from an unknown peer without TLS.
+type ConnectionCredentials interface {
+	// TLS returns the state of the connection's TLS handshake, whose
+	// VerifiedChains hold the client certificate the server's tls.Config
+	// verified; nil when the request did not come over TLS.
+	TLS() *tls.ConnectionState
+	// RemoteAddr returns the address of the connection's peer as
+	// "ip:port": the client, or the proxy that forwarded the request;
+	// "" when unknown.
+	RemoteAddr() string
 }
 
 // Authenticator proves who is calling from one kind of credential.

@@ -18,18 +18,23 @@ const (
 	MethodAPIKey Method = "api_key"
 	// MethodSession: a session cookie.
 	MethodSession Method = "session"
+	// MethodClientCertificate: a TLS client certificate, verified in the
+	// handshake or forwarded by a trusted proxy (package clientcert).
+	MethodClientCertificate Method = "client_certificate"
 )
 
 // Subject is who is calling, as proven by one credential. Its ID is what
 // authz decides about; it carries no roles, which the policy holds.
 type Subject struct {
 	// ID is the subject's id: the user id for passwords, tokens and
-	// sessions; the owning user's id for API keys.
+	// sessions; the owning user's id for API keys; the name a client
+	// certificate gives, under its configured prefix.
 	ID string
 	// Method is how the subject authenticated.
 	Method Method
 	// CredentialID names the credential used, never its secret: a token's
-	// jti, an API key's id, a session's public id. Use it in logs and to
+	// jti, an API key's id, a session's public id, a client certificate's
+	// SHA-256 fingerprint in hex. Use it in logs and to
 	// revoke the credential.
 	CredentialID string
 	// ExpiresAt is when the credential stops being valid; zero when it does

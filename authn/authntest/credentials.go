@@ -1,9 +1,13 @@
 package authntest
 
-import "net/http"
+import (
+	"crypto/tls"
+	"net/http"
+)
 
-// Request is an authn.Credentials made of plain values. The zero value is a
-// GET with no headers and no cookies.
+// Request is an authn.Credentials made of plain values, and an
+// authn.ConnectionCredentials. The zero value is a GET with no headers and
+// no cookies, from an unknown peer without TLS.
 type Request struct {
 	// HTTPMethod is the request's method; "" means GET.
 	HTTPMethod string
@@ -12,6 +16,12 @@ type Request struct {
 	Headers map[string]string
 	// Cookies holds cookie values by name.
 	Cookies map[string]string
+	// ConnectionState is the TLS state of the request's connection, which
+	// TLS returns; nil for a request that did not come over TLS.
+	ConnectionState *tls.ConnectionState
+	// Peer is the address of the connection's peer, "ip:port", which
+	// RemoteAddr returns; "" when unknown.
+	Peer string
 }
 
 // Header implements authn.Credentials.
@@ -38,6 +48,12 @@ func (r Request) Method() string {
 	}
 	return r.HTTPMethod
 }
+
+// TLS implements authn.ConnectionCredentials.
+func (r Request) TLS() *tls.ConnectionState { return r.ConnectionState }
+
+// RemoteAddr implements authn.ConnectionCredentials.
+func (r Request) RemoteAddr() string { return r.Peer }
 
 // Bearer returns a GET request carrying token in an Authorization header.
 func Bearer(token string) Request {
