@@ -1,6 +1,7 @@
 package fiberadapter
 
 import (
+	"crypto/tls"
 	"strings"
 
 	"github.com/gofiber/fiber/v3"
@@ -21,6 +22,16 @@ func (r credentials) Cookie(name string) (string, bool) {
 }
 
 func (r credentials) Method() string { return strings.Clone(r.c.Method()) }
+
+// TLS returns the connection's TLS state, for authn.ConnectionCredentials:
+// a copy fasthttp makes of the tls.Conn's, whose certificates the
+// connection never changes after its handshake; nil without TLS, and
+// when fasthttp wraps the connection (Server.MaxConnsPerIP) so that it
+// cannot tell its state.
+func (r credentials) TLS() *tls.ConnectionState { return r.c.RequestCtx().TLSConnectionState() }
+
+// RemoteAddr returns the connection's peer, formatted anew.
+func (r credentials) RemoteAddr() string { return r.c.RequestCtx().RemoteAddr().String() }
 
 // HeaderValues and CookieValues copy too.
 func (r credentials) HeaderValues(name string) []string {

@@ -1,6 +1,7 @@
 package guard
 
 import (
+	"crypto/tls"
 	"errors"
 	"net/http"
 
@@ -57,6 +58,25 @@ func (u *unambiguous) Cookie(name string) (string, bool) {
 		return "", false
 	}
 	return values[0], true
+}
+
+// TLS passes on the connection of the credentials read, so that
+// authenticators of the connection (authn.ConnectionCredentials) see it
+// through the check: nil when they have none.
+func (u *unambiguous) TLS() *tls.ConnectionState {
+	if c, ok := u.RepeatedCredentials.(authn.ConnectionCredentials); ok {
+		return c.TLS()
+	}
+	return nil
+}
+
+// RemoteAddr passes on the peer of the credentials read, as TLS does; ""
+// when they do not know it.
+func (u *unambiguous) RemoteAddr() string {
+	if c, ok := u.RepeatedCredentials.(authn.ConnectionCredentials); ok {
+		return c.RemoteAddr()
+	}
+	return ""
 }
 
 // differ reports whether values holds two different values; the same value

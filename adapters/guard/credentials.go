@@ -1,13 +1,16 @@
 package guard
 
 import (
+	"crypto/tls"
 	"net/http"
 
 	"github.com/gatehouse-go/gatehouse/authn"
 )
 
 // RequestCredentials returns the credentials of a net/http request, for
-// the adapters of frameworks built on net/http.
+// the adapters of frameworks built on net/http. They implement
+// authn.ConnectionCredentials with r.TLS and r.RemoteAddr, and
+// RepeatedCredentials.
 func RequestCredentials(r *http.Request) authn.Credentials { return httpCredentials{r} }
 
 type httpCredentials struct{ r *http.Request }
@@ -23,6 +26,10 @@ func (c httpCredentials) Cookie(name string) (string, bool) {
 }
 
 func (c httpCredentials) Method() string { return c.r.Method }
+
+func (c httpCredentials) TLS() *tls.ConnectionState { return c.r.TLS }
+
+func (c httpCredentials) RemoteAddr() string { return c.r.RemoteAddr }
 
 func (c httpCredentials) HeaderValues(name string) []string { return c.r.Header.Values(name) }
 
