@@ -56,7 +56,7 @@ var importRules = []struct {
 		"github.com/gatehouse-go/gatehouse/authn/users", "github.com/gatehouse-go/gatehouse/authn/users/memstore",
 		"github.com/gatehouse-go/gatehouse/authn/refresh", "github.com/gatehouse-go/gatehouse/authn/refresh/memstore",
 		"github.com/gatehouse-go/gatehouse/authn/apikey", "github.com/gatehouse-go/gatehouse/authn/apikey/memstore",
-		"github.com/gatehouse-go/gatehouse/authn/account"},
+		"github.com/gatehouse-go/gatehouse/authn/clientcert", "github.com/gatehouse-go/gatehouse/authn/account"},
 		forbidden: append([]string{"github.com/redis/..."}, databaseLinks...)},
 	{name: "a JWT verifier needs no replication", packages: []string{"github.com/gatehouse-go/gatehouse/authn/token"},
 		forbidden: []string{"github.com/gatehouse-go/gatehouse/watch/..."}},

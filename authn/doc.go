@@ -7,10 +7,12 @@
 // credential, it turns it into a Subject, which package authz then judges.
 //
 // This package holds what every kind of credential shares: the Subject, the
-// Authenticator interface that bearer tokens, API keys and session cookies
-// implement, the Chain that tries them in order, the errors adapters map to
-// HTTP statuses, and Secret, the type credentials travel in so that logging
-// them prints "[REDACTED]". Each kind of credential lives in a sub-package:
+// Authenticator interface that bearer tokens, API keys, session cookies and
+// client certificates implement, the Chain that tries them in order, the
+// errors adapters map to HTTP statuses, ConnectionCredentials for what a
+// request's connection proves, and Secret, the type credentials travel in
+// so that logging them prints "[REDACTED]". Each kind of credential lives
+// in a sub-package:
 //
 //   - password: hashing with argon2id (default) or bcrypt, and password rules;
 //   - users: accounts, registration and login with email and password, kept
@@ -20,6 +22,8 @@
 //     revocation;
 //   - refresh: opaque refresh tokens that rotate on use, with reuse detection;
 //   - apikey: API keys, hashed at rest;
+//   - clientcert: TLS client certificates (mutual TLS), verified in the
+//     handshake or forwarded by a trusted proxy;
 //   - session: server-side cookie sessions with CSRF protection;
 //   - purpose: single-purpose tokens for email verification and password
 //     reset;
