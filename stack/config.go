@@ -7,6 +7,8 @@ import (
 	"gorm.io/gorm"
 
 	"github.com/gatehouse-go/gatehouse/authn/apikey"
+	"github.com/gatehouse-go/gatehouse/authn/external"
+	"github.com/gatehouse-go/gatehouse/authn/identity"
 	"github.com/gatehouse-go/gatehouse/authn/refresh"
 	"github.com/gatehouse-go/gatehouse/authn/session"
 	"github.com/gatehouse-go/gatehouse/authn/throttle"
@@ -71,9 +73,24 @@ type Config struct {
 	APIKeys apikey.Config
 	// Sessions configures cookie sessions (cookie name, lifetimes).
 	Sessions session.Config
-	// NewUserRoles are the roles of users registered through the HTTP API.
+	// NewUserRoles are the roles of users registered through the HTTP API,
+	// and of those created for an external identity on first sight.
 	// Default ["user"], the default policy's role for signed-up users.
 	NewUserRoles []string
+	// External, when it lists providers, makes the stack accept their
+	// access tokens beside its own (package authn/external). Each
+	// provider's subject is linked to a local user (package
+	// authn/identity), created on its first token with NewUserRoles and
+	// the email its provider verified, unless another account has it, so
+	// that /me and the policy see the same local id on every token of
+	// that subject. The Linker is Identities unless set, and
+	// PassOtherIssuers is set, so that the stack's own tokens still reach
+	// its own verifier. A provider may not have the stack's Issuer.
+	External external.Config
+	// Identities configures the links of external identities to local
+	// users. Store, Users, Create (true), OnCreate (NewUserRoles) and
+	// Logger are filled in when empty.
+	Identities identity.Config
 	// Authz are more options for the policy engine (authz.WithModelFile,
 	// authz.WithPolicyFile, …). The store, notifier and logger are the
 	// stack's.
@@ -95,4 +112,5 @@ type Stores struct {
 	Sessions    session.Store
 	Throttle    throttle.Store
 	Revocations token.Revocations
+	Identities  identity.Store
 }

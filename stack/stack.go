@@ -11,8 +11,11 @@ import (
 	"github.com/gatehouse-go/gatehouse/adapters/accountapi"
 	"github.com/gatehouse-go/gatehouse/adapters/endpoint"
 	"github.com/gatehouse-go/gatehouse/adapters/guard"
+	"github.com/gatehouse-go/gatehouse/authn"
 	"github.com/gatehouse-go/gatehouse/authn/account"
 	"github.com/gatehouse-go/gatehouse/authn/apikey"
+	"github.com/gatehouse-go/gatehouse/authn/external"
+	"github.com/gatehouse-go/gatehouse/authn/identity"
 	"github.com/gatehouse-go/gatehouse/authn/refresh"
 	"github.com/gatehouse-go/gatehouse/authn/session"
 	"github.com/gatehouse-go/gatehouse/authn/throttle"
@@ -49,6 +52,11 @@ type Stack struct {
 	Accounts *account.Service
 	// API is the flows' HTTP endpoints.
 	API *accountapi.API
+	// Identities links identities at external providers to local users.
+	Identities *identity.Linker
+	// External verifies the access tokens of Config.External's providers;
+	// nil without providers.
+	External *external.Verifier
 
 	cfg     Config
 	closers []func()
@@ -153,18 +161,78 @@ func (s *Stack) build(ctx context.Context) error {
 	if err != nil {
 		return fmt.Errorf("stack: account API: %w", err)
 	}
+	return s.buildExternal(stores.Identities, tokensConfig.Issuer)
+}
+
+// buildExternal builds the identity links and, with providers, the
+// verifier of their tokens.
+func (s *Stack) buildExternal(store identity.Store, ownIssuer string) error {
+	cfg := s.cfg.Identities
+	if cfg.Store == nil {
+		cfg.Store = store
+	}
+	if cfg.Users == nil {
+		cfg.Users = s.Users
+	}
+	if cfg.Logger == nil {
+		cfg.Logger = s.cfg.Logger
+	}
+	if cfg.OnCreate == nil {
+		roles := s.cfg.NewUserRoles
+		if roles == nil {
+			roles = []string{"user"}
+		}
+		cfg.Create = true
+		cfg.OnCreate = func(ctx context.Context, u users.User, _ authn.ExternalIdentity) error {
+			for _, role := range roles {
+				if err := s.Engine.AssignRole(ctx, u.ID, role); err != nil && !errors.Is(err, authz.ErrExists) {
+					return err
+				}
+			}
+			return nil
+		}
+	}
+	var err error
+	if s.Identities, err = identity.New(cfg); err != nil {
+		return fmt.Errorf("stack: identities: %w", err)
+	}
+	ext := s.cfg.External
+	if len(ext.Providers) == 0 {
+		return nil
+	}
+	for _, p := range ext.Providers {
+		if p.Issuer == ownIssuer {
+			return fmt.Errorf("%w: external provider %s has the stack's own issuer %q", ErrConfig, p.Name, ownIssuer)
+		}
+	}
+	if ext.Linker == nil {
+		ext.Linker = s.Identities
+	}
+	if ext.Logger == nil {
+		ext.Logger = s.cfg.Logger
+	}
+	ext.PassOtherIssuers = true
+	if s.External, err = external.New(ext); err != nil {
+		return fmt.Errorf("stack: external providers: %w", err)
+	}
+	s.closers = append(s.closers, s.External.Close)
 	return nil
 }
 
 // Guard is the configuration of the adapters' guard for this stack: the
 // account flows authenticate requests (bearer tokens, API keys, session
-// cookies), the engine decides, the API's login, registration and refresh
+// cookies), after the external providers' tokens when Config.External
+// lists providers, the engine decides, the API's login, registration and refresh
 // routes are public, and only user ids are taken as subjects, so a
 // credential naming a role is refused. Add the application's own public
 // and optional paths to it before use.
 func (s *Stack) Guard() guard.Config {
+	var authenticator authn.Authenticator = s.Accounts.Authenticator()
+	if s.External != nil {
+		authenticator = authn.Chain{s.External, authenticator}
+	}
 	return guard.Config{
-		Authenticator: s.Accounts.Authenticator(),
+		Authenticator: authenticator,
 		Engine:        s.Engine,
 		PublicPaths:   s.API.PublicPaths(),
 		IsSubject:     users.IsID,

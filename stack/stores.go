@@ -6,6 +6,8 @@ import (
 
 	apikeygorm "github.com/gatehouse-go/gatehouse/authn/apikey/gormstore"
 	apikeymem "github.com/gatehouse-go/gatehouse/authn/apikey/memstore"
+	identitygorm "github.com/gatehouse-go/gatehouse/authn/identity/gormstore"
+	identitymem "github.com/gatehouse-go/gatehouse/authn/identity/memstore"
 	refreshgorm "github.com/gatehouse-go/gatehouse/authn/refresh/gormstore"
 	refreshmem "github.com/gatehouse-go/gatehouse/authn/refresh/memstore"
 	sessiongorm "github.com/gatehouse-go/gatehouse/authn/session/gormstore"
@@ -110,6 +112,15 @@ func (s *Stack) openStores(ctx context.Context) (Stores, error) {
 		}
 		if err != nil {
 			return out, fmt.Errorf("stack: revocation store: %w", err)
+		}
+	}
+	if out.Identities == nil {
+		if db != nil {
+			if out.Identities, err = identitygorm.New(ctx, db); err != nil {
+				return out, fmt.Errorf("stack: identity store: %w", err)
+			}
+		} else {
+			out.Identities = identitymem.New()
 		}
 	}
 	return out, nil

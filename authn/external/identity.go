@@ -57,11 +57,11 @@ func (g *groupMemory) sync(ctx context.Context, subject string, groups []string,
 	sorted := slices.Clone(groups)
 	slices.Sort(sorted)
 	sorted = slices.Compact(sorted)
-	key := strings.Join(sorted, "\x00")
+	joined := strings.Join(sorted, "\x00")
 	g.mu.Lock()
 	last, seen := g.last[subject]
 	g.mu.Unlock()
-	if seen && last == key {
+	if seen && last == joined {
 		return nil
 	}
 	if err := fn(ctx, subject, sorted); err != nil {
@@ -72,6 +72,6 @@ func (g *groupMemory) sync(ctx context.Context, subject string, groups []string,
 	if len(g.last) >= maxRememberedGroups {
 		clear(g.last)
 	}
-	g.last[subject] = key
+	g.last[subject] = joined
 	return nil
 }

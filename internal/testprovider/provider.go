@@ -17,6 +17,7 @@ import (
 	"crypto/elliptic"
 	"crypto/rand"
 	"crypto/rsa"
+	"crypto/subtle"
 	"crypto/x509"
 	"encoding/json"
 	"encoding/pem"
@@ -313,12 +314,12 @@ func (s *keyedStorage) GetClientByClientID(ctx context.Context, id string) (op.C
 
 // AuthorizeClientIDSecret implements op.Storage.
 func (s *keyedStorage) AuthorizeClientIDSecret(ctx context.Context, id, secret string) error {
-	if id == ServiceClientID && secret == ServiceClientSecret {
+	if id == ServiceClientID && subtle.ConstantTimeCompare([]byte(secret), []byte(ServiceClientSecret)) == 1 {
 		return nil
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	if want, ok := s.secrets[id]; ok && want == secret {
+	if want, ok := s.secrets[id]; ok && subtle.ConstantTimeCompare([]byte(secret), []byte(want)) == 1 {
 		return nil
 	}
 	return fmt.Errorf("wrong client or secret")
@@ -327,7 +328,7 @@ func (s *keyedStorage) AuthorizeClientIDSecret(ctx context.Context, id, secret s
 // ClientCredentials implements op.ClientCredentialsStorage for the
 // service client.
 func (s *keyedStorage) ClientCredentials(ctx context.Context, id, secret string) (op.Client, error) {
-	if id != ServiceClientID || secret != ServiceClientSecret {
+	if id != ServiceClientID || subtle.ConstantTimeCompare([]byte(secret), []byte(ServiceClientSecret)) != 1 {
 		return nil, fmt.Errorf("wrong client or secret")
 	}
 	return serviceClient{}, nil
