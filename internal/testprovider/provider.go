@@ -191,9 +191,15 @@ func (p *Provider) Claims(u User, ttl time.Duration) jwt.MapClaims {
 // needs that the token endpoint does not make ("at+jwt", expired, for
 // another audience).
 func (p *Provider) Sign(claims jwt.Claims, typ string) string {
+	return p.SignNaming(claims, typ, p.KeyID())
+}
+
+// SignNaming signs as Sign does, with the signing key, but names kid in
+// the header: a token that claims another key than the one that signed it.
+func (p *Provider) SignNaming(claims jwt.Claims, typ, kid string) string {
 	k := p.store.signing()
 	t := jwt.NewWithClaims(jwt.GetSigningMethod(k.alg), claims)
-	t.Header["kid"] = k.id
+	t.Header["kid"] = kid
 	if typ == "" {
 		delete(t.Header, "typ")
 	} else {

@@ -9,6 +9,7 @@ import (
 	"github.com/redis/go-redis/v9"
 	"gorm.io/gorm"
 
+	"github.com/gatehouse-go/gatehouse/authn/external"
 	"github.com/gatehouse-go/gatehouse/database"
 	"github.com/gatehouse-go/gatehouse/stack"
 	"github.com/gatehouse-go/gatehouse/watch"
@@ -68,6 +69,13 @@ func (a *App) build(ctx context.Context) error {
 		Secret:      a.cfg.JWTSecret,
 		Issuer:      a.cfg.JWTIssuer,
 		Logger:      a.log,
+	}
+	if a.cfg.OIDCIssuer != "" {
+		// Tokens of the provider are accepted beside the blog's own; a
+		// subject seen first becomes a local user with the role user.
+		cfg.External = external.Config{Providers: []external.Provider{{
+			Name: a.cfg.OIDCName, Issuer: a.cfg.OIDCIssuer, Audience: []string{a.cfg.OIDCAudience},
+		}}}
 	}
 	if a.redis != nil {
 		// Revoked tokens, sessions and failed-login counts live there.

@@ -39,6 +39,15 @@ type Config struct {
 	// JWTIssuer is the tokens' iss (GATEHOUSE_JWT_ISSUER), default
 	// "gatehouse".
 	JWTIssuer string
+	// OIDCIssuer, when set (GATEHOUSE_OIDC_ISSUER), is an OpenID provider
+	// whose access tokens the API accepts beside its own: its issuer URL,
+	// where its keys are discovered. OIDCAudience (GATEHOUSE_OIDC_AUDIENCE,
+	// required with it) is the API's identifier at the provider, which the
+	// tokens' "aud" must name. OIDCName (GATEHOUSE_OIDC_NAME, default
+	// "oidc") names the provider in logs and links.
+	OIDCIssuer   string
+	OIDCAudience string
+	OIDCName     string
 }
 
 // ConfigFromEnv reads the configuration through getenv (os.Getenv in
@@ -66,6 +75,18 @@ func ConfigFromEnv(getenv func(string) string) (Config, error) {
 	cfg.RedisPrefix = getenv("GATEHOUSE_REDIS_PREFIX")
 	if cfg.RedisPrefix == "" {
 		cfg.RedisPrefix = "gatehouse:"
+	}
+
+	cfg.OIDCIssuer, cfg.OIDCAudience = getenv("GATEHOUSE_OIDC_ISSUER"), getenv("GATEHOUSE_OIDC_AUDIENCE")
+	cfg.OIDCName = getenv("GATEHOUSE_OIDC_NAME")
+	if cfg.OIDCName == "" {
+		cfg.OIDCName = "oidc"
+	}
+	switch {
+	case cfg.OIDCIssuer != "" && cfg.OIDCAudience == "":
+		return Config{}, fmt.Errorf("GATEHOUSE_OIDC_AUDIENCE: required with GATEHOUSE_OIDC_ISSUER: the API's identifier at the provider")
+	case cfg.OIDCIssuer == "" && cfg.OIDCAudience != "":
+		return Config{}, fmt.Errorf("GATEHOUSE_OIDC_ISSUER: required with GATEHOUSE_OIDC_AUDIENCE")
 	}
 
 	secret := getenv("GATEHOUSE_JWT_SECRET")

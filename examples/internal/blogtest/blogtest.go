@@ -8,6 +8,8 @@ import (
 	"time"
 
 	"github.com/stretchr/testify/require"
+
+	"github.com/gatehouse-go/gatehouse/internal/testprovider"
 )
 
 // Server is a running example server.
@@ -45,13 +47,18 @@ const (
 // over the whole run (see checkSecrets): no credential or stored secret in
 // the servers' logs, and none in a response but the one that hands it out.
 func Run(t *testing.T, start Start) {
+	provider := testprovider.Start(t)
 	w := &world{
-		start: start,
+		start:    start,
+		provider: provider,
 		env: map[string]string{
-			"ADDR":                 "127.0.0.1:0",
-			"GATEHOUSE_DATABASE":   "sqlite:" + filepath.Join(t.TempDir(), "blog.db"),
-			"GATEHOUSE_JWT_SECRET": jwtSecret,
-			"GATEHOUSE_JWT_ISSUER": jwtIssuer,
+			"ADDR":                    "127.0.0.1:0",
+			"GATEHOUSE_DATABASE":      "sqlite:" + filepath.Join(t.TempDir(), "blog.db"),
+			"GATEHOUSE_JWT_SECRET":    jwtSecret,
+			"GATEHOUSE_JWT_ISSUER":    jwtIssuer,
+			"GATEHOUSE_OIDC_ISSUER":   provider.Issuer,
+			"GATEHOUSE_OIDC_AUDIENCE": testprovider.Audience,
+			"GATEHOUSE_OIDC_NAME":     "zitadel",
 		},
 		client: &http.Client{
 			// Its own transport, so that dropping connections to a stopped
@@ -99,6 +106,7 @@ func beforeRestart() []phase {
 		{"admin users", adminUserSteps()},
 		{"admin policy", adminPolicySteps()},
 		{"delete user", deleteUserSteps()},
+		{"external provider", externalSteps()},
 		{"runtime edits under churn", churnSteps()},
 	}
 }
@@ -116,6 +124,11 @@ type world struct {
 	vars map[string]string
 	// creds are the credentials steps present, by the name in step.who.
 	creds map[string]credential
+	// provider is the OpenID provider whose tokens the server accepts;
+	// providerTokens the tokens it issued to the steps, which no response
+	// or log may hold.
+	provider       *testprovider.Provider
+	providerTokens []secret
 	// transcript is every exchange send made, in order.
 	transcript []exchange
 	// logs are the logs of the servers started so far, in order.

@@ -1,6 +1,10 @@
 package blogtest
 
-import "slices"
+import (
+	"slices"
+	"testing"
+	"time"
+)
 
 // afterRestart checks, against a new server on the same database and
 // secret, that everything the contract keeps across a restart was kept,
@@ -18,6 +22,10 @@ func afterRestart() phase {
 			401, "invalid_credentials", nil},
 
 		{"an access token from before still works", "GET", "/me", "bob", "", 200, "", meIs("bob")},
+		do("the provider issues olivia a new token", func(t *testing.T, w *world) {
+			w.saveProviderToken("olivia.after", w.provider.Sign(w.provider.Claims(olivia, 10*time.Minute), "at+jwt"))
+		}),
+		{"a provider's subject is the same local user after a restart", "GET", "/me", "olivia.after", "", 200, "", meIs("olivia")},
 		{"a logged-out access token stays refused", "GET", "/me", "bob.device", "", 401, "invalid_token", nil},
 		{"a refresh token from before still refreshes", "POST", "/auth/refresh", "", `{"refresh_token":"{{bob.refresh}}"}`,
 			200, "", savePair("bob.after", "bob")},

@@ -22,6 +22,7 @@ const (
 	kindSessionHash   = "session token hash"
 	kindRevocationKey = "revocation seal key"
 	kindPolicyKey     = "policy seal key"
+	kindProviderToken = "OpenID provider's token"
 )
 
 // secretKinds are all the kinds, each of which a run must find at least
@@ -29,7 +30,7 @@ const (
 var secretKinds = []string{
 	kindPassword, kindAccessToken, kindRefreshToken, kindAPIKey, kindSessionCookie, kindCSRFToken,
 	kindJWTSecret, kindPasswordHash, kindRefreshHash, kindAPIKeyHash, kindSessionHash,
-	kindRevocationKey, kindPolicyKey,
+	kindRevocationKey, kindPolicyKey, kindProviderToken,
 }
 
 // secret is one value that must not leak.
