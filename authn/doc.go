@@ -29,7 +29,13 @@
 //     reset;
 //   - throttle: login throttling per account and client address;
 //   - account: the flows that compose them (login, refresh, logout,
-//     sessions, password reset, locking and deleting users).
+//     sessions, password reset, locking and deleting users);
+//   - external: access tokens of external OpenID providers, verified with
+//     their discovered, rotating keys;
+//   - oidclogin: logins at an external OpenID provider (the code flow with
+//     PKCE), ending in a session;
+//   - identity: the links of provider subjects to local users, made on
+//     first sight if wanted.
 //
 // Roles never travel in credentials: the policy store is the one source of
 // truth, so a role change applies to the caller's next request without a new

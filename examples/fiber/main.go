@@ -9,7 +9,9 @@
 // and to count failed logins there rather than in the database),
 // GATEHOUSE_REDIS_PREFIX (default gatehouse:, the start of the example's
 // Redis keys), GATEHOUSE_JWT_SECRET (at least 32 bytes; a random one when
-// unset) and GATEHOUSE_JWT_ISSUER (default gatehouse).
+// unset), GATEHOUSE_JWT_ISSUER (default gatehouse), and GATEHOUSE_OIDC_ISSUER
+// with GATEHOUSE_OIDC_AUDIENCE to accept an OpenID provider's access tokens
+// too (each provider subject a local user, created on its first token).
 //
 // This file is what an application writes to put gatehouse in front of
 // its routes: the account API mounted in one line, and each of the
