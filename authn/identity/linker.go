@@ -139,16 +139,14 @@ func (l *Linker) LinkIdentity(ctx context.Context, id authn.ExternalIdentity) (s
 	if err != nil {
 		return "", err
 	}
-	if userID != "" {
+	for userID != "" {
 		u, err := l.cfg.Users.Get(ctx, userID)
 		switch {
 		case errors.Is(err, users.ErrNotFound):
 			// The user was deleted; the identity starts again.
-			l.forget(key)
-			if _, err := l.cfg.Store.Delete(ctx, id.Issuer, id.Subject); err != nil {
-				return "", fmt.Errorf("identity: remove the link to deleted user %s: %w: %w", userID, ErrStore, err)
+			if userID, err = l.removeStale(ctx, id, userID); err != nil {
+				return "", err
 			}
-			l.cfg.Logger.InfoContext(ctx, "identity: link to a deleted user removed", "provider", id.Provider, "user", userID)
 		case err != nil:
 			return "", err
 		default:
@@ -156,6 +154,31 @@ func (l *Linker) LinkIdentity(ctx context.Context, id authn.ExternalIdentity) (s
 		}
 	}
 	return l.firstSight(ctx, id)
+}
+
+// removeStale removes the link of id to the deleted user deletedID and
+// returns "". The link may have come from memory, and another Linker may
+// have replaced it already with a link to the user it created: that link
+// is kept, and its user returned to be read in turn, so that the identity
+// does not lose the user made for it, nor get a third.
+func (l *Linker) removeStale(ctx context.Context, id authn.ExternalIdentity, deletedID string) (string, error) {
+	key := identityKey{id.Issuer, id.Subject}
+	l.forget(key)
+	link, found, err := l.cfg.Store.Find(ctx, id.Issuer, id.Subject)
+	switch {
+	case err != nil:
+		return "", fmt.Errorf("identity: find a link: %w: %w", ErrStore, err)
+	case !found:
+		return "", nil
+	case link.UserID != deletedID:
+		l.remember(key, link.UserID)
+		return link.UserID, nil
+	}
+	if _, err := l.cfg.Store.Delete(ctx, id.Issuer, id.Subject); err != nil {
+		return "", fmt.Errorf("identity: remove the link to deleted user %s: %w: %w", deletedID, ErrStore, err)
+	}
+	l.cfg.Logger.InfoContext(ctx, "identity: link to a deleted user removed", "provider", id.Provider, "user", deletedID)
+	return "", nil
 }
 
 // userOf returns u's id, or an error when u may not sign in.

@@ -508,6 +508,36 @@ func TestDeletedUser(t *testing.T) {
 	}
 }
 
+// A link to a deleted user that two Linkers remember is replaced once: the
+// second does not remove the link the first made.
+func TestDeletedUserOnTwoLinkers(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	e := newEnv(t)
+	first := e.linker(t, identity.Config{Create: true})
+	second := e.linker(t, identity.Config{Create: true})
+	id := google("1001")
+	old, err := first.LinkIdentity(ctx, id)
+	require.NoError(t, err)
+	got, err := second.LinkIdentity(ctx, id)
+	require.NoError(t, err)
+	require.Equal(t, old, got)
+
+	require.NoError(t, e.users.Delete(ctx, old))
+	replacement, err := first.LinkIdentity(ctx, id)
+	require.NoError(t, err)
+	require.NotEqual(t, old, replacement)
+
+	got, err = second.LinkIdentity(ctx, id)
+	require.NoError(t, err)
+	assert.Equal(t, replacement, got, "the link the first Linker made is kept")
+	assert.Equal(t, replacement, e.linkedTo(t, id))
+	assert.Equal(t, int64(1), e.count(t))
+	got, err = first.LinkIdentity(ctx, id)
+	require.NoError(t, err)
+	assert.Equal(t, replacement, got)
+}
+
 // countingStore counts the Finds it is asked.
 type countingStore struct {
 	identity.Store
