@@ -179,6 +179,7 @@ func TestLinkByVerifiedEmailOnly(t *testing.T) {
 	// is verified there, mallory's is not.
 	local, err := a.auth.EnsureUser(ctx, "alice@example.com", "alice's local passphrase", "Alice")
 	require.NoError(t, err)
+	require.NoError(t, a.auth.Users.MarkEmailVerified(ctx, local.ID))
 	admin, err := a.auth.EnsureUser(ctx, "admin@example.com", "the admin's passphrase", "Admin", "admin")
 	require.NoError(t, err)
 
@@ -192,6 +193,21 @@ func TestLinkByVerifiedEmailOnly(t *testing.T) {
 	_, me = getJSON(t, mallory, a.url+"/me")
 	assert.NotEqual(t, admin.ID, me["id"], "an unverified email takes over nobody")
 	assert.Equal(t, "", me["email"], "nor does the new account get it")
+}
+
+// An account registered with an address nobody verified here is not
+// linked, even to a provider's verified identity with that address: it may
+// have been registered by an attacker for its owner to sign in to.
+func TestNoLinkToAnUnverifiedLocalAccount(t *testing.T) {
+	t.Parallel()
+	a := newApp(t, true)
+	prepared, err := a.auth.EnsureUser(context.Background(), "alice@example.com", "the attacker's passphrase", "Alice")
+	require.NoError(t, err)
+	browser := a.browser(t)
+	a.logIn(t, browser, testprovider.Users[0], "/posts")
+	_, me := getJSON(t, browser, a.url+"/me")
+	assert.NotEqual(t, prepared.ID, me["id"])
+	assert.Equal(t, "", me["email"])
 }
 
 func TestCallbackRefusals(t *testing.T) {

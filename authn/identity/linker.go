@@ -6,8 +6,11 @@ import (
 	"fmt"
 	"log/slog"
 	"slices"
+	"strings"
 	"sync"
 	"time"
+	"unicode"
+	"unicode/utf8"
 
 	"github.com/gatehouse-go/gatehouse/authn"
 	"github.com/gatehouse-go/gatehouse/authn/users"
@@ -47,15 +50,22 @@ type Config struct {
 	// (from a settings page where a signed-in user connects a provider).
 	Create bool
 	// OnCreate, when set, is called with each user Create makes, once the
-	// link is made and before the user's first request is answered: where
+	// link is made and before the request that made it is answered: where
 	// the application gives the new user its roles (engine.AssignRole(ctx,
-	// u.ID, "user")). An error undoes the user and the link, and the
-	// request is answered authn.ErrUnavailable, to be tried again.
+	// u.ID, "user")). A request of the same identity racing it, on another
+	// process, may be answered first, as the user without those roles yet:
+	// refused what they would allow, never allowed more. An error undoes
+	// the user and the link, and the request is answered
+	// authn.ErrUnavailable, to be tried again.
 	OnCreate func(ctx context.Context, u users.User, id authn.ExternalIdentity) error
 	// LinkByEmail names the providers (authn.ExternalIdentity.Provider)
 	// trusted to vouch for email addresses: an identity of one of them,
 	// linked to no user, whose email the provider says it verified, is
-	// linked to the local account with that email, if there is one. Only
+	// linked to the local account with that email, if there is one and
+	// its owner verified the address here too (an account registered with
+	// an address nobody proved may have been prepared by an attacker for
+	// its owner to sign in to; such an identity gets a user of its own).
+	// Only
 	// list providers that verify every address they put in tokens and
 	// never let a user change it unverified: whoever controls an address
 	// there takes over the local account that has it. Default none: every
@@ -111,6 +121,10 @@ func New(cfg Config) (*Linker, error) {
 	}
 	if cfg.FallbackName == "" {
 		cfg.FallbackName = DefaultFallbackName
+	}
+	if strings.TrimSpace(cfg.FallbackName) == "" || !utf8.ValidString(cfg.FallbackName) ||
+		strings.ContainsFunc(cfg.FallbackName, unicode.IsControl) {
+		return nil, fmt.Errorf("%w: FallbackName %q is not a display name", ErrConfig, cfg.FallbackName)
 	}
 	if cfg.Logger == nil {
 		cfg.Logger = slog.Default()
@@ -230,6 +244,13 @@ func (l *Linker) firstSight(ctx context.Context, id authn.ExternalIdentity) (str
 	if id.EmailVerified && slices.Contains(l.cfg.LinkByEmail, id.Provider) {
 		u, err := l.cfg.Users.GetByEmail(ctx, id.Email)
 		switch {
+		case err == nil && !u.Verified():
+			// Whoever registered the address here never proved it is
+			// theirs: linking would hand the provider's user an account
+			// someone may have prepared for them (pre-hijacking). The
+			// identity gets a user of its own, without the address.
+			l.cfg.Logger.InfoContext(ctx, "identity: not linked to an account whose email is unverified",
+				"provider", id.Provider, "user", u.ID)
 		case err == nil:
 			if u.Locked() {
 				return userOf(u)

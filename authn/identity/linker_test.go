@@ -133,6 +133,8 @@ func TestNewRefusesConfig(t *testing.T) {
 		{"no Store", identity.Config{Users: e.users}},
 		{"no Users", identity.Config{Store: e.links}},
 		{"negative CacheTTL", identity.Config{Store: e.links, Users: e.users, CacheTTL: -time.Nanosecond}},
+		{"blank FallbackName", identity.Config{Store: e.links, Users: e.users, FallbackName: "   "}},
+		{"FallbackName with a line break", identity.Config{Store: e.links, Users: e.users, FallbackName: "User\n"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -362,13 +364,16 @@ func TestLinkByEmail(t *testing.T) {
 	)
 	verified := withEmail(google("1001"), "alice@example.com", true)
 	tests := []struct {
-		name      string
-		create    bool
-		id        authn.ExternalIdentity
-		lock      bool
-		want      string
-		wantEmail string // of the user created
-		wantErr   []error
+		name   string
+		create bool
+		id     authn.ExternalIdentity
+		lock   bool
+		// unverifiedHere: the local account's own address was never
+		// verified, as an attacker preparing it for its owner leaves it.
+		unverifiedHere bool
+		want           string
+		wantEmail      string // of the user created
+		wantErr        []error
 	}{
 		{name: "verified", create: true, id: verified, want: existing},
 		{name: "verified, in another letter case", create: true, id: withEmail(google("1001"), "ALICE@example.COM", true), want: existing},
@@ -381,13 +386,22 @@ func TestLinkByEmail(t *testing.T) {
 		{name: "verified email that is none", create: true, id: withEmail(google("1001"), "alice", true), want: created, wantEmail: ""},
 		{name: "account locked", create: true, id: verified, lock: true, wantErr: []error{users.ErrLocked, authn.ErrInvalidCredentials}},
 		{name: "account locked, not creating", id: verified, lock: true, wantErr: []error{users.ErrLocked, authn.ErrInvalidCredentials}},
+		{name: "account's address unverified here", create: true, id: verified, unverifiedHere: true, want: created, wantEmail: ""},
+		{name: "account's address unverified here, not creating", id: verified, unverifiedHere: true, wantErr: []error{identity.ErrNotLinked}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
 			ctx := context.Background()
 			e := newEnv(t)
-			alice := e.register(t, "alice@example.com")
+			var alice users.User
+			if tt.unverifiedHere {
+				var err error
+				alice, err = e.users.Register(ctx, "alice@example.com", "correct horse battery staple", "Prepared")
+				require.NoError(t, err)
+			} else {
+				alice = e.register(t, "alice@example.com")
+			}
 			if tt.lock {
 				require.NoError(t, e.users.SetLocked(ctx, alice.ID, true))
 			}
