@@ -20,6 +20,7 @@ import (
 	"github.com/gatehouse-go/gatehouse/adapters/guard"
 	"github.com/gatehouse-go/gatehouse/authn"
 	"github.com/gatehouse-go/gatehouse/authn/apikey"
+	"github.com/gatehouse-go/gatehouse/authn/external"
 	apikeygorm "github.com/gatehouse-go/gatehouse/authn/apikey/gormstore"
 	"github.com/gatehouse-go/gatehouse/authn/session"
 	sessiongorm "github.com/gatehouse-go/gatehouse/authn/session/gormstore"
@@ -27,6 +28,7 @@ import (
 	"github.com/gatehouse-go/gatehouse/authn/token/memstore"
 	"github.com/gatehouse-go/gatehouse/authz"
 	"github.com/gatehouse-go/gatehouse/authz/gormstore"
+	"github.com/gatehouse-go/gatehouse/internal/testprovider"
 	"github.com/gatehouse-go/gatehouse/permissions"
 )
 
@@ -59,6 +61,7 @@ type Fixture struct {
 
 	// credentials, by name, for the cases
 	bearer      map[string]string // subject → valid access token
+	external    map[string]string // an external provider's tokens, by what they are
 	expired     string
 	revoked     string
 	apiKey      string // bob's
@@ -259,10 +262,18 @@ func newFixture(t testing.TB, tenants bool) *Fixture {
 	sessions, err := session.New(sessionStore, session.Config{})
 	must(err)
 
+	provider := testprovider.Start(t)
+	verifier, err := external.New(external.Config{Providers: []external.Provider{{Name: "idp", Issuer: provider.Issuer,
+		Audience: []string{testprovider.Audience}}}, PassOtherIssuers: true, Logger: slog.New(slog.DiscardHandler)})
+	must(err)
+	t.Cleanup(verifier.Close)
+	must(verifier.Refresh(ctx))
+
 	logs := &lockedBuffer{}
 	f := &Fixture{
 		Guard: guard.Config{
-			Authenticator: authn.Chain{issuer.Authenticator(), keys.Authenticator(), sessions},
+			// The provider's tokens first, passing the fixture's own on.
+			Authenticator: authn.Chain{verifier, issuer.Authenticator(), keys.Authenticator(), sessions},
 			Engine:        engine,
 			Realm:         Realm,
 			PublicPaths:   []string{"/healthz", "/public/*"},
@@ -279,6 +290,7 @@ func newFixture(t testing.TB, tenants bool) *Fixture {
 		posts:       map[string]string{"p-bob": "bob", "p-carol": "carol"},
 		routes:      Routes,
 		bearer:      map[string]string{},
+		external:    externalTokens(t, provider),
 		sessionName: sessions.CookieName(),
 	}
 	if tenants {

@@ -150,6 +150,24 @@ var cases = []testCase{
 		return request{method: "GET", path: "/feed", header: bearer(f, "bob"), repeated: [][2]string{{"Authorization", "Bearer " + f.bearer["alice"]}}}
 	}, want{status: 400, code: "invalid_request"}},
 
+	// Access tokens of an external OpenID provider, beside the fixture's own.
+	{"external provider's token", func(f *Fixture) request { return get("/me", externalBearer(f, "at+jwt")) },
+		want{status: 200, subject: ExternalSubject, method: "external_token"}},
+	{"external provider's token typed JWT", func(f *Fixture) request { return get("/me", externalBearer(f, "JWT")) },
+		want{status: 200, subject: ExternalSubject, method: "external_token"}},
+	{"external token expired", func(f *Fixture) request { return get("/me", externalBearer(f, "expired")) },
+		want{status: 401, code: "invalid_token", header: map[string]string{"WWW-Authenticate": invalidChallenge}}},
+	{"external token for another API", func(f *Fixture) request { return get("/me", externalBearer(f, "misdirected")) },
+		want{status: 401, code: "invalid_token", header: map[string]string{"WWW-Authenticate": invalidChallenge}}},
+	{"external token signed by another key under the provider's kid", func(f *Fixture) request {
+		return get("/me", externalBearer(f, "forged"))
+	}, want{status: 401, code: "invalid_token", header: map[string]string{"WWW-Authenticate": invalidChallenge}}},
+	{"external token HS256 keyed with the provider's public key", func(f *Fixture) request {
+		return get("/me", externalBearer(f, "confused"))
+	}, want{status: 401, code: "invalid_token", header: map[string]string{"WWW-Authenticate": invalidChallenge}}},
+	{"external token naming a made-up key", func(f *Fixture) request { return get("/me", externalBearer(f, "made-up kid")) },
+		want{status: 401, code: "invalid_token", header: map[string]string{"WWW-Authenticate": invalidChallenge}}},
+
 	// Optional authentication and public paths.
 	{"optional, anonymous", func(f *Fixture) request { return get("/feed", nil) },
 		want{status: 200, subject: ""}},
