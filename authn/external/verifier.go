@@ -2,6 +2,7 @@ package external
 
 import (
 	"context"
+	"crypto/sha256"
 	"encoding/base64"
 	"encoding/json"
 	"errors"
@@ -35,6 +36,7 @@ type Verifier struct {
 	byIssuer map[string]*keySet
 	sets     []*keySet
 	groups   groupMemory
+	cache    *verifiedCache
 	names    []string // the claims read, for jwtshape.CheckMembers
 	cancel   context.CancelFunc
 	wg       sync.WaitGroup
@@ -52,7 +54,7 @@ func New(cfg Config) (*Verifier, error) {
 		return nil, err
 	}
 	ctx, cancel := context.WithCancel(context.Background())
-	v := &Verifier{cfg: cfg, byIssuer: map[string]*keySet{}, cancel: cancel}
+	v := &Verifier{cfg: cfg, byIssuer: map[string]*keySet{}, cancel: cancel, cache: newVerifiedCache()}
 	v.groups.init()
 	v.names = slices.Clone(claimNames)
 	for _, p := range v.cfg.Providers {
@@ -170,6 +172,11 @@ func (v *Verifier) verify(ctx context.Context, raw string, provider *string) (au
 	if len(raw) > MaxTokenSize {
 		return authn.Subject{}, fmt.Errorf("external: longer than %d bytes: %w", MaxTokenSize, authn.ErrInvalidToken)
 	}
+	digest := sha256.Sum256([]byte(raw))
+	if cached, ok := v.cache.get(digest); ok && cached.usable(v.cfg.Clock(), v.cfg.Leeway) {
+		*provider = cached.keys.provider.Name
+		return v.subject(ctx, cached.identity, cloneClaims(cached.claims))
+	}
 	h, issuer, err := v.peek(raw)
 	if err != nil {
 		return authn.Subject{}, err
@@ -196,9 +203,11 @@ func (v *Verifier) verify(ctx context.Context, raw string, provider *string) (au
 		jwt.WithTimeFunc(v.cfg.Clock),
 	)
 	var keyErr error
+	var alg string
 	claims := jwt.MapClaims{}
 	_, err = parser.ParseWithClaims(raw, claims, func(t *jwt.Token) (any, error) {
-		k, err := keys.key(ctx, h.kid, t.Method.Alg())
+		alg = t.Method.Alg()
+		k, err := keys.key(ctx, h.kid, alg)
 		keyErr = err
 		return k, err
 	})
@@ -217,6 +226,17 @@ func (v *Verifier) verify(ctx context.Context, raw string, provider *string) (au
 	if err != nil {
 		return authn.Subject{}, err
 	}
+	verified := verifiedToken{keys: keys, kid: h.kid, alg: alg, identity: id, claims: cloneClaims(claims)}
+	if exp, err := claims.GetExpirationTime(); err == nil && exp != nil {
+		verified.expires = exp.Time
+	}
+	if nbf, err := claims.GetNotBefore(); err == nil && nbf != nil {
+		verified.notBefore = nbf.Time
+	}
+	if iat, err := claims.GetIssuedAt(); err == nil && iat != nil {
+		verified.issued = iat.Time
+	}
+	v.cache.put(digest, verified)
 	return v.subject(ctx, id, claims)
 }
 

@@ -494,3 +494,29 @@ func TestConfigRefused(t *testing.T) {
 		})
 	}
 }
+
+// A token verified once is remembered, but never beyond what time and the
+// provider allow: its lifetime, and the key that verified it.
+func TestVerifiedTokensAreRemembered(t *testing.T) {
+	t.Parallel()
+	p := testprovider.Start(t)
+	c := newClock()
+	cfg := providerConfig(p)
+	cfg.GroupsClaim = "groups"
+	v := newVerifier(t, p, external.Config{Providers: []external.Provider{cfg}, Clock: c.Now})
+	raw := p.Sign(p.Claims(testprovider.Users[0], 10*time.Minute), "at+jwt")
+
+	first, err := v.Verify(context.Background(), raw)
+	require.NoError(t, err)
+	first.Claims["sub"] = "changed by the caller"
+	first.Claims["groups"].([]any)[0] = "admins"
+	again, err := v.Verify(context.Background(), raw)
+	require.NoError(t, err)
+	assert.Equal(t, "zitadel|p-alice", again.ID)
+	assert.Equal(t, "p-alice", again.Claims["sub"], "the caller's changes reach nobody else")
+	assert.Equal(t, []any{"staff"}, again.Claims["groups"])
+
+	c.Advance(10*time.Minute + external.DefaultLeeway)
+	_, err = v.Verify(context.Background(), raw)
+	assert.ErrorIs(t, err, authn.ErrTokenExpired, "remembered, but not past its lifetime")
+}
