@@ -520,3 +520,22 @@ func TestVerifiedTokensAreRemembered(t *testing.T) {
 	_, err = v.Verify(context.Background(), raw)
 	assert.ErrorIs(t, err, authn.ErrTokenExpired, "remembered, but not past its lifetime")
 }
+
+// Entra ID's "oid" is stable across its applications where "sub" is not:
+// a provider may name the claim that identifies the caller.
+func TestSubjectClaim(t *testing.T) {
+	t.Parallel()
+	p := testprovider.Start(t)
+	cfg := providerConfig(p)
+	cfg.SubjectClaim = "oid"
+	v := newVerifier(t, p, external.Config{Providers: []external.Provider{cfg}})
+	claims := p.Claims(testprovider.Users[0], time.Minute)
+	claims["oid"] = "00000000-0000-0000-0000-00000000a11c"
+	s, err := v.Verify(context.Background(), p.Sign(claims, "JWT"))
+	require.NoError(t, err)
+	assert.Equal(t, "zitadel|00000000-0000-0000-0000-00000000a11c", s.ID)
+
+	delete(claims, "oid")
+	_, err = v.Verify(context.Background(), p.Sign(claims, "JWT"))
+	assert.ErrorIs(t, err, authn.ErrInvalidToken, "without the claim there is no subject, whatever sub says")
+}
