@@ -1,9 +1,7 @@
 package external
 
 import (
-	"crypto/sha256"
 	"maps"
-	"sync"
 	"time"
 
 	"github.com/golang-jwt/jwt/v5"
@@ -11,21 +9,13 @@ import (
 	"github.com/gatehouse-go/gatehouse/authn"
 )
 
-// verifiedCache remembers tokens whose signature and claims were verified,
-// so that a client sending the same token on request after request pays
-// for the signature once (tens of microseconds; see docs/PERFORMANCE.md).
+// Verified tokens are remembered (Verifier.cache, a digestcache.Cache), so
+// that a client sending the same token on request after request pays for
+// the signature once (tens of microseconds; see docs/PERFORMANCE.md).
 // Every use checks again what time or the provider may have changed: the
 // token's lifetime, and that the provider still publishes the key that
 // verified it, within MaxKeyAge. A token out of its lifetime goes back
-// through full verification, which says what is wrong. Entries are keyed
-// by the SHA-256 digest of the token, so the cache holds no token.
-type verifiedCache struct {
-	mu      sync.RWMutex
-	entries map[[sha256.Size]byte]verifiedToken
-}
-
-// verifiedCacheSize bounds the cache; past it, half the entries are dropped.
-const verifiedCacheSize = 16384
+// through full verification, which says what is wrong.
 
 // verifiedToken is what Verify needs of a verified token.
 type verifiedToken struct {
@@ -36,32 +26,6 @@ type verifiedToken struct {
 	expires   time.Time
 	notBefore time.Time // nbf, or zero
 	issued    time.Time // iat, or zero
-}
-
-func newVerifiedCache() *verifiedCache {
-	return &verifiedCache{entries: map[[sha256.Size]byte]verifiedToken{}}
-}
-
-func (c *verifiedCache) get(key [sha256.Size]byte) (verifiedToken, bool) {
-	c.mu.RLock()
-	defer c.mu.RUnlock()
-	v, ok := c.entries[key]
-	return v, ok
-}
-
-func (c *verifiedCache) put(key [sha256.Size]byte, v verifiedToken) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	if len(c.entries) >= verifiedCacheSize {
-		dropped := 0
-		for k := range c.entries { // map order is random enough for eviction
-			delete(c.entries, k)
-			if dropped++; dropped >= verifiedCacheSize/2 {
-				break
-			}
-		}
-	}
-	c.entries[key] = v
 }
 
 // usable reports whether v may be accepted again at now: within its

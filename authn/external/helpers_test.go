@@ -7,36 +7,19 @@ import (
 	"io"
 	"log/slog"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
 	"github.com/stretchr/testify/require"
 
+	"github.com/gatehouse-go/gatehouse/authn/authntest"
 	"github.com/gatehouse-go/gatehouse/authn/external"
 	"github.com/gatehouse-go/gatehouse/internal/testprovider"
 )
 
-// clock is a settable time for the Verifier; provider tokens carry the real
-// time, so it starts at now.
-type clock struct {
-	mu  sync.Mutex
-	now time.Time
-}
-
-func newClock() *clock { return &clock{now: time.Now()} }
-
-func (c *clock) Now() time.Time {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.now
-}
-
-func (c *clock) Advance(d time.Duration) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	c.now = c.now.Add(d)
-}
+// newClock is a settable time for the Verifier; provider tokens carry the
+// real time, so it starts at now.
+func newClock() *authntest.Clock { return authntest.NewClock(time.Now()) }
 
 // quiet discards the Verifier's logs.
 var quiet = slog.New(slog.NewTextHandler(io.Discard, nil))

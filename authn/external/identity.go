@@ -22,17 +22,9 @@ func identityOf(p Provider, claims jwt.MapClaims) (authn.ExternalIdentity, error
 	if err := providername.CheckSubject(sub); err != nil {
 		return authn.ExternalIdentity{}, fmt.Errorf("external: %s %w: %w", p.SubjectClaim, err, authn.ErrInvalidToken)
 	}
-	id := authn.ExternalIdentity{Provider: p.Name, Issuer: p.Issuer, Subject: sub}
-	id.Email, _ = claims["email"].(string)
-	verified, _ := claims["email_verified"].(bool)
-	id.EmailVerified = verified && id.Email != ""
-	id.Name, _ = claims["name"].(string)
-	if p.GroupsClaim != "" {
-		groups, err := providername.Groups(claims[p.GroupsClaim])
-		if err != nil {
-			return authn.ExternalIdentity{}, fmt.Errorf("external: %s %w: %w", p.GroupsClaim, err, authn.ErrInvalidToken)
-		}
-		id.Groups = groups
+	id, err := providername.Identity(claims, p.Name, p.Issuer, sub, p.GroupsClaim)
+	if err != nil {
+		return authn.ExternalIdentity{}, fmt.Errorf("external: %w: %w", err, authn.ErrInvalidToken)
 	}
 	return id, nil
 }

@@ -15,6 +15,7 @@ import (
 	"github.com/golang-jwt/jwt/v5"
 
 	"github.com/gatehouse-go/gatehouse/authn"
+	"github.com/gatehouse-go/gatehouse/authn/internal/digestcache"
 	"github.com/gatehouse-go/gatehouse/authn/internal/jwtshape"
 	"github.com/gatehouse-go/gatehouse/authn/token"
 )
@@ -36,7 +37,7 @@ type Verifier struct {
 	byIssuer map[string]*keySet
 	sets     []*keySet
 	groups   groupMemory
-	cache    *verifiedCache
+	cache    *digestcache.Cache[verifiedToken]
 	names    []string // the claims read, for jwtshape.CheckMembers
 	cancel   context.CancelFunc
 	wg       sync.WaitGroup
@@ -54,7 +55,7 @@ func New(cfg Config) (*Verifier, error) {
 		return nil, err
 	}
 	ctx, cancel := context.WithCancel(context.Background())
-	v := &Verifier{cfg: cfg, byIssuer: map[string]*keySet{}, cancel: cancel, cache: newVerifiedCache()}
+	v := &Verifier{cfg: cfg, byIssuer: map[string]*keySet{}, cancel: cancel, cache: digestcache.New[verifiedToken]()}
 	v.groups.init()
 	v.names = slices.Clone(claimNames)
 	for _, p := range v.cfg.Providers {
@@ -173,7 +174,7 @@ func (v *Verifier) verify(ctx context.Context, raw string, provider *string) (au
 		return authn.Subject{}, fmt.Errorf("external: longer than %d bytes: %w", MaxTokenSize, authn.ErrInvalidToken)
 	}
 	digest := sha256.Sum256([]byte(raw))
-	if cached, ok := v.cache.get(digest); ok && cached.usable(v.cfg.Clock(), v.cfg.Leeway) {
+	if cached, ok := v.cache.Get(digest); ok && cached.usable(v.cfg.Clock(), v.cfg.Leeway) {
 		*provider = cached.keys.provider.Name
 		return v.subject(ctx, cached.identity, cloneClaims(cached.claims))
 	}
@@ -236,7 +237,7 @@ func (v *Verifier) verify(ctx context.Context, raw string, provider *string) (au
 	if iat, err := claims.GetIssuedAt(); err == nil && iat != nil {
 		verified.issued = iat.Time
 	}
-	v.cache.put(digest, verified)
+	v.cache.Put(digest, verified)
 	return v.subject(ctx, id, claims)
 }
 

@@ -228,17 +228,9 @@ func identityOf(p Provider, idToken *oidc.IDToken) (authn.ExternalIdentity, erro
 	if err := idToken.Claims(&claims); err != nil {
 		return authn.ExternalIdentity{}, fmt.Errorf("%w: ID token claims: %w", ErrLoginFailed, err)
 	}
-	id := authn.ExternalIdentity{Provider: p.Name, Issuer: p.Issuer, Subject: idToken.Subject}
-	id.Email, _ = claims["email"].(string)
-	verified, _ := claims["email_verified"].(bool)
-	id.EmailVerified = verified && id.Email != ""
-	id.Name, _ = claims["name"].(string)
-	if p.GroupsClaim != "" {
-		groups, err := providername.Groups(claims[p.GroupsClaim])
-		if err != nil {
-			return authn.ExternalIdentity{}, fmt.Errorf("%w: %s %w", ErrLoginFailed, p.GroupsClaim, err)
-		}
-		id.Groups = groups
+	id, err := providername.Identity(claims, p.Name, p.Issuer, idToken.Subject, p.GroupsClaim)
+	if err != nil {
+		return authn.ExternalIdentity{}, fmt.Errorf("%w: %w", ErrLoginFailed, err)
 	}
 	return id, nil
 }

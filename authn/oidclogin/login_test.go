@@ -15,6 +15,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/gatehouse-go/gatehouse/authn"
+	"github.com/gatehouse-go/gatehouse/authn/authntest"
 	"github.com/gatehouse-go/gatehouse/authn/oidclogin"
 	"github.com/gatehouse-go/gatehouse/internal/testprovider"
 )
@@ -40,35 +41,18 @@ func (l *linker) LinkIdentity(_ context.Context, id authn.ExternalIdentity) (str
 	return "local-" + id.Subject, nil
 }
 
-type clock struct {
-	mu  sync.Mutex
-	now time.Time
-}
-
-func (c *clock) Now() time.Time {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.now
-}
-
-func (c *clock) Advance(d time.Duration) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	c.now = c.now.Add(d)
-}
-
 type fixture struct {
 	p      *testprovider.Provider
 	login  *oidclogin.Login
 	linker *linker
-	clock  *clock
+	clock  *authntest.Clock
 }
 
 func newFixture(t *testing.T) fixture {
 	t.Helper()
 	p := testprovider.Start(t)
 	p.AddWebClient("gatehouse-web", "web-secret", redirectURL)
-	f := fixture{p: p, linker: &linker{}, clock: &clock{now: time.Now()}}
+	f := fixture{p: p, linker: &linker{}, clock: authntest.NewClock(time.Now())}
 	var err error
 	f.login, err = oidclogin.New(oidclogin.Config{
 		Providers: []oidclogin.Provider{{Name: "zitadel", Issuer: p.Issuer, ClientID: "gatehouse-web",

@@ -14,6 +14,7 @@ import (
 	"github.com/golang-jwt/jwt/v5"
 
 	"github.com/gatehouse-go/gatehouse/authn"
+	"github.com/gatehouse-go/gatehouse/authn/internal/digestcache"
 )
 
 // Defaults and limits of Config.
@@ -128,7 +129,7 @@ type Issuer struct {
 	memberNames  []string
 	now          func() time.Time
 	logger       *slog.Logger
-	cache        *verifiedCache
+	cache        *digestcache.Cache[verifiedToken]
 }
 
 // verifier is one key with the parser that accepts only its algorithm.
@@ -150,7 +151,7 @@ func New(cfg Config) (*Issuer, error) {
 		customClaims: slices.Clone(cfg.CustomClaims),
 		now:          cfg.Now,
 		logger:       cfg.Logger,
-		cache:        newVerifiedCache(),
+		cache:        digestcache.New[verifiedToken](),
 		keys:         make(map[string]verifier, len(cfg.Keys)),
 	}
 	if i.issuer == "" || !utf8.ValidString(i.issuer) {

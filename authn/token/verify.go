@@ -93,7 +93,7 @@ func (i *Issuer) verify(ctx context.Context, raw string, h *header) (authn.Subje
 		return authn.Subject{}, fmt.Errorf("token: malformed: %w", authn.ErrInvalidToken)
 	}
 	key := sha256.Sum256([]byte(raw))
-	if cached, ok := i.cache.get(key); ok && cached.live(i.now(), i.leeway) {
+	if cached, ok := i.cache.Get(key); ok && cached.live(i.now(), i.leeway) {
 		return i.subject(ctx, cached)
 	}
 	if err := readHeader(raw, h); err != nil {
@@ -147,7 +147,7 @@ func (i *Issuer) verify(ctx context.Context, raw string, h *header) (authn.Subje
 	if claims.NotBefore != nil {
 		verified.notBefore = claims.NotBefore.Time
 	}
-	i.cache.put(key, verified)
+	i.cache.Put(key, verified)
 	return i.subject(ctx, verified)
 }
 

@@ -10,6 +10,8 @@ import (
 	"strings"
 	"unicode"
 	"unicode/utf8"
+
+	"github.com/gatehouse-go/gatehouse/authn"
 )
 
 // MaxSubjectLength is the longest subject id accepted from a provider, in
@@ -90,4 +92,25 @@ func Groups(v any) ([]string, error) {
 		return groups, nil
 	}
 	return nil, errors.New("is neither a string nor a list of strings")
+}
+
+// Identity is the identity claims prove, of subject at the provider named
+// provider with issuer: the email, whether the provider verified it
+// ("email_verified": true, and an email there is), the display name, and
+// the groups of groupsClaim when it is set. The error says why the group
+// claim cannot be read, for the caller to wrap in its own kind of refusal.
+func Identity(claims map[string]any, provider, issuer, subject, groupsClaim string) (authn.ExternalIdentity, error) {
+	id := authn.ExternalIdentity{Provider: provider, Issuer: issuer, Subject: subject}
+	id.Email, _ = claims["email"].(string)
+	verified, _ := claims["email_verified"].(bool)
+	id.EmailVerified = verified && id.Email != ""
+	id.Name, _ = claims["name"].(string)
+	if groupsClaim != "" {
+		groups, err := Groups(claims[groupsClaim])
+		if err != nil {
+			return authn.ExternalIdentity{}, fmt.Errorf("%s %w", groupsClaim, err)
+		}
+		id.Groups = groups
+	}
+	return id, nil
 }
