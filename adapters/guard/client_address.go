@@ -4,6 +4,8 @@ import (
 	"net/http"
 	"net/netip"
 	"strings"
+
+	"github.com/gatehouse-go/gatehouse/internal/netaddr"
 )
 
 // ClientAddress returns the IP address of the client that sent r, as
@@ -33,13 +35,13 @@ import (
 // are dropped. Only X-Forwarded-For is read, not the Forwarded header of
 // RFC 7239.
 func ClientAddress(r *http.Request, trustedProxies []netip.Prefix) netip.Addr {
-	peer, ok := parseHost(r.RemoteAddr)
+	peer, ok := netaddr.ParseHost(r.RemoteAddr)
 	if !ok {
 		return netip.Addr{}
 	}
 	trusted := func(ip netip.Addr) bool {
 		for _, p := range trustedProxies {
-			if unmapPrefix(p).Contains(ip) {
+			if netaddr.UnmapPrefix(p).Contains(ip) {
 				return true
 			}
 		}
@@ -63,7 +65,7 @@ func ClientAddress(r *http.Request, trustedProxies []netip.Prefix) netip.Addr {
 			if entry == "" {
 				continue
 			}
-			ip, ok := parseHost(entry)
+			ip, ok := netaddr.ParseHost(entry)
 			if !ok {
 				return client
 			}
@@ -74,34 +76,4 @@ func ClientAddress(r *http.Request, trustedProxies []netip.Prefix) netip.Addr {
 		}
 	}
 	return client
-}
-
-// parseHost parses an IP address with a port ("192.0.2.1:443",
-// "[2001:db8::1]:443") or without one, unmapped and without its zone.
-func parseHost(s string) (netip.Addr, bool) {
-	if ap, err := netip.ParseAddrPort(s); err == nil {
-		return ap.Addr().Unmap().WithZone(""), true
-	}
-	bracketed := false
-	if inner, ok := strings.CutPrefix(s, "["); ok {
-		if s, ok = strings.CutSuffix(inner, "]"); !ok {
-			return netip.Addr{}, false
-		}
-		bracketed = true
-	}
-	ip, err := netip.ParseAddr(s)
-	if err != nil || bracketed && !ip.Is6() {
-		return netip.Addr{}, false
-	}
-	return ip.Unmap().WithZone(""), true
-}
-
-// unmapPrefix turns a prefix of IPv4-mapped IPv6 addresses into the IPv4
-// prefix it covers, to match the unmapped addresses ClientAddress
-// compares.
-func unmapPrefix(p netip.Prefix) netip.Prefix {
-	if p.Addr().Is4In6() && p.Bits() >= 96 {
-		return netip.PrefixFrom(p.Addr().Unmap(), p.Bits()-96)
-	}
-	return p
 }
