@@ -166,7 +166,7 @@ func (s *keySet) fetch(start func() bool) (<-chan struct{}, bool) {
 		defer close(done)
 		ctx, cancel := context.WithTimeout(s.base, s.timeout())
 		defer cancel()
-		err := s.load(ctx)
+		err := s.loadSafely(ctx)
 		s.mu.Lock()
 		s.running, s.lastErr = nil, err
 		if err != nil {
@@ -204,6 +204,18 @@ func (s *keySet) refresh(ctx context.Context) error {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	return s.lastErr
+}
+
+// loadSafely is load, with a panic of the libraries that read the
+// provider's answers turned into an error: whatever a provider sends, it
+// cannot take the process down from this goroutine.
+func (s *keySet) loadSafely(ctx context.Context) (err error) {
+	defer func() {
+		if p := recover(); p != nil {
+			err = fmt.Errorf("keys: reading the provider's answer panicked: %v", p)
+		}
+	}()
+	return s.load(ctx)
 }
 
 // load fetches the key set, discovering where it is first if need be, and

@@ -156,9 +156,18 @@ func (v *Verifier) Authenticate(ctx context.Context, req authn.Credentials) (aut
 // authn.MethodExternalToken; CredentialID the token's "jti" (or ""); its
 // Claims every claim of the token, as JSON decoding into a map reads them;
 // AuthenticatedAt the token's "auth_time", when it has one.
-func (v *Verifier) Verify(ctx context.Context, raw string) (authn.Subject, error) {
+func (v *Verifier) Verify(ctx context.Context, raw string) (s authn.Subject, err error) {
 	var provider string
-	s, err := v.verify(ctx, raw, &provider)
+	defer func() {
+		// A token is hostile input to the libraries that read it: should
+		// one of them panic, the token is refused, the process lives on.
+		if p := recover(); p != nil {
+			v.cfg.Logger.ErrorContext(ctx, "external: verifying a token panicked", "provider", provider,
+				"panic", fmt.Sprintf("%T", p)) // not its text, which may quote the input
+			s, err = authn.Subject{}, fmt.Errorf("external: verification failed: %w", authn.ErrInvalidToken)
+		}
+	}()
+	s, err = v.verify(ctx, raw, &provider)
 	if err != nil && !errors.Is(err, authn.ErrNoCredentials) && ctx.Err() == nil {
 		v.cfg.Logger.DebugContext(ctx, "external: token refused", "provider", provider,
 			"reason", jwtshape.Reason(err, ErrUnknownIssuer, ErrUnknownKey, ErrNoKeys))

@@ -539,3 +539,19 @@ func TestSubjectClaim(t *testing.T) {
 	_, err = v.Verify(context.Background(), p.Sign(claims, "JWT"))
 	assert.ErrorIs(t, err, authn.ErrInvalidToken, "without the claim there is no subject, whatever sub says")
 }
+
+// panickingLinker panics as a buggy application hook or library would.
+type panickingLinker struct{}
+
+func (panickingLinker) LinkIdentity(context.Context, authn.ExternalIdentity) (string, error) {
+	panic("linker bug")
+}
+
+func TestAPanicRefusesTheTokenAndSparesTheProcess(t *testing.T) {
+	t.Parallel()
+	p := testprovider.Start(t)
+	v := newVerifier(t, p, external.Config{Linker: panickingLinker{}})
+	s, err := v.Verify(context.Background(), p.ServiceToken(t))
+	assert.ErrorIs(t, err, authn.ErrInvalidToken)
+	assert.True(t, s.IsZero())
+}

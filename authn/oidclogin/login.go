@@ -136,8 +136,17 @@ func (l *Login) Begin(ctx context.Context, provider, returnTo string) (string, P
 // refused login, whatever the Linker refuses with, and
 // authn.ErrUnavailable when the provider or the Linker's stores cannot be
 // reached.
-func (l *Login) Finish(ctx context.Context, pending Pending, params url.Values) (Result, error) {
-	res, err := l.finish(ctx, pending, params)
+func (l *Login) Finish(ctx context.Context, pending Pending, params url.Values) (res Result, err error) {
+	defer func() {
+		// The provider's answers are read by libraries: should one of
+		// them panic, the login fails, the process lives on.
+		if p := recover(); p != nil {
+			l.cfg.Logger.ErrorContext(ctx, "oidclogin: finishing a login panicked", "provider", pending.Provider,
+				"panic", fmt.Sprintf("%T", p)) // not its text, which may quote the input
+			res, err = Result{}, fmt.Errorf("%w: the provider's answer could not be read", ErrLoginFailed)
+		}
+	}()
+	res, err = l.finish(ctx, pending, params)
 	if err != nil && ctx.Err() == nil {
 		l.cfg.Logger.InfoContext(ctx, "oidclogin: login refused", "provider", pending.Provider, "reason", err.Error())
 	}
