@@ -44,7 +44,15 @@ func New(cfg Config) (*Authenticator, error) {
 // errors) when the certificate is refused: unverified, expired, malformed
 // or naming no usable id; and otherwise the Subject of Method
 // authn.MethodClientCertificate.
-func (a *Authenticator) Authenticate(_ context.Context, req authn.Credentials) (authn.Subject, error) {
+func (a *Authenticator) Authenticate(_ context.Context, req authn.Credentials) (s authn.Subject, err error) {
+	defer func() {
+		// A forwarded certificate is hostile input, and Config.Identity
+		// the application's code: should either make something panic, the
+		// credential is refused and the process lives on.
+		if p := recover(); p != nil {
+			s, err = authn.Subject{}, fmt.Errorf("clientcert: the certificate could not be read: %w", authn.ErrInvalidCredentials)
+		}
+	}()
 	conn, _ := req.(authn.ConnectionCredentials)
 	if conn == nil {
 		return authn.Subject{}, authn.ErrNoCredentials

@@ -162,3 +162,13 @@ func mustURL(t testing.TB, s string) *url.URL {
 	require.NoError(t, err)
 	return u
 }
+
+func TestAPanicRefusesTheCertificateAndSparesTheProcess(t *testing.T) {
+	t.Parallel()
+	ca := newCA(t, "Services CA")
+	cert := ca.issue(t, named("invoicer"))
+	a := newAuthenticator(t, clientcert.Config{Identity: func(*x509.Certificate) (string, error) { panic("identity bug") }})
+	s, err := a.Authenticate(context.Background(), authntest.Request{ConnectionState: verified(cert, ca.cert)})
+	assert.ErrorIs(t, err, authn.ErrInvalidCredentials)
+	assert.True(t, s.IsZero())
+}
