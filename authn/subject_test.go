@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
 
 	"github.com/gatehouse-go/gatehouse/authn"
 )
@@ -40,5 +41,38 @@ func TestRequireRecentLogin(t *testing.T) {
 				assert.Equal(t, tc.maxAge, re.MaxAge)
 			}
 		})
+	}
+}
+
+func TestAuthenticationStrength(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		amr   []string
+		valid bool
+		acr   string
+	}{
+		{nil, true, ""},
+		{[]string{"pwd"}, true, authn.ACRSingleFactor},
+		{[]string{"pwd", "otp", "mfa"}, true, authn.ACRMultiFactor},
+		{[]string{"hwk", "mfa"}, true, authn.ACRMultiFactor},
+		{[]string{"pwd", "pwd"}, false, authn.ACRSingleFactor},
+		{[]string{"Pwd"}, false, authn.ACRSingleFactor},
+		{[]string{""}, false, authn.ACRSingleFactor},
+		{[]string{"a", "b", "c", "d", "e", "f", "g", "h", "i"}, false, authn.ACRSingleFactor},
+	}
+	for _, tt := range tests {
+		assert.Equal(t, tt.valid, authn.ValidAMR(tt.amr), "%q", tt.amr)
+		assert.Equal(t, tt.acr, authn.ACRFor(tt.amr), "%q", tt.amr)
+	}
+
+	assert.NoError(t, authn.Subject{ID: "bob", ACR: authn.ACRMultiFactor}.RequireMFA())
+	for _, s := range []authn.Subject{{ID: "bob"}, {ID: "bob", ACR: authn.ACRSingleFactor}} {
+		err := s.RequireMFA()
+		assert.ErrorIs(t, err, authn.ErrReauthenticationRequired)
+		assert.ErrorIs(t, err, authn.ErrInvalidCredentials)
+		var re *authn.ReauthenticationError
+		require.ErrorAs(t, err, &re)
+		assert.Equal(t, authn.ACRMultiFactor, re.ACRValues)
+		assert.Zero(t, re.MaxAge)
 	}
 }

@@ -209,13 +209,22 @@ func tokenMessage(err error) string {
 
 // reauthenticate is RFC 9470's step-up challenge: a 401 whose
 // WWW-Authenticate names error="insufficient_user_authentication" and, when
-// err carries it, the max_age in seconds a new login must satisfy.
+// err carries them, the max_age in seconds a new login must satisfy and
+// the acr_values it must reach.
 func (g *Guard) reauthenticate(err error) *Error {
-	e := g.unauthorized(CodeReauthenticate, "this operation needs a recent login; log in again", err, false)
-	challenge := e.Header.Get("Www-Authenticate") + `, error="` + CodeReauthenticate + `"`
+	message := "this operation needs a recent login; log in again"
 	var re *authn.ReauthenticationError
-	if errors.As(err, &re) && re.MaxAge > 0 {
+	isRe := errors.As(err, &re)
+	if isRe && re.ACRValues != "" {
+		message = "this operation needs a login with a second factor"
+	}
+	e := g.unauthorized(CodeReauthenticate, message, err, false)
+	challenge := e.Header.Get("Www-Authenticate") + `, error="` + CodeReauthenticate + `"`
+	if isRe && re.MaxAge > 0 {
 		challenge += `, max_age=` + strconv.FormatInt(int64(re.MaxAge/time.Second), 10)
+	}
+	if isRe && re.ACRValues != "" {
+		challenge += `, acr_values="` + re.ACRValues + `"`
 	}
 	e.Header.Set("Www-Authenticate", challenge)
 	return e

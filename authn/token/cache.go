@@ -20,6 +20,7 @@ type verifiedToken struct {
 	issued             time.Time
 	authTime           time.Time         // zero without auth_time
 	custom             map[string]string // Config.CustomClaims the token carries; never changed
+	amr                []string          // nil without amr; never changed
 }
 
 // live reports whether v is within its lifetime at now, with leeway, as

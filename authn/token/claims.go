@@ -28,7 +28,7 @@ const maxClaimNameLength = 64
 // gives a meaning in access tokens, authorization (scope, roles, groups,
 // entitlements) and authentication (client_id, acr, amr) alike, which a
 // reader of the token would take for what they say.
-var reservedClaims = slices.Concat(claimNames, []string{"scope", "roles", "groups", "entitlements", "client_id", "acr", "amr"})
+var reservedClaims = slices.Concat(claimNames, []string{"scope", "roles", "groups", "entitlements", "client_id"})
 
 // reserved reports whether name is a reserved claim in any letter case:
 // Verify refuses a token that spells a claim it reads in another case.

@@ -266,6 +266,7 @@ type IssueOption func(*issueOptions)
 
 type issueOptions struct {
 	authTime  int64 // Unix seconds; 0 for none
+	amr       []string
 	family    string
 	hasFamily bool
 	claims    map[string]string // Claim's, by name
@@ -282,6 +283,17 @@ func AuthTime(t time.Time) IssueOption {
 			o.authTime = t.Unix()
 		}
 	}
+}
+
+// Methods stamps the token with the methods its subject's login used
+// (RFC 8176: authn.AMRPassword, authn.AMROTP, …, with authn.AMRMultiFactor
+// for a second factor), as the "amr" claim, and with the assurance level
+// they reach (authn.ACRFor) as "acr"; the verified Subject's AMR and ACR
+// are read from them. Pass the login's methods on every token of a
+// refresh family. Methods that authn.ValidAMR refuses make Issue fail
+// with an error matching ErrInvalidClaim; none adds nothing.
+func Methods(amr ...string) IssueOption {
+	return func(o *issueOptions) { o.amr = slices.Clone(amr) }
 }
 
 // Family stamps the token with the refresh family it is issued with — the
@@ -325,6 +337,9 @@ func (i *Issuer) Issue(ctx context.Context, subject string, opts ...IssueOption)
 	if err := i.checkClaims(o.claims); err != nil {
 		return Token{}, fmt.Errorf("token: issue: %w", err)
 	}
+	if !authn.ValidAMR(o.amr) {
+		return Token{}, fmt.Errorf("token: issue: %w: amr %q", ErrInvalidClaim, o.amr)
+	}
 	var generation int64
 	if i.revocations != nil {
 		var err error
@@ -356,6 +371,10 @@ func (i *Issuer) Issue(ctx context.Context, subject string, opts ...IssueOption)
 	}
 	if o.hasFamily {
 		claims[familyClaim] = o.family
+	}
+	if len(o.amr) > 0 {
+		claims[amrClaim] = o.amr
+		claims[acrClaim] = authn.ACRFor(o.amr)
 	}
 	if generation > 0 {
 		claims[generationClaim] = generation

@@ -176,3 +176,47 @@ func TestTokenValueIsRedacted(t *testing.T) {
 	assert.NotContains(t, printed, tok.Value.Reveal())
 	assert.NotContains(t, printed, strings.Split(tok.Value.Reveal(), ".")[2])
 }
+
+func TestIssueStampsMethods(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	clk := authntest.NewClock(time.Now())
+	issuer := newIssuer(t, clk, token.Config{Keys: []token.Key{hsKey(t, "k1")}, Audience: []string{"api"}})
+	tests := []struct {
+		name string
+		amr  []string
+		acr  string
+	}{
+		{"none", nil, ""},
+		{"a password", []string{authn.AMRPassword}, authn.ACRSingleFactor},
+		{"a password and a code", []string{authn.AMRPassword, authn.AMROTP, authn.AMRMultiFactor}, authn.ACRMultiFactor},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			tok, err := issuer.Issue(ctx, "bob", token.Methods(tt.amr...))
+			require.NoError(t, err)
+			claims := decodeSegment(t, tok.Value.Reveal(), 1)
+			s, err := issuer.Verify(ctx, tok.Value.Reveal())
+			require.NoError(t, err)
+			assert.Equal(t, tt.amr, s.AMR)
+			assert.Equal(t, tt.acr, s.ACR)
+			if tt.amr == nil {
+				assert.NotContains(t, claims, "amr")
+				assert.NotContains(t, claims, "acr")
+				return
+			}
+			assert.Equal(t, tt.acr, claims["acr"])
+			assert.Equal(t, tt.acr, s.Claims["acr"])
+			again, err := issuer.Verify(ctx, tok.Value.Reveal())
+			require.NoError(t, err)
+			again.AMR[0] = "changed"
+			third, err := issuer.Verify(ctx, tok.Value.Reveal())
+			require.NoError(t, err)
+			assert.Equal(t, tt.amr, third.AMR, "a caller's change reaches no other Subject")
+		})
+	}
+	for _, bad := range [][]string{{""}, {"PWD"}, {"pwd", "pwd"}, {"a-b"}, {"abcdefghijklmnopq"}, make([]string, 9)} {
+		_, err := issuer.Issue(ctx, "bob", token.Methods(bad...))
+		assert.ErrorIs(t, err, token.ErrInvalidClaim, "%q", bad)
+	}
+}

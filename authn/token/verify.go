@@ -8,6 +8,7 @@ import (
 	"errors"
 	"fmt"
 	"math"
+	"slices"
 	"strings"
 	"time"
 
@@ -28,6 +29,13 @@ const generationClaim = "gen"
 
 // authTimeClaim is the time the subject logged in (RFC 9068 §2.2.1).
 const authTimeClaim = "auth_time"
+
+// amrClaim and acrClaim are the methods and the assurance level of the
+// login a token descends from (RFC 8176; OpenID Connect Core 1.0 §2).
+const (
+	amrClaim = "amr"
+	acrClaim = "acr"
+)
 
 // familyClaim is the private claim naming the refresh family, the login
 // session, a token was issued from; "sid" as OpenID Connect names a
@@ -140,7 +148,7 @@ func (i *Issuer) verify(ctx context.Context, raw string, h *header) (authn.Subje
 		return authn.Subject{}, fmt.Errorf("token: %w: %w", authn.ErrTokenExpired, parseErr)
 	}
 	verified := verifiedToken{claims: claims, sub: read.sub, jti: read.jti, gen: read.gen, family: read.family,
-		expires: claims.ExpiresAt.Time, issued: claims.IssuedAt.Time, custom: custom}
+		expires: claims.ExpiresAt.Time, issued: claims.IssuedAt.Time, custom: custom, amr: read.amr}
 	if read.authTime > 0 {
 		verified.authTime = time.Unix(read.authTime, 0).UTC()
 	}
@@ -169,9 +177,11 @@ func (i *Issuer) subject(ctx context.Context, v verifiedToken) (authn.Subject, e
 		Method:       authn.MethodBearer,
 		CredentialID: v.jti,
 		ExpiresAt:    v.expires.UTC(),
-		Claims:       v.claims.asMap(v.gen, v.family, v.authTime, v.custom),
+		Claims:       v.claims.asMap(v.gen, v.family, v.authTime, v.custom, v.amr),
 		// Zero when the token has no auth_time.
 		AuthenticatedAt: v.authTime,
+		AMR:             slices.Clone(v.amr),
+		ACR:             authn.ACRFor(v.amr),
 	}, nil
 }
 
@@ -185,12 +195,16 @@ type accessClaims struct {
 	AuthTime json.RawMessage `json:"auth_time,omitempty"`
 	// Family is the raw "sid" claim, checked by readClaims.
 	Family json.RawMessage `json:"sid,omitempty"`
+	// AMR is the raw "amr" claim, checked by readClaims.
+	AMR json.RawMessage `json:"amr,omitempty"`
+	// ACR is the raw "acr" claim, checked by readClaims.
+	ACR json.RawMessage `json:"acr,omitempty"`
 }
 
 // asMap returns the verified claims as JSON decoding into a map would have
 // them (numbers as float64, aud as a list), with the custom claims, for
 // Subject.Claims: a new map every time, the caller's to keep.
-func (c *accessClaims) asMap(gen int64, family string, authTime time.Time, custom map[string]string) map[string]any {
+func (c *accessClaims) asMap(gen int64, family string, authTime time.Time, custom map[string]string, amr []string) map[string]any {
 	m := map[string]any{"iss": c.Issuer, "sub": c.Subject, "jti": c.ID}
 	if len(c.Audience) > 0 {
 		aud := make([]any, len(c.Audience))
@@ -218,6 +232,14 @@ func (c *accessClaims) asMap(gen int64, family string, authTime time.Time, custo
 	}
 	for name, value := range custom {
 		m[name] = value
+	}
+	if len(amr) > 0 {
+		methods := make([]any, len(amr))
+		for i, a := range amr {
+			methods[i] = a
+		}
+		m[amrClaim] = methods
+		m[acrClaim] = authn.ACRFor(amr)
 	}
 	return m
 }
@@ -327,6 +349,8 @@ func checkPayload(raw string, names []string) ([]byte, error) {
 type claimValues struct {
 	sub, jti, family string
 	gen, authTime    int64
+	amr              []string // nil without amr
+	acr              string
 }
 
 // readClaims returns the claims Verify needs beyond what golang-jwt checks.
@@ -349,6 +373,18 @@ func readClaims(claims *accessClaims) (claimValues, error) {
 	if claims.Family != nil {
 		if json.Unmarshal(claims.Family, &r.family) != nil || checkFamilyID(r.family) != nil {
 			return claimValues{}, fmt.Errorf("token: malformed %s: %w", familyClaim, authn.ErrInvalidToken)
+		}
+	}
+	if claims.AMR != nil {
+		if json.Unmarshal(claims.AMR, &r.amr) != nil || len(r.amr) == 0 || !authn.ValidAMR(r.amr) {
+			return claimValues{}, fmt.Errorf("token: malformed %s: %w", amrClaim, authn.ErrInvalidToken)
+		}
+	}
+	if claims.ACR != nil {
+		// The level is the methods', never a claim of its own: a token
+		// whose acr says more than its amr is not one Issue made.
+		if json.Unmarshal(claims.ACR, &r.acr) != nil || r.acr != authn.ACRFor(r.amr) {
+			return claimValues{}, fmt.Errorf("token: malformed %s: %w", acrClaim, authn.ErrInvalidToken)
 		}
 	}
 	return r, nil
