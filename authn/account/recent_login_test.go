@@ -54,3 +54,23 @@ func TestAPIKeysNeedARecentLogin(t *testing.T) {
 	require.NoError(t, err)
 	assert.Len(t, keys, 3, "the one of holdEverything and the two of the fresh login")
 }
+
+// A password login says so in its tokens, and a refresh keeps saying it:
+// neither is a login with a second factor.
+func TestPasswordLoginIsSingleFactor(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	r := newRig(t)
+	r.register(t, bobEmail, bobPassword)
+	pair, err := r.Login(ctx, bobEmail, bobPassword, "")
+	require.NoError(t, err)
+	refreshed, err := r.Refresh(ctx, pair.RefreshToken.Reveal())
+	require.NoError(t, err)
+	for _, p := range []string{pair.AccessToken.Reveal(), refreshed.AccessToken.Reveal()} {
+		s, err := r.Authenticator().Authenticate(ctx, authntest.Bearer(p))
+		require.NoError(t, err)
+		assert.Equal(t, []string{authn.AMRPassword}, s.AMR)
+		assert.Equal(t, authn.ACRSingleFactor, s.ACR)
+		assert.ErrorIs(t, s.RequireMFA(), authn.ErrReauthenticationRequired)
+	}
+}

@@ -195,7 +195,7 @@ func (s *Service) Login(ctx context.Context, email, password, address string) (T
 	if err != nil {
 		return TokenPair{}, err
 	}
-	rt, err := s.cfg.Refresh.Issue(ctx, user.ID)
+	rt, err := s.cfg.Refresh.Issue(ctx, user.ID, authn.AMRPassword)
 	if err != nil {
 		return TokenPair{}, err
 	}
@@ -214,11 +214,13 @@ func (s *Service) Login(ctx context.Context, email, password, address string) (T
 }
 
 // pair issues an access token to go with a refresh token, stamped with the
-// time of the family's login, so that a refreshed token still tells how
-// old the login is (authn.Subject.RequireRecentLogin), and with the
+// time and the methods of the family's login, so that a refreshed token
+// still tells how old the login is (authn.Subject.RequireRecentLogin) and
+// whether it had a second factor (authn.Subject.RequireMFA), and with the
 // family, so that it dies with it (revokeFamily).
 func (s *Service) pair(ctx context.Context, rt refresh.Token) (TokenPair, error) {
-	at, err := s.cfg.Tokens.Issue(ctx, rt.Subject, token.AuthTime(rt.LoginAt), token.Family(rt.FamilyID))
+	at, err := s.cfg.Tokens.Issue(ctx, rt.Subject, token.AuthTime(rt.LoginAt), token.Family(rt.FamilyID),
+		token.Methods(rt.Methods...))
 	if err != nil {
 		return TokenPair{}, err
 	}

@@ -20,6 +20,9 @@ var (
 	// ErrInvalidSubject reports an empty subject, or one longer than
 	// MaxSubjectLength.
 	ErrInvalidSubject = errors.New("refresh: invalid subject")
+	// ErrInvalidMethods reports authentication methods authn.ValidAMR
+	// refuses.
+	ErrInvalidMethods = errors.New("refresh: invalid authentication methods")
 	// ErrInvalidFamilyID reports an empty or over-long family id.
 	ErrInvalidFamilyID = errors.New("refresh: invalid family id")
 	// ErrFamilyNotFound reports a family id that names no family, perhaps

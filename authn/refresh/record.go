@@ -2,6 +2,7 @@ package refresh
 
 import (
 	"fmt"
+	"strings"
 	"time"
 
 	"github.com/gatehouse-go/gatehouse/authn"
@@ -43,7 +44,17 @@ type Record struct {
 	// token of the family; zero for families stored before it was
 	// recorded.
 	LoginAt time.Time
+	// Methods are the authentication methods of the family's login (RFC
+	// 8176, see authn.AMRPassword), separated by single spaces ("pwd otp
+	// mfa"), the same for every token of the family; "" when unknown, as
+	// for families stored before they were recorded. At most
+	// MaxMethodsLength bytes.
+	Methods string
 }
+
+// MaxMethodsLength bounds Record.Methods: eight methods of sixteen bytes
+// and their separators.
+const MaxMethodsLength = 8*16 + 7
 
 // Expired reports whether the token can no longer be used at now because
 // its own or its family's lifetime is over: each ends at its instant.
@@ -60,8 +71,8 @@ func (r Record) Live(now time.Time) bool {
 
 // Successor returns the token that replaces r when r is rotated: next's
 // ID, TokenHash and CreatedAt, and its ExpiresAt cut down to r's
-// family's end; the family, subject, family end and login time of r; not
-// used, not revoked. Store.Rotate stores exactly this.
+// family's end; the family, subject, family end, login time and methods
+// of r; not used, not revoked. Store.Rotate stores exactly this.
 func (r Record) Successor(next Record) Record {
 	expiresAt := next.ExpiresAt
 	if expiresAt.After(r.FamilyExpiresAt) {
@@ -76,6 +87,7 @@ func (r Record) Successor(next Record) Record {
 		ExpiresAt:       expiresAt,
 		FamilyExpiresAt: r.FamilyExpiresAt,
 		LoginAt:         r.LoginAt,
+		Methods:         r.Methods,
 	}
 }
 
@@ -96,6 +108,14 @@ func (r Record) expired(now time.Time) error {
 func (r Record) token(value string) Token {
 	return Token{
 		Value: authn.Secret(value), FamilyID: r.FamilyID, Subject: r.Subject,
-		ExpiresAt: r.ExpiresAt.UTC(), LoginAt: r.LoginAt.UTC(),
+		ExpiresAt: r.ExpiresAt.UTC(), LoginAt: r.LoginAt.UTC(), Methods: splitMethods(r.Methods),
 	}
+}
+
+// splitMethods is a Record's Methods as a list; nil for "".
+func splitMethods(methods string) []string {
+	if methods == "" {
+		return nil
+	}
+	return strings.Split(methods, " ")
 }

@@ -33,6 +33,12 @@ type Token struct {
 	// how old its login is. Zero for families stored before it was
 	// recorded; Revoke leaves it zero.
 	LoginAt time.Time
+	// Methods are the authentication methods of the family's login (RFC
+	// 8176), the same for every token of the family: stamp them on the
+	// access tokens issued with them (token.Methods), so that a refreshed
+	// credential still says whether its login had a second factor. Nil
+	// when unknown.
+	Methods []string
 }
 
 const (

@@ -29,6 +29,10 @@ type record struct {
 	// LoginAt is when the family's login happened, copied to every token
 	// of the family; nil on tokens stored before it was recorded.
 	LoginAt *time.Time `gorm:"precision:6"`
+	// Methods are the family's login's authentication methods, copied
+	// to every token of the family; "" on tokens stored before they were
+	// recorded.
+	Methods string `gorm:"size:135;not null;default:''"`
 }
 
 // TableName is the table records are kept in.
@@ -41,12 +45,13 @@ const (
 	idWidth      = 32
 	subjectWidth = 255
 	hashWidth    = 64
+	methodsWidth = refresh.MaxMethodsLength
 )
 
 // fits reports whether rec's strings fit their columns.
 func fits(rec refresh.Record) bool {
 	return len(rec.ID) <= idWidth && len(rec.FamilyID) <= idWidth &&
-		len(rec.Subject) <= subjectWidth && len(rec.TokenHash) <= hashWidth
+		len(rec.Subject) <= subjectWidth && len(rec.TokenHash) <= hashWidth && len(rec.Methods) <= methodsWidth
 }
 
 // fromRecord is rec as a row, its times in UTC: on SQLite times are
@@ -63,6 +68,7 @@ func fromRecord(rec refresh.Record) record {
 		UsedAt:          nullable(rec.UsedAt),
 		RevokedAt:       nullable(rec.RevokedAt),
 		LoginAt:         nullable(rec.LoginAt),
+		Methods:         rec.Methods,
 	}
 }
 
@@ -80,6 +86,7 @@ func (r record) toRecord() refresh.Record {
 		UsedAt:          orZero(r.UsedAt),
 		RevokedAt:       orZero(r.RevokedAt),
 		LoginAt:         orZero(r.LoginAt),
+		Methods:         r.Methods,
 	}
 }
 

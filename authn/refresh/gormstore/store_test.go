@@ -77,7 +77,7 @@ func TestTableLayout(t *testing.T) {
 			names = append(names, c.Name())
 		}
 		assert.ElementsMatch(t, []string{"id", "family_id", "subject", "token_hash", "created_at", "expires_at",
-			"family_expires_at", "used_at", "revoked_at", "login_at"}, names, "the table holds these columns and no others")
+			"family_expires_at", "used_at", "revoked_at", "login_at", "methods"}, names, "the table holds these columns and no others")
 		for _, index := range []string{"idx_gatehouse_refresh_tokens_token_hash", "idx_gatehouse_refresh_tokens_family_id",
 			"idx_gatehouse_refresh_tokens_subject", "idx_gatehouse_refresh_tokens_family_expires_at"} {
 			assert.True(t, m.HasIndex(table, index), index)
@@ -108,6 +108,7 @@ func TestRowsWithoutLoginTime(t *testing.T) {
 		require.NoError(t, err)
 		require.True(t, found)
 		assert.True(t, got.LoginAt.IsZero())
+		assert.Empty(t, got.Methods, "a family stored before methods were recorded has none")
 		var loginAt []sql.NullTime
 		require.NoError(t, db.Table(table).Where("token_hash = ?", next.TokenHash).Pluck("login_at", &loginAt).Error)
 		require.Len(t, loginAt, 1)

@@ -63,6 +63,7 @@ func (s *Store) add(rec refresh.Record) error {
 	rec.FamilyID = strings.Clone(rec.FamilyID)
 	rec.Subject = strings.Clone(rec.Subject)
 	rec.TokenHash = strings.Clone(rec.TokenHash)
+	rec.Methods = strings.Clone(rec.Methods)
 	s.byHash[rec.TokenHash] = rec
 	s.byID[rec.ID] = rec.TokenHash
 	addTo(s.byFamily, rec.FamilyID, rec.TokenHash)

@@ -30,6 +30,11 @@ func testInsertAndFind(t *testing.T, fresh Fresh) {
 			r.CreatedAt, r.ExpiresAt, r.LoginAt = r.CreatedAt.In(zone), r.ExpiresAt.In(zone), r.LoginAt.In(zone)
 		}},
 		{"longest subject", func(r *refresh.Record) { r.Subject = strings.Repeat("s", refresh.MaxSubjectLength) }},
+		{"a login with a second factor", func(r *refresh.Record) { r.Methods = "pwd otp mfa" }},
+		{"methods unknown", func(r *refresh.Record) { r.Methods = "" }},
+		{"longest methods", func(r *refresh.Record) {
+			r.Methods = strings.TrimSpace(strings.Repeat(strings.Repeat("m", 16)+" ", 8))
+		}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -131,6 +136,7 @@ func testRotate(t *testing.T, fresh Fresh) {
 	// What is not next's own is the family's, whatever next says.
 	noise := next
 	noise.FamilyID, noise.Subject, noise.LoginAt = "family-of-noise", "mallory", base.Add(-time.Hour)
+	noise.Methods = "hwk mfa"
 	noise.FamilyExpiresAt, noise.UsedAt, noise.RevokedAt = base.Add(365*24*time.Hour), at, at
 	rot, err := open(t).Rotate(bg, first.TokenHash, noise, at)
 	require.NoError(t, err)
@@ -148,6 +154,7 @@ func testRotate(t *testing.T, fresh Fresh) {
 	rot = rotate(t, s, second.TokenHash, at2)
 	require.Equal(t, refresh.Rotated, rot.Outcome)
 	assert.True(t, rot.Next.LoginAt.Equal(first.LoginAt), "every token of the family says when its login was")
+	assert.Equal(t, first.Methods, rot.Next.Methods, "and how it was made")
 	assertStored(t, s, used(second, at2))
 	assertStored(t, s, rot.Next)
 

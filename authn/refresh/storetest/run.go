@@ -92,6 +92,7 @@ func newFamily(t *testing.T, subject string, at time.Time) refresh.Record {
 		ExpiresAt:       at.Add(ttl),
 		FamilyExpiresAt: at.Add(familyLife),
 		LoginAt:         at,
+		Methods:         "pwd",
 	}
 }
 
