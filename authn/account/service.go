@@ -48,6 +48,15 @@ type Config struct {
 	// not reveal whether an email has an account, and is told what SignUp
 	// did so that it can tell the address's owner.
 	Registrations RegistrationNotifier
+	// SecondFactors are the kinds of second factor users may set up. A
+	// user who has set up one (a primary one: see Factor.Backup) logs in
+	// in two steps: the password yields a *MFARequiredError, and
+	// CompleteLogin or CompleteSession a credential.
+	SecondFactors []Factor
+	// MFATokens issues the MFA tokens between the two steps: purpose
+	// tokens of their own key, short-lived (5 minutes is plenty), bound to
+	// the password. Required with SecondFactors.
+	MFATokens *purpose.Tokens
 	// Logger records security events (throttling, reuse, revocations) with
 	// user ids only, never credentials. Nil discards them.
 	Logger *slog.Logger
@@ -82,6 +91,9 @@ func New(cfg Config) (*Service, error) {
 		return nil, errors.New("account: Config.Refresh is required")
 	case cfg.Throttle == nil:
 		return nil, errors.New("account: Config.Throttle is required, or passwords could be guessed without limit")
+	}
+	if err := checkFactors(cfg); err != nil {
+		return nil, err
 	}
 	log := cfg.Logger
 	if log == nil {
@@ -185,6 +197,12 @@ func malformedAccount(email string) string {
 // that does not answer, or revocations that cannot be kept current, fail
 // it with an error matching neither, so that it is not taken for a wrong
 // password.
+//
+// For an account with a second factor (Config.SecondFactors), a right
+// password issues nothing: the error is a *MFARequiredError (matching
+// ErrMFARequired, and no refusal) whose MFA token CompleteLogin
+// exchanges, with a proof of the factor, for the pair. The access tokens
+// of a password alone carry amr ["pwd"], assurance authn.ACRSingleFactor.
 func (s *Service) Login(ctx context.Context, email, password, address string) (TokenPair, error) {
 	// No access token can be issued while revocations are unavailable;
 	// finding out first spares the user a refresh family never handed out.
@@ -195,22 +213,17 @@ func (s *Service) Login(ctx context.Context, email, password, address string) (T
 	if err != nil {
 		return TokenPair{}, err
 	}
+	if err := s.requireSecondFactor(ctx, user.ID); err != nil {
+		return TokenPair{}, err
+	}
 	rt, err := s.cfg.Refresh.Issue(ctx, user.ID, authn.AMRPassword)
 	if err != nil {
 		return TokenPair{}, err
 	}
-	pair, err := s.pair(ctx, rt)
-	if err != nil {
-		// Revocations that answer per call (Redis) may fail only now.
-		// The refresh token was never handed out: retire its family
-		// rather than leave it live in the store.
-		if revokeErr := s.cfg.Refresh.RevokeFamily(context.WithoutCancel(ctx), rt.FamilyID); revokeErr != nil {
-			s.log.Warn("account: a refresh family issued to a login that failed stays live until it expires",
-				"user", user.ID, "error", revokeErr)
-		}
-		return TokenPair{}, err
-	}
-	return pair, nil
+	// Revocations that answer per call (Redis) may fail only at the
+	// access token. The refresh token was never handed out: pairOrRetire
+	// retires its family rather than leave it live in the store.
+	return s.pairOrRetire(ctx, rt)
 }
 
 // pair issues an access token to go with a refresh token, stamped with the

@@ -1,0 +1,243 @@
+package account
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"slices"
+	"time"
+
+	"github.com/gatehouse-go/gatehouse/authn"
+	"github.com/gatehouse-go/gatehouse/authn/refresh"
+	"github.com/gatehouse-go/gatehouse/authn/users"
+	"github.com/gatehouse-go/gatehouse/internal/errkind"
+)
+
+// Factor is one kind of second factor a user may have set up: TOTP
+// (authn/totp), recovery codes (authn/recovery), passkeys. Its functions
+// are usually the methods of the package that implements it:
+//
+//	account.Factor{Name: "totp", AMR: []string{authn.AMROTP}, Enabled: totps.Enabled, Verify: totps.Verify}
+type Factor struct {
+	// Name is how a client names the factor in the second step of a login
+	// ("totp", "recovery_code"), and how MFARequiredError.Methods lists
+	// it. Required, unique.
+	Name string
+	// AMR are the methods a proof of this factor adds to the login's
+	// (authn.AMROTP, authn.AMRHardwareKey, …). Required.
+	AMR []string
+	// Backup factors (recovery codes) stand in for a lost primary one:
+	// they are offered, and accepted, only to users who have a primary
+	// factor, and a user with a backup factor alone logs in with a
+	// password alone.
+	Backup bool
+	// Enabled reports whether the user has set the factor up.
+	Enabled func(ctx context.Context, userID string) (bool, error)
+	// Verify checks proof for the user, spending it when it is single use,
+	// and returns an error matching authn.ErrInvalidCredentials when it is
+	// wrong; any other error is a failure that proves nothing either way.
+	Verify func(ctx context.Context, userID, proof string) error
+}
+
+// Errors of the second step of a login, matched with errors.Is.
+var (
+	// ErrMFARequired: the password was right, and the account has a second
+	// factor; the error is a *MFARequiredError with the MFA token the
+	// second step exchanges. It matches neither authn.ErrInvalidCredentials
+	// nor anything else: it is not a refusal.
+	ErrMFARequired = errors.New("account: a second factor is required")
+	// ErrInvalidSecondFactor: a proof of a second factor was wrong, spent
+	// already, or of a factor the user does not have. It matches
+	// authn.ErrInvalidCredentials.
+	ErrInvalidSecondFactor = errkind.New("account: invalid second factor", authn.ErrInvalidCredentials)
+)
+
+// MFARequiredError is what a correct password yields for an account with
+// a second factor: no credential, but a short-lived, single-use MFA token
+// naming the user, for CompleteLogin or CompleteSession.
+type MFARequiredError struct {
+	// Token is the MFA token: hand it to the client, which sends it back
+	// with a proof of one of Methods.
+	Token authn.Secret
+	// Methods are the Names of the factors the user may complete the login
+	// with.
+	Methods []string
+	// ExpiresAt is when the token stops being accepted.
+	ExpiresAt time.Time
+}
+
+// Error says that a second factor is required, and which ones.
+func (e *MFARequiredError) Error() string {
+	return fmt.Sprintf("%v: one of %v", ErrMFARequired, e.Methods)
+}
+
+// Is makes a *MFARequiredError match ErrMFARequired.
+func (e *MFARequiredError) Is(target error) bool { return target == ErrMFARequired }
+
+// mfaThrottleKey is the throttle's account key for second-factor
+// attempts: counted apart from passwords, so that a right password does
+// not reset the count of wrong codes.
+func mfaThrottleKey(userID string) string { return "mfa:" + userID }
+
+// secondFactors returns the Names of the factors userID may complete a
+// login with: none when the user has no primary factor.
+func (s *Service) secondFactors(ctx context.Context, userID string) ([]string, error) {
+	var primary, backup []string
+	for _, f := range s.cfg.SecondFactors {
+		on, err := f.Enabled(ctx, userID)
+		if err != nil {
+			return nil, fmt.Errorf("account: second factor %s: %w", f.Name, err)
+		}
+		switch {
+		case !on:
+		case f.Backup:
+			backup = append(backup, f.Name)
+		default:
+			primary = append(primary, f.Name)
+		}
+	}
+	if len(primary) == 0 {
+		return nil, nil
+	}
+	return append(primary, backup...), nil
+}
+
+// requireSecondFactor returns a *MFARequiredError with a new MFA token
+// when userID has a second factor, and nil when a password is all the
+// user has.
+func (s *Service) requireSecondFactor(ctx context.Context, userID string) error {
+	methods, err := s.secondFactors(ctx, userID)
+	if err != nil || len(methods) == 0 {
+		return err
+	}
+	binding, err := s.cfg.Users.PasswordFingerprint(ctx, userID)
+	if err != nil {
+		return err
+	}
+	tok, err := s.cfg.MFATokens.Issue(ctx, userID, binding)
+	if err != nil {
+		return fmt.Errorf("account: issue an MFA token: %w", err)
+	}
+	return &MFARequiredError{Token: tok.Value, Methods: methods, ExpiresAt: tok.ExpiresAt}
+}
+
+// CompleteLogin is the second step of a Login that failed with a
+// *MFARequiredError: it exchanges the MFA token and a proof of one of the
+// factors it named (a TOTP code, a recovery code, …) for the usual token
+// pair, whose access tokens carry the password's and the factor's
+// methods and authn.AMRMultiFactor (assurance authn.ACRMultiFactor).
+//
+// The MFA token must be valid, unexpired and unused, and the password it
+// was issued after unchanged; otherwise the error matches
+// authn.ErrInvalidToken (authn.ErrTokenRevoked once it was used). A wrong
+// proof fails with ErrInvalidSecondFactor and leaves the token usable
+// until it expires, for another try; wrong proofs are counted per account,
+// apart from passwords, and too many fail with a *authn.ThrottledError,
+// right proof or not. A locked account is refused. A store that does not
+// answer fails it with an error matching none of these.
+func (s *Service) CompleteLogin(ctx context.Context, mfaToken, method, proof, address string) (TokenPair, error) {
+	if err := s.cfg.Revocations.Err(); err != nil {
+		return TokenPair{}, err
+	}
+	userID, amr, err := s.checkSecondFactor(ctx, mfaToken, method, proof, address)
+	if err != nil {
+		return TokenPair{}, err
+	}
+	rt, err := s.cfg.Refresh.Issue(ctx, userID, amr...)
+	if err != nil {
+		return TokenPair{}, err
+	}
+	return s.pairOrRetire(ctx, rt)
+}
+
+// pairOrRetire is pair, retiring the refresh family when the access token
+// cannot be issued.
+func (s *Service) pairOrRetire(ctx context.Context, rt refresh.Token) (TokenPair, error) {
+	pair, err := s.pair(ctx, rt)
+	if err != nil {
+		if revokeErr := s.cfg.Refresh.RevokeFamily(context.WithoutCancel(ctx), rt.FamilyID); revokeErr != nil {
+			s.log.Warn("account: a refresh family issued to a login that failed stays live until it expires",
+				"user", rt.Subject, "error", revokeErr)
+		}
+		return TokenPair{}, err
+	}
+	return pair, nil
+}
+
+// checkSecondFactor checks the second step of a login and spends its MFA
+// token; it returns the user and the login's methods.
+func (s *Service) checkSecondFactor(ctx context.Context, mfaToken, method, proof, address string) (string, []string, error) {
+	if s.cfg.MFATokens == nil {
+		return "", nil, fmt.Errorf("%w: second factors", ErrNotConfigured)
+	}
+	binding := func(ctx context.Context, userID string) (string, error) {
+		return s.cfg.Users.PasswordFingerprint(ctx, userID)
+	}
+	userID, err := s.cfg.MFATokens.Verify(ctx, mfaToken, binding)
+	if err != nil {
+		return "", nil, fmt.Errorf("account: MFA token: %w", err)
+	}
+	i := slices.IndexFunc(s.cfg.SecondFactors, func(f Factor) bool { return f.Name == method })
+	offered, err := s.secondFactors(ctx, userID)
+	if err != nil {
+		return "", nil, err
+	}
+	if i < 0 || !slices.Contains(offered, method) {
+		return "", nil, fmt.Errorf("%w: %q is not a factor of this account", ErrInvalidSecondFactor, method)
+	}
+	factor := s.cfg.SecondFactors[i]
+	attempt, err := s.cfg.Throttle.Reserve(ctx, mfaThrottleKey(userID), address)
+	switch {
+	case errors.Is(err, authn.ErrThrottled):
+		s.log.WarnContext(ctx, "second factor throttled", "user", userID)
+		return "", nil, err
+	case err != nil:
+		return "", nil, fmt.Errorf("account: reserve a second-factor attempt: %w", err)
+	}
+	err = factor.Verify(ctx, userID, proof)
+	switch {
+	case errors.Is(err, authn.ErrInvalidCredentials):
+		if recErr := attempt.Failed(ctx); recErr != nil {
+			return "", nil, fmt.Errorf("account: record a failed second factor: %w", recErr)
+		}
+		return "", nil, fmt.Errorf("%w: %w", ErrInvalidSecondFactor, err)
+	case err != nil:
+		return "", nil, errors.Join(err, attempt.Cancel(context.WithoutCancel(ctx)))
+	}
+	if err := attempt.Succeeded(ctx); err != nil {
+		return "", nil, fmt.Errorf("account: reset the second-factor throttle: %w", err)
+	}
+	// Spent only now: a wrong code leaves the login open for another try.
+	if _, err := s.cfg.MFATokens.Consume(ctx, mfaToken, binding); err != nil {
+		return "", nil, fmt.Errorf("account: MFA token: %w", err)
+	}
+	user, err := s.cfg.Users.Get(ctx, userID)
+	if err != nil {
+		return "", nil, err
+	}
+	if user.Locked() {
+		return "", nil, fmt.Errorf("account: second factor of %s: %w", userID, users.ErrLocked)
+	}
+	amr := append([]string{authn.AMRPassword}, factor.AMR...)
+	return userID, append(amr, authn.AMRMultiFactor), nil
+}
+
+// checkFactors checks Config.SecondFactors.
+func checkFactors(cfg Config) error {
+	if len(cfg.SecondFactors) > 0 && cfg.MFATokens == nil {
+		return errors.New("account: Config.MFATokens is required with SecondFactors")
+	}
+	var names []string
+	for _, f := range cfg.SecondFactors {
+		switch {
+		case f.Name == "" || slices.Contains(names, f.Name):
+			return fmt.Errorf("account: second factor %q: a Name, once", f.Name)
+		case f.Enabled == nil || f.Verify == nil:
+			return fmt.Errorf("account: second factor %s: Enabled and Verify are required", f.Name)
+		case len(f.AMR) == 0 || !authn.ValidAMR(append([]string{authn.AMRPassword, authn.AMRMultiFactor}, f.AMR...)):
+			return fmt.Errorf("account: second factor %s: AMR %q: the methods the factor proves, neither pwd nor mfa", f.Name, f.AMR)
+		}
+		names = append(names, f.Name)
+	}
+	return nil
+}
