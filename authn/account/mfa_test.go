@@ -115,6 +115,8 @@ func TestLoginWithASecondFactor(t *testing.T) {
 	m.totp.set(bob, "111111", "222222")
 	_, err = m.svc.Login(ctx, bobEmail, bobPassword, "")
 	assert.ErrorIs(t, err, account.ErrMFARequired)
+	_, err = m.svc.StartSession(ctx, bobEmail, bobPassword, "", "")
+	assert.ErrorIs(t, err, account.ErrMFARequired, "a cookie session needs the second factor too")
 	assert.NotErrorIs(t, err, authn.ErrInvalidCredentials, "a right password is not a refusal")
 	mfa := m.mfaRequired(t)
 	assert.Equal(t, []string{"totp", "recovery_code"}, mfa.Methods)

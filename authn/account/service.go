@@ -355,13 +355,18 @@ func (s *Service) revokeFamily(ctx context.Context, familyID, subject string) er
 // StartSession checks email and password like Login and starts a cookie
 // session instead of issuing tokens. previousCookie is the session cookie
 // the request carried ("" if none): it is destroyed, so a session id planted
-// before login is worthless after it.
+// before login is worthless after it. For an account with a second factor
+// a right password starts nothing: the error is a *MFARequiredError, as
+// Login's.
 func (s *Service) StartSession(ctx context.Context, email, password, address, previousCookie string) (session.Session, error) {
 	if s.cfg.Sessions == nil {
 		return session.Session{}, fmt.Errorf("%w: sessions", ErrNotConfigured)
 	}
 	user, err := s.checkPassword(ctx, email, password, address)
 	if err != nil {
+		return session.Session{}, err
+	}
+	if err := s.requireSecondFactor(ctx, user.ID); err != nil {
 		return session.Session{}, err
 	}
 	return s.cfg.Sessions.Create(ctx, user.ID, previousCookie)
