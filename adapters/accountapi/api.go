@@ -112,6 +112,9 @@ func (a *API) Routes() []endpoint.Route {
 		{Method: http.MethodPost, Path: "/auth/refresh", Public: true, Handler: a.Refresh},
 		{Method: http.MethodPost, Path: "/auth/logout", Handler: a.Logout},
 	}
+	if a.cfg.Accounts.HasSecondFactors() {
+		routes = append(routes, endpoint.Route{Method: http.MethodPost, Path: "/auth/mfa", Public: true, Handler: a.CompleteLogin})
+	}
 	if a.cfg.Sessions != nil {
 		routes = append(routes,
 			// A login must work whatever cookie the browser still holds.

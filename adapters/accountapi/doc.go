@@ -18,7 +18,9 @@
 // The routes, their JSON and their answers:
 //
 //	POST   /auth/register  {"email","password","name"}     201 {"id","email","name"}; 409 conflict when the email has an account
-//	POST   /auth/login     {"email","password"}            200 {"access_token","refresh_token","token_type","expires_in"}
+//	POST   /auth/login     {"email","password"}            200 {"access_token","refresh_token","token_type","expires_in"},
+//	                                                       or, with a second factor, 200 {"mfa_required","mfa_token","methods","expires_in"}
+//	POST   /auth/mfa       {"mfa_token","code"|"recovery_code"} 200 the token pair (with second factors configured)
 //	POST   /auth/refresh   {"refresh_token"}               200 a new pair; the old refresh token dies, and reusing it kills its family
 //	POST   /auth/logout    {"refresh_token"} (optional)    204; the bearer token of the request dies, and the refresh token's family
 //	POST   /auth/session   {"email","password"}            200 {"csrf_token"} and the session cookie

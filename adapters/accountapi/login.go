@@ -105,13 +105,18 @@ func loginError(err error) endpoint.Response {
 	return endpoint.Fail(err)
 }
 
-// Login answers POST /auth/login with a token pair.
+// Login answers POST /auth/login with a token pair; for an account with a
+// second factor, with 200 {"mfa_required": true, "mfa_token", "methods",
+// "expires_in"} and no credential, for POST /auth/mfa.
 func (a *API) Login(ctx context.Context, r endpoint.Request) endpoint.Response {
 	var pair account.TokenPair
 	err := a.withLogin(ctx, r.Body, func(email, password string) (err error) {
 		pair, err = a.cfg.Accounts.Login(ctx, email, password, r.ClientIP)
 		return err
 	})
+	if challenge, ok := mfaChallengeOf(err); ok {
+		return challenge
+	}
 	if err != nil {
 		return loginError(err)
 	}

@@ -21,6 +21,11 @@ func (a *API) StartSession(ctx context.Context, r endpoint.Request) endpoint.Res
 		s, err = a.cfg.Accounts.StartSession(ctx, email, password, r.ClientIP, r.CookieValue(a.cfg.Sessions.CookieName()))
 		return err
 	})
+	if challenge, ok := mfaChallengeOf(err); ok {
+		// The second step of a session's login is not served yet over
+		// HTTP: the challenge is the answer, and no session starts.
+		return challenge
+	}
 	if err != nil {
 		return loginError(err)
 	}

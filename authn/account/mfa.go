@@ -74,6 +74,10 @@ func (e *MFARequiredError) Error() string {
 // Is makes a *MFARequiredError match ErrMFARequired.
 func (e *MFARequiredError) Is(target error) bool { return target == ErrMFARequired }
 
+// HasSecondFactors reports whether users may set up a second factor
+// (Config.SecondFactors), and so whether logins may take two steps.
+func (s *Service) HasSecondFactors() bool { return len(s.cfg.SecondFactors) > 0 }
+
 // mfaThrottleKey is the throttle's account key for second-factor
 // attempts: counted apart from passwords, so that a right password does
 // not reset the count of wrong codes.

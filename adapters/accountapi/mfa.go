@@ -1,0 +1,101 @@
+package accountapi
+
+import (
+	"context"
+	"errors"
+	"net/http"
+	"time"
+
+	"github.com/gatehouse-go/gatehouse/adapters/endpoint"
+	"github.com/gatehouse-go/gatehouse/adapters/guard"
+	"github.com/gatehouse-go/gatehouse/authn"
+	"github.com/gatehouse-go/gatehouse/authn/account"
+)
+
+// CodeInvalidSecondFactor is the code of a refused second step of a login:
+// a wrong or spent code, or an MFA token that is used, expired or not one.
+const CodeInvalidSecondFactor = "invalid_second_factor"
+
+// The factor names the second step's fields stand for, as the factors are
+// named in account.Config.SecondFactors.
+const (
+	// FactorTOTP is the factor a "code" proves.
+	FactorTOTP = "totp"
+	// FactorRecoveryCode is the factor a "recovery_code" proves.
+	FactorRecoveryCode = "recovery_code"
+)
+
+// mfaChallenge is the 200 answer of a right password for an account with
+// a second factor: no credential, the MFA token and the methods.
+type mfaChallenge struct {
+	MFARequired bool     `json:"mfa_required"`
+	MFAToken    string   `json:"mfa_token"`
+	Methods     []string `json:"methods"`
+	ExpiresIn   int      `json:"expires_in"`
+}
+
+// mfaChallengeOf returns the answer of err when it asks for a second
+// factor.
+func mfaChallengeOf(err error) (endpoint.Response, bool) {
+	var mfa *account.MFARequiredError
+	if !errors.As(err, &mfa) {
+		return endpoint.Response{}, false
+	}
+	expiresIn := 0
+	if !mfa.ExpiresAt.IsZero() {
+		expiresIn = int(time.Until(mfa.ExpiresAt).Seconds())
+	}
+	return endpoint.JSON(http.StatusOK, mfaChallenge{MFARequired: true, MFAToken: mfa.Token.Reveal(),
+		Methods: mfa.Methods, ExpiresIn: max(expiresIn, 0)}), true
+}
+
+// secondStep is the body of POST /auth/mfa: the MFA token and one proof.
+type secondStep struct {
+	MFAToken     *string `json:"mfa_token"`
+	Code         *string `json:"code"`
+	RecoveryCode *string `json:"recovery_code"`
+}
+
+// factor returns the factor and proof the body names, or a 400.
+func (in secondStep) factor() (token, method, proof string, err error) {
+	switch {
+	case in.MFAToken == nil || *in.MFAToken == "":
+		return "", "", "", guard.BadRequest(`field "mfa_token" is required`)
+	case (in.Code == nil) == (in.RecoveryCode == nil):
+		return "", "", "", guard.BadRequest(`exactly one of "code" and "recovery_code" is required`)
+	case in.Code != nil:
+		return *in.MFAToken, FactorTOTP, *in.Code, nil
+	}
+	return *in.MFAToken, FactorRecoveryCode, *in.RecoveryCode, nil
+}
+
+// CompleteLogin answers POST /auth/mfa, the second step of a login that
+// answered mfa_required: 200 with the token pair, whose access tokens say
+// the login had two factors. A wrong or spent code and an MFA token that
+// is used, expired, tampered with or not one are a 401
+// invalid_second_factor; too many wrong codes a 429 with Retry-After.
+func (a *API) CompleteLogin(ctx context.Context, r endpoint.Request) endpoint.Response {
+	var in secondStep
+	if err := endpoint.DecodeJSON(r.Body, &in); err != nil {
+		return endpoint.Fail(err)
+	}
+	token, method, proof, err := in.factor()
+	if err != nil {
+		return endpoint.Fail(err)
+	}
+	pair, err := a.cfg.Accounts.CompleteLogin(ctx, token, method, proof, r.ClientIP)
+	if err != nil {
+		return secondStepError(err)
+	}
+	return endpoint.JSON(http.StatusOK, pairJSON(pair))
+}
+
+// secondStepError is the response of a refused second step: one body for
+// every reason a client could not act on differently.
+func secondStepError(err error) endpoint.Response {
+	if errors.Is(err, authn.ErrInvalidCredentials) && !errors.Is(err, authn.ErrThrottled) {
+		return endpoint.Fail(&guard.Error{Status: http.StatusUnauthorized, Code: CodeInvalidSecondFactor,
+			Message: "the code or the MFA token is not valid", Cause: err})
+	}
+	return endpoint.Fail(err)
+}
