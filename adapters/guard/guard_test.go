@@ -190,7 +190,8 @@ func TestCheck(t *testing.T) {
 	require.NoError(t, err)
 	require.NoError(t, engine.AssignRole(ctx, "carol", "moderator"))
 	g := newGuard(t, guard.Config{Engine: engine})
-	carol := authn.Subject{ID: "carol", Method: authn.MethodBearer}
+	carol := authn.Subject{ID: "carol", Method: authn.MethodBearer, AMR: []string{"pwd"}, ACR: authn.ACRSingleFactor}
+	carolMFA := authn.Subject{ID: "carol", Method: authn.MethodBearer, AMR: []string{"pwd", "otp", "mfa"}, ACR: authn.ACRMultiFactor}
 
 	tests := []struct {
 		name    string
@@ -210,6 +211,12 @@ func TestCheck(t *testing.T) {
 		{"any role, one held", carol, guard.AnyRole("admin", "moderator"), 0},
 		{"any role, none held", carol, guard.AnyRole("admin", "suspended"), 403},
 		{"zero requirement refuses", carol, guard.Requirement{}, 403},
+		{"second factor missing", carol, guard.MFA(), 401},
+		{"second factor there", carolMFA, guard.MFA(), 0},
+		{"permission held, second factor missing", carol, guard.Permission(permissions.UsersRead).WithMFA(), 401},
+		{"permission held, second factor there", carolMFA, guard.Permission(permissions.UsersRead).WithMFA(), 0},
+		{"second factor there, permission not held", carolMFA, guard.Permission(permissions.UsersDelete).WithMFA(), 403},
+		{"anonymous, second factor asked", authn.Subject{}, guard.MFA(), 401},
 	}
 	for _, tt := range tests {
 		e := g.Check(ctx, tt.subject, tt.req)
@@ -221,9 +228,16 @@ func TestCheck(t *testing.T) {
 		assert.Equal(t, tt.status, e.Status, tt.name)
 	}
 
+	e := g.Check(ctx, carol, guard.Permission(permissions.UsersRead).WithMFA())
+	require.NotNil(t, e)
+	assert.Equal(t, guard.CodeReauthenticate, e.Code)
+	assert.Contains(t, e.Header.Get("WWW-Authenticate"), `acr_values="aal2"`)
+	assert.Equal(t, "users:read, with a second factor", guard.Permission(permissions.UsersRead).WithMFA().String())
+	assert.Equal(t, "a second factor", guard.MFA().String())
+
 	cancelled, cancel := context.WithCancel(ctx)
 	cancel()
-	e := g.Check(cancelled, carol, guard.Permission(permissions.UsersRead))
+	e = g.Check(cancelled, carol, guard.Permission(permissions.UsersRead))
 	require.NotNil(t, e, "a decision that cannot be made is never an allow")
 	assert.Equal(t, http.StatusServiceUnavailable, e.Status)
 

@@ -19,6 +19,25 @@ type Requirement struct {
 	perms []permissions.Permission
 	roles []string
 	any   bool
+	// mfa demands a login with a second factor; mfaOnly that and nothing
+	// else (MFA).
+	mfa, mfaOnly bool
+}
+
+// MFA requires nothing but a login with a second factor (the subject's
+// ACR is authn.ACRMultiFactor): the step-up of RFC 9470 for routes that a
+// stolen password alone must not reach. A caller without one gets 401
+// error="insufficient_user_authentication" with acr_values="aal2", and
+// logs in again with the factor. Add it to another requirement with
+// WithMFA.
+func MFA() Requirement { return Requirement{mfa: true, mfaOnly: true} }
+
+// WithMFA returns r demanding, besides, a login with a second factor (see
+// MFA). The factor is checked first: a caller without one is told to log
+// in again before being told what the policy refuses.
+func (r Requirement) WithMFA() Requirement {
+	r.mfa = true
+	return r
 }
 
 // Permission requires p. Like regexp.MustCompile it panics on a malformed
@@ -76,6 +95,11 @@ func mustPermissions(perms []permissions.Permission) []permissions.Permission {
 // String describes the requirement, for logs.
 func (r Requirement) String() string {
 	switch {
+	case r.mfaOnly:
+		return "a second factor"
+	case r.mfa:
+		r.mfa = false
+		return r.String() + ", with a second factor"
 	case len(r.roles) == 1:
 		return "role " + r.roles[0]
 	case len(r.roles) > 1 && r.any:
@@ -106,6 +130,16 @@ func joinPerms(perms []permissions.Permission) string {
 func (g *Guard) Check(ctx context.Context, subject authn.Subject, req Requirement) *Error {
 	if subject.IsZero() {
 		return g.unauthorized(CodeUnauthorized, "authentication required", authn.ErrNoCredentials, false)
+	}
+	if req.mfa {
+		if err := subject.RequireMFA(); err != nil {
+			g.log.InfoContext(ctx, "guard: a second factor is required", "subject", subject.ID,
+				"method", string(subject.Method), "acr", subject.ACR)
+			return g.reauthenticate(err)
+		}
+		if req.mfaOnly {
+			return nil
+		}
 	}
 	if g.cfg.Engine == nil {
 		return g.ErrorFor(fmt.Errorf("guard: no authz engine configured"))
