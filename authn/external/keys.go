@@ -183,8 +183,8 @@ func (s *keySet) fetch(start func() bool) (<-chan struct{}, bool) {
 	return done, true
 }
 
-// timeout bounds one fetch, discovery included: the client's timeout, or
-// DefaultHTTPTimeout when it has none.
+// timeout bounds one fetch, discovery included: two requests, each of the
+// client's timeout, or of DefaultHTTPTimeout when it has none.
 func (s *keySet) timeout() time.Duration {
 	if t := s.cfg.HTTPClient.Timeout; t > 0 {
 		return 2 * t
