@@ -22,8 +22,9 @@ import (
 // written if it is TouchInterval old or more and the request is accepted. On success
 // the Subject has Method authn.MethodSession, the session's id as
 // CredentialID, ExpiresAt the earlier of its absolute expiry and the moment
-// it would die idle, and AuthenticatedAt the session's creation: the login
-// it began with.
+// it would die idle, AuthenticatedAt the session's creation, and AMR and
+// ACR the methods of the login it began with, as given to Create (nil and
+// "" when none were).
 func (m *Manager) Authenticate(ctx context.Context, req authn.Credentials) (authn.Subject, error) {
 	token, ok := req.Cookie(m.cfg.CookieName)
 	if !ok || token == "" {
@@ -63,6 +64,7 @@ func (m *Manager) Authenticate(ctx context.Context, req authn.Credentials) (auth
 	if !csrfOK {
 		return authn.Subject{}, fmt.Errorf("session %s: %s %s: %w", rec.ID, req.Method(), m.cfg.CSRFHeader, authn.ErrCSRF)
 	}
+	amr := splitMethods(rec.Methods)
 	return authn.Subject{
 		ID:           rec.Subject,
 		Method:       authn.MethodSession,
@@ -70,5 +72,7 @@ func (m *Manager) Authenticate(ctx context.Context, req authn.Credentials) (auth
 		ExpiresAt:    rec.Expiry(m.cfg.IdleTimeout).UTC(),
 		// A session begins at a login and is never renewed without one.
 		AuthenticatedAt: rec.CreatedAt.UTC(),
+		AMR:             amr,
+		ACR:             authn.ACRFor(amr),
 	}, nil
 }

@@ -28,6 +28,10 @@ type Session struct {
 	// ExpiresAt is the session's absolute expiry, CreatedAt plus Lifetime.
 	// It may die sooner by going idle or being destroyed.
 	ExpiresAt time.Time
+	// Methods are the authentication methods of the login, as given to
+	// Create, which every request of the session carries as
+	// authn.Subject.AMR; nil when none were given.
+	Methods []string
 }
 
 // Create starts a new session for subject, with a new id and token: call it
@@ -37,12 +41,23 @@ type Session struct {
 // (session fixation) never becomes an authenticated one. A previousToken
 // that names no session is ignored.
 //
+// methods are the authentication methods the login used (RFC 8176:
+// authn.AMRPassword, and authn.AMRMultiFactor with the second factor's
+// when there was one), kept with the session so that Authenticate can
+// tell, through authn.Subject.AMR and ACR, whether it began with a second
+// factor (authn.Subject.RequireMFA). Without them the session's methods
+// are unknown, and RequireMFA refuses it.
+//
 // An empty subject, or one longer than 255 bytes, is refused with an error
-// matching ErrInvalidSubject, and nothing changes; a store failure returns
-// one matching ErrStore.
-func (m *Manager) Create(ctx context.Context, subject, previousToken string) (Session, error) {
+// matching ErrInvalidSubject, and methods authn.ValidAMR refuses with one
+// matching ErrInvalidMethods; then nothing changes, the previous session
+// included. A store failure returns an error matching ErrStore.
+func (m *Manager) Create(ctx context.Context, subject, previousToken string, methods ...string) (Session, error) {
 	if err := checkSubject(subject); err != nil {
 		return Session{}, fmt.Errorf("session: create: %w", err)
+	}
+	if !authn.ValidAMR(methods) {
+		return Session{}, fmt.Errorf("session: create: %w: %q", ErrInvalidMethods, methods)
 	}
 	token, raw, err := newToken()
 	if err != nil {
@@ -60,6 +75,7 @@ func (m *Manager) Create(ctx context.Context, subject, previousToken string) (Se
 		CreatedAt:  now,
 		LastSeenAt: now,
 		ExpiresAt:  now.Add(m.cfg.Lifetime),
+		Methods:    joinMethods(methods),
 	}
 	// A malformed previous token cannot name a session: it costs no
 	// look-up.
@@ -77,5 +93,6 @@ func (m *Manager) Create(ctx context.Context, subject, previousToken string) (Se
 		CSRFToken: authn.Secret(csrfFor(raw)),
 		CreatedAt: rec.CreatedAt,
 		ExpiresAt: rec.ExpiresAt,
+		Methods:   splitMethods(rec.Methods),
 	}, nil
 }

@@ -3,9 +3,12 @@ package session_test
 import (
 	"context"
 	"crypto/rand"
+	"crypto/sha256"
 	"encoding/base64"
+	"encoding/hex"
 	"encoding/json"
 	"fmt"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -15,7 +18,9 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/gatehouse-go/gatehouse/authn"
+	"github.com/gatehouse-go/gatehouse/authn/authntest"
 	"github.com/gatehouse-go/gatehouse/authn/session"
+	"github.com/gatehouse-go/gatehouse/authn/session/memstore"
 )
 
 func TestCreateAndAuthenticate(t *testing.T) {
@@ -34,6 +39,7 @@ func TestCreateAndAuthenticate(t *testing.T) {
 		assert.Equal(t, f.m.CSRFToken(s.Token.Reveal()), s.CSRFToken)
 		assert.NotEqual(t, s.Token.Reveal(), s.CSRFToken.Reveal())
 		assert.NotContains(t, s.Token.Reveal(), s.ID, "the token carries nothing but randomness")
+		assert.Nil(t, s.Methods, "no methods given")
 
 		sub, err := f.get(s.Token.Reveal())
 		require.NoError(t, err)
@@ -42,7 +48,8 @@ func TestCreateAndAuthenticate(t *testing.T) {
 			Method:       authn.MethodSession,
 			CredentialID: s.ID,
 			ExpiresAt:    start.Add(10 * time.Minute), // idle expiry comes first
-			// The login that made the session.
+			// The login that made the session, whose methods were not
+			// given: no AMR, no ACR.
 			AuthenticatedAt: start,
 		}, sub)
 
@@ -175,4 +182,123 @@ func TestConcurrentLoginsReplacingSessions(t *testing.T) {
 		}
 		assert.Equal(t, int64(logins), f.count(t), "every replaced session is gone")
 	})
+}
+
+// A session carries the methods of the login that created it to every
+// request it authenticates, and to the list of the subject's sessions.
+func TestCreateKeepsMethods(t *testing.T) {
+	t.Parallel()
+	eachStore(t, func(t *testing.T, b backend) {
+		tests := []struct {
+			name    string
+			methods []string
+			wantACR string
+		}{
+			{"none given", nil, ""},
+			{"a password", []string{authn.AMRPassword}, authn.ACRSingleFactor},
+			{"a password and a one-time code", []string{authn.AMRPassword, authn.AMROTP, authn.AMRMultiFactor}, authn.ACRMultiFactor},
+			{"a hardware key", []string{authn.AMRHardwareKey}, authn.ACRSingleFactor},
+			{"eight methods, the most allowed", []string{"a", "b", "c", "d", "e", "f", "g", strings.Repeat("h", 16)}, authn.ACRSingleFactor},
+		}
+		for _, tt := range tests {
+			t.Run(tt.name, func(t *testing.T) {
+				t.Parallel()
+				ctx := context.Background()
+				f := newFixtureOn(t, b, session.Config{TouchInterval: time.Minute})
+				given := slices.Clone(tt.methods)
+				s, err := f.m.Create(ctx, "alice", "", given...)
+				require.NoError(t, err)
+				assert.Equal(t, tt.methods, s.Methods)
+				if len(given) > 0 {
+					given[0] = "changed"
+					assert.Equal(t, tt.methods, s.Methods, "the session has a copy of its own")
+				}
+
+				for _, advance := range []time.Duration{0, 2 * time.Minute} { // a look, then a recorded use
+					f.clock.Advance(advance)
+					sub, err := f.m.Authenticate(ctx, f.request("POST", s.Token.Reveal(), s.CSRFToken.Reveal()))
+					require.NoError(t, err)
+					assert.Equal(t, tt.methods, sub.AMR)
+					assert.Equal(t, tt.wantACR, sub.ACR)
+					if len(sub.AMR) > 0 {
+						sub.AMR[0] = "changed"
+					}
+				}
+				sub, err := f.get(s.Token.Reveal())
+				require.NoError(t, err)
+				assert.Equal(t, tt.methods, sub.AMR, "each Subject has a slice of its own")
+				assert.Equal(t, tt.wantACR == authn.ACRMultiFactor, sub.RequireMFA() == nil)
+
+				infos, err := f.m.List(ctx, "alice")
+				require.NoError(t, err)
+				require.Len(t, infos, 1)
+				assert.Equal(t, tt.methods, infos[0].Methods)
+			})
+		}
+	})
+}
+
+func TestCreateRefusesBadMethods(t *testing.T) {
+	t.Parallel()
+	tests := map[string][]string{
+		"an empty method":  {""},
+		"upper case":       {"PWD"},
+		"a space inside":   {"pwd otp"},
+		"a method twice":   {"pwd", "pwd"},
+		"seventeen bytes":  {strings.Repeat("m", 17)},
+		"nine methods":     {"a", "b", "c", "d", "e", "f", "g", "h", "i"},
+		"punctuation":      {"pwd,otp"},
+		"a NUL":            {"pwd\x00"},
+		"non-ASCII":        {"pwé"},
+		"a line break":     {"pwd\nmfa"},
+		"valid, then junk": {"pwd", "-"},
+	}
+	for name, methods := range tests {
+		t.Run(name, func(t *testing.T) {
+			t.Parallel()
+			ctx := context.Background()
+			f := newFixture(t, session.Config{})
+			previous := f.create(t, "alice")
+			s, err := f.m.Create(ctx, "alice", previous.Token.Reveal(), methods...)
+			assert.ErrorIs(t, err, session.ErrInvalidMethods)
+			assert.Equal(t, session.Session{}, s)
+			assert.Equal(t, int64(1), f.count(t), "nothing written")
+			_, err = f.get(previous.Token.Reveal())
+			assert.NoError(t, err, "a refused login leaves the previous session alone")
+		})
+	}
+}
+
+// Methods a store gives back that could not have been written, as from a
+// damaged or tampered table, are unknown: never taken for a second factor.
+func TestAuthenticateDistrustsDamagedMethods(t *testing.T) {
+	t.Parallel()
+	for _, stored := range []string{"PWD mfa", "pwd  mfa", " mfa", "mfa ", "pwd\tmfa", "mfa mfa", strings.Repeat("mfa ", 9) + "mfa"} {
+		t.Run(stored, func(t *testing.T) {
+			t.Parallel()
+			ctx := context.Background()
+			store := memstore.New()
+			m, err := session.New(store, session.Config{Now: authntest.NewClock(start).Now})
+			require.NoError(t, err)
+			raw := make([]byte, 32)
+			_, err = rand.Read(raw)
+			require.NoError(t, err)
+			token := base64.RawURLEncoding.EncodeToString(raw)
+			sum := sha256.Sum256([]byte(token))
+			require.NoError(t, store.Create(ctx, session.Record{
+				ID: "ses_0123456789abcdef", TokenHash: hex.EncodeToString(sum[:]), Subject: "alice",
+				CreatedAt: start, LastSeenAt: start, ExpiresAt: start.Add(time.Hour), Methods: stored,
+			}, time.Hour, ""))
+
+			sub, err := m.Authenticate(ctx, authntest.Request{Cookies: map[string]string{m.CookieName(): token}})
+			require.NoError(t, err)
+			assert.Nil(t, sub.AMR)
+			assert.Empty(t, sub.ACR)
+			assert.ErrorIs(t, sub.RequireMFA(), authn.ErrReauthenticationRequired)
+			infos, err := m.List(ctx, "alice")
+			require.NoError(t, err)
+			require.Len(t, infos, 1)
+			assert.Nil(t, infos[0].Methods)
+		})
+	}
 }

@@ -12,7 +12,11 @@
 // store lets no one in. Create also destroys the session the login request
 // arrived with, so a session id planted in the browser before login
 // (session fixation) is worthless after it; and a token the store does not
-// know is simply invalid: clients never choose ids.
+// know is simply invalid: clients never choose ids. Create is told the
+// login's authentication methods (authn.AMRPassword, and a second
+// factor's), which the session keeps and Authenticate hands on as
+// authn.Subject.AMR and ACR, so that authn.Subject.RequireMFA can tell a
+// session begun with a second factor from one begun with a password.
 //
 // Authenticate makes a Manager an authn.Authenticator. A session dies when
 // unused for IdleTimeout and, whatever its activity, after Lifetime; reads

@@ -13,6 +13,9 @@ var (
 	// ErrInvalidSubject reports an empty or overlong subject id. Nothing is
 	// written.
 	ErrInvalidSubject = errors.New("invalid subject")
+	// ErrInvalidMethods reports authentication methods authn.ValidAMR
+	// refuses. Nothing is written.
+	ErrInvalidMethods = errors.New("invalid authentication methods")
 	// ErrInvalidSessionID reports a string that cannot be a session id
 	// ("ses_" and 16 lowercase hex digits), such as a token or a hash
 	// passed by mistake. Nothing is written.

@@ -55,8 +55,8 @@ func ExampleManager() {
 		log.Fatal(err)
 	}
 
-	// At login, after the password checked out.
-	s, err := sessions.Create(ctx, "user-42", "")
+	// At login, after the password checked out: the session says so.
+	s, err := sessions.Create(ctx, "user-42", "", authn.AMRPassword)
 	if err != nil {
 		log.Fatal(err)
 	}
@@ -65,7 +65,7 @@ func ExampleManager() {
 
 	browser := map[string]string{cookie.Name: cookie.Value}
 	who, err := sessions.Authenticate(ctx, authntest.Request{Cookies: browser})
-	fmt.Println(who.ID, who.Method, err)
+	fmt.Println(who.ID, who.Method, who.AMR, who.ACR, err)
 
 	_, err = sessions.Authenticate(ctx, authntest.Request{HTTPMethod: "POST", Cookies: browser})
 	fmt.Println(errors.Is(err, authn.ErrCSRF))
@@ -86,7 +86,7 @@ func ExampleManager() {
 	fmt.Println(errors.Is(err, authn.ErrInvalidSession))
 	// Output:
 	// __Host-gatehouse_session true true true [REDACTED]
-	// user-42 session <nil>
+	// user-42 session [pwd] aal1 <nil>
 	// true
 	// user-42 <nil>
 	// true

@@ -26,6 +26,10 @@ type Info struct {
 	// its absolute expiry and the moment it would have been idle for
 	// IdleTimeout.
 	ExpiresAt time.Time
+	// Methods are the authentication methods of the login the session
+	// began with (RFC 8176), for a page that shows which sessions had a
+	// second factor; nil when unknown.
+	Methods []string
 }
 
 // List returns subject's live sessions, newest first; sessions past their
@@ -57,6 +61,7 @@ func (m *Manager) List(ctx context.Context, subject string) ([]Info, error) {
 			CreatedAt:  r.CreatedAt.UTC(),
 			LastSeenAt: r.LastSeenAt.UTC(),
 			ExpiresAt:  r.Expiry(m.cfg.IdleTimeout).UTC(),
+			Methods:    splitMethods(r.Methods),
 		})
 	}
 	slices.SortFunc(infos, func(a, b Info) int {

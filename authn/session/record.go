@@ -25,6 +25,13 @@ type Record struct {
 	// ExpiresAt is the absolute expiry, CreatedAt plus Config.Lifetime,
 	// never extended.
 	ExpiresAt time.Time
+	// Methods are the authentication methods of the login the session
+	// began with (RFC 8176, see authn.AMRPassword), separated by single
+	// spaces ("pwd otp mfa"); "" when unknown, as for sessions stored
+	// before they were recorded. At most MaxMethodsLength bytes.
+	// Authenticate hands them on as authn.Subject.AMR, from which
+	// Subject.RequireMFA decides.
+	Methods string
 }
 
 // Expiry returns when the session dies unless it is used again: the

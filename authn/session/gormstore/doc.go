@@ -1,7 +1,10 @@
 // Package gormstore keeps sessions in a SQL database through GORM, in the
 // table gatehouse_sessions: SQLite, PostgreSQL and MySQL/MariaDB. It is the
 // store session.Manager used before stores could be chosen, with the same
-// table and columns, so an existing database keeps its sessions.
+// table and columns, so an existing database keeps its sessions. New adds
+// the column methods (the authentication methods of each session's login)
+// to a table created before it had one; the sessions already in it read
+// as of unknown methods.
 //
 //	store, err := gormstore.New(ctx, db) // creates the table if missing
 //	if err != nil {

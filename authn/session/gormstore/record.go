@@ -7,7 +7,8 @@ import (
 )
 
 // record is one row of gatehouse_sessions: a session.Record with the
-// column layout the table has always had.
+// column layout the table has always had, and the methods column added
+// since, which New adds to a table that lacks it.
 type record struct {
 	// ID is public: safe to log and to show the user in a list of their
 	// sessions.
@@ -19,6 +20,11 @@ type record struct {
 	LastSeenAt time.Time `gorm:"precision:6;not null"`
 	// ExpiresAt is the absolute expiry, indexed for Cleanup.
 	ExpiresAt time.Time `gorm:"precision:6;not null;index"`
+	// Methods are the authentication methods of the session's login,
+	// space-separated; "" on rows stored before they were recorded, which
+	// New's migration gives the column's default. As wide as
+	// session.MaxMethodsLength.
+	Methods string `gorm:"size:135;not null;default:''"`
 }
 
 // TableName is the table sessions are kept in.
@@ -34,6 +40,7 @@ func fromRecord(rec session.Record) record {
 		CreatedAt:  rec.CreatedAt.UTC(),
 		LastSeenAt: rec.LastSeenAt.UTC(),
 		ExpiresAt:  rec.ExpiresAt.UTC(),
+		Methods:    rec.Methods,
 	}
 }
 
@@ -47,6 +54,7 @@ func (r record) toRecord() session.Record {
 		CreatedAt:  r.CreatedAt.UTC(),
 		LastSeenAt: r.LastSeenAt.UTC(),
 		ExpiresAt:  r.ExpiresAt.UTC(),
+		Methods:    r.Methods,
 	}
 }
 

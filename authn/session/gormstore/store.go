@@ -25,8 +25,9 @@ type Store struct {
 var _ session.Store = (*Store)(nil)
 
 // New returns a Store on db, creating the table gatehouse_sessions and its
-// indexes if they are missing (several processes starting together may
-// race to do so: the loser finds them in place). It refuses a nil db with
+// indexes if they are missing, and adding the column methods to a table
+// created before it had one (several processes starting together may race
+// to do so: the loser finds them in place). It refuses a nil db with
 // an error matching session.ErrInvalidConfig, and reports a failure to
 // create the table with one matching session.ErrStore.
 func New(ctx context.Context, db *gorm.DB) (*Store, error) {

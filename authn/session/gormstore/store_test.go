@@ -2,9 +2,12 @@ package gormstore_test
 
 import (
 	"context"
+	"crypto/rand"
 	"crypto/sha256"
+	"encoding/base64"
 	"encoding/hex"
 	"fmt"
+	"slices"
 	"testing"
 	"time"
 
@@ -17,6 +20,7 @@ import (
 	"github.com/gatehouse-go/gatehouse/authn/session"
 	"github.com/gatehouse-go/gatehouse/authn/session/gormstore"
 	"github.com/gatehouse-go/gatehouse/authn/session/storetest"
+	"github.com/gatehouse-go/gatehouse/internal/schema"
 	"github.com/gatehouse-go/gatehouse/internal/testdb"
 )
 
@@ -104,12 +108,16 @@ func TestTableLayout(t *testing.T) {
 	var names []string
 	for _, c := range columns {
 		names = append(names, c.Name())
-		if c.Name() == "id" {
+		switch c.Name() {
+		case "id":
 			pk, ok := c.PrimaryKey()
 			assert.True(t, ok && pk, "id is the primary key")
+		case "methods":
+			nullable, ok := c.Nullable()
+			assert.True(t, ok && !nullable, "methods is not null")
 		}
 	}
-	assert.ElementsMatch(t, []string{"id", "token_hash", "subject", "created_at", "last_seen_at", "expires_at"}, names)
+	assert.ElementsMatch(t, []string{"id", "token_hash", "subject", "created_at", "last_seen_at", "expires_at", "methods"}, names)
 
 	// Read from SQLite directly: the driver's Migrator.GetIndexes logs
 	// its query whatever the configured log level.
@@ -162,5 +170,78 @@ func TestTableHoldsNoPlainToken(t *testing.T) {
 
 		_, err = m.Authenticate(context.Background(), authntest.Request{Cookies: map[string]string{m.CookieName(): hex.EncodeToString(sum[:])}})
 		assert.ErrorIs(t, err, authn.ErrInvalidSession, "a leaked hash is no cookie")
+	})
+}
+
+// legacyRecord is a row of gatehouse_sessions as the table was before it
+// had the methods column.
+type legacyRecord struct {
+	ID         string    `gorm:"primaryKey;size:20"`
+	TokenHash  string    `gorm:"size:64;not null;uniqueIndex"`
+	Subject    string    `gorm:"size:255;not null;index"`
+	CreatedAt  time.Time `gorm:"precision:6;not null;autoCreateTime:false"`
+	LastSeenAt time.Time `gorm:"precision:6;not null"`
+	ExpiresAt  time.Time `gorm:"precision:6;not null;index"`
+}
+
+func (legacyRecord) TableName() string { return "gatehouse_sessions" }
+
+// A table created before sessions kept their login's methods gains the
+// column, and the sessions already in it live on as of unknown methods:
+// no AMR, no ACR, not taken for a second factor.
+func TestTableWithoutMethods(t *testing.T) {
+	t.Parallel()
+	testdb.Each(t, func(t *testing.T, b testdb.Backend) {
+		ctx := context.Background()
+		database := b.New(t)
+		db := database.Open(t)
+		require.NoError(t, schema.Migrate(ctx, db, &legacyRecord{}))
+		start := time.Date(2030, 1, 2, 3, 4, 5, 0, time.UTC)
+		raw := make([]byte, 32)
+		_, err := rand.Read(raw)
+		require.NoError(t, err)
+		token := base64.RawURLEncoding.EncodeToString(raw)
+		sum := sha256.Sum256([]byte(token))
+		old := legacyRecord{ID: "ses_0123456789abcdef", TokenHash: hex.EncodeToString(sum[:]), Subject: "alice",
+			CreatedAt: start, LastSeenAt: start, ExpiresAt: start.Add(24 * time.Hour)}
+		require.NoError(t, db.Create(&old).Error)
+
+		clock := authntest.NewClock(start.Add(time.Minute))
+		m, err := session.New(open(t, database.Open(t)), session.Config{Now: clock.Now})
+		require.NoError(t, err)
+		columns, err := db.Migrator().ColumnTypes("gatehouse_sessions")
+		require.NoError(t, err)
+		added := slices.IndexFunc(columns, func(c gorm.ColumnType) bool { return c.Name() == "methods" })
+		require.NotEqual(t, -1, added, "New adds the column")
+		if b.IsServer() { // SQLite keeps text of any length
+			width, ok := columns[added].Length()
+			assert.True(t, ok && width == session.MaxMethodsLength, "as wide as the longest the Manager writes: %d", width)
+		}
+		var methods []string
+		require.NoError(t, db.Table("gatehouse_sessions").Where("id = ?", old.ID).Pluck("methods", &methods).Error)
+		assert.Equal(t, []string{""}, methods, "the rows already there get the default")
+
+		sub, err := m.Authenticate(ctx, authntest.Request{Cookies: map[string]string{m.CookieName(): token}})
+		require.NoError(t, err, "the session lives on")
+		assert.Equal(t, "alice", sub.ID)
+		assert.Nil(t, sub.AMR)
+		assert.Empty(t, sub.ACR)
+		assert.ErrorIs(t, sub.RequireMFA(), authn.ErrReauthenticationRequired)
+		infos, err := m.List(ctx, "alice")
+		require.NoError(t, err)
+		require.Len(t, infos, 1)
+		assert.Nil(t, infos[0].Methods)
+
+		s, err := m.Create(ctx, "alice", token, authn.AMRPassword, authn.AMROTP, authn.AMRMultiFactor)
+		require.NoError(t, err, "a login on the migrated table")
+		_, err = m.Authenticate(ctx, authntest.Request{Cookies: map[string]string{m.CookieName(): token}})
+		assert.ErrorIs(t, err, authn.ErrInvalidSession, "it replaced the old session")
+		sub, err = m.Authenticate(ctx, authntest.Request{Cookies: map[string]string{m.CookieName(): s.Token.Reveal()}})
+		require.NoError(t, err)
+		assert.Equal(t, []string{"pwd", "otp", "mfa"}, sub.AMR)
+		assert.Equal(t, authn.ACRMultiFactor, sub.ACR)
+
+		_, err = gormstore.New(ctx, database.Open(t))
+		require.NoError(t, err, "migrating again changes nothing")
 	})
 }

@@ -74,6 +74,7 @@ func (s *Store) Create(ctx context.Context, rec session.Record, idleTimeout time
 		CreatedAt:  rec.CreatedAt,
 		LastSeenAt: rec.LastSeenAt,
 		ExpiresAt:  rec.ExpiresAt,
+		Methods:    strings.Clone(rec.Methods),
 	}
 	s.byHash[rec.TokenHash] = rec
 	s.byID[rec.ID] = rec.TokenHash

@@ -26,7 +26,10 @@
 // WithPrefix):
 //
 //   - token:<hash>, a hash holding the session (id, subject, created, seen,
-//     expires, in Unix milliseconds), living until the session's Expiry;
+//     expires, the last three in Unix milliseconds, and methods, the
+//     space-separated authentication methods of its login, which a
+//     session written before they were recorded lacks and which then
+//     read as ""), living until the session's Expiry;
 //   - id:<id>, the token hash of the session with that public id, living
 //     until the session's absolute expiry;
 //   - subject:<subject>, the set of the ids of a subject's sessions, for

@@ -5,16 +5,21 @@ import "github.com/redis/go-redis/v9"
 // The scripts that make each operation atomic and one round trip. Times
 // are Unix milliseconds, which Lua's numbers hold exactly. ARGV[1] is
 // always the key prefix, from which a script names the keys it finds
-// through others.
+// through others. A session's fields are id, subject, created, seen,
+// expires and methods, in this order wherever a script writes or returns
+// them; a session written before methods were recorded has no methods
+// field, and a script returns "" for it.
 
 // touchScript finds, checks and slides one session.
 // KEYS[1]: token key. ARGV: prefix, now, idle cutoff (now minus the idle
 // timeout), touch cutoff (now minus the touch interval), seen-at ("" to
 // record nothing), idle timeout.
-// Returns the session's id, subject, created, seen, expires, or nil.
+// Returns the session's id, subject, created, seen, expires, methods, or
+// nil.
 var touchScript = redis.NewScript(`
-local r = redis.call('HMGET', KEYS[1], 'id', 'subject', 'created', 'seen', 'expires')
+local r = redis.call('HMGET', KEYS[1], 'id', 'subject', 'created', 'seen', 'expires', 'methods')
 if not r[1] then return false end
+r[6] = r[6] or ''
 local now = tonumber(ARGV[2])
 local seen = tonumber(r[4])
 local expires = tonumber(r[5])
@@ -34,8 +39,8 @@ return r
 // createScript stores a session, replacing the previous one.
 // KEYS[1]: token key, KEYS[2]: id key, KEYS[3]: subject key, KEYS[4]
 // (optional): the previous session's token key. ARGV: prefix, id, token
-// hash, subject, created, seen, expires, the token key's time to live,
-// the id key's time to live.
+// hash, subject, created, seen, expires, methods, the token key's time to
+// live, the id key's time to live.
 // Returns 1, or 0 when the id or the token hash is taken.
 var createScript = redis.NewScript(`
 local p = ARGV[1]
@@ -51,9 +56,10 @@ if KEYS[4] then
     redis.call('SREM', p .. 'subject:' .. prev[2], prev[1])
   end
 end
-redis.call('HSET', KEYS[1], 'id', ARGV[2], 'subject', ARGV[4], 'created', ARGV[5], 'seen', ARGV[6], 'expires', ARGV[7])
-redis.call('PEXPIRE', KEYS[1], ARGV[8])
-redis.call('SET', KEYS[2], ARGV[3], 'PX', ARGV[9])
+redis.call('HSET', KEYS[1], 'id', ARGV[2], 'subject', ARGV[4], 'created', ARGV[5], 'seen', ARGV[6], 'expires', ARGV[7],
+  'methods', ARGV[8])
+redis.call('PEXPIRE', KEYS[1], ARGV[9])
+redis.call('SET', KEYS[2], ARGV[3], 'PX', ARGV[10])
 for _, id in ipairs(redis.call('SMEMBERS', KEYS[3])) do
   local idKey = p .. 'id:' .. id
   local h = redis.call('GET', idKey)
@@ -63,7 +69,7 @@ for _, id in ipairs(redis.call('SMEMBERS', KEYS[3])) do
   end
 end
 redis.call('SADD', KEYS[3], ARGV[2])
-if redis.call('PTTL', KEYS[3]) < tonumber(ARGV[9]) then redis.call('PEXPIRE', KEYS[3], ARGV[9]) end
+if redis.call('PTTL', KEYS[3]) < tonumber(ARGV[10]) then redis.call('PEXPIRE', KEYS[3], ARGV[10]) end
 return 1
 `)
 
@@ -124,7 +130,8 @@ return 1
 // listScript returns a subject's live sessions and prunes the ids of those
 // that are gone from its set.
 // KEYS[1]: subject key. ARGV: prefix, now, idle cutoff.
-// Returns a list of {id, subject, created, seen, expires, token hash}.
+// Returns a list of {id, subject, created, seen, expires, methods, token
+// hash}.
 var listScript = redis.NewScript(`
 local p = ARGV[1]
 local now = tonumber(ARGV[2])
@@ -134,12 +141,13 @@ for _, id in ipairs(redis.call('SMEMBERS', KEYS[1])) do
   local idKey = p .. 'id:' .. id
   local h = redis.call('GET', idKey)
   local r = false
-  if h then r = redis.call('HMGET', p .. 'token:' .. h, 'id', 'subject', 'created', 'seen', 'expires') end
+  if h then r = redis.call('HMGET', p .. 'token:' .. h, 'id', 'subject', 'created', 'seen', 'expires', 'methods') end
   if not h or not r[1] then
     redis.call('SREM', KEYS[1], id)
     if h then redis.call('DEL', idKey) end
   elseif tonumber(r[5]) > now and tonumber(r[4]) > cutoff then
-    r[6] = h
+    r[6] = r[6] or ''
+    r[7] = h
     out[#out + 1] = r
   end
 end

@@ -74,7 +74,7 @@ func (s *Store) Create(ctx context.Context, rec session.Record, idleTimeout time
 	}
 	created, err := createScript.Run(ctx, s.client, keys,
 		s.prefix, rec.ID, rec.TokenHash, rec.Subject,
-		millis(rec.CreatedAt), millis(rec.LastSeenAt), millis(rec.ExpiresAt),
+		millis(rec.CreatedAt), millis(rec.LastSeenAt), millis(rec.ExpiresAt), rec.Methods,
 		ttl(rec.Expiry(idleTimeout).Sub(rec.CreatedAt)), ttl(rec.ExpiresAt.Sub(rec.CreatedAt)),
 	).Int()
 	if err != nil {
@@ -137,7 +137,7 @@ func (s *Store) List(ctx context.Context, subject string, now time.Time, idleTim
 	recs := make([]session.Record, 0, len(out))
 	for _, item := range out {
 		fields, ok := item.([]any)
-		if !ok || len(fields) != 6 {
+		if !ok || len(fields) != 7 {
 			return nil, fmt.Errorf("malformed session in the list of %d", len(out))
 		}
 		strs := make([]string, len(fields))
@@ -146,7 +146,7 @@ func (s *Store) List(ctx context.Context, subject string, now time.Time, idleTim
 				return nil, fmt.Errorf("malformed session in the list of %d", len(out))
 			}
 		}
-		rec, err := parse(strs[:5], strs[5])
+		rec, err := parse(strs[:6], strs[6])
 		if err != nil {
 			return nil, err
 		}
@@ -221,14 +221,14 @@ func escapeGlob(s string) string {
 	return b.String()
 }
 
-// parse makes a Record of a script's id, subject, created, seen and
-// expires.
+// parse makes a Record of a script's id, subject, created, seen, expires
+// and methods.
 func parse(fields []string, tokenHash string) (session.Record, error) {
-	if len(fields) != 5 {
+	if len(fields) != 6 {
 		return session.Record{}, fmt.Errorf("malformed session: %d fields", len(fields))
 	}
 	var times [3]time.Time
-	for i, f := range fields[2:] {
+	for i, f := range fields[2:5] {
 		ms, err := strconv.ParseInt(f, 10, 64)
 		if err != nil {
 			return session.Record{}, fmt.Errorf("malformed session %s: %w", fields[0], err)
@@ -242,6 +242,7 @@ func parse(fields []string, tokenHash string) (session.Record, error) {
 		CreatedAt:  times[0],
 		LastSeenAt: times[1],
 		ExpiresAt:  times[2],
+		Methods:    fields[5],
 	}, nil
 }
 

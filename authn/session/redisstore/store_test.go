@@ -2,8 +2,12 @@ package redisstore_test
 
 import (
 	"context"
+	"crypto/rand"
+	"crypto/sha256"
+	"encoding/base64"
 	"encoding/hex"
 	"net"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -289,4 +293,65 @@ func TestUnreachableServer(t *testing.T) {
 	assert.ErrorIs(t, m.DestroyByID(ctx, "alice", "ses_0123456789abcdef"), session.ErrStore)
 	_, err = m.Cleanup(ctx)
 	assert.ErrorIs(t, err, session.ErrStore)
+}
+
+// A session written before sessions kept their login's methods, whose hash
+// has no methods field, reads as of unknown methods from every script that
+// returns it; and Create writes the field.
+func TestSessionsWithoutMethods(t *testing.T) {
+	t.Parallel()
+	c := testredis.Client(t)
+	p := testredis.Prefix(t, testredis.Client(t))
+	ctx := context.Background()
+	at := time.Date(2030, 1, 2, 3, 4, 5, 0, time.UTC)
+	clock := authntest.NewClock(at)
+	m, err := session.New(newStore(t, c, p), session.Config{Now: clock.Now, TouchInterval: time.Minute})
+	require.NoError(t, err)
+
+	// The keys of a session as the store wrote them before.
+	raw := make([]byte, 32)
+	_, err = rand.Read(raw)
+	require.NoError(t, err)
+	token := base64.RawURLEncoding.EncodeToString(raw)
+	sum := sha256.Sum256([]byte(token))
+	hash, id := hex.EncodeToString(sum[:]), "ses_0123456789abcdef"
+	ms := func(t time.Time) string { return strconv.FormatInt(t.UnixMilli(), 10) }
+	require.NoError(t, c.HSet(ctx, p+"token:"+hash, "id", id, "subject", "alice",
+		"created", ms(at), "seen", ms(at), "expires", ms(at.Add(24*time.Hour))).Err())
+	require.NoError(t, c.Set(ctx, p+"id:"+id, hash, time.Hour).Err())
+	require.NoError(t, c.SAdd(ctx, p+"subject:alice", id).Err())
+
+	cookie := authntest.Request{Cookies: map[string]string{m.CookieName(): token}}
+	for _, advance := range []time.Duration{0, 2 * time.Minute} { // a look, then a recorded use
+		clock.Advance(advance)
+		sub, err := m.Authenticate(ctx, cookie)
+		require.NoError(t, err, "the session lives on")
+		assert.Equal(t, "alice", sub.ID)
+		assert.Nil(t, sub.AMR)
+		assert.Empty(t, sub.ACR)
+	}
+	infos, err := m.List(ctx, "alice")
+	require.NoError(t, err)
+	require.Len(t, infos, 1)
+	assert.Equal(t, id, infos[0].ID)
+	assert.Equal(t, at.Add(2*time.Minute), infos[0].LastSeenAt, "the use was recorded")
+	assert.Nil(t, infos[0].Methods)
+
+	s, err := m.Create(ctx, "alice", token, authn.AMRPassword)
+	require.NoError(t, err)
+	_, err = m.Authenticate(ctx, cookie)
+	assert.ErrorIs(t, err, authn.ErrInvalidSession, "the new login replaced it")
+	var written []string
+	for key := range keyTTLs(t, c, p) {
+		if strings.HasPrefix(key, "token:") {
+			v, err := c.HGet(ctx, p+key, "methods").Result()
+			require.NoError(t, err)
+			written = append(written, v)
+		}
+	}
+	assert.Equal(t, []string{"pwd"}, written, "Create writes the field")
+	sub, err := m.Authenticate(ctx, authntest.Request{Cookies: map[string]string{m.CookieName(): s.Token.Reveal()}})
+	require.NoError(t, err)
+	assert.Equal(t, []string{authn.AMRPassword}, sub.AMR)
+	assert.Equal(t, authn.ACRSingleFactor, sub.ACR)
 }

@@ -16,7 +16,8 @@
 // expiry follows the times passed and only those, Touch slides a live
 // session and never revives or rewinds one, Create replaces the previous
 // session atomically and refuses a taken id or hash, DestroyByID never
-// touches another subject's session. Then it races goroutines on two
+// touches another subject's session, and a session's authentication
+// methods come back, as stored, from every method that returns it. Then it races goroutines on two
 // handles against the atomic operations (exactly one winner, exact
 // counts), replays a long random sequence against a model of the
 // contract, feeds hostile strings (long, NUL, invalid UTF-8, glob and key

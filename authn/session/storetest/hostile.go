@@ -41,6 +41,7 @@ func testHostileStrings(t *testing.T, fresh func(*testing.T) Open) {
 			"subject":    func(r *session.Record) { r.Subject = x },
 			"id":         func(r *session.Record) { r.ID = x },
 			"token hash": func(r *session.Record) { r.TokenHash = x },
+			"methods":    func(r *session.Record) { r.Methods = x },
 		} {
 			rec := newRecord(t, "alice", base)
 			set(&rec)
@@ -101,13 +102,15 @@ func testKeepsCopies(t *testing.T, fresh func(*testing.T) Open) {
 	previous := create(t, s, newRecord(t, "mallory", base))
 	want := newRecord(t, "alice", base)
 
+	want.Methods = "pwd otp mfa"
 	idBuf, hashBuf, subjectBuf := []byte(want.ID), []byte(want.TokenHash), []byte(want.Subject)
-	replaceBuf := []byte(previous.TokenHash)
+	methodsBuf, replaceBuf := []byte(want.Methods), []byte(previous.TokenHash)
 	borrowed := want
 	borrowed.ID, borrowed.TokenHash, borrowed.Subject = view(idBuf), view(hashBuf), view(subjectBuf)
+	borrowed.Methods = view(methodsBuf)
 	require.NoError(t, s.Create(bg, borrowed, idle, view(replaceBuf)))
 	// The caller reuses its buffers for the next request.
-	for _, b := range [][]byte{idBuf, hashBuf, subjectBuf, replaceBuf} {
+	for _, b := range [][]byte{idBuf, hashBuf, subjectBuf, methodsBuf, replaceBuf} {
 		for i := range b {
 			b[i] = 'z'
 		}

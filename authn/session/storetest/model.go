@@ -50,6 +50,7 @@ func testRandomSequence(t *testing.T, fresh func(*testing.T) Open) {
 	handles := []session.Store{open(t), open(t)}
 	m := &model{sessions: map[string]session.Record{}, now: base}
 	subjects := []string{"alice", "bob", "carol", "Alice"}
+	methods := []string{"pwd", "pwd otp mfa", ""}
 	// known are every hash and record the sequence has created, so that
 	// it also asks about destroyed ones.
 	var known []session.Record
@@ -69,6 +70,7 @@ func testRandomSequence(t *testing.T, fresh func(*testing.T) Open) {
 
 		case op < 40: // a login
 			rec := newRecord(t, subjects[rng.IntN(len(subjects))], m.now)
+			rec.Methods = methods[rng.IntN(len(methods))]
 			replace := ""
 			switch r := rng.IntN(5); {
 			case r < 2:

@@ -30,6 +30,7 @@ func Run(t *testing.T, fresh func(t *testing.T) Open) {
 		run  func(t *testing.T, fresh func(*testing.T) Open)
 	}{
 		{"CreateAndTouch", testCreateAndTouch},
+		{"Methods", testMethods},
 		{"TouchRecordsUse", testTouchRecordsUse},
 		{"TouchRefusesExpired", testTouchRefusesExpired},
 		{"CreateReplaces", testCreateReplaces},
@@ -73,7 +74,7 @@ var base = time.Date(2030, 1, 2, 3, 4, 5, 0, time.UTC)
 var bg = context.Background()
 
 // newRecord returns a new session of subject, created at, with a random
-// id and token hash as the Manager draws them.
+// id and token hash as the Manager draws them, begun with a password.
 func newRecord(t *testing.T, subject string, at time.Time) session.Record {
 	t.Helper()
 	return session.Record{
@@ -83,6 +84,7 @@ func newRecord(t *testing.T, subject string, at time.Time) session.Record {
 		CreatedAt:  at,
 		LastSeenAt: at,
 		ExpiresAt:  at.Add(lifetime),
+		Methods:    "pwd",
 	}
 }
 
