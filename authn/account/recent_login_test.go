@@ -74,3 +74,24 @@ func TestPasswordLoginIsSingleFactor(t *testing.T) {
 		assert.ErrorIs(t, s.RequireMFA(), authn.ErrReauthenticationRequired)
 	}
 }
+
+// A session begun with a password says so on every request, as the
+// tokens of a password login do.
+func TestPasswordSessionIsSingleFactor(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	r := newRig(t)
+	r.register(t, bobEmail, bobPassword)
+	s, err := r.StartSession(ctx, bobEmail, bobPassword, "", "")
+	require.NoError(t, err)
+	assert.Equal(t, []string{authn.AMRPassword}, s.Methods)
+	cookie := authntest.Request{Cookies: map[string]string{r.sessions.CookieName(): s.Token.Reveal()}}
+	for _, a := range []authn.Authenticator{r.sessions, r.Authenticator()} {
+		sub, err := a.Authenticate(ctx, cookie)
+		require.NoError(t, err)
+		assert.Equal(t, authn.MethodSession, sub.Method)
+		assert.Equal(t, []string{authn.AMRPassword}, sub.AMR)
+		assert.Equal(t, authn.ACRSingleFactor, sub.ACR)
+		assert.ErrorIs(t, sub.RequireMFA(), authn.ErrReauthenticationRequired)
+	}
+}

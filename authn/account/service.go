@@ -355,9 +355,10 @@ func (s *Service) revokeFamily(ctx context.Context, familyID, subject string) er
 // StartSession checks email and password like Login and starts a cookie
 // session instead of issuing tokens. previousCookie is the session cookie
 // the request carried ("" if none): it is destroyed, so a session id planted
-// before login is worthless after it. For an account with a second factor
-// a right password starts nothing: the error is a *MFARequiredError, as
-// Login's.
+// before login is worthless after it. The session says it began with a
+// password (authn.AMRPassword), so its requests are aal1. For an account
+// with a second factor a right password starts nothing: the error is a
+// *MFARequiredError, as Login's, for CompleteSession.
 func (s *Service) StartSession(ctx context.Context, email, password, address, previousCookie string) (session.Session, error) {
 	if s.cfg.Sessions == nil {
 		return session.Session{}, fmt.Errorf("%w: sessions", ErrNotConfigured)
@@ -369,7 +370,7 @@ func (s *Service) StartSession(ctx context.Context, email, password, address, pr
 	if err := s.requireSecondFactor(ctx, user.ID); err != nil {
 		return session.Session{}, err
 	}
-	return s.cfg.Sessions.Create(ctx, user.ID, previousCookie)
+	return s.cfg.Sessions.Create(ctx, user.ID, previousCookie, authn.AMRPassword)
 }
 
 // EndSession destroys the session a cookie names.
