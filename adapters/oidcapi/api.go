@@ -151,6 +151,8 @@ func (a *API) Callback(ctx context.Context, r endpoint.Request) endpoint.Respons
 		}
 		return endpoint.Fail(err)
 	}
+	// The provider's login methods are not known here: the session
+	// carries none, so it is never taken for one with a second factor.
 	s, err := a.cfg.Sessions.Create(ctx, result.SubjectID, r.CookieValue(a.cfg.Sessions.CookieName()))
 	if err != nil {
 		return endpoint.Fail(err)
