@@ -9,6 +9,7 @@ import (
 
 	"github.com/gatehouse-go/gatehouse/authn"
 	"github.com/gatehouse-go/gatehouse/authn/refresh"
+	"github.com/gatehouse-go/gatehouse/authn/session"
 	"github.com/gatehouse-go/gatehouse/authn/users"
 	"github.com/gatehouse-go/gatehouse/internal/errkind"
 )
@@ -152,6 +153,22 @@ func (s *Service) CompleteLogin(ctx context.Context, mfaToken, method, proof, ad
 		return TokenPair{}, err
 	}
 	return s.pairOrRetire(ctx, rt)
+}
+
+// CompleteSession is CompleteLogin for a cookie session: the second step
+// of a StartSession that failed with a *MFARequiredError. It starts the
+// session, whose requests carry the login's methods (assurance
+// authn.ACRMultiFactor), and destroys the one previousCookie names, as
+// StartSession does; its errors are CompleteLogin's.
+func (s *Service) CompleteSession(ctx context.Context, mfaToken, method, proof, address, previousCookie string) (session.Session, error) {
+	if s.cfg.Sessions == nil {
+		return session.Session{}, fmt.Errorf("%w: sessions", ErrNotConfigured)
+	}
+	userID, amr, err := s.checkSecondFactor(ctx, mfaToken, method, proof, address)
+	if err != nil {
+		return session.Session{}, err
+	}
+	return s.cfg.Sessions.Create(ctx, userID, previousCookie, amr...)
 }
 
 // pairOrRetire is pair, retiring the refresh family when the access token

@@ -144,6 +144,18 @@ func TestLoginWithASecondFactor(t *testing.T) {
 	_, err = m.svc.CompleteLogin(ctx, mfa.Token.Reveal(), "totp", "222222", "")
 	assert.ErrorIs(t, err, authn.ErrTokenRevoked, "an MFA token works once")
 
+	// A cookie session takes the same second step.
+	_, err = m.svc.StartSession(ctx, bobEmail, bobPassword, "", "")
+	var mfaSession *account.MFARequiredError
+	require.ErrorAs(t, err, &mfaSession)
+	m.totp.set(bob, "333333")
+	sess, err := m.svc.CompleteSession(ctx, mfaSession.Token.Reveal(), "totp", "333333", "", "")
+	require.NoError(t, err)
+	s, err = m.svc.Authenticator().Authenticate(ctx, authntest.Request{Cookies: map[string]string{m.sessions.CookieName(): sess.Token.Reveal()}})
+	require.NoError(t, err)
+	assert.Equal(t, authn.ACRMultiFactor, s.ACR)
+	assert.Equal(t, []string{authn.AMRPassword, authn.AMROTP, authn.AMRMultiFactor}, s.AMR)
+
 	// A recovery code completes a login too, once.
 	mfa = m.mfaRequired(t)
 	_, err = m.svc.CompleteLogin(ctx, mfa.Token.Reveal(), "recovery_code", "rec-1", "")
