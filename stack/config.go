@@ -9,10 +9,13 @@ import (
 	"github.com/gatehouse-go/gatehouse/authn/apikey"
 	"github.com/gatehouse-go/gatehouse/authn/external"
 	"github.com/gatehouse-go/gatehouse/authn/identity"
+	"github.com/gatehouse-go/gatehouse/authn/purpose"
+	"github.com/gatehouse-go/gatehouse/authn/recovery"
 	"github.com/gatehouse-go/gatehouse/authn/refresh"
 	"github.com/gatehouse-go/gatehouse/authn/session"
 	"github.com/gatehouse-go/gatehouse/authn/throttle"
 	"github.com/gatehouse-go/gatehouse/authn/token"
+	"github.com/gatehouse-go/gatehouse/authn/totp"
 	"github.com/gatehouse-go/gatehouse/authn/users"
 	"github.com/gatehouse-go/gatehouse/authz"
 	"github.com/gatehouse-go/gatehouse/watch"
@@ -87,6 +90,9 @@ type Config struct {
 	// PassOtherIssuers is set, so that the stack's own tokens still reach
 	// its own verifier. A provider may not have the stack's Issuer.
 	External external.Config
+	// SecondFactors lets users add a second factor (TOTP with recovery
+	// codes) when its Key is set.
+	SecondFactors SecondFactors
 	// Identities configures the links of external identities to local
 	// users. Store, Users, Create (true), OnCreate (NewUserRoles) and
 	// Logger are filled in when empty.
@@ -113,4 +119,9 @@ type Stores struct {
 	Throttle    throttle.Store
 	Revocations token.Revocations
 	Identities  identity.Store
+	// TOTP, RecoveryCodes and UsedTokens (the used MFA tokens) are used
+	// with Config.SecondFactors.
+	TOTP          totp.Store
+	RecoveryCodes recovery.Store
+	UsedTokens    purpose.Store
 }

@@ -16,10 +16,12 @@ import (
 	"github.com/gatehouse-go/gatehouse/authn/apikey"
 	"github.com/gatehouse-go/gatehouse/authn/external"
 	"github.com/gatehouse-go/gatehouse/authn/identity"
+	"github.com/gatehouse-go/gatehouse/authn/recovery"
 	"github.com/gatehouse-go/gatehouse/authn/refresh"
 	"github.com/gatehouse-go/gatehouse/authn/session"
 	"github.com/gatehouse-go/gatehouse/authn/throttle"
 	"github.com/gatehouse-go/gatehouse/authn/token"
+	"github.com/gatehouse-go/gatehouse/authn/totp"
 	"github.com/gatehouse-go/gatehouse/authn/users"
 	"github.com/gatehouse-go/gatehouse/authz"
 )
@@ -54,6 +56,10 @@ type Stack struct {
 	API *accountapi.API
 	// Identities links identities at external providers to local users.
 	Identities *identity.Linker
+	// TOTP enrols and checks users' TOTP second factor, and RecoveryCodes
+	// their recovery codes; nil without Config.SecondFactors.Key.
+	TOTP          *totp.Manager
+	RecoveryCodes *recovery.Codes
 	// External verifies the access tokens of Config.External's providers;
 	// nil without providers.
 	External *external.Verifier
@@ -147,16 +153,21 @@ func (s *Stack) build(ctx context.Context) error {
 	if s.Sessions, err = session.New(stores.Sessions, cfg.Sessions); err != nil {
 		return fmt.Errorf("stack: sessions: %w", err)
 	}
+	factors, mfaTokens, err := s.buildSecondFactors(stores, tokensConfig.Issuer)
+	if err != nil {
+		return err
+	}
 	s.Accounts, err = account.New(account.Config{
 		Users: s.Users, Tokens: s.Tokens, Revocations: tokensConfig.Revocations, Refresh: s.Refresh,
 		Throttle: s.Throttle, APIKeys: s.APIKeys, Sessions: s.Sessions, Logger: cfg.Logger,
+		SecondFactors: factors, MFATokens: mfaTokens,
 	})
 	if err != nil {
 		return fmt.Errorf("stack: accounts: %w", err)
 	}
 	s.API, err = accountapi.New(accountapi.Config{
 		Accounts: s.Accounts, Users: s.Users, Engine: s.Engine, APIKeys: s.APIKeys, Sessions: s.Sessions,
-		NewUserRoles: cfg.NewUserRoles, Logger: cfg.Logger,
+		NewUserRoles: cfg.NewUserRoles, Logger: cfg.Logger, TOTP: s.TOTP, RecoveryCodes: s.RecoveryCodes,
 	})
 	if err != nil {
 		return fmt.Errorf("stack: account API: %w", err)

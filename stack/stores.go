@@ -8,6 +8,11 @@ import (
 	apikeymem "github.com/gatehouse-go/gatehouse/authn/apikey/memstore"
 	identitygorm "github.com/gatehouse-go/gatehouse/authn/identity/gormstore"
 	identitymem "github.com/gatehouse-go/gatehouse/authn/identity/memstore"
+	purposegorm "github.com/gatehouse-go/gatehouse/authn/purpose/gormstore"
+	purposemem "github.com/gatehouse-go/gatehouse/authn/purpose/memstore"
+	purposeredis "github.com/gatehouse-go/gatehouse/authn/purpose/redisstore"
+	recoverygorm "github.com/gatehouse-go/gatehouse/authn/recovery/gormstore"
+	recoverymem "github.com/gatehouse-go/gatehouse/authn/recovery/memstore"
 	refreshgorm "github.com/gatehouse-go/gatehouse/authn/refresh/gormstore"
 	refreshmem "github.com/gatehouse-go/gatehouse/authn/refresh/memstore"
 	sessiongorm "github.com/gatehouse-go/gatehouse/authn/session/gormstore"
@@ -19,6 +24,8 @@ import (
 	tokengorm "github.com/gatehouse-go/gatehouse/authn/token/gormstore"
 	tokenmem "github.com/gatehouse-go/gatehouse/authn/token/memstore"
 	tokenredis "github.com/gatehouse-go/gatehouse/authn/token/redisstore"
+	totpgorm "github.com/gatehouse-go/gatehouse/authn/totp/gormstore"
+	totpmem "github.com/gatehouse-go/gatehouse/authn/totp/memstore"
 	usersgorm "github.com/gatehouse-go/gatehouse/authn/users/gormstore"
 	usersmem "github.com/gatehouse-go/gatehouse/authn/users/memstore"
 	"github.com/gatehouse-go/gatehouse/authz"
@@ -112,6 +119,37 @@ func (s *Stack) openStores(ctx context.Context) (Stores, error) {
 		}
 		if err != nil {
 			return out, fmt.Errorf("stack: revocation store: %w", err)
+		}
+	}
+	if out.TOTP == nil {
+		if db != nil {
+			if out.TOTP, err = totpgorm.New(ctx, db); err != nil {
+				return out, fmt.Errorf("stack: TOTP store: %w", err)
+			}
+		} else {
+			out.TOTP = totpmem.New()
+		}
+	}
+	if out.RecoveryCodes == nil {
+		if db != nil {
+			if out.RecoveryCodes, err = recoverygorm.New(ctx, db); err != nil {
+				return out, fmt.Errorf("stack: recovery code store: %w", err)
+			}
+		} else {
+			out.RecoveryCodes = recoverymem.New()
+		}
+	}
+	if out.UsedTokens == nil {
+		switch {
+		case rdb != nil:
+			out.UsedTokens = purposeredis.New(rdb, purposeredis.Config{Prefix: cfg.RedisPrefix + "purpose:"})
+		case db != nil:
+			out.UsedTokens, err = purposegorm.New(ctx, db)
+		default:
+			out.UsedTokens = purposemem.New()
+		}
+		if err != nil {
+			return out, fmt.Errorf("stack: used-token store: %w", err)
 		}
 	}
 	if out.Identities == nil {

@@ -12,7 +12,9 @@ import (
 	"github.com/gatehouse-go/gatehouse/adapters/endpoint"
 	"github.com/gatehouse-go/gatehouse/authn/account"
 	"github.com/gatehouse-go/gatehouse/authn/apikey"
+	"github.com/gatehouse-go/gatehouse/authn/recovery"
 	"github.com/gatehouse-go/gatehouse/authn/session"
+	"github.com/gatehouse-go/gatehouse/authn/totp"
 	"github.com/gatehouse-go/gatehouse/authn/users"
 	"github.com/gatehouse-go/gatehouse/authz"
 	"github.com/gatehouse-go/gatehouse/permissions"
@@ -35,6 +37,10 @@ type Config struct {
 	// APIKeys, when set, adds the /api-keys routes; the same keys as
 	// Accounts authenticates.
 	APIKeys *apikey.Keys
+	// TOTP and RecoveryCodes, when set, add the /me/mfa/totp routes; the
+	// factors Accounts' SecondFactors check.
+	TOTP          *totp.Manager
+	RecoveryCodes *recovery.Codes
 	// Sessions, when set, adds the /auth/session routes; the same manager
 	// as Accounts authenticates.
 	Sessions *session.Manager
@@ -114,6 +120,9 @@ func (a *API) Routes() []endpoint.Route {
 	}
 	if a.cfg.Accounts.HasSecondFactors() {
 		routes = append(routes, endpoint.Route{Method: http.MethodPost, Path: "/auth/mfa", Public: true, Handler: a.CompleteLogin})
+		if a.cfg.Sessions != nil {
+			routes = append(routes, endpoint.Route{Method: http.MethodPost, Path: "/auth/session/mfa", Public: true, Handler: a.CompleteSession})
+		}
 	}
 	if a.cfg.Sessions != nil {
 		routes = append(routes,
@@ -127,6 +136,13 @@ func (a *API) Routes() []endpoint.Route {
 		endpoint.Route{Method: http.MethodGet, Path: "/me", Handler: a.Me},
 		endpoint.Route{Method: http.MethodPost, Path: "/me/password", Handler: a.ChangePassword},
 	)
+	if a.cfg.TOTP != nil && a.cfg.RecoveryCodes != nil {
+		routes = append(routes,
+			endpoint.Route{Method: http.MethodPost, Path: "/me/mfa/totp", Handler: a.EnrolTOTP},
+			endpoint.Route{Method: http.MethodPost, Path: "/me/mfa/totp/confirm", Handler: a.ConfirmTOTP},
+			endpoint.Route{Method: http.MethodDelete, Path: "/me/mfa/totp", Handler: a.RemoveTOTP},
+		)
+	}
 	if a.cfg.APIKeys != nil {
 		routes = append(routes,
 			endpoint.Route{Method: http.MethodPost, Path: "/api-keys", Handler: a.CreateAPIKey},

@@ -99,3 +99,27 @@ func secondStepError(err error) endpoint.Response {
 	}
 	return endpoint.Fail(err)
 }
+
+// CompleteSession answers POST /auth/session/mfa, the second step of a
+// cookie-session login that answered mfa_required: 200 with the session's
+// CSRF token and its cookie, replacing any the browser held. Refusals are
+// CompleteLogin's.
+func (a *API) CompleteSession(ctx context.Context, r endpoint.Request) endpoint.Response {
+	var in secondStep
+	if err := endpoint.DecodeJSON(r.Body, &in); err != nil {
+		return endpoint.Fail(err)
+	}
+	token, method, proof, err := in.factor()
+	if err != nil {
+		return endpoint.Fail(err)
+	}
+	s, err := a.cfg.Accounts.CompleteSession(ctx, token, method, proof, r.ClientIP, r.CookieValue(a.cfg.Sessions.CookieName()))
+	if err != nil {
+		return secondStepError(err)
+	}
+	return endpoint.Response{
+		Status:  http.StatusOK,
+		Body:    map[string]string{"csrf_token": s.CSRFToken.Reveal()},
+		Cookies: []*http.Cookie{a.cfg.Sessions.Cookie(s, r.TLS)},
+	}
+}

@@ -22,8 +22,7 @@ func (a *API) StartSession(ctx context.Context, r endpoint.Request) endpoint.Res
 		return err
 	})
 	if challenge, ok := mfaChallengeOf(err); ok {
-		// The second step of a session's login is not served yet over
-		// HTTP: the challenge is the answer, and no session starts.
+		// No session starts: POST /auth/session/mfa takes the second step.
 		return challenge
 	}
 	if err != nil {

@@ -207,26 +207,8 @@ func (s *Service) checkSecondFactor(ctx context.Context, mfaToken, method, proof
 		return "", nil, fmt.Errorf("%w: %q is not a factor of this account", ErrInvalidSecondFactor, method)
 	}
 	factor := s.cfg.SecondFactors[i]
-	attempt, err := s.cfg.Throttle.Reserve(ctx, mfaThrottleKey(userID), address)
-	switch {
-	case errors.Is(err, authn.ErrThrottled):
-		s.log.WarnContext(ctx, "second factor throttled", "user", userID)
+	if err := s.verifyFactor(ctx, userID, factor, proof, address); err != nil {
 		return "", nil, err
-	case err != nil:
-		return "", nil, fmt.Errorf("account: reserve a second-factor attempt: %w", err)
-	}
-	err = factor.Verify(ctx, userID, proof)
-	switch {
-	case errors.Is(err, authn.ErrInvalidCredentials):
-		if recErr := attempt.Failed(ctx); recErr != nil {
-			return "", nil, fmt.Errorf("account: record a failed second factor: %w", recErr)
-		}
-		return "", nil, fmt.Errorf("%w: %w", ErrInvalidSecondFactor, err)
-	case err != nil:
-		return "", nil, errors.Join(err, attempt.Cancel(context.WithoutCancel(ctx)))
-	}
-	if err := attempt.Succeeded(ctx); err != nil {
-		return "", nil, fmt.Errorf("account: reset the second-factor throttle: %w", err)
 	}
 	// Spent only now: a wrong code leaves the login open for another try.
 	if _, err := s.cfg.MFATokens.Consume(ctx, mfaToken, binding); err != nil {
@@ -241,6 +223,54 @@ func (s *Service) checkSecondFactor(ctx context.Context, mfaToken, method, proof
 	}
 	amr := append([]string{authn.AMRPassword}, factor.AMR...)
 	return userID, append(amr, authn.AMRMultiFactor), nil
+}
+
+// verifyFactor checks proof of factor for userID, counting wrong proofs
+// against the user's second-factor throttle.
+func (s *Service) verifyFactor(ctx context.Context, userID string, factor Factor, proof, address string) error {
+	attempt, err := s.cfg.Throttle.Reserve(ctx, mfaThrottleKey(userID), address)
+	switch {
+	case errors.Is(err, authn.ErrThrottled):
+		s.log.WarnContext(ctx, "second factor throttled", "user", userID)
+		return err
+	case err != nil:
+		return fmt.Errorf("account: reserve a second-factor attempt: %w", err)
+	}
+	err = factor.Verify(ctx, userID, proof)
+	switch {
+	case errors.Is(err, authn.ErrInvalidCredentials):
+		if recErr := attempt.Failed(ctx); recErr != nil {
+			return fmt.Errorf("account: record a failed second factor: %w", recErr)
+		}
+		return fmt.Errorf("%w: %w", ErrInvalidSecondFactor, err)
+	case err != nil:
+		return errors.Join(err, attempt.Cancel(context.WithoutCancel(ctx)))
+	}
+	if err := attempt.Succeeded(ctx); err != nil {
+		return fmt.Errorf("account: reset the second-factor throttle: %w", err)
+	}
+	return nil
+}
+
+// VerifySecondFactor checks a proof of the factor named method that
+// userID has set up, outside a login: before the factor is replaced or
+// removed, or a sensitive operation is allowed. Wrong proofs count against
+// the same throttle as a login's second step. Errors: ErrInvalidSecondFactor
+// (matching authn.ErrInvalidCredentials) for a wrong proof or a factor the
+// user does not have, a *authn.ThrottledError, or a failure.
+func (s *Service) VerifySecondFactor(ctx context.Context, userID, method, proof, address string) error {
+	i := slices.IndexFunc(s.cfg.SecondFactors, func(f Factor) bool { return f.Name == method })
+	if i < 0 {
+		return fmt.Errorf("%w: %q is not a factor", ErrInvalidSecondFactor, method)
+	}
+	on, err := s.cfg.SecondFactors[i].Enabled(ctx, userID)
+	switch {
+	case err != nil:
+		return fmt.Errorf("account: second factor %s: %w", method, err)
+	case !on:
+		return fmt.Errorf("%w: %s is not set up", ErrInvalidSecondFactor, method)
+	}
+	return s.verifyFactor(ctx, userID, s.cfg.SecondFactors[i], proof, address)
 }
 
 // checkFactors checks Config.SecondFactors.
