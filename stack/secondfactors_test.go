@@ -52,7 +52,7 @@ func TestSecondFactorOverHTTP(t *testing.T) {
 	srv.login("dan@example.com", "dan's long password")
 	status, body, _ := srv.do("POST", "/me/mfa/totp/confirm", access, map[string]string{"code": "000000"})
 	assert.Equal(t, http.StatusBadRequest, status, body)
-	assert.Equal(t, "invalid_code", body["error"])
+	assert.Equal(t, "invalid_request", body["error"])
 	now := clock.Now()
 	status, body, _ = srv.do("POST", "/me/mfa/totp/confirm", access, map[string]string{"code": code(t, secret, now)})
 	require.Equal(t, http.StatusOK, status, body)
@@ -69,7 +69,7 @@ func TestSecondFactorOverHTTP(t *testing.T) {
 
 	status, body, _ = srv.do("POST", "/auth/mfa", "", map[string]string{"mfa_token": mfaToken, "code": code(t, secret, now)})
 	assert.Equal(t, http.StatusUnauthorized, status, "the confirming code is spent: %v", body)
-	assert.Equal(t, "invalid_second_factor", body["error"])
+	assert.Equal(t, "invalid_credentials", body["error"])
 	status, body, _ = srv.do("POST", "/auth/mfa", "", map[string]string{"mfa_token": mfaToken + "x", "code": code(t, secret, now.Add(30*time.Second))})
 	assert.Equal(t, http.StatusUnauthorized, status, "a tampered MFA token: %v", body)
 	status, body, _ = srv.do("POST", "/auth/mfa", "", map[string]string{"mfa_token": mfaToken, "code": code(t, secret, now.Add(30*time.Second))})

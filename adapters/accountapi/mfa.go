@@ -12,10 +12,6 @@ import (
 	"github.com/gatehouse-go/gatehouse/authn/account"
 )
 
-// CodeInvalidSecondFactor is the code of a refused second step of a login:
-// a wrong or spent code, or an MFA token that is used, expired or not one.
-const CodeInvalidSecondFactor = "invalid_second_factor"
-
 // The factor names the second step's fields stand for, as the factors are
 // named in account.Config.SecondFactors.
 const (
@@ -73,7 +69,8 @@ func (in secondStep) factor() (token, method, proof string, err error) {
 // answered mfa_required: 200 with the token pair, whose access tokens say
 // the login had two factors. A wrong or spent code and an MFA token that
 // is used, expired, tampered with or not one are a 401
-// invalid_second_factor; too many wrong codes a 429 with Retry-After.
+// invalid_credentials, one body for all; too many wrong codes a 429 with
+// Retry-After.
 func (a *API) CompleteLogin(ctx context.Context, r endpoint.Request) endpoint.Response {
 	var in secondStep
 	if err := endpoint.DecodeJSON(r.Body, &in); err != nil {
@@ -94,8 +91,10 @@ func (a *API) CompleteLogin(ctx context.Context, r endpoint.Request) endpoint.Re
 // every reason a client could not act on differently.
 func secondStepError(err error) endpoint.Response {
 	if errors.Is(err, authn.ErrInvalidCredentials) && !errors.Is(err, authn.ErrThrottled) {
-		return endpoint.Fail(&guard.Error{Status: http.StatusUnauthorized, Code: CodeInvalidSecondFactor,
-			Message: "the code or the MFA token is not valid", Cause: err})
+		return endpoint.Fail(&guard.Error{
+			Status: http.StatusUnauthorized, Code: CodeInvalidCredentials, Message: "invalid code or MFA token",
+			Header: http.Header{"Www-Authenticate": []string{`Bearer realm="gatehouse"`}}, Cause: err,
+		})
 	}
 	return endpoint.Fail(err)
 }

@@ -18,10 +18,6 @@ import (
 // thief's authenticator.
 const MaxSecondFactorLoginAge = 15 * time.Minute
 
-// CodeInvalidCode is the code of a wrong TOTP code when a factor is
-// enrolled, replaced or removed.
-const CodeInvalidCode = "invalid_code"
-
 // totpEnrolment is the answer of POST /me/mfa/totp: shown once.
 type totpEnrolment struct {
 	Secret     string `json:"secret"`
@@ -83,7 +79,7 @@ func (a *API) EnrolTOTP(ctx context.Context, r endpoint.Request) endpoint.Respon
 // ConfirmTOTP answers POST /me/mfa/totp/confirm {"code"}: the enrolled
 // secret becomes the account's second factor, and the answer, 200, holds
 // ten new recovery codes, shown once, which replace any earlier ones. A
-// wrong code is a 400 invalid_code, and nothing changes.
+// wrong code is a 400, and nothing changes.
 func (a *API) ConfirmTOTP(ctx context.Context, r endpoint.Request) endpoint.Response {
 	if resp, ok := a.needsRecentLogin(r.Subject); !ok {
 		return resp
@@ -117,8 +113,8 @@ func (a *API) ConfirmTOTP(ctx context.Context, r endpoint.Request) endpoint.Resp
 
 // RemoveTOTP answers DELETE /me/mfa/totp {"code"}: with a login of the
 // last 15 minutes and a current code, the TOTP and the recovery codes are
-// removed, and logins take one step again: 204. A wrong code is a 400
-// invalid_code, and nothing changes.
+// removed, and logins take one step again: 204. A wrong code is a 400,
+// and nothing changes.
 func (a *API) RemoveTOTP(ctx context.Context, r endpoint.Request) endpoint.Response {
 	if resp, ok := a.needsRecentLogin(r.Subject); !ok {
 		return resp
@@ -169,7 +165,7 @@ func (a *API) checkCode(ctx context.Context, r endpoint.Request, code string) (e
 
 // invalidCode is the 400 of a wrong code.
 func invalidCode(cause error) *guard.Error {
-	return &guard.Error{Status: http.StatusBadRequest, Code: CodeInvalidCode, Message: "the code is not valid", Cause: cause}
+	return guard.BadRequestFor(cause, "the code is not valid")
 }
 
 func (a *API) now() time.Time { return time.Now() }

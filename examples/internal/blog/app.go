@@ -67,8 +67,10 @@ func (a *App) build(ctx context.Context) error {
 		RedisPrefix: a.cfg.RedisPrefix,
 		Notifier:    a.notifier,
 		Secret:      a.cfg.JWTSecret,
-		Issuer:      a.cfg.JWTIssuer,
-		Logger:      a.log,
+		// Users may add a TOTP with recovery codes: /me/mfa/totp.
+		SecondFactors: stack.SecondFactors{Key: a.cfg.SecondFactorKey, Issuer: "gatehouse blog"},
+		Issuer:        a.cfg.JWTIssuer,
+		Logger:        a.log,
 	}
 	if a.cfg.OIDCIssuer != "" {
 		// Tokens of the provider are accepted beside the blog's own; a
@@ -105,6 +107,9 @@ func Start(ctx context.Context, getenv func(string) string, logs io.Writer) (*Ap
 	}
 	if cfg.SecretGenerated {
 		log.Warn("GATEHOUSE_JWT_SECRET is not set: using a random secret; tokens will not survive a restart")
+	}
+	if cfg.SecondFactorKeyGenerated {
+		log.Warn("GATEHOUSE_SECOND_FACTOR_KEY is not set: using a random key; TOTP enrolments will not survive a restart")
 	}
 	return Open(ctx, cfg, log)
 }

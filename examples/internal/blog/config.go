@@ -36,6 +36,13 @@ type Config struct {
 	// SecretGenerated is true: tokens then die with the process.
 	JWTSecret       []byte
 	SecretGenerated bool
+	// SecondFactorKey switches on second factors (TOTP with recovery
+	// codes) and seals their secrets (GATEHOUSE_SECOND_FACTOR_KEY, at
+	// least 32 bytes). When the variable is unset a random key is
+	// generated and SecondFactorKeyGenerated is true: enrolments then die
+	// with the process.
+	SecondFactorKey          []byte
+	SecondFactorKeyGenerated bool
 	// JWTIssuer is the tokens' iss (GATEHOUSE_JWT_ISSUER), default
 	// "gatehouse".
 	JWTIssuer string
@@ -87,6 +94,19 @@ func ConfigFromEnv(getenv func(string) string) (Config, error) {
 		return Config{}, fmt.Errorf("GATEHOUSE_OIDC_AUDIENCE: required with GATEHOUSE_OIDC_ISSUER: the API's identifier at the provider")
 	case cfg.OIDCIssuer == "" && cfg.OIDCAudience != "":
 		return Config{}, fmt.Errorf("GATEHOUSE_OIDC_ISSUER: required with GATEHOUSE_OIDC_AUDIENCE")
+	}
+
+	switch key := getenv("GATEHOUSE_SECOND_FACTOR_KEY"); {
+	case key == "":
+		cfg.SecondFactorKey = make([]byte, 32)
+		if _, err := rand.Read(cfg.SecondFactorKey); err != nil {
+			return Config{}, fmt.Errorf("generate a second-factor key: %w", err)
+		}
+		cfg.SecondFactorKeyGenerated = true
+	case len(key) < 32:
+		return Config{}, fmt.Errorf("GATEHOUSE_SECOND_FACTOR_KEY: %d bytes; use at least 32 random bytes", len(key))
+	default:
+		cfg.SecondFactorKey = []byte(key)
 	}
 
 	secret := getenv("GATEHOUSE_JWT_SECRET")

@@ -38,6 +38,8 @@ type Start func(t *testing.T, env map[string]string) Server
 const (
 	jwtSecret = "blogtest-hs256-secret-0123456789abcdef"
 	jwtIssuer = "gatehouse-blogtest"
+	// secondFactorKey seals the TOTP secrets, the same across the restart.
+	secondFactorKey = "blogtest-second-factor-key-0123456789abcdef"
 )
 
 // Run drives the whole contract against servers made by start: every
@@ -52,13 +54,14 @@ func Run(t *testing.T, start Start) {
 		start:    start,
 		provider: provider,
 		env: map[string]string{
-			"ADDR":                    "127.0.0.1:0",
-			"GATEHOUSE_DATABASE":      "sqlite:" + filepath.Join(t.TempDir(), "blog.db"),
-			"GATEHOUSE_JWT_SECRET":    jwtSecret,
-			"GATEHOUSE_JWT_ISSUER":    jwtIssuer,
-			"GATEHOUSE_OIDC_ISSUER":   provider.Issuer,
-			"GATEHOUSE_OIDC_AUDIENCE": testprovider.Audience,
-			"GATEHOUSE_OIDC_NAME":     "zitadel",
+			"ADDR":                        "127.0.0.1:0",
+			"GATEHOUSE_DATABASE":          "sqlite:" + filepath.Join(t.TempDir(), "blog.db"),
+			"GATEHOUSE_JWT_SECRET":        jwtSecret,
+			"GATEHOUSE_JWT_ISSUER":        jwtIssuer,
+			"GATEHOUSE_OIDC_ISSUER":       provider.Issuer,
+			"GATEHOUSE_OIDC_AUDIENCE":     testprovider.Audience,
+			"GATEHOUSE_OIDC_NAME":         "zitadel",
+			"GATEHOUSE_SECOND_FACTOR_KEY": secondFactorKey,
 		},
 		client: &http.Client{
 			// Its own transport, so that dropping connections to a stopped
@@ -107,6 +110,7 @@ func beforeRestart() []phase {
 		{"admin policy", adminPolicySteps()},
 		{"delete user", deleteUserSteps()},
 		{"external provider", externalSteps()},
+		{"second factor", mfaSteps()},
 		{"runtime edits under churn", churnSteps()},
 	}
 }

@@ -95,10 +95,16 @@ func responseLeaks(transcript []exchange, secrets []secret) []string {
 		text := e.responseText()
 		for _, s := range secrets {
 			n := strings.Count(text, s.value)
+			// A TOTP secret is handed out as itself and in the otpauth URL
+			// that carries it to the authenticator app.
+			want := 1
+			if s.kind == kindTOTPSecret {
+				want = 2
+			}
 			switch {
-			case s.issuedBy == i && n > 1:
-				out = append(out, fmt.Sprintf("%s (request %d): the response that hands out %s %s holds it %d times, want once",
-					e, i+1, s.kind, redact(s.value), n))
+			case s.issuedBy == i && n > want:
+				out = append(out, fmt.Sprintf("%s (request %d): the response that hands out %s %s holds it %d times, want %d",
+					e, i+1, s.kind, redact(s.value), n, want))
 			case s.issuedBy != i && n > 0:
 				out = append(out, fmt.Sprintf("%s (request %d): the response holds %s", e, i+1, s))
 			}

@@ -26,6 +26,8 @@ func afterRestart() phase {
 			w.saveProviderToken("olivia.after", w.provider.Sign(w.provider.Claims(olivia, 10*time.Minute), "at+jwt"))
 		}),
 		{"a provider's subject is the same local user after a restart", "GET", "/me", "olivia.after", "", 200, "", meIs("olivia")},
+		{"a confirmed TOTP still guards its account", "POST", "/auth/login", "", credentialsOf("quinn", "quinn-password"),
+			200, "", saveMFAToken("quinn.mfa.after")},
 		{"a logged-out access token stays refused", "GET", "/me", "bob.device", "", 401, "invalid_token", nil},
 		{"a refresh token from before still refreshes", "POST", "/auth/refresh", "", `{"refresh_token":"{{bob.refresh}}"}`,
 			200, "", savePair("bob.after", "bob")},

@@ -23,6 +23,9 @@ const (
 	kindRevocationKey = "revocation seal key"
 	kindPolicyKey     = "policy seal key"
 	kindProviderToken = "OpenID provider's token"
+	kindMFAToken      = "MFA token"
+	kindTOTPSecret    = "TOTP secret"
+	kindRecoveryCode  = "recovery code"
 )
 
 // secretKinds are all the kinds, each of which a run must find at least
@@ -30,7 +33,7 @@ const (
 var secretKinds = []string{
 	kindPassword, kindAccessToken, kindRefreshToken, kindAPIKey, kindSessionCookie, kindCSRFToken,
 	kindJWTSecret, kindPasswordHash, kindRefreshHash, kindAPIKeyHash, kindSessionHash,
-	kindRevocationKey, kindPolicyKey, kindProviderToken,
+	kindRevocationKey, kindPolicyKey, kindProviderToken, kindMFAToken, kindTOTPSecret, kindRecoveryCode,
 }
 
 // secret is one value that must not leak.
@@ -73,6 +76,13 @@ var issuers = []issuer{
 	// with a value is taken for one, whatever response sets it.
 	{"POST", "/auth/session", 200, [][2]string{{"csrf_token", kindCSRFToken}}},
 	{"POST", "/api-keys", 201, [][2]string{{"key", kindAPIKey}}},
+	{"POST", "/auth/login", 200, [][2]string{{"mfa_token", kindMFAToken}}},
+	{"POST", "/auth/session", 200, [][2]string{{"mfa_token", kindMFAToken}}},
+	{"POST", "/auth/mfa", 200, [][2]string{{"access_token", kindAccessToken}, {"refresh_token", kindRefreshToken}}},
+	{"POST", "/auth/session/mfa", 200, [][2]string{{"csrf_token", kindCSRFToken}}},
+	{"POST", "/me/mfa/totp", 201, [][2]string{{"secret", kindTOTPSecret}}},
+	// A list: each of its codes.
+	{"POST", "/me/mfa/totp/confirm", 200, [][2]string{{"recovery_codes", kindRecoveryCode}}},
 }
 
 // issuedSecrets returns every client credential a response of transcript
@@ -92,6 +102,11 @@ func issuedSecrets(transcript []exchange) []secret {
 			for _, f := range is.fields {
 				if v, err := o.text(f[0]); err == nil && v != "" {
 					out = append(out, secret{kind: f[1], value: v, origin: origin, issuedBy: i})
+				}
+				if list, err := o.strings(f[0]); err == nil {
+					for _, v := range list {
+						out = append(out, secret{kind: f[1], value: v, origin: origin, issuedBy: i})
+					}
 				}
 			}
 		}
