@@ -11,7 +11,9 @@
 // Redis keys), GATEHOUSE_JWT_SECRET (at least 32 bytes; a random one when
 // unset), GATEHOUSE_JWT_ISSUER (default gatehouse), and GATEHOUSE_OIDC_ISSUER
 // with GATEHOUSE_OIDC_AUDIENCE to accept an OpenID provider's access tokens
-// too (each provider subject a local user, created on its first token).
+// too (each provider subject a local user, created on its first token), and
+// GATEHOUSE_SECOND_FACTOR_KEY (at least 32 bytes; a random one when unset),
+// which seals users' TOTP second factors.
 //
 // This file is what an application writes to put gatehouse in front of
 // its routes: the account API mounted in one line, and each of the
