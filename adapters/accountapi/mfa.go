@@ -52,6 +52,16 @@ type secondStep struct {
 	RecoveryCode *string `json:"recovery_code"`
 }
 
+// secondStepOf reads the body of a second step: the MFA token, the factor
+// and its proof, or a 400.
+func secondStepOf(r endpoint.Request) (token, method, proof string, err error) {
+	var in secondStep
+	if err := endpoint.DecodeJSON(r.Body, &in); err != nil {
+		return "", "", "", err
+	}
+	return in.factor()
+}
+
 // factor returns the factor and proof the body names, or a 400.
 func (in secondStep) factor() (token, method, proof string, err error) {
 	switch {
@@ -72,11 +82,7 @@ func (in secondStep) factor() (token, method, proof string, err error) {
 // invalid_credentials, one body for all; too many wrong codes a 429 with
 // Retry-After.
 func (a *API) CompleteLogin(ctx context.Context, r endpoint.Request) endpoint.Response {
-	var in secondStep
-	if err := endpoint.DecodeJSON(r.Body, &in); err != nil {
-		return endpoint.Fail(err)
-	}
-	token, method, proof, err := in.factor()
+	token, method, proof, err := secondStepOf(r)
 	if err != nil {
 		return endpoint.Fail(err)
 	}
@@ -104,11 +110,7 @@ func secondStepError(err error) endpoint.Response {
 // CSRF token and its cookie, replacing any the browser held. Refusals are
 // CompleteLogin's.
 func (a *API) CompleteSession(ctx context.Context, r endpoint.Request) endpoint.Response {
-	var in secondStep
-	if err := endpoint.DecodeJSON(r.Body, &in); err != nil {
-		return endpoint.Fail(err)
-	}
-	token, method, proof, err := in.factor()
+	token, method, proof, err := secondStepOf(r)
 	if err != nil {
 		return endpoint.Fail(err)
 	}

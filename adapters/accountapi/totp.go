@@ -81,17 +81,11 @@ func (a *API) EnrolTOTP(ctx context.Context, r endpoint.Request) endpoint.Respon
 // ten new recovery codes, shown once, which replace any earlier ones. A
 // wrong code is a 400, and nothing changes.
 func (a *API) ConfirmTOTP(ctx context.Context, r endpoint.Request) endpoint.Response {
-	if resp, ok := a.needsRecentLogin(r.Subject); !ok {
+	code, resp, ok := a.recentLoginAndCode(r)
+	if !ok {
 		return resp
 	}
-	var in codeBody
-	if err := endpoint.DecodeJSON(r.Body, &in); err != nil {
-		return endpoint.Fail(err)
-	}
-	if in.Code == nil {
-		return endpoint.Fail(guard.BadRequest(`field "code" is required`))
-	}
-	err := a.cfg.TOTP.Confirm(ctx, r.Subject.ID, *in.Code)
+	err := a.cfg.TOTP.Confirm(ctx, r.Subject.ID, code)
 	switch {
 	case errors.Is(err, totp.ErrNotEnrolled):
 		return endpoint.Fail(guard.BadRequest("no TOTP is being enrolled: POST /me/mfa/totp first"))
@@ -116,17 +110,11 @@ func (a *API) ConfirmTOTP(ctx context.Context, r endpoint.Request) endpoint.Resp
 // removed, and logins take one step again: 204. A wrong code is a 400,
 // and nothing changes.
 func (a *API) RemoveTOTP(ctx context.Context, r endpoint.Request) endpoint.Response {
-	if resp, ok := a.needsRecentLogin(r.Subject); !ok {
+	code, resp, ok := a.recentLoginAndCode(r)
+	if !ok {
 		return resp
 	}
-	var in codeBody
-	if err := endpoint.DecodeJSON(r.Body, &in); err != nil {
-		return endpoint.Fail(err)
-	}
-	if in.Code == nil {
-		return endpoint.Fail(guard.BadRequest(`field "code" is required`))
-	}
-	if resp, ok := a.checkCode(ctx, r, *in.Code); !ok {
+	if resp, ok := a.checkCode(ctx, r, code); !ok {
 		return resp
 	}
 	if err := a.cfg.TOTP.Disable(ctx, r.Subject.ID); err != nil && !errors.Is(err, totp.ErrNotEnrolled) {
@@ -136,6 +124,22 @@ func (a *API) RemoveTOTP(ctx context.Context, r endpoint.Request) endpoint.Respo
 		return endpoint.Fail(err)
 	}
 	return endpoint.NoContent()
+}
+
+// recentLoginAndCode returns the code of a body that must hold one, from
+// a caller whose login is recent.
+func (a *API) recentLoginAndCode(r endpoint.Request) (string, endpoint.Response, bool) {
+	if resp, ok := a.needsRecentLogin(r.Subject); !ok {
+		return "", resp, false
+	}
+	var in codeBody
+	if err := endpoint.DecodeJSON(r.Body, &in); err != nil {
+		return "", endpoint.Fail(err), false
+	}
+	if in.Code == nil {
+		return "", endpoint.Fail(guard.BadRequest(`field "code" is required`)), false
+	}
+	return *in.Code, endpoint.Response{}, true
 }
 
 // needsRecentLogin refuses an anonymous caller and a login older than
