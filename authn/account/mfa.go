@@ -37,7 +37,24 @@ type Factor struct {
 	// Verify checks proof for the user, spending it when it is single use,
 	// and returns an error matching authn.ErrInvalidCredentials when it is
 	// wrong; any other error is a failure that proves nothing either way.
+	// Set Verify or Prove.
 	Verify func(ctx context.Context, userID, proof string) error
+	// Prove is Verify for a factor whose methods depend on the proof (a
+	// passkey is "hwk" or "swk"): it returns them, and AMR may be empty.
+	Prove func(ctx context.Context, userID, proof string) (amr []string, err error)
+}
+
+// check checks proof with Verify or Prove, and returns the methods it
+// proved.
+func (f Factor) check(ctx context.Context, userID, proof string) ([]string, error) {
+	if f.Prove != nil {
+		amr, err := f.Prove(ctx, userID, proof)
+		if err == nil && !authn.ValidAMR(amr) {
+			err = fmt.Errorf("account: second factor %s proved methods %q", f.Name, amr)
+		}
+		return amr, err
+	}
+	return f.AMR, f.Verify(ctx, userID, proof)
 }
 
 // Errors of the second step of a login, matched with errors.Is.
@@ -207,7 +224,8 @@ func (s *Service) checkSecondFactor(ctx context.Context, mfaToken, method, proof
 		return "", nil, fmt.Errorf("%w: %q is not a factor of this account", ErrInvalidSecondFactor, method)
 	}
 	factor := s.cfg.SecondFactors[i]
-	if err := s.verifyFactor(ctx, userID, factor, proof, address); err != nil {
+	proved, err := s.verifyFactor(ctx, userID, factor, proof, address)
+	if err != nil {
 		return "", nil, err
 	}
 	// Spent only now: a wrong code leaves the login open for another try.
@@ -221,35 +239,47 @@ func (s *Service) checkSecondFactor(ctx context.Context, mfaToken, method, proof
 	if user.Locked() {
 		return "", nil, fmt.Errorf("account: second factor of %s: %w", userID, users.ErrLocked)
 	}
-	amr := append([]string{authn.AMRPassword}, factor.AMR...)
-	return userID, append(amr, authn.AMRMultiFactor), nil
+	return userID, loginMethods(proved), nil
+}
+
+// loginMethods are the methods of a password login completed with a
+// factor that proved those of proved: the password's, the factor's, and
+// authn.AMRMultiFactor, once each.
+func loginMethods(proved []string) []string {
+	amr := []string{authn.AMRPassword}
+	for _, m := range append(slices.Clone(proved), authn.AMRMultiFactor) {
+		if !slices.Contains(amr, m) {
+			amr = append(amr, m)
+		}
+	}
+	return amr
 }
 
 // verifyFactor checks proof of factor for userID, counting wrong proofs
 // against the user's second-factor throttle.
-func (s *Service) verifyFactor(ctx context.Context, userID string, factor Factor, proof, address string) error {
+func (s *Service) verifyFactor(ctx context.Context, userID string, factor Factor, proof, address string) ([]string, error) {
 	attempt, err := s.cfg.Throttle.Reserve(ctx, mfaThrottleKey(userID), address)
 	switch {
 	case errors.Is(err, authn.ErrThrottled):
 		s.log.WarnContext(ctx, "second factor throttled", "user", userID)
-		return err
+		return nil, err
 	case err != nil:
-		return fmt.Errorf("account: reserve a second-factor attempt: %w", err)
+		return nil, fmt.Errorf("account: reserve a second-factor attempt: %w", err)
 	}
-	err = factor.Verify(ctx, userID, proof)
+	proved, err := factor.check(ctx, userID, proof)
 	switch {
 	case errors.Is(err, authn.ErrInvalidCredentials):
 		if recErr := attempt.Failed(ctx); recErr != nil {
-			return fmt.Errorf("account: record a failed second factor: %w", recErr)
+			return nil, fmt.Errorf("account: record a failed second factor: %w", recErr)
 		}
-		return fmt.Errorf("%w: %w", ErrInvalidSecondFactor, err)
+		return nil, fmt.Errorf("%w: %w", ErrInvalidSecondFactor, err)
 	case err != nil:
-		return errors.Join(err, attempt.Cancel(context.WithoutCancel(ctx)))
+		return nil, errors.Join(err, attempt.Cancel(context.WithoutCancel(ctx)))
 	}
 	if err := attempt.Succeeded(ctx); err != nil {
-		return fmt.Errorf("account: reset the second-factor throttle: %w", err)
+		return nil, fmt.Errorf("account: reset the second-factor throttle: %w", err)
 	}
-	return nil
+	return proved, nil
 }
 
 // VerifySecondFactor checks a proof of the factor named method that
@@ -270,7 +300,8 @@ func (s *Service) VerifySecondFactor(ctx context.Context, userID, method, proof,
 	case !on:
 		return fmt.Errorf("%w: %s is not set up", ErrInvalidSecondFactor, method)
 	}
-	return s.verifyFactor(ctx, userID, s.cfg.SecondFactors[i], proof, address)
+	_, err = s.verifyFactor(ctx, userID, s.cfg.SecondFactors[i], proof, address)
+	return err
 }
 
 // checkFactors checks Config.SecondFactors.
@@ -283,9 +314,9 @@ func checkFactors(cfg Config) error {
 		switch {
 		case f.Name == "" || slices.Contains(names, f.Name):
 			return fmt.Errorf("account: second factor %q: a Name, once", f.Name)
-		case f.Enabled == nil || f.Verify == nil:
-			return fmt.Errorf("account: second factor %s: Enabled and Verify are required", f.Name)
-		case len(f.AMR) == 0 || !authn.ValidAMR(append([]string{authn.AMRPassword, authn.AMRMultiFactor}, f.AMR...)):
+		case f.Enabled == nil || (f.Verify == nil) == (f.Prove == nil):
+			return fmt.Errorf("account: second factor %s: Enabled, and Verify or Prove, are required", f.Name)
+		case f.Verify != nil && (len(f.AMR) == 0 || !authn.ValidAMR(append([]string{authn.AMRPassword, authn.AMRMultiFactor}, f.AMR...))):
 			return fmt.Errorf("account: second factor %s: AMR %q: the methods the factor proves, neither pwd nor mfa", f.Name, f.AMR)
 		}
 		names = append(names, f.Name)

@@ -65,6 +65,13 @@ type mfaRig struct {
 	*rig
 	svc            *account.Service
 	totp, recovery *factors
+	mfaTokens      *purpose.Tokens
+}
+
+// svcMFATokens are the rig's MFA tokens, for a Service of other factors.
+func (m *mfaRig) svcMFATokens(t *testing.T) *purpose.Tokens {
+	t.Helper()
+	return m.mfaTokens
 }
 
 // newMFARig is the rig with TOTP and recovery codes as second factors.
@@ -75,6 +82,7 @@ func newMFARig(t *testing.T) *mfaRig {
 	tokens, err := purpose.New(purposeStore(t, r.db), purpose.Config{Purpose: "mfa", Key: mfaKey, Issuer: "gatehouse-test",
 		TTL: 5 * time.Minute, Now: r.clock.Now})
 	require.NoError(t, err)
+	m.mfaTokens = tokens
 	cfg := r.cfg
 	cfg.MFATokens = tokens
 	cfg.SecondFactors = []account.Factor{

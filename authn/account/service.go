@@ -57,6 +57,9 @@ type Config struct {
 	// tokens of their own key, short-lived (5 minutes is plenty), bound to
 	// the password. Required with SecondFactors.
 	MFATokens *purpose.Tokens
+	// Passkeys, when set, enables LoginWithPasskey and SessionWithPasskey:
+	// logins with a passkey alone (authn/passkey's Passkeys).
+	Passkeys PasskeyLogins
 	// Logger records security events (throttling, reuse, revocations) with
 	// user ids only, never credentials. Nil discards them.
 	Logger *slog.Logger
