@@ -1,7 +1,6 @@
 package storetest
 
 import (
-	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -10,6 +9,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/gatehouse-go/gatehouse/authn/apikey"
+	"github.com/gatehouse-go/gatehouse/internal/racetest"
 )
 
 // racers is how many goroutines race in each concurrency case, half on
@@ -20,17 +20,7 @@ const racers = 16
 // between two, and waits for them all.
 func race(t *testing.T, open Open, fn func(i int, s apikey.Store)) {
 	t.Helper()
-	handles := []apikey.Store{open(t), open(t)}
-	var wg sync.WaitGroup
-	start := make(chan struct{})
-	for i := range racers {
-		wg.Go(func() {
-			<-start
-			fn(i, handles[i%2])
-		})
-	}
-	close(start)
-	wg.Wait()
+	racetest.Run(racers, []apikey.Store{open(t), open(t)}, fn)
 }
 
 // Of many Inserts with one id, exactly one succeeds; the others get

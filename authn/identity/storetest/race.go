@@ -1,7 +1,6 @@
 package storetest
 
 import (
-	"sync"
 	"testing"
 	"time"
 
@@ -9,6 +8,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/gatehouse-go/gatehouse/authn/identity"
+	"github.com/gatehouse-go/gatehouse/internal/racetest"
 )
 
 // racers is how many goroutines race in each concurrency case, half on
@@ -19,17 +19,7 @@ const racers = 16
 // between two, and waits for them all.
 func race(t *testing.T, open Open, fn func(i int, s identity.Store)) {
 	t.Helper()
-	handles := []identity.Store{open(t), open(t)}
-	var wg sync.WaitGroup
-	start := make(chan struct{})
-	for i := range racers {
-		wg.Go(func() {
-			<-start
-			fn(i, handles[i%2])
-		})
-	}
-	close(start)
-	wg.Wait()
+	racetest.Run(racers, []identity.Store{open(t), open(t)}, fn)
 }
 
 // Of many Creates of one identity, to four users, on two handles, exactly

@@ -2,7 +2,6 @@ package storetest
 
 import (
 	"fmt"
-	"sync"
 	"testing"
 	"time"
 
@@ -10,6 +9,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/gatehouse-go/gatehouse/authn/recovery"
+	"github.com/gatehouse-go/gatehouse/internal/racetest"
 )
 
 // racers is how many goroutines race in each concurrency case, half on
@@ -20,16 +20,7 @@ const racers = 16
 // between two, and waits for them all.
 func race(t *testing.T, handles []recovery.Store, fn func(i int, s recovery.Store)) {
 	t.Helper()
-	var wg sync.WaitGroup
-	start := make(chan struct{})
-	for i := range racers {
-		wg.Go(func() {
-			<-start
-			fn(i, handles[i%len(handles)])
-		})
-	}
-	close(start)
-	wg.Wait()
+	racetest.Run(racers, handles, fn)
 }
 
 // Of many Consumes of one code, on two handles, exactly one consumes it.

@@ -12,6 +12,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/gatehouse-go/gatehouse/authn/refresh"
+	"github.com/gatehouse-go/gatehouse/internal/racetest"
 )
 
 // racers is how many goroutines race in each concurrency case, half on
@@ -22,17 +23,7 @@ const racers = 16
 // between two, and waits for them all.
 func race(t *testing.T, open Open, n int, fn func(i int, s refresh.Store)) {
 	t.Helper()
-	handles := []refresh.Store{open(t), open(t)}
-	var wg sync.WaitGroup
-	start := make(chan struct{})
-	for i := range n {
-		wg.Go(func() {
-			<-start
-			fn(i, handles[i%2])
-		})
-	}
-	close(start)
-	wg.Wait()
+	racetest.Run(n, []refresh.Store{open(t), open(t)}, fn)
 }
 
 // Of rotations racing on one token exactly one rotates it; every other

@@ -2,7 +2,6 @@ package storetest
 
 import (
 	"bytes"
-	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -11,6 +10,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/gatehouse-go/gatehouse/authn/totp"
+	"github.com/gatehouse-go/gatehouse/internal/racetest"
 )
 
 // racers is how many goroutines race in each concurrency case, half on
@@ -21,17 +21,7 @@ const racers = 16
 // between two, and waits for them all.
 func race(t *testing.T, open Open, fn func(i int, s totp.Store)) {
 	t.Helper()
-	handles := []totp.Store{open(t), open(t)}
-	var wg sync.WaitGroup
-	start := make(chan struct{})
-	for i := range racers {
-		wg.Go(func() {
-			<-start
-			fn(i, handles[i%2])
-		})
-	}
-	close(start)
-	wg.Wait()
+	racetest.Run(racers, []totp.Store{open(t), open(t)}, fn)
 }
 
 // Of racing uses of one step, as of one code sent twice at once to two

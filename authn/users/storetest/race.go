@@ -2,7 +2,6 @@ package storetest
 
 import (
 	"fmt"
-	"sync"
 	"testing"
 	"time"
 
@@ -10,6 +9,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/gatehouse-go/gatehouse/authn/users"
+	"github.com/gatehouse-go/gatehouse/internal/racetest"
 )
 
 // racers is how many goroutines race in each concurrency case, half on
@@ -20,17 +20,7 @@ const racers = 16
 // between two, and waits for them all.
 func race(t *testing.T, open Open, fn func(i int, s users.Store)) {
 	t.Helper()
-	handles := []users.Store{open(t), open(t)}
-	var wg sync.WaitGroup
-	start := make(chan struct{})
-	for i := range racers {
-		wg.Go(func() {
-			<-start
-			fn(i, handles[i%2])
-		})
-	}
-	close(start)
-	wg.Wait()
+	racetest.Run(racers, []users.Store{open(t), open(t)}, fn)
 }
 
 // Of many Creates with one email and different ids, on two handles,
