@@ -20,13 +20,6 @@ const MinSecondFactorKeyLength = 32
 // MFATokenTTL is how long the MFA token between a login's two steps lives.
 const MFATokenTTL = 5 * time.Minute
 
-// The factors' names in account.Config.SecondFactors and in the account
-// API's second step.
-const (
-	FactorTOTP         = "totp"
-	FactorRecoveryCode = "recovery_code"
-)
-
 // SecondFactors configures the second factors users may add: TOTP
 // (authn/totp) with recovery codes (authn/recovery). With a Key, a user
 // who has confirmed a TOTP logs in in two steps (account.Service.Login
@@ -88,8 +81,8 @@ func (s *Stack) buildSecondFactors(stores Stores, issuer string) ([]account.Fact
 	}
 	codes := s.RecoveryCodes
 	factors := []account.Factor{
-		{Name: FactorTOTP, AMR: []string{authn.AMROTP}, Enabled: s.TOTP.Enabled, Verify: s.TOTP.Verify},
-		{Name: FactorRecoveryCode, AMR: []string{authn.AMROTP}, Backup: true,
+		{Name: account.FactorTOTP, AMR: []string{authn.AMROTP}, Enabled: s.TOTP.Enabled, Verify: s.TOTP.Verify},
+		{Name: account.FactorRecoveryCode, AMR: []string{authn.AMROTP}, Backup: true,
 			Enabled: func(ctx context.Context, userID string) (bool, error) {
 				n, err := codes.Remaining(ctx, userID)
 				return n > 0, err

@@ -12,15 +12,6 @@ import (
 	"github.com/gatehouse-go/gatehouse/authn/account"
 )
 
-// The factor names the second step's fields stand for, as the factors are
-// named in account.Config.SecondFactors.
-const (
-	// FactorTOTP is the factor a "code" proves.
-	FactorTOTP = "totp"
-	// FactorRecoveryCode is the factor a "recovery_code" proves.
-	FactorRecoveryCode = "recovery_code"
-)
-
 // mfaChallenge is the 200 answer of a right password for an account with
 // a second factor: no credential, the MFA token and the methods.
 type mfaChallenge struct {
@@ -70,9 +61,9 @@ func (in secondStep) factor() (token, method, proof string, err error) {
 	case (in.Code == nil) == (in.RecoveryCode == nil):
 		return "", "", "", guard.BadRequest(`exactly one of "code" and "recovery_code" is required`)
 	case in.Code != nil:
-		return *in.MFAToken, FactorTOTP, *in.Code, nil
+		return *in.MFAToken, account.FactorTOTP, *in.Code, nil
 	}
-	return *in.MFAToken, FactorRecoveryCode, *in.RecoveryCode, nil
+	return *in.MFAToken, account.FactorRecoveryCode, *in.RecoveryCode, nil
 }
 
 // CompleteLogin answers POST /auth/mfa, the second step of a login that

@@ -10,6 +10,7 @@ import (
 	"github.com/gatehouse-go/gatehouse/adapters/endpoint"
 	"github.com/gatehouse-go/gatehouse/adapters/guard"
 	"github.com/gatehouse-go/gatehouse/authn"
+	"github.com/gatehouse-go/gatehouse/authn/account"
 	"github.com/gatehouse-go/gatehouse/authn/totp"
 )
 
@@ -148,7 +149,7 @@ func (a *API) needsRecentLogin(s authn.Subject) (endpoint.Response, bool) {
 	if s.IsZero() {
 		return endpoint.Fail(authn.ErrNoCredentials), false
 	}
-	if err := s.RequireRecentLogin(a.now(), MaxSecondFactorLoginAge); err != nil {
+	if err := s.RequireRecentLogin(time.Now(), MaxSecondFactorLoginAge); err != nil {
 		return endpoint.Fail(err), false
 	}
 	return endpoint.Response{}, true
@@ -157,7 +158,7 @@ func (a *API) needsRecentLogin(s authn.Subject) (endpoint.Response, bool) {
 // checkCode checks a current TOTP code of the caller, counted by the
 // login throttle's second-factor key as the second step of a login is.
 func (a *API) checkCode(ctx context.Context, r endpoint.Request, code string) (endpoint.Response, bool) {
-	err := a.cfg.Accounts.VerifySecondFactor(ctx, r.Subject.ID, "totp", code, r.ClientIP)
+	err := a.cfg.Accounts.VerifySecondFactor(ctx, r.Subject.ID, account.FactorTOTP, code, r.ClientIP)
 	switch {
 	case errors.Is(err, authn.ErrInvalidCredentials) && !errors.Is(err, authn.ErrThrottled):
 		return endpoint.Fail(invalidCode(err)), false
@@ -171,5 +172,3 @@ func (a *API) checkCode(ctx context.Context, r endpoint.Request, code string) (e
 func invalidCode(cause error) *guard.Error {
 	return guard.BadRequestFor(cause, "the code is not valid")
 }
-
-func (a *API) now() time.Time { return time.Now() }

@@ -8,7 +8,6 @@ import (
 	"time"
 
 	"github.com/gatehouse-go/gatehouse/authn"
-	"github.com/gatehouse-go/gatehouse/authn/refresh"
 	"github.com/gatehouse-go/gatehouse/authn/session"
 	"github.com/gatehouse-go/gatehouse/authn/users"
 	"github.com/gatehouse-go/gatehouse/internal/errkind"
@@ -56,6 +55,15 @@ func (f Factor) check(ctx context.Context, userID, proof string) ([]string, erro
 	}
 	return f.AMR, f.Verify(ctx, userID, proof)
 }
+
+// The names of the factors gatehouse ships, as account.Config.SecondFactors
+// names them and the account API's second step reads them.
+const (
+	// FactorTOTP is a TOTP code (authn/totp).
+	FactorTOTP = "totp"
+	// FactorRecoveryCode is a recovery code (authn/recovery), a backup.
+	FactorRecoveryCode = "recovery_code"
+)
 
 // Errors of the second step of a login, matched with errors.Is.
 var (
@@ -165,11 +173,7 @@ func (s *Service) CompleteLogin(ctx context.Context, mfaToken, method, proof, ad
 	if err != nil {
 		return TokenPair{}, err
 	}
-	rt, err := s.cfg.Refresh.Issue(ctx, userID, amr...)
-	if err != nil {
-		return TokenPair{}, err
-	}
-	return s.pairOrRetire(ctx, rt)
+	return s.loginPair(ctx, userID, amr)
 }
 
 // CompleteSession is CompleteLogin for a cookie session: the second step
@@ -188,9 +192,15 @@ func (s *Service) CompleteSession(ctx context.Context, mfaToken, method, proof, 
 	return s.cfg.Sessions.Create(ctx, userID, previousCookie, amr...)
 }
 
-// pairOrRetire is pair, retiring the refresh family when the access token
-// cannot be issued.
-func (s *Service) pairOrRetire(ctx context.Context, rt refresh.Token) (TokenPair, error) {
+// loginPair starts a refresh family for a login of userID that used amr
+// and issues its first pair, retiring the family when the access token
+// cannot be issued: Revocations that answer per call (Redis) may fail only
+// then, and a refresh token never handed out must not stay live.
+func (s *Service) loginPair(ctx context.Context, userID string, amr []string) (TokenPair, error) {
+	rt, err := s.cfg.Refresh.Issue(ctx, userID, amr...)
+	if err != nil {
+		return TokenPair{}, err
+	}
 	pair, err := s.pair(ctx, rt)
 	if err != nil {
 		if revokeErr := s.cfg.Refresh.RevokeFamily(context.WithoutCancel(ctx), rt.FamilyID); revokeErr != nil {

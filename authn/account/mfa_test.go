@@ -68,12 +68,6 @@ type mfaRig struct {
 	mfaTokens      *purpose.Tokens
 }
 
-// svcMFATokens are the rig's MFA tokens, for a Service of other factors.
-func (m *mfaRig) svcMFATokens(t *testing.T) *purpose.Tokens {
-	t.Helper()
-	return m.mfaTokens
-}
-
 // newMFARig is the rig with TOTP and recovery codes as second factors.
 func newMFARig(t *testing.T) *mfaRig {
 	t.Helper()

@@ -34,11 +34,7 @@ func (s *Service) LoginWithPasskey(ctx context.Context, ceremonyID string, respo
 	if err != nil {
 		return TokenPair{}, err
 	}
-	rt, err := s.cfg.Refresh.Issue(ctx, userID, amr...)
-	if err != nil {
-		return TokenPair{}, err
-	}
-	return s.pairOrRetire(ctx, rt)
+	return s.loginPair(ctx, userID, amr)
 }
 
 // SessionWithPasskey is LoginWithPasskey for a cookie session, destroying

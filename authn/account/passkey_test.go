@@ -93,7 +93,7 @@ func TestSecondFactorThatProvesItsMethods(t *testing.T) {
 	m := newMFARig(t)
 	bob := m.register(t, bobEmail, bobPassword)
 	cfg := m.cfg
-	cfg.MFATokens = m.svcMFATokens(t)
+	cfg.MFATokens = m.mfaTokens
 	cfg.SecondFactors = []account.Factor{{Name: "webauthn",
 		Enabled: func(context.Context, string) (bool, error) { return true, nil },
 		Prove: func(_ context.Context, user, proof string) ([]string, error) {

@@ -219,14 +219,7 @@ func (s *Service) Login(ctx context.Context, email, password, address string) (T
 	if err := s.requireSecondFactor(ctx, user.ID); err != nil {
 		return TokenPair{}, err
 	}
-	rt, err := s.cfg.Refresh.Issue(ctx, user.ID, authn.AMRPassword)
-	if err != nil {
-		return TokenPair{}, err
-	}
-	// Revocations that answer per call (Redis) may fail only at the
-	// access token. The refresh token was never handed out: pairOrRetire
-	// retires its family rather than leave it live in the store.
-	return s.pairOrRetire(ctx, rt)
+	return s.loginPair(ctx, user.ID, []string{authn.AMRPassword})
 }
 
 // pair issues an access token to go with a refresh token, stamped with the

@@ -19,19 +19,19 @@ const totpPeriod = 30
 // say so; wrong, spent and tampered proofs are 401s, and too many wrong
 // codes a 429.
 func mfaSteps() []step {
-	login := credentialsOf("quinn", "quinn-password")
+	byPassword := credentialsOf("quinn", "quinn-password")
 	second := func(code string) string { return `{"mfa_token":"{{quinn.mfa}}","code":"` + code + `"}` }
 	steps := []step{
 		{"register quinn", "POST", "/auth/register", "", registration("quinn", "Quinn"), 201, "", saveID("quinn.id")},
-		do("quinn logs in", loginAs("quinn", "quinn")),
+		do("quinn logs in", login("quinn", "quinn")),
 		{"quinn enrols a TOTP", "POST", "/me/mfa/totp", "quinn", "", 201, "", saveTOTP("quinn")},
-		{"the login takes one step until it is confirmed", "POST", "/auth/login", "", login, 200, "", shape("access_token", "refresh_token", "token_type", "expires_in")},
+		{"the login takes one step until it is confirmed", "POST", "/auth/login", "", byPassword, 200, "", shape("access_token", "refresh_token", "token_type", "expires_in")},
 		{"a wrong code does not confirm it", "POST", "/me/mfa/totp/confirm", "quinn", `{"code":"000000"}`, 400, "invalid_request", nil},
 		do("the app shows the code", nextCode("quinn")),
 		{"quinn confirms it and receives recovery codes", "POST", "/me/mfa/totp/confirm", "quinn", `{"code":"{{quinn.code}}"}`,
 			200, "", saveRecoveryCodes("quinn")},
 
-		{"the password alone yields an MFA token, no credential", "POST", "/auth/login", "", login, 200, "", saveMFAToken("quinn.mfa")},
+		{"the password alone yields an MFA token, no credential", "POST", "/auth/login", "", byPassword, 200, "", saveMFAToken("quinn.mfa")},
 		{"a wrong code", "POST", "/auth/mfa", "", second("000000"), 401, "invalid_credentials", nil},
 		{"a tampered MFA token", "POST", "/auth/mfa", "", `{"mfa_token":"{{quinn.mfa}}x","code":"000000"}`, 401, "invalid_credentials", nil},
 		{"neither code nor recovery code", "POST", "/auth/mfa", "", `{"mfa_token":"{{quinn.mfa}}"}`, 400, "invalid_request", nil},
@@ -39,11 +39,11 @@ func mfaSteps() []step {
 		{"the right code completes the login", "POST", "/auth/mfa", "", second("{{quinn.code}}"), 200, "",
 			all(savePair("quinn.mfa", "quinn"), amrIs("quinn.mfa", "pwd", "otp", "mfa"))},
 		{"the MFA token works once", "POST", "/auth/mfa", "", second("{{quinn.code}}"), 401, "invalid_credentials", nil},
-		{"a new login", "POST", "/auth/login", "", login, 200, "", saveMFAToken("quinn.mfa")},
+		{"a new login", "POST", "/auth/login", "", byPassword, 200, "", saveMFAToken("quinn.mfa")},
 		{"the code is spent", "POST", "/auth/mfa", "", second("{{quinn.code}}"), 401, "invalid_credentials", nil},
 		{"a recovery code completes it", "POST", "/auth/mfa", "", `{"mfa_token":"{{quinn.mfa}}","recovery_code":"{{quinn.recovery.0}}"}`,
 			200, "", all(savePair("quinn.recovered", "quinn"), amrIs("quinn.recovered", "pwd", "otp", "mfa"))},
-		{"another login", "POST", "/auth/login", "", login, 200, "", saveMFAToken("quinn.mfa")},
+		{"another login", "POST", "/auth/login", "", byPassword, 200, "", saveMFAToken("quinn.mfa")},
 		{"a recovery code works once", "POST", "/auth/mfa", "", `{"mfa_token":"{{quinn.mfa}}","recovery_code":"{{quinn.recovery.0}}"}`,
 			401, "invalid_credentials", nil},
 	}
@@ -57,9 +57,6 @@ func mfaSteps() []step {
 			429, "too_many_requests", hasHeader("Retry-After")},
 	)
 }
-
-// loginAs logs user in with a password, as the login of auth_steps does.
-func loginAs(cred, user string) func(t *testing.T, w *world) { return login(cred, user) }
 
 // saveTOTP checks an enrolment and keeps its secret as NAME.totp.
 func saveTOTP(user string) check {
