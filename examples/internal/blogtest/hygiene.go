@@ -87,19 +87,28 @@ func countsText(counts map[string]int) string {
 }
 
 // responseLeaks lists every response of transcript that holds a secret it
-// may not: any secret but the ones it handed out, and those more than
-// once.
+// may not: any secret but the ones it handed out, and those more often
+// than the values it hands out hold them.
 func responseLeaks(transcript []exchange, secrets []secret) []string {
+	// issued are the values each response hands out: a value may stand
+	// once in each that holds it (a TOTP secret in itself and in its
+	// otpauth URL).
+	issued := map[int][]string{}
+	for _, s := range secrets {
+		if s.issuedBy >= 0 {
+			issued[s.issuedBy] = append(issued[s.issuedBy], s.value)
+		}
+	}
 	var out []string
 	for i, e := range transcript {
 		text := e.responseText()
 		for _, s := range secrets {
 			n := strings.Count(text, s.value)
-			// A TOTP secret is handed out as itself and in the otpauth URL
-			// that carries it to the authenticator app.
-			want := 1
-			if s.kind == kindTOTPSecret {
-				want = 2
+			want := 0
+			for _, v := range issued[i] {
+				if strings.Contains(v, s.value) {
+					want++
+				}
 			}
 			switch {
 			case s.issuedBy == i && n > want:

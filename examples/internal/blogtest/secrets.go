@@ -80,7 +80,7 @@ var issuers = []issuer{
 	{"POST", "/auth/session", 200, [][2]string{{"mfa_token", kindMFAToken}}},
 	{"POST", "/auth/mfa", 200, [][2]string{{"access_token", kindAccessToken}, {"refresh_token", kindRefreshToken}}},
 	{"POST", "/auth/session/mfa", 200, [][2]string{{"csrf_token", kindCSRFToken}}},
-	{"POST", "/me/mfa/totp", 201, [][2]string{{"secret", kindTOTPSecret}}},
+	{"POST", "/me/mfa/totp", 201, [][2]string{{"secret", kindTOTPSecret}, {"otpauth_url", kindTOTPSecret}}},
 	// A list: each of its codes.
 	{"POST", "/me/mfa/totp/confirm", 200, [][2]string{{"recovery_codes", kindRecoveryCode}}},
 }
