@@ -29,6 +29,15 @@ func identityOf(p Provider, claims jwt.MapClaims) (authn.ExternalIdentity, error
 	return id, nil
 }
 
+// remembers reports whether joined are the groups last synchronized for
+// subject.
+func (g *groupMemory) remembers(subject, joined string) bool {
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	last, seen := g.last[subject]
+	return seen && last == joined
+}
+
 // maxRememberedGroups bounds groupMemory: past it, it forgets everything
 // and calls SyncGroups again for each subject as its tokens come.
 const maxRememberedGroups = 10000
@@ -38,6 +47,11 @@ const maxRememberedGroups = 10000
 type groupMemory struct {
 	mu   sync.Mutex
 	last map[string]string // subject id → its groups, sorted and joined
+	// syncing serializes the calls of SyncGroups: two tokens of a subject
+	// with other groups, racing, must not leave the memory saying one set
+	// while the roles were last set for the other. Calls are rare: only
+	// when groups change.
+	syncing sync.Mutex
 }
 
 func (g *groupMemory) init() { g.last = map[string]string{} }
@@ -50,10 +64,12 @@ func (g *groupMemory) sync(ctx context.Context, subject string, groups []string,
 	slices.Sort(sorted)
 	sorted = slices.Compact(sorted)
 	joined := strings.Join(sorted, "\x00")
-	g.mu.Lock()
-	last, seen := g.last[subject]
-	g.mu.Unlock()
-	if seen && last == joined {
+	if g.remembers(subject, joined) {
+		return nil
+	}
+	g.syncing.Lock()
+	defer g.syncing.Unlock()
+	if g.remembers(subject, joined) { // a racing call synchronized them
 		return nil
 	}
 	if err := fn(ctx, subject, sorted); err != nil {

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -554,4 +555,56 @@ func TestAPanicRefusesTheTokenAndSparesTheProcess(t *testing.T) {
 	s, err := v.Verify(context.Background(), p.ServiceToken(t))
 	assert.ErrorIs(t, err, authn.ErrInvalidToken)
 	assert.True(t, s.IsZero())
+}
+
+// Tokens of one subject racing with other groups: whatever set SyncGroups
+// saw last is the set the Verifier remembers, so the next token of that
+// set changes nothing and the next of the other set synchronizes again.
+func TestSyncGroupsRacing(t *testing.T) {
+	t.Parallel()
+	p := testprovider.Start(t)
+	cfg := providerConfig(p)
+	cfg.GroupsClaim = "groups"
+	var mu sync.Mutex
+	var current []string // the roles' groups, as the last call set them
+	calls := 0
+	v := newVerifier(t, p, external.Config{Providers: []external.Provider{cfg},
+		SyncGroups: func(_ context.Context, _ string, groups []string) error {
+			mu.Lock()
+			defer mu.Unlock()
+			current, calls = groups, calls+1
+			return nil
+		}})
+	alice := testprovider.Users[0]
+	token := func(groups ...string) string {
+		c := p.Claims(alice, time.Minute)
+		c["groups"] = groups
+		return p.Sign(c, "JWT")
+	}
+	a, b := token("staff"), token("admins")
+	var wg sync.WaitGroup
+	for i := range 32 {
+		raw := a
+		if i%2 == 1 {
+			raw = b
+		}
+		wg.Go(func() {
+			_, err := v.Verify(context.Background(), raw)
+			assert.NoError(t, err)
+		})
+	}
+	wg.Wait()
+	mu.Lock()
+	last := slices.Clone(current)
+	before := calls
+	mu.Unlock()
+	same := a
+	if slices.Equal(last, []string{"admins"}) {
+		same = b
+	}
+	_, err := v.Verify(context.Background(), same)
+	require.NoError(t, err)
+	mu.Lock()
+	defer mu.Unlock()
+	assert.Equal(t, before, calls, "the groups the roles have now are the ones remembered")
 }
