@@ -119,7 +119,7 @@ func (a *API) Begin(ctx context.Context, r endpoint.Request) endpoint.Response {
 	authURL, pending, err := a.cfg.Login.Begin(ctx, r.Param("provider"), returnTo)
 	switch {
 	case errors.Is(err, oidclogin.ErrUnknownProvider):
-		return endpoint.Fail(&guard.Error{Status: http.StatusNotFound, Code: "unknown_provider", Message: "no such provider", Cause: err})
+		return endpoint.Fail(fmt.Errorf("%w: %w", guard.ErrNotFound, err))
 	case errors.Is(err, oidclogin.ErrInvalidReturnTo):
 		return endpoint.Fail(guard.BadRequest("return_to must be a path of this site"))
 	case err != nil:
@@ -183,7 +183,7 @@ func (a *API) Logout(ctx context.Context, r endpoint.Request) endpoint.Response 
 	}
 	logoutURL, err := a.cfg.Login.LogoutURL(ctx, r.Param("provider"), "")
 	if err != nil && !errors.Is(err, authn.ErrUnavailable) {
-		return endpoint.Fail(&guard.Error{Status: http.StatusNotFound, Code: "unknown_provider", Message: "no such provider", Cause: err})
+		return endpoint.Fail(fmt.Errorf("%w: %w", guard.ErrNotFound, err))
 	}
 	return endpoint.Response{Status: http.StatusOK, Body: map[string]string{"logout_url": logoutURL},
 		Cookies: []*http.Cookie{a.cfg.Sessions.ExpiredCookie(r.TLS)}}
