@@ -7,7 +7,9 @@ import (
 	"testing"
 	"time"
 
+	"github.com/gatehouse-go/gatehouse/authn"
 	"github.com/gatehouse-go/gatehouse/authn/external"
+	"github.com/gatehouse-go/gatehouse/authn/token"
 	"github.com/gatehouse-go/gatehouse/internal/testprovider"
 )
 
@@ -54,6 +56,46 @@ func BenchmarkVerify(b *testing.B) {
 			b.ReportAllocs()
 			for b.Loop() {
 				if _, err := v.Verify(ctx, raw); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+	}
+}
+
+// BenchmarkOwnTokenBehindVerifier is what the Verifier adds to a request
+// carrying the application's own token, which it passes on
+// (PassOtherIssuers) to the token.Issuer after it in the chain: the stack's
+// Guard with Config.External.
+func BenchmarkOwnTokenBehindVerifier(b *testing.B) {
+	p := testprovider.Start(b)
+	v, err := external.New(external.Config{Providers: []external.Provider{{Name: "zitadel", Issuer: p.Issuer,
+		Audience: []string{testprovider.Audience}}}, PassOtherIssuers: true, Logger: quiet})
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.Cleanup(v.Close)
+	key, err := token.HS256("k1", []byte("an own signing key of at least 32 bytes"))
+	if err != nil {
+		b.Fatal(err)
+	}
+	own, err := token.New(token.Config{Issuer: "gatehouse", Keys: []token.Key{key}})
+	if err != nil {
+		b.Fatal(err)
+	}
+	tok, err := own.Issue(context.Background(), "usr_1")
+	if err != nil {
+		b.Fatal(err)
+	}
+	req := bearer(tok.Value.Reveal())
+	for name, a := range map[string]authn.Authenticator{
+		"own alone":           own.Authenticator(),
+		"behind the verifier": authn.Chain{v, own.Authenticator()},
+	} {
+		b.Run(name, func(b *testing.B) {
+			b.ReportAllocs()
+			for b.Loop() {
+				if _, err := a.Authenticate(context.Background(), req); err != nil {
 					b.Fatal(err)
 				}
 			}

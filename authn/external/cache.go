@@ -19,13 +19,18 @@ import (
 
 // verifiedToken is what Verify needs of a verified token.
 type verifiedToken struct {
-	keys      *keySet
-	kid, alg  string
-	identity  authn.ExternalIdentity
-	claims    jwt.MapClaims // never changed: handed out as copies
-	expires   time.Time
-	notBefore time.Time // nbf, or zero
-	issued    time.Time // iat, or zero
+	// otherIssuer marks a token whose "iss" names none of the providers,
+	// passed on (Config.PassOtherIssuers) to the application's own
+	// verifier: remembered so that its own tokens cost a look-up here,
+	// not a decoding, on every request. Nothing else is set then.
+	otherIssuer bool
+	keys        *keySet
+	kid, alg    string
+	identity    authn.ExternalIdentity
+	claims      jwt.MapClaims // never changed: handed out as copies
+	expires     time.Time
+	notBefore   time.Time // nbf, or zero
+	issued      time.Time // iat, or zero
 }
 
 // usable reports whether v may be accepted again at now: within its

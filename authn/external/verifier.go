@@ -183,20 +183,30 @@ func (v *Verifier) verify(ctx context.Context, raw string, provider *string) (au
 		return authn.Subject{}, fmt.Errorf("external: longer than %d bytes: %w", MaxTokenSize, authn.ErrInvalidToken)
 	}
 	digest := sha256.Sum256([]byte(raw))
-	if cached, ok := v.cache.Get(digest); ok && cached.usable(v.cfg.Clock(), v.cfg.Leeway) {
-		*provider = cached.keys.provider.Name
-		return v.subject(ctx, cached.identity, cloneClaims(cached.claims))
+	if cached, ok := v.cache.Get(digest); ok {
+		if cached.otherIssuer {
+			return authn.Subject{}, errOtherIssuer
+		}
+		if cached.usable(v.cfg.Clock(), v.cfg.Leeway) {
+			*provider = cached.keys.provider.Name
+			return v.subject(ctx, cached.identity, cloneClaims(cached.claims))
+		}
 	}
-	h, issuer, err := v.peek(raw)
+	issuer, payload, err := issuerOf(raw)
 	if err != nil {
 		return authn.Subject{}, err
 	}
 	keys, ok := v.byIssuer[issuer]
 	if !ok {
 		if v.cfg.PassOtherIssuers {
-			return authn.Subject{}, fmt.Errorf("external: %w: %w", ErrUnknownIssuer, authn.ErrNoCredentials)
+			v.cache.Put(digest, verifiedToken{otherIssuer: true})
+			return authn.Subject{}, errOtherIssuer
 		}
 		return authn.Subject{}, fmt.Errorf("external: %w: %w", ErrUnknownIssuer, authn.ErrInvalidToken)
+	}
+	h, err := v.peek(raw, payload)
+	if err != nil {
+		return authn.Subject{}, err
 	}
 	p := keys.provider
 	*provider = p.Name
@@ -256,20 +266,42 @@ type tokenHeader struct {
 	typ string
 }
 
-// peek reads raw's header and, unverified, its "iss", to choose the
-// provider whose key will verify it; it refuses a token whose header or
-// payload could be read two ways.
-func (v *Verifier) peek(raw string) (tokenHeader, string, error) {
-	parts := strings.Split(raw, ".")
-	if len(parts) != 3 {
-		return tokenHeader{}, "", fmt.Errorf("external: malformed: %w", authn.ErrInvalidToken)
+// errOtherIssuer passes on a token of another issuer, with
+// Config.PassOtherIssuers: one value, since the application's own tokens
+// come this way on every request.
+var errOtherIssuer = fmt.Errorf("external: %w: %w", ErrUnknownIssuer, authn.ErrNoCredentials)
+
+// issuerOf reads, unverified, the "iss" of raw, to choose the provider
+// whose key will verify it, and returns the decoded payload.
+func issuerOf(raw string) (string, []byte, error) {
+	_, rest, ok := strings.Cut(raw, ".")
+	encoded, signature, ok2 := strings.Cut(rest, ".")
+	if !ok || !ok2 || strings.Contains(signature, ".") {
+		return "", nil, fmt.Errorf("external: malformed: %w", authn.ErrInvalidToken)
 	}
-	header, err := base64.RawURLEncoding.Strict().DecodeString(parts[0])
+	payload, err := base64.RawURLEncoding.Strict().DecodeString(encoded)
 	if err != nil {
-		return tokenHeader{}, "", fmt.Errorf("external: malformed header: %w", authn.ErrInvalidToken)
+		return "", nil, fmt.Errorf("external: malformed payload: %w", authn.ErrInvalidToken)
+	}
+	var iss struct {
+		Issuer *string `json:"iss"`
+	}
+	if err := json.Unmarshal(payload, &iss); err != nil || iss.Issuer == nil {
+		return "", nil, fmt.Errorf("external: no iss: %w", authn.ErrInvalidToken)
+	}
+	return *iss.Issuer, payload, nil
+}
+
+// peek reads raw's header, and refuses a token of a provider whose header
+// or payload could be read two ways.
+func (v *Verifier) peek(raw string, payload []byte) (tokenHeader, error) {
+	encoded, _, _ := strings.Cut(raw, ".")
+	header, err := base64.RawURLEncoding.Strict().DecodeString(encoded)
+	if err != nil {
+		return tokenHeader{}, fmt.Errorf("external: malformed header: %w", authn.ErrInvalidToken)
 	}
 	if err := jwtshape.CheckMembers(header, headerNames, nil); err != nil {
-		return tokenHeader{}, "", fmt.Errorf("external: header: %s: %w", err, authn.ErrInvalidToken)
+		return tokenHeader{}, fmt.Errorf("external: header: %s: %w", err, authn.ErrInvalidToken)
 	}
 	var fields struct {
 		Kid  *string         `json:"kid"`
@@ -277,37 +309,27 @@ func (v *Verifier) peek(raw string) (tokenHeader, string, error) {
 		Crit json.RawMessage `json:"crit"`
 	}
 	if err := json.Unmarshal(header, &fields); err != nil {
-		return tokenHeader{}, "", fmt.Errorf("external: malformed header: %w", authn.ErrInvalidToken)
+		return tokenHeader{}, fmt.Errorf("external: malformed header: %w", authn.ErrInvalidToken)
 	}
 	// RFC 7515 §4.1.11: extensions not understood must be refused, and
 	// none is understood here.
 	if fields.Crit != nil {
-		return tokenHeader{}, "", fmt.Errorf("external: unsupported crit header: %w", authn.ErrInvalidToken)
+		return tokenHeader{}, fmt.Errorf("external: unsupported crit header: %w", authn.ErrInvalidToken)
 	}
 	var h tokenHeader
 	if fields.Kid != nil {
 		if *fields.Kid == "" {
-			return tokenHeader{}, "", fmt.Errorf("external: empty kid: %w", authn.ErrInvalidToken)
+			return tokenHeader{}, fmt.Errorf("external: empty kid: %w", authn.ErrInvalidToken)
 		}
 		h.kid = *fields.Kid
 	}
 	if fields.Typ != nil {
 		h.typ = *fields.Typ
 	}
-	payload, err := base64.RawURLEncoding.Strict().DecodeString(parts[1])
-	if err != nil {
-		return tokenHeader{}, "", fmt.Errorf("external: malformed payload: %w", authn.ErrInvalidToken)
-	}
 	if err := jwtshape.CheckMembers(payload, v.names, dateClaims); err != nil {
-		return tokenHeader{}, "", fmt.Errorf("external: claims: %s: %w", err, authn.ErrInvalidToken)
+		return tokenHeader{}, fmt.Errorf("external: claims: %s: %w", err, authn.ErrInvalidToken)
 	}
-	var iss struct {
-		Issuer *string `json:"iss"`
-	}
-	if err := json.Unmarshal(payload, &iss); err != nil || iss.Issuer == nil {
-		return tokenHeader{}, "", fmt.Errorf("external: no iss: %w", authn.ErrInvalidToken)
-	}
-	return h, *iss.Issuer, nil
+	return h, nil
 }
 
 // containsType reports whether typ, as a token's header gave it ("" when
