@@ -29,13 +29,13 @@ func TestRegisterThenLogin(t *testing.T) {
 			f := newFixture(t)
 			a := newAuthenticator(t, tt.flags)
 			c := f.register(t, "usr_alice", a)
-			assert.Equal(t, a.credID, c.ID)
+			assert.Equal(t, a.CredentialID, c.ID)
 			assert.Equal(t, "usr_alice", c.UserID)
 			assert.Equal(t, "laptop", c.Name)
 			assert.Equal(t, tt.flags&flagBE != 0, c.BackupEligible)
 			assert.Equal(t, []string{"internal", "hybrid"}, c.Transports)
-			assert.Len(t, a.handle, 32)
-			assert.NotContains(t, string(a.handle), "usr_alice", "the user handle is opaque")
+			assert.Len(t, a.UserHandle, 32)
+			assert.NotContains(t, string(a.UserHandle), "usr_alice", "the user handle is opaque")
 
 			f.register(t, "usr_bob", newAuthenticator(t, tt.flags))
 
@@ -90,9 +90,9 @@ func TestRefusedRegistrations(t *testing.T) {
 		name   string
 		tamper func(a *authenticator)
 	}{
-		{"wrong origin", func(a *authenticator) { a.origin = "https://evil.example.net" }},
-		{"wrong RP ID", func(a *authenticator) { a.rpID = "evil.example.net" }},
-		{"no user presence", func(a *authenticator) { a.flags = 0 }},
+		{"wrong origin", func(a *authenticator) { a.Origin = "https://evil.example.net" }},
+		{"wrong RP ID", func(a *authenticator) { a.RPID = "evil.example.net" }},
+		{"no user presence", func(a *authenticator) { a.Flags = 0 }},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -102,7 +102,7 @@ func TestRefusedRegistrations(t *testing.T) {
 			tt.tamper(a)
 			id, options, err := f.p.BeginRegistration(bg, "usr_alice", "alice@example.com", "")
 			require.NoError(t, err)
-			_, err = f.p.FinishRegistration(bg, "usr_alice", id, a.create(t, options), "laptop")
+			_, err = f.p.FinishRegistration(bg, "usr_alice", id, create(t, a, options), "laptop")
 			assert.ErrorIs(t, err, passkey.ErrInvalidResponse)
 			assert.ErrorIs(t, err, authn.ErrInvalidCredentials)
 			on, err := f.p.Enabled(bg, "usr_alice")
@@ -118,9 +118,9 @@ func TestRegistrationOfAnotherUsersCeremony(t *testing.T) {
 	a := newAuthenticator(t, flagUP|flagUV)
 	id, options, err := f.p.BeginRegistration(bg, "usr_alice", "alice@example.com", "")
 	require.NoError(t, err)
-	_, err = f.p.FinishRegistration(bg, "usr_mallory", id, a.create(t, options), "laptop")
+	_, err = f.p.FinishRegistration(bg, "usr_mallory", id, create(t, a, options), "laptop")
 	assert.ErrorIs(t, err, passkey.ErrInvalidResponse)
-	_, err = f.p.FinishRegistration(bg, "usr_alice", id, a.create(t, options), "laptop")
+	_, err = f.p.FinishRegistration(bg, "usr_alice", id, create(t, a, options), "laptop")
 	assert.ErrorIs(t, err, passkey.ErrChallengeNotFound, "spent by the failed attempt")
 }
 
@@ -131,7 +131,7 @@ func TestCredentialRegisteredTwiceIsRefused(t *testing.T) {
 	f.register(t, "usr_alice", a)
 	id, options, err := f.p.BeginRegistration(bg, "usr_bob", "bob@example.com", "")
 	require.NoError(t, err)
-	_, err = f.p.FinishRegistration(bg, "usr_bob", id, a.create(t, options), "stolen")
+	_, err = f.p.FinishRegistration(bg, "usr_bob", id, create(t, a, options), "stolen")
 	assert.ErrorIs(t, err, passkey.ErrInvalidResponse)
 }
 
@@ -142,19 +142,19 @@ func TestRefusedLogins(t *testing.T) {
 		tamper func(t *testing.T, f *fixture, a *authenticator) []byte // returns a response to options, or nil to use a.get
 	}{
 		{"wrong origin", func(_ *testing.T, _ *fixture, a *authenticator) []byte {
-			a.origin = "https://evil.example.net"
+			a.Origin = "https://evil.example.net"
 			return nil
 		}},
-		{"wrong RP ID", func(_ *testing.T, _ *fixture, a *authenticator) []byte { a.rpID = "evil.example.net"; return nil }},
+		{"wrong RP ID", func(_ *testing.T, _ *fixture, a *authenticator) []byte { a.RPID = "evil.example.net"; return nil }},
 		{"unknown credential", func(t *testing.T, _ *fixture, a *authenticator) []byte {
-			other := newAuthenticator(t, a.flags)
-			other.handle = a.handle // a real user's handle, a key never registered
+			other := newAuthenticator(t, a.Flags)
+			other.UserHandle = a.UserHandle // a real user's handle, a key never registered
 			*a = *other
 			return nil
 		}},
-		{"unknown user handle", func(_ *testing.T, _ *fixture, a *authenticator) []byte { a.handle = []byte("nobody"); return nil }},
-		{"counter going backwards", func(_ *testing.T, _ *fixture, a *authenticator) []byte { a.counter = 2; return nil }},
-		{"counter standing still", func(_ *testing.T, _ *fixture, a *authenticator) []byte { a.counter = 4; return nil }},
+		{"unknown user handle", func(_ *testing.T, _ *fixture, a *authenticator) []byte { a.UserHandle = []byte("nobody"); return nil }},
+		{"counter going backwards", func(_ *testing.T, _ *fixture, a *authenticator) []byte { a.Counter = 2; return nil }},
+		{"counter standing still", func(_ *testing.T, _ *fixture, a *authenticator) []byte { a.Counter = 4; return nil }},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -162,7 +162,7 @@ func TestRefusedLogins(t *testing.T) {
 			f := newFixture(t)
 			a := newAuthenticator(t, flagUP|flagUV)
 			f.register(t, "usr_alice", a)
-			a.counter = 4
+			a.Counter = 4
 			_, _, err := f.login(t, a) // counter 5
 			require.NoError(t, err)
 			tt.tamper(t, f, a)
@@ -184,7 +184,7 @@ func TestTamperedSignature(t *testing.T) {
 	id, options, err := f.p.BeginLogin(bg)
 	require.NoError(t, err)
 	var resp map[string]any
-	require.NoError(t, json.Unmarshal(a.get(t, options), &resp))
+	require.NoError(t, json.Unmarshal(get(t, a, options), &resp))
 	inner := resp["response"].(map[string]any)
 	sig, err := b64.DecodeString(inner["signature"].(string))
 	require.NoError(t, err)
@@ -203,9 +203,9 @@ func TestCeremonyIsSingleUse(t *testing.T) {
 	f.register(t, "usr_alice", a)
 	id, options, err := f.p.BeginLogin(bg)
 	require.NoError(t, err)
-	_, _, err = f.p.FinishLogin(bg, id, a.get(t, options))
+	_, _, err = f.p.FinishLogin(bg, id, get(t, a, options))
 	require.NoError(t, err)
-	_, _, err = f.p.FinishLogin(bg, id, a.get(t, options))
+	_, _, err = f.p.FinishLogin(bg, id, get(t, a, options))
 	assert.ErrorIs(t, err, passkey.ErrChallengeNotFound)
 	assert.ErrorIs(t, err, authn.ErrInvalidCredentials)
 
@@ -214,7 +214,7 @@ func TestCeremonyIsSingleUse(t *testing.T) {
 	require.NoError(t, err)
 	_, _, err = f.p.FinishLogin(bg, id, []byte("{}"))
 	require.ErrorIs(t, err, passkey.ErrInvalidResponse)
-	_, _, err = f.p.FinishLogin(bg, id, a.get(t, options))
+	_, _, err = f.p.FinishLogin(bg, id, get(t, a, options))
 	assert.ErrorIs(t, err, passkey.ErrChallengeNotFound)
 }
 
@@ -226,13 +226,13 @@ func TestExpiredCeremony(t *testing.T) {
 	id, options, err := f.p.BeginLogin(bg)
 	require.NoError(t, err)
 	f.clock.Advance(passkey.DefaultChallengeTTL)
-	_, _, err = f.p.FinishLogin(bg, id, a.get(t, options))
+	_, _, err = f.p.FinishLogin(bg, id, get(t, a, options))
 	assert.ErrorIs(t, err, passkey.ErrChallengeNotFound)
 
 	id, options, err = f.p.BeginLogin(bg)
 	require.NoError(t, err)
 	f.clock.Advance(passkey.DefaultChallengeTTL - time.Second)
-	_, _, err = f.p.FinishLogin(bg, id, a.get(t, options))
+	_, _, err = f.p.FinishLogin(bg, id, get(t, a, options))
 	assert.NoError(t, err, "within the TTL")
 }
 
@@ -243,9 +243,9 @@ func TestCeremonyKindsDoNotMix(t *testing.T) {
 	f.register(t, "usr_alice", a)
 	id, options, err := f.p.BeginSecondFactor(bg, "usr_alice")
 	require.NoError(t, err)
-	_, _, err = f.p.FinishLogin(bg, id, a.get(t, options))
+	_, _, err = f.p.FinishLogin(bg, id, get(t, a, options))
 	assert.ErrorIs(t, err, passkey.ErrInvalidResponse)
-	_, _, err = f.p.FinishLogin(bg, "not a ceremony", a.get(t, options))
+	_, _, err = f.p.FinishLogin(bg, "not a ceremony", get(t, a, options))
 	assert.ErrorIs(t, err, passkey.ErrChallengeNotFound)
 }
 
@@ -266,19 +266,19 @@ func TestSecondFactor(t *testing.T) {
 	}
 	require.NoError(t, json.Unmarshal(options, &opts))
 	require.Len(t, opts.Allow, 1)
-	assert.Equal(t, b64.EncodeToString(alice.credID), opts.Allow[0].ID)
+	assert.Equal(t, b64.EncodeToString(alice.CredentialID), opts.Allow[0].ID)
 
-	_, err = f.p.FinishSecondFactor(bg, "usr_alice", id, bob.get(t, options))
+	_, err = f.p.FinishSecondFactor(bg, "usr_alice", id, get(t, bob, options))
 	assert.ErrorIs(t, err, passkey.ErrInvalidResponse, "another user's passkey")
 
 	id, options, err = f.p.BeginSecondFactor(bg, "usr_alice")
 	require.NoError(t, err)
-	_, err = f.p.FinishSecondFactor(bg, "usr_bob", id, bob.get(t, options))
+	_, err = f.p.FinishSecondFactor(bg, "usr_bob", id, get(t, bob, options))
 	assert.ErrorIs(t, err, passkey.ErrInvalidResponse, "a ceremony begun for another user")
 
 	id, options, err = f.p.BeginSecondFactor(bg, "usr_alice")
 	require.NoError(t, err)
-	amr, err := f.p.FinishSecondFactor(bg, "usr_alice", id, alice.get(t, options))
+	amr, err := f.p.FinishSecondFactor(bg, "usr_alice", id, get(t, alice, options))
 	require.NoError(t, err)
 	assert.Equal(t, []string{"swk", "mfa"}, amr)
 

@@ -47,7 +47,7 @@ func (f *fixture) register(t *testing.T, userID string, a *authenticator) passke
 	t.Helper()
 	id, options, err := f.p.BeginRegistration(bg, userID, userID+"@example.com", "")
 	require.NoError(t, err)
-	c, err := f.p.FinishRegistration(bg, userID, id, a.create(t, options), "laptop")
+	c, err := f.p.FinishRegistration(bg, userID, id, create(t, a, options), "laptop")
 	require.NoError(t, err)
 	return c
 }
@@ -57,5 +57,5 @@ func (f *fixture) login(t *testing.T, a *authenticator) (string, []string, error
 	t.Helper()
 	id, options, err := f.p.BeginLogin(bg)
 	require.NoError(t, err)
-	return f.p.FinishLogin(bg, id, a.get(t, options))
+	return f.p.FinishLogin(bg, id, get(t, a, options))
 }
