@@ -2,6 +2,7 @@ package account
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"slices"
@@ -41,6 +42,11 @@ type Factor struct {
 	// Prove is Verify for a factor whose methods depend on the proof (a
 	// passkey is "hwk" or "swk"): it returns them, and AMR may be empty.
 	Prove func(ctx context.Context, userID, proof string) (amr []string, err error)
+	// Challenge, for a factor whose proof answers a challenge of the
+	// server (a passkey signs one), starts a proof for the user and
+	// returns what the client needs to make it, as JSON; the client asks
+	// for it with ChallengeSecondFactor. Nil for factors that need none.
+	Challenge func(ctx context.Context, userID string) (json.RawMessage, error)
 }
 
 // check checks proof with Verify or Prove, and returns the methods it
@@ -63,6 +69,9 @@ const (
 	FactorTOTP = "totp"
 	// FactorRecoveryCode is a recovery code (authn/recovery), a backup.
 	FactorRecoveryCode = "recovery_code"
+	// FactorPasskey is a passkey's assertion (authn/passkey), answering
+	// the challenge of ChallengeSecondFactor.
+	FactorPasskey = "passkey"
 )
 
 // Errors of the second step of a login, matched with errors.Is.
@@ -130,6 +139,61 @@ func (s *Service) secondFactors(ctx context.Context, userID string) ([]string, e
 		return nil, nil
 	}
 	return append(primary, backup...), nil
+}
+
+// SecondFactors returns the Names of the factors userID may complete a
+// login with, primary ones first: none when the user has no primary
+// factor, and so logs in with a password alone.
+func (s *Service) SecondFactors(ctx context.Context, userID string) ([]string, error) {
+	return s.secondFactors(ctx, userID)
+}
+
+// ChallengeSecondFactor starts the proof of a factor that answers a
+// challenge (Factor.Challenge: a passkey) for the second step of a login:
+// it returns the challenge for the client, which answers it and sends the
+// answer to CompleteLogin or CompleteSession with the same MFA token. The
+// token is checked as they check it, and not spent. A method that is not
+// one of the account's factors, or needs no challenge, fails with
+// ErrInvalidSecondFactor.
+func (s *Service) ChallengeSecondFactor(ctx context.Context, mfaToken, method string) (json.RawMessage, error) {
+	if s.cfg.MFATokens == nil {
+		return nil, fmt.Errorf("%w: second factors", ErrNotConfigured)
+	}
+	userID, err := s.cfg.MFATokens.Verify(ctx, mfaToken, s.passwordBinding)
+	if err != nil {
+		return nil, fmt.Errorf("account: MFA token: %w", err)
+	}
+	factor, err := s.offeredFactor(ctx, userID, method)
+	if err != nil {
+		return nil, err
+	}
+	if factor.Challenge == nil {
+		return nil, fmt.Errorf("%w: %s needs no challenge", ErrInvalidSecondFactor, method)
+	}
+	challenge, err := factor.Challenge(ctx, userID)
+	if err != nil {
+		return nil, fmt.Errorf("account: second factor %s: %w", method, err)
+	}
+	return challenge, nil
+}
+
+// passwordBinding binds an MFA token to the password it was issued after.
+func (s *Service) passwordBinding(ctx context.Context, userID string) (string, error) {
+	return s.cfg.Users.PasswordFingerprint(ctx, userID)
+}
+
+// offeredFactor returns the factor named method if it is one userID may
+// complete a login with.
+func (s *Service) offeredFactor(ctx context.Context, userID, method string) (Factor, error) {
+	i := slices.IndexFunc(s.cfg.SecondFactors, func(f Factor) bool { return f.Name == method })
+	offered, err := s.secondFactors(ctx, userID)
+	if err != nil {
+		return Factor{}, err
+	}
+	if i < 0 || !slices.Contains(offered, method) {
+		return Factor{}, fmt.Errorf("%w: %q is not a factor of this account", ErrInvalidSecondFactor, method)
+	}
+	return s.cfg.SecondFactors[i], nil
 }
 
 // requireSecondFactor returns a *MFARequiredError with a new MFA token
@@ -218,28 +282,20 @@ func (s *Service) checkSecondFactor(ctx context.Context, mfaToken, method, proof
 	if s.cfg.MFATokens == nil {
 		return "", nil, fmt.Errorf("%w: second factors", ErrNotConfigured)
 	}
-	binding := func(ctx context.Context, userID string) (string, error) {
-		return s.cfg.Users.PasswordFingerprint(ctx, userID)
-	}
-	userID, err := s.cfg.MFATokens.Verify(ctx, mfaToken, binding)
+	userID, err := s.cfg.MFATokens.Verify(ctx, mfaToken, s.passwordBinding)
 	if err != nil {
 		return "", nil, fmt.Errorf("account: MFA token: %w", err)
 	}
-	i := slices.IndexFunc(s.cfg.SecondFactors, func(f Factor) bool { return f.Name == method })
-	offered, err := s.secondFactors(ctx, userID)
+	factor, err := s.offeredFactor(ctx, userID, method)
 	if err != nil {
 		return "", nil, err
 	}
-	if i < 0 || !slices.Contains(offered, method) {
-		return "", nil, fmt.Errorf("%w: %q is not a factor of this account", ErrInvalidSecondFactor, method)
-	}
-	factor := s.cfg.SecondFactors[i]
 	proved, err := s.verifyFactor(ctx, userID, factor, proof, address)
 	if err != nil {
 		return "", nil, err
 	}
 	// Spent only now: a wrong code leaves the login open for another try.
-	if _, err := s.cfg.MFATokens.Consume(ctx, mfaToken, binding); err != nil {
+	if _, err := s.cfg.MFATokens.Consume(ctx, mfaToken, s.passwordBinding); err != nil {
 		return "", nil, fmt.Errorf("account: MFA token: %w", err)
 	}
 	user, err := s.cfg.Users.Get(ctx, userID)

@@ -2,6 +2,7 @@ package account_test
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"testing"
 
@@ -12,7 +13,9 @@ import (
 	"github.com/gatehouse-go/gatehouse/authn/account"
 	"github.com/gatehouse-go/gatehouse/authn/authntest"
 	"github.com/gatehouse-go/gatehouse/authn/passkey"
+	passkeymem "github.com/gatehouse-go/gatehouse/authn/passkey/memstore"
 	"github.com/gatehouse-go/gatehouse/authn/users"
+	"github.com/gatehouse-go/gatehouse/internal/webauthntest"
 )
 
 // passkeys finish the ceremonies they were told of: ceremony id → the
@@ -135,3 +138,79 @@ func TestSecondFactorThatProvesItsMethods(t *testing.T) {
 
 // authn/passkey's Passkeys is what Config.Passkeys takes.
 var _ account.PasskeyLogins = (*passkey.Passkeys)(nil)
+
+// TestPasskeyAsSecondFactor runs a real passkey (authn/passkey on memory
+// stores, a software authenticator) as the second step of a password
+// login: the challenge, the answer, and what a wrong answer does.
+func TestPasskeyAsSecondFactor(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	m := newMFARig(t)
+	keys, err := passkey.New(passkeymem.New(), passkeymem.NewChallenges(), passkey.Config{
+		RPID: "example.com", RPDisplayName: "Example", RPOrigins: []string{"https://example.com"}, Now: m.clock.Now})
+	require.NoError(t, err)
+	cfg := m.cfg
+	cfg.MFATokens = m.mfaTokens
+	cfg.SecondFactors = []account.Factor{
+		{Name: "totp", AMR: []string{authn.AMROTP}, Enabled: m.totp.Enabled, Verify: m.totp.Verify},
+		{Name: account.FactorPasskey, Enabled: keys.Enabled, Prove: keys.ProveSecondFactor, Challenge: keys.SecondFactorChallenge},
+	}
+	svc, err := account.New(cfg)
+	require.NoError(t, err)
+	bob := m.register(t, bobEmail, bobPassword)
+
+	// A passkey registered, bob's password login takes two steps.
+	device, err := webauthntest.New("example.com", "https://example.com", webauthntest.FlagUserPresent)
+	require.NoError(t, err)
+	id, options, err := keys.BeginRegistration(ctx, bob, bobEmail, "")
+	require.NoError(t, err)
+	created, err := device.Create(options)
+	require.NoError(t, err)
+	_, err = keys.FinishRegistration(ctx, bob, id, created, "key")
+	require.NoError(t, err)
+
+	login := func() string {
+		_, err := svc.Login(ctx, bobEmail, bobPassword, "192.0.2.1")
+		var mfa *account.MFARequiredError
+		require.ErrorAs(t, err, &mfa)
+		assert.Equal(t, []string{account.FactorPasskey}, mfa.Methods)
+		return mfa.Token.Reveal()
+	}
+	answer := func(challenge []byte) string {
+		var c passkey.Ceremony
+		require.NoError(t, json.Unmarshal(challenge, &c))
+		cred, err := device.Get(c.PublicKey)
+		require.NoError(t, err)
+		out, err := json.Marshal(passkey.Answer{CeremonyID: c.ID, Credential: cred})
+		require.NoError(t, err)
+		return string(out)
+	}
+
+	token := login()
+	_, err = svc.ChallengeSecondFactor(ctx, token, "totp")
+	assert.ErrorIs(t, err, account.ErrInvalidSecondFactor, "bob has no TOTP")
+	_, err = svc.ChallengeSecondFactor(ctx, "not a token", account.FactorPasskey)
+	assert.ErrorIs(t, err, authn.ErrInvalidToken)
+
+	challenge, err := svc.ChallengeSecondFactor(ctx, token, account.FactorPasskey)
+	require.NoError(t, err)
+	_, err = svc.CompleteLogin(ctx, token, account.FactorPasskey, `{"ceremony_id": "x"}`, "")
+	assert.ErrorIs(t, err, account.ErrInvalidSecondFactor, "a malformed answer is a wrong proof")
+	proof := answer(challenge)
+	pair, err := svc.CompleteLogin(ctx, token, account.FactorPasskey, proof, "")
+	require.NoError(t, err)
+	s, err := svc.Authenticator().Authenticate(ctx, authntest.Bearer(pair.AccessToken.Reveal()))
+	require.NoError(t, err)
+	assert.Equal(t, []string{"pwd", "hwk", "mfa"}, s.AMR)
+	assert.Equal(t, authn.ACRMultiFactor, s.ACR)
+
+	_, err = svc.CompleteLogin(ctx, login(), account.FactorPasskey, proof, "")
+	assert.ErrorIs(t, err, account.ErrInvalidSecondFactor, "an answer works once, whatever the token")
+
+	// The next login asks for a challenge of its own.
+	other := login()
+	challenge, err = svc.ChallengeSecondFactor(ctx, other, account.FactorPasskey)
+	require.NoError(t, err)
+	_, err = svc.CompleteLogin(ctx, other, account.FactorPasskey, answer(challenge), "")
+	require.NoError(t, err)
+}
