@@ -9,6 +9,7 @@ import (
 	"github.com/gatehouse-go/gatehouse/authn/apikey"
 	"github.com/gatehouse-go/gatehouse/authn/external"
 	"github.com/gatehouse-go/gatehouse/authn/identity"
+	"github.com/gatehouse-go/gatehouse/authn/passkey"
 	"github.com/gatehouse-go/gatehouse/authn/purpose"
 	"github.com/gatehouse-go/gatehouse/authn/recovery"
 	"github.com/gatehouse-go/gatehouse/authn/refresh"
@@ -91,7 +92,7 @@ type Config struct {
 	// its own verifier. A provider may not have the stack's Issuer.
 	External external.Config
 	// SecondFactors lets users add a second factor (TOTP with recovery
-	// codes) when its Key is set.
+	// codes, and passkeys) when its Key is set.
 	SecondFactors SecondFactors
 	// Identities configures the links of external identities to local
 	// users. Store, Users, Create (true), OnCreate (NewUserRoles) and
@@ -124,4 +125,8 @@ type Stores struct {
 	TOTP          totp.Store
 	RecoveryCodes recovery.Store
 	UsedTokens    purpose.Store
+	// Passkeys and PasskeyChallenges are used with
+	// Config.SecondFactors.Passkeys.
+	Passkeys          passkey.Store
+	PasskeyChallenges passkey.ChallengeStore
 }

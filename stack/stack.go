@@ -16,6 +16,7 @@ import (
 	"github.com/gatehouse-go/gatehouse/authn/apikey"
 	"github.com/gatehouse-go/gatehouse/authn/external"
 	"github.com/gatehouse-go/gatehouse/authn/identity"
+	"github.com/gatehouse-go/gatehouse/authn/passkey"
 	"github.com/gatehouse-go/gatehouse/authn/recovery"
 	"github.com/gatehouse-go/gatehouse/authn/refresh"
 	"github.com/gatehouse-go/gatehouse/authn/session"
@@ -60,6 +61,9 @@ type Stack struct {
 	// their recovery codes; nil without Config.SecondFactors.Key.
 	TOTP          *totp.Manager
 	RecoveryCodes *recovery.Codes
+	// Passkeys registers users' passkeys and runs their ceremonies; nil
+	// without Config.SecondFactors.Passkeys.RPID.
+	Passkeys *passkey.Passkeys
 	// External verifies the access tokens of Config.External's providers;
 	// nil without providers.
 	External *external.Verifier
@@ -157,17 +161,22 @@ func (s *Stack) build(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	s.Accounts, err = account.New(account.Config{
+	accountConfig := account.Config{
 		Users: s.Users, Tokens: s.Tokens, Revocations: tokensConfig.Revocations, Refresh: s.Refresh,
 		Throttle: s.Throttle, APIKeys: s.APIKeys, Sessions: s.Sessions, Logger: cfg.Logger,
 		SecondFactors: factors, MFATokens: mfaTokens,
-	})
+	}
+	if s.Passkeys != nil {
+		accountConfig.Passkeys = s.Passkeys
+	}
+	s.Accounts, err = account.New(accountConfig)
 	if err != nil {
 		return fmt.Errorf("stack: accounts: %w", err)
 	}
 	s.API, err = accountapi.New(accountapi.Config{
 		Accounts: s.Accounts, Users: s.Users, Engine: s.Engine, APIKeys: s.APIKeys, Sessions: s.Sessions,
 		NewUserRoles: cfg.NewUserRoles, Logger: cfg.Logger, TOTP: s.TOTP, RecoveryCodes: s.RecoveryCodes,
+		Passkeys: s.Passkeys,
 	})
 	if err != nil {
 		return fmt.Errorf("stack: account API: %w", err)

@@ -8,6 +8,8 @@ import (
 	apikeymem "github.com/gatehouse-go/gatehouse/authn/apikey/memstore"
 	identitygorm "github.com/gatehouse-go/gatehouse/authn/identity/gormstore"
 	identitymem "github.com/gatehouse-go/gatehouse/authn/identity/memstore"
+	passkeygorm "github.com/gatehouse-go/gatehouse/authn/passkey/gormstore"
+	passkeymem "github.com/gatehouse-go/gatehouse/authn/passkey/memstore"
 	purposegorm "github.com/gatehouse-go/gatehouse/authn/purpose/gormstore"
 	purposemem "github.com/gatehouse-go/gatehouse/authn/purpose/memstore"
 	purposeredis "github.com/gatehouse-go/gatehouse/authn/purpose/redisstore"
@@ -137,6 +139,24 @@ func (s *Stack) openStores(ctx context.Context) (Stores, error) {
 			}
 		} else {
 			out.RecoveryCodes = recoverymem.New()
+		}
+	}
+	if out.Passkeys == nil {
+		if db != nil {
+			if out.Passkeys, err = passkeygorm.New(ctx, db); err != nil {
+				return out, fmt.Errorf("stack: passkey store: %w", err)
+			}
+		} else {
+			out.Passkeys = passkeymem.New()
+		}
+	}
+	if out.PasskeyChallenges == nil {
+		if db != nil {
+			if out.PasskeyChallenges, err = passkeygorm.NewChallenges(ctx, db); err != nil {
+				return out, fmt.Errorf("stack: passkey ceremony store: %w", err)
+			}
+		} else {
+			out.PasskeyChallenges = passkeymem.NewChallenges()
 		}
 	}
 	if out.UsedTokens == nil {

@@ -12,6 +12,7 @@ import (
 	"github.com/gatehouse-go/gatehouse/adapters/endpoint"
 	"github.com/gatehouse-go/gatehouse/authn/account"
 	"github.com/gatehouse-go/gatehouse/authn/apikey"
+	"github.com/gatehouse-go/gatehouse/authn/passkey"
 	"github.com/gatehouse-go/gatehouse/authn/recovery"
 	"github.com/gatehouse-go/gatehouse/authn/session"
 	"github.com/gatehouse-go/gatehouse/authn/totp"
@@ -41,6 +42,11 @@ type Config struct {
 	// factors Accounts' SecondFactors check.
 	TOTP          *totp.Manager
 	RecoveryCodes *recovery.Codes
+	// Passkeys, when set, adds the passkey routes: /me/passkeys to
+	// register, list and remove them, and /auth/passkey to log in with
+	// one; the same Passkeys as Accounts' passkey logins and second
+	// factor.
+	Passkeys *passkey.Passkeys
 	// Sessions, when set, adds the /auth/session routes; the same manager
 	// as Accounts authenticates.
 	Sessions *session.Manager
@@ -119,7 +125,9 @@ func (a *API) Routes() []endpoint.Route {
 		{Method: http.MethodPost, Path: "/auth/logout", Handler: a.Logout},
 	}
 	if a.cfg.Accounts.HasSecondFactors() {
-		routes = append(routes, endpoint.Route{Method: http.MethodPost, Path: "/auth/mfa", Public: true, Handler: a.CompleteLogin})
+		routes = append(routes,
+			endpoint.Route{Method: http.MethodPost, Path: "/auth/mfa", Public: true, Handler: a.CompleteLogin},
+			endpoint.Route{Method: http.MethodPost, Path: "/auth/mfa/challenge", Public: true, Handler: a.ChallengeSecondFactor})
 		if a.cfg.Sessions != nil {
 			routes = append(routes, endpoint.Route{Method: http.MethodPost, Path: "/auth/session/mfa", Public: true, Handler: a.CompleteSession})
 		}
@@ -132,6 +140,15 @@ func (a *API) Routes() []endpoint.Route {
 			endpoint.Route{Method: http.MethodDelete, Path: "/auth/session", Handler: a.EndSession},
 		)
 	}
+	if a.cfg.Passkeys != nil {
+		routes = append(routes,
+			endpoint.Route{Method: http.MethodPost, Path: "/auth/passkey/options", Public: true, Handler: a.BeginPasskeyLogin},
+			endpoint.Route{Method: http.MethodPost, Path: "/auth/passkey", Public: true, Handler: a.PasskeyLogin},
+		)
+		if a.cfg.Sessions != nil {
+			routes = append(routes, endpoint.Route{Method: http.MethodPost, Path: "/auth/session/passkey", Public: true, Handler: a.PasskeySession})
+		}
+	}
 	routes = append(routes,
 		endpoint.Route{Method: http.MethodGet, Path: "/me", Handler: a.Me},
 		endpoint.Route{Method: http.MethodPost, Path: "/me/password", Handler: a.ChangePassword},
@@ -141,6 +158,14 @@ func (a *API) Routes() []endpoint.Route {
 			endpoint.Route{Method: http.MethodPost, Path: "/me/mfa/totp", Handler: a.EnrolTOTP},
 			endpoint.Route{Method: http.MethodPost, Path: "/me/mfa/totp/confirm", Handler: a.ConfirmTOTP},
 			endpoint.Route{Method: http.MethodDelete, Path: "/me/mfa/totp", Handler: a.RemoveTOTP},
+		)
+	}
+	if a.cfg.Passkeys != nil {
+		routes = append(routes,
+			endpoint.Route{Method: http.MethodPost, Path: "/me/passkeys/options", Handler: a.BeginPasskeyRegistration},
+			endpoint.Route{Method: http.MethodPost, Path: "/me/passkeys", Handler: a.RegisterPasskey},
+			endpoint.Route{Method: http.MethodGet, Path: "/me/passkeys", Handler: a.ListPasskeys},
+			endpoint.Route{Method: http.MethodDelete, Path: "/me/passkeys/{id}", Handler: a.RemovePasskey},
 		)
 	}
 	if a.cfg.APIKeys != nil {

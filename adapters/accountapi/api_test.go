@@ -28,8 +28,16 @@ type world struct {
 
 func newWorld(t *testing.T) *world {
 	t.Helper()
+	return newWorldWith(t, stack.Config{})
+}
+
+// newWorldWith is newWorld on a stack of cfg, whose Secret and Logger it
+// sets.
+func newWorldWith(t *testing.T, cfg stack.Config) *world {
+	t.Helper()
 	ctx := context.Background()
-	s, err := stack.New(ctx, stack.Config{Secret: []byte("a test secret of at least 32 bytes!!"), Logger: slog.New(slog.DiscardHandler)})
+	cfg.Secret, cfg.Logger = []byte("a test secret of at least 32 bytes!!"), slog.New(slog.DiscardHandler)
+	s, err := stack.New(ctx, cfg)
 	require.NoError(t, err)
 	t.Cleanup(s.Close)
 	_, err = s.EnsureUser(ctx, "alice@example.com", "alice's long password", "Alice", "admin")

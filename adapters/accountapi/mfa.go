@@ -2,6 +2,7 @@ package accountapi
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"net/http"
 	"time"
@@ -38,9 +39,10 @@ func mfaChallengeOf(err error) (endpoint.Response, bool) {
 
 // secondStep is the body of POST /auth/mfa: the MFA token and one proof.
 type secondStep struct {
-	MFAToken     *string `json:"mfa_token"`
-	Code         *string `json:"code"`
-	RecoveryCode *string `json:"recovery_code"`
+	MFAToken     *string         `json:"mfa_token"`
+	Code         *string         `json:"code"`
+	RecoveryCode *string         `json:"recovery_code"`
+	Passkey      json.RawMessage `json:"passkey"`
 }
 
 // secondStepOf reads the body of a second step: the MFA token, the factor
@@ -58,12 +60,30 @@ func (in secondStep) factor() (token, method, proof string, err error) {
 	switch {
 	case in.MFAToken == nil || *in.MFAToken == "":
 		return "", "", "", guard.BadRequest(`field "mfa_token" is required`)
-	case (in.Code == nil) == (in.RecoveryCode == nil):
-		return "", "", "", guard.BadRequest(`exactly one of "code" and "recovery_code" is required`)
+	}
+	given := 0
+	for _, set := range []bool{in.Code != nil, in.RecoveryCode != nil, len(in.Passkey) > 0 && string(in.Passkey) != "null"} {
+		if set {
+			given++
+		}
+	}
+	switch {
+	case given != 1:
+		return "", "", "", guard.BadRequest(`exactly one of "code", "recovery_code" and "passkey" is required`)
 	case in.Code != nil:
 		return *in.MFAToken, account.FactorTOTP, *in.Code, nil
+	case in.RecoveryCode != nil:
+		return *in.MFAToken, account.FactorRecoveryCode, *in.RecoveryCode, nil
 	}
-	return *in.MFAToken, account.FactorRecoveryCode, *in.RecoveryCode, nil
+	answer, err := answerOf(in.Passkey)
+	if err != nil {
+		return "", "", "", err
+	}
+	encoded, err := json.Marshal(answer)
+	if err != nil {
+		return "", "", "", err
+	}
+	return *in.MFAToken, account.FactorPasskey, string(encoded), nil
 }
 
 // CompleteLogin answers POST /auth/mfa, the second step of a login that

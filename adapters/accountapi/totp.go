@@ -37,8 +37,9 @@ type codeBody struct {
 // otpauth:// URL and the URL's QR code (PNG, base64), which are shown
 // once; the secret is active only once POST /me/mfa/totp/confirm has seen
 // a code of it. It needs a login of the last 15 minutes; replacing an
-// active TOTP needs, besides, a current code of it ({"code"}), so that a
-// stolen session cannot swap the factor for its thief's.
+// active TOTP needs, besides, a current code of it ({"code"}), and adding
+// one beside a passkey a login that proved the passkey, so that a stolen
+// session cannot swap or add a factor for its thief.
 func (a *API) EnrolTOTP(ctx context.Context, r endpoint.Request) endpoint.Response {
 	if resp, ok := a.needsRecentLogin(r.Subject); !ok {
 		return resp
@@ -60,6 +61,8 @@ func (a *API) EnrolTOTP(ctx context.Context, r endpoint.Request) endpoint.Respon
 		if resp, ok := a.checkCode(ctx, r, *in.Code); !ok {
 			return resp
 		}
+	} else if resp, ok := a.mayChangeFactors(ctx, r.Subject); !ok {
+		return resp
 	}
 	u, err := a.cfg.Users.Get(ctx, r.Subject.ID)
 	if err != nil {
@@ -107,8 +110,9 @@ func (a *API) ConfirmTOTP(ctx context.Context, r endpoint.Request) endpoint.Resp
 }
 
 // RemoveTOTP answers DELETE /me/mfa/totp {"code"}: with a login of the
-// last 15 minutes and a current code, the TOTP and the recovery codes are
-// removed, and logins take one step again: 204. A wrong code is a 400,
+// last 15 minutes and a current code, the TOTP is removed, and with it the
+// recovery codes when no passkey is left: logins take one step again.
+// 204. A wrong code is a 400,
 // and nothing changes.
 func (a *API) RemoveTOTP(ctx context.Context, r endpoint.Request) endpoint.Response {
 	code, resp, ok := a.recentLoginAndCode(r)
@@ -121,7 +125,7 @@ func (a *API) RemoveTOTP(ctx context.Context, r endpoint.Request) endpoint.Respo
 	if err := a.cfg.TOTP.Disable(ctx, r.Subject.ID); err != nil && !errors.Is(err, totp.ErrNotEnrolled) {
 		return endpoint.Fail(err)
 	}
-	if err := a.cfg.RecoveryCodes.Delete(ctx, r.Subject.ID); err != nil {
+	if err := a.dropOrphanRecoveryCodes(ctx, r.Subject.ID); err != nil {
 		return endpoint.Fail(err)
 	}
 	return endpoint.NoContent()
