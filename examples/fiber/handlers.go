@@ -28,6 +28,19 @@ func (s *server) health(c fiber.Ctx) error {
 	return c.JSON(fiber.Map{"status": "ok"})
 }
 
+// page answers GET /passkeys and its assets (blog.PagePaths).
+func (s *server) page(c fiber.Ctx) error {
+	body, contentType, ok := blog.Page(c.Path())
+	if !ok {
+		return s.fail(c, guard.ErrNotFound)
+	}
+	for k, v := range blog.PageHeaders {
+		c.Set(k, v)
+	}
+	c.Set(fiber.HeaderContentType, contentType)
+	return c.Status(fiber.StatusOK).Send(body)
+}
+
 // listPosts answers GET /posts: the published posts and those the policy
 // lets the caller read, found with one query from the caller's list
 // filter. Anonymous callers, whose filter finds nothing more, see titles.

@@ -58,6 +58,7 @@ func run(ctx context.Context, getenv func(string) string, logs io.Writer, ready 
 	// anonymous callers too, and authenticated ones as themselves.
 	guardConfig := app.Auth.Guard()
 	guardConfig.PublicPaths = append(guardConfig.PublicPaths, "/healthz")
+	guardConfig.PublicPaths = append(guardConfig.PublicPaths, blog.PagePaths...) // the passkey page
 	guardConfig.OptionalPaths = []string{"/posts", "/posts/*"}
 	mw, err := fiberadapter.New(fiberadapter.Config{Guard: guardConfig})
 	if err != nil {
@@ -73,6 +74,9 @@ func run(ctx context.Context, getenv func(string) string, logs io.Writer, ready 
 	// Fiber answers HEAD on every GET route.
 	mw.Mount(api, app.Auth.Routes()...) // the account API: /auth/*, /me, /api-keys
 	api.Get("/healthz", s.health)
+	for _, path := range blog.PagePaths {
+		api.Get(path, s.page)
+	}
 	api.Get("/posts", s.listPosts)
 	api.Get("/posts/:id", s.getPost)
 	api.Post("/posts", mw.RequirePermission(permissions.PostsWrite), s.createPost)

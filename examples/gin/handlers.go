@@ -28,6 +28,19 @@ func (s *server) health(c *gin.Context) {
 	c.JSON(http.StatusOK, gin.H{"status": "ok"})
 }
 
+// page answers GET /passkeys and its assets (blog.PagePaths).
+func (s *server) page(c *gin.Context) {
+	body, contentType, ok := blog.Page(c.Request.URL.Path)
+	if !ok {
+		s.fail(c, guard.ErrNotFound)
+		return
+	}
+	for k, v := range blog.PageHeaders {
+		c.Header(k, v)
+	}
+	c.Data(http.StatusOK, contentType, body)
+}
+
 // listPosts answers GET /posts: the published posts and those the policy
 // lets the caller read, found with one query from the caller's list
 // filter. Anonymous callers, whose filter finds nothing more, see titles.

@@ -64,6 +64,7 @@ func run(ctx context.Context, getenv func(string) string, logs io.Writer, ready 
 	// anonymous callers too, and authenticated ones as themselves.
 	guardConfig := app.Auth.Guard()
 	guardConfig.PublicPaths = append(guardConfig.PublicPaths, "/healthz")
+	guardConfig.PublicPaths = append(guardConfig.PublicPaths, blog.PagePaths...) // the passkey page
 	guardConfig.OptionalPaths = []string{"/posts", "/posts/*"}
 	mw, err := ginadapter.New(ginadapter.Config{Guard: guardConfig})
 	if err != nil {
@@ -86,6 +87,9 @@ func run(ctx context.Context, getenv func(string) string, logs io.Writer, ready 
 
 	mw.Mount(r, app.Auth.Routes()...) // the account API: /auth/*, /me, /api-keys
 	r.Match(getOrHead, "/healthz", s.health)
+	for _, path := range blog.PagePaths {
+		r.Match(getOrHead, path, s.page)
+	}
 	r.Match(getOrHead, "/posts", s.listPosts)
 	r.Match(getOrHead, "/posts/:id", s.getPost)
 	r.POST("/posts", mw.RequirePermission(permissions.PostsWrite), s.createPost)

@@ -26,6 +26,20 @@ func (s *server) health(w http.ResponseWriter, r *http.Request) {
 	writeJSON(w, http.StatusOK, map[string]string{"status": "ok"})
 }
 
+// page answers GET /passkeys and its assets (blog.PagePaths).
+func (s *server) page(w http.ResponseWriter, r *http.Request) {
+	body, contentType, ok := blog.Page(r.URL.Path)
+	if !ok {
+		s.notFound(w, r)
+		return
+	}
+	for k, v := range blog.PageHeaders {
+		w.Header().Set(k, v)
+	}
+	w.Header().Set("Content-Type", contentType)
+	_, _ = w.Write(body)
+}
+
 // listPosts answers GET /posts: the published posts and those the policy
 // lets the caller read, found with one query from the caller's list
 // filter. Anonymous callers, whose filter finds nothing more, see titles.

@@ -13,7 +13,9 @@
 // with GATEHOUSE_OIDC_AUDIENCE to accept an OpenID provider's access tokens
 // too (each provider subject a local user, created on its first token), and
 // GATEHOUSE_SECOND_FACTOR_KEY (at least 32 bytes; a random one when unset),
-// which seals users' TOTP second factors.
+// which seals users' TOTP second factors, and GATEHOUSE_PASSKEY_ORIGIN
+// (default http://localhost and ADDR's port), the origin users' passkeys
+// are bound to. Register a passkey and log in with it at /passkeys.
 //
 // This file is what an application writes to put gatehouse in front of
 // its routes: the account API mounted in one line, and each of the
@@ -58,6 +60,7 @@ func run(ctx context.Context, getenv func(string) string, logs io.Writer, ready 
 	// anonymous callers too, and authenticated ones as themselves.
 	guardConfig := app.Auth.Guard()
 	guardConfig.PublicPaths = append(guardConfig.PublicPaths, "/healthz")
+	guardConfig.PublicPaths = append(guardConfig.PublicPaths, blog.PagePaths...) // the passkey page
 	guardConfig.OptionalPaths = []string{"/posts", "/posts/*"}
 	mw, err := httpadapter.New(httpadapter.Config{Guard: guardConfig})
 	if err != nil {
@@ -68,6 +71,9 @@ func run(ctx context.Context, getenv func(string) string, logs io.Writer, ready 
 	mux := http.NewServeMux()
 	mw.Mount(mux, app.Auth.Routes()...) // the account API: /auth/*, /me, /api-keys
 	mux.HandleFunc("GET /healthz", s.health)
+	for _, path := range blog.PagePaths {
+		mux.HandleFunc("GET "+path, s.page)
+	}
 	mux.HandleFunc("GET /posts", s.listPosts)
 	mux.HandleFunc("GET /posts/{id}", s.getPost)
 	mux.Handle("POST /posts", mw.RequirePermission(permissions.PostsWrite)(http.HandlerFunc(s.createPost)))

@@ -10,6 +10,7 @@ import (
 	"gorm.io/gorm"
 
 	"github.com/gatehouse-go/gatehouse/authn/external"
+	"github.com/gatehouse-go/gatehouse/authn/passkey"
 	"github.com/gatehouse-go/gatehouse/database"
 	"github.com/gatehouse-go/gatehouse/stack"
 	"github.com/gatehouse-go/gatehouse/watch"
@@ -67,8 +68,11 @@ func (a *App) build(ctx context.Context) error {
 		RedisPrefix: a.cfg.RedisPrefix,
 		Notifier:    a.notifier,
 		Secret:      a.cfg.JWTSecret,
-		// Users may add a TOTP with recovery codes: /me/mfa/totp.
-		SecondFactors: stack.SecondFactors{Key: a.cfg.SecondFactorKey, Issuer: "gatehouse blog"},
+		// Users may add a TOTP with recovery codes (/me/mfa/totp) and
+		// passkeys (/me/passkeys), and log in with a passkey alone
+		// (/auth/passkey); the page /passkeys does it in a browser.
+		SecondFactors: stack.SecondFactors{Key: a.cfg.SecondFactorKey, Issuer: "gatehouse blog",
+			Passkeys: passkey.Config{RPID: a.cfg.PasskeyRPID, RPOrigins: []string{a.cfg.PasskeyOrigin}}},
 		Issuer:        a.cfg.JWTIssuer,
 		Logger:        a.log,
 	}

@@ -3,6 +3,8 @@ package blog
 import (
 	"crypto/rand"
 	"fmt"
+	"net"
+	"net/url"
 	"strings"
 
 	"github.com/gatehouse-go/gatehouse/database"
@@ -55,6 +57,14 @@ type Config struct {
 	OIDCIssuer   string
 	OIDCAudience string
 	OIDCName     string
+	// PasskeyOrigin is the origin the blog's pages are served from, to
+	// which users' passkeys are bound (GATEHOUSE_PASSKEY_ORIGIN, such as
+	// https://blog.example.com): its host is the relying party id. Default
+	// http://localhost and the port of Addr: open the passkey page at
+	// that address, since browsers offer passkeys on localhost and on
+	// https sites, never on an IP address.
+	PasskeyOrigin string
+	PasskeyRPID   string
 }
 
 // ConfigFromEnv reads the configuration through getenv (os.Getenv in
@@ -96,6 +106,10 @@ func ConfigFromEnv(getenv func(string) string) (Config, error) {
 		return Config{}, fmt.Errorf("GATEHOUSE_OIDC_ISSUER: required with GATEHOUSE_OIDC_AUDIENCE")
 	}
 
+	if err := cfg.readPasskeyOrigin(getenv("GATEHOUSE_PASSKEY_ORIGIN")); err != nil {
+		return Config{}, err
+	}
+
 	switch key := getenv("GATEHOUSE_SECOND_FACTOR_KEY"); {
 	case key == "":
 		cfg.SecondFactorKey = make([]byte, 32)
@@ -123,4 +137,22 @@ func ConfigFromEnv(getenv func(string) string) (Config, error) {
 		cfg.JWTSecret = []byte(secret)
 	}
 	return cfg, nil
+}
+
+// readPasskeyOrigin sets PasskeyOrigin and PasskeyRPID from origin, or
+// from Addr when it is empty.
+func (cfg *Config) readPasskeyOrigin(origin string) error {
+	if origin == "" {
+		_, port, err := net.SplitHostPort(cfg.Addr)
+		if err != nil {
+			return fmt.Errorf("ADDR: %q: %w", cfg.Addr, err)
+		}
+		origin = "http://localhost:" + port
+	}
+	u, err := url.Parse(origin)
+	if err != nil || u.Host == "" || (u.Path != "" && u.Path != "/") || u.RawQuery != "" || u.User != nil {
+		return fmt.Errorf("GATEHOUSE_PASSKEY_ORIGIN: %q: use scheme://host[:port], such as https://blog.example.com", origin)
+	}
+	cfg.PasskeyOrigin, cfg.PasskeyRPID = u.Scheme+"://"+u.Host, u.Hostname()
+	return nil
 }
