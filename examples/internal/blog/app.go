@@ -73,8 +73,8 @@ func (a *App) build(ctx context.Context) error {
 		// (/auth/passkey); the page /passkeys does it in a browser.
 		SecondFactors: stack.SecondFactors{Key: a.cfg.SecondFactorKey, Issuer: "gatehouse blog",
 			Passkeys: passkey.Config{RPID: a.cfg.PasskeyRPID, RPOrigins: []string{a.cfg.PasskeyOrigin}}},
-		Issuer:        a.cfg.JWTIssuer,
-		Logger:        a.log,
+		Issuer: a.cfg.JWTIssuer,
+		Logger: a.log,
 	}
 	if a.cfg.OIDCIssuer != "" {
 		// Tokens of the provider are accepted beside the blog's own; a

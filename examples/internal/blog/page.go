@@ -50,4 +50,3 @@ func Page(path string) (body []byte, contentType string, found bool) {
 	}
 	return body, contentType, true
 }
-
