@@ -23,3 +23,9 @@ func TestReplicas(t *testing.T) {
 func TestHostile(t *testing.T) {
 	blogtest.Hostile(t, blogtest.InProcess(run))
 }
+
+// TestBrowser registers a passkey on this example's page in a real
+// Chromium with a virtual authenticator, and logs in with it.
+func TestBrowser(t *testing.T) {
+	blogtest.Browser(t, blogtest.InProcess(run))
+}
