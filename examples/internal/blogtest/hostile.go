@@ -61,6 +61,7 @@ func Hostile(t *testing.T, start Start) {
 		{"paths", h.pathCases()},
 		{"ids", h.idCases()},
 		{"editors", h.editorCases()},
+		{"passkeys", h.passkeyCases(t)},
 	} {
 		t.Run(group.name, func(t *testing.T) {
 			for _, c := range group.cases {
@@ -73,6 +74,7 @@ func Hostile(t *testing.T, start Start) {
 	t.Run("slow headers", h.slowHeaders)
 	t.Run("large bodies from a standard client", h.largeBodies)
 	t.Run("concurrent logins", h.concurrentLogins)
+	t.Run("passkeys left nothing", h.passkeyCasesLeftNothing)
 
 	assert.Equal(t, before, h.state(t), "a hostile request changed the users, their roles, the policy or the posts")
 }
