@@ -107,9 +107,17 @@ func (a *API) CompleteLogin(ctx context.Context, r endpoint.Request) endpoint.Re
 // secondStepError is the response of a refused second step: one body for
 // every reason a client could not act on differently.
 func secondStepError(err error) endpoint.Response {
+	return refused(err, "invalid code or MFA token")
+}
+
+// refused is the response of a refused credential: a 401
+// invalid_credentials with message, one body for every reason a client
+// could not act on differently; a throttled attempt or a failure is
+// answered as itself.
+func refused(err error, message string) endpoint.Response {
 	if errors.Is(err, authn.ErrInvalidCredentials) && !errors.Is(err, authn.ErrThrottled) {
 		return endpoint.Fail(&guard.Error{
-			Status: http.StatusUnauthorized, Code: CodeInvalidCredentials, Message: "invalid code or MFA token",
+			Status: http.StatusUnauthorized, Code: CodeInvalidCredentials, Message: message,
 			Header: http.Header{"Www-Authenticate": []string{`Bearer realm="gatehouse"`}}, Cause: err,
 		})
 	}
@@ -129,9 +137,5 @@ func (a *API) CompleteSession(ctx context.Context, r endpoint.Request) endpoint.
 	if err != nil {
 		return secondStepError(err)
 	}
-	return endpoint.Response{
-		Status:  http.StatusOK,
-		Body:    map[string]string{"csrf_token": s.CSRFToken.Reveal()},
-		Cookies: []*http.Cookie{a.cfg.Sessions.Cookie(s, r.TLS)},
-	}
+	return a.sessionStarted(s, r)
 }

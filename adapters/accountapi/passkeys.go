@@ -77,13 +77,7 @@ func ceremony(id string, options json.RawMessage) endpoint.Response {
 // passkeyRefused is the 401 of a passkey the server does not accept: one
 // body for every reason.
 func passkeyRefused(err error) endpoint.Response {
-	if errors.Is(err, authn.ErrInvalidCredentials) && !errors.Is(err, authn.ErrThrottled) {
-		return endpoint.Fail(&guard.Error{
-			Status: http.StatusUnauthorized, Code: CodeInvalidCredentials, Message: "the passkey was not accepted",
-			Header: http.Header{"Www-Authenticate": []string{`Bearer realm="gatehouse"`}}, Cause: err,
-		})
-	}
-	return endpoint.Fail(err)
+	return refused(err, "the passkey was not accepted")
 }
 
 // BeginPasskeyLogin answers POST /auth/passkey/options: 200 with a
@@ -127,11 +121,7 @@ func (a *API) PasskeySession(ctx context.Context, r endpoint.Request) endpoint.R
 	if err != nil {
 		return passkeyRefused(err)
 	}
-	return endpoint.Response{
-		Status:  http.StatusOK,
-		Body:    map[string]string{"csrf_token": s.CSRFToken.Reveal()},
-		Cookies: []*http.Cookie{a.cfg.Sessions.Cookie(s, r.TLS)},
-	}
+	return a.sessionStarted(s, r)
 }
 
 // BeginPasskeyRegistration answers POST /me/passkeys/options: 200 with a

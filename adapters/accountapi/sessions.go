@@ -28,11 +28,7 @@ func (a *API) StartSession(ctx context.Context, r endpoint.Request) endpoint.Res
 	if err != nil {
 		return loginError(err)
 	}
-	return endpoint.Response{
-		Status:  http.StatusOK,
-		Body:    map[string]string{"csrf_token": s.CSRFToken.Reveal()},
-		Cookies: []*http.Cookie{a.cfg.Sessions.Cookie(s, r.TLS)},
-	}
+	return a.sessionStarted(s, r)
 }
 
 // Session answers GET /auth/session with the CSRF token of the session
@@ -63,4 +59,15 @@ func (a *API) EndSession(ctx context.Context, r endpoint.Request) endpoint.Respo
 		return endpoint.Fail(err)
 	}
 	return endpoint.Response{Status: http.StatusNoContent, Cookies: []*http.Cookie{a.cfg.Sessions.ExpiredCookie(r.TLS)}}
+}
+
+// sessionStarted is the 200 of a login that started s: the session's CSRF
+// token, for the page to send in the session manager's CSRF header, and
+// its cookie.
+func (a *API) sessionStarted(s session.Session, r endpoint.Request) endpoint.Response {
+	return endpoint.Response{
+		Status:  http.StatusOK,
+		Body:    map[string]string{"csrf_token": s.CSRFToken.Reveal()},
+		Cookies: []*http.Cookie{a.cfg.Sessions.Cookie(s, r.TLS)},
+	}
 }
