@@ -84,6 +84,11 @@ func passkeyRefused(err error) endpoint.Response {
 // ceremony for a passkey-first login, {"ceremony_id", "publicKey"}, whose
 // publicKey the page passes to navigator.credentials.get. It names no
 // user: the browser offers the passkeys it has for the site.
+//
+// Anyone may call it, and each call keeps a ceremony in the challenge
+// store until it is finished or expires (package stack sweeps expired
+// ones every minute): rate-limit it per client in front of the
+// application, as any anonymous route that writes.
 func (a *API) BeginPasskeyLogin(ctx context.Context, _ endpoint.Request) endpoint.Response {
 	id, options, err := a.cfg.Passkeys.BeginLogin(ctx)
 	if err != nil {
