@@ -10,6 +10,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/gatehouse-go/gatehouse/internal/testprovider"
+	"github.com/gatehouse-go/gatehouse/internal/webauthntest"
 )
 
 // Server is a running example server.
@@ -40,14 +41,22 @@ const (
 	jwtIssuer = "gatehouse-blogtest"
 	// secondFactorKey seals the TOTP secrets, the same across the restart.
 	secondFactorKey = "blogtest-second-factor-key-0123456789abcdef"
+	// passkeyOrigin is the origin the servers bind passkeys to, and
+	// passkeyRPID its host, the relying party id: the suite's software
+	// authenticators answer as a page of that origin would. It is not the
+	// servers' address, which browsers would refuse (an IP address), and
+	// nothing connects to it.
+	passkeyOrigin = "http://localhost:8080"
+	passkeyRPID   = "localhost"
 )
 
 // Run drives the whole contract against servers made by start: every
 // endpoint, then a restart on the same database and secret, then the
 // checks that users, posts, their editors, policy edits, refresh tokens,
-// API keys and sessions survived it. Last it checks the secrets' hygiene
-// over the whole run (see checkSecrets): no credential or stored secret in
-// the servers' logs, and none in a response but the one that hands it out.
+// API keys, sessions and passkeys survived it. Last it checks the
+// secrets' hygiene over the whole run (see checkSecrets): no credential or
+// stored secret in the servers' logs, and none in a response but the one
+// that hands it out.
 func Run(t *testing.T, start Start) {
 	provider := testprovider.Start(t)
 	w := &world{
@@ -62,6 +71,7 @@ func Run(t *testing.T, start Start) {
 			"GATEHOUSE_OIDC_AUDIENCE":     testprovider.Audience,
 			"GATEHOUSE_OIDC_NAME":         "zitadel",
 			"GATEHOUSE_SECOND_FACTOR_KEY": secondFactorKey,
+			"GATEHOUSE_PASSKEY_ORIGIN":    passkeyOrigin,
 		},
 		client: &http.Client{
 			// Its own transport, so that dropping connections to a stopped
@@ -71,8 +81,9 @@ func Run(t *testing.T, start Start) {
 			// A redirect is never part of the contract: report it as it is.
 			CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse },
 		},
-		vars:  map[string]string{},
-		creds: map[string]credential{"garbage": {bearer: "abc.def.ghi"}},
+		vars:           map[string]string{},
+		creds:          map[string]credential{"garbage": {bearer: "abc.def.ghi"}},
+		authenticators: map[string]*webauthntest.Authenticator{},
 	}
 	w.startServer(t)
 	// The secrets are checked however far the run got: a leak is worth
@@ -111,6 +122,7 @@ func beforeRestart() []phase {
 		{"delete user", deleteUserSteps()},
 		{"external provider", externalSteps()},
 		{"second factor", mfaSteps()},
+		{"passkeys", passkeySteps()},
 		{"runtime edits under churn", churnSteps()},
 	}
 }
@@ -128,6 +140,9 @@ type world struct {
 	vars map[string]string
 	// creds are the credentials steps present, by the name in step.who.
 	creds map[string]credential
+	// authenticators are the users' passkey devices, by name ("pat"):
+	// software authenticators that answer the ceremonies steps save.
+	authenticators map[string]*webauthntest.Authenticator
 	// provider is the OpenID provider whose tokens the server accepts;
 	// providerTokens the tokens it issued to the steps, which no response
 	// or log may hold.

@@ -108,16 +108,22 @@ func saveRecoveryCodes(user string) check {
 }
 
 // saveMFAToken checks a login's mfa_required answer, which holds no
-// credential, and keeps its MFA token as name.
+// credential, for an account with a TOTP, and keeps its MFA token as name.
 func saveMFAToken(name string) check {
+	return saveMFATokenOffering(name, "totp", "recovery_code")
+}
+
+// saveMFATokenOffering is saveMFAToken for an account whose second step
+// offers the methods given, in order.
+func saveMFATokenOffering(name string, methods ...string) check {
 	return func(t *testing.T, w *world, r *response) {
 		t.Helper()
 		o := r.object(t)
 		require.NoError(t, o.hasKeys("mfa_required", "mfa_token", "methods", "expires_in"))
 		assert.JSONEq(t, "true", string(o["mfa_required"]))
-		methods, err := o.strings("methods")
+		offered, err := o.strings("methods")
 		require.NoError(t, err)
-		assert.Equal(t, []string{"totp", "recovery_code"}, methods)
+		assert.Equal(t, methods, offered)
 		token, err := o.text("mfa_token")
 		require.NoError(t, err)
 		w.vars[name] = token

@@ -52,7 +52,7 @@ func afterRestart() phase {
 			policy([]grant{daveReadsUsers}, []grant{daveMayNotWrite}, nil)},
 		{"an admin removes the grant", "DELETE", "/admin/policy/grants", "alice", daveReadsUsers.json(), 204, "", nil},
 		{"dave may no longer list users", "GET", "/admin/users", "dave", "", 403, "forbidden", nil},
-	}, sharedAfterRestart())}
+	}, passkeyAfterRestart(), sharedAfterRestart())}
 }
 
 var (

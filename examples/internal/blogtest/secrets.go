@@ -83,6 +83,10 @@ var issuers = []issuer{
 	{"POST", "/me/mfa/totp", 201, [][2]string{{"secret", kindTOTPSecret}, {"otpauth_url", kindTOTPSecret}}},
 	// A list: each of its codes.
 	{"POST", "/me/mfa/totp/confirm", 200, [][2]string{{"recovery_codes", kindRecoveryCode}}},
+	{"POST", "/auth/passkey", 200, [][2]string{{"access_token", kindAccessToken}, {"refresh_token", kindRefreshToken}}},
+	{"POST", "/auth/session/passkey", 200, [][2]string{{"csrf_token", kindCSRFToken}}},
+	// Its codes when the passkey is the account's first second factor.
+	{"POST", "/me/passkeys", 201, [][2]string{{"recovery_codes", kindRecoveryCode}}},
 }
 
 // issuedSecrets returns every client credential a response of transcript

@@ -38,6 +38,16 @@ func openSession(cred, user string) func(t *testing.T, w *world) {
 		t.Helper()
 		r := w.send(t, w.client, "POST", "/auth/session", credential{}, credentialsOf(user, user+"-password"))
 		require.Equal(t, 200, r.status, "session login: %s", r.brief())
+		saveSession(cred)(t, w, r)
+	}
+}
+
+// saveSession checks the answer of a session login, its CSRF token and
+// its cookie's attributes, and saves the three credentials openSession
+// does.
+func saveSession(cred string) check {
+	return func(t *testing.T, w *world, r *response) {
+		t.Helper()
 		o := r.object(t)
 		require.NoError(t, o.hasKeys("csrf_token"))
 		csrf, err := o.text("csrf_token")
