@@ -23,6 +23,8 @@
 package main
 
 import (
+	"github.com/gofiber/fiber/v3/middleware/adaptor"
+
 	"context"
 	"fmt"
 	"io"
@@ -59,6 +61,9 @@ func run(ctx context.Context, getenv func(string) string, logs io.Writer, ready 
 	guardConfig := app.Auth.Guard()
 	guardConfig.PublicPaths = append(guardConfig.PublicPaths, "/healthz")
 	guardConfig.PublicPaths = append(guardConfig.PublicPaths, blog.PagePaths...) // the passkey page
+	// The policy console authenticates its visitors itself, from the
+	// session cookie, and decides with the policy who may use it.
+	guardConfig.PublicPaths = append(guardConfig.PublicPaths, "/console", "/console/*")
 	guardConfig.OptionalPaths = []string{"/posts", "/posts/*"}
 	mw, err := fiberadapter.New(fiberadapter.Config{Guard: guardConfig})
 	if err != nil {
@@ -74,6 +79,8 @@ func run(ctx context.Context, getenv func(string) string, logs io.Writer, ready 
 	// Fiber answers HEAD on every GET route.
 	mw.Mount(api, app.Auth.Routes()...) // the account API: /auth/*, /me, /api-keys
 	api.Get("/healthz", s.health)
+	api.All("/console", adaptor.HTTPHandler(app.Console)) // the policy console
+	api.All("/console/*", adaptor.HTTPHandler(app.Console))
 	for _, path := range blog.PagePaths {
 		api.Get(path, s.page)
 	}

@@ -65,6 +65,9 @@ func run(ctx context.Context, getenv func(string) string, logs io.Writer, ready 
 	guardConfig := app.Auth.Guard()
 	guardConfig.PublicPaths = append(guardConfig.PublicPaths, "/healthz")
 	guardConfig.PublicPaths = append(guardConfig.PublicPaths, blog.PagePaths...) // the passkey page
+	// The policy console authenticates its visitors itself, from the
+	// session cookie, and decides with the policy who may use it.
+	guardConfig.PublicPaths = append(guardConfig.PublicPaths, "/console", "/console/*")
 	guardConfig.OptionalPaths = []string{"/posts", "/posts/*"}
 	mw, err := ginadapter.New(ginadapter.Config{Guard: guardConfig})
 	if err != nil {
@@ -87,6 +90,8 @@ func run(ctx context.Context, getenv func(string) string, logs io.Writer, ready 
 
 	mw.Mount(r, app.Auth.Routes()...) // the account API: /auth/*, /me, /api-keys
 	r.Match(getOrHead, "/healthz", s.health)
+	r.Any("/console", gin.WrapH(app.Console)) // the policy console
+	r.Any("/console/*path", gin.WrapH(app.Console))
 	for _, path := range blog.PagePaths {
 		r.Match(getOrHead, path, s.page)
 	}

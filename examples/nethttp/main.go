@@ -61,6 +61,9 @@ func run(ctx context.Context, getenv func(string) string, logs io.Writer, ready 
 	guardConfig := app.Auth.Guard()
 	guardConfig.PublicPaths = append(guardConfig.PublicPaths, "/healthz")
 	guardConfig.PublicPaths = append(guardConfig.PublicPaths, blog.PagePaths...) // the passkey page
+	// The policy console authenticates its visitors itself, from the
+	// session cookie, and decides with the policy who may use it.
+	guardConfig.PublicPaths = append(guardConfig.PublicPaths, "/console", "/console/*")
 	guardConfig.OptionalPaths = []string{"/posts", "/posts/*"}
 	mw, err := httpadapter.New(httpadapter.Config{Guard: guardConfig})
 	if err != nil {
@@ -71,6 +74,8 @@ func run(ctx context.Context, getenv func(string) string, logs io.Writer, ready 
 	mux := http.NewServeMux()
 	mw.Mount(mux, app.Auth.Routes()...) // the account API: /auth/*, /me, /api-keys
 	mux.HandleFunc("GET /healthz", s.health)
+	mux.Handle("/console/", app.Console) // the policy console
+	mux.Handle("/console", app.Console)
 	for _, path := range blog.PagePaths {
 		mux.HandleFunc("GET "+path, s.page)
 	}

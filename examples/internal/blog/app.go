@@ -11,6 +11,8 @@ import (
 
 	"github.com/gatehouse-go/gatehouse/authn/external"
 	"github.com/gatehouse-go/gatehouse/authn/passkey"
+	"github.com/gatehouse-go/gatehouse/authn/users"
+	"github.com/gatehouse-go/gatehouse/console"
 	"github.com/gatehouse-go/gatehouse/database"
 	"github.com/gatehouse-go/gatehouse/stack"
 	"github.com/gatehouse-go/gatehouse/watch"
@@ -28,6 +30,10 @@ type App struct {
 	Posts *Posts
 	// Admin runs the users and the policy.
 	Admin *Admin
+	// Console is the policy console, mounted at /console/: the policy's
+	// owners see, test and change it in a browser, after logging in on
+	// the /passkeys page.
+	Console *console.Console
 
 	cfg      Config
 	db       *gorm.DB
@@ -97,6 +103,10 @@ func (a *App) build(ctx context.Context) error {
 		return err
 	}
 	a.Admin = &Admin{auth: a.Auth}
+	if a.Console, err = console.New(console.Config{Engine: a.Auth.Engine, Sessions: a.Auth.Sessions, LoginURL: "/passkeys",
+		IsSubject: users.IsID, Logger: a.log}); err != nil {
+		return err
+	}
 	return a.seed(ctx)
 }
 

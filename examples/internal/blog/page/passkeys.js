@@ -87,6 +87,25 @@ async function assert(ceremony) {
   return { ceremony_id: ceremony.ceremony_id, credential: credentialJSON(cred) };
 }
 
+// returnTo is the page to go back to after a login, when another page
+// (the policy console) sent the visitor here: a path on this site only.
+function returnTo() {
+  const target = new URLSearchParams(location.search).get('return_to');
+  return target && target.startsWith('/') && !target.startsWith('//') && !target.includes('\\') ? target : null;
+}
+
+// loggedIn shows the account, or goes back to the page that asked for
+// the login.
+async function loggedIn(session, message) {
+  const target = returnTo();
+  if (target) {
+    location.assign(target);
+    return;
+  }
+  await showSignedIn(session);
+  say(message);
+}
+
 async function showSignedIn(session) {
   csrf = session.csrf_token;
   mfaToken = null;
@@ -146,8 +165,7 @@ async function run(step) {
 $('passkey-login').addEventListener('click', () => run(async () => {
   say('Waiting for your passkey…');
   const answer = await assert(await api('POST', '/auth/passkey/options'));
-  await showSignedIn(await api('POST', '/auth/session/passkey', answer));
-  say('Logged in with your passkey.');
+  await loggedIn(await api('POST', '/auth/session/passkey', answer), 'Logged in with your passkey.');
 }));
 
 $('password-login').addEventListener('submit', (e) => {
@@ -156,8 +174,7 @@ $('password-login').addEventListener('submit', (e) => {
     const data = await api('POST', '/auth/session', { email: $('email').value, password: $('password').value });
     $('password').value = '';
     if (!data.mfa_required) {
-      await showSignedIn(data);
-      say('Logged in.');
+      await loggedIn(data, 'Logged in.');
       return;
     }
     mfaToken = data.mfa_token;
@@ -171,16 +188,16 @@ $('password-login').addEventListener('submit', (e) => {
 $('second-step-passkey').addEventListener('click', () => run(async () => {
   const ceremony = await api('POST', '/auth/mfa/challenge', { mfa_token: mfaToken, method: 'passkey' });
   const answer = await assert(ceremony);
-  await showSignedIn(await api('POST', '/auth/session/mfa', { mfa_token: mfaToken, passkey: answer }));
-  say('Logged in with your password and passkey.');
+  await loggedIn(await api('POST', '/auth/session/mfa', { mfa_token: mfaToken, passkey: answer }),
+    'Logged in with your password and passkey.');
 }));
 
 $('second-step').addEventListener('submit', (e) => {
   e.preventDefault();
   run(async () => {
-    await showSignedIn(await api('POST', '/auth/session/mfa', { mfa_token: mfaToken, code: $('code').value }));
+    const session = await api('POST', '/auth/session/mfa', { mfa_token: mfaToken, code: $('code').value });
     $('code').value = '';
-    say('Logged in with your password and code.');
+    await loggedIn(session, 'Logged in with your password and code.');
   });
 });
 
