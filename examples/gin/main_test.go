@@ -24,8 +24,8 @@ func TestHostile(t *testing.T) {
 	blogtest.Hostile(t, blogtest.InProcess(run))
 }
 
-// TestBrowser registers a passkey on this example's page in a real
-// Chromium with a virtual authenticator, and logs in with it.
+// TestBrowser drives this example's passkey page and policy console in a
+// real Chromium (see blogtest.Browser).
 func TestBrowser(t *testing.T) {
 	blogtest.Browser(t, blogtest.InProcess(run))
 }

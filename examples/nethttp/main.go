@@ -63,7 +63,7 @@ func run(ctx context.Context, getenv func(string) string, logs io.Writer, ready 
 	guardConfig.PublicPaths = append(guardConfig.PublicPaths, blog.PagePaths...) // the passkey page
 	// The policy console authenticates its visitors itself, from the
 	// session cookie, and decides with the policy who may use it.
-	guardConfig.PublicPaths = append(guardConfig.PublicPaths, "/console", "/console/*")
+	guardConfig.PublicPaths = append(guardConfig.PublicPaths, "/console", "/console/", "/console/*")
 	guardConfig.OptionalPaths = []string{"/posts", "/posts/*"}
 	mw, err := httpadapter.New(httpadapter.Config{Guard: guardConfig})
 	if err != nil {

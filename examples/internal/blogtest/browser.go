@@ -1,6 +1,7 @@
 package blogtest
 
 import (
+	"bytes"
 	"context"
 	"net"
 	"os"
@@ -20,13 +21,28 @@ const BrowserRequired = "GATEHOUSE_TEST_BROWSER"
 // chromiumPath is where Debian's chromium package puts the browser.
 const chromiumPath = "/usr/bin/chromium"
 
-// Browser drives the example's passkey page in a real Chromium (Debian's
-// chromium package, driven by playwright-core from npm) with a virtual
-// authenticator: a person registers, logs in with a password, registers
-// a passkey, logs in with it alone and as a second factor, and removes it
-// (testdata/browser/passkeys.mjs). The server listens on a port of its own
-// and is reached as http://localhost:PORT, its passkey origin: browsers
-// offer passkeys on localhost, never on an IP address.
+// ScreenshotEnv names the environment variable that, set to a file
+// name, makes Browser save its screenshot of the policy console there:
+// the README's docs/console.png is made so.
+const ScreenshotEnv = "GATEHOUSE_CONSOLE_SCREENSHOT"
+
+// Browser drives the example's pages in a real Chromium (Debian's chromium
+// package, driven by playwright-core from npm), each against a server of
+// its own:
+//
+//   - the passkey page, with a virtual authenticator: a person registers,
+//     logs in with a password, registers a passkey, logs in with it alone
+//     and as a second factor, and removes it
+//     (testdata/browser/passkeys.mjs);
+//   - the policy console: an admin logs in, grants a permission with the
+//     form found by its labels, sees it listed, asks "why?" and reads the
+//     deciding rule, runs a decision table and opens the role graph; a
+//     plain user gets 403, a POST without the CSRF field is refused
+//     (testdata/browser/console.mjs), and a screenshot is taken.
+//
+// The servers listen on ports of their own and are reached as
+// http://localhost:PORT, their passkey origin: browsers offer passkeys on
+// localhost, never on an IP address.
 //
 // Without the browser, Node.js or the npm packages (npm ci in
 // testdata/browser) the test is skipped, saying what to install, unless
@@ -40,6 +56,23 @@ func Browser(t *testing.T, start Start) {
 		}
 		t.Skipf("browser test skipped: %s (apt-get install -y chromium nodejs npm; npm ci --prefix %s)", missing, dir)
 	}
+	t.Run("passkeys", func(t *testing.T) { runBrowserScript(t, start, node, dir, "passkeys.mjs") })
+	t.Run("console", func(t *testing.T) {
+		screenshot := os.Getenv(ScreenshotEnv)
+		if screenshot == "" {
+			screenshot = filepath.Join(t.TempDir(), "console.png")
+		}
+		runBrowserScript(t, start, node, dir, "console.mjs", screenshot)
+		png, err := os.ReadFile(screenshot)
+		if err != nil || !bytes.HasPrefix(png, []byte("\x89PNG\r\n\x1a\n")) {
+			t.Fatalf("no screenshot of the console in %s: %v", screenshot, err)
+		}
+	})
+}
+
+// runBrowserScript starts a server and runs the script of dir against it
+// with node, passing its origin and args.
+func runBrowserScript(t *testing.T, start Start, node, dir, script string, args ...string) {
 	port := freePort(t)
 	origin := "http://localhost:" + port
 	srv := start(t, map[string]string{
@@ -54,7 +87,7 @@ func Browser(t *testing.T, start Start) {
 
 	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Minute)
 	defer cancel()
-	cmd := exec.CommandContext(ctx, node, "passkeys.mjs", origin)
+	cmd := exec.CommandContext(ctx, node, append([]string{script, origin}, args...)...)
 	cmd.Dir = dir
 	cmd.Env = append(os.Environ(), "CHROMIUM="+chromiumPath)
 	out, err := cmd.CombinedOutput()
@@ -63,7 +96,7 @@ func Browser(t *testing.T, start Start) {
 		if srv.Logs != nil {
 			logs = srv.Logs()
 		}
-		t.Fatalf("the passkey page failed in Chromium: %v\n%s\nserver logs:\n%s", err, out, logs)
+		t.Fatalf("%s failed in Chromium: %v\n%s\nserver logs:\n%s", script, err, out, logs)
 	}
 	t.Logf("%s", out)
 }
