@@ -39,8 +39,13 @@ var importRules = []struct {
 		"github.com/gatehouse-go/gatehouse/adapters/gin", "github.com/gatehouse-go/gatehouse/adapters/fiber",
 		"github.com/gatehouse-go/gatehouse/adapters/endpoint", "github.com/gatehouse-go/gatehouse/adapters/accountapi",
 		"github.com/gatehouse-go/gatehouse/adapters/oidcapi",
-		"github.com/gatehouse-go/gatehouse/permissions", "github.com/gatehouse-go/gatehouse/watch"},
+		"github.com/gatehouse-go/gatehouse/permissions", "github.com/gatehouse-go/gatehouse/watch",
+		"github.com/gatehouse-go/gatehouse/console", "github.com/gatehouse-go/gatehouse/console/..."},
 		forbidden: databaseLinks},
+	{name: "the console is built on the parts, never the other way round", packages: []string{
+		"github.com/gatehouse-go/gatehouse/authn/...", "github.com/gatehouse-go/gatehouse/authz/...",
+		"github.com/gatehouse-go/gatehouse/adapters/...", "github.com/gatehouse-go/gatehouse/stack"},
+		forbidden: []string{"github.com/gatehouse-go/gatehouse/console", "github.com/gatehouse-go/gatehouse/console/..."}},
 	{name: "the account API links no Redis client", packages: []string{"github.com/gatehouse-go/gatehouse/adapters/..."},
 		forbidden: []string{"github.com/redis/..."}},
 	{name: "the stack is built on the parts, never the other way round", packages: []string{
