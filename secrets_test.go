@@ -112,20 +112,22 @@ var secretName = regexp.MustCompile(`(?i)hash|mac|csrf|secret|digest|signature|s
 // notSecrets are comparisons the scan flags by name that compare no
 // secret, each with the reason, by file and the comparison as printed.
 var notSecrets = map[string]string{
-	"authn/totp/seal.go: sealed != sealVersion":                      "the version byte that starts a sealed TOTP secret, which is public",
-	"authz/model.go: Equal(Tokens, plain)":                           "the tokens of a Casbin model's request definition",
-	"authz/model.go: Equal(Tokens, tenants)":                         "the tokens of a Casbin model's request definition, with tenants",
-	"authz/model.go: Equal(Tokens, grant)":                           "the tokens of a Casbin model's policy definition",
-	"authn/token/verify.go: EqualFold(typ, TokenType)":               "the typ header of a JWT, which is public",
-	"authn/throttle/internal/storecall/storecall.go: key == earlier": "a throttle key names an account or a client address, which is no secret: a store refuses one given twice",
-	"authz/index.go: hash == hash":                                   "the decision index's hash of a tenant's name, which is no secret, finding the tenant's grants",
-	"authz/index.go: tenantHash == hash":                             "the decision index's hash of a tenant's name, which is no secret, finding the tenant's grants",
-	"authz/index.go: key == key":                                     "a grant's permission or resource in the decision index, which is no secret",
-	"authz/index_shard.go: slotHash() == slotHash()":                 "the decision index's hash of a subject's or role's name, which is no secret, finding its record",
-	"authz/table.go: hash == hash":                                   "the hash of a name in one of the index's tables, which is no secret, finding its slot",
-	"authz/index.go: key() == g":                                     "a grant without its expiry, a policy line, which is no secret",
-	"authz/relation_index.go: subjectHash == hash":                   "the relation index's hash of a subject's name, which is no secret, finding its relations",
-	"authz/relation_index.go: slotHash() == slotHash()":              "the relation index's hash of a resource's name, which is no secret, finding its record",
+	"authn/totp/seal.go: sealed != sealVersion":                        "the version byte that starts a sealed TOTP secret, which is public",
+	"authz/model.go: Equal(Tokens, plain)":                             "the tokens of a Casbin model's request definition",
+	"authz/model.go: Equal(Tokens, tenants)":                           "the tokens of a Casbin model's request definition, with tenants",
+	"authz/model.go: Equal(Tokens, grant)":                             "the tokens of a Casbin model's policy definition",
+	"authn/token/verify.go: EqualFold(typ, TokenType)":                 "the typ header of a JWT, which is public",
+	"authn/throttle/internal/storecall/storecall.go: key == earlier":   "a throttle key names an account or a client address, which is no secret: a store refuses one given twice",
+	"authz/index.go: hash == hash":                                     "the decision index's hash of a tenant's name, which is no secret, finding the tenant's grants",
+	"authz/index.go: tenantHash == hash":                               "the decision index's hash of a tenant's name, which is no secret, finding the tenant's grants",
+	"authz/index.go: key == key":                                       "a grant's permission or resource in the decision index, which is no secret",
+	"authz/index_shard.go: slotHash() == slotHash()":                   "the decision index's hash of a subject's or role's name, which is no secret, finding its record",
+	"authz/table.go: hash == hash":                                     "the hash of a name in one of the index's tables, which is no secret, finding its slot",
+	"authz/index.go: key() == g":                                       "a grant without its expiry, a policy line, which is no secret",
+	"authz/relation_index.go: subjectHash == hash":                     "the relation index's hash of a subject's name, which is no secret, finding its relations",
+	"authz/relation_index.go: slotHash() == slotHash()":                "the relation index's hash of a resource's name, which is no secret, finding its record",
+	"console/console.go: CanonicalHeaderKey() == CanonicalHeaderKey()": "the name of the header the session manager reads its CSRF token from, which is public",
+	"console/edits.go: name != csrfField":                              "a form field's name, which is public, to leave the CSRF token out of the values a page shows again",
 }
 
 // TestSecretComparisonsAreConstantTime reads every Go file of the module
