@@ -224,6 +224,7 @@ var routes = map[string]route{
 	"why":                {get: (*Console).why},
 	"tables":             {get: (*Console).tablesForm, post: (*Console).runTable, postReads: true},
 	"graph":              {get: (*Console).graph},
+	"policy.csv":         {get: (*Console).download},
 }
 
 // visit is who is using the console, and what they may do.

@@ -298,6 +298,12 @@ func TestBadRequests(t *testing.T) {
 	assert.Equal(t, "POST", a.header.Get("Allow"))
 	assert.Equal(t, http.StatusMethodNotAllowed, r.get("alice", "/console/grants").status)
 
+	csv := r.get("alice", "/console/policy.csv")
+	assert.Equal(t, http.StatusOK, csv.status)
+	assert.Contains(t, csv.body, "p, editor, posts:update, any, allow")
+	assert.Contains(t, csv.header.Get("Content-Disposition"), "attachment")
+	assert.Equal(t, http.StatusForbidden, r.get("bob", "/console/policy.csv").status)
+
 	css := r.get("", "/console/console.css")
 	assert.Equal(t, http.StatusOK, css.status)
 	assert.Equal(t, "text/css; charset=utf-8", css.header.Get("Content-Type"))

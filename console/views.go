@@ -232,3 +232,19 @@ func (c *Console) resources(w http.ResponseWriter, r *http.Request, v *visit) {
 	}
 	c.render(w, r, http.StatusOK, "resources.html", p)
 }
+
+// download answers policy.csv: the whole policy as a policy file, which
+// gatehouse's command line reads (gatehouse lint, test, check --policy)
+// and an engine imports.
+func (c *Console) download(w http.ResponseWriter, r *http.Request, v *visit) {
+	policy, err := c.cfg.Engine.Policy(r.Context())
+	if err != nil {
+		c.fail(w, r, v, http.StatusServiceUnavailable, "The policy cannot be read right now; try again shortly.")
+		return
+	}
+	w.Header().Set("Content-Type", "text/csv; charset=utf-8")
+	w.Header().Set("Content-Disposition", `attachment; filename="policy.csv"`)
+	if r.Method != http.MethodHead {
+		_, _ = w.Write([]byte(policy.String()))
+	}
+}
