@@ -326,3 +326,21 @@ func TestConfigRefused(t *testing.T) {
 		assert.ErrorIs(t, err, console.ErrConfig)
 	}
 }
+
+func TestRequireMFA(t *testing.T) {
+	r := newRig(t, console.Config{RequireMFA: true})
+	a := r.get("alice", "/console/")
+	require.Equal(t, http.StatusOK, a.status)
+	assert.Contains(t, a.body, "changes need a login with a second factor")
+	assert.NotContains(t, a.body, "Add grant")
+	a = r.post("alice", "/console/grants", url.Values{"subject": {"editor"}, "permission": {"posts:delete"}, "scope": {"any"}})
+	assert.Equal(t, http.StatusForbidden, a.status)
+	assert.NotContains(t, r.grants(), "p, editor, posts:delete, any, allow")
+
+	s, err := r.sessions.Create(context.Background(), "alice", "", "pwd", "otp", "mfa")
+	require.NoError(t, err)
+	r.cookies["alice"], r.csrf["alice"] = r.sessions.Cookie(s, false), s.CSRFToken.Reveal()
+	a = r.post("alice", "/console/grants", url.Values{"subject": {"editor"}, "permission": {"posts:delete"}, "scope": {"any"}})
+	assert.Equal(t, http.StatusSeeOther, a.status, "a login with a second factor: %s", a.body)
+	assert.Contains(t, r.grants(), "p, editor, posts:delete, any, allow")
+}
