@@ -225,6 +225,8 @@ var routes = map[string]route{
 	"tables":             {get: (*Console).tablesForm, post: (*Console).runTable, postReads: true},
 	"graph":              {get: (*Console).graph},
 	"policy.csv":         {get: (*Console).download},
+	"subject":            {get: (*Console).subjectDetail},
+	"who":                {get: (*Console).whoCan},
 }
 
 // visit is who is using the console, and what they may do.

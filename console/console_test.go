@@ -344,3 +344,21 @@ func TestRequireMFA(t *testing.T) {
 	assert.Equal(t, http.StatusSeeOther, a.status, "a login with a second factor: %s", a.body)
 	assert.Contains(t, r.grants(), "p, editor, posts:delete, any, allow")
 }
+
+func TestSubjectAndWhoCan(t *testing.T) {
+	r := newRig(t, console.Config{})
+	a := r.get("alice", "/console/subject?name=carol")
+	require.Equal(t, http.StatusOK, a.status, a.body)
+	assert.Contains(t, a.body, "Held, directly or not: editor, user.")
+	assert.Contains(t, a.body, "<code>p, user, posts:read, own, allow</code>", "a grant carol holds through user")
+	assert.Equal(t, http.StatusBadRequest, r.get("alice", "/console/subject").status)
+	assert.Contains(t, r.get("alice", "/console/subjects").body, `href="/console/subject?name=carol"`)
+
+	a = r.get("alice", "/console/who?permission=posts:update&id=42")
+	require.Equal(t, http.StatusOK, a.status, a.body)
+	assert.Contains(t, a.body, "<td>editor</td>")
+	assert.Contains(t, a.body, "p, editor, posts:update, any, allow")
+	a = r.get("alice", "/console/who?permission=posts")
+	assert.Equal(t, http.StatusBadRequest, a.status, "a malformed permission")
+	assert.Contains(t, a.body, "No answer")
+}

@@ -41,6 +41,8 @@ type page struct {
 	Parents   []authz.ResourceParent
 	Resource  string
 	Why       *whyView
+	Who       []authz.Access
+	Asked     bool // a question was asked, whatever the answer
 	Table     *tableView
 	Graph     template.HTML
 }

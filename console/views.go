@@ -248,3 +248,42 @@ func (c *Console) download(w http.ResponseWriter, r *http.Request, v *visit) {
 		_, _ = w.Write([]byte(policy.String()))
 	}
 }
+
+// subjectDetail answers one subject's page: the roles assigned to it, those
+// it holds through them, and every grant that applies to it, with the role
+// each comes from.
+func (c *Console) subjectDetail(w http.ResponseWriter, r *http.Request, v *visit) {
+	name := strings.TrimSpace(r.URL.Query().Get("name"))
+	p := c.newPage(r, v, "Subject "+name, "subjects")
+	if name == "" {
+		c.fail(w, r, v, http.StatusBadRequest, "Name a subject: subject?name=…")
+		return
+	}
+	s, err := c.snapshot(r.Context())
+	if err != nil {
+		c.fail(w, r, v, http.StatusServiceUnavailable, "The policy cannot be read right now; try again shortly.")
+		return
+	}
+	sc := c.scope(v)
+	sv := subjectView{Name: name}
+	for _, ra := range s.policy.Roles {
+		if ra.Member == name {
+			sv.Assignments = append(sv.Assignments, ra)
+		}
+	}
+	effective, err := sc.Permissions(r.Context(), name)
+	if err == nil {
+		sv.Effective, err = sc.Roles(r.Context(), name)
+	}
+	if err != nil {
+		c.fail(w, r, v, http.StatusBadRequest, "No answer for this subject: "+err.Error())
+		return
+	}
+	p.Subjects, p.Grants = []subjectView{sv}, grantViews(effective)
+	for _, rel := range s.policy.Relations {
+		if rel.Subject == name {
+			p.Relations = append(p.Relations, relationView{Relation: rel, Line: rel.String()})
+		}
+	}
+	c.render(w, r, http.StatusOK, "subject.html", p)
+}

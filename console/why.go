@@ -1,6 +1,7 @@
 package console
 
 import (
+	"errors"
 	"net/http"
 	"slices"
 	"strings"
@@ -118,4 +119,36 @@ func rolePath(p authz.Policy, tenant, member, role string, now time.Time) []stri
 		}
 	}
 	return nil
+}
+
+// whoCan answers "Who can?": every subject or role that may perform the
+// permission on the resource of the query (its id and owner), and the rule
+// that lets each.
+func (c *Console) whoCan(w http.ResponseWriter, r *http.Request, v *visit) {
+	p := c.newPage(r, v, "Who can?", "who")
+	q := r.URL.Query()
+	for _, name := range []string{"permission", "owner", "id"} {
+		p.Form[name] = strings.TrimSpace(q.Get(name))
+	}
+	if p.Form["permission"] == "" {
+		c.render(w, r, http.StatusOK, "who.html", p)
+		return
+	}
+	answers, err := c.cfg.Engine.WhoCan(r.Context(), permissions.Permission(p.Form["permission"]),
+		authz.Resource{ID: p.Form["id"], Owner: p.Form["owner"]})
+	status := http.StatusOK
+	switch {
+	case errors.Is(err, authz.ErrUnsupportedModel):
+		status, p.Error = http.StatusNotImplemented, "Who can? needs the model without tenants: ask Why? for one subject instead."
+	case isUnavailable(err):
+		status, p.Error = http.StatusServiceUnavailable, "No answer: "+err.Error()
+	case err != nil:
+		status, p.Error = http.StatusBadRequest, "No answer: "+err.Error()
+	default:
+		p.Who, p.Asked = answers, true
+		if len(p.Who) > MaxListed {
+			p.More, p.Who = len(p.Who)-MaxListed, p.Who[:MaxListed]
+		}
+	}
+	c.render(w, r, status, "who.html", p)
 }
