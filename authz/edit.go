@@ -277,6 +277,7 @@ func (e *Engine) commit(ctx context.Context, c Change) error {
 	}
 	// Memory keeps c's names for as long as its rules stand.
 	c = c.owned()
+	c.Actor, c.At = ActorFrom(ctx), e.wallClock()
 	revision := e.revision
 	if e.store != nil {
 		var err error

@@ -94,6 +94,14 @@ func WithClock(now func() time.Time) Option {
 	return func(c *config) { c.clock = now }
 }
 
+// wallClock is the engine's clock (WithClock), or the system's, in UTC.
+func (e *Engine) wallClock() time.Time {
+	if e.clock != nil {
+		return e.clock().UTC()
+	}
+	return time.Now().UTC()
+}
+
 // now returns the engine's clock, in Unix seconds.
 func (e *Engine) now() int64 {
 	if e.clock != nil {

@@ -24,6 +24,7 @@ func (e *Engine) Replace(ctx context.Context, p Policy) error {
 }
 
 func (e *Engine) importPolicy(ctx context.Context, p Policy, replace bool) error {
+	ctx = defaultSource(ctx, SourceImport)
 	want := Policy{Grants: make([]Grant, 0, len(p.Grants)), Roles: make([]RoleAssignment, 0, len(p.Roles))}
 	// A line given twice, with the same expiry or not: the first stands.
 	seenGrants := make(map[Grant]bool, len(p.Grants))

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"slices"
 	"sync"
+	"time"
 
 	"github.com/gatehouse-go/gatehouse/watch"
 )
@@ -36,11 +37,13 @@ type MemoryStore struct {
 	seeded    bool
 	id        string
 	key       []byte
+	history   []AuditEntry // oldest first
 }
 
 var (
 	_ SharedStore = (*MemoryStore)(nil)
 	_ TenantStore = (*MemoryStore)(nil)
+	_ AuditStore  = (*MemoryStore)(nil)
 )
 
 // NewMemoryStore returns an empty store, never seeded, at revision 0.
@@ -76,6 +79,7 @@ func (s *MemoryStore) Seed(_ context.Context, initial Policy) error {
 	s.relations = ownedRelations(storedRelations(initial.Relations))
 	s.parents = ownedParents(initial.Parents)
 	s.revision++
+	s.history = append(s.history, SeedEntry(initial, s.revision, time.Now()))
 	return nil
 }
 
@@ -130,7 +134,25 @@ func (s *MemoryStore) Apply(_ context.Context, c Change, base int64) (int64, err
 	}
 	s.grants, s.roles, s.relations, s.parents = grants, roles, relations, parents
 	s.revision++
+	s.history = append(s.history, AuditEntryOf(c, s.revision))
 	return s.revision, nil
+}
+
+// History returns the entries q keeps, newest first.
+func (s *MemoryStore) History(_ context.Context, q HistoryQuery) ([]AuditEntry, error) {
+	if err := q.Validate(); err != nil {
+		return nil, err
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	var out []AuditEntry
+	for i := len(s.history) - 1; i >= 0 && len(out) < q.limit(); i-- {
+		if e := s.history[i]; q.Matches(e) {
+			e.Removed, e.Added = slices.Clone(e.Removed), slices.Clone(e.Added)
+			out = append(out, e)
+		}
+	}
+	return out, nil
 }
 
 // Revision returns the store's revision.

@@ -36,6 +36,8 @@ func (c Change) owned() Change {
 		AddRoles:        ownedRoles(c.AddRoles),
 		AddRelations:    ownedRelations(c.AddRelations),
 		AddParents:      ownedParents(c.AddParents),
+		Actor:           Actor{ID: strings.Clone(c.Actor.ID), Source: strings.Clone(c.Actor.Source)},
+		At:              c.At,
 	}
 }
 

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"time"
 )
 
 // Store persists an Engine's policy, so that it outlives the process and
@@ -93,6 +94,12 @@ type Change struct {
 	AddRoles        []RoleAssignment
 	AddRelations    []Relation
 	AddParents      []ResourceParent
+
+	// Actor is who made the change and from where (WithActor), and At
+	// when, by the engine's clock: what an AuditStore records with it.
+	// Neither is part of the policy.
+	Actor Actor
+	At    time.Time
 }
 
 // ErrStale is the error a Store returns from Apply when the change was

@@ -13,7 +13,7 @@ import (
 // store from growing with them. Call it now and then, or let the engine
 // call it with WithSweepEvery.
 func (e *Engine) SweepExpired(ctx context.Context) (removed int, err error) {
-	err = e.edit(ctx, func() (Change, error) {
+	err = e.edit(defaultSource(ctx, SourceSweep), func() (Change, error) {
 		c := e.expired(e.now())
 		removed = len(c.RemoveGrants) + len(c.RemoveRoles) + len(c.RemoveRelations)
 		return c, nil

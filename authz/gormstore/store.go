@@ -60,6 +60,7 @@ type Store struct {
 var (
 	_ authz.SharedStore = (*Store)(nil)
 	_ authz.TenantStore = (*Store)(nil)
+	_ authz.AuditStore  = (*Store)(nil)
 )
 
 // policyRevision numbers the states of a policy table: every edit, from any
@@ -112,8 +113,8 @@ func New(ctx context.Context, db *gorm.DB, opts ...Option) (*Store, error) {
 		return nil, fmt.Errorf("%w: table name %q: use letters, digits and underscores", ErrInvalidTable, s.table)
 	}
 	err := schema.Retry(ctx, func() error {
-		if err := schema.Migrate(ctx, db, &policySeed{}, &policyRevision{}); err != nil {
-			return fmt.Errorf("create seed and revision tables: %w", err)
+		if err := schema.Migrate(ctx, db, &policySeed{}, &policyRevision{}, &policyAudit{}); err != nil {
+			return fmt.Errorf("create seed, revision and audit tables: %w", err)
 		}
 		// The adapter keeps the session it is given; one whose context
 		// cannot be cancelled keeps a cancelled ctx from breaking later
@@ -252,7 +253,11 @@ func (s *Store) seedOnce(ctx context.Context, initial authz.Policy) error {
 			if err := s.insert(tx, lines(initial), true); err != nil {
 				return err
 			}
-			if _, err := bumpRevision(tx, s.table); err != nil {
+			revision, err := bumpRevision(tx, s.table)
+			if err != nil {
+				return err
+			}
+			if err := s.record(tx, authz.SeedEntry(initial, revision, time.Now())); err != nil {
 				return err
 			}
 		}
@@ -311,8 +316,9 @@ func (s *Store) snapshot() *sql.TxOptions {
 	return &sql.TxOptions{Isolation: sql.LevelRepeatableRead, ReadOnly: true}
 }
 
-// Apply persists c in a single transaction, all of it or none, on a store
-// at revision base, and returns the revision the change makes. If the
+// Apply persists c in a single transaction, all of it or none, with its
+// entry in the policy's history (gatehouse_policy_audit), on a store at
+// revision base, and returns the revision the change makes. If the
 // store has moved past base, or c removes a line the table lacks or adds
 // one it has, it changes nothing and returns an error matching
 // authz.ErrStale.
@@ -339,7 +345,8 @@ func (s *Store) Apply(ctx context.Context, c authz.Change, base int64) (int64, e
 				}
 			}
 		}
-		return nil
+		// The history's entry commits with the edit, or neither does.
+		return s.record(tx, authz.AuditEntryOf(c, revision))
 	})
 	if err != nil {
 		return 0, err

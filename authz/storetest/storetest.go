@@ -110,6 +110,7 @@ func Run(t *testing.T, fresh Fresh) {
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) { c.run(t, fresh(t)) })
 	}
+	t.Run("History", func(t *testing.T) { runAudit(t, fresh) })
 }
 
 // grant returns an allowing grant of subject.
