@@ -227,6 +227,7 @@ var routes = map[string]route{
 	"policy.csv":         {get: (*Console).download},
 	"subject":            {get: (*Console).subjectDetail},
 	"who":                {get: (*Console).whoCan},
+	"history":            {get: (*Console).history},
 }
 
 // visit is who is using the console, and what they may do.

@@ -362,3 +362,40 @@ func TestSubjectAndWhoCan(t *testing.T) {
 	assert.Equal(t, http.StatusBadRequest, a.status, "a malformed permission")
 	assert.Contains(t, a.body, "No answer")
 }
+
+func TestHistory(t *testing.T) {
+	r := newRig(t, console.Config{})
+	a := r.get("alice", "/console/history")
+	require.Equal(t, http.StatusOK, a.status)
+	assert.Contains(t, a.body, "keeps no history", "an engine without a store")
+
+	// The same console on an engine whose store keeps the history.
+	ctx := context.Background()
+	store, err := authz.NewMemoryStore()
+	require.NoError(t, err)
+	engine, err := authz.New(ctx, authz.WithStore(store), authz.WithPolicy(testPolicy), authz.WithLogger(slog.New(slog.DiscardHandler)))
+	require.NoError(t, err)
+	c, err := console.New(console.Config{Engine: engine, Sessions: r.sessions, Logger: slog.New(slog.DiscardHandler)})
+	require.NoError(t, err)
+	r.engine, r.console = engine, c
+	a = r.post("alice", "/console/grants", url.Values{"subject": {"editor"}, "permission": {"posts:delete"}, "scope": {"any"}})
+	require.Equal(t, http.StatusSeeOther, a.status, a.body)
+	require.NoError(t, engine.AssignRole(authz.WithActor(ctx, authz.Actor{ID: "ops", Source: authz.SourceCLI}), "dave", "editor"))
+
+	a = r.get("alice", "/console/history")
+	require.Equal(t, http.StatusOK, a.status, a.body)
+	assert.Contains(t, a.body, "<code>p, editor, posts:delete, any, allow</code>")
+	assert.Contains(t, a.body, "<td>console</td>")
+	assert.Contains(t, a.body, `href="/console/history?actor=alice"`)
+	assert.Contains(t, a.body, "<td>seed</td>")
+	a = r.get("alice", "/console/history?actor=ops")
+	assert.Contains(t, a.body, "g, dave, editor")
+	assert.NotContains(t, a.body, "posts:delete")
+	a = r.get("alice", "/console/history?subject=dave")
+	assert.Contains(t, a.body, "g, dave, editor")
+	assert.NotContains(t, a.body, "<td>seed</td>")
+	a = r.get("alice", "/console/history?since=2027-13-01")
+	assert.Equal(t, http.StatusBadRequest, a.status)
+	a = r.get("alice", "/console/history?since=2030-01-03&until=2030-01-01")
+	assert.Equal(t, http.StatusBadRequest, a.status)
+}

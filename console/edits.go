@@ -49,7 +49,7 @@ func (c *Console) addGrant(w http.ResponseWriter, r *http.Request, v *visit) {
 	if err == nil {
 		g := authz.Grant{Subject: form["subject"], Tenant: form["tenant"], Permission: permissions.Permission(form["permission"]),
 			Scope: permissions.Scope(form["scope"]), Effect: authz.Effect(form["effect"]), Expires: expires}
-		if err = c.cfg.Engine.AddGrant(r.Context(), g); err == nil {
+		if err = c.cfg.Engine.AddGrant(c.editContext(r, v), g); err == nil {
 			c.cfg.Logger.Info("console: grant added", "by", v.subject.ID, "grant", g.String())
 			c.done(w, r, "", "grant-added", v)
 			return
@@ -66,7 +66,7 @@ func (c *Console) removeGrant(w http.ResponseWriter, r *http.Request, v *visit) 
 	if err == nil {
 		if line.Grant == nil {
 			err = fmt.Errorf("%q is not a grant", form["line"])
-		} else if err = c.cfg.Engine.RemoveGrant(r.Context(), *line.Grant); err == nil {
+		} else if err = c.cfg.Engine.RemoveGrant(c.editContext(r, v), *line.Grant); err == nil {
 			c.cfg.Logger.Info("console: grant removed", "by", v.subject.ID, "grant", line.Grant.String())
 			c.done(w, r, "", "grant-removed", v)
 			return
@@ -85,11 +85,11 @@ func (c *Console) assignRole(w http.ResponseWriter, r *http.Request, v *visit) {
 		case ra.Tenant != "" && !expires.IsZero():
 			err = fmt.Errorf("an assignment in a tenant cannot expire: leave until empty")
 		case ra.Tenant != "":
-			err = c.cfg.Engine.Tenant(ra.Tenant).AssignRole(r.Context(), ra.Member, ra.Role)
+			err = c.cfg.Engine.Tenant(ra.Tenant).AssignRole(c.editContext(r, v), ra.Member, ra.Role)
 		case !expires.IsZero():
-			err = c.cfg.Engine.AssignRoleUntil(r.Context(), ra.Member, ra.Role, expires)
+			err = c.cfg.Engine.AssignRoleUntil(c.editContext(r, v), ra.Member, ra.Role, expires)
 		default:
-			err = c.cfg.Engine.AssignRole(r.Context(), ra.Member, ra.Role)
+			err = c.cfg.Engine.AssignRole(c.editContext(r, v), ra.Member, ra.Role)
 		}
 		if err == nil {
 			c.cfg.Logger.Info("console: role assigned", "by", v.subject.ID, "assignment", ra.String())
@@ -110,9 +110,9 @@ func (c *Console) unassignRole(w http.ResponseWriter, r *http.Request, v *visit)
 		case ra == nil:
 			err = fmt.Errorf("%q is not a role assignment", form["line"])
 		case ra.Tenant != "":
-			err = c.cfg.Engine.Tenant(ra.Tenant).UnassignRole(r.Context(), ra.Member, ra.Role)
+			err = c.cfg.Engine.Tenant(ra.Tenant).UnassignRole(c.editContext(r, v), ra.Member, ra.Role)
 		default:
-			err = c.cfg.Engine.UnassignRole(r.Context(), ra.Member, ra.Role)
+			err = c.cfg.Engine.UnassignRole(c.editContext(r, v), ra.Member, ra.Role)
 		}
 		if err == nil {
 			c.cfg.Logger.Info("console: role unassigned", "by", v.subject.ID, "assignment", line.Role.String())
@@ -179,3 +179,9 @@ func isUnavailable(err error) bool {
 }
 
 func urlQueryEscape(s string) string { return url.QueryEscape(s) }
+
+// editContext is the context of the visitor's edit: the policy's history
+// names the visitor as who made it, from the console.
+func (c *Console) editContext(r *http.Request, v *visit) context.Context {
+	return authz.WithActor(r.Context(), authz.Actor{ID: v.subject.ID, Source: authz.SourceConsole})
+}

@@ -43,6 +43,7 @@ type page struct {
 	Why       *whyView
 	Who       []authz.Access
 	Asked     bool // a question was asked, whatever the answer
+	History   []authz.AuditEntry
 	Table     *tableView
 	Graph     template.HTML
 }

@@ -113,7 +113,7 @@ func (s *server) updatePost(c fiber.Ctx) error {
 // deleted.
 func (s *server) deletePost(c fiber.Ctx) error {
 	post, _ := fiberadapter.Loaded[blog.Post](c)
-	if err := s.app.Posts.Delete(c.Context(), post); err != nil {
+	if err := s.app.Posts.Delete(blog.AsActor(c.Context(), s.actor(c)), post); err != nil {
 		return s.fail(c, err)
 	}
 	return c.SendStatus(fiber.StatusNoContent)
@@ -136,7 +136,7 @@ func (s *server) loadReadablePost(c fiber.Ctx) (guard.Loaded, error) {
 // with the post's author, changes nothing; 404 for no such user.
 func (s *server) shareWithEditor(c fiber.Ctx) error {
 	post, _ := fiberadapter.Loaded[blog.Post](c)
-	if err := s.app.Posts.Share(c.Context(), post, userParam(c)); err != nil {
+	if err := s.app.Posts.Share(blog.AsActor(c.Context(), s.actor(c)), post, userParam(c)); err != nil {
 		return s.fail(c, err)
 	}
 	return c.SendStatus(fiber.StatusNoContent)
@@ -146,7 +146,7 @@ func (s *server) shareWithEditor(c fiber.Ctx) error {
 // longer edits the post; 404 when they did not.
 func (s *server) removeEditor(c fiber.Ctx) error {
 	post, _ := fiberadapter.Loaded[blog.Post](c)
-	if err := s.app.Posts.Unshare(c.Context(), post, userParam(c)); err != nil {
+	if err := s.app.Posts.Unshare(blog.AsActor(c.Context(), s.actor(c)), post, userParam(c)); err != nil {
 		return s.fail(c, err)
 	}
 	return c.SendStatus(fiber.StatusNoContent)
@@ -196,7 +196,7 @@ func (s *server) setUserRoles(c fiber.Ctx) error {
 		return s.fail(c, err)
 	}
 	id := c.Params("id")
-	roles, err := s.app.Admin.SetRoles(c.Context(), id, in)
+	roles, err := s.app.Admin.SetRoles(c.Context(), s.actor(c), id, in)
 	if err != nil {
 		return s.fail(c, err)
 	}
@@ -206,7 +206,7 @@ func (s *server) setUserRoles(c fiber.Ctx) error {
 // deleteUser answers DELETE /admin/users/:id: every credential of the
 // user dies at once, and the account goes.
 func (s *server) deleteUser(c fiber.Ctx) error {
-	if err := s.app.Admin.DeleteUser(c.Context(), c.Params("id")); err != nil {
+	if err := s.app.Admin.DeleteUser(c.Context(), s.actor(c), c.Params("id")); err != nil {
 		return s.fail(c, err)
 	}
 	return c.SendStatus(fiber.StatusNoContent)
@@ -228,7 +228,7 @@ func (s *server) addGrant(c fiber.Ctx) error {
 	if err := fiberadapter.ReadJSON(c, &in); err != nil {
 		return s.fail(c, err)
 	}
-	grant, err := s.app.Admin.AddGrant(c.Context(), in)
+	grant, err := s.app.Admin.AddGrant(c.Context(), s.actor(c), in)
 	if err != nil {
 		return s.fail(c, err)
 	}
@@ -241,8 +241,15 @@ func (s *server) removeGrant(c fiber.Ctx) error {
 	if err := fiberadapter.ReadJSON(c, &in); err != nil {
 		return s.fail(c, err)
 	}
-	if err := s.app.Admin.RemoveGrant(c.Context(), in); err != nil {
+	if err := s.app.Admin.RemoveGrant(c.Context(), s.actor(c), in); err != nil {
 		return s.fail(c, err)
 	}
 	return c.SendStatus(fiber.StatusNoContent)
+}
+
+// actor is the id of the caller, whom the policy's history names as who
+// made the edits of the request.
+func (s *server) actor(c fiber.Ctx) string {
+	caller, _ := fiberadapter.SubjectFrom(c)
+	return caller.ID
 }

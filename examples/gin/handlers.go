@@ -118,7 +118,7 @@ func (s *server) updatePost(c *gin.Context) {
 // deleted.
 func (s *server) deletePost(c *gin.Context) {
 	post, _ := ginadapter.Loaded[blog.Post](c)
-	if err := s.app.Posts.Delete(c.Request.Context(), post); err != nil {
+	if err := s.app.Posts.Delete(blog.AsActor(c.Request.Context(), s.actor(c)), post); err != nil {
 		s.fail(c, err)
 		return
 	}
@@ -142,7 +142,7 @@ func (s *server) loadReadablePost(c *gin.Context) (guard.Loaded, error) {
 // with the post's author, changes nothing; 404 for no such user.
 func (s *server) shareWithEditor(c *gin.Context) {
 	post, _ := ginadapter.Loaded[blog.Post](c)
-	if err := s.app.Posts.Share(c.Request.Context(), post, c.Param("user_id")); err != nil {
+	if err := s.app.Posts.Share(blog.AsActor(c.Request.Context(), s.actor(c)), post, c.Param("user_id")); err != nil {
 		s.fail(c, err)
 		return
 	}
@@ -153,7 +153,7 @@ func (s *server) shareWithEditor(c *gin.Context) {
 // longer edits the post; 404 when they did not.
 func (s *server) removeEditor(c *gin.Context) {
 	post, _ := ginadapter.Loaded[blog.Post](c)
-	if err := s.app.Posts.Unshare(c.Request.Context(), post, c.Param("user_id")); err != nil {
+	if err := s.app.Posts.Unshare(blog.AsActor(c.Request.Context(), s.actor(c)), post, c.Param("user_id")); err != nil {
 		s.fail(c, err)
 		return
 	}
@@ -191,7 +191,7 @@ func (s *server) setUserRoles(c *gin.Context) {
 		return
 	}
 	id := c.Param("id")
-	roles, err := s.app.Admin.SetRoles(c.Request.Context(), id, in)
+	roles, err := s.app.Admin.SetRoles(c.Request.Context(), s.actor(c), id, in)
 	if err != nil {
 		s.fail(c, err)
 		return
@@ -202,7 +202,7 @@ func (s *server) setUserRoles(c *gin.Context) {
 // deleteUser answers DELETE /admin/users/:id: every credential of the
 // user dies at once, and the account goes.
 func (s *server) deleteUser(c *gin.Context) {
-	if err := s.app.Admin.DeleteUser(c.Request.Context(), c.Param("id")); err != nil {
+	if err := s.app.Admin.DeleteUser(c.Request.Context(), s.actor(c), c.Param("id")); err != nil {
 		s.fail(c, err)
 		return
 	}
@@ -226,7 +226,7 @@ func (s *server) addGrant(c *gin.Context) {
 	if !s.decode(c, &in) {
 		return
 	}
-	grant, err := s.app.Admin.AddGrant(c.Request.Context(), in)
+	grant, err := s.app.Admin.AddGrant(c.Request.Context(), s.actor(c), in)
 	if err != nil {
 		s.fail(c, err)
 		return
@@ -240,9 +240,16 @@ func (s *server) removeGrant(c *gin.Context) {
 	if !s.decode(c, &in) {
 		return
 	}
-	if err := s.app.Admin.RemoveGrant(c.Request.Context(), in); err != nil {
+	if err := s.app.Admin.RemoveGrant(c.Request.Context(), s.actor(c), in); err != nil {
 		s.fail(c, err)
 		return
 	}
 	c.Status(http.StatusNoContent)
+}
+
+// actor is the id of the caller, whom the policy's history names as who
+// made the edits of the request.
+func (s *server) actor(c *gin.Context) string {
+	caller, _ := ginadapter.SubjectFrom(c)
+	return caller.ID
 }

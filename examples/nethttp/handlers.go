@@ -117,7 +117,7 @@ func (s *server) updatePost(w http.ResponseWriter, r *http.Request) {
 // deleted.
 func (s *server) deletePost(w http.ResponseWriter, r *http.Request) {
 	post, _ := httpadapter.Loaded[blog.Post](r)
-	if err := s.app.Posts.Delete(r.Context(), post); err != nil {
+	if err := s.app.Posts.Delete(blog.AsActor(r.Context(), s.actor(r)), post); err != nil {
 		s.fail(w, r, err)
 		return
 	}
@@ -141,7 +141,7 @@ func (s *server) loadReadablePost(r *http.Request) (guard.Loaded, error) {
 // or with the post's author, changes nothing; 404 for no such user.
 func (s *server) shareWithEditor(w http.ResponseWriter, r *http.Request) {
 	post, _ := httpadapter.Loaded[blog.Post](r)
-	if err := s.app.Posts.Share(r.Context(), post, r.PathValue("user_id")); err != nil {
+	if err := s.app.Posts.Share(blog.AsActor(r.Context(), s.actor(r)), post, r.PathValue("user_id")); err != nil {
 		s.fail(w, r, err)
 		return
 	}
@@ -152,7 +152,7 @@ func (s *server) shareWithEditor(w http.ResponseWriter, r *http.Request) {
 // longer edits the post; 404 when they did not.
 func (s *server) removeEditor(w http.ResponseWriter, r *http.Request) {
 	post, _ := httpadapter.Loaded[blog.Post](r)
-	if err := s.app.Posts.Unshare(r.Context(), post, r.PathValue("user_id")); err != nil {
+	if err := s.app.Posts.Unshare(blog.AsActor(r.Context(), s.actor(r)), post, r.PathValue("user_id")); err != nil {
 		s.fail(w, r, err)
 		return
 	}
@@ -190,7 +190,7 @@ func (s *server) setUserRoles(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	id := r.PathValue("id")
-	roles, err := s.app.Admin.SetRoles(r.Context(), id, in)
+	roles, err := s.app.Admin.SetRoles(r.Context(), s.actor(r), id, in)
 	if err != nil {
 		s.fail(w, r, err)
 		return
@@ -201,7 +201,7 @@ func (s *server) setUserRoles(w http.ResponseWriter, r *http.Request) {
 // deleteUser answers DELETE /admin/users/{id}: every credential of the
 // user dies at once, and the account goes.
 func (s *server) deleteUser(w http.ResponseWriter, r *http.Request) {
-	if err := s.app.Admin.DeleteUser(r.Context(), r.PathValue("id")); err != nil {
+	if err := s.app.Admin.DeleteUser(r.Context(), s.actor(r), r.PathValue("id")); err != nil {
 		s.fail(w, r, err)
 		return
 	}
@@ -225,7 +225,7 @@ func (s *server) addGrant(w http.ResponseWriter, r *http.Request) {
 	if !s.decode(w, r, &in) {
 		return
 	}
-	grant, err := s.app.Admin.AddGrant(r.Context(), in)
+	grant, err := s.app.Admin.AddGrant(r.Context(), s.actor(r), in)
 	if err != nil {
 		s.fail(w, r, err)
 		return
@@ -239,9 +239,16 @@ func (s *server) removeGrant(w http.ResponseWriter, r *http.Request) {
 	if !s.decode(w, r, &in) {
 		return
 	}
-	if err := s.app.Admin.RemoveGrant(r.Context(), in); err != nil {
+	if err := s.app.Admin.RemoveGrant(r.Context(), s.actor(r), in); err != nil {
 		s.fail(w, r, err)
 		return
 	}
 	w.WriteHeader(http.StatusNoContent)
+}
+
+// actor is the id of the caller, whom the policy's history names as who
+// made the edits of the request.
+func (s *server) actor(r *http.Request) string {
+	caller, _ := httpadapter.SubjectFrom(r.Context())
+	return caller.ID
 }

@@ -52,8 +52,10 @@ type RolesInput struct {
 
 // SetRoles makes the roles of the user id exactly those of in, and returns
 // them as the policy now holds them. Only the names the policy uses as
-// roles may be assigned (see knownRoles).
-func (a *Admin) SetRoles(ctx context.Context, id string, in RolesInput) ([]string, error) {
+// roles may be assigned (see knownRoles). The policy's history names
+// actor, the caller's id, as who made the change.
+func (a *Admin) SetRoles(ctx context.Context, actor, id string, in RolesInput) ([]string, error) {
+	ctx = AsActor(ctx, actor)
 	if in.Roles == nil {
 		return nil, invalid(`field "roles" is required`)
 	}
@@ -102,8 +104,10 @@ func (a *Admin) knownRoles(ctx context.Context) (map[string]bool, error) {
 }
 
 // DeleteUser deletes the user id: every credential of the user stops
-// working at once, the account is deleted, and the policy forgets it.
-func (a *Admin) DeleteUser(ctx context.Context, id string) error {
+// working at once, the account is deleted, and the policy forgets it, in
+// an edit the history says actor made.
+func (a *Admin) DeleteUser(ctx context.Context, actor, id string) error {
+	ctx = AsActor(ctx, actor)
 	if err := a.auth.Accounts.DeleteUser(ctx, id); err != nil {
 		return userError(err)
 	}
@@ -189,8 +193,10 @@ func (in GrantInput) grant() (authz.Grant, error) {
 	return g, nil
 }
 
-// AddGrant adds the grant of in to the policy and returns it.
-func (a *Admin) AddGrant(ctx context.Context, in GrantInput) (Grant, error) {
+// AddGrant adds the grant of in to the policy, in an edit the history
+// says actor made, and returns it.
+func (a *Admin) AddGrant(ctx context.Context, actor string, in GrantInput) (Grant, error) {
+	ctx = AsActor(ctx, actor)
 	g, err := in.grant()
 	if err != nil {
 		return Grant{}, err
@@ -204,8 +210,10 @@ func (a *Admin) AddGrant(ctx context.Context, in GrantInput) (Grant, error) {
 	return grantOf(g), nil
 }
 
-// RemoveGrant removes the grant of in from the policy.
-func (a *Admin) RemoveGrant(ctx context.Context, in GrantInput) error {
+// RemoveGrant removes the grant of in from the policy, in an edit the
+// history says actor made.
+func (a *Admin) RemoveGrant(ctx context.Context, actor string, in GrantInput) error {
+	ctx = AsActor(ctx, actor)
 	g, err := in.grant()
 	if err != nil {
 		return err
@@ -217,4 +225,11 @@ func (a *Admin) RemoveGrant(ctx context.Context, in GrantInput) error {
 		return err
 	}
 	return nil
+}
+
+// AsActor returns ctx naming actor, the id of the caller, as who makes the
+// policy edits made with it, through the blog's API: the policy's history
+// records it (authz.WithActor).
+func AsActor(ctx context.Context, actor string) context.Context {
+	return authz.WithActor(ctx, authz.Actor{ID: actor, Source: authz.SourceAPI})
 }
