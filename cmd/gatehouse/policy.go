@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"os/user"
 
 	"github.com/gatehouse-go/gatehouse/authz"
 	"github.com/gatehouse-go/gatehouse/authz/gormstore"
@@ -32,6 +33,7 @@ func policyCommands() []policyCommand {
 		{"remove-parent", "take a resource out of its parent: --resource R", runPolicyRemoveParent},
 		{"import", "add a policy file's rules; with --replace, make it the policy", runPolicyImport},
 		{"remove-tenant", "remove every rule of a tenant and the tenants below it", runPolicyRemoveTenant},
+		{"history", "print who changed the policy, when, from where, and how, newest first", runPolicyHistory},
 	}
 }
 
@@ -113,6 +115,7 @@ type storeFlags struct {
 	table    string
 	redis    string
 	model    string
+	actor    string
 
 	// modelOpts and tenanted are what --model resolves to (resolveModel).
 	modelOpts []authz.Option
@@ -131,6 +134,8 @@ func (f *storeFlags) register(fs *flagSet, edits bool) {
 	if edits {
 		fs.StringVar(&f.redis, "redis", "",
 			"tell running replicas of the edit over the Redis server at `URL` (default: $GATEHOUSE_REDIS); without it a postgres:// store tells them itself")
+		fs.StringVar(&f.actor, "actor", "",
+			"who makes the edit, as the policy's history records it: a `NAME` (default: $GATEHOUSE_ACTOR, else the system user)")
 	}
 }
 
@@ -143,6 +148,14 @@ func (f *storeFlags) fromEnvironment(edits bool) {
 	if edits && f.redis == "" {
 		f.redis = os.Getenv("GATEHOUSE_REDIS")
 	}
+	if edits && f.actor == "" {
+		f.actor = os.Getenv("GATEHOUSE_ACTOR")
+	}
+	if edits && f.actor == "" {
+		if u, err := user.Current(); err == nil {
+			f.actor = u.Username
+		}
+	}
 }
 
 // config says how to open the store: create says what to do if the
@@ -152,6 +165,7 @@ func (f *storeFlags) config(s streams, create storeCreation, follow bool) storeC
 		dsn: f.database, table: f.table, redis: f.redis,
 		create: create, follow: follow, stderr: s.stderr,
 		modelOpts: f.modelOpts, tenanted: f.tenanted,
+		actor: authz.Actor{ID: f.actor, Source: authz.SourceCLI},
 	}
 }
 

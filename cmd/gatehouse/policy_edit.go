@@ -207,6 +207,7 @@ func applyEdit(ctx context.Context, s streams, store *storeFlags, edit func(cont
 // would be created with, in memory, so that an edit the policy refuses
 // creates nothing.
 func editStore(ctx context.Context, cfg storeConfig, edit func(context.Context, *authz.Engine) error) error {
+	ctx = authz.WithActor(ctx, cfg.actor)
 	exists, err := storeExists(ctx, cfg)
 	if err != nil {
 		return err

@@ -52,6 +52,7 @@ func runPolicyImport(ctx context.Context, s streams, args []string) int {
 	}
 
 	cfg := store.config(s, createEmpty, true)
+	cfg.actor.Source = authz.SourceImport
 	cfg.created = func(where string, _ authz.Policy) {
 		fmt.Fprintf(s.stdout, "created the policy store %s\n", where)
 	}

@@ -153,6 +153,10 @@ type storeConfig struct {
 	// policy has none.
 	modelOpts []authz.Option
 	tenanted  bool
+	// actor is who makes the edits, as the policy's history records them
+	// (from the command line: authz.SourceCLI, or authz.SourceImport for
+	// import).
+	actor authz.Actor
 }
 
 // tableName returns the store's table, the default when none was given.
