@@ -55,6 +55,13 @@
 // decisions ignore it from then on, test tables decide cases at a time
 // of their choosing (at:), and lint reports the lines that have expired.
 //
+// Every edit is recorded with the policy, in the transaction that makes it:
+// who made it (--actor, $GATEHOUSE_ACTOR, else the system user), when, from
+// where (cli, import; an application's own edits say api or console), and
+// the lines it removed and added. "gatehouse policy history" prints that
+// history newest first, narrowed by --actor, --subject, --since and
+// --until.
+//
 // Every command that succeeds says so in at least one line. Lists — roles,
 // permissions, policy list and export — print only their items on standard
 // output, so that scripts can read them; when a list is empty, a line
