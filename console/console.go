@@ -65,8 +65,8 @@ type Config struct {
 	// Logger records every edit (who, what) and every failure. Default
 	// slog.Default().
 	Logger *slog.Logger
-	// Timeout bounds each request's work on the engine and its store.
-	// Default 10 s.
+	// Timeout bounds each request's work on the engine and its store,
+	// whether or not the client is still there. Default 10 s.
 	Timeout time.Duration
 }
 
@@ -153,7 +153,11 @@ func (c *Console) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 			http.Error(w, "internal error", http.StatusInternalServerError)
 		}
 	}()
-	ctx, cancel := context.WithTimeout(r.Context(), c.cfg.Timeout)
+	// The request's own context is not watched: the one Fiber's adaptor
+	// hands over (fasthttp's request) cannot be watched from another
+	// goroutine while its server shuts down without a data race.
+	// Config.Timeout bounds the work instead.
+	ctx, cancel := context.WithTimeout(context.WithoutCancel(r.Context()), c.cfg.Timeout)
 	defer cancel()
 	r = r.WithContext(ctx)
 

@@ -9,6 +9,7 @@ import (
 	"net/netip"
 	"slices"
 	"strings"
+	"time"
 
 	"github.com/gatehouse-go/gatehouse/authn"
 	"github.com/gatehouse-go/gatehouse/authz"
@@ -69,16 +70,29 @@ type Config struct {
 	// tenants ("*") apply — what an engine without tenants decides, and
 	// under a model with tenants what a platform's own routes want.
 	Tenant TenantSource
-	// Logger records every denial with its reason (subject id, credential
-	// kind, permission, rule — never a credential) at Info, and every
-	// error ErrorFor could not classify at Error. Default slog.Default().
+	// Logger records denials and refused authentications with their reason
+	// (subject id, credential kind, permission, rule — never a credential)
+	// at Info, and every error ErrorFor could not classify at Error.
+	// Default slog.Default().
 	Logger *slog.Logger
+	// LogBurst and LogInterval bound those Info lines: at most LogBurst
+	// per LogInterval for each subject and reason (refused
+	// authentications: for each code), so that one caller hammering a
+	// forbidden route fills neither the disk nor the request time. The
+	// next line let through carries "suppressed", the count held back;
+	// DroppedLogs counts them all. Default 5 per minute; a negative
+	// LogBurst logs every line.
+	LogBurst    int
+	LogInterval time.Duration
+	// now is the limiter's clock; tests set it.
+	now func() time.Time
 }
 
 // Guard makes the decisions of the adapters. It is safe for concurrent use.
 type Guard struct {
 	cfg              Config
 	log              *slog.Logger
+	logs             *logLimiter
 	public, optional []pathPattern // Config's paths, parsed once
 }
 
@@ -114,7 +128,11 @@ func New(cfg Config) (*Guard, error) {
 	if log == nil {
 		log = slog.Default()
 	}
-	return &Guard{cfg: cfg, log: log, public: parsePatterns(cfg.PublicPaths), optional: parsePatterns(cfg.OptionalPaths)}, nil
+	if cfg.LogInterval < 0 {
+		return nil, errors.New("guard: Config.LogInterval may not be negative")
+	}
+	return &Guard{cfg: cfg, log: log, logs: newLogLimiter(cfg.LogBurst, cfg.LogInterval, cfg.now),
+		public: parsePatterns(cfg.PublicPaths), optional: parsePatterns(cfg.OptionalPaths)}, nil
 }
 
 // Mode says whether a route needs a caller.
@@ -155,7 +173,7 @@ func (g *Guard) Authenticate(ctx context.Context, creds authn.Credentials, mode 
 	s, err := g.cfg.Authenticator.Authenticate(ctx, creds)
 	if checked != nil && checked.ambiguous != "" {
 		e := ambiguousError(checked.ambiguous)
-		g.log.InfoContext(ctx, "authentication refused", "code", e.Code, "reason", e.Message)
+		g.logLimited(ctx, slog.LevelInfo, "authn\x00"+e.Code, "authentication refused", "code", e.Code, "reason", e.Message)
 		return authn.Subject{}, e
 	}
 	if err == nil {
@@ -168,7 +186,7 @@ func (g *Guard) Authenticate(ctx context.Context, creds authn.Credentials, mode 
 		return authn.Subject{}, nil
 	}
 	e := g.ErrorFor(err)
-	g.log.InfoContext(ctx, "authentication refused", "code", e.Code, "reason", err.Error())
+	g.logLimited(ctx, slog.LevelInfo, "authn\x00"+e.Code, "authentication refused", "code", e.Code, "reason", err.Error())
 	return authn.Subject{}, e
 }
 

@@ -3,6 +3,7 @@ package guard
 import (
 	"context"
 	"fmt"
+	"log/slog"
 	"net/http"
 	"slices"
 	"strings"
@@ -133,7 +134,7 @@ func (g *Guard) Check(ctx context.Context, subject authn.Subject, req Requiremen
 	}
 	if req.mfa {
 		if err := subject.RequireMFA(); err != nil {
-			g.log.InfoContext(ctx, "guard: a second factor is required", "subject", subject.ID,
+			g.logLimited(ctx, slog.LevelInfo, "mfa\x00"+subject.ID, "guard: a second factor is required", "subject", subject.ID,
 				"method", string(subject.Method), "acr", subject.ACR)
 			return g.reauthenticate(err)
 		}
@@ -245,11 +246,12 @@ func (g *Guard) checkRoles(ctx context.Context, in authz.Tenant, subject authn.S
 
 // deny logs a denial, in tenant when there is one, and returns the 403.
 func (g *Guard) deny(ctx context.Context, subject authn.Subject, tenant, wanted, reason string) *Error {
+	key := "deny\x00" + subject.ID + "\x00" + tenant + "\x00" + wanted
 	if tenant != "" {
-		g.log.InfoContext(ctx, "access denied", "subject", subject.ID, "credential", string(subject.Method),
+		g.logLimited(ctx, slog.LevelInfo, key, "access denied", "subject", subject.ID, "credential", string(subject.Method),
 			"tenant", tenant, "required", wanted, "reason", reason)
 	} else {
-		g.log.InfoContext(ctx, "access denied",
+		g.logLimited(ctx, slog.LevelInfo, key, "access denied",
 			"subject", subject.ID, "credential", string(subject.Method), "required", wanted, "reason", reason)
 	}
 	return &Error{Status: http.StatusForbidden, Code: CodeForbidden, Message: "you may not " + wanted}

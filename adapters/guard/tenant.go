@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"log/slog"
 	"net"
 	"net/http"
 	"strings"
@@ -285,7 +286,7 @@ func (g *Guard) notInTenant(ctx context.Context, subject authn.Subject, tenant, 
 	if len(tenant) > maxLoggedTenant {
 		tenant = tenant[:maxLoggedTenant] + "…"
 	}
-	g.log.InfoContext(ctx, "access denied", "subject", subject.ID, "credential", string(subject.Method),
-		"tenant", tenant, "source", g.cfg.Tenant.String(), "reason", reason)
+	g.logLimited(ctx, slog.LevelInfo, "tenant\x00"+subject.ID+"\x00"+tenant, "access denied", "subject", subject.ID,
+		"credential", string(subject.Method), "tenant", tenant, "source", g.cfg.Tenant.String(), "reason", reason)
 	return g.ErrorFor(errNoTenant)
 }
