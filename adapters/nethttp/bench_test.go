@@ -1,7 +1,9 @@
 package httpadapter_test
 
 import (
+	"bytes"
 	"context"
+	"log/slog"
 	"net/http"
 	"net/http/httptest"
 	"testing"
@@ -53,6 +55,58 @@ func BenchmarkRequest(b *testing.B) {
 					b.Fatalf("status %d", rec.Code)
 				}
 			}
+		})
+	}
+}
+
+// countingWriter counts what a logger writes.
+type countingWriter struct{ bytes, lines int64 }
+
+func (w *countingWriter) Write(p []byte) (int, error) {
+	w.bytes += int64(len(p))
+	w.lines += int64(bytes.Count(p, []byte("\n")))
+	return len(p), nil
+}
+
+// BenchmarkDeniedFlood is one subject hammering a route it may not use,
+// with denials logged as text: every line (LogBurst -1, as before the
+// limit), or at most five a minute (the default). It reports the log
+// bytes and lines each request cost.
+func BenchmarkDeniedFlood(b *testing.B) {
+	ctx := context.Background()
+	engine, err := authz.New(ctx)
+	require.NoError(b, err)
+	require.NoError(b, engine.AssignRole(ctx, "mallory", "user"))
+	key, err := token.HS256("k1", []byte("benchmark-signing-key-0123456789abcdef"))
+	require.NoError(b, err)
+	tokens, err := token.New(token.Config{Issuer: "bench", Keys: []token.Key{key}, Revocations: memstore.New(memstore.Config{})})
+	require.NoError(b, err)
+	tok, err := tokens.Issue(ctx, "mallory")
+	require.NoError(b, err)
+	handler := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { w.WriteHeader(http.StatusNoContent) })
+	req := httptest.NewRequest("GET", "/admin/users", nil)
+	req.Header.Set("Authorization", "Bearer "+tok.Value.Reveal())
+
+	for _, bench := range []struct {
+		name  string
+		burst int
+	}{{"every line", -1}, {"limited", 0}} {
+		b.Run(bench.name, func(b *testing.B) {
+			logs := &countingWriter{}
+			mw, err := httpadapter.New(httpadapter.Config{Guard: guard.Config{Authenticator: tokens.Authenticator(), Engine: engine,
+				Logger: slog.New(slog.NewTextHandler(logs, nil)), LogBurst: bench.burst}})
+			require.NoError(b, err)
+			h := mw.Authenticate(mw.RequirePermission(permissions.UsersDelete)(handler))
+			b.ReportAllocs()
+			for i := 0; i < b.N; i++ {
+				rec := httptest.NewRecorder()
+				h.ServeHTTP(rec, req)
+				if rec.Code != http.StatusForbidden {
+					b.Fatalf("status %d", rec.Code)
+				}
+			}
+			b.ReportMetric(float64(logs.bytes)/float64(b.N), "log-B/op")
+			b.ReportMetric(float64(logs.lines)/float64(b.N), "log-lines/op")
 		})
 	}
 }
