@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+	"time"
 
 	"github.com/gatehouse-go/gatehouse/permissions"
 )
@@ -119,6 +120,16 @@ func (d Decision) String() string { return d.Reason() }
 // A panic inside the engine is contained: the Decision denies and the error
 // matches ErrEngine.
 func (e *Engine) Decide(ctx context.Context, req Request) (d Decision, err error) {
+	if e.sink != nil {
+		n := e.decisions.Add(1)
+		var start time.Time
+		if e.timed(n) {
+			start = time.Now()
+		}
+		// Runs last, after a panic's denial below: the sink sees what
+		// the caller gets.
+		defer func() { e.decided(ctx, n, &d, err, start) }()
+	}
 	denied := Decision{Request: req}
 	defer func() {
 		if r := recover(); r != nil {
@@ -171,6 +182,25 @@ func (ix *index) decideRequest(req Request, now int64) Decision {
 // others are still answered. When the engine cannot decide at all (ctx
 // done, engine unavailable), every Decision denies and the error says why.
 func (e *Engine) DecideAll(ctx context.Context, reqs []Request) (decisions []Decision, err error) {
+	if e.sink == nil {
+		return e.decideAll(ctx, reqs)
+	}
+	start := time.Now()
+	decisions, err = e.decideAll(ctx, reqs)
+	for i := range decisions {
+		// The batch's time, and its error, go with each of its decisions.
+		n := e.decisions.Add(1)
+		at := start
+		if !e.timed(n) {
+			at = time.Time{}
+		}
+		e.decided(ctx, n, &decisions[i], err, at)
+	}
+	return decisions, err
+}
+
+// decideAll is DecideAll without the decision sink.
+func (e *Engine) decideAll(ctx context.Context, reqs []Request) (decisions []Decision, err error) {
 	decisions = make([]Decision, len(reqs))
 	for i, req := range reqs {
 		decisions[i] = Decision{Request: req}

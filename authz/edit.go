@@ -334,6 +334,7 @@ func (e *Engine) applyLocked(c Change, revision int64) (err error) {
 		e.nextSeq += uint64(len(c.AddGrants))
 	}
 	e.revision = revision
+	e.liveRevision.Store(revision)
 	return nil
 }
 

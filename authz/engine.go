@@ -42,6 +42,15 @@ type Engine struct {
 	// revision is the store's revision the policy in memory is at; guarded
 	// by editMu.
 	revision int64
+	// liveRevision is revision as decisions read it, for decision events.
+	liveRevision atomic.Int64
+
+	// sink receives every sinkEvery-th decision (WithDecisionSink);
+	// decisions counts them all.
+	sink        DecisionSink
+	sinkEvery   uint64
+	timingEvery uint64 // one in timingEvery of the decisions sunk is timed; 0 none
+	decisions   atomic.Uint64
 
 	model model.Model // the validated model, without policy
 	store Store       // nil when the policy lives in memory only
@@ -94,7 +103,8 @@ func New(ctx context.Context, opts ...Option) (*Engine, error) {
 	if err != nil {
 		return nil, err
 	}
-	e := &Engine{model: m, indexed: indexable(m, tenanted), tenanted: tenanted, logger: c.logger, clock: c.clock}
+	e := &Engine{model: m, indexed: indexable(m, tenanted), tenanted: tenanted, logger: c.logger, clock: c.clock,
+		sink: c.sink, sinkEvery: c.sinkEvery, timingEvery: c.timingEvery}
 	if e.logger == nil {
 		e.logger = slog.Default()
 	}
@@ -120,6 +130,7 @@ func New(ctx context.Context, opts ...Option) (*Engine, error) {
 		if policy, e.revision, err = e.loadStore(ctx); err != nil {
 			return nil, err
 		}
+		e.liveRevision.Store(e.revision)
 	} else if c.notifier != nil {
 		return nil, fmt.Errorf("%w: WithNotifier needs WithStore", ErrStore)
 	}
@@ -297,6 +308,7 @@ func (e *Engine) reloadLocked(ctx context.Context) error {
 		return err
 	}
 	e.revision = revision
+	e.liveRevision.Store(revision)
 	e.reloads.Add(1)
 	return nil
 }

@@ -12,15 +12,19 @@ type Option func(*config)
 
 // config collects what the options set; New resolves it.
 type config struct {
-	modelText  string
-	modelFile  string
-	policyText string
-	policyFile string
-	policySet  bool
-	store      Store
-	tenants    []string
-	clock      func() time.Time
-	sweepEvery time.Duration
+	modelText   string
+	sink        DecisionSink
+	sinkEvery   uint64
+	timingEvery uint64
+	timingSet   bool
+	modelFile   string
+	policyText  string
+	policyFile  string
+	policySet   bool
+	store       Store
+	tenants     []string
+	clock       func() time.Time
+	sweepEvery  time.Duration
 
 	notifier     watch.Notifier
 	channel      string
