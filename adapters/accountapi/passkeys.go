@@ -11,6 +11,7 @@ import (
 	"github.com/gatehouse-go/gatehouse/adapters/endpoint"
 	"github.com/gatehouse-go/gatehouse/adapters/guard"
 	"github.com/gatehouse-go/gatehouse/authn"
+	"github.com/gatehouse-go/gatehouse/authn/account"
 	"github.com/gatehouse-go/gatehouse/authn/passkey"
 )
 
@@ -188,6 +189,7 @@ func (a *API) RegisterPasskey(ctx context.Context, r endpoint.Request) endpoint.
 	case err != nil:
 		return endpoint.Fail(err)
 	}
+	a.cfg.Accounts.RecordFactorChange(ctx, r.Subject.ID, account.FactorPasskey, "registered")
 	out := struct {
 		passkeyJSON
 		RecoveryCodes []string `json:"recovery_codes,omitempty"`
@@ -202,6 +204,7 @@ func (a *API) RegisterPasskey(ctx context.Context, r endpoint.Request) endpoint.
 			if err != nil {
 				return endpoint.Fail(err)
 			}
+			a.cfg.Accounts.RecordFactorChange(ctx, r.Subject.ID, account.FactorRecoveryCode, "regenerated")
 			for _, code := range codes {
 				out.RecoveryCodes = append(out.RecoveryCodes, code.Reveal())
 			}
@@ -243,6 +246,7 @@ func (a *API) RemovePasskey(ctx context.Context, r endpoint.Request) endpoint.Re
 	case err != nil:
 		return endpoint.Fail(err)
 	}
+	a.cfg.Accounts.RecordFactorChange(ctx, r.Subject.ID, account.FactorPasskey, "removed")
 	if err := a.dropOrphanRecoveryCodes(ctx, r.Subject.ID); err != nil {
 		return endpoint.Fail(err)
 	}

@@ -68,14 +68,15 @@ func (a *API) EnrolTOTP(ctx context.Context, r endpoint.Request) endpoint.Respon
 	if err != nil {
 		return endpoint.Fail(err)
 	}
-	account := u.Email
-	if account == "" {
-		account = u.Name
+	label := u.Email
+	if label == "" {
+		label = u.Name
 	}
-	e, err := a.cfg.TOTP.Enroll(ctx, r.Subject.ID, account)
+	e, err := a.cfg.TOTP.Enroll(ctx, r.Subject.ID, label)
 	if err != nil {
 		return endpoint.Fail(err)
 	}
+	a.cfg.Accounts.RecordFactorChange(ctx, r.Subject.ID, account.FactorTOTP, "enrolled")
 	return endpoint.JSON(http.StatusCreated, totpEnrolment{Secret: e.Secret.Reveal(), OTPAuthURL: e.URL.Reveal(),
 		QRCode: base64.StdEncoding.EncodeToString(e.QRCode)})
 }
@@ -98,10 +99,12 @@ func (a *API) ConfirmTOTP(ctx context.Context, r endpoint.Request) endpoint.Resp
 	case err != nil:
 		return endpoint.Fail(err)
 	}
+	a.cfg.Accounts.RecordFactorChange(ctx, r.Subject.ID, account.FactorTOTP, "confirmed")
 	codes, err := a.cfg.RecoveryCodes.Generate(ctx, r.Subject.ID)
 	if err != nil {
 		return endpoint.Fail(err)
 	}
+	a.cfg.Accounts.RecordFactorChange(ctx, r.Subject.ID, account.FactorRecoveryCode, "regenerated")
 	out := make([]string, len(codes))
 	for i, c := range codes {
 		out[i] = c.Reveal()
@@ -125,6 +128,7 @@ func (a *API) RemoveTOTP(ctx context.Context, r endpoint.Request) endpoint.Respo
 	if err := a.cfg.TOTP.Disable(ctx, r.Subject.ID); err != nil && !errors.Is(err, totp.ErrNotEnrolled) {
 		return endpoint.Fail(err)
 	}
+	a.cfg.Accounts.RecordFactorChange(ctx, r.Subject.ID, account.FactorTOTP, "removed")
 	if err := a.dropOrphanRecoveryCodes(ctx, r.Subject.ID); err != nil {
 		return endpoint.Fail(err)
 	}

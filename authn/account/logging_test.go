@@ -9,6 +9,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/gatehouse-go/gatehouse/authn/account"
 	"github.com/gatehouse-go/gatehouse/authn/authntest"
 )
 
@@ -67,4 +68,10 @@ func TestNothingLogsCredentials(t *testing.T) {
 		}
 	}
 	assert.False(t, strings.Contains(logs, "Bearer "), "no Authorization header values")
+	for _, event := range []string{account.EventLoginFailed, account.EventLoginThrottled, account.EventLoginSucceeded,
+		account.EventSessionStarted, account.EventFamilyRevoked, account.EventPasswordReset, account.EventCredentialsRevoked,
+		account.EventUserDeleted} {
+		assert.Contains(t, r.logs.String(), `"event":"`+event+`"`, "the flows above log the security event %s", event)
+	}
+	assert.NotContains(t, logs, bobEmail, "security events name users by id, never by the address someone typed")
 }

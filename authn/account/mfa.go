@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"log/slog"
 	"slices"
 	"time"
 
@@ -212,6 +213,7 @@ func (s *Service) requireSecondFactor(ctx context.Context, userID string) error 
 	if err != nil {
 		return fmt.Errorf("account: issue an MFA token: %w", err)
 	}
+	s.event(ctx, slog.LevelInfo, EventMFARequired, "user", userID, "methods", methods)
 	return &MFARequiredError{Token: tok.Value, Methods: methods, ExpiresAt: tok.ExpiresAt}
 }
 
@@ -237,7 +239,11 @@ func (s *Service) CompleteLogin(ctx context.Context, mfaToken, method, proof, ad
 	if err != nil {
 		return TokenPair{}, err
 	}
-	return s.loginPair(ctx, userID, amr)
+	pair, err := s.loginPair(ctx, userID, amr)
+	if err == nil {
+		s.loggedIn(ctx, userID, address, amr)
+	}
+	return pair, err
 }
 
 // CompleteSession is CompleteLogin for a cookie session: the second step
@@ -253,7 +259,7 @@ func (s *Service) CompleteSession(ctx context.Context, mfaToken, method, proof, 
 	if err != nil {
 		return session.Session{}, err
 	}
-	return s.cfg.Sessions.Create(ctx, userID, previousCookie, amr...)
+	return s.startSession(ctx, userID, address, previousCookie, amr)
 }
 
 // loginPair starts a refresh family for a login of userID that used amr
@@ -327,7 +333,7 @@ func (s *Service) verifyFactor(ctx context.Context, userID string, factor Factor
 	attempt, err := s.cfg.Throttle.Reserve(ctx, mfaThrottleKey(userID), address)
 	switch {
 	case errors.Is(err, authn.ErrThrottled):
-		s.log.WarnContext(ctx, "second factor throttled", "user", userID)
+		s.event(ctx, slog.LevelWarn, EventMFAThrottled, "user", userID, "factor", factor.Name, "address", address)
 		return nil, err
 	case err != nil:
 		return nil, fmt.Errorf("account: reserve a second-factor attempt: %w", err)
@@ -335,6 +341,7 @@ func (s *Service) verifyFactor(ctx context.Context, userID string, factor Factor
 	proved, err := factor.check(ctx, userID, proof)
 	switch {
 	case errors.Is(err, authn.ErrInvalidCredentials):
+		s.event(ctx, slog.LevelWarn, EventMFAFailed, "user", userID, "factor", factor.Name, "address", address)
 		if recErr := attempt.Failed(ctx); recErr != nil {
 			return nil, fmt.Errorf("account: record a failed second factor: %w", recErr)
 		}

@@ -279,3 +279,31 @@ func TestSecondFactorConfigRefused(t *testing.T) {
 		assert.Error(t, err, name)
 	}
 }
+
+// TestSecondFactorSecurityEvents shows a two-step login's security
+// events: the factor asked for, a wrong code, the login with both.
+func TestSecondFactorSecurityEvents(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	m := newMFARig(t)
+	bob := m.register(t, bobEmail, bobPassword)
+	m.totp.set(bob, "111111")
+	mfa := m.mfaRequired(t)
+	_, err := m.svc.CompleteLogin(ctx, mfa.Token.Reveal(), "totp", "000000", "192.0.2.7")
+	require.ErrorIs(t, err, account.ErrInvalidSecondFactor)
+	_, err = m.svc.CompleteLogin(ctx, mfa.Token.Reveal(), "totp", "111111", "192.0.2.7")
+	require.NoError(t, err)
+	m.svc.RecordFactorChange(ctx, bob, account.FactorTOTP, "removed")
+
+	logs := m.logs.String()
+	for _, want := range []string{
+		`"event":"mfa.required","user":"` + bob + `","methods":["totp"]`,
+		`"event":"mfa.failed","user":"` + bob + `","factor":"totp","address":"192.0.2.7"`,
+		`"event":"login.succeeded","user":"` + bob + `","amr":["pwd","otp","mfa"],"address":"192.0.2.7"`,
+		`"event":"mfa.factor_changed","user":"` + bob + `","factor":"totp","change":"removed"`,
+	} {
+		assert.Contains(t, logs, want)
+	}
+	assert.NotContains(t, logs, "111111")
+	assert.NotContains(t, logs, mfa.Token.Reveal())
+}

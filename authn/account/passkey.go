@@ -2,7 +2,9 @@ package account
 
 import (
 	"context"
+	"errors"
 	"fmt"
+	"log/slog"
 
 	"github.com/gatehouse-go/gatehouse/authn"
 	"github.com/gatehouse-go/gatehouse/authn/session"
@@ -34,7 +36,11 @@ func (s *Service) LoginWithPasskey(ctx context.Context, ceremonyID string, respo
 	if err != nil {
 		return TokenPair{}, err
 	}
-	return s.loginPair(ctx, userID, amr)
+	pair, err := s.loginPair(ctx, userID, amr)
+	if err == nil {
+		s.loggedIn(ctx, userID, "", amr)
+	}
+	return pair, err
 }
 
 // SessionWithPasskey is LoginWithPasskey for a cookie session, destroying
@@ -47,7 +53,7 @@ func (s *Service) SessionWithPasskey(ctx context.Context, ceremonyID string, res
 	if err != nil {
 		return session.Session{}, err
 	}
-	return s.cfg.Sessions.Create(ctx, userID, previousCookie, amr...)
+	return s.startSession(ctx, userID, "", previousCookie, amr)
 }
 
 // passkeyUser finishes a passkey-first login and returns its user, who
@@ -58,6 +64,9 @@ func (s *Service) passkeyUser(ctx context.Context, ceremonyID string, response [
 	}
 	userID, amr, err := s.cfg.Passkeys.FinishLogin(ctx, ceremonyID, response)
 	if err != nil {
+		if errors.Is(err, authn.ErrInvalidCredentials) {
+			s.event(ctx, slog.LevelWarn, EventLoginFailed, "method", "passkey")
+		}
 		return "", nil, fmt.Errorf("account: passkey login: %w", err)
 	}
 	if !authn.ValidAMR(amr) || len(amr) == 0 {

@@ -3,6 +3,7 @@ package account
 import (
 	"context"
 	"fmt"
+	"log/slog"
 )
 
 // ChangePassword sets a new password for userID after checking the current
@@ -36,6 +37,6 @@ func (s *Service) ChangePassword(ctx context.Context, userID, currentPassword, n
 	if err := s.RevokeAll(ctx, userID); err != nil {
 		return fmt.Errorf("account: password changed, but the old credentials could not all be revoked: %w", err)
 	}
-	s.log.InfoContext(ctx, "password changed", "user", userID)
+	s.event(ctx, slog.LevelInfo, EventPasswordChanged, "user", userID)
 	return nil
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"log/slog"
 
 	"github.com/gatehouse-go/gatehouse/authn/purpose"
 	"github.com/gatehouse-go/gatehouse/authn/users"
@@ -47,6 +48,7 @@ func (s *Service) ResetPassword(ctx context.Context, resetToken, newPassword str
 	if err := s.cfg.Users.SetPassword(ctx, userID, newPassword); err != nil {
 		return err
 	}
+	s.event(ctx, slog.LevelInfo, EventPasswordReset, "user", userID)
 	return s.RevokeAll(ctx, userID)
 }
 

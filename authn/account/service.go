@@ -156,7 +156,7 @@ func (s *Service) checkPassword(ctx context.Context, email, password, address st
 	attempt, err := s.cfg.Throttle.Reserve(ctx, account, address)
 	switch {
 	case errors.Is(err, authn.ErrThrottled):
-		s.log.WarnContext(ctx, "login throttled", "address", address)
+		s.event(ctx, slog.LevelWarn, EventLoginThrottled, "address", address)
 		return users.User{}, err
 	case errors.Is(err, throttle.ErrInvalidAddress):
 		return users.User{}, fmt.Errorf("account: login refused: %w: %w", authn.ErrInvalidCredentials, err)
@@ -171,6 +171,7 @@ func (s *Service) checkPassword(ctx context.Context, email, password, address st
 		}
 		return user, nil
 	case errors.Is(err, authn.ErrInvalidCredentials):
+		s.event(ctx, slog.LevelWarn, EventLoginFailed, "method", authn.AMRPassword, "address", address)
 		if recErr := attempt.Failed(ctx); recErr != nil {
 			return users.User{}, fmt.Errorf("account: record failed login: %w", recErr)
 		}
@@ -219,7 +220,16 @@ func (s *Service) Login(ctx context.Context, email, password, address string) (T
 	if err := s.requireSecondFactor(ctx, user.ID); err != nil {
 		return TokenPair{}, err
 	}
-	return s.loginPair(ctx, user.ID, []string{authn.AMRPassword})
+	pair, err := s.loginPair(ctx, user.ID, []string{authn.AMRPassword})
+	if err == nil {
+		s.loggedIn(ctx, user.ID, address, []string{authn.AMRPassword})
+	}
+	return pair, err
+}
+
+// loggedIn logs the security event of a login of userID that used amr.
+func (s *Service) loggedIn(ctx context.Context, userID, address string, amr []string) {
+	s.event(ctx, slog.LevelInfo, EventLoginSucceeded, "user", userID, "amr", amr, "address", address)
 }
 
 // pair issues an access token to go with a refresh token, stamped with the
@@ -322,7 +332,11 @@ func (s *Service) Logout(ctx context.Context, subject authn.Subject, refreshToke
 			return fmt.Errorf("account: refresh token of another user: %w", authn.ErrInvalidToken)
 		}
 	}
-	return s.cfg.Revocations.RevokeToken(ctx, subject.CredentialID, subject.ID, subject.ExpiresAt)
+	if err := s.cfg.Revocations.RevokeToken(ctx, subject.CredentialID, subject.ID, subject.ExpiresAt); err != nil {
+		return err
+	}
+	s.event(ctx, slog.LevelInfo, EventLogout, "user", subject.ID, "token_id", subject.CredentialID)
+	return nil
 }
 
 // RevokeFamilyOf ends one login of userID: the refresh family familyID
@@ -344,7 +358,7 @@ func (s *Service) revokeFamily(ctx context.Context, familyID, subject string) er
 	if err := s.cfg.Revocations.RevokeFamily(ctx, familyID, subject, s.cfg.Tokens.LatestExpiry()); err != nil {
 		return fmt.Errorf("account: revoke the access tokens of family %s: %w", familyID, err)
 	}
-	s.log.InfoContext(ctx, "access tokens of a refresh family revoked", "user", subject, "family_id", familyID)
+	s.event(ctx, slog.LevelInfo, EventFamilyRevoked, "user", subject, "family_id", familyID)
 	return nil
 }
 
@@ -366,7 +380,19 @@ func (s *Service) StartSession(ctx context.Context, email, password, address, pr
 	if err := s.requireSecondFactor(ctx, user.ID); err != nil {
 		return session.Session{}, err
 	}
-	return s.cfg.Sessions.Create(ctx, user.ID, previousCookie, authn.AMRPassword)
+	return s.startSession(ctx, user.ID, address, previousCookie, []string{authn.AMRPassword})
+}
+
+// startSession starts a session of userID for a login that used amr,
+// and logs the security events of the login and the session.
+func (s *Service) startSession(ctx context.Context, userID, address, previousCookie string, amr []string) (session.Session, error) {
+	sess, err := s.cfg.Sessions.Create(ctx, userID, previousCookie, amr...)
+	if err != nil {
+		return session.Session{}, err
+	}
+	s.loggedIn(ctx, userID, address, amr)
+	s.event(ctx, slog.LevelInfo, EventSessionStarted, "user", userID, "session_id", sess.ID)
+	return sess, nil
 }
 
 // EndSession destroys the session a cookie names.
@@ -374,7 +400,11 @@ func (s *Service) EndSession(ctx context.Context, cookie string) error {
 	if s.cfg.Sessions == nil {
 		return fmt.Errorf("%w: sessions", ErrNotConfigured)
 	}
-	return s.cfg.Sessions.Destroy(ctx, cookie)
+	if err := s.cfg.Sessions.Destroy(ctx, cookie); err != nil {
+		return err
+	}
+	s.event(ctx, slog.LevelInfo, EventSessionEnded)
+	return nil
 }
 
 // RevokeAll ends every credential userID holds: access tokens issued so
@@ -403,7 +433,7 @@ func (s *Service) RevokeAll(ctx context.Context, userID string) error {
 			return err
 		}
 	}
-	s.log.InfoContext(ctx, "all credentials revoked", "user", userID)
+	s.event(ctx, slog.LevelInfo, EventCredentialsRevoked, "user", userID)
 	return nil
 }
 
@@ -413,6 +443,7 @@ func (s *Service) LockUser(ctx context.Context, userID string) error {
 	if err := s.cfg.Users.SetLocked(ctx, userID, true); err != nil {
 		return err
 	}
+	s.event(ctx, slog.LevelInfo, EventUserLocked, "user", userID)
 	return s.RevokeAll(ctx, userID)
 }
 
@@ -425,5 +456,9 @@ func (s *Service) DeleteUser(ctx context.Context, userID string) error {
 	if err := s.RevokeAll(ctx, userID); err != nil {
 		return err
 	}
-	return s.cfg.Users.Delete(ctx, userID)
+	if err := s.cfg.Users.Delete(ctx, userID); err != nil {
+		return err
+	}
+	s.event(ctx, slog.LevelInfo, EventUserDeleted, "user", userID)
+	return nil
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"log/slog"
 
 	"github.com/gatehouse-go/gatehouse/authn/purpose"
 	"github.com/gatehouse-go/gatehouse/authn/users"
@@ -72,7 +73,7 @@ func (s *Service) SignUp(ctx context.Context, email, password, name string) erro
 		}
 		return err
 	}
-	s.log.InfoContext(ctx, "signed up", "user", user.ID)
+	s.event(ctx, slog.LevelInfo, EventSignedUp, "user", user.ID)
 	return nil
 }
 
