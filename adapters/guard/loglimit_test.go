@@ -5,7 +5,6 @@ import (
 	"context"
 	"log/slog"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
@@ -13,25 +12,8 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/gatehouse-go/gatehouse/authn"
+	"github.com/gatehouse-go/gatehouse/authn/authntest"
 )
-
-// fakeClock is a clock the test moves.
-type fakeClock struct {
-	mu sync.Mutex
-	t  time.Time
-}
-
-func (c *fakeClock) now() time.Time {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.t
-}
-
-func (c *fakeClock) advance(d time.Duration) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	c.t = c.t.Add(d)
-}
 
 type nobody struct{}
 
@@ -43,9 +25,9 @@ func (nobody) Authenticate(context.Context, authn.Credentials) (authn.Subject, e
 // subject: five lines a minute, then one that says how many were held
 // back; another subject, and another reason, are logged all the same.
 func TestDenialFloodIsLoggedWithinBounds(t *testing.T) {
-	clock := &fakeClock{t: time.Date(2030, 1, 1, 0, 0, 0, 0, time.UTC)}
+	clock := authntest.NewClock(time.Date(2030, 1, 1, 0, 0, 0, 0, time.UTC))
 	var logs bytes.Buffer
-	g, err := New(Config{Authenticator: nobody{}, Logger: slog.New(slog.NewTextHandler(&logs, nil)), now: clock.now})
+	g, err := New(Config{Authenticator: nobody{}, Logger: slog.New(slog.NewTextHandler(&logs, nil)), now: clock.Now})
 	require.NoError(t, err)
 	ctx := context.Background()
 	mallory := authn.Subject{ID: "mallory", Method: authn.MethodBearer}
@@ -59,7 +41,7 @@ func TestDenialFloodIsLoggedWithinBounds(t *testing.T) {
 	g.deny(ctx, mallory, "", "posts:delete", "no rule")
 	assert.Equal(t, 7, strings.Count(logs.String(), "access denied"), "another subject, another permission")
 
-	clock.advance(time.Minute)
+	clock.Advance(time.Minute)
 	logs.Reset()
 	g.deny(ctx, mallory, "", "users:delete", "no rule")
 	assert.Contains(t, logs.String(), "suppressed=9995", "the next minute's first line tells what was held back")
@@ -79,8 +61,8 @@ func TestDenialFloodIsLoggedWithinBounds(t *testing.T) {
 // TestLogLimiterBoundsItsKeys shows a flood of distinct subjects sharing
 // one allowance past maxLogKeys, so the limiter's memory stays bounded.
 func TestLogLimiterBoundsItsKeys(t *testing.T) {
-	clock := &fakeClock{t: time.Date(2030, 1, 1, 0, 0, 0, 0, time.UTC)}
-	l := newLogLimiter(1, time.Minute, clock.now)
+	clock := authntest.NewClock(time.Date(2030, 1, 1, 0, 0, 0, 0, time.UTC))
+	l := newLogLimiter(1, time.Minute, clock.Now)
 	allowed := 0
 	for i := range maxLogKeys + 1000 {
 		if ok, _ := l.allow("deny\x00" + strings.Repeat("x", i%7) + string(rune(i))); ok {
@@ -89,13 +71,13 @@ func TestLogLimiterBoundsItsKeys(t *testing.T) {
 	}
 	assert.LessOrEqual(t, len(l.keys), maxLogKeys+1)
 	assert.LessOrEqual(t, allowed, maxLogKeys+1)
-	clock.advance(time.Minute)
+	clock.Advance(time.Minute)
 	ok, held := l.allow("deny\x00fresh")
 	assert.True(t, ok)
 	assert.Zero(t, held)
 	assert.Less(t, len(l.keys), maxLogKeys, "keys with nothing held back are forgotten at the next interval")
 
-	unlimited := newLogLimiter(-1, time.Minute, clock.now)
+	unlimited := newLogLimiter(-1, time.Minute, clock.Now)
 	for range 100 {
 		ok, _ := unlimited.allow("k")
 		require.True(t, ok)

@@ -9,53 +9,28 @@
 //
 // With a second argument it saves a screenshot of the console there. It
 // exits 0 when every step held, 1 otherwise, naming the step.
-import { chromium } from 'playwright-core';
+import { run } from './run.mjs';
 
-const [base, screenshot] = process.argv.slice(2);
-if (!base) {
-  console.error('usage: node console.mjs http://localhost:PORT [SCREENSHOT.png]');
-  process.exit(2);
-}
-const executablePath = process.env.CHROMIUM || '/usr/bin/chromium';
+await run('console.mjs', async (t) => {
+  const [screenshot] = t.args;
+  const admin = await t.browser.newContext({ viewport: { width: 1280, height: 900 } });
+  const page = t.watch(await admin.newPage());
 
-let step = 'launch Chromium';
-const problems = [];
-const browser = await chromium.launch({
-  executablePath,
-  args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking',
-    '--disable-component-update', '--disable-sync', '--no-first-run'],
-});
-const expect = (cond, what) => { if (!cond) throw new Error(what); };
-const watch = (page) => {
-  // Refused requests show as "Failed to load resource" (the 403 below is
-  // one): the steps check them. Anything else at error level, a CSP
-  // violation above all, is a problem.
-  page.on('console', (m) => {
-    if (m.type() === 'error' && !m.text().startsWith('Failed to load resource')) problems.push(`console: ${m.text()}`);
-  });
-  page.on('pageerror', (e) => problems.push(`page error: ${e.message}`));
-};
-try {
-  const admin = await browser.newContext({ viewport: { width: 1280, height: 900 } });
-  const page = await admin.newPage();
-  page.setDefaultTimeout(15000);
-  watch(page);
+  t.step = 'the console sends an anonymous visitor to the login page';
+  await page.goto(`${t.base}/console/`);
+  t.expect(new URL(page.url()).pathname === '/passkeys', `landed on ${page.url()}`);
 
-  step = 'the console sends an anonymous visitor to the login page';
-  await page.goto(`${base}/console/`);
-  expect(new URL(page.url()).pathname === '/passkeys', `landed on ${page.url()}`);
-
-  step = 'the admin logs in and comes back to the console';
+  t.step = 'the admin logs in and comes back to the console';
   await page.getByLabel('Email').fill('alice@example.com');
   await page.getByLabel('Password').fill('alice-password');
   await page.getByRole('button', { name: 'Log in with password' }).click();
   await page.getByRole('heading', { name: 'Roles and grants', level: 1 }).waitFor();
-  expect(new URL(page.url()).pathname === '/console/', `came back to ${page.url()}`);
+  t.expect(new URL(page.url()).pathname === '/console/', `came back to ${page.url()}`);
   const response = await page.reload();
   const csp = response.headers()['content-security-policy'] || '';
-  expect(csp.includes("default-src 'none'") && csp.includes("frame-ancestors 'none'"), `CSP: ${csp}`);
+  t.expect(csp.includes("default-src 'none'") && csp.includes("frame-ancestors 'none'"), `CSP: ${csp}`);
 
-  step = 'grant a permission with the form found by its labels';
+  t.step = 'grant a permission with the form found by its labels';
   await page.getByLabel('Role or subject').fill('moderator');
   await page.getByLabel('Permission (resource:action)').fill('reports:read');
   await page.getByLabel('Scope').selectOption('any');
@@ -64,32 +39,32 @@ try {
   await page.getByRole('status').filter({ hasText: 'The grant was added.' }).waitFor();
   await page.getByRole('cell', { name: 'p, moderator, reports:read, any, allow', exact: true }).waitFor();
 
-  step = 'a refused edit shows the engine\'s reason';
+  t.step = 'a refused edit shows the engine\'s reason';
   await page.getByLabel('Role or subject').fill('moderator');
   await page.getByLabel('Permission (resource:action)').fill('reports:read');
   await page.getByRole('button', { name: 'Add grant' }).click();
   await page.getByRole('alert').filter({ hasText: 'Not changed' }).waitFor();
 
-  step = 'ask why carol may read reports';
-  const users = await (await page.request.get(`${base}/admin/users`)).json();
+  t.step = 'ask why carol may read reports';
+  const users = await (await page.request.get(`${t.base}/admin/users`)).json();
   const carol = (users.users || users).find((u) => u.email === 'carol@example.com');
-  expect(carol, `no carol in ${JSON.stringify(users).slice(0, 200)}`);
+  t.expect(carol, `no carol in ${JSON.stringify(users).slice(0, 200)}`);
   await page.getByRole('link', { name: 'Why?' }).click();
   await page.getByLabel('Subject').fill(carol.id);
   await page.getByLabel('Permission (resource:action)').fill('reports:read');
   await page.getByRole('button', { name: 'Ask why' }).click();
   await page.getByRole('heading', { name: 'Allowed' }).waitFor();
   const decision = await page.locator('.decision').innerText();
-  expect(decision.includes('p, moderator, reports:read, any, allow'), `deciding rule not shown:\n${decision}`);
-  expect(decision.includes(carol.id) && decision.includes('moderator'), `chain of roles not shown:\n${decision}`);
+  t.expect(decision.includes('p, moderator, reports:read, any, allow'), `deciding rule not shown:\n${decision}`);
+  t.expect(decision.includes(carol.id) && decision.includes('moderator'), `chain of roles not shown:\n${decision}`);
 
-  step = 'search the subjects';
+  t.step = 'search the subjects';
   await page.getByRole('link', { name: 'Subjects' }).click();
   await page.getByLabel('Search subjects').fill(carol.id.slice(0, 12));
   await page.getByRole('button', { name: 'Search' }).click();
   await page.getByRole('rowheader', { name: carol.id }).waitFor();
 
-  step = 'run a decision table';
+  t.step = 'run a decision table';
   await page.getByRole('link', { name: 'Decision tables' }).click();
   await page.getByLabel('Decision table (YAML)').fill([
     'name: moderators', 'roles:', '  mia: [moderator]', 'cases:',
@@ -99,42 +74,33 @@ try {
   await page.getByRole('button', { name: 'Run the table' }).click();
   await page.getByRole('heading', { name: 'moderators: 1 passed, 1 failed' }).waitFor();
 
-  step = 'open the role graph';
+  t.step = 'open the role graph';
   await page.getByRole('link', { name: 'Role graph' }).click();
   await page.locator('figure.graph svg').waitFor();
-  expect(await page.locator('figure.graph svg').getByText('moderator', { exact: true }).count() > 0, 'moderator is not drawn');
+  t.expect(await page.locator('figure.graph svg').getByText('moderator', { exact: true }).count() > 0, 'moderator is not drawn');
 
-  step = 'the grant is still there after all that';
+  t.step = 'the grant is still there after all that';
   await page.getByRole('link', { name: 'Roles and grants' }).click();
   await page.getByRole('cell', { name: 'p, moderator, reports:read, any, allow', exact: true }).waitFor();
   if (screenshot) await page.screenshot({ path: screenshot, fullPage: false });
 
-  step = 'a POST without the CSRF field is refused';
-  const forged = await page.request.post(`${base}/console/grants`, {
+  t.step = 'a POST without the CSRF field is refused';
+  const forged = await page.request.post(`${t.base}/console/grants`, {
     form: { subject: 'user', permission: 'policy:write', scope: 'any', effect: 'allow' },
     maxRedirects: 0,
   });
-  expect(forged.status() === 403, `POST without CSRF: ${forged.status()}`);
+  t.expect(forged.status() === 403, `POST without CSRF: ${forged.status()}`);
   await page.reload();
-  expect(await page.getByRole('cell', { name: 'p, user, policy:write, any, allow', exact: true }).count() === 0, 'the forged grant was added');
+  t.expect(await page.getByRole('cell', { name: 'p, user, policy:write, any, allow', exact: true }).count() === 0, 'the forged grant was added');
 
-  step = 'a plain user gets 403';
-  const plain = await browser.newContext();
-  const bobPage = await plain.newPage();
-  watch(bobPage);
-  const login = await bobPage.request.post(`${base}/auth/session`, { data: { email: 'bob@example.com', password: 'bob-password' } });
-  expect(login.status() === 200, `bob's login: ${login.status()}`);
-  const denied = await bobPage.goto(`${base}/console/`);
-  expect(denied.status() === 403, `bob got ${denied.status()}`);
+  t.step = 'a plain user gets 403';
+  const plain = await t.browser.newContext();
+  const bobPage = t.watch(await plain.newPage());
+  const login = await bobPage.request.post(`${t.base}/auth/session`, { data: { email: 'bob@example.com', password: 'bob-password' } });
+  t.expect(login.status() === 200, `bob's login: ${login.status()}`);
+  const denied = await bobPage.goto(`${t.base}/console/`);
+  t.expect(denied.status() === 403, `bob got ${denied.status()}`);
   await bobPage.getByText('You may not use the policy console').waitFor();
 
-  step = 'no script error, no CSP violation';
-  expect(problems.length === 0, problems.join('\n'));
-  console.log('ok: granted, listed, explained, tabled and drawn; a plain user and a forged POST refused');
-} catch (err) {
-  console.error(`FAIL at "${step}": ${err.message}`);
-  if (problems.length) console.error(problems.join('\n'));
-  process.exitCode = 1;
-} finally {
-  await browser.close();
-}
+  return 'granted, listed, explained, tabled and drawn; a plain user and a forged POST refused';
+});
