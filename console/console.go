@@ -280,7 +280,7 @@ func (c *Console) visit(w http.ResponseWriter, r *http.Request, postReads bool) 
 	}
 	read, err := c.allowed(r.Context(), s.ID, c.cfg.Read)
 	if err != nil {
-		c.fail(w, r, v, http.StatusServiceUnavailable, "The policy cannot be read right now; try again shortly.")
+		c.unavailable(w, r, v)
 		return nil, false
 	}
 	if !read {
@@ -289,7 +289,7 @@ func (c *Console) visit(w http.ResponseWriter, r *http.Request, postReads bool) 
 	}
 	write, err := c.allowed(r.Context(), s.ID, c.cfg.Write)
 	if err != nil {
-		c.fail(w, r, v, http.StatusServiceUnavailable, "The policy cannot be read right now; try again shortly.")
+		c.unavailable(w, r, v)
 		return nil, false
 	}
 	switch {

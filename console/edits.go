@@ -140,7 +140,7 @@ func oneLine(text string) (authz.PolicyLine, error) {
 func (c *Console) done(w http.ResponseWriter, r *http.Request, path, notice string, v *visit) {
 	target := c.cfg.Prefix + path + "?done=" + notice
 	if v.tenant != "" {
-		target += "&tenant=" + urlQueryEscape(v.tenant)
+		target += "&tenant=" + url.QueryEscape(v.tenant)
 	}
 	http.Redirect(w, r, target, http.StatusSeeOther)
 }
@@ -164,7 +164,7 @@ func (c *Console) refused(w http.ResponseWriter, r *http.Request, v *visit, view
 		ok = c.fillOverview(r.Context(), p, v)
 	}
 	if !ok {
-		c.fail(w, r, v, http.StatusServiceUnavailable, "The policy cannot be read right now; try again shortly.")
+		c.unavailable(w, r, v)
 		return
 	}
 	p.Error, p.Form = "Not changed: "+err.Error(), form
@@ -177,8 +177,6 @@ func isUnavailable(err error) bool {
 	return errors.Is(err, authz.ErrUnavailable) || errors.Is(err, authz.ErrStore) || errors.Is(err, authz.ErrEngine) ||
 		errors.Is(err, context.DeadlineExceeded) || errors.Is(err, context.Canceled)
 }
-
-func urlQueryEscape(s string) string { return url.QueryEscape(s) }
 
 // editContext is the context of the visitor's edit: the policy's history
 // names the visitor as who made it, from the console.

@@ -13,7 +13,7 @@ func (c *Console) graph(w http.ResponseWriter, r *http.Request, v *visit) {
 	p := c.newPage(r, v, "Role graph", "graph")
 	policy, err := c.cfg.Engine.Policy(r.Context())
 	if err != nil {
-		c.fail(w, r, v, http.StatusServiceUnavailable, "The policy cannot be read right now; try again shortly.")
+		c.unavailable(w, r, v)
 		return
 	}
 	// rolegraph escapes every name it draws: its output is safe HTML.

@@ -90,6 +90,12 @@ func (c *Console) fail(w http.ResponseWriter, r *http.Request, v *visit, status 
 	c.render(w, r, status, "error.html", p)
 }
 
+// unavailable answers a page whose policy the engine could not read: 503,
+// to try again.
+func (c *Console) unavailable(w http.ResponseWriter, r *http.Request, v *visit) {
+	c.fail(w, r, v, http.StatusServiceUnavailable, "The policy cannot be read right now; try again shortly.")
+}
+
 // formError is a form the console cannot read, with the status to
 // answer.
 type formError struct {

@@ -123,7 +123,7 @@ func grantViews(grants []authz.Grant) []grantView {
 func (c *Console) overview(w http.ResponseWriter, r *http.Request, v *visit) {
 	p := c.newPage(r, v, "Roles and grants", "roles")
 	if !c.fillOverview(r.Context(), p, v) {
-		c.fail(w, r, v, http.StatusServiceUnavailable, "The policy cannot be read right now; try again shortly.")
+		c.unavailable(w, r, v)
 		return
 	}
 	c.render(w, r, http.StatusOK, "overview.html", p)
@@ -166,7 +166,7 @@ func (c *Console) fillOverview(ctx context.Context, p *page, v *visit) bool {
 func (c *Console) subjects(w http.ResponseWriter, r *http.Request, v *visit) {
 	p := c.newPage(r, v, "Subjects and their roles", "subjects")
 	if !c.fillSubjects(r.Context(), p, v, r.URL.Query().Get("q")) {
-		c.fail(w, r, v, http.StatusServiceUnavailable, "The policy cannot be read right now; try again shortly.")
+		c.unavailable(w, r, v)
 		return
 	}
 	c.render(w, r, http.StatusOK, "subjects.html", p)
@@ -211,7 +211,7 @@ func (c *Console) resources(w http.ResponseWriter, r *http.Request, v *visit) {
 	p := c.newPage(r, v, "Relations on resources", "resources")
 	policy, err := c.cfg.Engine.Policy(r.Context())
 	if err != nil {
-		c.fail(w, r, v, http.StatusServiceUnavailable, "The policy cannot be read right now; try again shortly.")
+		c.unavailable(w, r, v)
 		return
 	}
 	p.Resource = strings.TrimSpace(r.URL.Query().Get("name"))
@@ -239,7 +239,7 @@ func (c *Console) resources(w http.ResponseWriter, r *http.Request, v *visit) {
 func (c *Console) download(w http.ResponseWriter, r *http.Request, v *visit) {
 	policy, err := c.cfg.Engine.Policy(r.Context())
 	if err != nil {
-		c.fail(w, r, v, http.StatusServiceUnavailable, "The policy cannot be read right now; try again shortly.")
+		c.unavailable(w, r, v)
 		return
 	}
 	w.Header().Set("Content-Type", "text/csv; charset=utf-8")
@@ -261,7 +261,7 @@ func (c *Console) subjectDetail(w http.ResponseWriter, r *http.Request, v *visit
 	}
 	s, err := c.snapshot(r.Context())
 	if err != nil {
-		c.fail(w, r, v, http.StatusServiceUnavailable, "The policy cannot be read right now; try again shortly.")
+		c.unavailable(w, r, v)
 		return
 	}
 	sc := c.scope(v)
