@@ -96,8 +96,8 @@ type AuditEntry struct {
 	Removed, Added []string
 }
 
-// Subjects returns the subjects, roles, tenants and resources the entry's
-// lines name, each once: what a history is searched by.
+// Subjects returns the subjects, roles and resources the entry's lines
+// name, each once: what a history is searched by.
 func (e AuditEntry) Subjects() []string {
 	var out []string
 	for _, line := range append(slices.Clone(e.Removed), e.Added...) {
@@ -107,7 +107,10 @@ func (e AuditEntry) Subjects() []string {
 		}
 		// p, subject, …; g, member, role, …; g2, subject, role, resource; g3, resource, parent.
 		names := fields[1:2]
-		if kind := strings.TrimSpace(fields[0]); kind != "p" && len(fields) >= 3 {
+		switch kind := strings.TrimSpace(fields[0]); {
+		case kind == "g2" && len(fields) >= 4:
+			names = fields[1:4] // the resource too
+		case kind != "p" && len(fields) >= 3:
 			names = fields[1:3]
 		}
 		for _, n := range names {
@@ -127,8 +130,8 @@ type HistoryQuery struct {
 	// Actor keeps the edits of one Actor.ID.
 	Actor string
 	// Subject keeps the edits whose lines name it: as a grant's subject, a
-	// role assignment's member or role, a relation's subject or role, or a
-	// resource's parent or child.
+	// role assignment's member or role, a relation's subject, role or
+	// resource, or a resource's parent or child.
 	Subject string
 	// Limit bounds the entries returned, newest first; 0 means
 	// DefaultHistoryLimit, and at most MaxHistoryLimit.

@@ -118,3 +118,11 @@ func TestSlogSink(t *testing.T) {
 	assert.Contains(t, lines[1], "outcome=deny subject=bob")
 	assert.NotContains(t, lines[1], "rule=")
 }
+
+func TestAuditEntrySubjects(t *testing.T) {
+	e := authz.AuditEntry{
+		Removed: []string{"p, editor, posts:update, any, allow"},
+		Added:   []string{"g, carol, editor", "g2, dave, editor, posts:42, until 2030-01-01T00:00:00Z", "g3, posts:42, blogs:7", "g, ann, admin, acme"},
+	}
+	assert.Equal(t, []string{"editor", "carol", "dave", "posts:42", "blogs:7", "ann", "admin"}, e.Subjects())
+}
