@@ -209,6 +209,7 @@ func (e *Engine) History(ctx context.Context, q HistoryQuery) (entries []AuditEn
 	q.Limit = q.limit()
 	entries, err = store.History(ctx, q)
 	if err != nil {
+		e.storeFailed(ctx, StoreHistory, err)
 		return nil, fmt.Errorf("%w: history of %s: %w", ErrStore, storeSource(e.store), err)
 	}
 	return entries, nil

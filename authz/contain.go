@@ -44,6 +44,7 @@ func (e *Engine) loadStore(ctx context.Context) (policy Policy, revision int64, 
 		policy, revision, err = e.store.Load(ctx)
 	}
 	if err != nil {
+		e.storeFailed(ctx, StoreLoad, err)
 		return Policy{}, 0, fmt.Errorf("%w: load %s: %w", ErrStore, source, err)
 	}
 	// Whatever the store returned, a restricted engine keeps its own.

@@ -233,17 +233,26 @@ const editAttempts = 5
 // since memory was loaded (ErrStale); the engine then reloads and plans
 // again, so every check an edit makes (exists, cycle, depth) holds against
 // the policy it is actually applied to, whichever replica made it.
-func (e *Engine) edit(ctx context.Context, plan func() (Change, error)) error {
+func (e *Engine) edit(ctx context.Context, plan func() (Change, error)) (err error) {
 	e.editMu.Lock()
 	defer e.editMu.Unlock()
+	var c Change
+	if e.observer != nil {
+		defer func() {
+			revision := int64(0)
+			if err == nil && !c.empty() {
+				revision = e.revision
+			}
+			e.edited(ctx, c, revision, err)
+		}()
+	}
 	if e.failure() != nil {
 		if err := e.recoverLocked(ctx); err != nil {
 			return err
 		}
 	}
 	for attempt := 1; ; attempt++ {
-		c, err := e.plan(plan)
-		if err != nil {
+		if c, err = e.plan(plan); err != nil {
 			return err
 		}
 		err = e.commit(ctx, c)
@@ -282,6 +291,7 @@ func (e *Engine) commit(ctx context.Context, c Change) error {
 	if e.store != nil {
 		var err error
 		if revision, err = e.applyStore(ctx, c, e.revision); err != nil {
+			e.storeFailed(ctx, StoreEdit, err)
 			if e.failure() != nil {
 				// The store may or may not have c: read back what it has.
 				if recoverErr := e.recoverLocked(ctx); recoverErr != nil {

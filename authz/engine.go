@@ -48,6 +48,9 @@ type Engine struct {
 	// sink receives every sinkEvery-th decision (WithDecisionSink);
 	// decisions counts them all.
 	sink        DecisionSink
+	// observer hears of edits and store failures (WithObserver); nil
+	// without.
+	observer Observer
 	sinkEvery   uint64
 	timingEvery uint64 // one in timingEvery of the decisions sunk is timed; 0 none
 	decisions   atomic.Uint64
@@ -104,7 +107,7 @@ func New(ctx context.Context, opts ...Option) (*Engine, error) {
 		return nil, err
 	}
 	e := &Engine{model: m, indexed: indexable(m, tenanted), tenanted: tenanted, logger: c.logger, clock: c.clock,
-		sink: c.sink, sinkEvery: c.sinkEvery, timingEvery: c.timingEvery}
+		sink: c.sink, sinkEvery: c.sinkEvery, timingEvery: c.timingEvery, observer: c.observer}
 	if e.logger == nil {
 		e.logger = slog.Default()
 	}

@@ -14,6 +14,7 @@ type Option func(*config)
 type config struct {
 	modelText   string
 	sink        DecisionSink
+	observer    Observer
 	sinkEvery   uint64
 	timingEvery uint64
 	timingSet   bool

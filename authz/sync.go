@@ -118,6 +118,9 @@ type message struct {
 	Store    string    `json:"store"`
 	Revision int64     `json:"rev"`
 	Change   *wireEdit `json:"change,omitempty"`
+	// At is when the edit was committed, in Unix microseconds by the
+	// publisher's clock; 0 from engines that did not say.
+	At int64 `json:"at,omitempty"`
 }
 
 // wireEdit is a change as published: rules as Casbin writes them, a
@@ -134,7 +137,7 @@ type wireEdit struct {
 }
 
 func (r *replication) publish(ctx context.Context, revision int64, c Change) {
-	m := message{Store: r.storeID, Revision: revision, Change: &wireEdit{
+	m := message{Store: r.storeID, Revision: revision, At: c.At.UnixMicro(), Change: &wireEdit{
 		RemoveGrants:    lineRules(c.RemoveGrants, Grant.Rule),
 		RemoveRoles:     lineRules(c.RemoveRoles, RoleAssignment.Rule),
 		RemoveRelations: lineRules(c.RemoveRelations, Relation.Rule),
@@ -183,7 +186,7 @@ type engineState struct {
 // and parents against the model too: an engine whose model does not
 // support them refuses them, and reloads), and a change that does not fit
 // the policy in memory is not applied.
-func (s *engineState) Apply(_ context.Context, sealed string) error {
+func (s *engineState) Apply(ctx context.Context, sealed string) error {
 	e := s.e
 	payload, err := watch.Open(s.sealKey, sealed)
 	if err != nil {
@@ -228,7 +231,17 @@ func (s *engineState) Apply(_ context.Context, sealed string) error {
 	if !e.fits(c) {
 		return fmt.Errorf("%w: the edit does not fit the policy in memory", errResync)
 	}
-	return e.applyLocked(c, m.Revision)
+	if err := e.applyLocked(c, m.Revision); err != nil {
+		return err
+	}
+	if e.observer != nil {
+		ev := PeerEditEvent{Revision: m.Revision, Added: c.added(), Removed: c.removed()}
+		if m.At > 0 {
+			ev.Lag = max(e.wallClock().Sub(time.UnixMicro(m.At)), 0)
+		}
+		e.observe(func(o Observer) { o.PeerEdited(ctx, ev) })
+	}
+	return nil
 }
 
 // Reload loads the whole policy from the store.
@@ -242,6 +255,7 @@ func (s *engineState) Reload(ctx context.Context) error { return s.e.Reload(ctx)
 func (s *engineState) Check(ctx context.Context) (bool, error) {
 	revision, err := s.e.storeRevision(ctx)
 	if err != nil {
+		s.e.storeFailed(ctx, StoreCheck, err)
 		return false, err
 	}
 	s.e.editMu.Lock()

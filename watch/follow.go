@@ -60,6 +60,10 @@ type Follower struct {
 	// err is nil while the state is current, else an error wrapping
 	// ErrUnavailable; decisions read it on every request.
 	err atomic.Pointer[error]
+	// What Status reports, written by run.
+	connected   atomic.Bool
+	lastCurrent atomic.Int64 // unix nanoseconds
+	reloads     atomic.Uint64
 
 	mu     sync.Mutex
 	events []Event
@@ -125,6 +129,30 @@ func (f *Follower) Err() error {
 	return nil
 }
 
+// FollowStatus is a Follower's state, as Status reports it.
+type FollowStatus struct {
+	// Connected reports whether the notifier's subscription is up.
+	Connected bool
+	// Current reports whether the state is vouched for (Err is nil).
+	Current bool
+	// LastCurrent is when the state was last found current: reloaded,
+	// or checked against the store. The zero Time before the first
+	// reload. How long ago it was is how stale the state may be.
+	LastCurrent time.Time
+	// Reloads counts the reloads since Follow, the first one included.
+	Reloads uint64
+}
+
+// Status reports the Follower's state, for monitoring. It is cheap and
+// safe to call from any goroutine.
+func (f *Follower) Status() FollowStatus {
+	s := FollowStatus{Connected: f.connected.Load(), Current: f.Err() == nil, Reloads: f.reloads.Load()}
+	if n := f.lastCurrent.Load(); n != 0 {
+		s.LastCurrent = time.Unix(0, n)
+	}
+	return s
+}
+
 // Close stops following; Err reports ErrClosed afterwards. It does not
 // close the notifier.
 func (f *Follower) Close() {
@@ -132,6 +160,7 @@ func (f *Follower) Close() {
 		f.cancel()
 		close(f.stop)
 		<-f.done
+		f.connected.Store(false)
 		f.setErr(ErrClosed)
 	})
 }
@@ -195,8 +224,10 @@ func (f *Follower) run() {
 				switch ev.Kind {
 				case EventConnected:
 					connected, needReload = true, true
+					f.connected.Store(true)
 				case EventDisconnected:
 					connected = false
+					f.connected.Store(false)
 					unhealthy(fmt.Errorf("notifier disconnected: %w", ev.Err))
 				case EventMessage:
 					if !connected || needReload {
@@ -220,6 +251,8 @@ func (f *Follower) run() {
 				unhealthy(fmt.Errorf("store does not answer: %w", err))
 			case !current:
 				needReload = true
+			case healthy:
+				f.lastCurrent.Store(time.Now().UnixNano())
 			}
 		}
 		if connected && needReload {
@@ -228,6 +261,8 @@ func (f *Follower) run() {
 				continue // try again at the next tick or event
 			}
 			needReload = false
+			f.reloads.Add(1)
+			f.lastCurrent.Store(time.Now().UnixNano())
 			recovered := !healthy
 			healthy = true
 			f.setErr(nil)

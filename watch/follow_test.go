@@ -198,3 +198,34 @@ func TestFollowWaitsForTheFirstSync(t *testing.T) {
 	_, err = watch.Follow(context.Background(), hub, &fakeState{}, watch.FollowConfig{})
 	require.ErrorIs(t, err, watch.ErrInvalidConfig)
 }
+
+func TestFollowerStatusTracksConnectionAndFreshness(t *testing.T) {
+	hub := watch.NewLocal()
+	s := &fakeState{}
+	start := time.Now()
+	f := follow(t, hub, s)
+	st := f.Status()
+	assert.True(t, st.Connected)
+	assert.True(t, st.Current)
+	assert.Equal(t, uint64(1), st.Reloads, "the first reload counts")
+	assert.False(t, st.LastCurrent.Before(start), "found current at the first reload")
+
+	// Checks that find the state current move LastCurrent on.
+	first := st.LastCurrent
+	wait(t, func() bool { return f.Status().LastCurrent.After(first) }, "checks did not refresh LastCurrent")
+
+	hub.Disconnect()
+	wait(t, func() bool { st := f.Status(); return !st.Connected && !st.Current }, "disconnection not in Status")
+	stale := f.Status().LastCurrent
+	time.Sleep(60 * time.Millisecond) // three check intervals: none may count as current
+	assert.Equal(t, stale, f.Status().LastCurrent, "a disconnected follower vouches for nothing")
+
+	hub.Reconnect()
+	wait(t, func() bool { st := f.Status(); return st.Connected && st.Current && st.Reloads == 2 }, "reconnection not in Status")
+	assert.True(t, f.Status().LastCurrent.After(stale))
+
+	f.Close()
+	st = f.Status()
+	assert.False(t, st.Connected)
+	assert.False(t, st.Current)
+}
