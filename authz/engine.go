@@ -47,10 +47,10 @@ type Engine struct {
 
 	// sink receives every sinkEvery-th decision (WithDecisionSink);
 	// decisions counts them all.
-	sink        DecisionSink
+	sink DecisionSink
 	// observer hears of edits and store failures (WithObserver); nil
 	// without.
-	observer Observer
+	observer    Observer
 	sinkEvery   uint64
 	timingEvery uint64 // one in timingEvery of the decisions sunk is timed; 0 none
 	decisions   atomic.Uint64

@@ -109,13 +109,16 @@ func (m *Middleware) AuthenticateOptional() fiber.Handler {
 
 func (m *Middleware) authenticate(mode func(fiber.Ctx) guard.Mode) fiber.Handler {
 	return func(c fiber.Ctx) error {
-		ctx := c.Context()
+		ctx := m.guard.JoinTrace(c.Context(), credentials{c})
 		s, e := m.guard.Authenticate(ctx, credentials{c}, mode(c))
+		if !s.IsZero() {
+			ctx = authn.NewContext(ctx, s)
+		}
+		if ctx != c.Context() {
+			c.SetContext(ctx)
+		}
 		if e != nil {
 			return m.refuse(c, e)
-		}
-		if !s.IsZero() {
-			c.SetContext(authn.NewContext(ctx, s))
 		}
 		return c.Next()
 	}

@@ -99,14 +99,18 @@ func (m *Middleware) AuthenticateOptional() gin.HandlerFunc {
 
 func (m *Middleware) authenticate(mode func(*gin.Context) guard.Mode) gin.HandlerFunc {
 	return func(c *gin.Context) {
-		ctx := c.Request.Context()
-		s, e := m.guard.Authenticate(ctx, guard.RequestCredentials(c.Request), mode(c))
+		creds := guard.RequestCredentials(c.Request)
+		ctx := m.guard.JoinTrace(c.Request.Context(), creds)
+		s, e := m.guard.Authenticate(ctx, creds, mode(c))
+		if !s.IsZero() {
+			ctx = authn.NewContext(ctx, s)
+		}
+		if ctx != c.Request.Context() {
+			c.Request = c.Request.WithContext(ctx)
+		}
 		if e != nil {
 			m.refuse(c, e)
 			return
-		}
-		if !s.IsZero() {
-			c.Request = c.Request.WithContext(authn.NewContext(ctx, s))
 		}
 		c.Next()
 	}

@@ -84,6 +84,10 @@ type Config struct {
 	// LogBurst logs every line.
 	LogBurst    int
 	LogInterval time.Duration
+	// Observer, when set, hears of every authentication and check, to
+	// trace and count them (package observe's is OpenTelemetry's). Default
+	// none: nothing is spent on it.
+	Observer Observer
 	// now is the limiter's clock; tests set it.
 	now func() time.Time
 }
@@ -165,6 +169,24 @@ func (g *Guard) Authenticate(ctx context.Context, creds authn.Credentials, mode 
 	if mode == Skip {
 		return authn.Subject{}, nil
 	}
+	o := g.cfg.Observer
+	if o == nil {
+		s, e, _ := g.authenticate(ctx, creds, mode)
+		return s, e
+	}
+	ctx = g.observing(ctx, o.Authenticating)
+	s, e, err := g.authenticate(ctx, creds, mode)
+	ev := AuthenticationEvent{Outcome: authenticationOutcome(s, e), Method: s.Method, Subject: s.ID, Refusal: e}
+	if e != nil {
+		ev.Method = refusedMethod(err)
+	}
+	g.observed(func() { o.Authenticated(ctx, ev) })
+	return s, e
+}
+
+// authenticate is Authenticate past its checks of the method and mode; it
+// returns the error behind a refusal too.
+func (g *Guard) authenticate(ctx context.Context, creds authn.Credentials, mode Mode) (authn.Subject, *Error, error) {
 	var checked *unambiguous
 	if rc, ok := creds.(RepeatedCredentials); ok {
 		checked = &unambiguous{RepeatedCredentials: rc}
@@ -174,20 +196,20 @@ func (g *Guard) Authenticate(ctx context.Context, creds authn.Credentials, mode 
 	if checked != nil && checked.ambiguous != "" {
 		e := ambiguousError(checked.ambiguous)
 		g.logLimited(ctx, slog.LevelInfo, "authn\x00"+e.Code, "authentication refused", "code", e.Code, "reason", e.Message)
-		return authn.Subject{}, e
+		return authn.Subject{}, e, e
 	}
 	if err == nil {
 		err = g.checkSubject(ctx, s)
 	}
 	if err == nil {
-		return s, nil
+		return s, nil, nil
 	}
 	if mode == Optional && errors.Is(err, authn.ErrNoCredentials) {
-		return authn.Subject{}, nil
+		return authn.Subject{}, nil, nil
 	}
 	e := g.ErrorFor(err)
 	g.logLimited(ctx, slog.LevelInfo, "authn\x00"+e.Code, "authentication refused", "code", e.Code, "reason", err.Error())
-	return authn.Subject{}, e
+	return authn.Subject{}, e, err
 }
 
 // KnownMethod reports whether method is one HTTP defines (RFC 9110 §9 and

@@ -129,6 +129,33 @@ func joinPerms(perms []permissions.Permission) string {
 // 403 when it does not meet it, 503 when it cannot be decided, nil when it
 // does. Every denial is logged with the reason.
 func (g *Guard) Check(ctx context.Context, subject authn.Subject, req Requirement) *Error {
+	o := g.cfg.Observer
+	if o == nil {
+		return g.check(ctx, subject, req, nil)
+	}
+	ctx = g.observing(ctx, o.Authorizing)
+	var seen checked
+	e := g.check(ctx, subject, req, &seen)
+	g.authorized(ctx, subject, req.String(), authz.Resource{}, seen, e)
+	return e
+}
+
+// checked is what a check saw, for its Observer: the tenant it was made in
+// and its last decision.
+type checked struct {
+	tenant   string
+	decision authz.Decision
+}
+
+// authorized tells the observer of a check of subject for required.
+func (g *Guard) authorized(ctx context.Context, subject authn.Subject, required string, resource authz.Resource, seen checked, e *Error) {
+	ev := AuthorizationEvent{Outcome: authorizationOutcome(e), Subject: subject.ID, Tenant: seen.tenant,
+		Required: required, Resource: resource, Decision: seen.decision, Refusal: e}
+	g.observed(func() { g.cfg.Observer.Authorized(ctx, ev) })
+}
+
+// check is Check, recording what it saw in seen when seen is not nil.
+func (g *Guard) check(ctx context.Context, subject authn.Subject, req Requirement, seen *checked) *Error {
 	if subject.IsZero() {
 		return g.unauthorized(CodeUnauthorized, "authentication required", authn.ErrNoCredentials, false)
 	}
@@ -149,6 +176,9 @@ func (g *Guard) Check(ctx context.Context, subject authn.Subject, req Requiremen
 	if e != nil {
 		return e
 	}
+	if seen != nil {
+		seen.tenant = tenant
+	}
 	in := g.cfg.Engine.Tenant(tenant)
 	if len(req.roles) > 0 {
 		return g.checkRoles(ctx, in, subject, req)
@@ -161,6 +191,9 @@ func (g *Guard) Check(ctx context.Context, subject authn.Subject, req Requiremen
 	var reasons []string
 	for _, p := range req.perms {
 		d, err := in.Decide(ctx, authz.Request{Subject: subject.ID, Permission: p})
+		if seen != nil {
+			seen.decision = d
+		}
 		if err != nil {
 			return g.failed(ctx, subject, err)
 		}
@@ -183,6 +216,20 @@ func (g *Guard) Check(ctx context.Context, subject authn.Subject, req Requiremen
 // CheckResource decides whether subject may perform perm on resource, whose
 // Owner the caller has loaded: 401 anonymous, 403 refused, nil allowed.
 func (g *Guard) CheckResource(ctx context.Context, subject authn.Subject, perm permissions.Permission, resource authz.Resource) *Error {
+	o := g.cfg.Observer
+	if o == nil {
+		return g.checkResource(ctx, subject, perm, resource, nil)
+	}
+	ctx = g.observing(ctx, o.Authorizing)
+	var seen checked
+	e := g.checkResource(ctx, subject, perm, resource, &seen)
+	g.authorized(ctx, subject, string(perm), resource, seen, e)
+	return e
+}
+
+// checkResource is CheckResource, recording what it saw in seen when seen
+// is not nil.
+func (g *Guard) checkResource(ctx context.Context, subject authn.Subject, perm permissions.Permission, resource authz.Resource, seen *checked) *Error {
 	if subject.IsZero() {
 		return g.unauthorized(CodeUnauthorized, "authentication required", authn.ErrNoCredentials, false)
 	}
@@ -194,6 +241,9 @@ func (g *Guard) CheckResource(ctx context.Context, subject authn.Subject, perm p
 		return e
 	}
 	d, err := g.cfg.Engine.Tenant(tenant).Decide(ctx, authz.Request{Subject: subject.ID, Permission: perm, Resource: resource})
+	if seen != nil {
+		seen.tenant, seen.decision = tenant, d
+	}
 	if err != nil {
 		return g.failed(ctx, subject, err)
 	}
@@ -207,6 +257,19 @@ func (g *Guard) CheckResource(ctx context.Context, subject authn.Subject, perm p
 // authz.Engine.Filter). An anonymous subject gets FilterNone and no error:
 // listing routes usually serve anonymous callers something public.
 func (g *Guard) Filter(ctx context.Context, subject authn.Subject, perm permissions.Permission) (authz.ListFilter, *Error) {
+	o := g.cfg.Observer
+	if o == nil || subject.IsZero() {
+		return g.filter(ctx, subject, perm, nil)
+	}
+	ctx = g.observing(ctx, o.Authorizing)
+	var seen checked
+	f, e := g.filter(ctx, subject, perm, &seen)
+	g.authorized(ctx, subject, string(perm), authz.Resource{}, seen, e)
+	return f, e
+}
+
+// filter is Filter, recording the tenant in seen when seen is not nil.
+func (g *Guard) filter(ctx context.Context, subject authn.Subject, perm permissions.Permission, seen *checked) (authz.ListFilter, *Error) {
 	if subject.IsZero() {
 		return authz.ListFilter{Kind: authz.FilterNone}, nil
 	}
@@ -216,6 +279,9 @@ func (g *Guard) Filter(ctx context.Context, subject authn.Subject, perm permissi
 	tenant, e := g.tenantOf(ctx, subject)
 	if e != nil {
 		return authz.ListFilter{Kind: authz.FilterNone}, e
+	}
+	if seen != nil {
+		seen.tenant = tenant
 	}
 	f, err := g.cfg.Engine.Tenant(tenant).Filter(ctx, subject.ID, perm)
 	if err != nil {

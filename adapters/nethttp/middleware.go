@@ -98,13 +98,18 @@ func (m *Middleware) AuthenticateOptional(next http.Handler) http.Handler {
 
 func (m *Middleware) authenticate(next http.Handler, mode func(*http.Request) guard.Mode) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		s, e := m.guard.Authenticate(r.Context(), guard.RequestCredentials(r), mode(r))
+		creds := guard.RequestCredentials(r)
+		ctx := m.guard.JoinTrace(r.Context(), creds)
+		s, e := m.guard.Authenticate(ctx, creds, mode(r))
+		if !s.IsZero() {
+			ctx = authn.NewContext(ctx, s)
+		}
+		if ctx != r.Context() {
+			r = r.WithContext(ctx)
+		}
 		if e != nil {
 			m.refuse(w, r, e)
 			return
-		}
-		if !s.IsZero() {
-			r = r.WithContext(authn.NewContext(r.Context(), s))
 		}
 		next.ServeHTTP(w, r)
 	})
