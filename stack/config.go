@@ -6,6 +6,7 @@ import (
 	"github.com/redis/go-redis/v9"
 	"gorm.io/gorm"
 
+	"github.com/gatehouse-go/gatehouse/authn/account"
 	"github.com/gatehouse-go/gatehouse/authn/apikey"
 	"github.com/gatehouse-go/gatehouse/authn/external"
 	"github.com/gatehouse-go/gatehouse/authn/identity"
@@ -107,6 +108,11 @@ type Config struct {
 	// Logger records security events and replication reports, never a
 	// credential. Default slog.Default().
 	Logger *slog.Logger
+	// SecurityEvents, when set, hears the account flows' security events
+	// as they are logged (account.Config.Events), to count them. Add the
+	// engine's observer to Authz (authz.WithObserver) and the guard's to
+	// the Guard's Observer. Default none.
+	SecurityEvents account.EventObserver
 }
 
 // Stores are stores to use instead of the defaults; each nil one is

@@ -164,7 +164,7 @@ func (s *Stack) build(ctx context.Context) error {
 	accountConfig := account.Config{
 		Users: s.Users, Tokens: s.Tokens, Revocations: tokensConfig.Revocations, Refresh: s.Refresh,
 		Throttle: s.Throttle, APIKeys: s.APIKeys, Sessions: s.Sessions, Logger: cfg.Logger,
-		SecondFactors: factors, MFATokens: mfaTokens,
+		SecondFactors: factors, MFATokens: mfaTokens, Events: cfg.SecurityEvents,
 	}
 	if s.Passkeys != nil {
 		accountConfig.Passkeys = s.Passkeys

@@ -2,7 +2,9 @@ package account
 
 import (
 	"context"
+	"fmt"
 	"log/slog"
+	"strings"
 )
 
 // Security events: what a Service logs of the flows it runs, one line
@@ -31,9 +33,59 @@ const (
 	EventSignedUp           = "user.signed_up"
 )
 
-// event logs the security event name at level with attrs.
+// Event is a security event as an EventObserver hears of it.
+type Event struct {
+	// Name is one of the Event* names.
+	Name string
+	// Level is the level it is logged at: Warn for refusals and
+	// throttling, Info for the rest.
+	Level slog.Level
+	// UserID is the user's id where it is known.
+	UserID string
+	// Method is the credential or factor: the method of a refusal
+	// ("pwd", "passkey"), the factor of an MFA event ("totp", "passkey",
+	// "recovery_code"), and for a login the methods its access tokens
+	// name (amr), joined by "+" ("pwd+otp+mfa"). "" where there is none.
+	Method string
+}
+
+// EventObserver hears a Service's security events as they are logged, to
+// count them (package observe does, with OpenTelemetry). SecurityEvent is
+// called on the goroutine of the flow; it must be quick. A panic in it is
+// recovered and logged, and the flow goes on.
+type EventObserver interface {
+	SecurityEvent(ctx context.Context, e Event)
+}
+
+// event logs the security event name at level with attrs, and reports it
+// to Config.Events.
 func (s *Service) event(ctx context.Context, level slog.Level, name string, attrs ...any) {
 	s.log.Log(ctx, level, "security event", append([]any{"event", name}, attrs...)...)
+	if s.cfg.Events == nil {
+		return
+	}
+	e := Event{Name: name, Level: level}
+	for i := 0; i+1 < len(attrs); i += 2 {
+		switch v := attrs[i+1].(type) {
+		case string:
+			switch attrs[i] {
+			case "user":
+				e.UserID = v
+			case "method", "factor":
+				e.Method = v
+			}
+		case []string:
+			if attrs[i] == "amr" {
+				e.Method = strings.Join(v, "+")
+			}
+		}
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			s.log.Error("account: the event observer panicked; the flow goes on", "panic", fmt.Sprint(r))
+		}
+	}()
+	s.cfg.Events.SecurityEvent(ctx, e)
 }
 
 // RecordFactorChange logs the security event EventFactorChanged: userID's

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"log/slog"
+	"slices"
 	"sync"
 	"testing"
 	"time"
@@ -63,6 +64,7 @@ type rig struct {
 	sessions *session.Manager
 	resets   *purpose.Tokens
 	verifies *purpose.Tokens
+	events   *eventRecorder
 }
 
 var (
@@ -135,12 +137,30 @@ func newRigWith(t *testing.T, db *gorm.DB, rc tokengorm.Config) *rig {
 	cfg := account.Config{
 		Users: u, Tokens: tokens, Revocations: revocations, Refresh: refreshes, Throttle: limiter,
 		APIKeys: keys, Sessions: sessions, PasswordResets: resets, EmailVerifications: verifies,
-		Logger: log,
+		Logger: log, Events: &eventRecorder{},
 	}
 	svc, err := account.New(cfg)
 	require.NoError(t, err)
 	return &rig{Service: svc, cfg: cfg, db: db, clock: c, logs: logs, users: u, tokens: tokens, apiKeys: keys,
-		sessions: sessions, resets: resets, verifies: verifies}
+		sessions: sessions, resets: resets, verifies: verifies, events: cfg.Events.(*eventRecorder)}
+}
+
+// eventRecorder keeps the security events a Service reports.
+type eventRecorder struct {
+	mu     sync.Mutex
+	events []account.Event
+}
+
+func (r *eventRecorder) SecurityEvent(_ context.Context, e account.Event) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	r.events = append(r.events, e)
+}
+
+func (r *eventRecorder) read() []account.Event {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return slices.Clone(r.events)
 }
 
 // argon2idForTests is OWASP's cheapest accepted Argon2id setting: real

@@ -2,6 +2,7 @@ package account_test
 
 import (
 	"context"
+	"fmt"
 	"log/slog"
 	"strings"
 	"testing"
@@ -74,4 +75,40 @@ func TestNothingLogsCredentials(t *testing.T) {
 		assert.Contains(t, r.logs.String(), `"event":"`+event+`"`, "the flows above log the security event %s", event)
 	}
 	assert.NotContains(t, logs, bobEmail, "security events name users by id, never by the address someone typed")
+
+	// The event observer hears the same events, with no more in them.
+	heard := r.events.read()
+	names := map[string]account.Event{}
+	for _, e := range heard {
+		names[e.Name] = e
+		for _, s := range append(secrets, bobEmail) {
+			assert.NotContains(t, fmt.Sprint(e), s)
+		}
+	}
+	for _, event := range []string{account.EventLoginFailed, account.EventLoginThrottled, account.EventLoginSucceeded,
+		account.EventSessionStarted, account.EventFamilyRevoked, account.EventPasswordReset, account.EventCredentialsRevoked,
+		account.EventUserDeleted} {
+		assert.Contains(t, names, event, "the observer hears %s", event)
+	}
+	assert.Equal(t, account.Event{Name: account.EventLoginFailed, Level: slog.LevelWarn, Method: "pwd"}, names[account.EventLoginFailed])
+	assert.Equal(t, account.Event{Name: account.EventLoginSucceeded, Level: slog.LevelInfo, UserID: id, Method: "pwd"}, names[account.EventLoginSucceeded])
+	assert.Equal(t, slog.LevelWarn, names[account.EventLoginThrottled].Level)
+}
+
+// panickingEvents fails every event it hears.
+type panickingEvents struct{}
+
+func (panickingEvents) SecurityEvent(context.Context, account.Event) { panic("observer down") }
+
+func TestAPanickingEventObserverLosesNoLogin(t *testing.T) {
+	t.Parallel()
+	r := newRig(t)
+	r.register(t, bobEmail, "bob-password")
+	cfg := r.cfg
+	cfg.Events = panickingEvents{}
+	svc, err := account.New(cfg)
+	require.NoError(t, err)
+	_, err = svc.Login(context.Background(), bobEmail, "bob-password", "192.0.2.1")
+	require.NoError(t, err)
+	assert.Contains(t, r.logs.String(), "the event observer panicked")
 }

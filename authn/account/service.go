@@ -63,6 +63,9 @@ type Config struct {
 	// Logger records security events (throttling, reuse, revocations) with
 	// user ids only, never credentials. Nil discards them.
 	Logger *slog.Logger
+	// Events, when set, hears every security event too, to count them.
+	// Default none.
+	Events EventObserver
 }
 
 // Errors of this package, matched with errors.Is.
