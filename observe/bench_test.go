@@ -12,11 +12,11 @@ import (
 )
 
 // BenchmarkDecisionMetrics is one decision on gatehouse's default policy
-// without a sink, and counted by Metrics on the OpenTelemetry SDK, timed
-// (the default) and untimed.
+// without a sink, and counted by the Observer on the OpenTelemetry SDK,
+// timed (the default) and untimed.
 func BenchmarkDecisionMetrics(b *testing.B) {
 	ctx := context.Background()
-	m, err := observe.NewMetrics(sdkmetric.NewMeterProvider(sdkmetric.WithReader(sdkmetric.NewManualReader())).Meter("gatehouse"))
+	o, err := observe.New(observe.Config{Meter: sdkmetric.NewMeterProvider(sdkmetric.WithReader(sdkmetric.NewManualReader())).Meter("gatehouse")})
 	require.NoError(b, err)
 	req := authz.Request{Subject: "moderator", Permission: "posts:delete", Resource: authz.Resource{Owner: "carol"}}
 	for _, bench := range []struct {
@@ -24,8 +24,8 @@ func BenchmarkDecisionMetrics(b *testing.B) {
 		opts []authz.Option
 	}{
 		{"none", nil},
-		{"metrics, untimed", []authz.Option{authz.WithDecisionSink(m, 1), authz.WithDecisionTiming(0)}},
-		{"metrics, timed", []authz.Option{authz.WithDecisionSink(m, 1)}},
+		{"metrics, untimed", []authz.Option{authz.WithDecisionSink(o, 1), authz.WithDecisionTiming(0)}},
+		{"metrics, timed", []authz.Option{authz.WithDecisionSink(o, 1)}},
 	} {
 		b.Run(bench.name, func(b *testing.B) {
 			e, err := authz.New(ctx, bench.opts...)

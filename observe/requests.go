@@ -1,0 +1,174 @@
+package observe
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net/http"
+	"strings"
+
+	"go.opentelemetry.io/otel/attribute"
+	"go.opentelemetry.io/otel/codes"
+	"go.opentelemetry.io/otel/metric"
+	"go.opentelemetry.io/otel/trace"
+
+	"github.com/gatehouse-go/gatehouse/adapters/guard"
+	"github.com/gatehouse-go/gatehouse/authn"
+)
+
+// The spans' names.
+const (
+	// AuthenticateSpan is the span of a request's authentication.
+	AuthenticateSpan = "gatehouse.authenticate"
+	// AuthorizeSpan is the span of a check of a request (guard.Check,
+	// CheckResource, Filter).
+	AuthorizeSpan = "gatehouse.authorize"
+)
+
+// carrier lets a propagator read a request's trace headers, and only
+// those.
+type carrier struct{ h guard.TraceHeaders }
+
+func (c carrier) Get(key string) string { return c.h.Get(key) }
+func (carrier) Set(string, string)      {}
+func (carrier) Keys() []string          { return guard.TraceHeaderNames }
+
+// JoinTrace returns ctx unchanged when it holds a span already (the
+// application's middleware made one), and otherwise ctx carrying the
+// remote span context and baggage of the request's headers, so that
+// gatehouse's spans, and the handler's, join the caller's trace.
+func (o *Observer) JoinTrace(ctx context.Context, h guard.TraceHeaders) context.Context {
+	if trace.SpanContextFromContext(ctx).IsValid() {
+		return ctx
+	}
+	return o.propagator.Extract(ctx, carrier{h})
+}
+
+// Authenticating starts the span AuthenticateSpan.
+func (o *Observer) Authenticating(ctx context.Context) context.Context {
+	ctx, _ = o.tracer.Start(ctx, AuthenticateSpan)
+	return ctx
+}
+
+// Authenticated counts the authentication and ends its span, with its
+// outcome, credential kind, subject and refusal as attributes.
+func (o *Observer) Authenticated(ctx context.Context, e guard.AuthenticationEvent) {
+	credential := credentialKind(e.Method)
+	o.authentications.Add(ctx, 1, o.authenticationOptions(credential, e.Outcome)...)
+	if e.Outcome == guard.AuthenticationFailed {
+		o.storeErrors.Add(ctx, 1, o.credentialsStoreError...)
+	}
+	span := trace.SpanFromContext(ctx)
+	if span.IsRecording() {
+		span.SetAttributes(attribute.String("gatehouse.authn.outcome", e.Outcome), attribute.String("gatehouse.authn.credential", credential))
+		if e.Subject != "" {
+			span.SetAttributes(attribute.String("gatehouse.subject", strings.Clone(e.Subject)))
+		}
+		refused(span, e.Refusal)
+	}
+	span.End()
+}
+
+// Authorizing starts the span AuthorizeSpan.
+func (o *Observer) Authorizing(ctx context.Context) context.Context {
+	ctx, _ = o.tracer.Start(ctx, AuthorizeSpan)
+	return ctx
+}
+
+// Authorized ends the check's span, with its outcome, subject,
+// requirement, tenant, resource and deciding rule as attributes.
+func (o *Observer) Authorized(ctx context.Context, e guard.AuthorizationEvent) {
+	span := trace.SpanFromContext(ctx)
+	if span.IsRecording() {
+		attrs := []attribute.KeyValue{
+			attribute.String("gatehouse.authz.outcome", e.Outcome),
+			attribute.String("gatehouse.required", strings.Clone(e.Required)),
+		}
+		// Strings may alias a framework's buffers, reused once the request
+		// is over; the span is exported later.
+		for _, a := range []struct{ key, value string }{
+			{"gatehouse.subject", e.Subject}, {"gatehouse.tenant", e.Tenant},
+			{"gatehouse.resource.type", e.Resource.Type}, {"gatehouse.resource.id", e.Resource.ID},
+			{"gatehouse.resource.owner", e.Resource.Owner},
+		} {
+			if a.value != "" {
+				attrs = append(attrs, attribute.String(a.key, strings.Clone(a.value)))
+			}
+		}
+		if e.Decision.Matched() {
+			attrs = append(attrs, attribute.String("gatehouse.rule", e.Decision.Rule.String()))
+		}
+		if e.Decision.Relation.Subject != "" {
+			attrs = append(attrs, attribute.String("gatehouse.relation", e.Decision.Relation.String()))
+		}
+		span.SetAttributes(attrs...)
+		refused(span, e.Refusal)
+	}
+	span.End()
+}
+
+// refused records a refusal on span: its code and status, and an error
+// status for a refusal that is a failure (5xx).
+func refused(span trace.Span, e *guard.Error) {
+	if e == nil {
+		return
+	}
+	span.SetAttributes(attribute.String("gatehouse.refusal.code", e.Code), attribute.Int("gatehouse.refusal.status", e.Status))
+	if e.Status >= http.StatusInternalServerError {
+		span.SetStatus(codes.Error, e.Code)
+	}
+}
+
+// The kinds of credential AuthenticationsName counts by.
+var credentialKinds = []string{
+	string(authn.MethodBearer), string(authn.MethodAPIKey), string(authn.MethodSession),
+	string(authn.MethodClientCertificate), string(authn.MethodExternalToken), "none", "other",
+}
+
+// The outcomes AuthenticationsName counts by.
+var authenticationOutcomes = []string{
+	guard.AuthenticationAccepted, guard.AuthenticationAnonymous, guard.AuthenticationRefused,
+	guard.AuthenticationThrottled, guard.AuthenticationFailed, "other",
+}
+
+// credentialKind returns m as AuthenticationsName counts it.
+func credentialKind(m authn.Method) string {
+	if m == "" {
+		return "none"
+	}
+	return oneOf(string(m), credentialKinds...)
+}
+
+// authenticationOptions returns the options of one count of
+// AuthenticationsName, made once in New.
+func (o *Observer) authenticationOptions(credential, outcome string) []metric.AddOption {
+	return o.authnOptions[index(credential, credentialKinds)][index(outcome, authenticationOutcomes)]
+}
+
+// index returns v's index in list, or the last's.
+func index(v string, list []string) int {
+	for i, k := range list {
+		if k == v {
+			return i
+		}
+	}
+	return len(list) - 1
+}
+
+// ObserveGuard reports g's held-back log lines (Guard.DroppedLogs) as the
+// counter DroppedLogsName, read when the meter collects.
+func (o *Observer) ObserveGuard(g *guard.Guard) error {
+	if g == nil {
+		return errors.New("observe: nil guard")
+	}
+	_, err := o.meter.Int64ObservableCounter(DroppedLogsName, metric.WithUnit("{line}"),
+		metric.WithDescription("Log lines of denials and refused authentications the guard held back under its per-subject limit."),
+		metric.WithInt64Callback(func(_ context.Context, ob metric.Int64Observer) error {
+			ob.Observe(int64(min(g.DroppedLogs(), 1<<62)))
+			return nil
+		}))
+	if err != nil {
+		return fmt.Errorf("observe: %s: %w", DroppedLogsName, err)
+	}
+	return nil
+}
