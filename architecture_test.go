@@ -46,9 +46,9 @@ var importRules = []struct {
 		"github.com/gatehouse-go/gatehouse/authn/...", "github.com/gatehouse-go/gatehouse/authz/...",
 		"github.com/gatehouse-go/gatehouse/adapters/...", "github.com/gatehouse-go/gatehouse/console/..."},
 		forbidden: []string{"github.com/gatehouse-go/gatehouse/observe"}},
-	{name: "only test support links OpenTelemetry's SDK: the application chooses its own", packages: []string{"github.com/gatehouse-go/gatehouse/..."},
-		except:    []string{"github.com/gatehouse-go/gatehouse/internal/testprovider", "github.com/gatehouse-go/gatehouse/adapters/adaptertest", "github.com/gatehouse-go/gatehouse/examples/internal/blogtest"},
-		forbidden: []string{"go.opentelemetry.io/otel/sdk/..."}},
+	{name: "only the examples and test support link OpenTelemetry's SDK and exporters: the application chooses its own", packages: []string{"github.com/gatehouse-go/gatehouse/..."},
+		except:    []string{"github.com/gatehouse-go/gatehouse/internal/testprovider", "github.com/gatehouse-go/gatehouse/adapters/adaptertest", "github.com/gatehouse-go/gatehouse/examples/..."},
+		forbidden: []string{"go.opentelemetry.io/otel/sdk/...", "go.opentelemetry.io/otel/exporters/...", "github.com/prometheus/..."}},
 	{name: "the console is built on the parts, never the other way round", packages: []string{
 		"github.com/gatehouse-go/gatehouse/authn/...", "github.com/gatehouse-go/gatehouse/authz/...",
 		"github.com/gatehouse-go/gatehouse/adapters/...", "github.com/gatehouse-go/gatehouse/stack"},

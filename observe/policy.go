@@ -71,7 +71,7 @@ func (o *Observer) ObserveEngine(e *authz.Engine) error {
 	if err != nil {
 		return fmt.Errorf("observe: %s: %w", PolicyRevisionName, err)
 	}
-	available, err := o.meter.Int64ObservableGauge(PolicyAvailableName, metric.WithUnit("1"),
+	available, err := o.meter.Int64ObservableGauge(PolicyAvailableName,
 		metric.WithDescription("1 while the engine vouches for its policy and decides; 0 while decisions fail closed."))
 	if err != nil {
 		return fmt.Errorf("observe: %s: %w", PolicyAvailableName, err)
@@ -81,7 +81,7 @@ func (o *Observer) ObserveEngine(e *authz.Engine) error {
 	if err != nil {
 		return fmt.Errorf("observe: %s: %w", PolicyReloadsName, err)
 	}
-	connected, err := o.meter.Int64ObservableGauge(ReplicaConnectedName, metric.WithUnit("1"),
+	connected, err := o.meter.Int64ObservableGauge(ReplicaConnectedName,
 		metric.WithDescription("1 while the notifier a replica follows its peers on is connected, 0 otherwise."))
 	if err != nil {
 		return fmt.Errorf("observe: %s: %w", ReplicaConnectedName, err)

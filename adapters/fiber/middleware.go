@@ -32,6 +32,10 @@ type Middleware struct {
 	cfg   Config
 }
 
+// Guard is the middleware's guard, for what watches it: its held-back log
+// lines (Guard.DroppedLogs), which package observe reports.
+func (m *Middleware) Guard() *guard.Guard { return m.guard }
+
 // New checks cfg and returns the middleware.
 func New(cfg Config) (*Middleware, error) {
 	g, err := guard.New(cfg.Guard)

@@ -58,7 +58,7 @@ func run(ctx context.Context, getenv func(string) string, logs io.Writer, ready 
 	// The account API's logins, registration and refresh are public (see
 	// app.Auth.Guard), and so is the health check; the posts serve
 	// anonymous callers too, and authenticated ones as themselves.
-	guardConfig := app.Auth.Guard()
+	guardConfig := app.Guard() // the stack's, traced and counted by app.Observer
 	guardConfig.PublicPaths = append(guardConfig.PublicPaths, "/healthz")
 	guardConfig.PublicPaths = append(guardConfig.PublicPaths, blog.PagePaths...) // the passkey page
 	// The policy console authenticates its visitors itself, from the
@@ -67,6 +67,9 @@ func run(ctx context.Context, getenv func(string) string, logs io.Writer, ready 
 	guardConfig.OptionalPaths = []string{"/posts", "/posts/*"}
 	mw, err := httpadapter.New(httpadapter.Config{Guard: guardConfig})
 	if err != nil {
+		return err
+	}
+	if err := app.ObserveGuard(mw.Guard()); err != nil {
 		return err
 	}
 	s := &server{app: app, mw: mw}

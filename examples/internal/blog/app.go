@@ -12,8 +12,10 @@ import (
 	"github.com/gatehouse-go/gatehouse/authn/external"
 	"github.com/gatehouse-go/gatehouse/authn/passkey"
 	"github.com/gatehouse-go/gatehouse/authn/users"
+	"github.com/gatehouse-go/gatehouse/authz"
 	"github.com/gatehouse-go/gatehouse/console"
 	"github.com/gatehouse-go/gatehouse/database"
+	"github.com/gatehouse-go/gatehouse/observe"
 	"github.com/gatehouse-go/gatehouse/stack"
 	"github.com/gatehouse-go/gatehouse/watch"
 )
@@ -34,12 +36,18 @@ type App struct {
 	// owners see, test and change it in a browser, after logging in on
 	// the /passkeys page.
 	Console *console.Console
+	// Observer watches gatehouse with OpenTelemetry: decisions, policy
+	// edits, replicas, authentications and logins, counted for the
+	// Prometheus endpoint of Config.MetricsAddr, and spans of each
+	// request's authentication and checks.
+	Observer *observe.Observer
 
 	cfg      Config
 	db       *gorm.DB
 	redis    *redis.Client  // of Config.Redis, shared by the notifier and the stack; nil without it
 	notifier watch.Notifier // nil for a single replica
 	log      *slog.Logger
+	metrics  *metrics // of Config.MetricsAddr; nil without it
 }
 
 // Open opens (creating on first start) the database of cfg, builds
@@ -69,6 +77,9 @@ func (a *App) build(ctx context.Context) error {
 	if err := a.openNotifier(ctx); err != nil {
 		return err
 	}
+	if err := a.openObserver(); err != nil {
+		return err
+	}
 	cfg := stack.Config{
 		DB:          a.db,
 		RedisPrefix: a.cfg.RedisPrefix,
@@ -81,6 +92,10 @@ func (a *App) build(ctx context.Context) error {
 			Passkeys: passkey.Config{RPID: a.cfg.PasskeyRPID, RPOrigins: []string{a.cfg.PasskeyOrigin}}},
 		Issuer: a.cfg.JWTIssuer,
 		Logger: a.log,
+		// Every decision counted and timed, every edit, store failure and
+		// peer's edit, every security event of the account flows.
+		Authz:          []authz.Option{authz.WithDecisionSink(a.Observer, 1), authz.WithObserver(a.Observer)},
+		SecurityEvents: a.Observer,
 	}
 	if a.cfg.OIDCIssuer != "" {
 		// Tokens of the provider are accepted beside the blog's own; a
@@ -99,6 +114,9 @@ func (a *App) build(ctx context.Context) error {
 	if a.Auth, err = stack.New(ctx, cfg); err != nil {
 		return err
 	}
+	if err := a.Observer.ObserveEngine(a.Auth.Engine); err != nil {
+		return err
+	}
 	if a.Posts, err = newPosts(ctx, a.db, a.Auth.Engine, a.Auth.Users); err != nil {
 		return err
 	}
@@ -107,7 +125,10 @@ func (a *App) build(ctx context.Context) error {
 		IsSubject: users.IsID, Logger: a.log}); err != nil {
 		return err
 	}
-	return a.seed(ctx)
+	if err := a.seed(ctx); err != nil {
+		return err
+	}
+	return a.serveMetrics()
 }
 
 // Start is what every example's main does first: read the configuration
@@ -149,6 +170,7 @@ func (a *App) Ready(ctx context.Context) error {
 // Close stops following the other replicas and closes the notifier, the
 // Redis client and the database.
 func (a *App) Close() {
+	a.closeMetrics()
 	if a.Auth != nil {
 		a.Auth.Close()
 	}

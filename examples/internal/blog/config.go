@@ -65,6 +65,11 @@ type Config struct {
 	// https sites, never on an IP address.
 	PasskeyOrigin string
 	PasskeyRPID   string
+	// MetricsAddr, when set (GATEHOUSE_METRICS_ADDR, such as
+	// 127.0.0.1:9090), serves Prometheus metrics at GET /metrics on a
+	// listener of its own, apart from the API's: keep it on an address
+	// only the monitoring reaches.
+	MetricsAddr string
 }
 
 // ConfigFromEnv reads the configuration through getenv (os.Getenv in
@@ -106,6 +111,11 @@ func ConfigFromEnv(getenv func(string) string) (Config, error) {
 		return Config{}, fmt.Errorf("GATEHOUSE_OIDC_ISSUER: required with GATEHOUSE_OIDC_AUDIENCE")
 	}
 
+	if cfg.MetricsAddr = getenv("GATEHOUSE_METRICS_ADDR"); cfg.MetricsAddr != "" {
+		if _, _, err := net.SplitHostPort(cfg.MetricsAddr); err != nil {
+			return Config{}, fmt.Errorf("GATEHOUSE_METRICS_ADDR: %q: use host:port, such as 127.0.0.1:9090", cfg.MetricsAddr)
+		}
+	}
 	if err := cfg.readPasskeyOrigin(getenv("GATEHOUSE_PASSKEY_ORIGIN")); err != nil {
 		return Config{}, err
 	}

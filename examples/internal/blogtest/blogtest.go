@@ -72,6 +72,7 @@ func Run(t *testing.T, start Start) {
 			"GATEHOUSE_OIDC_NAME":         "zitadel",
 			"GATEHOUSE_SECOND_FACTOR_KEY": secondFactorKey,
 			"GATEHOUSE_PASSKEY_ORIGIN":    passkeyOrigin,
+			"GATEHOUSE_METRICS_ADDR":      "127.0.0.1:0",
 		},
 		client: &http.Client{
 			// Its own transport, so that dropping connections to a stopped
@@ -95,6 +96,7 @@ func Run(t *testing.T, start Start) {
 			t.FailNow()
 		}
 	}
+	w.checkMetrics(t)
 	w.stopServer()
 	w.startServer(t)
 	w.runPhase(t, afterRestart())
