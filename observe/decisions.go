@@ -7,17 +7,17 @@ import (
 )
 
 // Decided counts e by its outcome, and records its duration when it was
-// timed. It allocates nothing.
+// timed. It allocates nothing, and counting costs an atomic add.
 func (o *Observer) Decided(ctx context.Context, e authz.DecisionEvent) {
-	opts := &o.denied
+	i, opts := 1, o.denied
 	switch {
 	case e.Err != nil:
-		opts = &o.undecided
+		i, opts = 2, o.undecided
 	case e.Decision.Allowed:
-		opts = &o.allowed
+		i, opts = 0, o.allowed
 	}
-	o.decisions.Add(ctx, 1, opts.add...)
+	o.decisions.add(i)
 	if e.Duration > 0 {
-		o.decisionTime.Record(ctx, e.Duration.Seconds(), opts.record...)
+		o.decisionTime.Record(ctx, e.Duration.Seconds(), opts...)
 	}
 }

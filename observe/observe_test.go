@@ -408,3 +408,23 @@ func TestNewDefaultsToTheGlobalProviders(t *testing.T) {
 	joined := o.JoinTrace(context.Background(), guard.TraceHeaders{})
 	assert.False(t, trace.SpanContextFromContext(joined).IsValid())
 }
+
+func TestNoSpanUnderATraceSampledOut(t *testing.T) {
+	t.Parallel()
+	r := newRig(t)
+	parent := trace.NewSpanContext(trace.SpanContextConfig{
+		TraceID: trace.TraceID{1}, SpanID: trace.SpanID{2}, Remote: true, // not sampled
+	})
+	ctx := trace.ContextWithRemoteSpanContext(context.Background(), parent)
+	started := r.Authenticating(ctx)
+	assert.Equal(t, ctx, started, "no span under a trace head sampling dropped")
+	r.Authenticated(started, guard.AuthenticationEvent{Outcome: guard.AuthenticationAccepted, Method: authn.MethodBearer, Subject: "carol"})
+	r.Authorized(r.Authorizing(ctx), guard.AuthorizationEvent{Outcome: guard.AuthorizationAllowed, Subject: "carol"})
+	assert.Empty(t, r.spans.Ended())
+	assert.Equal(t, map[string]int64{"credential=bearer,outcome=accepted": 1}, r.ints(t, observe.AuthenticationsName), "still counted")
+
+	sampled := trace.ContextWithRemoteSpanContext(context.Background(), parent.WithTraceFlags(trace.FlagsSampled))
+	r.Authenticated(r.Authenticating(sampled), guard.AuthenticationEvent{Outcome: guard.AuthenticationAccepted})
+	require.Len(t, r.spans.Ended(), 1, "a sampled trace gets its span")
+	assert.Equal(t, parent.TraceID(), r.spans.Ended()[0].SpanContext().TraceID())
+}

@@ -43,28 +43,21 @@ type Observer struct {
 	tracer     trace.Tracer
 	propagator propagation.TextMapPropagator
 
-	decisions       metric.Int64Counter
+	decisions       *tally // by outcome: decisionAllow, decisionDeny, decisionError
 	decisionTime    metric.Float64Histogram
 	edits           metric.Int64Counter
 	linesChanged    metric.Int64Counter
 	peerEditLag     metric.Float64Histogram
 	storeErrors     metric.Int64Counter
-	authentications metric.Int64Counter
+	authentications *tally // by credential kind, then outcome
 	logins          metric.Int64Counter
 	securityEvents  metric.Int64Counter
 
 	// Attribute sets made once, so that recording allocates nothing of
 	// its own.
-	allowed, denied, undecided outcomeOptions
+	allowed, denied, undecided []metric.RecordOption
 	added, removed             []metric.AddOption
-	authnOptions               [][][]metric.AddOption // by credential kind, then outcome
 	credentialsStoreError      []metric.AddOption
-}
-
-// outcomeOptions are the options of one outcome's recordings.
-type outcomeOptions struct {
-	add    []metric.AddOption
-	record []metric.RecordOption
 }
 
 var (
@@ -105,8 +98,12 @@ func New(cfg Config) (*Observer, error) {
 		}
 		return h
 	}
-	o.decisions = counter(DecisionsName, "{decision}",
-		"Authorization decisions, by outcome: allow, deny, or error (a request that could not be decided, and so denied).")
+	var err error
+	if o.decisions, err = newTally(o.meter, DecisionsName, "{decision}",
+		"Authorization decisions, by outcome: allow, deny, or error (a request that could not be decided, and so denied).",
+		[]attribute.Set{outcome("allow"), outcome("deny"), outcome("error")}); err != nil {
+		errs = append(errs, err)
+	}
 	o.decisionTime = histogram(DecisionDurationName, "How long the timed authorization decisions took.",
 		1e-7, 2.5e-7, 5e-7, 1e-6, 2.5e-6, 5e-6, 1e-5, 2.5e-5, 1e-4, 1e-3, 1e-2)
 	o.edits = counter(PolicyEditsName, "{edit}",
@@ -116,8 +113,17 @@ func New(cfg Config) (*Observer, error) {
 		0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10)
 	o.storeErrors = counter(StoreErrorsName, "{error}",
 		"Failures of stores, by component (policy, credentials) and operation (edit, load, check, history, authenticate).")
-	o.authentications = counter(AuthenticationsName, "{attempt}",
-		"Credentials of requests checked by the guard, by credential kind and outcome: accepted, anonymous, refused, throttled, error.")
+	var authnSets []attribute.Set
+	for _, credential := range credentialKinds {
+		for _, outcome := range authenticationOutcomes {
+			authnSets = append(authnSets, attribute.NewSet(attribute.String("credential", credential), attribute.String("outcome", outcome)))
+		}
+	}
+	if o.authentications, err = newTally(o.meter, AuthenticationsName, "{attempt}",
+		"Credentials of requests checked by the guard, by credential kind and outcome: accepted, anonymous, refused, throttled, error.",
+		authnSets); err != nil {
+		errs = append(errs, err)
+	}
 	o.logins = counter(LoginsName, "{attempt}",
 		"Logins and second-factor steps of the account flows, by method and outcome: succeeded, failed, throttled, mfa_required.")
 	o.securityEvents = counter(SecurityEventsName, "{event}", "Security events of the account flows, by event name.")
@@ -125,23 +131,17 @@ func New(cfg Config) (*Observer, error) {
 		return nil, err
 	}
 
-	for outcome, opts := range map[string]*outcomeOptions{"allow": &o.allowed, "deny": &o.denied, "error": &o.undecided} {
-		set := attribute.NewSet(attribute.String("outcome", outcome))
-		opts.add = []metric.AddOption{metric.WithAttributeSet(set)}
-		opts.record = []metric.RecordOption{metric.WithAttributeSet(set)}
-	}
-	o.authnOptions = make([][][]metric.AddOption, len(credentialKinds))
-	for i, credential := range credentialKinds {
-		o.authnOptions[i] = make([][]metric.AddOption, len(authenticationOutcomes))
-		for j, outcome := range authenticationOutcomes {
-			o.authnOptions[i][j] = addOptions(attribute.String("credential", credential), attribute.String("outcome", outcome))
-		}
-	}
+	o.allowed = []metric.RecordOption{metric.WithAttributeSet(outcome("allow"))}
+	o.denied = []metric.RecordOption{metric.WithAttributeSet(outcome("deny"))}
+	o.undecided = []metric.RecordOption{metric.WithAttributeSet(outcome("error"))}
 	o.credentialsStoreError = addOptions(attribute.String("component", "credentials"), attribute.String("operation", "authenticate"))
 	o.added = addOptions(attribute.String("change", "added"))
 	o.removed = addOptions(attribute.String("change", "removed"))
 	return o, nil
 }
+
+// outcome is the attribute set of a decision's outcome.
+func outcome(name string) attribute.Set { return attribute.NewSet(attribute.String("outcome", name)) }
 
 // addOptions returns the options of a counter's additions with attrs.
 func addOptions(attrs ...attribute.KeyValue) []metric.AddOption {

@@ -34,19 +34,36 @@ func (carrier) Set(string, string)      {}
 func (carrier) Keys() []string          { return guard.TraceHeaderNames }
 
 // JoinTrace returns ctx unchanged when it holds a span already (the
-// application's middleware made one), and otherwise ctx carrying the
-// remote span context and baggage of the request's headers, so that
-// gatehouse's spans, and the handler's, join the caller's trace.
+// application's middleware made one) or the request carries no
+// traceparent, and otherwise ctx carrying the remote span context and
+// baggage of the request's headers, so that gatehouse's spans, and the
+// handler's, join the caller's trace.
 func (o *Observer) JoinTrace(ctx context.Context, h guard.TraceHeaders) context.Context {
 	if trace.SpanContextFromContext(ctx).IsValid() {
 		return ctx
 	}
+	if h.Get("traceparent") == "" {
+		return ctx // no trace to join (baggage travels with one): one header lookup
+	}
 	return o.propagator.Extract(ctx, carrier{h})
 }
 
-// Authenticating starts the span AuthenticateSpan.
+// Authenticating starts the span AuthenticateSpan, unless ctx's span is
+// one its trace's sampler dropped (see start).
 func (o *Observer) Authenticating(ctx context.Context) context.Context {
-	ctx, _ = o.tracer.Start(ctx, AuthenticateSpan)
+	return o.start(ctx, AuthenticateSpan)
+}
+
+// start starts the span name in ctx. Under a parent that was sampled out,
+// as head sampling drops most requests' traces, it starts none: the span
+// would be dropped too, and the SDK's ids and sampler cost more than the
+// rest of a request's observation. Authenticated and Authorized then end
+// the parent's span, which is a no-op on a span that does not record.
+func (o *Observer) start(ctx context.Context, name string) context.Context {
+	if sc := trace.SpanContextFromContext(ctx); sc.IsValid() && !sc.IsSampled() && !trace.SpanFromContext(ctx).IsRecording() {
+		return ctx
+	}
+	ctx, _ = o.tracer.Start(ctx, name)
 	return ctx
 }
 
@@ -54,25 +71,26 @@ func (o *Observer) Authenticating(ctx context.Context) context.Context {
 // outcome, credential kind, subject and refusal as attributes.
 func (o *Observer) Authenticated(ctx context.Context, e guard.AuthenticationEvent) {
 	credential := credentialKind(e.Method)
-	o.authentications.Add(ctx, 1, o.authenticationOptions(credential, e.Outcome)...)
+	o.authentications.add(index(credential, credentialKinds)*len(authenticationOutcomes) + index(e.Outcome, authenticationOutcomes))
 	if e.Outcome == guard.AuthenticationFailed {
 		o.storeErrors.Add(ctx, 1, o.credentialsStoreError...)
 	}
 	span := trace.SpanFromContext(ctx)
 	if span.IsRecording() {
-		span.SetAttributes(attribute.String("gatehouse.authn.outcome", e.Outcome), attribute.String("gatehouse.authn.credential", credential))
+		attrs := make([]attribute.KeyValue, 0, 5)
+		attrs = append(attrs, attribute.String("gatehouse.authn.outcome", e.Outcome), attribute.String("gatehouse.authn.credential", credential))
 		if e.Subject != "" {
-			span.SetAttributes(attribute.String("gatehouse.subject", strings.Clone(e.Subject)))
+			attrs = append(attrs, attribute.String("gatehouse.subject", strings.Clone(e.Subject)))
 		}
-		refused(span, e.Refusal)
+		span.SetAttributes(refused(span, e.Refusal, attrs)...)
 	}
 	span.End()
 }
 
-// Authorizing starts the span AuthorizeSpan.
+// Authorizing starts the span AuthorizeSpan, unless ctx's span is one its
+// trace's sampler dropped.
 func (o *Observer) Authorizing(ctx context.Context) context.Context {
-	ctx, _ = o.tracer.Start(ctx, AuthorizeSpan)
-	return ctx
+	return o.start(ctx, AuthorizeSpan)
 }
 
 // Authorized ends the check's span, with its outcome, subject,
@@ -80,10 +98,9 @@ func (o *Observer) Authorizing(ctx context.Context) context.Context {
 func (o *Observer) Authorized(ctx context.Context, e guard.AuthorizationEvent) {
 	span := trace.SpanFromContext(ctx)
 	if span.IsRecording() {
-		attrs := []attribute.KeyValue{
-			attribute.String("gatehouse.authz.outcome", e.Outcome),
-			attribute.String("gatehouse.required", strings.Clone(e.Required)),
-		}
+		attrs := make([]attribute.KeyValue, 0, 11)
+		attrs = append(attrs, attribute.String("gatehouse.authz.outcome", e.Outcome),
+			attribute.String("gatehouse.required", strings.Clone(e.Required)))
 		// Strings may alias a framework's buffers, reused once the request
 		// is over; the span is exported later.
 		for _, a := range []struct{ key, value string }{
@@ -101,22 +118,21 @@ func (o *Observer) Authorized(ctx context.Context, e guard.AuthorizationEvent) {
 		if e.Decision.Relation.Subject != "" {
 			attrs = append(attrs, attribute.String("gatehouse.relation", e.Decision.Relation.String()))
 		}
-		span.SetAttributes(attrs...)
-		refused(span, e.Refusal)
+		span.SetAttributes(refused(span, e.Refusal, attrs)...)
 	}
 	span.End()
 }
 
-// refused records a refusal on span: its code and status, and an error
-// status for a refusal that is a failure (5xx).
-func refused(span trace.Span, e *guard.Error) {
+// refused returns attrs with a refusal's code and status, and sets an
+// error status on span for a refusal that is a failure (5xx).
+func refused(span trace.Span, e *guard.Error, attrs []attribute.KeyValue) []attribute.KeyValue {
 	if e == nil {
-		return
+		return attrs
 	}
-	span.SetAttributes(attribute.String("gatehouse.refusal.code", e.Code), attribute.Int("gatehouse.refusal.status", e.Status))
 	if e.Status >= http.StatusInternalServerError {
 		span.SetStatus(codes.Error, e.Code)
 	}
+	return append(attrs, attribute.String("gatehouse.refusal.code", e.Code), attribute.Int("gatehouse.refusal.status", e.Status))
 }
 
 // The kinds of credential AuthenticationsName counts by.
@@ -137,12 +153,6 @@ func credentialKind(m authn.Method) string {
 		return "none"
 	}
 	return oneOf(string(m), credentialKinds...)
-}
-
-// authenticationOptions returns the options of one count of
-// AuthenticationsName, made once in New.
-func (o *Observer) authenticationOptions(credential, outcome string) []metric.AddOption {
-	return o.authnOptions[index(credential, credentialKinds)][index(outcome, authenticationOutcomes)]
 }
 
 // index returns v's index in list, or the last's.

@@ -55,12 +55,21 @@ func (h TraceHeaders) Get(name string) string {
 	if h.creds == nil {
 		return ""
 	}
+	// Canonical names: the frameworks find them without a copy.
 	switch strings.ToLower(name) {
-	case "traceparent", "tracestate", "baggage":
+	case "traceparent":
+		name = "Traceparent"
+	case "tracestate":
+		name = "Tracestate"
+	case "baggage":
+		name = "Baggage"
 	default:
 		return ""
 	}
 	v := h.creds.Header(name)
+	if v == "" {
+		return ""
+	}
 	if len(v) > maxTraceHeader {
 		return ""
 	}
