@@ -19,6 +19,7 @@ import (
 	sdktrace "go.opentelemetry.io/otel/sdk/trace"
 	"go.opentelemetry.io/otel/sdk/trace/tracetest"
 	"go.opentelemetry.io/otel/trace"
+	"go.opentelemetry.io/otel/trace/noop"
 
 	"github.com/gatehouse-go/gatehouse/adapters/guard"
 	httpadapter "github.com/gatehouse-go/gatehouse/adapters/nethttp"
@@ -427,4 +428,19 @@ func TestNoSpanUnderATraceSampledOut(t *testing.T) {
 	r.Authenticated(r.Authenticating(sampled), guard.AuthenticationEvent{Outcome: guard.AuthenticationAccepted})
 	require.Len(t, r.spans.Ended(), 1, "a sampled trace gets its span")
 	assert.Equal(t, parent.TraceID(), r.spans.Ended()[0].SpanContext().TraceID())
+}
+
+func TestANoopTracerTurnsSpansOffAndEndsNoSpanOfTheApplication(t *testing.T) {
+	t.Parallel()
+	r := newRig(t)
+	o, err := observe.New(observe.Config{Tracer: noop.NewTracerProvider().Tracer("")})
+	require.NoError(t, err)
+	ctx, appSpan := r.tracer.Tracer("app").Start(context.Background(), "GET /")
+	started := o.Authenticating(ctx)
+	assert.Equal(t, ctx, started)
+	o.Authenticated(started, guard.AuthenticationEvent{Outcome: guard.AuthenticationAccepted})
+	o.Authorized(o.Authorizing(ctx), guard.AuthorizationEvent{Outcome: guard.AuthorizationAllowed})
+	assert.True(t, appSpan.IsRecording(), "the application's span is still open")
+	appSpan.End()
+	assert.Len(t, r.spans.Ended(), 1, "only the application's span")
 }

@@ -9,6 +9,7 @@ import (
 	"go.opentelemetry.io/otel/metric"
 	"go.opentelemetry.io/otel/propagation"
 	"go.opentelemetry.io/otel/trace"
+	"go.opentelemetry.io/otel/trace/noop"
 
 	"github.com/gatehouse-go/gatehouse/adapters/guard"
 	"github.com/gatehouse-go/gatehouse/authn/account"
@@ -25,7 +26,9 @@ type Config struct {
 	Meter metric.Meter
 	// Tracer starts the spans of authentication and authorization.
 	// Default: the global tracer provider's tracer named ScopeName
-	// (otel.GetTracerProvider).
+	// (otel.GetTracerProvider). A tracer of go.opentelemetry.io/otel/trace/noop
+	// turns spans off, and with them every cost of tracing: the
+	// Observer then only counts.
 	Tracer trace.Tracer
 	// Propagator reads the trace context of requests whose context holds
 	// no span yet (guard.Observer.JoinTrace). Default: the global
@@ -41,6 +44,7 @@ type Config struct {
 type Observer struct {
 	meter      metric.Meter
 	tracer     trace.Tracer
+	tracing    bool // false for a noop tracer: no span, no trace joined
 	propagator propagation.TextMapPropagator
 
 	decisions       *tally // by outcome: decisionAllow, decisionDeny, decisionError
@@ -76,6 +80,8 @@ func New(cfg Config) (*Observer, error) {
 	if o.tracer == nil {
 		o.tracer = otel.GetTracerProvider().Tracer(ScopeName)
 	}
+	_, off := o.tracer.(noop.Tracer)
+	o.tracing = !off
 	if o.propagator == nil {
 		o.propagator = otel.GetTextMapPropagator()
 		if len(o.propagator.Fields()) == 0 { // the global default propagates nothing

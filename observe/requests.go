@@ -39,7 +39,7 @@ func (carrier) Keys() []string          { return guard.TraceHeaderNames }
 // baggage of the request's headers, so that gatehouse's spans, and the
 // handler's, join the caller's trace.
 func (o *Observer) JoinTrace(ctx context.Context, h guard.TraceHeaders) context.Context {
-	if trace.SpanContextFromContext(ctx).IsValid() {
+	if !o.tracing || trace.SpanContextFromContext(ctx).IsValid() {
 		return ctx
 	}
 	if h.Get("traceparent") == "" {
@@ -60,6 +60,9 @@ func (o *Observer) Authenticating(ctx context.Context) context.Context {
 // rest of a request's observation. Authenticated and Authorized then end
 // the parent's span, which is a no-op on a span that does not record.
 func (o *Observer) start(ctx context.Context, name string) context.Context {
+	if !o.tracing {
+		return ctx
+	}
 	if sc := trace.SpanContextFromContext(ctx); sc.IsValid() && !sc.IsSampled() && !trace.SpanFromContext(ctx).IsRecording() {
 		return ctx
 	}
@@ -74,6 +77,9 @@ func (o *Observer) Authenticated(ctx context.Context, e guard.AuthenticationEven
 	o.authentications.add(index(credential, credentialKinds)*len(authenticationOutcomes) + index(e.Outcome, authenticationOutcomes))
 	if e.Outcome == guard.AuthenticationFailed {
 		o.storeErrors.Add(ctx, 1, o.credentialsStoreError...)
+	}
+	if !o.tracing {
+		return // ctx's span is the application's
 	}
 	span := trace.SpanFromContext(ctx)
 	if span.IsRecording() {
@@ -96,6 +102,9 @@ func (o *Observer) Authorizing(ctx context.Context) context.Context {
 // Authorized ends the check's span, with its outcome, subject,
 // requirement, tenant, resource and deciding rule as attributes.
 func (o *Observer) Authorized(ctx context.Context, e guard.AuthorizationEvent) {
+	if !o.tracing {
+		return // ctx's span is the application's
+	}
 	span := trace.SpanFromContext(ctx)
 	if span.IsRecording() {
 		attrs := make([]attribute.KeyValue, 0, 11)

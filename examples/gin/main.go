@@ -14,6 +14,8 @@
 // too (each provider subject a local user, created on its first token), and
 // GATEHOUSE_SECOND_FACTOR_KEY (at least 32 bytes; a random one when unset),
 // which seals users' TOTP second factors.
+// GATEHOUSE_METRICS_ADDR (such as 127.0.0.1:9090), when set, serves
+// Prometheus metrics at GET /metrics on a listener of its own.
 //
 // This file is what an application writes to put gatehouse in front of
 // its routes: the account API mounted in one line, and each of the

@@ -16,6 +16,8 @@
 // which seals users' TOTP second factors, and GATEHOUSE_PASSKEY_ORIGIN
 // (default http://localhost and ADDR's port), the origin users' passkeys
 // are bound to. Register a passkey and log in with it at /passkeys.
+// GATEHOUSE_METRICS_ADDR (such as 127.0.0.1:9090), when set, serves
+// Prometheus metrics at GET /metrics on a listener of its own.
 //
 // This file is what an application writes to put gatehouse in front of
 // its routes: the account API mounted in one line, and each of the
