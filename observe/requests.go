@@ -63,8 +63,10 @@ func (o *Observer) start(ctx context.Context, name string) context.Context {
 	if !o.tracing {
 		return ctx
 	}
-	if sc := trace.SpanContextFromContext(ctx); sc.IsValid() && !sc.IsSampled() && !trace.SpanFromContext(ctx).IsRecording() {
-		return ctx
+	if parent := trace.SpanFromContext(ctx); !parent.IsRecording() {
+		if sc := parent.SpanContext(); sc.IsValid() && !sc.IsSampled() {
+			return ctx
+		}
 	}
 	ctx, _ = o.tracer.Start(ctx, name)
 	return ctx
