@@ -33,25 +33,7 @@ func (w *world) checkMetrics(t *testing.T) {
 	families, body := scrape(t, w.client, m[1])
 	w.logs = append(w.logs, serverLog{name: "the metrics", read: func() string { return body }})
 
-	value := func(name string, labels map[string]string) float64 {
-		f, ok := families[name]
-		if !ok {
-			return 0
-		}
-		for _, metric := range f.GetMetric() {
-			if hasLabels(metric, labels) {
-				switch {
-				case metric.Counter != nil:
-					return metric.GetCounter().GetValue()
-				case metric.Gauge != nil:
-					return metric.GetGauge().GetValue()
-				case metric.Histogram != nil:
-					return float64(metric.GetHistogram().GetSampleCount())
-				}
-			}
-		}
-		return 0
-	}
+	value := func(name string, labels map[string]string) float64 { return metricValue(families, name, labels) }
 	positive := []struct {
 		name   string
 		labels map[string]string
@@ -124,6 +106,38 @@ func scrape(t *testing.T, client *http.Client, url string) (map[string]*dto.Metr
 	families, err := parser.TextToMetricFamilies(strings.NewReader(string(body)))
 	require.NoError(t, err, "the scrape parses as Prometheus' text format")
 	return families, string(body)
+}
+
+// metricValue returns the value of name's point with labels (a
+// histogram's count), 0 when there is none.
+func metricValue(families map[string]*dto.MetricFamily, name string, labels map[string]string) float64 {
+	f, ok := families[name]
+	if !ok {
+		return 0
+	}
+	for _, metric := range f.GetMetric() {
+		if hasLabels(metric, labels) {
+			switch {
+			case metric.Counter != nil:
+				return metric.GetCounter().GetValue()
+			case metric.Gauge != nil:
+				return metric.GetGauge().GetValue()
+			case metric.Histogram != nil:
+				return float64(metric.GetHistogram().GetSampleCount())
+			}
+		}
+	}
+	return 0
+}
+
+// serverMetrics scrapes the metrics srv serves, found in its log.
+func serverMetrics(t *testing.T, client *http.Client, srv Server) map[string]*dto.MetricFamily {
+	t.Helper()
+	require.NotNil(t, srv.Logs, "the metrics' address is read from the server's log")
+	m := metricsURL.FindStringSubmatch(srv.Logs())
+	require.NotNil(t, m, "the server logs where it serves its metrics")
+	families, _ := scrape(t, client, m[1])
+	return families
 }
 
 // hasLabels reports whether m carries every label of want.

@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/redis/go-redis/v9"
+	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
 	"github.com/gatehouse-go/gatehouse/internal/testdb"
@@ -40,6 +41,8 @@ func Replicas(t *testing.T, start Start) {
 				"ADDR":                 "127.0.0.1:0",
 				"GATEHOUSE_JWT_SECRET": jwtSecret,
 				"GATEHOUSE_JWT_ISSUER": jwtIssuer,
+				// Each replica's metrics, on a port of its own.
+				"GATEHOUSE_METRICS_ADDR": "127.0.0.1:0",
 			}
 			if pair.redis != "" {
 				if env["GATEHOUSE_REDIS"] = os.Getenv(pair.redis); env["GATEHOUSE_REDIS"] == "" {
@@ -58,6 +61,7 @@ func Replicas(t *testing.T, start Start) {
 			t.Cleanup(b.Stop)
 			t.Cleanup(a.Stop)
 			replicasAgree(t, a.URL, b.URL)
+			replicasMeasured(t, a, b)
 			failClosed(t, a.URL, b.URL, proxy)
 		})
 	}
@@ -234,4 +238,25 @@ func redisPrefix(t *testing.T, rawURL string) string {
 		}
 	})
 	return prefix
+}
+
+// replicasMeasured checks, through each replica's Prometheus endpoint, that
+// the replica state is measured: both connected to the notifier, current
+// with the store moments ago, available, at one revision; and b, which
+// heard of a's edits, timed how long they took to arrive.
+func replicasMeasured(t *testing.T, a, b Server) {
+	client := &http.Client{Timeout: 30 * time.Second}
+	var revisions []float64
+	for _, srv := range []Server{a, b} {
+		families := serverMetrics(t, client, srv)
+		assert.Equal(t, 1.0, metricValue(families, "gatehouse_replica_connected", nil), "%s: the notifier is connected", srv.URL)
+		assert.Equal(t, 1.0, metricValue(families, "gatehouse_policy_available", nil), "%s: the policy is available", srv.URL)
+		assert.Contains(t, families, "gatehouse_replica_staleness_seconds")
+		assert.Less(t, metricValue(families, "gatehouse_replica_staleness_seconds", nil), 30.0, "%s: checked against the store recently", srv.URL)
+		revisions = append(revisions, metricValue(families, "gatehouse_policy_revision", nil))
+	}
+	assert.Positive(t, revisions[0])
+	assert.Equal(t, revisions[0], revisions[1], "both replicas decide on one revision")
+	assert.Positive(t, metricValue(serverMetrics(t, client, b), "gatehouse_replica_edit_lag_seconds", nil),
+		"replica b timed the arrival of replica a's edits")
 }
