@@ -72,7 +72,7 @@ func (r rig) collect(t *testing.T) map[string]metricdata.Metrics {
 func key(set attribute.Set) string {
 	var parts []string
 	for _, kv := range set.ToSlice() {
-		parts = append(parts, string(kv.Key)+"="+kv.Value.Emit())
+		parts = append(parts, string(kv.Key)+"="+kv.Value.String())
 	}
 	slices.Sort(parts)
 	return strings.Join(parts, ",")
@@ -279,7 +279,7 @@ func TestRequestsAreTracedAndCounted(t *testing.T) {
 	attrs := func(s sdktrace.ReadOnlySpan) map[string]string {
 		out := map[string]string{}
 		for _, kv := range s.Attributes() {
-			out[string(kv.Key)] = kv.Value.Emit()
+			out[string(kv.Key)] = kv.Value.String()
 		}
 		return out
 	}
