@@ -195,19 +195,18 @@ func (a *API) RegisterPasskey(ctx context.Context, r endpoint.Request) endpoint.
 		RecoveryCodes []string `json:"recovery_codes,omitempty"`
 	}{passkeyJSON: passkeyOf(c)}
 	if a.cfg.RecoveryCodes != nil {
-		left, err := a.cfg.RecoveryCodes.Remaining(ctx, r.Subject.ID)
+		// Codes for an account that has none left, checked and generated in
+		// one step: of two registrations racing, one hands out the set
+		// that stands, the other none.
+		codes, err := a.cfg.RecoveryCodes.GenerateIfNone(ctx, r.Subject.ID)
 		if err != nil {
 			return endpoint.Fail(err)
 		}
-		if left == 0 {
-			codes, err := a.cfg.RecoveryCodes.Generate(ctx, r.Subject.ID)
-			if err != nil {
-				return endpoint.Fail(err)
-			}
+		if codes != nil {
 			a.cfg.Accounts.RecordFactorChange(ctx, r.Subject.ID, account.FactorRecoveryCode, "regenerated")
-			for _, code := range codes {
-				out.RecoveryCodes = append(out.RecoveryCodes, code.Reveal())
-			}
+		}
+		for _, code := range codes {
+			out.RecoveryCodes = append(out.RecoveryCodes, code.Reveal())
 		}
 	}
 	return endpoint.JSON(http.StatusCreated, out)

@@ -46,6 +46,36 @@ func (c *Codes) Generate(ctx context.Context, userID string) ([]authn.Secret, er
 	if problem := storecheck.UserID(userID); problem != "" {
 		return nil, fmt.Errorf("recovery: generate: %w: %s", ErrInvalidUserID, problem)
 	}
+	codes, digests := c.draw(userID)
+	if err := c.store.Replace(ctx, userID, digests, c.at()); err != nil {
+		return nil, fmt.Errorf("recovery: generate: %w: %w", ErrStore, err)
+	}
+	return codes, nil
+}
+
+// GenerateIfNone is Generate for a user who has no unused code, in one
+// atomic step with that check (Store.ReplaceIfNone): it returns nil, and
+// changes nothing, for a user who has one. It is what a flow that gives
+// codes to whoever has none calls — adding a first factor — so that two
+// such flows racing for one user hand out one set, and never a set that
+// the other's replaced.
+func (c *Codes) GenerateIfNone(ctx context.Context, userID string) ([]authn.Secret, error) {
+	if problem := storecheck.UserID(userID); problem != "" {
+		return nil, fmt.Errorf("recovery: generate: %w: %s", ErrInvalidUserID, problem)
+	}
+	codes, digests := c.draw(userID)
+	replaced, err := c.store.ReplaceIfNone(ctx, userID, digests, c.at())
+	if err != nil {
+		return nil, fmt.Errorf("recovery: generate: %w: %w", ErrStore, err)
+	}
+	if !replaced {
+		return nil, nil
+	}
+	return codes, nil
+}
+
+// draw returns a new set of codes and their digests for userID.
+func (c *Codes) draw(userID string) ([]authn.Secret, [][32]byte) {
 	codes := make([]authn.Secret, 0, c.count)
 	digests := make([][32]byte, 0, c.count)
 	seen := make(map[string]struct{}, c.count)
@@ -58,10 +88,7 @@ func (c *Codes) Generate(ctx context.Context, userID string) ([]authn.Secret, er
 		codes = append(codes, authn.Secret(display(code)))
 		digests = append(digests, digest(userID, code))
 	}
-	if err := c.store.Replace(ctx, userID, digests, c.at()); err != nil {
-		return nil, fmt.Errorf("recovery: generate: %w: %w", ErrStore, err)
-	}
-	return codes, nil
+	return codes, digests
 }
 
 // Use accepts one of the user's codes, once: it marks the code used, so

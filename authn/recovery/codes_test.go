@@ -176,6 +176,37 @@ func TestGenerateAgainRefusesOldCodes(t *testing.T) {
 	assert.NoError(t, f.codes.Use(bg, bob, others[0]))
 }
 
+// GenerateIfNone gives codes to a user who has none unused, and nothing,
+// changing nothing, to one who has.
+func TestGenerateIfNone(t *testing.T) {
+	t.Parallel()
+	f := newFixture(t, recovery.Config{Count: 5})
+	first, err := f.codes.GenerateIfNone(bg, alice)
+	require.NoError(t, err)
+	require.Len(t, first, 5)
+	again, err := f.codes.GenerateIfNone(bg, alice)
+	require.NoError(t, err)
+	assert.Nil(t, again, "alice has codes")
+	require.NoError(t, f.codes.Use(bg, alice, first[0].Reveal()))
+	again, err = f.codes.GenerateIfNone(bg, alice)
+	require.NoError(t, err)
+	assert.Nil(t, again, "one code left is enough")
+	for _, code := range first[1:] {
+		require.NoError(t, f.codes.Use(bg, alice, code.Reveal()))
+	}
+	fresh, err := f.codes.GenerateIfNone(bg, alice)
+	require.NoError(t, err)
+	assert.Len(t, fresh, 5, "every code used: a new set")
+	assert.Equal(t, 5, f.remaining(t, alice))
+
+	_, err = f.codes.GenerateIfNone(bg, "")
+	assert.ErrorIs(t, err, recovery.ErrInvalidUserID)
+	failing, err := recovery.New(failingStore{err: errBackend}, recovery.Config{})
+	require.NoError(t, err)
+	_, err = failing.GenerateIfNone(bg, alice)
+	assert.ErrorIs(t, err, recovery.ErrStore)
+}
+
 // A code is accepted in either case, with or without its dash, with
 // spaces around or inside it.
 func TestUseNormalizesInput(t *testing.T) {

@@ -53,6 +53,11 @@ func (s *recordingStore) Replace(ctx context.Context, userID string, digests [][
 	return s.Store.Replace(ctx, userID, digests, at)
 }
 
+func (s *recordingStore) ReplaceIfNone(ctx context.Context, userID string, digests [][32]byte, at time.Time) (bool, error) {
+	s.record(call{"ReplaceIfNone", userID, append([][32]byte(nil), digests...), at})
+	return s.Store.ReplaceIfNone(ctx, userID, digests, at)
+}
+
 func (s *recordingStore) Consume(ctx context.Context, userID string, digest [32]byte, at time.Time) (bool, error) {
 	s.record(call{"Consume", userID, [][32]byte{digest}, at})
 	return s.Store.Consume(ctx, userID, digest, at)
@@ -72,6 +77,9 @@ func (s *recordingStore) DeleteUser(ctx context.Context, userID string) (int, er
 type failingStore struct{ err error }
 
 func (s failingStore) Replace(context.Context, string, [][32]byte, time.Time) error { return s.err }
+func (s failingStore) ReplaceIfNone(context.Context, string, [][32]byte, time.Time) (bool, error) {
+	return false, s.err
+}
 func (s failingStore) Consume(context.Context, string, [32]byte, time.Time) (bool, error) {
 	return false, s.err
 }

@@ -32,7 +32,10 @@ const MaxUserIDLength = storecheck.MaxUserIDLength
 //     and DeleteUser with 0.
 //   - Replace is one atomic step: whoever looks, through any handle, sees
 //     the user's old codes or the new ones, never a mixture, and of
-//     Replaces racing for one user exactly one's codes are left. A
+//     Replaces racing for one user exactly one's codes are left.
+//     ReplaceIfNone is one atomic step with its check: of any number
+//     racing for a user without unused codes, through one handle or many,
+//     exactly one replaces. A
 //     Replace whose digests repeat one is refused with an error and
 //     changes nothing.
 //   - Consume is an atomic compare-and-set: of any number of Consumes of
@@ -59,6 +62,13 @@ type Store interface {
 	// digests as the user's unused codes, made at at. With no digests the
 	// user is left with none.
 	Replace(ctx context.Context, userID string, digests [][32]byte, at time.Time) error
+
+	// ReplaceIfNone is Replace made only when the user has no unused
+	// code, checked in the same atomic step: it reports whether it stored
+	// digests. Of ReplaceIfNones racing for a user without unused codes,
+	// exactly one stores its codes; every other returns false and changes
+	// nothing. It refuses what Replace refuses, with the same errors.
+	ReplaceIfNone(ctx context.Context, userID string, digests [][32]byte, at time.Time) (replaced bool, err error)
 
 	// Consume marks the user's code whose digest is digest used at at, if
 	// it is unused, and reports whether it did. An unknown code, another

@@ -2,6 +2,7 @@ package gormstore
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"time"
 
@@ -64,14 +65,33 @@ func New(ctx context.Context, db *gorm.DB) (*Store, error) {
 // named lock of the user (GET_LOCK) is held around the transaction. SQLite
 // has one writer at a time.
 func (s *Store) Replace(ctx context.Context, userID string, digests [][32]byte, at time.Time) error {
+	_, err := s.replaceWhen(ctx, "replace", userID, digests, at, false)
+	return err
+}
+
+// ReplaceIfNone implements recovery.Store: Replace's transaction, under
+// Replace's lock of the user, which counts the user's unused codes first
+// and replaces nothing when there is one. On SQLite the transaction holds
+// the write lock from its start (database.Open's _txlock=immediate), so
+// the count and the replacement are one step there too.
+func (s *Store) ReplaceIfNone(ctx context.Context, userID string, digests [][32]byte, at time.Time) (bool, error) {
+	return s.replaceWhen(ctx, "replace if none", userID, digests, at, true)
+}
+
+// errHasCodes ends ReplaceIfNone's transaction when the user has an unused
+// code.
+var errHasCodes = errors.New("the user has unused codes")
+
+// replaceWhen is Replace, or with ifNone ReplaceIfNone.
+func (s *Store) replaceWhen(ctx context.Context, op, userID string, digests [][32]byte, at time.Time, ifNone bool) (bool, error) {
 	if err := ctx.Err(); err != nil {
-		return err
+		return false, err
 	}
 	if problem := storecheck.UserID(userID); problem != "" {
-		return fmt.Errorf("recovery/gormstore: %w: %s", recovery.ErrInvalidUserID, problem)
+		return false, fmt.Errorf("recovery/gormstore: %w: %s", recovery.ErrInvalidUserID, problem)
 	}
 	if err := storecheck.Digests(digests); err != nil {
-		return fmt.Errorf("recovery/gormstore: %w", err)
+		return false, fmt.Errorf("recovery/gormstore: %w", err)
 	}
 	created := storecheck.Time(at)
 	rows := make([]record, len(digests))
@@ -80,7 +100,7 @@ func (s *Store) Replace(ctx context.Context, userID string, digests [][32]byte, 
 	}
 	replace := func(db *gorm.DB) error {
 		return retry.OnDeadlock(ctx, func() error {
-			return db.Transaction(func(tx *gorm.DB) error { return s.replace(tx, userID, rows) })
+			return db.Transaction(func(tx *gorm.DB) error { return s.replace(tx, userID, rows, ifNone) })
 		})
 	}
 	var err error
@@ -89,17 +109,30 @@ func (s *Store) Replace(ctx context.Context, userID string, digests [][32]byte, 
 	} else {
 		err = replace(s.db.WithContext(ctx))
 	}
-	if err != nil {
-		return fmt.Errorf("recovery/gormstore: replace: %w", err)
+	switch {
+	case errors.Is(err, errHasCodes):
+		return false, nil
+	case err != nil:
+		return false, fmt.Errorf("recovery/gormstore: %s: %w", op, err)
 	}
-	return nil
+	return true, nil
 }
 
-// replace is Replace's transaction.
-func (s *Store) replace(tx *gorm.DB, userID string, rows []record) error {
+// replace is Replace's transaction; with ifNone it fails with errHasCodes,
+// changing nothing, when the user has an unused code.
+func (s *Store) replace(tx *gorm.DB, userID string, rows []record, ifNone bool) error {
 	if s.dialect == "postgres" {
 		if err := tx.Exec("SELECT pg_advisory_xact_lock(?)", lockKey(userID)).Error; err != nil {
 			return fmt.Errorf("lock user: %w", err)
+		}
+	}
+	if ifNone {
+		var unused int64
+		if err := tx.Model(&record{}).Where("user_id = ? AND used_at IS NULL", userID).Count(&unused).Error; err != nil {
+			return fmt.Errorf("count unused codes: %w", err)
+		}
+		if unused > 0 {
+			return errHasCodes
 		}
 	}
 	if err := tx.Where("user_id = ?", userID).Delete(&record{}).Error; err != nil {

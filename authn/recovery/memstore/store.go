@@ -48,15 +48,47 @@ func (s *Store) Replace(ctx context.Context, userID string, digests [][32]byte, 
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
+	s.replaceLocked(userID, codes)
+	return nil
+}
+
+// replaceLocked makes codes userID's; the caller holds mu.
+func (s *Store) replaceLocked(userID string, codes map[[32]byte]code) {
 	if s.users == nil {
 		s.users = map[string]map[[32]byte]code{}
 	}
 	if len(codes) == 0 {
 		delete(s.users, userID)
-		return nil
+		return
 	}
 	s.users[strings.Clone(userID)] = codes
-	return nil
+}
+
+// ReplaceIfNone implements recovery.Store: the check and the replacement
+// under one hold of the lock.
+func (s *Store) ReplaceIfNone(ctx context.Context, userID string, digests [][32]byte, at time.Time) (bool, error) {
+	if err := ctx.Err(); err != nil {
+		return false, err
+	}
+	if problem := storecheck.UserID(userID); problem != "" {
+		return false, fmt.Errorf("recovery/memstore: %w: %s", recovery.ErrInvalidUserID, problem)
+	}
+	if err := storecheck.Digests(digests); err != nil {
+		return false, fmt.Errorf("recovery/memstore: %w", err)
+	}
+	codes := make(map[[32]byte]code, len(digests))
+	for _, d := range digests {
+		codes[d] = code{createdAt: storecheck.Time(at)}
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	for _, c := range s.users[userID] {
+		if !c.used {
+			return false, nil
+		}
+	}
+	s.replaceLocked(userID, codes)
+	return true, nil
 }
 
 // Consume implements recovery.Store.
