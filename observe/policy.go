@@ -66,30 +66,29 @@ func (o *Observer) ObserveEngine(e *authz.Engine) error {
 	if e == nil {
 		return errors.New("observe: nil engine")
 	}
-	revision, err := o.meter.Int64ObservableGauge(PolicyRevisionName, metric.WithUnit("{revision}"),
-		metric.WithDescription("The revision of the policy decisions read."))
-	if err != nil {
-		return fmt.Errorf("observe: %s: %w", PolicyRevisionName, err)
+	var errs []error
+	gauge := func(name, unit, description string) metric.Int64ObservableGauge {
+		g, err := o.meter.Int64ObservableGauge(name, metric.WithUnit(unit), metric.WithDescription(description))
+		if err != nil {
+			errs = append(errs, fmt.Errorf("observe: %s: %w", name, err))
+		}
+		return g
 	}
-	available, err := o.meter.Int64ObservableGauge(PolicyAvailableName,
-		metric.WithDescription("1 while the engine vouches for its policy and decides; 0 while decisions fail closed."))
-	if err != nil {
-		return fmt.Errorf("observe: %s: %w", PolicyAvailableName, err)
-	}
+	revision := gauge(PolicyRevisionName, "{revision}", "The revision of the policy decisions read.")
+	available := gauge(PolicyAvailableName, "", "1 while the engine vouches for its policy and decides; 0 while decisions fail closed.")
+	connected := gauge(ReplicaConnectedName, "", "1 while the notifier a replica follows its peers on is connected, 0 otherwise.")
 	reloads, err := o.meter.Int64ObservableCounter(PolicyReloadsName, metric.WithUnit("{reload}"),
 		metric.WithDescription("Loads of the whole policy from the store since the engine started."))
 	if err != nil {
-		return fmt.Errorf("observe: %s: %w", PolicyReloadsName, err)
-	}
-	connected, err := o.meter.Int64ObservableGauge(ReplicaConnectedName,
-		metric.WithDescription("1 while the notifier a replica follows its peers on is connected, 0 otherwise."))
-	if err != nil {
-		return fmt.Errorf("observe: %s: %w", ReplicaConnectedName, err)
+		errs = append(errs, fmt.Errorf("observe: %s: %w", PolicyReloadsName, err))
 	}
 	staleness, err := o.meter.Float64ObservableGauge(ReplicaStalenessName, metric.WithUnit("s"),
 		metric.WithDescription("How long ago a replica last found its policy current with the store."))
 	if err != nil {
-		return fmt.Errorf("observe: %s: %w", ReplicaStalenessName, err)
+		errs = append(errs, fmt.Errorf("observe: %s: %w", ReplicaStalenessName, err))
+	}
+	if err := errors.Join(errs...); err != nil {
+		return err
 	}
 	_, err = o.meter.RegisterCallback(func(_ context.Context, ob metric.Observer) error {
 		s := e.Status()

@@ -33,40 +33,18 @@ func New() *Store { return &Store{users: map[string]map[[32]byte]code{}} }
 // Replace implements recovery.Store. The user id is copied, and the digests
 // are copied out of the caller's slice.
 func (s *Store) Replace(ctx context.Context, userID string, digests [][32]byte, at time.Time) error {
-	if err := ctx.Err(); err != nil {
-		return err
-	}
-	if problem := storecheck.UserID(userID); problem != "" {
-		return fmt.Errorf("recovery/memstore: %w: %s", recovery.ErrInvalidUserID, problem)
-	}
-	if err := storecheck.Digests(digests); err != nil {
-		return fmt.Errorf("recovery/memstore: %w", err)
-	}
-	codes := make(map[[32]byte]code, len(digests))
-	for _, d := range digests {
-		codes[d] = code{createdAt: storecheck.Time(at)}
-	}
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	s.replaceLocked(userID, codes)
-	return nil
-}
-
-// replaceLocked makes codes userID's; the caller holds mu.
-func (s *Store) replaceLocked(userID string, codes map[[32]byte]code) {
-	if s.users == nil {
-		s.users = map[string]map[[32]byte]code{}
-	}
-	if len(codes) == 0 {
-		delete(s.users, userID)
-		return
-	}
-	s.users[strings.Clone(userID)] = codes
+	_, err := s.replaceWhen(ctx, userID, digests, at, false)
+	return err
 }
 
 // ReplaceIfNone implements recovery.Store: the check and the replacement
 // under one hold of the lock.
 func (s *Store) ReplaceIfNone(ctx context.Context, userID string, digests [][32]byte, at time.Time) (bool, error) {
+	return s.replaceWhen(ctx, userID, digests, at, true)
+}
+
+// replaceWhen is Replace, or with ifNone ReplaceIfNone.
+func (s *Store) replaceWhen(ctx context.Context, userID string, digests [][32]byte, at time.Time, ifNone bool) (bool, error) {
 	if err := ctx.Err(); err != nil {
 		return false, err
 	}
@@ -82,12 +60,21 @@ func (s *Store) ReplaceIfNone(ctx context.Context, userID string, digests [][32]
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	for _, c := range s.users[userID] {
-		if !c.used {
-			return false, nil
+	if ifNone {
+		for _, c := range s.users[userID] {
+			if !c.used {
+				return false, nil
+			}
 		}
 	}
-	s.replaceLocked(userID, codes)
+	if s.users == nil {
+		s.users = map[string]map[[32]byte]code{}
+	}
+	if len(codes) == 0 {
+		delete(s.users, userID)
+		return true, nil
+	}
+	s.users[strings.Clone(userID)] = codes
 	return true, nil
 }
 
