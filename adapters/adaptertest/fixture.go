@@ -47,6 +47,7 @@ type Fixture struct {
 	CustomErrors bool
 
 	logs        *lockedBuffer
+	observer    *recordingObserver           // Guard.Observer
 	posts       map[string]string            // post id → owner
 	tenantPosts map[string]map[string]string // tenant → post id → owner
 	routes      []Route
@@ -270,6 +271,7 @@ func newFixture(t testing.TB, tenants bool) *Fixture {
 	must(verifier.Refresh(ctx))
 
 	logs := &lockedBuffer{}
+	observer := &recordingObserver{}
 	f := &Fixture{
 		Guard: guard.Config{
 			// The provider's tokens first, passing the fixture's own on.
@@ -283,7 +285,9 @@ func newFixture(t testing.TB, tenants bool) *Fixture {
 			// whose X-Forwarded-For is read.
 			TrustedProxies: []netip.Prefix{netip.MustParsePrefix("192.0.2.0/28"), netip.MustParsePrefix("0.0.0.0/32")},
 			Logger:         slog.New(slog.NewJSONHandler(logs, nil)),
+			Observer:       observer,
 		},
+		observer:    observer,
 		logs:        logs,
 		db:          db,
 		engine:      engine,

@@ -265,6 +265,30 @@ func Run(t *testing.T, build func(t *testing.T, f *Fixture) App) {
 		})
 	}
 
+	t.Run("requests join the caller's trace and are checked in its context", func(t *testing.T) {
+		const parent = "00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01"
+		n, m := f.observer.seen()
+		for _, path := range []string{"/users", "/reports", "/staff"} {
+			header := bearer(f, "carol")
+			header["traceparent"] = parent
+			resp := do(t, app, f, request{method: "GET", path: path, header: header})
+			_ = resp.Body.Close()
+			if resp.StatusCode != http.StatusOK {
+				t.Fatalf("GET %s: status %d", path, resp.StatusCode)
+			}
+		}
+		authenticating, authorizing := f.observer.marks(n, m)
+		if len(authenticating) != 3 || len(authorizing) != 3 {
+			t.Fatalf("want 3 authentications and 3 checks observed, got %d and %d", len(authenticating), len(authorizing))
+		}
+		for i := range 3 {
+			if authenticating[i] != parent || authorizing[i] != parent {
+				t.Errorf("request %d: authenticated in %q and checked in %q, want both in the context joined to %q",
+					i, authenticating[i], authorizing[i], parent)
+			}
+		}
+	})
+
 	t.Run("denials are logged with their reason and without credentials", func(t *testing.T) {
 		logs := f.Logs()
 		if !strings.Contains(logs, `"access denied"`) || !strings.Contains(logs, "no rule grants") {
