@@ -11,7 +11,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/gatehouse-go/gatehouse"
-	"github.com/gatehouse-go/gatehouse/authz/internal/benchworld"
+	"github.com/gatehouse-go/gatehouse/internal/benchworld"
 	"github.com/gatehouse-go/gatehouse/permissions"
 )
 

@@ -12,7 +12,7 @@ import (
 
 	"github.com/gatehouse-go/gatehouse/authz"
 	"github.com/gatehouse-go/gatehouse/authz/gormstore"
-	"github.com/gatehouse-go/gatehouse/authz/internal/benchworld"
+	"github.com/gatehouse-go/gatehouse/internal/benchworld"
 	"github.com/gatehouse-go/gatehouse/internal/testdb"
 	"github.com/gatehouse-go/gatehouse/permissions"
 )
