@@ -75,7 +75,9 @@ func newCasbin(cached bool) func(w World) (Engine, error) {
 	}
 }
 
-func (c casbinEngine) Decide(r Request) (bool, error) { return c.e.Enforce(r.Subject, r.Permission, r.Owner) }
+func (c casbinEngine) Decide(r Request) (bool, error) {
+	return c.e.Enforce(r.Subject, r.Permission, r.Owner)
+}
 
 // cedarEngine holds one Cedar policy a grant, and an entity a user or role
 // whose parents are the roles it holds: "principal in Role::…" follows the
