@@ -94,6 +94,12 @@ func BenchmarkPeers(b *testing.B) {
 					name     string
 					requests []Request
 				}{{"hot", w.Hot}, {"cold", w.Cold}} {
+					if set.name == "cold" && peer.Name == "casbin-cached" && rules > 10000 {
+						// Every cold request is a miss: Casbin's Enforce, and
+						// the cache growing by one entry (gigabytes of garbage
+						// a second at 100k lines). "casbin" is its figure.
+						continue
+					}
 					b.Run(set.name, func(b *testing.B) {
 						if set.name == "hot" {
 							// Warm: a cache holds every hot request before
