@@ -185,7 +185,10 @@ func (e *Engine) DecideAll(ctx context.Context, reqs []Request) (decisions []Dec
 	if e.sink == nil {
 		return e.decideAll(ctx, reqs)
 	}
-	start := time.Now()
+	var start time.Time
+	if e.timingEvery != 0 {
+		start = time.Now()
+	}
 	decisions, err = e.decideAll(ctx, reqs)
 	for i := range decisions {
 		// The batch's time, and its error, go with each of its decisions.

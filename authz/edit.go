@@ -343,8 +343,7 @@ func (e *Engine) applyLocked(c Change, revision int64) (err error) {
 		e.index.Store(e.index.Load().apply(c, e.nextSeq))
 		e.nextSeq += uint64(len(c.AddGrants))
 	}
-	e.revision = revision
-	e.liveRevision.Store(revision)
+	e.setRevision(revision)
 	return nil
 }
 

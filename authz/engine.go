@@ -42,7 +42,8 @@ type Engine struct {
 	// revision is the store's revision the policy in memory is at; guarded
 	// by editMu.
 	revision int64
-	// liveRevision is revision as decisions read it, for decision events.
+	// liveRevision is revision as decisions read it, without editMu, for
+	// decision events and Status; setRevision sets both.
 	liveRevision atomic.Int64
 
 	// sink receives every sinkEvery-th decision (WithDecisionSink);
@@ -58,8 +59,8 @@ type Engine struct {
 	model model.Model // the validated model, without policy
 	store Store       // nil when the policy lives in memory only
 
-	// reloads counts full loads after New, for tests that tell incremental
-	// catching up from reloading.
+	// reloads counts full loads after New (Status.Reloads), which tell
+	// incremental catching up from reloading.
 	reloads atomic.Int64
 
 	// sync, when the engine follows peers through a notifier, publishes
@@ -130,10 +131,11 @@ func New(ctx context.Context, opts ...Option) (*Engine, error) {
 		if err := e.seedStore(ctx, initial); err != nil {
 			return nil, err
 		}
-		if policy, e.revision, err = e.loadStore(ctx); err != nil {
+		var revision int64
+		if policy, revision, err = e.loadStore(ctx); err != nil {
 			return nil, err
 		}
-		e.liveRevision.Store(e.revision)
+		e.setRevision(revision)
 	} else if c.notifier != nil {
 		return nil, fmt.Errorf("%w: WithNotifier needs WithStore", ErrStore)
 	}
@@ -302,6 +304,13 @@ func (e *Engine) Reload(ctx context.Context) error {
 	return e.reloadLocked(ctx)
 }
 
+// setRevision records that memory is at the store's revision; the caller
+// holds editMu (or is New).
+func (e *Engine) setRevision(revision int64) {
+	e.revision = revision
+	e.liveRevision.Store(revision)
+}
+
 func (e *Engine) reloadLocked(ctx context.Context) error {
 	policy, revision, err := e.loadStore(ctx)
 	if err != nil {
@@ -310,8 +319,7 @@ func (e *Engine) reloadLocked(ctx context.Context) error {
 	if err := e.install(policy); err != nil {
 		return err
 	}
-	e.revision = revision
-	e.liveRevision.Store(revision)
+	e.setRevision(revision)
 	e.reloads.Add(1)
 	return nil
 }

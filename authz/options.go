@@ -12,20 +12,21 @@ type Option func(*config)
 
 // config collects what the options set; New resolves it.
 type config struct {
-	modelText   string
+	modelText  string
+	modelFile  string
+	policyText string
+	policyFile string
+	policySet  bool
+	store      Store
+	tenants    []string
+	clock      func() time.Time
+	sweepEvery time.Duration
+
 	sink        DecisionSink
-	observer    Observer
 	sinkEvery   uint64
 	timingEvery uint64
 	timingSet   bool
-	modelFile   string
-	policyText  string
-	policyFile  string
-	policySet   bool
-	store       Store
-	tenants     []string
-	clock       func() time.Time
-	sweepEvery  time.Duration
+	observer    Observer
 
 	notifier     watch.Notifier
 	channel      string

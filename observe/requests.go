@@ -75,8 +75,9 @@ func (o *Observer) start(ctx context.Context, name string) context.Context {
 // Authenticated counts the authentication and ends its span, with its
 // outcome, credential kind, subject and refusal as attributes.
 func (o *Observer) Authenticated(ctx context.Context, e guard.AuthenticationEvent) {
-	credential := credentialKind(e.Method)
-	o.authentications.add(index(credential, credentialKinds)*len(authenticationOutcomes) + index(e.Outcome, authenticationOutcomes))
+	kind := credentialKind(e.Method)
+	credential := credentialKinds[kind]
+	o.authentications.add(kind*len(authenticationOutcomes) + index(e.Outcome, authenticationOutcomes))
 	if e.Outcome == guard.AuthenticationFailed {
 		o.storeErrors.Add(ctx, 1, o.credentialsStoreError...)
 	}
@@ -158,12 +159,13 @@ var authenticationOutcomes = []string{
 	guard.AuthenticationThrottled, guard.AuthenticationFailed, "other",
 }
 
-// credentialKind returns m as AuthenticationsName counts it.
-func credentialKind(m authn.Method) string {
+// credentialKind returns the index in credentialKinds of m as
+// AuthenticationsName counts it.
+func credentialKind(m authn.Method) int {
 	if m == "" {
-		return "none"
+		return index("none", credentialKinds)
 	}
-	return oneOf(string(m), credentialKinds...)
+	return index(string(m), credentialKinds)
 }
 
 // index returns v's index in list, or the last's.

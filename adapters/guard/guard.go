@@ -171,22 +171,20 @@ func (g *Guard) Authenticate(ctx context.Context, creds authn.Credentials, mode 
 	}
 	o := g.cfg.Observer
 	if o == nil {
-		s, e, _ := g.authenticate(ctx, creds, mode)
-		return s, e
+		return g.authenticate(ctx, creds, mode)
 	}
 	ctx = g.observing(ctx, o.Authenticating)
-	s, e, err := g.authenticate(ctx, creds, mode)
+	s, e := g.authenticate(ctx, creds, mode)
 	ev := AuthenticationEvent{Outcome: authenticationOutcome(s, e), Method: s.Method, Subject: s.ID, Refusal: e}
 	if e != nil {
-		ev.Method = refusedMethod(err)
+		ev.Method = refusedMethod(e) // the refusal wraps the error behind it
 	}
 	g.observed(func() { o.Authenticated(ctx, ev) })
 	return s, e
 }
 
-// authenticate is Authenticate past its checks of the method and mode; it
-// returns the error behind a refusal too.
-func (g *Guard) authenticate(ctx context.Context, creds authn.Credentials, mode Mode) (authn.Subject, *Error, error) {
+// authenticate is Authenticate past its checks of the method and mode.
+func (g *Guard) authenticate(ctx context.Context, creds authn.Credentials, mode Mode) (authn.Subject, *Error) {
 	var checked *unambiguous
 	if rc, ok := creds.(RepeatedCredentials); ok {
 		checked = &unambiguous{RepeatedCredentials: rc}
@@ -196,20 +194,20 @@ func (g *Guard) authenticate(ctx context.Context, creds authn.Credentials, mode 
 	if checked != nil && checked.ambiguous != "" {
 		e := ambiguousError(checked.ambiguous)
 		g.logLimited(ctx, slog.LevelInfo, "authn\x00"+e.Code, "authentication refused", "code", e.Code, "reason", e.Message)
-		return authn.Subject{}, e, e
+		return authn.Subject{}, e
 	}
 	if err == nil {
 		err = g.checkSubject(ctx, s)
 	}
 	if err == nil {
-		return s, nil, nil
+		return s, nil
 	}
 	if mode == Optional && errors.Is(err, authn.ErrNoCredentials) {
-		return authn.Subject{}, nil, nil
+		return authn.Subject{}, nil
 	}
 	e := g.ErrorFor(err)
 	g.logLimited(ctx, slog.LevelInfo, "authn\x00"+e.Code, "authentication refused", "code", e.Code, "reason", err.Error())
-	return authn.Subject{}, e, err
+	return authn.Subject{}, e
 }
 
 // KnownMethod reports whether method is one HTTP defines (RFC 9110 §9 and

@@ -15,9 +15,11 @@ import (
 // trace and count them (package observe implements it with OpenTelemetry).
 // Each Authenticating is followed by one Authenticated, given the context
 // Authenticating returned, on the same goroutine; likewise Authorizing and
-// Authorized. The methods run on every request: they must be quick. A
-// panic in them is recovered and logged, and the request goes on as if
-// there were no observer.
+// Authorized. The methods run on every request: they must be quick. The
+// events' strings (a resource's id, a tenant) may be the framework's
+// request buffers, which Fiber reuses once the request is over: copy what
+// an Observer keeps beyond the call. A panic in them is recovered and
+// logged, and the request goes on as if there were no observer.
 type Observer interface {
 	// JoinTrace returns ctx joined to the trace the request's headers
 	// carry (W3C traceparent), for an application whose own middleware
@@ -194,16 +196,17 @@ func authenticationOutcome(s authn.Subject, refusal *Error) string {
 	return AuthenticationRefused
 }
 
-// refusedMethod returns the kind of credential err refuses, when it says.
-func refusedMethod(err error) authn.Method {
+// refusedMethod returns the kind of credential the refusal e (which
+// unwraps to the error behind it) refuses, when it says.
+func refusedMethod(e *Error) authn.Method {
 	switch {
-	case err == nil:
+	case e == nil:
 		return ""
-	case errors.Is(err, authn.ErrInvalidToken):
+	case errors.Is(e, authn.ErrInvalidToken):
 		return authn.MethodBearer
-	case errors.Is(err, authn.ErrInvalidAPIKey):
+	case errors.Is(e, authn.ErrInvalidAPIKey):
 		return authn.MethodAPIKey
-	case errors.Is(err, authn.ErrInvalidSession), errors.Is(err, authn.ErrCSRF):
+	case errors.Is(e, authn.ErrInvalidSession), errors.Is(e, authn.ErrCSRF):
 		return authn.MethodSession
 	}
 	return ""

@@ -43,7 +43,7 @@ func (a *App) openObserver() error {
 		a.metrics = &metrics{provider: sdkmetric.NewMeterProvider(sdkmetric.WithReader(exporter))}
 		cfg.Meter = a.metrics.provider.Meter(observe.ScopeName)
 		mux := http.NewServeMux()
-		mux.Handle("GET /metrics", promhttp.HandlerFor(registry, promhttp.HandlerOpts{ErrorLog: nil}))
+		mux.Handle("GET /metrics", promhttp.HandlerFor(registry, promhttp.HandlerOpts{}))
 		a.metrics.server = &http.Server{Handler: mux, ReadHeaderTimeout: 10 * time.Second, ReadTimeout: 10 * time.Second,
 			WriteTimeout: 30 * time.Second, IdleTimeout: time.Minute, MaxHeaderBytes: 16 << 10}
 	}
