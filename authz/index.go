@@ -66,10 +66,12 @@ type parentLink struct {
 	// expires is when the holder stops holding role, in Unix seconds; 0
 	// for never.
 	expires int64
+	// roleID is role's id (see roleEntry), which finds its closure.
+	roleID uint32
 }
 
 func (ix *index) newParentLink(a RoleAssignment) parentLink {
-	return parentLink{role: intern(a.Role), tenant: intern(a.Tenant), roleHash: ix.hash(a.Role), expires: expiryUnix(a.Expires)}
+	return parentLink{role: intern(a.Role), tenant: intern(a.Tenant), roleHash: ix.hash(a.Role), expires: expiryUnix(a.Expires), roleID: ix.roleID(a.Role)}
 }
 
 // intern returns the one copy of s that every record of every index
@@ -330,9 +332,16 @@ type index struct {
 	tenanted bool
 	shards   [shardCount]shard
 	// members counts, per role, the names that hold it directly, in any
-	// tenant: a name with members is a role (Engine.IsRole). Apart from the
-	// records, so that decisions, which do not read it, touch less memory.
-	members [shardCount]map[string]int
+	// tenant: a name with members is a role (Engine.IsRole), and has an
+	// id. Apart from the records, so that decisions, which do not read it,
+	// touch less memory.
+	members [shardCount]map[string]roleEntry
+	// roleIDs hands out the ids of roles.
+	roleIDs roleIDs
+	// closures are what each role grants with the roles it inherits, by
+	// role id, under a model without tenants (see roleClosure); nil under
+	// one with tenants.
+	closures []roleClosure
 	// rel holds the relations and resource parents; nil while the policy
 	// has none, so that decisions about a resource cost nothing more.
 	rel *relationIndex
@@ -358,7 +367,7 @@ func (ix *index) clocked() bool { return ix.expiring > 0 || ix.rel != nil && ix.
 
 // memberCount returns how many names hold name directly.
 func (ix *index) memberCount(name string) int {
-	return ix.members[ix.hash(name)%shardCount][name]
+	return ix.members[ix.hash(name)%shardCount][name].count
 }
 
 // hash is the hash of name, which finds its record.
@@ -375,10 +384,15 @@ func buildIndex(p Policy, tenanted bool) *index {
 	ix := &index{seed: maphash.MakeSeed(), tenanted: tenanted, lazy: &lazyIndex{}}
 	for i := range ix.shards {
 		ix.shards[i] = newShard()
-		ix.members[i] = map[string]int{}
+		ix.members[i] = map[string]roleEntry{}
 	}
 	for _, a := range p.Roles {
-		ix.members[ix.hash(a.Role)%shardCount][a.Role]++
+		m := ix.members[ix.hash(a.Role)%shardCount]
+		r := m[a.Role]
+		if r.count++; r.id == 0 {
+			r.id = ix.roleIDs.take()
+		}
+		m[a.Role] = r
 		if !a.Expires.IsZero() {
 			ix.expiring++
 		}
@@ -426,6 +440,9 @@ func buildIndex(p Policy, tenanted bool) *index {
 	if len(p.Relations) > 0 || len(p.Parents) > 0 {
 		ix.rel = buildRelations(ix.seed, p, ix.hash)
 	}
+	if !tenanted {
+		ix.buildClosures()
+	}
 	return ix
 }
 
@@ -452,15 +469,17 @@ func (ix *index) apply(c Change, next uint64) *index {
 		return &h
 	}
 	copiedMembers := map[uint64]bool{}
+	counted := map[string]bool{}
 	count := func(role string, delta int) {
 		n := out.hash(role) % shardCount
 		if !copiedMembers[n] {
 			out.members[n] = cloneMap(ix.members[n])
 			copiedMembers[n] = true
 		}
-		if out.members[n][role] += delta; out.members[n][role] <= 0 {
-			delete(out.members[n], role)
-		}
+		r := out.members[n][role]
+		r.count += delta
+		out.members[n][role] = r
+		counted[role] = true
 	}
 	expiring := func(t time.Time, delta int) {
 		if !t.IsZero() {
@@ -492,6 +511,27 @@ func (ix *index) apply(c Change, next uint64) *index {
 		count(a.Role, +1)
 		expiring(a.Expires, +1)
 	}
+	// Roles left without members lose their id, new ones get one, before
+	// the links to them are made.
+	var freed []uint32
+	var taken []string
+	for role := range counted {
+		m := out.members[out.hash(role)%shardCount]
+		switch r := m[role]; {
+		case r.count <= 0:
+			if r.id != 0 {
+				freed = append(freed, r.id)
+			}
+			delete(m, role)
+		case r.id == 0:
+			r.id = out.roleIDs.take()
+			m[role] = r
+			taken = append(taken, role)
+		}
+	}
+	for _, id := range freed {
+		out.roleIDs.give(id)
+	}
 	for _, g := range c.AddGrants {
 		edit(out.holderName(g.Subject)).add(newIndexedGrant(out.seed, next, g))
 		next++
@@ -516,6 +556,9 @@ func (ix *index) apply(c Change, next uint64) *index {
 		if out.rel = rel.apply(c, out.hash); out.rel.relations == 0 && out.rel.parents == 0 {
 			out.rel = nil
 		}
+	}
+	if out.closures != nil {
+		out.updateClosures(ix, c, freed, taken)
 	}
 	return &out
 }
@@ -615,6 +658,13 @@ func (ix *index) holders(sub string, tenants []string, now int64, out []holder) 
 //
 // now is the time in Unix seconds: lines that expire by then are ignored.
 func (ix *index) decide(sub, tenant string, perm permissions.Permission, owner string, now int64) (allowed bool, rule Grant) {
+	if ix.closures != nil {
+		if h := ix.holder(ix.hash(sub), sub); h.rec.rules == nil {
+			if allowed, rule, ok := ix.decideByClosures(h.rec, perm, owner != "" && owner == sub, now); ok {
+				return allowed, rule
+			}
+		}
+	}
 	var tenantsBuf [tenantBuffer]string
 	tenants := visibleTenants(ix.tenanted, tenant, tenantsBuf[:0])
 	var buf [holdersBuffer]holder

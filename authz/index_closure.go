@@ -1,0 +1,332 @@
+package authz
+
+import (
+	"cmp"
+	"hash/maphash"
+	"slices"
+	"strings"
+
+	"github.com/gatehouse-go/gatehouse/permissions"
+)
+
+// Role closures resolve ahead of decisions what each role grants together
+// with every role it inherits, under a model without tenants. A subject
+// that has no grant of its own — nearly every user — is then decided from
+// its record and the closure of each role it holds: a few reads of memory
+// however deep the hierarchy and however large the policy, instead of a
+// walk over the record of every role on the way up.
+//
+// A closure is kept per role, not per subject: an edit to a role that
+// millions of users hold recomputes the closures of the roles that inherit
+// it, never touches a user.
+
+// roleEntry is what the index keeps of a role beside its record.
+type roleEntry struct {
+	// count is how many names hold the role directly.
+	count int
+	// id finds the role's closure; never 0.
+	id uint32
+}
+
+// roleIDs hands out the ids of roles: small numbers, reused once free, so
+// that closures are found by position in a slice. It is a value that
+// never writes to memory it may share with an earlier index.
+type roleIDs struct {
+	// last is the highest id handed out.
+	last uint32
+	free []uint32
+}
+
+// take returns an id nobody uses.
+func (r *roleIDs) take() uint32 {
+	if n := len(r.free); n > 0 {
+		id := r.free[n-1]
+		r.free = r.free[: n-1 : n-1]
+		return id
+	}
+	r.last++
+	return r.last
+}
+
+// give makes id free.
+func (r *roleIDs) give(id uint32) { r.free = append(slices.Clip(r.free), id) }
+
+// roleID returns role's id, 0 when nobody holds role.
+func (ix *index) roleID(role string) uint32 {
+	return ix.members[ix.hash(role)%shardCount][role].id
+}
+
+// roleClosure is what one role grants with the roles it inherits.
+type roleClosure struct {
+	// name is the role's name, "" for an id nobody uses.
+	name string
+	// reach are the ids of the roles whose grants the closure holds,
+	// sorted: the role and those it inherits within MaxRoleDepth-1
+	// assignments, which a holder of the role reaches within MaxRoleDepth.
+	reach []uint32
+	// entries are the grants by permission (or wildcard resource), sorted
+	// by hash.
+	entries []closureEntry
+	// timed is set when a line the closure was made from expires: its
+	// holders are then decided by the walk, which reads the clock.
+	timed bool
+}
+
+// closureEntry is what the grants under one key (see indexedGrant) come
+// to: the first deny and the first allow in policy order, among the
+// grants of scope any and among those of scope own.
+type closureEntry struct {
+	hash     uint64
+	key      string
+	wildcard bool
+	anyDeny, anyAllow, ownDeny, ownAllow *indexedGrant
+}
+
+// closure works out the closure of role from ix's records.
+func (ix *index) closure(role string) roleClosure {
+	c := roleClosure{name: role}
+	var buf [holdersBuffer]holder
+	holders, timed := ix.holdersWithin(role, MaxRoleDepth-1, buf[:0])
+	c.timed = timed
+	var grants []*indexedGrant
+	for _, h := range holders {
+		if id := ix.roleID(h.name); id != 0 {
+			c.reach = append(c.reach, id)
+		}
+		for i, g := range h.rec.grants() {
+			if g.expires != 0 {
+				c.timed = true
+			}
+			grants = append(grants, &h.rec.rules.grants[i])
+		}
+	}
+	slices.Sort(c.reach)
+	slices.SortFunc(grants, func(a, b *indexedGrant) int { return compareGrantKey(*a, b.key, b.wildcard) })
+	for i := 0; i < len(grants); {
+		first := grants[i]
+		e := closureEntry{hash: maphash.String(ix.seed, first.key), key: first.key, wildcard: first.wildcard}
+		for ; i < len(grants) && grants[i].key == first.key && grants[i].wildcard == first.wildcard; i++ {
+			g := grants[i]
+			switch {
+			case g.grant.Scope == permissions.Own && g.grant.Effect == Deny:
+				e.ownDeny = earlier(e.ownDeny, g)
+			case g.grant.Scope == permissions.Own:
+				e.ownAllow = earlier(e.ownAllow, g)
+			case g.grant.Effect == Deny:
+				e.anyDeny = earlier(e.anyDeny, g)
+			default:
+				e.anyAllow = earlier(e.anyAllow, g)
+			}
+		}
+		c.entries = append(c.entries, e)
+	}
+	slices.SortFunc(c.entries, func(a, b closureEntry) int { return cmp.Compare(a.hash, b.hash) })
+	return c
+}
+
+// earlier returns the one of a and b that comes first in policy order; a
+// may be nil.
+func earlier(a, b *indexedGrant) *indexedGrant {
+	if a == nil || b.seq < a.seq {
+		return b
+	}
+	return a
+}
+
+// holdersWithin is holders for a role under a model without tenants,
+// whatever the time, within depth assignments; timed reports whether an
+// assignment it followed expires.
+func (ix *index) holdersWithin(sub string, depth int, out []holder) (_ []holder, timed bool) {
+	out = append(out, ix.holder(ix.hash(sub), sub))
+	for level, start := 0, 0; level < depth && start < len(out); level++ {
+		end := len(out)
+		for i := start; i < end; i++ {
+			for _, p := range out[i].rec.parents() {
+				if p.expires != 0 {
+					timed = true
+				}
+				if !slices.ContainsFunc(out, func(h holder) bool { return h.name == p.role }) {
+					out = append(out, ix.holder(p.roleHash, p.role))
+				}
+			}
+		}
+		start = end
+	}
+	return out, timed
+}
+
+// buildClosures works out the closure of every role.
+func (ix *index) buildClosures() {
+	ix.closures = make([]roleClosure, ix.roleIDs.last+1)
+	for i := range ix.members {
+		for name, r := range ix.members[i] {
+			ix.closures[r.id] = ix.closure(name)
+		}
+	}
+}
+
+// updateClosures brings the closures ix shares with old, the index it
+// was made from by applying c, up to date: those of the roles given an id
+// (taken, by name) are made, those of the roles left without members (freed)
+// dropped, and those that reach a name whose grants or roles c changed
+// made again.
+func (ix *index) updateClosures(old *index, c Change, freed []uint32, taken []string) {
+	dirty := make([]uint64, len(old.closures)/64+1)
+	anyDirty := false
+	mark := func(id uint32) {
+		if id != 0 {
+			dirty[id/64] |= 1 << (id % 64)
+			anyDirty = true
+		}
+	}
+	for _, g := range c.RemoveGrants {
+		mark(old.roleID(g.Subject))
+	}
+	for _, g := range c.AddGrants {
+		mark(old.roleID(g.Subject))
+	}
+	for _, a := range c.RemoveRoles {
+		mark(old.roleID(a.Member))
+	}
+	for _, a := range c.AddRoles {
+		mark(old.roleID(a.Member))
+	}
+	for _, id := range freed {
+		mark(id)
+	}
+	var redo []uint32
+	if anyDirty {
+		for id := range old.closures {
+			for _, r := range old.closures[id].reach {
+				if dirty[r/64]&(1<<(r%64)) != 0 {
+					redo = append(redo, uint32(id))
+					break
+				}
+			}
+		}
+	}
+	if len(redo)+len(freed)+len(taken) == 0 {
+		return
+	}
+	closures := make([]roleClosure, max(len(old.closures), int(ix.roleIDs.last)+1))
+	copy(closures, old.closures)
+	for _, id := range freed {
+		closures[id] = roleClosure{}
+	}
+	for _, id := range redo {
+		if closures[id].name != "" {
+			closures[id] = ix.closure(closures[id].name)
+		}
+	}
+	for _, role := range taken {
+		closures[ix.roleID(role)] = ix.closure(role)
+	}
+	ix.closures = closures
+}
+
+// find returns c's entry for key, nil for none; hash is key's hash, worked
+// out when first needed.
+func (c *roleClosure) find(seed maphash.Seed, key string, wildcard bool, hash *uint64) *closureEntry {
+	if len(c.entries) <= scanLimit {
+		for i := range c.entries {
+			if e := &c.entries[i]; e.wildcard == wildcard && e.key == key {
+				return e
+			}
+		}
+		return nil
+	}
+	if *hash == 0 {
+		*hash = maphash.String(seed, key)
+	}
+	i, _ := slices.BinarySearchFunc(c.entries, *hash, func(e closureEntry, h uint64) int { return cmp.Compare(e.hash, h) })
+	for ; i < len(c.entries) && c.entries[i].hash == *hash; i++ {
+		if e := &c.entries[i]; e.wildcard == wildcard && e.key == key {
+			return e
+		}
+	}
+	return nil
+}
+
+// decideByClosures decides for a subject whose record is rec, who has no
+// grant of its own, from the closures of the roles it holds; ok is false
+// when one of them is timed, and the walk must decide.
+func (ix *index) decideByClosures(rec *holderRecord, perm permissions.Permission, own bool, now int64) (allowed bool, rule Grant, ok bool) {
+	var deny, allow *indexedGrant
+	var permHash, resourceHash uint64
+	resource := perm.Resource()
+	take := func(p *parentLink) bool {
+		if !live(p.expires, now) {
+			return true
+		}
+		c := &ix.closures[p.roleID]
+		if c.timed {
+			return false
+		}
+		for _, e := range [2]*closureEntry{c.find(ix.seed, string(perm), false, &permHash), c.find(ix.seed, resource, true, &resourceHash)} {
+			if e == nil {
+				continue
+			}
+			if e.anyDeny != nil {
+				deny = earlier(deny, e.anyDeny)
+			}
+			if e.anyAllow != nil {
+				allow = earlier(allow, e.anyAllow)
+			}
+			if own && e.ownDeny != nil {
+				deny = earlier(deny, e.ownDeny)
+			}
+			if own && e.ownAllow != nil {
+				allow = earlier(allow, e.ownAllow)
+			}
+		}
+		return true
+	}
+	if rec.firstParent.role != "" {
+		if !take(&rec.firstParent) {
+			return false, Grant{}, false
+		}
+		if rec.secondParent.role != "" && !take(&rec.secondParent) {
+			return false, Grant{}, false
+		}
+		for i := range rec.moreParents {
+			if !take(&rec.moreParents[i]) {
+				return false, Grant{}, false
+			}
+		}
+	}
+	switch {
+	case deny != nil:
+		return false, deny.grant, true
+	case allow != nil:
+		return true, allow.grant, true
+	}
+	return false, Grant{}, true
+}
+
+// sameClosures reports how ix's closures differ from those made afresh
+// from its records, "" when they do not: a test's check that edits keep
+// them up to date.
+func (ix *index) sameClosures() string {
+	if ix.closures == nil {
+		return ""
+	}
+	var diffs strings.Builder
+	for i := range ix.members {
+		for name, r := range ix.members[i] {
+			if int(r.id) >= len(ix.closures) {
+				diffs.WriteString("no closure for " + name + "\n")
+				continue
+			}
+			got, want := ix.closures[r.id], ix.closure(name)
+			if got.name != want.name || got.timed != want.timed || !slices.Equal(got.reach, want.reach) || !slices.EqualFunc(got.entries, want.entries, sameEntry) {
+				diffs.WriteString("stale closure of " + name + "\n")
+			}
+		}
+	}
+	return diffs.String()
+}
+
+func sameEntry(a, b closureEntry) bool {
+	same := func(x, y *indexedGrant) bool { return x == nil && y == nil || x != nil && y != nil && x.seq == y.seq }
+	return a.key == b.key && a.wildcard == b.wildcard && same(a.anyDeny, b.anyDeny) && same(a.anyAllow, b.anyAllow) && same(a.ownDeny, b.ownDeny) && same(a.ownAllow, b.ownAllow)
+}
