@@ -76,9 +76,9 @@ type roleClosure struct {
 // to: the first deny and the first allow in policy order, among the
 // grants of scope any and among those of scope own.
 type closureEntry struct {
-	hash     uint64
-	key      string
-	wildcard bool
+	hash                                 uint64
+	key                                  string
+	wildcard                             bool
 	anyDeny, anyAllow, ownDeny, ownAllow *indexedGrant
 }
 
