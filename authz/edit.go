@@ -532,7 +532,17 @@ func (e *Engine) checkAssignable(a RoleAssignment) error {
 			}
 		}
 	}
-	below := longestChain(a.Member, e.directMembers, map[string]int{}, map[string]bool{})
+	// The chain below the member runs through roles only: the members of
+	// a role that nobody holds (users, nearly all of them) are not asked
+	// for theirs.
+	ix := e.index.Load()
+	membersOf := func(name string) []string {
+		if ix != nil && ix.memberCount(name) == 0 {
+			return nil
+		}
+		return e.directMembers(name)
+	}
+	below := longestChain(a.Member, membersOf, map[string]int{}, map[string]bool{})
 	above := longestChain(a.Role, e.directRoles, map[string]int{}, map[string]bool{})
 	if depth := below + 1 + above; depth > MaxRoleDepth {
 		return fmt.Errorf("%w: %s would make a chain of %d roles; at most %d are inherited",
