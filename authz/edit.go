@@ -532,17 +532,18 @@ func (e *Engine) checkAssignable(a RoleAssignment) error {
 			}
 		}
 	}
-	// The chain below the member runs through roles only: the members of
-	// a role that nobody holds (users, nearly all of them) are not asked
-	// for theirs.
-	ix := e.index.Load()
-	membersOf := func(name string) []string {
-		if ix != nil && ix.memberCount(name) == 0 {
-			return nil
+	var below int
+	if ix := e.index.Load(); ix != nil {
+		// A role's longest chain below ends with a member that holds no
+		// one: one more than the longest through the roles among its
+		// members, which the index keeps; the users below, nearly all
+		// names, are not visited.
+		if ix.memberCount(a.Member) > 0 {
+			below = 1 + longestChain(a.Member, ix.roleMembers, map[string]int{}, map[string]bool{})
 		}
-		return e.directMembers(name)
+	} else {
+		below = longestChain(a.Member, e.directMembers, map[string]int{}, map[string]bool{})
 	}
-	below := longestChain(a.Member, membersOf, map[string]int{}, map[string]bool{})
 	above := longestChain(a.Role, e.directRoles, map[string]int{}, map[string]bool{})
 	if depth := below + 1 + above; depth > MaxRoleDepth {
 		return fmt.Errorf("%w: %s would make a chain of %d roles; at most %d are inherited",

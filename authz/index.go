@@ -397,6 +397,14 @@ func buildIndex(p Policy, tenanted bool) *index {
 			ix.expiring++
 		}
 	}
+	for _, a := range p.Roles {
+		if ix.memberCount(a.Member) > 0 {
+			m := ix.members[ix.hash(a.Role)%shardCount]
+			r := m[a.Role]
+			r.roles = append(r.roles, a.Member)
+			m[a.Role] = r
+		}
+	}
 	ix.grantees = grantees{}
 	copied := map[any]bool{}
 	for _, g := range p.Grants {
@@ -514,13 +522,14 @@ func (ix *index) apply(c Change, next uint64) *index {
 	// Roles left without members lose their id, new ones get one, before
 	// the links to them are made.
 	var freed []uint32
-	var taken []string
+	var taken, dropped []string
 	for role := range counted {
 		m := out.members[out.hash(role)%shardCount]
 		switch r := m[role]; {
 		case r.count <= 0:
 			if r.id != 0 {
 				freed = append(freed, r.id)
+				dropped = append(dropped, role)
 			}
 			delete(m, role)
 		case r.id == 0:
@@ -546,6 +555,48 @@ func (ix *index) apply(c Change, next uint64) *index {
 			s.remove(out.hash, hash, name)
 		} else {
 			s.set(hash, name, *h)
+		}
+	}
+	// The roles among the members of a role: one for each assignment whose
+	// member is a role, counted when the assignment is made or removed, or
+	// when its member becomes a role or stops being one.
+	roleMember := func(role, member string, delta int) {
+		n := out.hash(role) % shardCount
+		r, ok := out.members[n][role]
+		if !ok {
+			return
+		}
+		if !copiedMembers[n] {
+			out.members[n] = cloneMap(ix.members[n])
+			copiedMembers[n] = true
+		}
+		if delta > 0 {
+			r.roles = append(slices.Clip(r.roles), member)
+		} else if i := slices.Index(r.roles, member); i >= 0 {
+			r.roles = slices.Delete(slices.Clone(r.roles), i, i+1)
+		}
+		out.members[n][role] = r
+	}
+	for _, a := range c.RemoveRoles {
+		if ix.memberCount(a.Member) > 0 && !slices.Contains(dropped, a.Member) {
+			roleMember(a.Role, a.Member, -1)
+		}
+	}
+	for _, a := range c.AddRoles {
+		if out.memberCount(a.Member) > 0 && !slices.Contains(taken, a.Member) {
+			roleMember(a.Role, a.Member, +1)
+		}
+	}
+	for _, name := range dropped {
+		old, _ := ix.record(name)
+		for _, l := range old.parents() {
+			roleMember(l.role, name, -1)
+		}
+	}
+	for _, name := range taken {
+		h, _ := out.record(name)
+		for _, l := range h.parents() {
+			roleMember(l.role, name, +1)
 		}
 	}
 	if len(c.RemoveRelations)+len(c.AddRelations)+len(c.RemoveParents)+len(c.AddParents) > 0 {

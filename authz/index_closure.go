@@ -2,6 +2,7 @@ package authz
 
 import (
 	"cmp"
+	"fmt"
 	"hash/maphash"
 	"slices"
 	"strings"
@@ -26,6 +27,16 @@ type roleEntry struct {
 	count int
 	// id finds the role's closure; never 0.
 	id uint32
+	// roles are the members of the role that are roles themselves, once
+	// for each assignment (in any tenant): the edges an edit's depth check
+	// follows down, without asking the users below for their members.
+	roles []string
+}
+
+// roleMembers returns the roles that hold role directly, in any tenant,
+// each once for every tenant it holds it in.
+func (ix *index) roleMembers(role string) []string {
+	return ix.members[ix.hash(role)%shardCount][role].roles
 }
 
 // roleIDs hands out the ids of roles: small numbers, reused once free, so
@@ -320,6 +331,32 @@ func (ix *index) sameClosures() string {
 			got, want := ix.closures[r.id], ix.closure(name)
 			if got.name != want.name || got.timed != want.timed || !slices.Equal(got.reach, want.reach) || !slices.EqualFunc(got.entries, want.entries, sameEntry) {
 				diffs.WriteString("stale closure of " + name + "\n")
+			}
+		}
+	}
+	return diffs.String()
+}
+
+// sameRoleMembers reports how the role members ix keeps differ from those
+// found from its records, "" when they do not.
+func (ix *index) sameRoleMembers() string {
+	want := map[string][]string{}
+	for i := range ix.shards {
+		ix.shards[i].each(func(h holderRecord) {
+			if ix.memberCount(h.name) == 0 {
+				return
+			}
+			for _, l := range h.parents() {
+				want[l.role] = append(want[l.role], h.name)
+			}
+		})
+	}
+	var diffs strings.Builder
+	for i := range ix.members {
+		for name, r := range ix.members[i] {
+			got := slices.Sorted(slices.Values(r.roles))
+			if w := slices.Sorted(slices.Values(want[name])); !slices.Equal(got, w) {
+				fmt.Fprintf(&diffs, "role members of %s: %q, want %q\n", name, got, w)
 			}
 		}
 	}

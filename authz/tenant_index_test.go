@@ -252,6 +252,9 @@ func checkTenantIndex(t testing.TB, seed uint64, w tenantWorld, grants, links, q
 	requireTenantAnswers(t, e, w, rng, questions, fmt.Sprintf("seed %d, as loaded", seed))
 	for i := 0; i < edits; i++ {
 		randomTenantEdit(e, w, rng)
+		if stale := e.index.Load().sameRoleMembers(); stale != "" {
+			t.Fatalf("seed %d, after edit %d: %s", seed, i+1, stale)
+		}
 		requireTenantAnswers(t, e, w, rng, questions/10+1, fmt.Sprintf("seed %d, after edit %d", seed, i+1))
 	}
 }
