@@ -7,6 +7,8 @@ import (
 	"strings"
 	"time"
 
+	"github.com/casbin/casbin/v2"
+
 	"github.com/gatehouse-go/gatehouse/permissions"
 )
 
@@ -271,11 +273,36 @@ func (e *Engine) enforceLocked(req Request) (Decision, error) {
 	if e.tenanted {
 		values = []any{asked.Subject, asked.Tenant, string(asked.Permission), asked.Resource.Owner}
 	}
-	allowed, explain, err := e.enforcer.EnforceEx(values...)
+	enforcer := e.enforcer
+	if e.indexed {
+		var err error
+		if enforcer, err = e.referenceEnforcer(); err != nil {
+			return Decision{Request: req}, err
+		}
+	}
+	allowed, explain, err := enforcer.EnforceEx(values...)
 	if err != nil {
 		return Decision{Request: req}, fmt.Errorf("%w: %w", ErrEngine, err)
 	}
 	return Decision{Allowed: allowed, Rule: grantFromRule(explain), Request: req}, nil
+}
+
+// referenceEnforcer returns a Casbin enforcer holding the policy the index
+// holds, made once per edit when first asked: Casbin's Enforce on the same
+// model and policy, the semantics the index is proven equal to. Decisions
+// never ask for it; the tests that prove the index do.
+func (e *Engine) referenceEnforcer() (*casbin.Enforcer, error) {
+	ix := e.index.Load()
+	e.referenceMu.Lock()
+	defer e.referenceMu.Unlock()
+	if e.reference == nil || e.referenceOf != ix {
+		enforcer, err := e.casbinEnforcer(ix.policy())
+		if err != nil {
+			return nil, err
+		}
+		e.reference, e.referenceOf = enforcer, ix
+	}
+	return e.reference, nil
 }
 
 // validateRequest rejects what no policy could answer safely.

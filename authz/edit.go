@@ -201,6 +201,18 @@ func (e *Engine) RemoveSubject(ctx context.Context, name string) error {
 	}
 	return e.edit(ctx, func() (Change, error) {
 		var c Change
+		if ix := e.index.Load(); ix != nil {
+			h, _ := ix.record(name)
+			for _, g := range h.grants() {
+				c.RemoveGrants = append(c.RemoveGrants, g.grant)
+			}
+			for _, l := range h.parents() {
+				c.RemoveRoles = append(c.RemoveRoles, RoleAssignment{Member: name, Role: l.role, Tenant: l.tenant, Expires: unixExpiry(l.expires)})
+			}
+			c.RemoveRoles = append(c.RemoveRoles, ix.assignmentsOf(name)...)
+			c.RemoveRelations = e.relations().relationsNaming(name)
+			return c, nil
+		}
 		grants, err := e.enforcer.GetFilteredPolicy(0, name)
 		if err != nil {
 			return Change{}, fmt.Errorf("%w: %w", ErrEngine, err)
@@ -349,6 +361,9 @@ func (e *Engine) applyLocked(c Change, revision int64) (err error) {
 
 // applyChange applies c to the in-memory policy; the caller holds e.mu.
 func applyChange(e *Engine, c Change) error {
+	if e.indexed {
+		return nil // the index is the policy (see newEnforcer)
+	}
 	if len(c.RemoveGrants) > 0 {
 		if _, err := e.enforcer.RemovePolicies(grantRules(c.RemoveGrants)); err != nil {
 			return err
@@ -384,11 +399,20 @@ func applyChange(e *Engine, c Change) error {
 // and only editMu holders change the policy.
 
 func (e *Engine) hasGrant(g Grant) bool {
+	if ix := e.index.Load(); ix != nil {
+		h, _ := ix.record(g.Subject)
+		g = g.key()
+		return slices.ContainsFunc(h.grants(), func(e indexedGrant) bool { return e.grant.key() == g })
+	}
 	ok, _ := e.enforcer.HasPolicy(g.rule())
 	return ok
 }
 
 func (e *Engine) hasRole(a RoleAssignment) bool {
+	if ix := e.index.Load(); ix != nil {
+		h, _ := ix.record(a.Member)
+		return slices.ContainsFunc(h.parents(), func(l parentLink) bool { return l.role == a.Role && l.tenant == a.Tenant })
+	}
 	ok, _ := e.enforcer.HasGroupingPolicy(a.rule())
 	return ok
 }
@@ -445,6 +469,18 @@ func (e *Engine) domain(tenant string) []string {
 // directMembersIn returns the subjects and roles that hold role directly
 // in tenant, exactly.
 func (e *Engine) directMembersIn(role, tenant string) []string {
+	if ix := e.index.Load(); ix != nil {
+		if ix.memberCount(role) == 0 {
+			return nil
+		}
+		var out []string
+		for _, a := range ix.assignmentsOf(role) {
+			if a.Tenant == tenant {
+				out = append(out, a.Member)
+			}
+		}
+		return out
+	}
 	if e.tenanted && !e.indexed {
 		return e.linked(1, role, 0, tenant)
 	}
@@ -458,6 +494,16 @@ func (e *Engine) directMembersIn(role, tenant string) []string {
 // matches tenants, so its answer is not exact: the assignments are
 // scanned.)
 func (e *Engine) directRolesIn(member, tenant string) []string {
+	if ix := e.index.Load(); ix != nil {
+		h, _ := ix.record(member)
+		var out []string
+		for _, l := range h.parents() {
+			if l.tenant == tenant {
+				out = append(out, l.role)
+			}
+		}
+		return out
+	}
 	if e.tenanted && !e.indexed {
 		return e.linked(0, member, 1, tenant)
 	}
@@ -491,8 +537,14 @@ func (e *Engine) directMembers(role string) []string {
 	if !e.tenanted {
 		return e.directMembersIn(role, "")
 	}
-	if ix := e.index.Load(); ix != nil && ix.memberCount(role) == 0 {
-		return nil
+	if ix := e.index.Load(); ix != nil {
+		var out []string
+		for _, a := range ix.assignmentsOf(role) {
+			if !slices.Contains(out, a.Member) {
+				out = append(out, a.Member)
+			}
+		}
+		return out
 	}
 	return e.linked(1, role, 0, "")
 }

@@ -22,9 +22,16 @@ type Engine struct {
 	// predecessor left. Decisions never take it.
 	editMu sync.Mutex
 	// mu guards enforcer: decisions and queries read under RLock; an edit
-	// takes Lock only to apply a change already persisted.
+	// takes Lock only to apply a change already persisted. For an indexed
+	// model the enforcer holds the model only: the index is the policy.
 	mu       sync.RWMutex
 	enforcer *casbin.Enforcer
+	// reference is a Casbin enforcer holding the policy of referenceOf,
+	// for an indexed model, made when Casbin's own answer is asked for
+	// (see enforceLocked); guarded by referenceMu.
+	referenceMu sync.Mutex
+	reference   *casbin.Enforcer
+	referenceOf *index
 
 	// index answers decisions for models it understands (indexed); nil
 	// otherwise. Decisions load it without a lock; edits swap in a new one.
@@ -255,6 +262,18 @@ func (c *config) resolvePolicy(tenanted bool, checkTenant func(string) error) (P
 // decision with it so that a matcher Casbin cannot evaluate fails New rather
 // than every later decision.
 func (e *Engine) newEnforcer(policy Policy) (*casbin.Enforcer, error) {
+	if e.indexed {
+		// The index holds the policy, and Casbin the model only: one copy
+		// of every line, not two. Casbin's Enforce stays the reference the
+		// index is proven equal to (see referenceEnforcer).
+		policy = Policy{}
+	}
+	return e.casbinEnforcer(policy)
+}
+
+// casbinEnforcer builds a Casbin enforcer holding policy, checked as
+// newEnforcer says.
+func (e *Engine) casbinEnforcer(policy Policy) (*casbin.Enforcer, error) {
 	enforcer, err := casbin.NewEnforcer(e.model.Copy())
 	if err != nil {
 		return nil, fmt.Errorf("%w: %w", ErrUnsupportedModel, err)

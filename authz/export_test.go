@@ -47,6 +47,16 @@ func BreakEnforcer(e *Engine) {
 // panickingRoleManager panics on every call.
 type panickingRoleManager struct{ rbac.RoleManager }
 
+// BreakRoleIDs makes the index give the next new role an id past the end
+// of its closures, so that the edit that makes one panics.
+func BreakRoleIDs(e *Engine) {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	ix := *e.index.Load()
+	ix.roleIDs.free = []uint32{1 << 30}
+	e.index.Store(&ix)
+}
+
 // BreakIndex swaps in an index with no hash seed, on which every decision
 // panics.
 func BreakIndex(e *Engine) { e.index.Store(&index{}) }

@@ -338,6 +338,9 @@ type index struct {
 	members [shardCount]map[string]roleEntry
 	// roleIDs hands out the ids of roles.
 	roleIDs roleIDs
+	// nextRoleSeq is the place in the policy's order of the next role
+	// assignment (see memberLink).
+	nextRoleSeq uint64
 	// closures are what each role grants with the roles it inherits, by
 	// role id, under a model without tenants (see roleClosure); nil under
 	// one with tenants.
@@ -381,17 +384,18 @@ func (ix *index) record(name string) (holderRecord, bool) {
 
 // buildIndex indexes a whole policy; grants are numbered in policy order.
 func buildIndex(p Policy, tenanted bool) *index {
-	ix := &index{seed: maphash.MakeSeed(), tenanted: tenanted, lazy: &lazyIndex{}}
+	ix := &index{seed: maphash.MakeSeed(), tenanted: tenanted, lazy: &lazyIndex{}, nextRoleSeq: uint64(len(p.Roles))}
 	for i := range ix.shards {
 		ix.shards[i] = newShard()
 		ix.members[i] = map[string]roleEntry{}
 	}
-	for _, a := range p.Roles {
+	for i, a := range p.Roles {
 		m := ix.members[ix.hash(a.Role)%shardCount]
 		r := m[a.Role]
 		if r.count++; r.id == 0 {
 			r.id = ix.roleIDs.take()
 		}
+		r.list = r.list.with(memberLink{a.Member, intern(a.Tenant), uint64(i)}, true)
 		m[a.Role] = r
 		if !a.Expires.IsZero() {
 			ix.expiring++
@@ -478,7 +482,8 @@ func (ix *index) apply(c Change, next uint64) *index {
 	}
 	copiedMembers := map[uint64]bool{}
 	counted := map[string]bool{}
-	count := func(role string, delta int) {
+	count := func(a RoleAssignment, delta int) {
+		role := a.Role
 		n := out.hash(role) % shardCount
 		if !copiedMembers[n] {
 			out.members[n] = cloneMap(ix.members[n])
@@ -486,6 +491,12 @@ func (ix *index) apply(c Change, next uint64) *index {
 		}
 		r := out.members[n][role]
 		r.count += delta
+		if delta > 0 {
+			r.list = r.list.with(memberLink{a.Member, intern(a.Tenant), out.nextRoleSeq}, false)
+			out.nextRoleSeq++
+		} else {
+			r.list = r.list.without(memberLink{member: a.Member, tenant: a.Tenant})
+		}
 		out.members[n][role] = r
 		counted[role] = true
 	}
@@ -508,7 +519,7 @@ func (ix *index) apply(c Change, next uint64) *index {
 	}
 	for _, a := range c.RemoveRoles {
 		edit(a.Member).removeParent(a.Role, a.Tenant)
-		count(a.Role, -1)
+		count(a, -1)
 		expiring(a.Expires, -1)
 	}
 	for _, g := range c.AddGrants {
@@ -516,7 +527,7 @@ func (ix *index) apply(c Change, next uint64) *index {
 		out.grantees.count(out.seed, g, +1, copiedGrantees)
 	}
 	for _, a := range c.AddRoles {
-		count(a.Role, +1)
+		count(a, +1)
 		expiring(a.Expires, +1)
 	}
 	// Roles left without members lose their id, new ones get one, before
@@ -863,25 +874,41 @@ func withoutSpacing(expr string) string {
 	return b.String()
 }
 
-// policy returns the policy ix holds: grants in policy order, and role
-// assignments by member, each member's in the order it was given them.
+// policy returns the policy ix holds, grants and role assignments each in
+// policy order, as Casbin would list them.
 func (ix *index) policy() Policy {
 	var grants []indexedGrant
 	var p Policy
 	for i := range ix.shards {
 		ix.shards[i].each(func(h holderRecord) {
 			grants = append(grants, h.grants()...)
-			for _, l := range h.parents() {
-				p.Roles = append(p.Roles, RoleAssignment{Member: h.name, Role: l.role, Tenant: l.tenant})
-			}
 		})
 	}
-	slices.SortFunc(grants, func(a, b indexedGrant) int { return cmp.Compare(a.seq, b.seq) })
-	p.Grants = make([]Grant, len(grants))
-	for i, g := range grants {
-		p.Grants[i] = g.grant
+	type numbered struct {
+		a   RoleAssignment
+		seq uint64
 	}
-	slices.SortStableFunc(p.Roles, func(a, b RoleAssignment) int { return strings.Compare(a.Member, b.Member) })
+	var roles []numbered
+	for i := range ix.members {
+		for role, r := range ix.members[i] {
+			for _, chunk := range r.list.chunks {
+				for _, m := range chunk {
+					roles = append(roles, numbered{RoleAssignment{Member: m.member, Role: role, Tenant: m.tenant}, m.seq})
+				}
+			}
+		}
+	}
+	slices.SortFunc(roles, func(a, b numbered) int { return cmp.Compare(a.seq, b.seq) })
+	for _, r := range roles {
+		if ix.expiring > 0 {
+			r.a.Expires = ix.roleExpiry(r.a)
+		}
+		p.Roles = append(p.Roles, r.a)
+	}
+	slices.SortFunc(grants, func(a, b indexedGrant) int { return cmp.Compare(a.seq, b.seq) })
+	for _, g := range grants {
+		p.Grants = append(p.Grants, g.grant)
+	}
 	if ix.rel != nil {
 		p.Relations, p.Parents = ix.rel.policy()
 	}

@@ -1,6 +1,7 @@
 package authz
 
 import (
+	"cmp"
 	"context"
 	"fmt"
 	"slices"
@@ -100,6 +101,22 @@ func (e *Engine) permissions(ctx context.Context, tenant, subject string) (grant
 		holders[role] = true
 	}
 	visible := visibleTenants(e.tenanted, tenant, nil)
+	if ix := e.index.Load(); ix != nil {
+		var found []indexedGrant
+		for holder := range holders {
+			h, _ := ix.record(holder)
+			for _, g := range h.grants() {
+				if slices.Contains(visible, g.grant.Tenant) {
+					found = append(found, g)
+				}
+			}
+		}
+		slices.SortFunc(found, func(a, b indexedGrant) int { return cmp.Compare(a.seq, b.seq) })
+		for _, g := range found {
+			grants = append(grants, g.grant)
+		}
+		return grants, nil
+	}
 	rules, err := e.enforcer.GetPolicy()
 	if err != nil {
 		return nil, fmt.Errorf("%w: %w", ErrEngine, err)
@@ -130,6 +147,9 @@ func (e *Engine) Policy(ctx context.Context) (p Policy, err error) {
 // currentPolicy reads the policy from the enforcer; the caller holds e.mu
 // or editMu.
 func (e *Engine) currentPolicy() (Policy, error) {
+	if ix := e.index.Load(); ix != nil {
+		return ix.policy(), nil
+	}
 	grants, err := e.enforcer.GetPolicy()
 	if err != nil {
 		return Policy{}, fmt.Errorf("%w: %w", ErrEngine, err)

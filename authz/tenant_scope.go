@@ -176,8 +176,20 @@ func (t Tenant) Memberships(ctx context.Context) (members []Membership, err erro
 	tenant := strings.Clone(t.name)
 	e.mu.RLock()
 	defer e.mu.RUnlock()
-	rules, err := e.enforcer.GetFilteredGroupingPolicy(2, tenant)
-	if err != nil {
+	var rules [][]string
+	if ix := e.index.Load(); ix != nil {
+		for i := range ix.members {
+			for role, r := range ix.members[i] {
+				for _, chunk := range r.list.chunks {
+					for _, m := range chunk {
+						if m.tenant == tenant {
+							rules = append(rules, RoleAssignment{Member: m.member, Role: role, Tenant: tenant}.rule())
+						}
+					}
+				}
+			}
+		}
+	} else if rules, err = e.enforcer.GetFilteredGroupingPolicy(2, tenant); err != nil {
 		return nil, fmt.Errorf("%w: %w", ErrEngine, err)
 	}
 	isRole, err := e.roleTest()
