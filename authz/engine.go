@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"log/slog"
 	"os"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -131,8 +132,9 @@ func New(ctx context.Context, opts ...Option) (*Engine, error) {
 			return nil, err
 		}
 	}
-	// Without a store, the engine keeps the given policy's names.
-	policy := e.shard.filter(initial).owned()
+	// Without a store, the engine keeps the given policy's names: they
+	// are substrings of the engine's own copy of its text (resolvePolicy).
+	policy := e.shard.filter(initial)
 	if c.store != nil {
 		e.store = c.store
 		if err := e.seedStore(ctx, initial); err != nil {
@@ -251,7 +253,9 @@ func (c *config) resolvePolicy(tenanted bool, checkTenant func(string) error) (P
 		}
 		return parsePolicy(c.policyFile, string(b), checkTenant)
 	case c.policySet:
-		return parsePolicy("policy", c.policyText, checkTenant)
+		// One copy of the caller's text, whose substrings are then the
+		// engine's own (see owned.go), rather than a copy of every name.
+		return parsePolicy("policy", strings.Clone(c.policyText), checkTenant)
 	case tenanted:
 		return Policy{}, nil
 	}

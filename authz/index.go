@@ -79,7 +79,12 @@ func (ix *index) newParentLink(a RoleAssignment) parentLink {
 // then reads one copy of each name, likely in cache, instead of the copy
 // of the line it was found on, and comparing two names that are one copy
 // stops at their address. The copies are dropped when no index uses them.
-func intern(s string) string { return unique.Make(s).Value() }
+func intern(s string) string {
+	if s == "" {
+		return ""
+	}
+	return unique.Make(s).Value()
+}
 
 // holderName is name as the key of its record: shared with its role links
 // when it is a role, as it is; users, by far the most names, are not
@@ -417,18 +422,46 @@ func buildIndex(p Policy, tenanted bool) *index {
 		}
 		ix.grantees.count(ix.seed, g, +1, copied)
 	}
-	// update changes the record of name with f.
+	// update changes the record of name with f, where it stands: while
+	// building, records are the index's own.
 	update := func(name string, f func(*holderRecord)) {
 		hash := ix.hash(name)
 		s := &ix.shards[hash%shardCount]
-		h, _ := s.get(hash, name)
+		if h := s.find(hash, name); h != nil {
+			f(h)
+			return
+		}
+		var h holderRecord
 		f(&h)
 		s.set(hash, name, h)
+	}
+	// Roles and tenants are few and named on many lines: each is interned
+	// and hashed once.
+	type known struct {
+		name string
+		hash uint64
+		id   uint32
+	}
+	names := map[string]known{}
+	canonical := func(s string) known {
+		k, ok := names[s]
+		if !ok {
+			k = known{name: intern(s), hash: ix.hash(s), id: ix.roleID(s)}
+			names[s] = k
+		}
+		return k
+	}
+	holderName := func(name string) string {
+		if ix.memberCount(name) > 0 {
+			return canonical(name).name
+		}
+		return name
 	}
 	// While building, a record's rules and moreParents are its own, and
 	// moreParents holds every parent, in policy order.
 	for i, g := range p.Grants {
-		update(ix.holderName(g.Subject), func(h *holderRecord) {
+		g.Tenant = canonical(g.Tenant).name
+		update(holderName(g.Subject), func(h *holderRecord) {
 			if h.rules == nil {
 				h.rules = &holderGrants{}
 			}
@@ -436,7 +469,9 @@ func buildIndex(p Policy, tenanted bool) *index {
 		})
 	}
 	for _, a := range p.Roles {
-		update(ix.holderName(a.Member), func(h *holderRecord) { h.moreParents = append(h.moreParents, ix.newParentLink(a)) })
+		role := canonical(a.Role)
+		link := parentLink{role: role.name, tenant: canonical(a.Tenant).name, roleHash: role.hash, expires: expiryUnix(a.Expires), roleID: role.id}
+		update(holderName(a.Member), func(h *holderRecord) { h.moreParents = append(h.moreParents, link) })
 	}
 	for i := range ix.shards {
 		ix.shards[i].update(func(h *holderRecord) {

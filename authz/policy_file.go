@@ -25,38 +25,49 @@ func ParsePolicy(source, text string) (Policy, error) {
 // checkTenant, when given, against a model.
 func parsePolicy(source, text string, checkTenant func(string) error) (Policy, error) {
 	var p Policy
-	seenGrants := map[Grant]bool{}
-	seenRoles := map[RoleAssignment]bool{}
+	// Lines are counted ahead, so that the lists grow once.
+	p.Grants = make([]Grant, 0, strings.Count(text, "p,"))
+	p.Roles = make([]RoleAssignment, 0, strings.Count(text, "g,"))
+	seenGrants := make(map[Grant]bool, cap(p.Grants))
+	seenRoles := make(map[RoleAssignment]bool, cap(p.Roles))
 	seenRelations := map[Relation]bool{}
 	seenParents := map[ResourceParent]bool{}
-	for _, l := range ScanPolicy(source, text) {
-		if checkTenant != nil && l.Err == nil && (l.Grant != nil || l.Role != nil) {
-			tenant := ""
-			if l.Grant != nil {
-				tenant = l.Grant.Tenant
-			} else {
-				tenant = l.Role.Tenant
+	err := scanPolicy(source, text, func(l *scannedLine) error {
+		if checkTenant != nil && l.err == nil && (l.kind == grantLine || l.kind == roleLine) {
+			tenant := l.grant.Tenant
+			if l.kind == roleLine {
+				tenant = l.role.Tenant
 			}
 			if err := checkTenant(tenant); err != nil {
-				return Policy{}, &PolicyError{Source: source, Line: l.Line, Text: l.Text, Err: err}
+				return &PolicyError{Source: source, Line: l.line, Text: l.text, Err: err}
 			}
 		}
 		switch {
-		case l.Err != nil:
-			return Policy{}, l.Err
-		case l.Grant != nil && !seenGrants[*l.Grant]:
-			seenGrants[*l.Grant] = true
-			p.Grants = append(p.Grants, *l.Grant)
-		case l.Role != nil && !seenRoles[*l.Role]:
-			seenRoles[*l.Role] = true
-			p.Roles = append(p.Roles, *l.Role)
-		case l.Relation != nil && !seenRelations[*l.Relation]:
-			seenRelations[*l.Relation] = true
-			p.Relations = append(p.Relations, *l.Relation)
-		case l.Parent != nil && !seenParents[*l.Parent]:
-			seenParents[*l.Parent] = true
-			p.Parents = append(p.Parents, *l.Parent)
+		case l.err != nil:
+			return l.err
+		case l.kind == grantLine && !seenGrants[l.grant]:
+			seenGrants[l.grant] = true
+			p.Grants = append(p.Grants, l.grant)
+		case l.kind == roleLine && !seenRoles[l.role]:
+			seenRoles[l.role] = true
+			p.Roles = append(p.Roles, l.role)
+		case l.kind == relationLine && !seenRelations[l.relation]:
+			seenRelations[l.relation] = true
+			p.Relations = append(p.Relations, l.relation)
+		case l.kind == parentLine && !seenParents[l.parent]:
+			seenParents[l.parent] = true
+			p.Parents = append(p.Parents, l.parent)
 		}
+		return nil
+	})
+	if err != nil {
+		return Policy{}, err
+	}
+	if len(p.Grants) == 0 {
+		p.Grants = nil
+	}
+	if len(p.Roles) == 0 {
+		p.Roles = nil
 	}
 	return p, nil
 }
@@ -82,61 +93,131 @@ type PolicyLine struct {
 // and comments are skipped.
 func ScanPolicy(source, text string) []PolicyLine {
 	var lines []PolicyLine
-	for i, raw := range strings.Split(text, "\n") {
+	_ = scanPolicy(source, text, func(l *scannedLine) error {
+		out := PolicyLine{Source: source, Line: l.line, Text: l.text, Err: l.err}
+		switch l.kind {
+		case grantLine:
+			g := l.grant
+			out.Grant = &g
+		case roleLine:
+			a := l.role
+			out.Role = &a
+		case relationLine:
+			r := l.relation
+			out.Relation = &r
+		case parentLine:
+			link := l.parent
+			out.Parent = &link
+		}
+		lines = append(lines, out)
+		return nil
+	})
+	return lines
+}
+
+// The kinds of a scanned line.
+const (
+	badLine = iota
+	grantLine
+	roleLine
+	relationLine
+	parentLine
+)
+
+// scannedLine is one rule line of a policy as scanPolicy reads it: what
+// it says, by value, as its kind says, or err.
+type scannedLine struct {
+	line     int
+	text     string
+	kind     int
+	grant    Grant
+	role     RoleAssignment
+	relation Relation
+	parent   ResourceParent
+	err      *PolicyError
+}
+
+// scanPolicy calls each with every rule line of text in order, one
+// scannedLine reused for all, until each returns an error, which it
+// returns. It builds nothing for a line but what the line says: a policy
+// of a million lines is read without a million objects.
+func scanPolicy(source, text string, each func(*scannedLine) error) error {
+	var l scannedLine
+	var buf [maxPolicyFields]string
+	for n := 1; text != ""; n++ {
+		raw := text
+		if i := strings.IndexByte(text, '\n'); i >= 0 {
+			raw, text = text[:i], text[i+1:]
+		} else {
+			text = ""
+		}
 		line := strings.TrimSpace(raw)
-		if line == "" || strings.HasPrefix(line, "#") {
+		if line == "" || line[0] == '#' {
 			continue
 		}
-		l := PolicyLine{Source: source, Line: i + 1, Text: line}
+		l = scannedLine{line: n, text: line}
 		fail := func(err error) {
-			l.Err = &PolicyError{Source: source, Line: i + 1, Text: line, Err: err}
+			l.kind, l.err = badLine, &PolicyError{Source: source, Line: n, Text: line, Err: err}
 		}
-		fields, err := splitPolicyLine(line)
+		fields, err := splitPolicyLine(line, &buf)
 		switch {
 		case err != nil:
 			fail(err)
 		case fields[0] == "p":
-			if g, err := grantFromFields(fields[1:]); err != nil {
+			if l.grant, err = grantFromFields(fields[1:]); err != nil {
 				fail(err)
 			} else {
-				l.Grant = &g
+				l.kind = grantLine
 			}
 		case fields[0] == "g":
-			if a, err := roleFromFields(fields[1:]); err != nil {
+			if l.role, err = roleFromFields(fields[1:]); err != nil {
 				fail(err)
 			} else {
-				l.Role = &a
+				l.kind = roleLine
 			}
 		case fields[0] == "g2":
-			if r, err := relationFromFields(fields[1:]); err != nil {
+			if l.relation, err = relationFromFields(fields[1:]); err != nil {
 				fail(err)
 			} else {
-				l.Relation = &r
+				l.kind = relationLine
 			}
 		case fields[0] == "g3":
-			if link, err := parentFromFields(fields[1:]); err != nil {
+			if l.parent, err = parentFromFields(fields[1:]); err != nil {
 				fail(err)
 			} else {
-				l.Parent = &link
+				l.kind = parentLine
 			}
 		default:
 			fail(fmt.Errorf("unknown rule type %q: want \"p\", \"g\", \"g2\" or \"g3\"", fields[0]))
 		}
-		lines = append(lines, l)
+		if err := each(&l); err != nil {
+			return err
+		}
 	}
-	return lines
+	return nil
 }
+
+// maxPolicyFields is how many fields of a line splitPolicyLine splits
+// without allocating: a grant with a tenant and an expiry has seven.
+const maxPolicyFields = 8
 
 // splitPolicyLine splits one line the way Casbin's file adapter does. A
 // line without quotes, as nearly every policy line is, is split by hand:
 // a CSV reader for each line of a million-line policy costs seconds.
-func splitPolicyLine(line string) ([]string, error) {
+func splitPolicyLine(line string, buf *[maxPolicyFields]string) ([]string, error) {
 	if !strings.ContainsRune(line, '"') {
-		fields := strings.Split(line, ",")
-		for i, f := range fields {
-			fields[i] = strings.TrimLeftFunc(f, unicode.IsSpace)
+		fields := buf[:0]
+		if strings.Count(line, ",") >= maxPolicyFields {
+			fields = nil // too many for buf: append allocates
 		}
-		return fields, nil
+		for {
+			i := strings.IndexByte(line, ',')
+			if i < 0 {
+				return append(fields, strings.TrimLeftFunc(line, unicode.IsSpace)), nil
+			}
+			fields = append(fields, strings.TrimLeftFunc(line[:i], unicode.IsSpace))
+			line = line[i+1:]
+		}
 	}
 	r := csv.NewReader(strings.NewReader(line))
 	r.TrimLeadingSpace = true
