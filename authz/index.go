@@ -383,8 +383,20 @@ func (ix *index) hash(name string) uint64 { return maphash.String(ix.seed, name)
 
 // record returns the record of name.
 func (ix *index) record(name string) (holderRecord, bool) {
-	hash := ix.hash(name)
-	return ix.shards[hash%shardCount].get(hash, name)
+	return ix.recordOf(ix.hash(name), name)
+}
+
+// recordOf returns the record of name, whose hash is hash: a copy of a
+// plain one's in the shape of the others'.
+func (ix *index) recordOf(hash uint64, name string) (holderRecord, bool) {
+	s := &ix.shards[hash%shardCount]
+	if h := s.find(hash, name); h != nil {
+		return *h, true
+	}
+	if p := s.findPlain(hash, name); p != nil {
+		return ix.expand(name, p), true
+	}
+	return holderRecord{}, false
 }
 
 // buildIndex indexes a whole policy; grants are numbered in policy order.
@@ -468,10 +480,13 @@ func buildIndex(p Policy, tenanted bool) *index {
 			h.rules.grants = append(h.rules.grants, newIndexedGrant(ix.seed, uint64(i), g))
 		})
 	}
+	if !tenanted {
+		ix.nameClosures()
+	}
 	for _, a := range p.Roles {
 		role := canonical(a.Role)
 		link := parentLink{role: role.name, tenant: canonical(a.Tenant).name, roleHash: role.hash, expires: expiryUnix(a.Expires), roleID: role.id}
-		update(holderName(a.Member), func(h *holderRecord) { h.moreParents = append(h.moreParents, link) })
+		ix.buildLink(holderName(a.Member), link)
 	}
 	for i := range ix.shards {
 		ix.shards[i].update(func(h *holderRecord) {
@@ -493,6 +508,36 @@ func buildIndex(p Policy, tenanted bool) *index {
 	return ix
 }
 
+// buildLink adds link to the parents of name while building: to its
+// record, whose moreParents hold every parent then, or to its plain
+// record while it fits one.
+func (ix *index) buildLink(name string, link parentLink) {
+	hash := ix.hash(name)
+	s := &ix.shards[hash%shardCount]
+	if h := s.find(hash, name); h != nil {
+		h.moreParents = append(h.moreParents, link)
+		return
+	}
+	if p := s.findPlain(hash, name); p != nil {
+		if p.second == 0 && link.tenant == "" && link.expires == 0 {
+			p.second = link.roleID
+			return
+		}
+		// A third role, or one in a tenant or for a time: no longer plain.
+		h := ix.expand(name, p)
+		parents := []parentLink{h.firstParent}
+		if h.secondParent.role != "" {
+			parents = append(parents, h.secondParent)
+		}
+		s.set(hash, name, holderRecord{moreParents: append(parents, link)})
+		return
+	}
+	if p, ok := ix.plainOf(name, &holderRecord{firstParent: link}); ok && s.setPlain(hash, name, p, ix.hash) {
+		return
+	}
+	s.set(hash, name, holderRecord{moreParents: []parentLink{link}})
+}
+
 // apply returns a new index with c applied, sharing every untouched shard
 // and record with ix. New grants are numbered from next on, after every
 // grant ix has, as Casbin appends them after the others.
@@ -511,7 +556,7 @@ func (ix *index) apply(c Change, next uint64) *index {
 			out.shards[n] = ix.shards[n].clone()
 			copiedShards[n] = true
 		}
-		h, _ := out.shards[n].get(hash, name)
+		h, _ := out.recordOf(hash, name)
 		copiedRecords[name] = &h
 		return &h
 	}
@@ -594,13 +639,21 @@ func (ix *index) apply(c Change, next uint64) *index {
 	for _, a := range c.AddRoles {
 		edit(out.holderName(a.Member)).addParent(out.newParentLink(a))
 	}
+	// A name that became a role, or stopped being one, may move between
+	// plain records and the others.
+	for _, name := range taken {
+		edit(name)
+	}
+	for _, name := range dropped {
+		edit(name)
+	}
 	for name, h := range copiedRecords {
 		hash := out.hash(name)
 		s := &out.shards[hash%shardCount]
 		if h.empty() {
 			s.remove(out.hash, hash, name)
 		} else {
-			s.set(hash, name, *h)
+			out.place(s, hash, name, h)
 		}
 	}
 	// The roles among the members of a role: one for each assignment whose
@@ -689,24 +742,17 @@ func parentsIn(parents []parentLink, tenant string) []parentLink {
 // a subject and the roles it holds within MaxRoleDepth.
 const holdersBuffer = 32
 
-// holder is a name a decision follows, with its record where the index
-// keeps it: a decision copies no record.
+// holder is a name a decision follows, with a copy of its record: the
+// zero record for a name the policy does not mention.
 type holder struct {
 	name string
-	// rec is never nil: noRecord stands for a name without one.
-	rec *holderRecord
+	rec  holderRecord
 }
-
-// noRecord is the record of every name the policy does not mention. It
-// is never changed.
-var noRecord holderRecord
 
 // holder returns name, whose hash is hash, with its record.
 func (ix *index) holder(hash uint64, name string) holder {
-	if r := ix.shards[hash%shardCount].find(hash, name); r != nil {
-		return holder{name, r}
-	}
-	return holder{name, &noRecord}
+	h, _ := ix.recordOf(hash, name)
+	return holder{name, h}
 }
 
 // holders appends sub and every role it holds within MaxRoleDepth
@@ -714,8 +760,8 @@ func (ix *index) holder(hash uint64, name string) holder {
 // the names Casbin's g(r.sub, p.sub, r.dom) matches, with Casbin's
 // matching of tenants.
 //
-// Each comes with its record, or noRecord for a name the policy does not
-// mention.
+// Each comes with its record, the zero record for a name the policy does
+// not mention.
 func (ix *index) holders(sub string, tenants []string, now int64, out []holder) []holder {
 	out = append(out, ix.holder(ix.hash(sub), sub))
 	for depth, start := 0, 0; depth < MaxRoleDepth && start < len(out); depth++ {
@@ -726,7 +772,7 @@ func (ix *index) holders(sub string, tenants []string, now int64, out []holder) 
 			}
 		}
 		for i := start; i < end; i++ {
-			r := out[i].rec
+			r := &out[i].rec
 			if r.firstParent.role == "" {
 				continue
 			}
@@ -756,8 +802,17 @@ func (ix *index) holders(sub string, tenants []string, now int64, out []holder) 
 // now is the time in Unix seconds: lines that expire by then are ignored.
 func (ix *index) decide(sub, tenant string, perm permissions.Permission, owner string, now int64) (allowed bool, rule Grant) {
 	if ix.closures != nil {
-		if h := ix.holder(ix.hash(sub), sub); h.rec.rules == nil {
-			if allowed, rule, ok := ix.decideByClosures(h.rec, perm, owner != "" && owner == sub, now); ok {
+		hash := ix.hash(sub)
+		s := &ix.shards[hash%shardCount]
+		own := owner != "" && owner == sub
+		if p := s.findPlain(hash, sub); p != nil {
+			if allowed, rule, ok := ix.decidePlain(p, perm, own); ok {
+				return allowed, rule
+			}
+		} else if r := s.find(hash, sub); r == nil {
+			return false, Grant{} // a name the policy does not mention
+		} else if r.rules == nil {
+			if allowed, rule, ok := ix.decideByClosures(r, perm, own, now); ok {
 				return allowed, rule
 			}
 		}

@@ -71,8 +71,9 @@ func (ix *index) roleID(role string) uint32 {
 
 // roleClosure is what one role grants with the roles it inherits.
 type roleClosure struct {
-	// name is the role's name, "" for an id nobody uses.
+	// name is the role's name, "" for an id nobody uses; hash its hash.
 	name string
+	hash uint64
 	// reach are the ids of the roles whose grants the closure holds,
 	// sorted: the role and those it inherits within MaxRoleDepth-1
 	// assignments, which a holder of the role reaches within MaxRoleDepth.
@@ -97,7 +98,7 @@ type closureEntry struct {
 
 // closure works out the closure of role from ix's records.
 func (ix *index) closure(role string) roleClosure {
-	c := roleClosure{name: role}
+	c := roleClosure{name: role, hash: ix.hash(role)}
 	var buf [holdersBuffer]holder
 	holders, timed := ix.holdersWithin(role, MaxRoleDepth-1, buf[:0])
 	c.timed = timed
@@ -168,9 +169,20 @@ func (ix *index) holdersWithin(sub string, depth int, out []holder) (_ []holder,
 	return out, timed
 }
 
-// buildClosures works out the closure of every role.
-func (ix *index) buildClosures() {
+// nameClosures makes the closures, each with its role's name only, so
+// that plain records can be read while the index is built.
+func (ix *index) nameClosures() {
 	ix.closures = make([]roleClosure, ix.roleIDs.last+1)
+	for i := range ix.members {
+		for name, r := range ix.members[i] {
+			ix.closures[r.id] = roleClosure{name: name, hash: ix.hash(name)}
+		}
+	}
+}
+
+// buildClosures works out the closure of every role, once the records
+// are built (see nameClosures).
+func (ix *index) buildClosures() {
 	for i := range ix.members {
 		for name, r := range ix.members[i] {
 			ix.closures[r.id] = ix.closure(name)
@@ -260,39 +272,66 @@ func (c *roleClosure) find(seed maphash.Seed, key string, wildcard bool, hash *u
 	return nil
 }
 
+// closureDecision gathers, from the closures of the roles a subject
+// holds, the first matching deny and allow in policy order.
+type closureDecision struct {
+	ix                     *index
+	perm                   permissions.Permission
+	resource               string
+	own                    bool
+	permHash, resourceHash uint64
+	deny, allow            *indexedGrant
+}
+
+func (ix *index) newClosureDecision(perm permissions.Permission, own bool) closureDecision {
+	return closureDecision{ix: ix, perm: perm, resource: perm.Resource(), own: own}
+}
+
+// add takes the closure of the role whose id is id; false when it is
+// timed, and the walk must decide.
+func (d *closureDecision) add(id uint32) bool {
+	c := &d.ix.closures[id]
+	if c.timed {
+		return false
+	}
+	for _, e := range [2]*closureEntry{c.find(d.ix.seed, string(d.perm), false, &d.permHash), c.find(d.ix.seed, d.resource, true, &d.resourceHash)} {
+		if e == nil {
+			continue
+		}
+		if e.anyDeny != nil {
+			d.deny = earlier(d.deny, e.anyDeny)
+		}
+		if e.anyAllow != nil {
+			d.allow = earlier(d.allow, e.anyAllow)
+		}
+		if d.own && e.ownDeny != nil {
+			d.deny = earlier(d.deny, e.ownDeny)
+		}
+		if d.own && e.ownAllow != nil {
+			d.allow = earlier(d.allow, e.ownAllow)
+		}
+	}
+	return true
+}
+
+// result is the decision: the first deny, else the first allow.
+func (d *closureDecision) result() (allowed bool, rule Grant) {
+	switch {
+	case d.deny != nil:
+		return false, d.deny.grant
+	case d.allow != nil:
+		return true, d.allow.grant
+	}
+	return false, Grant{}
+}
+
 // decideByClosures decides for a subject whose record is rec, who has no
 // grant of its own, from the closures of the roles it holds; ok is false
 // when one of them is timed, and the walk must decide.
 func (ix *index) decideByClosures(rec *holderRecord, perm permissions.Permission, own bool, now int64) (allowed bool, rule Grant, ok bool) {
-	var deny, allow *indexedGrant
-	var permHash, resourceHash uint64
-	resource := perm.Resource()
+	d := ix.newClosureDecision(perm, own)
 	take := func(p *parentLink) bool {
-		if !live(p.expires, now) {
-			return true
-		}
-		c := &ix.closures[p.roleID]
-		if c.timed {
-			return false
-		}
-		for _, e := range [2]*closureEntry{c.find(ix.seed, string(perm), false, &permHash), c.find(ix.seed, resource, true, &resourceHash)} {
-			if e == nil {
-				continue
-			}
-			if e.anyDeny != nil {
-				deny = earlier(deny, e.anyDeny)
-			}
-			if e.anyAllow != nil {
-				allow = earlier(allow, e.anyAllow)
-			}
-			if own && e.ownDeny != nil {
-				deny = earlier(deny, e.ownDeny)
-			}
-			if own && e.ownAllow != nil {
-				allow = earlier(allow, e.ownAllow)
-			}
-		}
-		return true
+		return !live(p.expires, now) || d.add(p.roleID)
 	}
 	if rec.firstParent.role != "" {
 		if !take(&rec.firstParent) {
@@ -307,13 +346,57 @@ func (ix *index) decideByClosures(rec *holderRecord, perm permissions.Permission
 			}
 		}
 	}
-	switch {
-	case deny != nil:
-		return false, deny.grant, true
-	case allow != nil:
-		return true, allow.grant, true
+	allowed, rule = d.result()
+	return allowed, rule, true
+}
+
+// decidePlain is decideByClosures for a plain record.
+func (ix *index) decidePlain(p *plainRecord, perm permissions.Permission, own bool) (allowed bool, rule Grant, ok bool) {
+	d := ix.newClosureDecision(perm, own)
+	if !d.add(p.first) || p.second != 0 && !d.add(p.second) {
+		return false, Grant{}, false
 	}
-	return false, Grant{}, true
+	allowed, rule = d.result()
+	return allowed, rule, true
+}
+
+// plainOf returns h, the record of name, as a plainRecord when it fits
+// one (see plainRecord).
+func (ix *index) plainOf(name string, h *holderRecord) (plainRecord, bool) {
+	packed, ok := packPlain(name)
+	if !ok || ix.closures == nil || h.rules != nil || h.moreParents != nil || h.firstParent.role == "" || ix.memberCount(name) > 0 {
+		return plainRecord{}, false
+	}
+	plainLink := func(l *parentLink) bool { return l.tenant == "" && l.expires == 0 && l.roleID != 0 }
+	if !plainLink(&h.firstParent) || h.secondParent.role != "" && !plainLink(&h.secondParent) {
+		return plainRecord{}, false
+	}
+	return plainRecord{name: packed, first: h.firstParent.roleID, second: h.secondParent.roleID}, true
+}
+
+// expand returns p, the plain record of name, in the shape of the others.
+func (ix *index) expand(name string, p *plainRecord) holderRecord {
+	h := holderRecord{name: name, shortName: pack(name), firstParent: ix.linkTo(p.first)}
+	if p.second != 0 {
+		h.secondParent = ix.linkTo(p.second)
+	}
+	return h
+}
+
+// linkTo returns the link, without a tenant or an expiry, to the role
+// whose id is id.
+func (ix *index) linkTo(id uint32) parentLink {
+	c := &ix.closures[id]
+	return parentLink{role: c.name, roleHash: c.hash, roleID: id}
+}
+
+// place stores h as the record of name, whose hash is hash, in s: plain
+// when it fits.
+func (ix *index) place(s *shard, hash uint64, name string, h *holderRecord) {
+	if p, ok := ix.plainOf(name, h); ok && s.setPlain(hash, name, p, ix.hash) {
+		return
+	}
+	s.set(hash, name, *h)
 }
 
 // sameClosures reports how ix's closures differ from those made afresh

@@ -81,7 +81,7 @@ func (ix *index) holdersVia(first holder, hash uint64, tenants []string, chain [
 			hashes = append(hashes, roleHash)
 		}
 		for i := start; i < end; i++ {
-			h, via := out[i].rec, vias[i]
+			h, via := &out[i].rec, vias[i]
 			if h.firstParent.role != "" {
 				for _, tenant := range tenants {
 					if l := &h.firstParent; l.tenant == tenant && live(l.expires, now) {
