@@ -132,48 +132,51 @@ func (e *Engine) Decide(ctx context.Context, req Request) (d Decision, err error
 		// the caller gets.
 		defer func() { e.decided(ctx, n, &d, err, start) }()
 	}
-	denied := Decision{Request: req}
 	defer func() {
 		if r := recover(); r != nil {
-			d, err = denied, e.recovered(r, ErrEngine, "deciding")
+			d, err = Decision{Request: req}, e.recovered(r, ErrEngine, "deciding")
 		}
 	}()
-	if err := ctx.Err(); err != nil {
-		return denied, err
+	// d is built where it is returned: a Decision is dozens of words, and
+	// copies of it are much of a decision's cost.
+	d.Request = req
+	if err = ctx.Err(); err != nil {
+		return
 	}
-	if err := validateRequest(req); err != nil {
-		return denied, err
+	if err = validateRequest(req); err != nil {
+		return
 	}
-	if err := e.checkRequestTenant(req.Tenant); err != nil {
-		return denied, err
+	if err = e.checkRequestTenant(req.Tenant); err != nil {
+		return
 	}
-	if err := e.Err(); err != nil {
-		return denied, err
+	if err = e.Err(); err != nil {
+		return
 	}
 	if ix := e.index.Load(); ix != nil {
 		var now int64
 		if ix.clocked() {
 			now = e.now()
 		}
-		return ix.decideRequest(req, now), nil
+		ix.decideRequest(&d, now)
+		return
 	}
 	return e.enforce(req)
 }
 
-// decideRequest answers a validated request from ix at now.
-func (ix *index) decideRequest(req Request, now int64) Decision {
+// decideRequest answers the validated request of d from ix at now, in d.
+func (ix *index) decideRequest(d *Decision, now int64) {
+	req := &d.Request
 	// No relation names an id as long as MaxNameLength: a longer one, from
 	// a hostile request, is not worth hashing.
 	if ix.rel == nil || req.Resource.ID == "" || len(req.Resource.ID) >= MaxNameLength {
-		allowed, rule := ix.decide(req.Subject, req.Tenant, req.Permission, req.Resource.Owner, now)
-		return Decision{Allowed: allowed, Rule: rule, Request: req}
+		d.Allowed, d.Rule = ix.decide(req.Subject, req.Tenant, req.Permission, req.Resource.Owner, now)
+		return
 	}
 	typ := req.Resource.Type
 	if typ == "" {
 		typ = req.Permission.Resource()
 	}
-	allowed, rule, via := ix.decideOn(req.Subject, req.Tenant, req.Permission, req.Resource.Owner, typ, req.Resource.ID, now)
-	return Decision{Allowed: allowed, Rule: rule, Request: req, Relation: via}
+	d.Allowed, d.Rule, d.Relation = ix.decideOn(req.Subject, req.Tenant, req.Permission, req.Resource.Owner, typ, req.Resource.ID, now)
 }
 
 // DecideAll answers every request of reqs against one state of the policy
@@ -245,7 +248,7 @@ func (e *Engine) decideAll(ctx context.Context, reqs []Request) (decisions []Dec
 			continue
 		}
 		if ix != nil {
-			decisions[i] = ix.decideRequest(req, now)
+			ix.decideRequest(&decisions[i], now)
 			continue
 		}
 		d, err := e.enforceLocked(req)

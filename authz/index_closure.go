@@ -84,6 +84,9 @@ type roleClosure struct {
 	// timed is set when a line the closure was made from expires: its
 	// holders are then decided by the walk, which reads the clock.
 	timed bool
+	// wildcards is set when an entry is a wildcard's: without, a decision
+	// looks its permission up alone.
+	wildcards bool
 }
 
 // closureEntry is what the grants under one key (see indexedGrant) come
@@ -133,6 +136,7 @@ func (ix *index) closure(role string) roleClosure {
 			}
 		}
 		c.entries = append(c.entries, e)
+		c.wildcards = c.wildcards || e.wildcard
 	}
 	slices.SortFunc(c.entries, func(a, b closureEntry) int { return cmp.Compare(a.hash, b.hash) })
 	return c
@@ -275,8 +279,9 @@ func (c *roleClosure) find(seed maphash.Seed, key string, wildcard bool, hash *u
 // closureDecision gathers, from the closures of the roles a subject
 // holds, the first matching deny and allow in policy order.
 type closureDecision struct {
-	ix                     *index
-	perm                   permissions.Permission
+	ix   *index
+	perm permissions.Permission
+	// resource is perm's, found when a closure has wildcards.
 	resource               string
 	own                    bool
 	permHash, resourceHash uint64
@@ -284,7 +289,7 @@ type closureDecision struct {
 }
 
 func (ix *index) newClosureDecision(perm permissions.Permission, own bool) closureDecision {
-	return closureDecision{ix: ix, perm: perm, resource: perm.Resource(), own: own}
+	return closureDecision{ix: ix, perm: perm, own: own}
 }
 
 // add takes the closure of the role whose id is id; false when it is
@@ -294,10 +299,19 @@ func (d *closureDecision) add(id uint32) bool {
 	if c.timed {
 		return false
 	}
-	for _, e := range [2]*closureEntry{c.find(d.ix.seed, string(d.perm), false, &d.permHash), c.find(d.ix.seed, d.resource, true, &d.resourceHash)} {
-		if e == nil {
-			continue
+	d.take(c.find(d.ix.seed, string(d.perm), false, &d.permHash))
+	if c.wildcards {
+		if d.resource == "" {
+			d.resource = d.perm.Resource()
 		}
+		d.take(c.find(d.ix.seed, d.resource, true, &d.resourceHash))
+	}
+	return true
+}
+
+// take takes the grants of e, nil for none.
+func (d *closureDecision) take(e *closureEntry) {
+	if e != nil {
 		if e.anyDeny != nil {
 			d.deny = earlier(d.deny, e.anyDeny)
 		}
@@ -311,7 +325,6 @@ func (d *closureDecision) add(id uint32) bool {
 			d.allow = earlier(d.allow, e.ownAllow)
 		}
 	}
-	return true
 }
 
 // result is the decision: the first deny, else the first allow.
@@ -414,7 +427,7 @@ func (ix *index) sameClosures() string {
 				continue
 			}
 			got, want := ix.closures[r.id], ix.closure(name)
-			if got.name != want.name || got.timed != want.timed || !slices.Equal(got.reach, want.reach) || !slices.EqualFunc(got.entries, want.entries, sameEntry) {
+			if got.name != want.name || got.hash != want.hash || got.timed != want.timed || got.wildcards != want.wildcards || !slices.Equal(got.reach, want.reach) || !slices.EqualFunc(got.entries, want.entries, sameEntry) {
 				diffs.WriteString("stale closure of " + name + "\n")
 			}
 		}
