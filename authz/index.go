@@ -50,9 +50,9 @@ type indexedGrant struct {
 
 func newIndexedGrant(seed maphash.Seed, seq uint64, g Grant) indexedGrant {
 	g.Tenant = intern(g.Tenant)
-	e := indexedGrant{seq: seq, tenantHash: maphash.String(seed, g.Tenant), grant: g, key: string(g.Permission), expires: expiryUnix(g.Expires)}
+	e := indexedGrant{seq: seq, tenantHash: maphash.String(seed, g.Tenant), grant: g, key: intern(string(g.Permission)), expires: expiryUnix(g.Expires)}
 	if g.Permission.IsWildcard() {
-		e.key, e.wildcard = g.Permission.Resource(), true
+		e.key, e.wildcard = intern(g.Permission.Resource()), true
 	}
 	return e
 }
@@ -346,10 +346,14 @@ type index struct {
 	// nextRoleSeq is the place in the policy's order of the next role
 	// assignment (see memberLink).
 	nextRoleSeq uint64
-	// closures are what each role grants with the roles it inherits, by
-	// role id, under a model without tenants (see roleClosure); nil under
-	// one with tenants.
+	// closures are what each role grants with the roles it inherits, and
+	// roles the rest of what the index knows of each role, by role id,
+	// under a model without tenants (see roleClosure); nil under one with
+	// tenants.
 	closures []roleClosure
+	roles    []roleInfo
+	// keys are the ids of the keys of grants, which closures hold.
+	keys grantKeys
 	// rel holds the relations and resource parents; nil while the policy
 	// has none, so that decisions about a resource cost nothing more.
 	rel *relationIndex
@@ -477,11 +481,13 @@ func buildIndex(p Policy, tenanted bool) *index {
 			if h.rules == nil {
 				h.rules = &holderGrants{}
 			}
-			h.rules.grants = append(h.rules.grants, newIndexedGrant(ix.seed, uint64(i), g))
+			e := newIndexedGrant(ix.seed, uint64(i), g)
+			ix.keys = ix.keys.with(e.key, true)
+			h.rules.grants = append(h.rules.grants, e)
 		})
 	}
 	if !tenanted {
-		ix.nameClosures()
+		ix.nameRoles()
 	}
 	for _, a := range p.Roles {
 		role := canonical(a.Role)
@@ -632,8 +638,13 @@ func (ix *index) apply(c Change, next uint64) *index {
 	for _, id := range freed {
 		out.roleIDs.give(id)
 	}
+	keysCopied := false
 	for _, g := range c.AddGrants {
-		edit(out.holderName(g.Subject)).add(newIndexedGrant(out.seed, next, g))
+		e := newIndexedGrant(out.seed, next, g)
+		if _, known := out.keys.ids[e.key]; !known {
+			out.keys, keysCopied = out.keys.with(e.key, keysCopied), true
+		}
+		edit(out.holderName(g.Subject)).add(e)
 		next++
 	}
 	for _, a := range c.AddRoles {

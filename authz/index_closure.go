@@ -3,7 +3,6 @@ package authz
 import (
 	"cmp"
 	"fmt"
-	"hash/maphash"
 	"slices"
 	"strings"
 
@@ -69,8 +68,34 @@ func (ix *index) roleID(role string) uint32 {
 	return ix.members[ix.hash(role)%shardCount][role].id
 }
 
-// roleClosure is what one role grants with the roles it inherits.
+// roleClosure is what one role grants with the roles it inherits, as a
+// decision reads it: two cache lines, with no pointer to follow for most
+// roles. What edits need of a role is apart, in its roleInfo.
 type roleClosure struct {
+	// timed is set when a line the closure was made from expires: its
+	// holders are then decided by the walk, which reads the clock.
+	timed bool
+	// wildcards is set when an entry is a wildcard's: without, a decision
+	// looks its permission up alone.
+	wildcards bool
+	// n is how many of inline are entries, or manyEntries when they are
+	// more than closureInline, in the role's roleInfo.
+	n      uint8
+	inline [closureInline]closureEntry
+}
+
+// closureInline is how many entries a closure holds in itself: a role
+// with a grant or two, inheriting a chain of two or three such roles, as
+// most roles are.
+const closureInline = 3
+
+// manyEntries is roleClosure.n for a closure of more than closureInline
+// entries.
+const manyEntries = 255
+
+// roleInfo is what the index knows of a role by its id, beside its
+// closure.
+type roleInfo struct {
 	// name is the role's name, "" for an id nobody uses; hash its hash.
 	name string
 	hash uint64
@@ -78,37 +103,56 @@ type roleClosure struct {
 	// sorted: the role and those it inherits within MaxRoleDepth-1
 	// assignments, which a holder of the role reaches within MaxRoleDepth.
 	reach []uint32
-	// entries are the grants by permission (or wildcard resource), sorted
-	// by hash.
+	// entries are the closure's entries, sorted by key, when there are
+	// more than closureInline.
 	entries []closureEntry
-	// timed is set when a line the closure was made from expires: its
-	// holders are then decided by the walk, which reads the clock.
-	timed bool
-	// wildcards is set when an entry is a wildcard's: without, a decision
-	// looks its permission up alone.
-	wildcards bool
 }
 
 // closureEntry is what the grants under one key (see indexedGrant) come
 // to: the first deny and the first allow in policy order, among the
 // grants of scope any and among those of scope own.
 type closureEntry struct {
-	hash                                 uint64
-	key                                  string
-	wildcard                             bool
+	// key is the id of the grants' key (see grantKeys): a permission, or
+	// a resource for a wildcard, which no permission can be.
+	key                                  uint32
 	anyDeny, anyAllow, ownDeny, ownAllow *indexedGrant
 }
 
+// grantKeys are the ids of the keys of grants, from 1, so that a closure
+// compares numbers: a permission ("posts:read") or the resource of a
+// wildcard ("posts"). An id is never taken back; the index is made
+// afresh on every load. It is a value that never writes to memory it may
+// share with an earlier index.
+type grantKeys struct {
+	ids  map[string]uint32
+	last uint32
+}
+
+// with returns k with key, copying its map when owned is false and key is
+// new.
+func (k grantKeys) with(key string, owned bool) grantKeys {
+	if _, ok := k.ids[key]; ok {
+		return k
+	}
+	if !owned || k.ids == nil {
+		k.ids = cloneMap(k.ids)
+	}
+	k.last++
+	k.ids[key] = k.last
+	return k
+}
+
 // closure works out the closure of role from ix's records.
-func (ix *index) closure(role string) roleClosure {
-	c := roleClosure{name: role, hash: ix.hash(role)}
+func (ix *index) closure(role string) (roleClosure, roleInfo) {
+	var c roleClosure
+	info := roleInfo{name: role, hash: ix.hash(role)}
 	var buf [holdersBuffer]holder
 	holders, timed := ix.holdersWithin(role, MaxRoleDepth-1, buf[:0])
 	c.timed = timed
 	var grants []*indexedGrant
 	for _, h := range holders {
 		if id := ix.roleID(h.name); id != 0 {
-			c.reach = append(c.reach, id)
+			info.reach = append(info.reach, id)
 		}
 		for i, g := range h.rec.grants() {
 			if g.expires != 0 {
@@ -117,11 +161,12 @@ func (ix *index) closure(role string) roleClosure {
 			grants = append(grants, &h.rec.rules.grants[i])
 		}
 	}
-	slices.Sort(c.reach)
+	slices.Sort(info.reach)
 	slices.SortFunc(grants, func(a, b *indexedGrant) int { return compareGrantKey(*a, b.key, b.wildcard) })
+	var entries []closureEntry
 	for i := 0; i < len(grants); {
 		first := grants[i]
-		e := closureEntry{hash: maphash.String(ix.seed, first.key), key: first.key, wildcard: first.wildcard}
+		e := closureEntry{key: ix.keys.ids[first.key]}
 		for ; i < len(grants) && grants[i].key == first.key && grants[i].wildcard == first.wildcard; i++ {
 			g := grants[i]
 			switch {
@@ -135,11 +180,16 @@ func (ix *index) closure(role string) roleClosure {
 				e.anyAllow = earlier(e.anyAllow, g)
 			}
 		}
-		c.entries = append(c.entries, e)
-		c.wildcards = c.wildcards || e.wildcard
+		entries = append(entries, e)
+		c.wildcards = c.wildcards || first.wildcard
 	}
-	slices.SortFunc(c.entries, func(a, b closureEntry) int { return cmp.Compare(a.hash, b.hash) })
-	return c
+	slices.SortFunc(entries, func(a, b closureEntry) int { return cmp.Compare(a.key, b.key) })
+	if len(entries) > closureInline {
+		c.n, info.entries = manyEntries, entries
+	} else {
+		c.n = uint8(copy(c.inline[:], entries))
+	}
+	return c, info
 }
 
 // earlier returns the one of a and b that comes first in policy order; a
@@ -173,34 +223,35 @@ func (ix *index) holdersWithin(sub string, depth int, out []holder) (_ []holder,
 	return out, timed
 }
 
-// nameClosures makes the closures, each with its role's name only, so
+// nameRoles makes the roles' infos, each with its role's name only, so
 // that plain records can be read while the index is built.
-func (ix *index) nameClosures() {
+func (ix *index) nameRoles() {
 	ix.closures = make([]roleClosure, ix.roleIDs.last+1)
+	ix.roles = make([]roleInfo, ix.roleIDs.last+1)
 	for i := range ix.members {
 		for name, r := range ix.members[i] {
-			ix.closures[r.id] = roleClosure{name: name, hash: ix.hash(name)}
+			ix.roles[r.id] = roleInfo{name: name, hash: ix.hash(name)}
 		}
 	}
 }
 
 // buildClosures works out the closure of every role, once the records
-// are built (see nameClosures).
+// are built (see nameRoles).
 func (ix *index) buildClosures() {
 	for i := range ix.members {
 		for name, r := range ix.members[i] {
-			ix.closures[r.id] = ix.closure(name)
+			ix.closures[r.id], ix.roles[r.id] = ix.closure(name)
 		}
 	}
 }
 
 // updateClosures brings the closures ix shares with old, the index it
 // was made from by applying c, up to date: those of the roles given an id
-// (taken, by name) are made, those of the roles left without members (freed)
-// dropped, and those that reach a name whose grants or roles c changed
-// made again.
+// (taken, by name) are made, those of the roles left without members
+// (freed) dropped, and those that reach a name whose grants or roles c
+// changed made again.
 func (ix *index) updateClosures(old *index, c Change, freed []uint32, taken []string) {
-	dirty := make([]uint64, len(old.closures)/64+1)
+	dirty := make([]uint64, len(old.roles)/64+1)
 	anyDirty := false
 	mark := func(id uint32) {
 		if id != 0 {
@@ -225,8 +276,8 @@ func (ix *index) updateClosures(old *index, c Change, freed []uint32, taken []st
 	}
 	var redo []uint32
 	if anyDirty {
-		for id := range old.closures {
-			for _, r := range old.closures[id].reach {
+		for id := range old.roles {
+			for _, r := range old.roles[id].reach {
 				if dirty[r/64]&(1<<(r%64)) != 0 {
 					redo = append(redo, uint32(id))
 					break
@@ -237,41 +288,39 @@ func (ix *index) updateClosures(old *index, c Change, freed []uint32, taken []st
 	if len(redo)+len(freed)+len(taken) == 0 {
 		return
 	}
-	closures := make([]roleClosure, max(len(old.closures), int(ix.roleIDs.last)+1))
+	size := max(len(old.roles), int(ix.roleIDs.last)+1)
+	closures, roles := make([]roleClosure, size), make([]roleInfo, size)
 	copy(closures, old.closures)
+	copy(roles, old.roles)
 	for _, id := range freed {
-		closures[id] = roleClosure{}
+		closures[id], roles[id] = roleClosure{}, roleInfo{}
 	}
 	for _, id := range redo {
-		if closures[id].name != "" {
-			closures[id] = ix.closure(closures[id].name)
+		if roles[id].name != "" {
+			closures[id], roles[id] = ix.closure(roles[id].name)
 		}
 	}
 	for _, role := range taken {
-		closures[ix.roleID(role)] = ix.closure(role)
+		id := ix.roleID(role)
+		closures[id], roles[id] = ix.closure(role)
 	}
-	ix.closures = closures
+	ix.closures, ix.roles = closures, roles
 }
 
-// find returns c's entry for key, nil for none; hash is key's hash, worked
-// out when first needed.
-func (c *roleClosure) find(seed maphash.Seed, key string, wildcard bool, hash *uint64) *closureEntry {
-	if len(c.entries) <= scanLimit {
-		for i := range c.entries {
-			if e := &c.entries[i]; e.wildcard == wildcard && e.key == key {
+// entry returns the entry for key of the closure of the role whose id is
+// id, nil for none.
+func (ix *index) entry(id uint32, c *roleClosure, key uint32) *closureEntry {
+	if c.n != manyEntries {
+		for i := range c.inline[:c.n] {
+			if e := &c.inline[i]; e.key == key {
 				return e
 			}
 		}
 		return nil
 	}
-	if *hash == 0 {
-		*hash = maphash.String(seed, key)
-	}
-	i, _ := slices.BinarySearchFunc(c.entries, *hash, func(e closureEntry, h uint64) int { return cmp.Compare(e.hash, h) })
-	for ; i < len(c.entries) && c.entries[i].hash == *hash; i++ {
-		if e := &c.entries[i]; e.wildcard == wildcard && e.key == key {
-			return e
-		}
+	entries := ix.roles[id].entries
+	if i, ok := slices.BinarySearchFunc(entries, key, func(e closureEntry, k uint32) int { return cmp.Compare(e.key, k) }); ok {
+		return &entries[i]
 	}
 	return nil
 }
@@ -281,15 +330,17 @@ func (c *roleClosure) find(seed maphash.Seed, key string, wildcard bool, hash *u
 type closureDecision struct {
 	ix   *index
 	perm permissions.Permission
-	// resource is perm's, found when a closure has wildcards.
-	resource               string
-	own                    bool
-	permHash, resourceHash uint64
-	deny, allow            *indexedGrant
+	own  bool
+	// key and resource are the ids of the permission and of its
+	// resource (see grantKeys), 0 for one no grant names; resource is
+	// looked up when a closure has wildcards (resourceKnown).
+	key, resource uint32
+	resourceKnown bool
+	deny, allow   *indexedGrant
 }
 
 func (ix *index) newClosureDecision(perm permissions.Permission, own bool) closureDecision {
-	return closureDecision{ix: ix, perm: perm, own: own}
+	return closureDecision{ix: ix, perm: perm, own: own, key: ix.keys.ids[string(perm)]}
 }
 
 // add takes the closure of the role whose id is id; false when it is
@@ -299,12 +350,16 @@ func (d *closureDecision) add(id uint32) bool {
 	if c.timed {
 		return false
 	}
-	d.take(c.find(d.ix.seed, string(d.perm), false, &d.permHash))
+	if d.key != 0 {
+		d.take(d.ix.entry(id, c, d.key))
+	}
 	if c.wildcards {
-		if d.resource == "" {
-			d.resource = d.perm.Resource()
+		if !d.resourceKnown {
+			d.resource, d.resourceKnown = d.ix.keys.ids[d.perm.Resource()], true
 		}
-		d.take(c.find(d.ix.seed, d.resource, true, &d.resourceHash))
+		if d.resource != 0 {
+			d.take(d.ix.entry(id, c, d.resource))
+		}
 	}
 	return true
 }
@@ -399,8 +454,8 @@ func (ix *index) expand(name string, p *plainRecord) holderRecord {
 // linkTo returns the link, without a tenant or an expiry, to the role
 // whose id is id.
 func (ix *index) linkTo(id uint32) parentLink {
-	c := &ix.closures[id]
-	return parentLink{role: c.name, roleHash: c.hash, roleID: id}
+	r := &ix.roles[id]
+	return parentLink{role: r.name, roleHash: r.hash, roleID: id}
 }
 
 // place stores h as the record of name, whose hash is hash, in s: plain
@@ -426,8 +481,10 @@ func (ix *index) sameClosures() string {
 				diffs.WriteString("no closure for " + name + "\n")
 				continue
 			}
-			got, want := ix.closures[r.id], ix.closure(name)
-			if got.name != want.name || got.hash != want.hash || got.timed != want.timed || got.wildcards != want.wildcards || !slices.Equal(got.reach, want.reach) || !slices.EqualFunc(got.entries, want.entries, sameEntry) {
+			got, gotInfo := ix.closures[r.id], ix.roles[r.id]
+			want, wantInfo := ix.closure(name)
+			if got.timed != want.timed || got.wildcards != want.wildcards || got.n != want.n || got.inline != want.inline ||
+				gotInfo.name != wantInfo.name || gotInfo.hash != wantInfo.hash || !slices.Equal(gotInfo.reach, wantInfo.reach) || !slices.EqualFunc(gotInfo.entries, wantInfo.entries, sameEntry) {
 				diffs.WriteString("stale closure of " + name + "\n")
 			}
 		}
@@ -463,7 +520,7 @@ func (ix *index) sameRoleMembers() string {
 
 func sameEntry(a, b closureEntry) bool {
 	same := func(x, y *indexedGrant) bool { return x == nil && y == nil || x != nil && y != nil && x.seq == y.seq }
-	return a.key == b.key && a.wildcard == b.wildcard && same(a.anyDeny, b.anyDeny) && same(a.anyAllow, b.anyAllow) && same(a.ownDeny, b.ownDeny) && same(a.ownAllow, b.ownAllow)
+	return a.key == b.key && same(a.anyDeny, b.anyDeny) && same(a.anyAllow, b.anyAllow) && same(a.ownDeny, b.ownDeny) && same(a.ownAllow, b.ownAllow)
 }
 
 // memberList is the names that hold one role directly, with the tenant
