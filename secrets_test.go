@@ -126,7 +126,7 @@ var notSecrets = map[string]string{
 	"authz/index.go: key() == g":                                       "a grant without its expiry, a policy line, which is no secret",
 	"authz/edit.go: key() == g":                                        "a grant without its expiry, a policy line, which is no secret",
 	"authz/index_closure.go: key == key":                               "a grant's permission or resource in a role's closure, which is no secret",
-	"authz/index_closure.go: hash == hash":                             "the hash of a permission or resource in a role's closure, which is no secret, finding its entry",
+	"authz/index_closure.go: hash != hash":                             "the hash of a role's name, which is no secret, in a test's check of the closures",
 	"authz/relation_index.go: subjectHash == hash":                     "the relation index's hash of a subject's name, which is no secret, finding its relations",
 	"authz/relation_index.go: slotHash() == slotHash()":                "the relation index's hash of a resource's name, which is no secret, finding its record",
 	"console/console.go: CanonicalHeaderKey() == CanonicalHeaderKey()": "the name of the header the session manager reads its CSRF token from, which is public",

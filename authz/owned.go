@@ -41,12 +41,6 @@ func (c Change) owned() Change {
 	}
 }
 
-// owned returns a copy of p whose strings share no memory with the caller's.
-func (p Policy) owned() Policy {
-	return Policy{Grants: ownedGrants(p.Grants), Roles: ownedRoles(p.Roles),
-		Relations: ownedRelations(p.Relations), Parents: ownedParents(p.Parents)}
-}
-
 // owned returns a copy of r whose strings share no memory with the caller's.
 func (r Relation) owned() Relation {
 	return Relation{Subject: strings.Clone(r.Subject), Role: strings.Clone(r.Role),
