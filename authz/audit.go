@@ -100,6 +100,9 @@ type AuditEntry struct {
 // name, each once: what a history is searched by.
 func (e AuditEntry) Subjects() []string {
 	var out []string
+	// seen finds a name among many without a scan: an entry may be a
+	// whole policy, its first load.
+	seen := map[string]bool{}
 	for _, line := range append(slices.Clone(e.Removed), e.Added...) {
 		fields := strings.Split(line, ",")
 		if len(fields) < 2 {
@@ -114,7 +117,8 @@ func (e AuditEntry) Subjects() []string {
 			names = fields[1:3]
 		}
 		for _, n := range names {
-			if n = strings.TrimSpace(n); n != "" && !slices.Contains(out, n) {
+			if n = strings.TrimSpace(n); n != "" && !seen[n] {
+				seen[n] = true
 				out = append(out, n)
 			}
 		}
