@@ -48,11 +48,14 @@ type indexedGrant struct {
 	expires int64
 }
 
-func newIndexedGrant(seed maphash.Seed, seq uint64, g Grant) indexedGrant {
-	g.Tenant = intern(g.Tenant)
-	e := indexedGrant{seq: seq, tenantHash: maphash.String(seed, g.Tenant), grant: g, key: intern(string(g.Permission)), expires: expiryUnix(g.Expires)}
+// newIndexedGrant returns g as the index holds it, its tenant and key
+// made the one copy every record shares with name (intern, or a cache of
+// it while an index is built).
+func newIndexedGrant(seed maphash.Seed, seq uint64, g Grant, name func(string) string) indexedGrant {
+	g.Tenant = name(g.Tenant)
+	e := indexedGrant{seq: seq, tenantHash: maphash.String(seed, g.Tenant), grant: g, key: name(string(g.Permission)), expires: expiryUnix(g.Expires)}
 	if g.Permission.IsWildcard() {
-		e.key, e.wildcard = intern(g.Permission.Resource()), true
+		e.key, e.wildcard = name(g.Permission.Resource()), true
 	}
 	return e
 }
@@ -404,31 +407,70 @@ func (ix *index) recordOf(hash uint64, name string) (holderRecord, bool) {
 }
 
 // buildIndex indexes a whole policy; grants are numbered in policy order.
+//
+// It reads each line's names as few times as it can — a role or a tenant
+// is looked up once per line, and a member once — and builds the records
+// and closures on two goroutines, each with half of the shards or of the
+// roles: a million lines load in a second or two.
 func buildIndex(p Policy, tenanted bool) *index {
 	ix := &index{seed: maphash.MakeSeed(), tenanted: tenanted, lazy: &lazyIndex{}, nextRoleSeq: uint64(len(p.Roles))}
 	for i := range ix.shards {
 		ix.shards[i] = newShard()
-		ix.members[i] = map[string]roleEntry{}
 	}
-	for i, a := range p.Roles {
-		m := ix.members[ix.hash(a.Role)%shardCount]
-		r := m[a.Role]
-		if r.count++; r.id == 0 {
-			r.id = ix.roleIDs.take()
+	// Roles and tenants are few and named on many lines: each is hashed
+	// once, and its first copy is the one every record shares.
+	type role struct {
+		entry roleEntry
+		name  string
+		hash  uint64
+	}
+	roles := map[string]*role{}
+	// canonical returns the first copy of a tenant or a role's name.
+	names := map[string]string{}
+	canonical := func(s string) string {
+		if s == "" {
+			return ""
 		}
-		r.list = r.list.with(memberLink{a.Member, intern(a.Tenant), uint64(i)}, true)
-		m[a.Role] = r
+		c, ok := names[s]
+		if !ok {
+			c = s
+			if r := roles[s]; r != nil {
+				c = r.name
+			}
+			names[s] = c
+		}
+		return c
+	}
+	// lineRole is the role of each assignment.
+	lineRole := make([]*role, len(p.Roles))
+	for i, a := range p.Roles {
+		r := roles[a.Role]
+		if r == nil {
+			r = &role{name: a.Role, hash: ix.hash(a.Role)}
+			r.entry.id = ix.roleIDs.take()
+			roles[a.Role] = r
+		}
+		r.entry.count++
+		r.entry.list = r.entry.list.with(memberLink{a.Member, canonical(a.Tenant), uint64(i)}, true)
+		lineRole[i] = r
 		if !a.Expires.IsZero() {
 			ix.expiring++
 		}
 	}
-	for _, a := range p.Roles {
-		if ix.memberCount(a.Member) > 0 {
-			m := ix.members[ix.hash(a.Role)%shardCount]
-			r := m[a.Role]
-			r.roles = append(r.roles, a.Member)
-			m[a.Role] = r
+	// memberRole is the role each assignment's member is, nil for a name
+	// nobody holds.
+	memberRole := make([]*role, len(p.Roles))
+	for i, a := range p.Roles {
+		if m := roles[a.Member]; m != nil {
+			memberRole[i] = m
+			lineRole[i].entry.roles = append(lineRole[i].entry.roles, m.name)
 		}
+	}
+	for i := range ix.members {
+		ix.members[i] = map[string]roleEntry{}
+	}
+	for name, r := range roles {
+		ix.members[r.hash%shardCount][name] = r.entry
 	}
 	ix.grantees = grantees{}
 	copied := map[any]bool{}
@@ -438,73 +480,61 @@ func buildIndex(p Policy, tenanted bool) *index {
 		}
 		ix.grantees.count(ix.seed, g, +1, copied)
 	}
-	// update changes the record of name with f, where it stands: while
-	// building, records are the index's own.
-	update := func(name string, f func(*holderRecord)) {
-		hash := ix.hash(name)
-		s := &ix.shards[hash%shardCount]
-		if h := s.find(hash, name); h != nil {
-			f(h)
-			return
-		}
-		var h holderRecord
-		f(&h)
-		s.set(hash, name, h)
-	}
-	// Roles and tenants are few and named on many lines: each is interned
-	// and hashed once.
-	type known struct {
-		name string
-		hash uint64
-		id   uint32
-	}
-	names := map[string]known{}
-	canonical := func(s string) known {
-		k, ok := names[s]
-		if !ok {
-			k = known{name: intern(s), hash: ix.hash(s), id: ix.roleID(s)}
-			names[s] = k
-		}
-		return k
-	}
-	holderName := func(name string) string {
-		if ix.memberCount(name) > 0 {
-			return canonical(name).name
-		}
-		return name
-	}
 	// While building, a record's rules and moreParents are its own, and
 	// moreParents holds every parent, in policy order.
 	for i, g := range p.Grants {
-		g.Tenant = canonical(g.Tenant).name
-		update(holderName(g.Subject), func(h *holderRecord) {
-			if h.rules == nil {
-				h.rules = &holderGrants{}
-			}
-			e := newIndexedGrant(ix.seed, uint64(i), g)
-			ix.keys = ix.keys.with(e.key, true)
-			h.rules.grants = append(h.rules.grants, e)
-		})
+		g.Tenant = canonical(g.Tenant)
+		name := g.Subject
+		if r := roles[name]; r != nil {
+			name = r.name
+		}
+		hash := ix.hash(name)
+		s := &ix.shards[hash%shardCount]
+		h := s.find(hash, name)
+		if h == nil {
+			s.set(hash, name, holderRecord{rules: &holderGrants{}})
+			h = s.find(hash, name)
+		} else if h.rules == nil {
+			h.rules = &holderGrants{}
+		}
+		e := newIndexedGrant(ix.seed, uint64(i), g, canonical)
+		ix.keys = ix.keys.with(e.key, true)
+		h.rules.grants = append(h.rules.grants, e)
 	}
 	if !tenanted {
 		ix.nameRoles()
 	}
-	for _, a := range p.Roles {
-		role := canonical(a.Role)
-		link := parentLink{role: role.name, tenant: canonical(a.Tenant).name, roleHash: role.hash, expires: expiryUnix(a.Expires), roleID: role.id}
-		ix.buildLink(holderName(a.Member), link)
+	tenants := make([]string, len(p.Roles))
+	for i, a := range p.Roles {
+		tenants[i] = canonical(a.Tenant)
 	}
-	for i := range ix.shards {
-		ix.shards[i].update(func(h *holderRecord) {
-			parents := h.moreParents
-			slices.SortStableFunc(parents, func(a, b parentLink) int { return strings.Compare(a.tenant, b.tenant) })
-			h.setParents(parents)
-			if h.rules != nil {
-				slices.SortStableFunc(h.rules.grants, compareGrants)
-				h.rules.index()
+	// The links, then the records' order, by halves of the shards.
+	inParallel(func(half int) {
+		for i, a := range p.Roles {
+			name, r := a.Member, memberRole[i]
+			if r != nil {
+				name = r.name
 			}
-		})
-	}
+			hash := ix.hash(name)
+			if int(hash%shardCount)*2/shardCount != half {
+				continue
+			}
+			to := lineRole[i]
+			link := parentLink{role: to.name, tenant: tenants[i], roleHash: to.hash, expires: expiryUnix(a.Expires), roleID: to.entry.id}
+			ix.buildLink(hash, name, r != nil, link)
+		}
+		for i := half * shardCount / 2; i < (half+1)*shardCount/2; i++ {
+			ix.shards[i].update(func(h *holderRecord) {
+				parents := h.moreParents
+				slices.SortStableFunc(parents, func(a, b parentLink) int { return strings.Compare(a.tenant, b.tenant) })
+				h.setParents(parents)
+				if h.rules != nil {
+					slices.SortStableFunc(h.rules.grants, compareGrants)
+					h.rules.index()
+				}
+			})
+		}
+	})
 	if len(p.Relations) > 0 || len(p.Parents) > 0 {
 		ix.rel = buildRelations(ix.seed, p, ix.hash)
 	}
@@ -514,11 +544,41 @@ func buildIndex(p Policy, tenanted bool) *index {
 	return ix
 }
 
-// buildLink adds link to the parents of name while building: to its
-// record, whose moreParents hold every parent then, or to its plain
-// record while it fits one.
-func (ix *index) buildLink(name string, link parentLink) {
-	hash := ix.hash(name)
+// inParallel calls f(0) and f(1) at once, and returns when both have; a
+// panic in either is raised again here, where the load that called it
+// contains it.
+func inParallel(f func(half int)) {
+	var wg sync.WaitGroup
+	var panicked any
+	var once sync.Once
+	wg.Add(1)
+	go func() {
+		defer wg.Done()
+		defer func() {
+			if r := recover(); r != nil {
+				once.Do(func() { panicked = r })
+			}
+		}()
+		f(1)
+	}()
+	func() {
+		defer func() {
+			if r := recover(); r != nil {
+				once.Do(func() { panicked = r })
+			}
+		}()
+		f(0)
+	}()
+	wg.Wait()
+	if panicked != nil {
+		panic(panicked)
+	}
+}
+
+// buildLink adds link to the parents of name, whose hash is hash, while
+// building: to its record, whose moreParents hold every parent then, or to
+// its plain record while it fits one. role is whether name is a role.
+func (ix *index) buildLink(hash uint64, name string, role bool, link parentLink) {
 	s := &ix.shards[hash%shardCount]
 	if h := s.find(hash, name); h != nil {
 		h.moreParents = append(h.moreParents, link)
@@ -538,8 +598,10 @@ func (ix *index) buildLink(name string, link parentLink) {
 		s.set(hash, name, holderRecord{moreParents: append(parents, link)})
 		return
 	}
-	if p, ok := ix.plainOf(name, &holderRecord{firstParent: link}); ok && s.setPlain(hash, name, p, ix.hash) {
-		return
+	if !role {
+		if p, ok := ix.plainOf(name, &holderRecord{firstParent: link}); ok && s.setPlain(hash, name, p, ix.hash) {
+			return
+		}
 	}
 	s.set(hash, name, holderRecord{moreParents: []parentLink{link}})
 }
@@ -640,7 +702,7 @@ func (ix *index) apply(c Change, next uint64) *index {
 	}
 	keysCopied := false
 	for _, g := range c.AddGrants {
-		e := newIndexedGrant(out.seed, next, g)
+		e := newIndexedGrant(out.seed, next, g, intern)
 		if _, known := out.keys.ids[e.key]; !known {
 			out.keys, keysCopied = out.keys.with(e.key, keysCopied), true
 		}

@@ -238,11 +238,13 @@ func (ix *index) nameRoles() {
 // buildClosures works out the closure of every role, once the records
 // are built (see nameRoles).
 func (ix *index) buildClosures() {
-	for i := range ix.members {
-		for name, r := range ix.members[i] {
-			ix.closures[r.id], ix.roles[r.id] = ix.closure(name)
+	inParallel(func(half int) {
+		for i := half * shardCount / 2; i < (half+1)*shardCount/2; i++ {
+			for name, r := range ix.members[i] {
+				ix.closures[r.id], ix.roles[r.id] = ix.closure(name)
+			}
 		}
-	}
+	})
 }
 
 // updateClosures brings the closures ix shares with old, the index it

@@ -28,8 +28,7 @@ func parsePolicy(source, text string, checkTenant func(string) error) (Policy, e
 	// Lines are counted ahead, so that the lists grow once.
 	p.Grants = make([]Grant, 0, strings.Count(text, "p,"))
 	p.Roles = make([]RoleAssignment, 0, strings.Count(text, "g,"))
-	seenGrants := make(map[Grant]bool, cap(p.Grants))
-	seenRoles := make(map[RoleAssignment]bool, cap(p.Roles))
+	seenGrants, seenRoles := newLineSet(cap(p.Grants)), newLineSet(cap(p.Roles))
 	seenRelations := map[Relation]bool{}
 	seenParents := map[ResourceParent]bool{}
 	err := scanPolicy(source, text, func(l *scannedLine) error {
@@ -45,12 +44,14 @@ func parsePolicy(source, text string, checkTenant func(string) error) (Policy, e
 		switch {
 		case l.err != nil:
 			return l.err
-		case l.kind == grantLine && !seenGrants[l.grant]:
-			seenGrants[l.grant] = true
-			p.Grants = append(p.Grants, l.grant)
-		case l.kind == roleLine && !seenRoles[l.role]:
-			seenRoles[l.role] = true
-			p.Roles = append(p.Roles, l.role)
+		case l.kind == grantLine:
+			if seenGrants.add(seenGrants.hashGrant(l.grant), len(p.Grants), func(i int) bool { return p.Grants[i] == l.grant }) {
+				p.Grants = append(p.Grants, l.grant)
+			}
+		case l.kind == roleLine:
+			if seenRoles.add(seenRoles.hashRole(l.role), len(p.Roles), func(i int) bool { return p.Roles[i] == l.role }) {
+				p.Roles = append(p.Roles, l.role)
+			}
 		case l.kind == relationLine && !seenRelations[l.relation]:
 			seenRelations[l.relation] = true
 			p.Relations = append(p.Relations, l.relation)

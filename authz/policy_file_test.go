@@ -1,6 +1,7 @@
 package authz_test
 
 import (
+	"fmt"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -35,4 +36,26 @@ p, "user", "posts:write", any, deny
 	assert.Equal(t, "p, user, posts:read, everywhere, allow", lines[1].Err.Text)
 	assert.Equal(t, &authz.RoleAssignment{Member: "bob", Role: "user"}, lines[3].Role, "duplicates are kept")
 	assert.Equal(t, &authz.Grant{Subject: "user", Permission: "posts:write", Scope: permissions.Any, Effect: authz.Deny}, lines[5].Grant)
+}
+
+func TestParsePolicyDropsRepeatedLines(t *testing.T) {
+	var text string
+	// Enough lines that the set of lines seen grows, each written twice,
+	// the second time spaced otherwise; and a line that differs only by
+	// its expiry, which is another line.
+	for i := 0; i < 100; i++ {
+		text += fmt.Sprintf("p, role%d, posts:read, any, allow\ng, user%d, role%d\n", i, i, i)
+	}
+	for i := 0; i < 100; i++ {
+		text += fmt.Sprintf("p,role%d,posts:read,any,allow\ng,user%d,role%d\n", i, i, i)
+	}
+	text += "g, user0, role0, until 2999-01-01T00:00:00Z\n"
+	p, err := authz.ParsePolicy("repeats.csv", text)
+	require.NoError(t, err)
+	require.Len(t, p.Grants, 100)
+	require.Len(t, p.Roles, 101)
+	for i, g := range p.Grants {
+		assert.Equal(t, fmt.Sprintf("role%d", i), g.Subject, "the first of each, in order")
+	}
+	assert.False(t, p.Roles[100].Expires.IsZero())
 }
