@@ -2,8 +2,12 @@ package gormstore_test
 
 import (
 	"context"
+	"fmt"
+	"os"
 	"runtime"
 	"runtime/metrics"
+	"strconv"
+	"strings"
 	"testing"
 	"time"
 
@@ -28,9 +32,13 @@ func openBenchStore(b *testing.B, db *gorm.DB) *gormstore.Store {
 
 // seedBenchStore writes the 100,000-rule world of package benchworld into a
 // new SQLite database and returns its path.
-func seedBenchStore(b *testing.B) string {
+func seedBenchStore(b *testing.B) string { return seedBenchStoreOf(b, 100000) }
+
+// seedBenchStoreOf writes the world of about rules lines into a new SQLite
+// database and returns its path.
+func seedBenchStoreOf(b *testing.B, rules int) string {
 	b.Helper()
-	policy, _ := benchworld.Policy(100000)
+	policy, _ := benchworld.Policy(rules)
 	path := testdb.Path(b)
 	_, err := authz.New(context.Background(), authz.WithStore(openBenchStore(b, testdb.OpenFile(b, path))), authz.WithPolicy(policy))
 	require.NoError(b, err)
@@ -68,11 +76,17 @@ func BenchmarkPolicyEdit(b *testing.B) {
 	})
 }
 
-// BenchmarkLoad is a cold start: a new engine reading 100,000 rules from
-// SQLite, validating them and building Casbin's model and the index. It
-// reports the peak of live heap during the load.
+// BenchmarkLoad is a cold start: a new engine reading the world's rules
+// from SQLite, validating them and building the index, at 100,000 lines,
+// and at a million when GATEHOUSE_BENCH_SIZES names 1000000 (writing them
+// first takes a minute). It reports the peak of live heap during the load.
 func BenchmarkLoad(b *testing.B) {
-	b.Run("rules=100000", func(b *testing.B) { benchmarkColdLoad(b, seedBenchStore(b)) })
+	for _, rules := range []int{100000, 1000000} {
+		if rules > 100000 && !strings.Contains(os.Getenv("GATEHOUSE_BENCH_SIZES"), strconv.Itoa(rules)) {
+			continue
+		}
+		b.Run(fmt.Sprintf("rules=%d", rules), func(b *testing.B) { benchmarkColdLoad(b, seedBenchStoreOf(b, rules)) })
+	}
 }
 
 // benchmarkColdLoad measures a cold start on the SQLite file at path: a new
