@@ -8,6 +8,8 @@ import (
 	"fmt"
 	"log/slog"
 	"slices"
+	"sync"
+	"sync/atomic"
 	"time"
 	"unicode/utf8"
 
@@ -130,7 +132,15 @@ type Issuer struct {
 	now          func() time.Time
 	logger       *slog.Logger
 	cache        *digestcache.Cache[verifiedToken]
+	// headers are the encoded headers of tokens that verified, read: a
+	// key's tokens share one, which a token seen for the first time then
+	// need not decode again. At most maxHeaders, all from valid tokens.
+	headers      sync.Map // string → header
+	headersCount atomic.Int32
 }
+
+// maxHeaders bounds Issuer.headers: a header per key and algorithm.
+const maxHeaders = 32
 
 // verifier is one key with the parser that accepts only its algorithm.
 type verifier struct {

@@ -104,7 +104,11 @@ func (i *Issuer) verify(ctx context.Context, raw string, h *header) (authn.Subje
 	if cached, ok := i.cache.Get(key); ok && cached.live(i.now(), i.leeway) {
 		return i.subject(ctx, cached)
 	}
-	if err := readHeader(raw, h); err != nil {
+	encodedHeader, _, _ := strings.Cut(raw, ".")
+	if known, ok := i.headers.Load(encodedHeader); ok {
+		// The same bytes as a header read before: the same reading.
+		*h = known.(header)
+	} else if err := readHeader(raw, h); err != nil {
 		return authn.Subject{}, err
 	}
 	v, err := i.verifierFor(h)
@@ -156,6 +160,10 @@ func (i *Issuer) verify(ctx context.Context, raw string, h *header) (authn.Subje
 		verified.notBefore = claims.NotBefore.Time
 	}
 	i.cache.Put(key, verified)
+	if _, known := i.headers.Load(encodedHeader); !known && i.headersCount.Add(1) <= maxHeaders {
+		// Kept beyond the call: a copy, not the caller's bytes.
+		i.headers.Store(strings.Clone(encodedHeader), *h)
+	}
 	return i.subject(ctx, verified)
 }
 

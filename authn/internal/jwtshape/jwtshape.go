@@ -29,7 +29,23 @@ import (
 //
 // The reasons it gives name no member that is not in names, since the
 // rest are whatever the token's author wrote.
+//
+// A payload that encoding/json finds valid, whose member names are plain
+// ASCII without escapes — every token gatehouse issues — is checked in
+// one pass over its bytes without allocating; any other is walked token
+// by token.
 func CheckMembers(data []byte, names, dates []string) error {
+	if json.Valid(data) {
+		s := scanner{data: data, names: names, dates: dates}
+		if err := s.top(); !s.unsure {
+			return err
+		}
+	}
+	return checkMembersByTokens(data, names, dates)
+}
+
+// checkMembersByTokens is CheckMembers on encoding/json's tokens.
+func checkMembersByTokens(data []byte, names, dates []string) error {
 	dec := json.NewDecoder(bytes.NewReader(data))
 	dec.UseNumber()
 	// objects holds, for each object being read from the outermost in,
@@ -137,4 +153,136 @@ func Reason(err error, extra ...error) string {
 		kind = authn.ErrTokenExpired
 	}
 	return kind.Error() + ": " + strings.Join(found, "; ")
+}
+
+// scanner checks the members of one JSON value that encoding/json found
+// valid, so that it need not check the syntax: it finds member names and
+// where values end. A name it cannot compare as encoding/json would
+// without unescaping it (a backslash, a byte outside ASCII) sets unsure,
+// and the caller walks the tokens instead.
+type scanner struct {
+	data         []byte
+	i            int
+	names, dates []string
+	unsure       bool
+	// seen holds the member names of the objects being read, from the
+	// outermost in; marks where each object's start.
+	seen  []string
+	marks []int
+}
+
+func (s *scanner) space() {
+	for s.i < len(s.data) {
+		switch s.data[s.i] {
+		case ' ', '\t', '\n', '\r':
+			s.i++
+		default:
+			return
+		}
+	}
+}
+
+// top checks the whole value, which must be an object.
+func (s *scanner) top() error {
+	s.space()
+	if s.data[s.i] != '{' {
+		return errors.New("not a JSON object")
+	}
+	return s.object(true)
+}
+
+// object checks the object at s.i; top is set for the outermost.
+func (s *scanner) object(top bool) error {
+	s.i++ // {
+	s.marks = append(s.marks, len(s.seen))
+	defer func() {
+		s.seen = s.seen[:s.marks[len(s.marks)-1]]
+		s.marks = s.marks[:len(s.marks)-1]
+	}()
+	for {
+		s.space()
+		if s.data[s.i] == '}' {
+			s.i++
+			return nil
+		}
+		if s.data[s.i] == ',' {
+			s.i++
+			s.space()
+		}
+		start := s.i + 1
+		s.skipString()
+		raw := s.data[start : s.i-1]
+		for _, c := range raw {
+			if c == '\\' || c >= 0x80 {
+				s.unsure = true
+				return nil
+			}
+		}
+		name := string(raw)
+		if slices.Contains(s.seen[s.marks[len(s.marks)-1]:], name) {
+			return fmt.Errorf("member %s twice", describe(name, s.names))
+		}
+		s.seen = append(s.seen, name)
+		if top {
+			if i := slices.IndexFunc(s.names, func(n string) bool { return strings.EqualFold(n, name) }); i >= 0 && s.names[i] != name {
+				return fmt.Errorf("member spelled as %s in another case", s.names[i])
+			}
+		}
+		s.space()
+		s.i++ // :
+		s.space()
+		if top && slices.Contains(s.dates, name) {
+			if c := s.data[s.i]; c != '-' && (c < '0' || c > '9') {
+				return fmt.Errorf("%s is not a number", name)
+			}
+		}
+		if err := s.value(); err != nil || s.unsure {
+			return err
+		}
+	}
+}
+
+// value checks the value at s.i and moves past it.
+func (s *scanner) value() error {
+	switch s.data[s.i] {
+	case '{':
+		return s.object(false)
+	case '[':
+		s.i++
+		for {
+			s.space()
+			switch s.data[s.i] {
+			case ']':
+				s.i++
+				return nil
+			case ',':
+				s.i++
+				s.space()
+			}
+			if err := s.value(); err != nil || s.unsure {
+				return err
+			}
+		}
+	case '"':
+		s.skipString()
+		return nil
+	}
+	for s.i < len(s.data) {
+		switch s.data[s.i] {
+		case ',', '}', ']', ' ', '\t', '\n', '\r':
+			return nil
+		}
+		s.i++
+	}
+	return nil
+}
+
+// skipString moves past the string whose opening quote is at s.i.
+func (s *scanner) skipString() {
+	for s.i++; s.data[s.i] != '"'; s.i++ {
+		if s.data[s.i] == '\\' {
+			s.i++
+		}
+	}
+	s.i++
 }

@@ -52,3 +52,24 @@ func TestReason(t *testing.T) {
 	own := fmt.Errorf("token: unknown key id: %w", authn.ErrInvalidToken)
 	assert.Equal(t, own.Error(), jwtshape.Reason(own))
 }
+
+// CheckMembers agrees with its walk of encoding/json's tokens, reasons
+// included, on whatever it is given.
+func FuzzCheckMembersAgreesWithTheTokens(f *testing.F) {
+	for _, seed := range []string{
+		`{"sub":"bob","exp":1}`, `{"sub":"bob","other":{"a":1,"b":[1,{"c":2}]}}`, `{"Other":1,"other":2}`,
+		`{"sub":"bob","sub":"carol"}`, `{"sub":"bob","\u0073ub":"carol"}`, `{"SUB":"bob"}`, `{"ſub":"bob"}`,
+		`{"exp":"1"}`, `{"exp":null}`, `{"exp":-1.5e3}`, `{"other":[{"a":1,"a":2}]}`, `{"sub":"bob"} {}`, `[{"sub":"bob"}]`,
+		`"sub"`, `{"sub":`, ` { "a" : [ ] , "b" : { } , "c" : "x\"}" } `, `{"a":{"b":1},"b":{"b":2}}`,
+	} {
+		f.Add(seed)
+	}
+	f.Fuzz(func(t *testing.T, data string) {
+		names, dates := []string{"sub", "exp", "iat", "kid"}, []string{"exp", "iat"}
+		got := jwtshape.CheckMembers([]byte(data), names, dates)
+		want := jwtshape.CheckMembersByTokens([]byte(data), names, dates)
+		if fmt.Sprint(got) != fmt.Sprint(want) {
+			t.Fatalf("%q: %v, by tokens %v", data, got, want)
+		}
+	})
+}
