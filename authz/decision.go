@@ -169,7 +169,10 @@ func (ix *index) decideRequest(d *Decision, now int64) {
 	// No relation names an id as long as MaxNameLength: a longer one, from
 	// a hostile request, is not worth hashing.
 	if ix.rel == nil || req.Resource.ID == "" || len(req.Resource.ID) >= MaxNameLength {
-		d.Allowed, d.Rule = ix.decide(req.Subject, req.Tenant, req.Permission, req.Resource.Owner, now)
+		var rule *indexedGrant
+		if d.Allowed, rule = ix.decideGrant(req.Subject, req.Tenant, req.Permission, req.Resource.Owner, now); rule != nil {
+			d.Rule = rule.grant
+		}
 		return
 	}
 	typ := req.Resource.Type

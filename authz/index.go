@@ -874,6 +874,16 @@ func (ix *index) holders(sub string, tenants []string, now int64, out []holder) 
 //
 // now is the time in Unix seconds: lines that expire by then are ignored.
 func (ix *index) decide(sub, tenant string, perm permissions.Permission, owner string, now int64) (allowed bool, rule Grant) {
+	allowed, found := ix.decideGrant(sub, tenant, perm, owner, now)
+	if found != nil {
+		rule = found.grant
+	}
+	return allowed, rule
+}
+
+// decideGrant is decide with the deciding grant where the index holds it,
+// nil for none: the caller copies it once, where it is returned.
+func (ix *index) decideGrant(sub, tenant string, perm permissions.Permission, owner string, now int64) (allowed bool, rule *indexedGrant) {
 	if ix.closures != nil {
 		hash := ix.hash(sub)
 		s := &ix.shards[hash%shardCount]
@@ -883,7 +893,7 @@ func (ix *index) decide(sub, tenant string, perm permissions.Permission, owner s
 				return allowed, rule
 			}
 		} else if r := s.find(hash, sub); r == nil {
-			return false, Grant{} // a name the policy does not mention
+			return false, nil // a name the policy does not mention
 		} else if r.rules == nil {
 			if allowed, rule, ok := ix.decideByClosures(r, perm, own, now); ok {
 				return allowed, rule
@@ -897,11 +907,11 @@ func (ix *index) decide(sub, tenant string, perm permissions.Permission, owner s
 	deny, allow := ix.matchingGrants(holders, tenants, perm, owner != "" && owner == sub, now)
 	switch {
 	case deny.entry != nil:
-		return false, deny.entry.grant
+		return false, deny.entry
 	case allow.entry != nil:
-		return true, allow.entry.grant
+		return true, allow.entry
 	}
-	return false, Grant{}
+	return false, nil
 }
 
 // found is a matching grant and the holder it is a grant of.

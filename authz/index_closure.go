@@ -384,35 +384,36 @@ func (d *closureDecision) take(e *closureEntry) {
 	}
 }
 
-// result is the decision: the first deny, else the first allow.
-func (d *closureDecision) result() (allowed bool, rule Grant) {
+// result is the decision: the first deny, else the first allow; rule is
+// nil when none matched.
+func (d *closureDecision) result() (allowed bool, rule *indexedGrant) {
 	switch {
 	case d.deny != nil:
-		return false, d.deny.grant
+		return false, d.deny
 	case d.allow != nil:
-		return true, d.allow.grant
+		return true, d.allow
 	}
-	return false, Grant{}
+	return false, nil
 }
 
 // decideByClosures decides for a subject whose record is rec, who has no
 // grant of its own, from the closures of the roles it holds; ok is false
 // when one of them is timed, and the walk must decide.
-func (ix *index) decideByClosures(rec *holderRecord, perm permissions.Permission, own bool, now int64) (allowed bool, rule Grant, ok bool) {
+func (ix *index) decideByClosures(rec *holderRecord, perm permissions.Permission, own bool, now int64) (allowed bool, rule *indexedGrant, ok bool) {
 	d := ix.newClosureDecision(perm, own)
 	take := func(p *parentLink) bool {
 		return !live(p.expires, now) || d.add(p.roleID)
 	}
 	if rec.firstParent.role != "" {
 		if !take(&rec.firstParent) {
-			return false, Grant{}, false
+			return false, nil, false
 		}
 		if rec.secondParent.role != "" && !take(&rec.secondParent) {
-			return false, Grant{}, false
+			return false, nil, false
 		}
 		for i := range rec.moreParents {
 			if !take(&rec.moreParents[i]) {
-				return false, Grant{}, false
+				return false, nil, false
 			}
 		}
 	}
@@ -421,10 +422,10 @@ func (ix *index) decideByClosures(rec *holderRecord, perm permissions.Permission
 }
 
 // decidePlain is decideByClosures for a plain record.
-func (ix *index) decidePlain(p *plainRecord, perm permissions.Permission, own bool) (allowed bool, rule Grant, ok bool) {
+func (ix *index) decidePlain(p *plainRecord, perm permissions.Permission, own bool) (allowed bool, rule *indexedGrant, ok bool) {
 	d := ix.newClosureDecision(perm, own)
 	if !d.add(p.first) || p.second != 0 && !d.add(p.second) {
-		return false, Grant{}, false
+		return false, nil, false
 	}
 	allowed, rule = d.result()
 	return allowed, rule, true
