@@ -20,14 +20,6 @@ type shard struct {
 
 func newShard() shard { return shard{} }
 
-// get returns name's record; hash is name's hash.
-func (s *shard) get(hash uint64, name string) (holderRecord, bool) {
-	if h := s.find(hash, name); h != nil {
-		return *h, true
-	}
-	return holderRecord{}, false
-}
-
 // find returns name's record where s holds it, nil for none; hash is
 // name's hash. The record is not to be changed.
 func (s *shard) find(hash uint64, name string) *holderRecord {

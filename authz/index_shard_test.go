@@ -21,8 +21,8 @@ func TestShardKeepsClashingNamesApart(t *testing.T) {
 	}
 	record := func(role string) holderRecord { return holderRecord{firstParent: parentLink{role: role}} }
 	roleOf := func(s *shard, name string) string {
-		h, ok := s.get(hashOf(name), name)
-		if !ok {
+		h := s.find(hashOf(name), name)
+		if h == nil {
 			return ""
 		}
 		require.Equal(t, name, h.name)
@@ -89,21 +89,18 @@ func TestShardKeepsHashZeroApart(t *testing.T) {
 		s.set(hashOf(name), name, holderRecord{firstParent: parentLink{role: name + "-role"}})
 	}
 	for _, name := range []string{"one", "zero"} {
-		h, ok := s.get(hashOf(name), name)
-		require.True(t, ok, name)
+		h := s.find(hashOf(name), name)
+		require.NotNil(t, h, name)
 		assert.Equal(t, name+"-role", h.firstParent.role)
 	}
 	s.remove(hashOf, hashOf("one"), "one")
-	_, ok := s.get(hashOf("one"), "one")
-	assert.False(t, ok)
-	h, ok := s.get(hashOf("zero"), "zero")
-	require.True(t, ok, "zero outlives the removal of the name it clashed with")
+	assert.Nil(t, s.find(hashOf("one"), "one"))
+	h := s.find(hashOf("zero"), "zero")
+	require.NotNil(t, h, "zero outlives the removal of the name it clashed with")
 	assert.Equal(t, "zero-role", h.firstParent.role)
 	assert.Nil(t, s.clashes, "and takes its place")
 	s.set(hashOf("zero"), "zero", holderRecord{firstParent: parentLink{role: "zero-role-2"}})
-	h, _ = s.get(hashOf("zero"), "zero")
-	assert.Equal(t, "zero-role-2", h.firstParent.role)
+	assert.Equal(t, "zero-role-2", s.find(hashOf("zero"), "zero").firstParent.role)
 	s.remove(hashOf, hashOf("zero"), "zero")
-	_, ok = s.get(hashOf("zero"), "zero")
-	assert.False(t, ok)
+	assert.Nil(t, s.find(hashOf("zero"), "zero"))
 }
