@@ -126,6 +126,7 @@ var notSecrets = map[string]string{
 	"authz/index.go: key() == g":                                       "a grant without its expiry, a policy line, which is no secret",
 	"authz/edit.go: key() == g":                                        "a grant without its expiry, a policy line, which is no secret",
 	"authz/index_closure.go: key == key":                               "a grant's permission or resource in a role's closure, which is no secret",
+	"authz/policy_dedup.go: hash == hash":                              "the hash of a policy line's values, which are no secret, finding a repeated line",
 	"authz/index_closure.go: hash != hash":                             "the hash of a role's name, which is no secret, in a test's check of the closures",
 	"authz/relation_index.go: subjectHash == hash":                     "the relation index's hash of a subject's name, which is no secret, finding its relations",
 	"authz/relation_index.go: slotHash() == slotHash()":                "the relation index's hash of a resource's name, which is no secret, finding its record",

@@ -56,15 +56,18 @@
 // Immutable setting.
 //
 // Decisions do not scan the policy. For gatehouse's model — any model whose
-// matcher is the default one, whatever its spacing — the engine keeps an
-// index beside Casbin's model: per subject or role, its grants by
-// permission and the roles it holds. A decision walks the subject's roles
-// (at most MaxRoleDepth deep, as Casbin does) and looks its permission up,
-// without locks and without allocating; its answer and its reason are
-// Casbin's own, which a differential test and a fuzz target check on random
-// policies. Edits swap in a new index that shares everything they did not
-// touch. A model with another matcher is detected (Indexed reports false)
-// and decided by Casbin's Enforce, whose cost grows with the policy.
+// matcher is the default one, whatever its spacing — the policy lives in an
+// index, and Casbin holds the model only: per subject or role, its grants by
+// permission and the roles it holds, and for each role its grants resolved
+// ahead with those of every role it inherits (at most MaxRoleDepth deep, as
+// Casbin follows them). A decision for a user reads its record and the
+// resolved grants of its roles, without locks and without allocating; its
+// answer and its reason are Casbin's own, which differential tests (up to a
+// million lines) and a fuzz target check against Casbin's Enforce on the
+// same policy. Edits swap in a new index that shares everything they did not
+// touch. A model with another matcher is detected (Indexed reports false),
+// and Casbin keeps its policy and decides with Enforce, whose cost grows
+// with the policy.
 //
 // Several replicas of an application share one store with WithStore and
 // follow each other's edits with WithNotifier (package watch): each edit is

@@ -16,14 +16,16 @@ import (
 	"github.com/gatehouse-go/gatehouse/permissions"
 )
 
-// The decision index answers a request with a handful of map lookups
-// instead of Casbin's scan of every policy line, for models whose matcher is
-// gatehouse's own (see indexable). It keeps one record per holder (a
-// subject or a role): its grants by permission and by wildcard resource,
-// and the roles it holds directly. It is immutable: an edit builds a new
-// index that shares every shard and record it does not touch, and swaps it
-// in atomically, so decisions never wait for edits and never see half of
-// one.
+// The decision index answers a request with a few reads of memory instead
+// of Casbin's scan of every policy line, for models whose matcher is
+// gatehouse's own (see indexable); it is then the engine's only copy of the
+// policy. It keeps one record per holder (a subject or a role): its grants
+// by permission and by wildcard resource, and the roles it holds directly —
+// a plain record for most users (index_shard.go) — and, per role, its
+// members and its closure (index_closure.go). It is immutable: an edit
+// builds a new index that shares every shard and record it does not touch,
+// and swaps it in atomically, so decisions never wait for edits and never
+// see half of one.
 
 // shardCount spreads the records so that an edit copies one small shard,
 // not a whole policy: 100,000 rules make shards of a few hundred records.
