@@ -18,8 +18,13 @@ import (
 // included, before and after edits to a base role that a tenth of the
 // users inherit. The requests are drawn so that about half are allowed.
 func TestIndexMatchesCasbinAtAMillionLines(t *testing.T) {
-	if testing.Short() {
+	switch {
+	case testing.Short():
 		t.Skip("a million lines take a minute and gigabytes; run without -short")
+	case raceDetector:
+		// Ten times slower, for code without goroutines of its own:
+		// .ci/run runs this test again without the race detector.
+		t.Skip("a million lines take ten minutes under the race detector; run without -race")
 	}
 	const rules = 1000000
 	text, users := benchworld.Policy(rules)

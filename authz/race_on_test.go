@@ -1,0 +1,6 @@
+//go:build race
+
+package authz
+
+// raceDetector is set when the tests run under the race detector.
+const raceDetector = true
