@@ -470,13 +470,10 @@ func (e *Engine) domain(tenant string) []string {
 // in tenant, exactly.
 func (e *Engine) directMembersIn(role, tenant string) []string {
 	if ix := e.index.Load(); ix != nil {
-		if ix.memberCount(role) == 0 {
-			return nil
-		}
 		var out []string
-		for _, a := range ix.assignmentsOf(role) {
-			if a.Tenant == tenant {
-				out = append(out, a.Member)
+		for m := range ix.membersOf(role) {
+			if m.tenant == tenant {
+				out = append(out, m.member)
 			}
 		}
 		return out
@@ -539,9 +536,11 @@ func (e *Engine) directMembers(role string) []string {
 	}
 	if ix := e.index.Load(); ix != nil {
 		var out []string
-		for _, a := range ix.assignmentsOf(role) {
-			if !slices.Contains(out, a.Member) {
-				out = append(out, a.Member)
+		seen := map[string]bool{}
+		for m := range ix.membersOf(role) {
+			if !seen[m.member] {
+				seen[m.member] = true
+				out = append(out, m.member)
 			}
 		}
 		return out

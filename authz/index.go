@@ -1064,14 +1064,8 @@ func (ix *index) policy() Policy {
 		seq uint64
 	}
 	var roles []numbered
-	for i := range ix.members {
-		for role, r := range ix.members[i] {
-			for _, chunk := range r.list.chunks {
-				for _, m := range chunk {
-					roles = append(roles, numbered{RoleAssignment{Member: m.member, Role: role, Tenant: m.tenant}, m.seq})
-				}
-			}
-		}
+	for role, m := range ix.everyAssignment() {
+		roles = append(roles, numbered{RoleAssignment{Member: m.member, Role: role, Tenant: m.tenant}, m.seq})
 	}
 	slices.SortFunc(roles, func(a, b numbered) int { return cmp.Compare(a.seq, b.seq) })
 	for _, r := range roles {

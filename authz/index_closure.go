@@ -2,7 +2,6 @@ package authz
 
 import (
 	"cmp"
-	"fmt"
 	"slices"
 	"strings"
 
@@ -19,26 +18,6 @@ import (
 // A closure is kept per role, not per subject: an edit to a role that
 // millions of users hold recomputes the closures of the roles that inherit
 // it, never touches a user.
-
-// roleEntry is what the index keeps of a role beside its record.
-type roleEntry struct {
-	// count is how many names hold the role directly.
-	count int
-	// id finds the role's closure; never 0.
-	id uint32
-	// roles are the members of the role that are roles themselves, once
-	// for each assignment (in any tenant): the edges an edit's depth check
-	// follows down, without asking the users below for their members.
-	roles []string
-	// list are the role's members, never nil for a role.
-	list *memberList
-}
-
-// roleMembers returns the roles that hold role directly, in any tenant,
-// each once for every tenant it holds it in.
-func (ix *index) roleMembers(role string) []string {
-	return ix.members[ix.hash(role)%shardCount][role].roles
-}
 
 // roleIDs hands out the ids of roles: small numbers, reused once free, so
 // that closures are found by position in a slice. It is a value that
@@ -501,122 +480,7 @@ func (ix *index) sameClosures() string {
 	return diffs.String()
 }
 
-// sameRoleMembers reports how the role members ix keeps differ from those
-// found from its records, "" when they do not.
-func (ix *index) sameRoleMembers() string {
-	want := map[string][]string{}
-	for i := range ix.shards {
-		ix.shards[i].each(func(h holderRecord) {
-			if ix.memberCount(h.name) == 0 {
-				return
-			}
-			for _, l := range h.parents() {
-				want[l.role] = append(want[l.role], h.name)
-			}
-		})
-	}
-	var diffs strings.Builder
-	for i := range ix.members {
-		for name, r := range ix.members[i] {
-			got := slices.Sorted(slices.Values(r.roles))
-			if w := slices.Sorted(slices.Values(want[name])); !slices.Equal(got, w) {
-				fmt.Fprintf(&diffs, "role members of %s: %q, want %q\n", name, got, w)
-			}
-		}
-	}
-	return diffs.String()
-}
-
 func sameEntry(a, b closureEntry) bool {
 	same := func(x, y *indexedGrant) bool { return x == nil && y == nil || x != nil && y != nil && x.seq == y.seq }
 	return a.key == b.key && same(a.anyDeny, b.anyDeny) && same(a.anyAllow, b.anyAllow) && same(a.ownDeny, b.ownDeny) && same(a.ownAllow, b.ownAllow)
-}
-
-// memberList is the names that hold one role directly, with the tenant
-// each holds it in, in the order they were given it: the other direction
-// of the records' links, for listing a role's members and removing a role
-// without a scan of the policy. It is immutable, and in chunks, so that an
-// edit to a role of a hundred thousand members copies one chunk.
-type memberList struct {
-	chunks [][]memberLink
-}
-
-// memberLink is one assignment of a role, seen from the role.
-type memberLink struct {
-	member, tenant string
-	// seq is the assignment's place in the policy's order.
-	seq uint64
-}
-
-// same reports whether l and m are links of the same member in the same
-// tenant.
-func (l memberLink) same(m memberLink) bool { return l.member == m.member && l.tenant == m.tenant }
-
-// memberChunk is how many links a chunk of a memberList holds at most.
-const memberChunk = 256
-
-// with returns l and m, l being nil for no links. While building an index
-// (owned), l is changed in place.
-func (l *memberList) with(m memberLink, owned bool) *memberList {
-	if l == nil {
-		return &memberList{chunks: [][]memberLink{{m}}}
-	}
-	out := l
-	if !owned {
-		out = &memberList{chunks: slices.Clone(l.chunks)}
-	}
-	last := len(out.chunks) - 1
-	if len(out.chunks[last]) < memberChunk {
-		if owned {
-			out.chunks[last] = append(out.chunks[last], m)
-		} else {
-			out.chunks[last] = append(slices.Clip(out.chunks[last]), m)
-		}
-		return out
-	}
-	out.chunks = append(out.chunks, []memberLink{m})
-	return out
-}
-
-// without returns l less m; nil when nothing is left.
-func (l *memberList) without(m memberLink) *memberList {
-	if l == nil {
-		return nil
-	}
-	for i, chunk := range l.chunks {
-		j := slices.IndexFunc(chunk, m.same)
-		if j < 0 {
-			continue
-		}
-		out := &memberList{chunks: slices.Clone(l.chunks)}
-		if len(chunk) == 1 {
-			out.chunks = slices.Delete(out.chunks, i, i+1)
-		} else {
-			out.chunks[i] = slices.Delete(slices.Clone(chunk), j, j+1)
-		}
-		if len(out.chunks) == 0 {
-			return nil
-		}
-		return out
-	}
-	return l
-}
-
-// assignmentsOf returns the assignments of role, in the order they were
-// made.
-func (ix *index) assignmentsOf(role string) []RoleAssignment {
-	l := ix.members[ix.hash(role)%shardCount][role].list
-	if l == nil {
-		return nil
-	}
-	var out []RoleAssignment
-	for _, chunk := range l.chunks {
-		for _, m := range chunk {
-			out = append(out, RoleAssignment{Member: m.member, Role: role, Tenant: m.tenant})
-			if ix.expiring > 0 {
-				out[len(out)-1].Expires = ix.roleExpiry(out[len(out)-1])
-			}
-		}
-	}
-	return out
 }

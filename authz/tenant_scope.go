@@ -178,15 +178,9 @@ func (t Tenant) Memberships(ctx context.Context) (members []Membership, err erro
 	defer e.mu.RUnlock()
 	var rules [][]string
 	if ix := e.index.Load(); ix != nil {
-		for i := range ix.members {
-			for role, r := range ix.members[i] {
-				for _, chunk := range r.list.chunks {
-					for _, m := range chunk {
-						if m.tenant == tenant {
-							rules = append(rules, RoleAssignment{Member: m.member, Role: role, Tenant: tenant}.rule())
-						}
-					}
-				}
+		for role, m := range ix.everyAssignment() {
+			if m.tenant == tenant {
+				rules = append(rules, RoleAssignment{Member: m.member, Role: role, Tenant: tenant}.rule())
 			}
 		}
 	} else if rules, err = e.enforcer.GetFilteredGroupingPolicy(2, tenant); err != nil {
