@@ -357,6 +357,10 @@ type index struct {
 	// tenants.
 	closures []roleClosure
 	roles    []roleInfo
+	// filters summarize the closures, by role id (see closureFilter): a
+	// word a role that a decision can tell applies nothing to it without
+	// reading the closure, and small enough to stay in the cache.
+	filters []closureFilter
 	// keys are the ids of the keys of grants, which closures hold.
 	keys grantKeys
 	// rel holds the relations and resource parents; nil while the policy

@@ -63,6 +63,27 @@ type roleClosure struct {
 	inline [closureInline]closureEntry
 }
 
+// closureFilter is what a decision needs to know of a closure to tell that
+// none of its entries can match: for each entry a bit chosen by the hash of
+// its key (a permission, or the resource of a wildcard), and mustRead when
+// the closure has wildcards or is timed. A request whose permission's bit
+// is clear learns from eight bytes that the role grants nothing for it,
+// without reading the closure or looking up the permission's id; another
+// reads the closure. At a million lines the filters of ninety thousand
+// roles take 700 KiB, which stays in a core's cache where their closures
+// (11 MiB) do not.
+type closureFilter uint64
+
+// keyBits is how many bits of a closureFilter the keys share.
+const keyBits = 63
+
+// mustRead is the bit of a closureFilter that sends every decision to the
+// closure: it has wildcards, whose resource is looked up apart, or is timed.
+const mustRead closureFilter = 1 << keyBits
+
+// keyBit is the bit in a closureFilter of the key whose hash is hash.
+func keyBit(hash uint64) closureFilter { return 1 << (hash % keyBits) }
+
 // closureInline is how many entries a closure holds in itself: a role
 // with a grant or two, inheriting a chain of two or three such roles, as
 // most roles are.
@@ -121,9 +142,11 @@ func (k grantKeys) with(key string, owned bool) grantKeys {
 	return k
 }
 
-// closure works out the closure of role from ix's records.
-func (ix *index) closure(role string) (roleClosure, roleInfo) {
+// closure works out the closure of role from ix's records, and its
+// filter.
+func (ix *index) closure(role string) (roleClosure, roleInfo, closureFilter) {
 	var c roleClosure
+	var f closureFilter
 	info := roleInfo{name: role, hash: ix.hash(role)}
 	var buf [holdersBuffer]holder
 	holders, timed := ix.holdersWithin(role, MaxRoleDepth-1, buf[:0])
@@ -161,6 +184,10 @@ func (ix *index) closure(role string) (roleClosure, roleInfo) {
 		}
 		entries = append(entries, e)
 		c.wildcards = c.wildcards || first.wildcard
+		f |= keyBit(ix.hash(first.key))
+	}
+	if c.timed || c.wildcards {
+		f |= mustRead
 	}
 	slices.SortFunc(entries, func(a, b closureEntry) int { return cmp.Compare(a.key, b.key) })
 	if len(entries) > closureInline {
@@ -168,7 +195,7 @@ func (ix *index) closure(role string) (roleClosure, roleInfo) {
 	} else {
 		c.n = uint8(copy(c.inline[:], entries))
 	}
-	return c, info
+	return c, info, f
 }
 
 // earlier returns the one of a and b that comes first in policy order; a
@@ -207,6 +234,7 @@ func (ix *index) holdersWithin(sub string, depth int, out []holder) (_ []holder,
 func (ix *index) nameRoles() {
 	ix.closures = make([]roleClosure, ix.roleIDs.last+1)
 	ix.roles = make([]roleInfo, ix.roleIDs.last+1)
+	ix.filters = make([]closureFilter, ix.roleIDs.last+1)
 	for i := range ix.members {
 		for name, r := range ix.members[i] {
 			ix.roles[r.id] = roleInfo{name: name, hash: ix.hash(name)}
@@ -220,7 +248,7 @@ func (ix *index) buildClosures() {
 	inParallel(func(half int) {
 		for i := half * shardCount / 2; i < (half+1)*shardCount/2; i++ {
 			for name, r := range ix.members[i] {
-				ix.closures[r.id], ix.roles[r.id] = ix.closure(name)
+				ix.closures[r.id], ix.roles[r.id], ix.filters[r.id] = ix.closure(name)
 			}
 		}
 	})
@@ -270,7 +298,7 @@ func (ix *index) updateClosures(old *index, c Change, freed []uint32, taken []st
 		return
 	}
 	size := max(len(old.roles), int(ix.roleIDs.last)+1)
-	closures, roles := make([]roleClosure, size), make([]roleInfo, size)
+	closures, roles, filters := make([]roleClosure, size), make([]roleInfo, size), make([]closureFilter, size)
 	// Each half of the ids on a goroutine of its own: copied, and made
 	// again where they reach the edit. An edit to a role that a tenth of
 	// a million users inherit remakes thousands of closures.
@@ -278,20 +306,21 @@ func (ix *index) updateClosures(old *index, c Change, freed []uint32, taken []st
 		from, to := half*len(old.roles)/2, (half+1)*len(old.roles)/2
 		copy(closures[from:to], old.closures[from:to])
 		copy(roles[from:to], old.roles[from:to])
+		copy(filters[from:to], old.filters[from:to])
 		for _, id := range redo {
 			if int(id) >= from && int(id) < to && roles[id].name != "" {
-				closures[id], roles[id] = ix.closure(roles[id].name)
+				closures[id], roles[id], filters[id] = ix.closure(roles[id].name)
 			}
 		}
 	})
 	for _, id := range freed {
-		closures[id], roles[id] = roleClosure{}, roleInfo{}
+		closures[id], roles[id], filters[id] = roleClosure{}, roleInfo{}, 0
 	}
 	for _, role := range taken {
 		id := ix.roleID(role)
-		closures[id], roles[id] = ix.closure(role)
+		closures[id], roles[id], filters[id] = ix.closure(role)
 	}
-	ix.closures, ix.roles = closures, roles
+	ix.closures, ix.roles, ix.filters = closures, roles, filters
 }
 
 // entry returns the entry for key of the closure of the role whose id is
@@ -318,24 +347,32 @@ type closureDecision struct {
 	ix   *index
 	perm permissions.Permission
 	own  bool
+	// keyBit is the permission's bit in a closureFilter.
+	keyBit closureFilter
 	// key and resource are the ids of the permission and of its
-	// resource (see grantKeys), 0 for one no grant names; resource is
-	// looked up when a closure has wildcards (resourceKnown).
-	key, resource uint32
-	resourceKnown bool
-	deny, allow   *indexedGrant
+	// resource (see grantKeys), 0 for one no grant names; each is looked
+	// up when a closure first needs it (keyKnown, resourceKnown).
+	key, resource           uint32
+	keyKnown, resourceKnown bool
+	deny, allow             *indexedGrant
 }
 
 func (ix *index) newClosureDecision(perm permissions.Permission, own bool) closureDecision {
-	return closureDecision{ix: ix, perm: perm, own: own, key: ix.keys.ids[string(perm)]}
+	return closureDecision{ix: ix, perm: perm, own: own, keyBit: keyBit(ix.hash(string(perm)))}
 }
 
 // add takes the closure of the role whose id is id; false when it is
 // timed, and the walk must decide.
 func (d *closureDecision) add(id uint32) bool {
+	if f := d.ix.filters[id]; f&(mustRead|d.keyBit) == 0 {
+		return true // no entry under the key, no wildcard, nothing timed
+	}
 	c := &d.ix.closures[id]
 	if c.timed {
 		return false
+	}
+	if !d.keyKnown {
+		d.key, d.keyKnown = d.ix.keys.ids[string(d.perm)], true
 	}
 	if d.key != 0 {
 		d.take(d.ix.entry(id, c, d.key))
@@ -470,7 +507,10 @@ func (ix *index) sameClosures() string {
 				continue
 			}
 			got, gotInfo := ix.closures[r.id], ix.roles[r.id]
-			want, wantInfo := ix.closure(name)
+			want, wantInfo, wantFilter := ix.closure(name)
+			if ix.filters[r.id] != wantFilter {
+				diffs.WriteString("stale filter of " + name + "\n")
+			}
 			if got.timed != want.timed || got.wildcards != want.wildcards || got.n != want.n || got.inline != want.inline ||
 				gotInfo.name != wantInfo.name || gotInfo.hash != wantInfo.hash || !slices.Equal(gotInfo.reach, wantInfo.reach) || !slices.EqualFunc(gotInfo.entries, wantInfo.entries, sameEntry) {
 				diffs.WriteString("stale closure of " + name + "\n")
