@@ -46,6 +46,8 @@ type indexedGrant struct {
 	// builds no string.
 	key      string
 	wildcard bool
+	// keyID is the id of key (see grantKeys), which closures hold.
+	keyID uint32
 	// expires is grant.Expires in Unix seconds, 0 for never.
 	expires int64
 }
@@ -134,6 +136,29 @@ type holderGrants struct {
 	// tenants): an open-addressed table of the runs by tenant hash, whose
 	// size is a power of two at least twice their number. Nil otherwise.
 	tenants []tenantRun
+}
+
+// parentCount returns how many roles h holds directly.
+func (h *holderRecord) parentCount() int {
+	switch {
+	case h.firstParent.role == "":
+		return 0
+	case h.secondParent.role == "":
+		return 1
+	}
+	return 2 + len(h.moreParents)
+}
+
+// parent returns the kth role h holds directly, where h keeps it, for k
+// below parentCount: parents without a slice of their own.
+func (h *holderRecord) parent(k int) *parentLink {
+	switch k {
+	case 0:
+		return &h.firstParent
+	case 1:
+		return &h.secondParent
+	}
+	return &h.moreParents[k-2]
 }
 
 // parents returns the roles h holds directly, in a slice of their own.
@@ -505,6 +530,7 @@ func buildIndex(p Policy, tenanted bool) *index {
 		}
 		e := newIndexedGrant(ix.seed, uint64(i), g, canonical)
 		ix.keys = ix.keys.with(e.key, true)
+		e.keyID = ix.keys.ids[e.key]
 		h.rules.grants = append(h.rules.grants, e)
 	}
 	if !tenanted {
@@ -712,6 +738,7 @@ func (ix *index) apply(c Change, next uint64) *index {
 		if _, known := out.keys.ids[e.key]; !known {
 			out.keys, keysCopied = out.keys.with(e.key, keysCopied), true
 		}
+		e.keyID = out.keys.ids[e.key]
 		edit(out.holderName(g.Subject)).add(e)
 		next++
 	}

@@ -142,20 +142,21 @@ func (k grantKeys) with(key string, owned bool) grantKeys {
 	return k
 }
 
-// closure works out the closure of role from ix's records, and its
-// filter.
-func (ix *index) closure(role string) (roleClosure, roleInfo, closureFilter) {
+// closure works out the closure of role, whose id is id, from ix's
+// records, and its filter.
+func (ix *index) closure(id uint32, role string) (roleClosure, roleInfo, closureFilter) {
 	var c roleClosure
 	var f closureFilter
 	info := roleInfo{name: role, hash: ix.hash(role)}
 	var buf [holdersBuffer]holder
-	holders, timed := ix.holdersWithin(role, MaxRoleDepth-1, buf[:0])
+	var idsBuf [holdersBuffer]uint32
+	holders, ids, timed := ix.holdersWithin(id, role, MaxRoleDepth-1, buf[:0], idsBuf[:0])
 	c.timed = timed
-	var grants []*indexedGrant
+	info.reach = slices.Clone(ids)
+	slices.Sort(info.reach)
+	var grantsBuf [2 * holdersBuffer]*indexedGrant
+	grants := grantsBuf[:0]
 	for _, h := range holders {
-		if id := ix.roleID(h.name); id != 0 {
-			info.reach = append(info.reach, id)
-		}
 		for i, g := range h.rec.grants() {
 			if g.expires != 0 {
 				c.timed = true
@@ -163,12 +164,12 @@ func (ix *index) closure(role string) (roleClosure, roleInfo, closureFilter) {
 			grants = append(grants, &h.rec.rules.grants[i])
 		}
 	}
-	slices.Sort(info.reach)
 	slices.SortFunc(grants, func(a, b *indexedGrant) int { return compareGrantKey(*a, b.key, b.wildcard) })
-	var entries []closureEntry
+	var entriesBuf [closureInline]closureEntry
+	entries := entriesBuf[:0]
 	for i := 0; i < len(grants); {
 		first := grants[i]
-		e := closureEntry{key: ix.keys.ids[first.key]}
+		e := closureEntry{key: first.keyID}
 		for ; i < len(grants) && grants[i].key == first.key && grants[i].wildcard == first.wildcard; i++ {
 			g := grants[i]
 			switch {
@@ -191,7 +192,7 @@ func (ix *index) closure(role string) (roleClosure, roleInfo, closureFilter) {
 	}
 	slices.SortFunc(entries, func(a, b closureEntry) int { return cmp.Compare(a.key, b.key) })
 	if len(entries) > closureInline {
-		c.n, info.entries = manyEntries, entries
+		c.n, info.entries = manyEntries, slices.Clone(entries)
 	} else {
 		c.n = uint8(copy(c.inline[:], entries))
 	}
@@ -207,26 +208,33 @@ func earlier(a, b *indexedGrant) *indexedGrant {
 	return a
 }
 
-// holdersWithin is holders for a role under a model without tenants,
-// whatever the time, within depth assignments; timed reports whether an
-// assignment it followed expires.
-func (ix *index) holdersWithin(sub string, depth int, out []holder) (_ []holder, timed bool) {
-	out = append(out, ix.holder(ix.hash(sub), sub))
+// holdersWithin is holders for a role, whose id is id, under a model
+// without tenants, whatever the time, within depth assignments, with the
+// ids of the roles among them (ids); timed reports whether an assignment
+// it followed expires.
+func (ix *index) holdersWithin(id uint32, role string, depth int, out []holder, ids []uint32) (_ []holder, _ []uint32, timed bool) {
+	out = append(out, ix.holder(ix.hash(role), role))
+	if id != 0 {
+		ids = append(ids, id)
+	}
 	for level, start := 0, 0; level < depth && start < len(out); level++ {
 		end := len(out)
 		for i := start; i < end; i++ {
-			for _, p := range out[i].rec.parents() {
+			rec := &out[i].rec
+			for k := range rec.parentCount() {
+				p := rec.parent(k)
 				if p.expires != 0 {
 					timed = true
 				}
 				if !slices.ContainsFunc(out, func(h holder) bool { return h.name == p.role }) {
 					out = append(out, ix.holder(p.roleHash, p.role))
+					ids = append(ids, p.roleID)
 				}
 			}
 		}
 		start = end
 	}
-	return out, timed
+	return out, ids, timed
 }
 
 // nameRoles makes the roles' infos, each with its role's name only, so
@@ -248,7 +256,7 @@ func (ix *index) buildClosures() {
 	inParallel(func(half int) {
 		for i := half * shardCount / 2; i < (half+1)*shardCount/2; i++ {
 			for name, r := range ix.members[i] {
-				ix.closures[r.id], ix.roles[r.id], ix.filters[r.id] = ix.closure(name)
+				ix.closures[r.id], ix.roles[r.id], ix.filters[r.id] = ix.closure(r.id, name)
 			}
 		}
 	})
@@ -260,12 +268,10 @@ func (ix *index) buildClosures() {
 // (freed) dropped, and those that reach a name whose grants or roles c
 // changed made again.
 func (ix *index) updateClosures(old *index, c Change, freed []uint32, taken []string) {
-	dirty := make([]uint64, len(old.roles)/64+1)
-	anyDirty := false
+	var marked []uint32
 	mark := func(id uint32) {
 		if id != 0 {
-			dirty[id/64] |= 1 << (id % 64)
-			anyDirty = true
+			marked = append(marked, id)
 		}
 	}
 	for _, g := range c.RemoveGrants {
@@ -283,17 +289,7 @@ func (ix *index) updateClosures(old *index, c Change, freed []uint32, taken []st
 	for _, id := range freed {
 		mark(id)
 	}
-	var redo []uint32
-	if anyDirty {
-		for id := range old.roles {
-			for _, r := range old.roles[id].reach {
-				if dirty[r/64]&(1<<(r%64)) != 0 {
-					redo = append(redo, uint32(id))
-					break
-				}
-			}
-		}
-	}
+	redo := old.reaching(marked)
 	if len(redo)+len(freed)+len(taken) == 0 {
 		return
 	}
@@ -309,7 +305,7 @@ func (ix *index) updateClosures(old *index, c Change, freed []uint32, taken []st
 		copy(filters[from:to], old.filters[from:to])
 		for _, id := range redo {
 			if int(id) >= from && int(id) < to && roles[id].name != "" {
-				closures[id], roles[id], filters[id] = ix.closure(roles[id].name)
+				closures[id], roles[id], filters[id] = ix.closure(id, roles[id].name)
 			}
 		}
 	})
@@ -318,9 +314,41 @@ func (ix *index) updateClosures(old *index, c Change, freed []uint32, taken []st
 	}
 	for _, role := range taken {
 		id := ix.roleID(role)
-		closures[id], roles[id], filters[id] = ix.closure(role)
+		closures[id], roles[id], filters[id] = ix.closure(id, role)
 	}
 	ix.closures, ix.roles, ix.filters = closures, roles, filters
+}
+
+// reaching returns the ids of the roles whose closures in ix hold the
+// grants of a role of ids: each of them, and every role that inherits one
+// within MaxRoleDepth-1 assignments, once. They are found down from ids,
+// through the roles among each one's members, so that an edit to a role
+// reads the roles below it, not the closures of all.
+func (ix *index) reaching(ids []uint32) []uint32 {
+	if len(ids) == 0 {
+		return nil
+	}
+	seen := make([]uint64, len(ix.roles)/64+1)
+	var out, next []uint32
+	level := ids
+	for depth := 0; len(level) > 0; depth++ {
+		next = next[:0]
+		for _, id := range level {
+			if int(id) >= len(ix.roles) || seen[id/64]&(1<<(id%64)) != 0 {
+				continue
+			}
+			seen[id/64] |= 1 << (id % 64)
+			out = append(out, id)
+			if depth == MaxRoleDepth-1 {
+				continue
+			}
+			for _, member := range ix.roleMembers(ix.roles[id].name) {
+				next = append(next, ix.roleID(member))
+			}
+		}
+		level = append(level[:0:0], next...)
+	}
+	return out
 }
 
 // entry returns the entry for key of the closure of the role whose id is
@@ -507,9 +535,27 @@ func (ix *index) sameClosures() string {
 				continue
 			}
 			got, gotInfo := ix.closures[r.id], ix.roles[r.id]
-			want, wantInfo, wantFilter := ix.closure(name)
+			want, wantInfo, wantFilter := ix.closure(r.id, name)
 			if ix.filters[r.id] != wantFilter {
 				diffs.WriteString("stale filter of " + name + "\n")
+			}
+			// The ids the links carry, and those of the grants' keys, are
+			// the ones the names have.
+			var byName []uint32
+			holders, _, _ := ix.holdersWithin(r.id, name, MaxRoleDepth-1, nil, nil)
+			for _, h := range holders {
+				if id := ix.roleID(h.name); id != 0 {
+					byName = append(byName, id)
+				}
+				for _, g := range h.rec.grants() {
+					if g.keyID != ix.keys.ids[g.key] {
+						diffs.WriteString("stale key id of a grant of " + h.name + "\n")
+					}
+				}
+			}
+			slices.Sort(byName)
+			if !slices.Equal(byName, wantInfo.reach) {
+				diffs.WriteString("stale role ids in the links below " + name + "\n")
 			}
 			if got.timed != want.timed || got.wildcards != want.wildcards || got.n != want.n || got.inline != want.inline ||
 				gotInfo.name != wantInfo.name || gotInfo.hash != wantInfo.hash || !slices.Equal(gotInfo.reach, wantInfo.reach) || !slices.EqualFunc(gotInfo.entries, wantInfo.entries, sameEntry) {
