@@ -379,12 +379,14 @@ type index struct {
 	// closures are what each role grants with the roles it inherits, and
 	// roles the rest of what the index knows of each role, by role id,
 	// under a model without tenants (see roleClosure); nil under one with
-	// tenants.
+	// tenants. A role's info is held by pointer, nil for an id nobody
+	// uses, so that an edit that makes closures again copies a word for
+	// each role, not its info.
 	closures []roleClosure
-	roles    []roleInfo
-	// filters summarize the closures, by role id (see closureFilter): a
-	// word a role that a decision can tell applies nothing to it without
-	// reading the closure, and small enough to stay in the cache.
+	roles    []*roleInfo
+	// filters summarize the closures, by role id (see closureFilter): from
+	// a word per role a decision tells that the role grants nothing for
+	// its permission without reading the closure.
 	filters []closureFilter
 	// keys are the ids of the keys of grants, which closures hold.
 	keys grantKeys

@@ -96,7 +96,7 @@ const manyEntries = 255
 // roleInfo is what the index knows of a role by its id, beside its
 // closure.
 type roleInfo struct {
-	// name is the role's name, "" for an id nobody uses; hash its hash.
+	// name is the role's name; hash its hash.
 	name string
 	hash uint64
 	// reach are the ids of the roles whose grants the closure holds,
@@ -144,10 +144,10 @@ func (k grantKeys) with(key string, owned bool) grantKeys {
 
 // closure works out the closure of role, whose id is id, from ix's
 // records, and its filter.
-func (ix *index) closure(id uint32, role string) (roleClosure, roleInfo, closureFilter) {
+func (ix *index) closure(id uint32, role string) (roleClosure, *roleInfo, closureFilter) {
 	var c roleClosure
 	var f closureFilter
-	info := roleInfo{name: role, hash: ix.hash(role)}
+	info := &roleInfo{name: role, hash: ix.hash(role)}
 	var buf [holdersBuffer]holder
 	var idsBuf [holdersBuffer]uint32
 	holders, ids, timed := ix.holdersWithin(id, role, MaxRoleDepth-1, buf[:0], idsBuf[:0])
@@ -241,11 +241,11 @@ func (ix *index) holdersWithin(id uint32, role string, depth int, out []holder, 
 // that plain records can be read while the index is built.
 func (ix *index) nameRoles() {
 	ix.closures = make([]roleClosure, ix.roleIDs.last+1)
-	ix.roles = make([]roleInfo, ix.roleIDs.last+1)
+	ix.roles = make([]*roleInfo, ix.roleIDs.last+1)
 	ix.filters = make([]closureFilter, ix.roleIDs.last+1)
 	for i := range ix.members {
 		for name, r := range ix.members[i] {
-			ix.roles[r.id] = roleInfo{name: name, hash: ix.hash(name)}
+			ix.roles[r.id] = &roleInfo{name: name, hash: ix.hash(name)}
 		}
 	}
 }
@@ -294,7 +294,7 @@ func (ix *index) updateClosures(old *index, c Change, freed []uint32, taken []st
 		return
 	}
 	size := max(len(old.roles), int(ix.roleIDs.last)+1)
-	closures, roles, filters := make([]roleClosure, size), make([]roleInfo, size), make([]closureFilter, size)
+	closures, roles, filters := make([]roleClosure, size), make([]*roleInfo, size), make([]closureFilter, size)
 	// Each half of the ids on a goroutine of its own: copied, and made
 	// again where they reach the edit. An edit to a role that a tenth of
 	// a million users inherit remakes thousands of closures.
@@ -304,13 +304,13 @@ func (ix *index) updateClosures(old *index, c Change, freed []uint32, taken []st
 		copy(roles[from:to], old.roles[from:to])
 		copy(filters[from:to], old.filters[from:to])
 		for _, id := range redo {
-			if int(id) >= from && int(id) < to && roles[id].name != "" {
+			if int(id) >= from && int(id) < to && roles[id] != nil {
 				closures[id], roles[id], filters[id] = ix.closure(id, roles[id].name)
 			}
 		}
 	})
 	for _, id := range freed {
-		closures[id], roles[id], filters[id] = roleClosure{}, roleInfo{}, 0
+		closures[id], roles[id], filters[id] = roleClosure{}, nil, 0
 	}
 	for _, role := range taken {
 		id := ix.roleID(role)
@@ -334,7 +334,7 @@ func (ix *index) reaching(ids []uint32) []uint32 {
 	for depth := 0; len(level) > 0; depth++ {
 		next = next[:0]
 		for _, id := range level {
-			if int(id) >= len(ix.roles) || seen[id/64]&(1<<(id%64)) != 0 {
+			if int(id) >= len(ix.roles) || ix.roles[id] == nil || seen[id/64]&(1<<(id%64)) != 0 {
 				continue
 			}
 			seen[id/64] |= 1 << (id % 64)
@@ -507,7 +507,7 @@ func (ix *index) expand(name string, p *plainRecord) holderRecord {
 // linkTo returns the link, without a tenant or an expiry, to the role
 // whose id is id.
 func (ix *index) linkTo(id uint32) parentLink {
-	r := &ix.roles[id]
+	r := ix.roles[id]
 	return parentLink{role: r.name, roleHash: r.hash, roleID: id}
 }
 
