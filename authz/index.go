@@ -48,6 +48,9 @@ type indexedGrant struct {
 	wildcard bool
 	// keyID is the id of key (see grantKeys), which closures hold.
 	keyID uint32
+	// ref finds the grant in the index's grantAt, where closures refer to
+	// it; 0 under a model with tenants.
+	ref uint32
 	// expires is grant.Expires in Unix seconds, 0 for never.
 	expires int64
 }
@@ -372,7 +375,7 @@ type index struct {
 	// touch less memory.
 	members [shardCount]map[string]roleEntry
 	// roleIDs hands out the ids of roles.
-	roleIDs roleIDs
+	roleIDs idPool
 	// nextRoleSeq is the place in the policy's order of the next role
 	// assignment (see memberLink).
 	nextRoleSeq uint64
@@ -384,6 +387,11 @@ type index struct {
 	// each role, not its info.
 	closures []roleClosure
 	roles    []*roleInfo
+	// grantAt holds, by ref, the grants of roles that closures refer to,
+	// where their records hold them; grantIDs hands out the refs. Nil
+	// under a model with tenants.
+	grantAt  []*indexedGrant
+	grantIDs idPool
 	// filters summarize the closures, by role id (see closureFilter): from
 	// a word per role a decision tells that the role grants nothing for
 	// its permission without reading the closure.
@@ -573,9 +581,37 @@ func buildIndex(p Policy, tenanted bool) *index {
 		ix.rel = buildRelations(ix.seed, p, ix.hash)
 	}
 	if !tenanted {
+		ix.referGrants()
 		ix.buildClosures()
 	}
 	return ix
+}
+
+// referGrants gives every grant of ix a ref, where grantAt finds it, once
+// the records are built.
+func (ix *index) referGrants() {
+	ix.grantAt = []*indexedGrant{nil}
+	for i := range ix.shards {
+		ix.shards[i].update(func(h *holderRecord) {
+			for j := range h.grants() {
+				g := &h.rules.grants[j]
+				g.ref = ix.grantIDs.take()
+				ix.grantAt = append(ix.grantAt, g)
+			}
+		})
+	}
+}
+
+// referTo makes grantAt[ref] g in ix, made by apply from old: grantAt is
+// copied first, once, and grown to hold ref.
+func (ix *index) referTo(old *index, ref uint32, g *indexedGrant) {
+	if len(ix.grantAt) > 0 && len(old.grantAt) > 0 && &ix.grantAt[0] == &old.grantAt[0] {
+		ix.grantAt = slices.Clone(old.grantAt)
+	}
+	if int(ref) >= len(ix.grantAt) {
+		ix.grantAt = append(ix.grantAt, make([]*indexedGrant, int(ref)+1-len(ix.grantAt))...)
+	}
+	ix.grantAt[ref] = g
 }
 
 // inParallel calls f(0) and f(1) at once, and returns when both have; a
@@ -694,8 +730,22 @@ func (ix *index) apply(c Change, next uint64) *index {
 		}
 	}
 	copiedGrantees := map[any]bool{}
+	// Under closures every grant has a ref: those of the grants removed
+	// are given back, new grants take one, and every record copied has
+	// its grants found again where the copy holds them.
+	referred := out.closures != nil
 	for _, g := range c.RemoveGrants {
-		edit(g.Subject).remove(g)
+		h := edit(g.Subject)
+		if referred {
+			key := g.key()
+			for _, e := range h.grants() {
+				if e.grant.key() == key {
+					out.referTo(ix, e.ref, nil)
+					out.grantIDs.give(e.ref)
+				}
+			}
+		}
+		h.remove(g)
 		expiring(g.Expires, -1)
 		out.grantees.count(out.seed, g, -1, copiedGrantees)
 	}
@@ -741,6 +791,9 @@ func (ix *index) apply(c Change, next uint64) *index {
 			out.keys, keysCopied = out.keys.with(e.key, keysCopied), true
 		}
 		e.keyID = out.keys.ids[e.key]
+		if referred {
+			e.ref = out.grantIDs.take()
+		}
 		edit(out.holderName(g.Subject)).add(e)
 		next++
 	}
@@ -762,6 +815,13 @@ func (ix *index) apply(c Change, next uint64) *index {
 			s.remove(out.hash, hash, name)
 		} else {
 			out.place(s, hash, name, h)
+		}
+		if referred {
+			for i := range h.grants() {
+				if g := &h.rules.grants[i]; int(g.ref) >= len(out.grantAt) || out.grantAt[g.ref] != g {
+					out.referTo(ix, g.ref, g)
+				}
+			}
 		}
 	}
 	// The roles among the members of a role: one for each assignment whose
