@@ -185,6 +185,8 @@ func packPlain(name string) (b [shortName]byte, ok bool) {
 
 // named reports whether p is the record of name.
 func (p *plainRecord) named(name string) bool {
-	b, ok := packPlain(name)
-	return ok && b == p.name
+	// The bytes after the name are zero (packPlain): its length and its
+	// bytes tell it, without packing name.
+	n := len(name)
+	return n < shortName && int(p.name[shortName-1]) == n && string(p.name[:n]) == name
 }
