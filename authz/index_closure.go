@@ -99,10 +99,6 @@ type roleInfo struct {
 	// name is the role's name; hash its hash.
 	name string
 	hash uint64
-	// reach are the ids of the roles whose grants the closure holds,
-	// sorted: the role and those it inherits within MaxRoleDepth-1
-	// assignments, which a holder of the role reaches within MaxRoleDepth.
-	reach []uint32
 	// entries are the closure's entries, sorted by key, when there are
 	// more than closureInline.
 	entries []closureEntry
@@ -143,18 +139,15 @@ func (k grantKeys) with(key string, owned bool) grantKeys {
 	return k
 }
 
-// closure works out the closure of role, whose id is id, from ix's
-// records, and its filter.
-func (ix *index) closure(id uint32, role string) (roleClosure, *roleInfo, closureFilter) {
+// closure works out the closure of role from ix's records, and its
+// filter.
+func (ix *index) closure(role string) (roleClosure, *roleInfo, closureFilter) {
 	var c roleClosure
 	var f closureFilter
 	info := &roleInfo{name: role, hash: ix.hash(role)}
 	var buf [holdersBuffer]holder
-	var idsBuf [holdersBuffer]uint32
-	holders, ids, timed := ix.holdersWithin(id, role, MaxRoleDepth-1, buf[:0], idsBuf[:0])
+	holders, timed := ix.holdersWithin(role, MaxRoleDepth-1, buf[:0])
 	c.timed = timed
-	info.reach = slices.Clone(ids)
-	slices.Sort(info.reach)
 	var grantsBuf [2 * holdersBuffer]*indexedGrant
 	grants := grantsBuf[:0]
 	for _, h := range holders {
@@ -217,15 +210,11 @@ func earlier(a, b *indexedGrant) *indexedGrant {
 	return a
 }
 
-// holdersWithin is holders for a role, whose id is id, under a model
-// without tenants, whatever the time, within depth assignments, with the
-// ids of the roles among them (ids); timed reports whether an assignment
-// it followed expires.
-func (ix *index) holdersWithin(id uint32, role string, depth int, out []holder, ids []uint32) (_ []holder, _ []uint32, timed bool) {
+// holdersWithin is holders for a role under a model without tenants,
+// whatever the time, within depth assignments; timed reports whether an
+// assignment it followed expires.
+func (ix *index) holdersWithin(role string, depth int, out []holder) (_ []holder, timed bool) {
 	out = append(out, ix.holder(ix.hash(role), role))
-	if id != 0 {
-		ids = append(ids, id)
-	}
 	for level, start := 0, 0; level < depth && start < len(out); level++ {
 		end := len(out)
 		for i := start; i < end; i++ {
@@ -237,13 +226,12 @@ func (ix *index) holdersWithin(id uint32, role string, depth int, out []holder, 
 				}
 				if !slices.ContainsFunc(out, func(h holder) bool { return h.name == p.role }) {
 					out = append(out, ix.holder(p.roleHash, p.role))
-					ids = append(ids, p.roleID)
 				}
 			}
 		}
 		start = end
 	}
-	return out, ids, timed
+	return out, timed
 }
 
 // nameRoles makes the roles' infos, each with its role's name only, so
@@ -265,7 +253,7 @@ func (ix *index) buildClosures() {
 	inParallel(func(half int) {
 		for i := half * shardCount / 2; i < (half+1)*shardCount/2; i++ {
 			for name, r := range ix.members[i] {
-				ix.closures[r.id], ix.roles[r.id], ix.filters[r.id] = ix.closure(r.id, name)
+				ix.closures[r.id], ix.roles[r.id], ix.filters[r.id] = ix.closure(name)
 			}
 		}
 	})
@@ -314,7 +302,7 @@ func (ix *index) updateClosures(old *index, c Change, freed []uint32, taken []st
 		copy(filters[from:to], old.filters[from:to])
 		for _, id := range redo {
 			if int(id) >= from && int(id) < to && roles[id] != nil {
-				closures[id], roles[id], filters[id] = ix.closure(id, roles[id].name)
+				closures[id], roles[id], filters[id] = ix.closure(roles[id].name)
 			}
 		}
 	})
@@ -323,7 +311,7 @@ func (ix *index) updateClosures(old *index, c Change, freed []uint32, taken []st
 	}
 	for _, role := range taken {
 		id := ix.roleID(role)
-		closures[id], roles[id], filters[id] = ix.closure(id, role)
+		closures[id], roles[id], filters[id] = ix.closure(role)
 	}
 	ix.closures, ix.roles, ix.filters = closures, roles, filters
 }
@@ -545,17 +533,18 @@ func (ix *index) sameClosures() string {
 				continue
 			}
 			got, gotInfo := ix.closures[r.id], ix.roles[r.id]
-			want, wantInfo, wantFilter := ix.closure(r.id, name)
+			want, wantInfo, wantFilter := ix.closure(name)
 			if ix.filters[r.id] != wantFilter {
 				diffs.WriteString("stale filter of " + name + "\n")
 			}
-			// The ids the links carry, and those of the grants' keys, are
-			// the ones the names have.
-			var byName []uint32
-			holders, _, _ := ix.holdersWithin(r.id, name, MaxRoleDepth-1, nil, nil)
+			// The ids the links carry, the grants' key ids and refs, are
+			// the ones the names and grants have.
+			holders, _ := ix.holdersWithin(name, MaxRoleDepth-1, nil)
 			for _, h := range holders {
-				if id := ix.roleID(h.name); id != 0 {
-					byName = append(byName, id)
+				for _, l := range h.rec.parents() {
+					if l.roleID != ix.roleID(l.role) {
+						diffs.WriteString("stale role id in a link of " + h.name + "\n")
+					}
 				}
 				for i, g := range h.rec.grants() {
 					if g.keyID != ix.keys.ids[g.key] {
@@ -566,12 +555,8 @@ func (ix *index) sameClosures() string {
 					}
 				}
 			}
-			slices.Sort(byName)
-			if !slices.Equal(byName, wantInfo.reach) {
-				diffs.WriteString("stale role ids in the links below " + name + "\n")
-			}
 			if got.timed != want.timed || got.wildcards != want.wildcards || got.n != want.n || got.inline != want.inline ||
-				gotInfo.name != wantInfo.name || gotInfo.hash != wantInfo.hash || !slices.Equal(gotInfo.reach, wantInfo.reach) || !slices.EqualFunc(gotInfo.entries, wantInfo.entries, sameEntry) {
+				gotInfo.name != wantInfo.name || gotInfo.hash != wantInfo.hash || !slices.EqualFunc(gotInfo.entries, wantInfo.entries, sameEntry) {
 				diffs.WriteString("stale closure of " + name + "\n")
 			}
 		}
