@@ -124,7 +124,6 @@ var notSecrets = map[string]string{
 	"authz/index_shard.go: slotHash() == slotHash()":                   "the decision index's hash of a subject's or role's name, which is no secret, finding its record",
 	"authz/table.go: hash == hash":                                     "the hash of a name in one of the index's tables, which is no secret, finding its slot",
 	"authz/index.go: key() == g":                                       "a grant without its expiry, a policy line, which is no secret",
-	"authz/index.go: key() == key":                                     "a grant without its expiry, a policy line, which is no secret, finding the grants an edit removes",
 	"authz/index_closure.go: keyID != ids":                             "the id of a grant's permission in the decision index, which is no secret, in a test's check of the closures",
 	"authz/edit.go: key() == g":                                        "a grant without its expiry, a policy line, which is no secret",
 	"authz/index_closure.go: key == key":                               "a grant's permission or resource in a role's closure, which is no secret",

@@ -298,10 +298,18 @@ func (h *holderRecord) add(e indexedGrant) {
 	h.setGrants(slices.Insert(grants, i, e))
 }
 
-// remove removes g, whatever its expiry.
-func (h *holderRecord) remove(g Grant) {
+// remove removes g, whatever its expiry, and returns the refs of the
+// grants it removed (see indexedGrant.ref).
+func (h *holderRecord) remove(g Grant) (refs []uint32) {
 	g = g.key()
-	h.setGrants(slices.DeleteFunc(slices.Clone(h.grants()), func(e indexedGrant) bool { return e.grant.key() == g }))
+	h.setGrants(slices.DeleteFunc(slices.Clone(h.grants()), func(e indexedGrant) bool {
+		if e.grant.key() == g {
+			refs = append(refs, e.ref)
+			return true
+		}
+		return false
+	}))
+	return refs
 }
 
 // addParent inserts p after the links of its tenant.
@@ -602,18 +610,6 @@ func (ix *index) referGrants() {
 	}
 }
 
-// referTo makes grantAt[ref] g in ix, made by apply from old: grantAt is
-// copied first, once, and grown to hold ref.
-func (ix *index) referTo(old *index, ref uint32, g *indexedGrant) {
-	if len(ix.grantAt) > 0 && len(old.grantAt) > 0 && &ix.grantAt[0] == &old.grantAt[0] {
-		ix.grantAt = slices.Clone(old.grantAt)
-	}
-	if int(ref) >= len(ix.grantAt) {
-		ix.grantAt = append(ix.grantAt, make([]*indexedGrant, int(ref)+1-len(ix.grantAt))...)
-	}
-	ix.grantAt[ref] = g
-}
-
 // inParallel calls f(0) and f(1) at once, and returns when both have; a
 // panic in either is raised again here, where the load that called it
 // contains it.
@@ -733,19 +729,25 @@ func (ix *index) apply(c Change, next uint64) *index {
 	// Under closures every grant has a ref: those of the grants removed
 	// are given back, new grants take one, and every record copied has
 	// its grants found again where the copy holds them.
-	referred := out.closures != nil
+	referred, grantAtCopied := out.closures != nil, false
+	// referTo makes out.grantAt[ref] g, copying grantAt once and growing
+	// it to hold ref.
+	referTo := func(ref uint32, g *indexedGrant) {
+		if !grantAtCopied {
+			out.grantAt, grantAtCopied = slices.Clone(ix.grantAt), true
+		}
+		if int(ref) >= len(out.grantAt) {
+			out.grantAt = append(out.grantAt, make([]*indexedGrant, int(ref)+1-len(out.grantAt))...)
+		}
+		out.grantAt[ref] = g
+	}
 	for _, g := range c.RemoveGrants {
-		h := edit(g.Subject)
-		if referred {
-			key := g.key()
-			for _, e := range h.grants() {
-				if e.grant.key() == key {
-					out.referTo(ix, e.ref, nil)
-					out.grantIDs.give(e.ref)
-				}
+		for _, ref := range edit(g.Subject).remove(g) {
+			if referred {
+				referTo(ref, nil)
+				out.grantIDs.give(ref)
 			}
 		}
-		h.remove(g)
 		expiring(g.Expires, -1)
 		out.grantees.count(out.seed, g, -1, copiedGrantees)
 	}
@@ -819,7 +821,7 @@ func (ix *index) apply(c Change, next uint64) *index {
 		if referred {
 			for i := range h.grants() {
 				if g := &h.rules.grants[i]; int(g.ref) >= len(out.grantAt) || out.grantAt[g.ref] != g {
-					out.referTo(ix, g.ref, g)
+					referTo(g.ref, g)
 				}
 			}
 		}

@@ -22,8 +22,9 @@ func TestIndexMatchesCasbinAtAMillionLines(t *testing.T) {
 	case testing.Short():
 		t.Skip("a million lines take a minute and gigabytes; run without -short")
 	case raceDetector:
-		// Ten times slower, for code without goroutines of its own:
-		// .ci/run runs this test again without the race detector.
+		// Ten times slower; the index's goroutines are tested under the
+		// race detector at small sizes, and .ci/run runs this test again
+		// without it.
 		t.Skip("a million lines take ten minutes under the race detector; run without -race")
 	}
 	const rules = 1000000
